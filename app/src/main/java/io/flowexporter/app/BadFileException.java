@@ -1,0 +1,18 @@
+package io.flowexporter.app;
+
+/** A file named by a flag could not be used at start-up: the process exits with status 2. */
+public final class BadFileException extends Exception {
+
+  private static final long serialVersionUID = 1L;
+  private final String flag;
+
+  BadFileException(String flag, String message, Throwable cause) {
+    super(message, cause);
+    this.flag = flag;
+  }
+
+  /** The flag that named the file, e.g. {@code --asn-db}. */
+  String flag() {
+    return flag;
+  }
+}

@@ -1,0 +1,294 @@
+package io.flowexporter.app;
+
+import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.ExporterConfig;
+import io.flowexporter.app.http.FlowMetricsWriter;
+import io.flowexporter.app.http.MetricsServer;
+import io.flowexporter.app.kafka.CommitAwareClientSupplier;
+import io.flowexporter.app.kafka.ConsumerLag;
+import io.flowexporter.app.kafka.RestoreProgressLog;
+import io.flowexporter.app.kafka.StreamsProperties;
+import io.flowexporter.app.kafka.TopicWaiter;
+import io.flowexporter.asndb.AsnDatabaseException;
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.asndb.AsnNameOverrides;
+import io.flowexporter.asndb.ReloadingAsnDatabase;
+import io.flowexporter.topology.FlowTopology;
+import io.flowexporter.topology.aggregate.CommittedTotals;
+import io.flowexporter.topology.aggregate.RecordOutcomes;
+import io.flowexporter.topology.flow.InvalidReason;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running exporter, wired in one place: AS database, metrics registry, HTTP server, topology
+ * and Kafka Streams, in that order; {@link #close()} takes them down in reverse.
+ */
+public final class Exporter implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
+  private static final Duration STATUS_INTERVAL = Duration.ofSeconds(60);
+
+  private final ExporterConfig config;
+  private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+  private final CommittedTotals committed = new CommittedTotals();
+  private final RecordOutcomes outcomes = new RecordOutcomes();
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean failed;
+  private final ScheduledExecutorService background =
+      Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "flow-exporter-background");
+        t.setDaemon(true);
+        return t;
+      });
+  private volatile KafkaStreams streams;
+  private volatile State state = State.CREATED;
+  private MetricsServer http;
+  private AsnLookup asn = AsnLookup.EMPTY;
+
+  private Exporter(ExporterConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts everything. Returns once the HTTP server is up; Kafka Streams starts in the background
+   * as soon as the brokers answer and the topic exists.
+   *
+   * @throws BadFileException if the AS database or the names file cannot be used
+   */
+  public static Exporter start(ExporterConfig config) throws BadFileException {
+    Exporter e = new Exporter(config);
+    try {
+      e.startAll();
+    } catch (BadFileException | RuntimeException ex) {
+      e.close();
+      throw ex;
+    }
+    return e;
+  }
+
+  private void startAll() throws BadFileException {
+    LOG.info("flow-exporter {} starting\n{}", VersionProvider.version(), config.describe());
+    toClose.push(background::shutdownNow);
+    toClose.push(registry::close);
+    asn = openAsnDatabase(config.asnDb());
+    bindMeters();
+    http = MetricsServer.start(
+        config.http(),
+        (out, openMetrics) -> FlowMetricsWriter.write(out, committed.snapshot(), asn, openMetrics),
+        registry,
+        () -> state == State.RUNNING,
+        () -> state.name());
+    toClose.push(http);
+    LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
+    Topology topology = FlowTopology.build(config.topology(), asn, committed, outcomes);
+    LOG.debug("Topology:\n{}", topology.describe());
+    background.execute(() -> startStreams(topology));
+    background.scheduleAtFixedRate(
+        new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private AsnLookup openAsnDatabase(AsnDbConfig db) throws BadFileException {
+    AsnLookup lookup = AsnLookup.EMPTY;
+    if (db.database().isPresent()) {
+      try {
+        ReloadingAsnDatabase reloading =
+            ReloadingAsnDatabase.open(db.database().get(), db.reloadCheckInterval(), new AsnDbMetrics(registry));
+        toClose.push(reloading);
+        lookup = reloading;
+      } catch (AsnDatabaseException e) {
+        throw new BadFileException("--asn-db", e.getMessage(), e);
+      }
+    } else {
+      LOG.warn("No --asn-db given: AS name labels will be empty and AS 0 stays AS 0");
+    }
+    if (db.names().isPresent()) {
+      try {
+        AsnNameOverrides names = AsnNameOverrides.load(db.names().get());
+        LOG.info("Loaded {} AS name overrides from {}", names.size(), db.names().get());
+        lookup = names.applyTo(lookup);
+      } catch (AsnDatabaseException e) {
+        throw new BadFileException("--asn-names", e.getMessage(), e);
+      }
+    }
+    return lookup;
+  }
+
+  private void bindMeters() {
+    for (String outcome : new String[] {"counted", "unmatched", "marker", "invalid"}) {
+      FunctionCounter.builder("flow.exporter.records", outcomes, o -> switch (outcome) {
+            case "counted" -> o.countedTotal();
+            case "unmatched" -> o.unmatchedTotal();
+            case "marker" -> o.markerTotal();
+            default -> o.invalidTotal();
+          })
+          .description("Input records by outcome since this process started")
+          .tag("outcome", outcome)
+          .register(registry);
+    }
+    for (InvalidReason reason : InvalidReason.values()) {
+      FunctionCounter.builder("flow.exporter.invalid.records", outcomes, o -> o.invalidTotal(reason))
+          .description("Input records skipped as invalid, by reason, since this process started")
+          .tag("reason", reason.label())
+          .register(registry);
+    }
+    Gauge.builder("flow.exporter.ready", () -> state == State.RUNNING ? 1 : 0)
+        .description("1 while the stream is RUNNING")
+        .register(registry);
+    Gauge.builder("flow.exporter.consumer.lag.records", () -> {
+          KafkaStreams s = streams;
+          return s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
+        })
+        .description("Records behind on this instance's input partitions")
+        .register(registry);
+    Gauge.builder("flow.exporter.partitions", committed, CommittedTotals::activeStores)
+        .description("Input partitions whose totals this instance exposes")
+        .register(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    toClose.push(gc);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  private void startStreams(Topology topology) {
+    Properties props = StreamsProperties.of(config.kafka());
+    try {
+      int partitions = TopicWaiter.await(props, config.kafka().brokers(), config.topology().inputTopic(), closing::get);
+      if (partitions < 0) {
+        return;
+      }
+      LOG.info("Consuming {} ({} partitions) at {} as application {}",
+          config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    synchronized (this) {
+      if (closing.get()) {
+        return;
+      }
+      KafkaStreams s = new KafkaStreams(topology, props, new CommitAwareClientSupplier(committed));
+      s.setStateListener((now, before) -> {
+        state = now;
+        LOG.info("Stream state {} -> {}", before, now);
+        if (now == State.ERROR) {
+          LOG.error("The stream stopped for good; exiting");
+          failed = true;
+          stopped.countDown();
+        }
+      });
+      s.setGlobalStateRestoreListener(new RestoreProgressLog());
+      s.setUncaughtExceptionHandler(ex -> {
+        LOG.error("Stream thread failed; replacing it", ex);
+        return StreamThreadExceptionResponse.REPLACE_THREAD;
+      });
+      KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
+      kafkaMetrics.bindTo(registry);
+      toClose.push(kafkaMetrics);
+      toClose.push(() -> s.close(Duration.ofSeconds(30)));
+      streams = s;
+      s.start();
+    }
+  }
+
+  /** Blocks until {@link #close()} is called or the stream fails for good. */
+  public void awaitShutdown() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Whether the stream stopped for good (the process should exit non-zero). */
+  public boolean failed() {
+    return failed;
+  }
+
+  /** The HTTP port (useful when the configured port was 0). */
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Committed totals exposed by this instance, for tests and the demo's status line. */
+  public CommittedTotals committedTotals() {
+    return committed;
+  }
+
+  /** Per-outcome record counts of this process. */
+  public RecordOutcomes outcomes() {
+    return outcomes;
+  }
+
+  /** The current Kafka Streams state. */
+  public State state() {
+    return state;
+  }
+
+  @Override
+  public void close() {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("Stopping");
+    synchronized (this) {
+      while (!toClose.isEmpty()) {
+        try {
+          toClose.pop().close();
+        } catch (Exception e) {
+          LOG.warn("Error while stopping", e);
+        }
+      }
+    }
+    LOG.info("Stopped");
+    stopped.countDown();
+  }
+
+  /** One line a minute: what was counted, how many series, how far behind. */
+  private final class StatusLog implements Runnable {
+    private long lastCounted;
+    private long lastInvalid;
+
+    @Override
+    public void run() {
+      long counted = outcomes.countedTotal();
+      long invalid = outcomes.invalidTotal();
+      KafkaStreams s = streams;
+      double lag = s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
+      LOG.info("Status: {}, {} records counted and {} invalid in the last {}s, {} series from {} partitions, consumer lag {}",
+          state, counted - lastCounted, invalid - lastInvalid, STATUS_INTERVAL.toSeconds(),
+          committed.snapshot().size(), committed.activeStores(),
+          Double.isNaN(lag) ? "unknown" : String.format("%.0f", lag));
+      lastCounted = counted;
+      lastInvalid = invalid;
+    }
+  }
+}

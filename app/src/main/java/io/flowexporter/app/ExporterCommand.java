@@ -1,0 +1,215 @@
+package io.flowexporter.app;
+
+import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.ExporterConfig;
+import io.flowexporter.app.config.HttpConfig;
+import io.flowexporter.app.config.KafkaConfig;
+import io.flowexporter.app.config.ProcessingGuarantee;
+import io.flowexporter.topology.TopologyConfig;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The exporter itself: {@code flow-exporter --brokers ... --topic ... --asn ...}. Flags are
+ * compatible with the Go flow-exporter; every flag can also be set through an environment
+ * variable ({@link EnvironmentDefaults}).
+ */
+@Command(
+    name = "flow-exporter",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Counts pmacct flow records from a Kafka topic per source and destination AS and serves",
+      "them to Prometheus as flow_receive_bytes_total and flow_transmit_bytes_total.",
+      "Every option can also be set as an environment variable: --asn-db as FLOW_EXPORTER_ASN_DB."
+    },
+    footer = {"", "Commands: 'demo' runs everything on an embedded broker; 'generate' writes sample flows."})
+public final class ExporterCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--brokers", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers (required).")
+  String brokers;
+
+  @Option(names = "--topic", paramLabel = "TOPIC", description = "Topic that pmacct writes JSON to (required).")
+  String topic;
+
+  @Option(
+      names = "--asn",
+      split = ",",
+      paramLabel = "ASN",
+      converter = AsnNumbers.class,
+      description = "Your own AS number(s); repeatable and comma-separated (required).")
+  List<Long> asns = new ArrayList<>();
+
+  @Option(names = "--addr", paramLabel = "[HOST]:PORT", defaultValue = ":9590", description = "Listen address for /metrics (default: ${DEFAULT-VALUE}).")
+  String addr;
+
+  @Option(names = "--asn-db", paramLabel = "FILE", description = "MaxMind-format .mmdb AS database (GeoLite2-ASN, DB-IP ASN Lite, IPinfo ASN).")
+  Path asnDb;
+
+  @Option(names = "--asn-names", paramLabel = "FILE", description = "CSV of 'asn,name' lines that override database names.")
+  Path asnNames;
+
+  @Option(names = "--asn-from-ip", paramLabel = "auto|never", defaultValue = "auto", description = "Look up the AS of ip_src/ip_dst where pmacct reports AS 0 (default: ${DEFAULT-VALUE}).")
+  String asnFromIp;
+
+  @Option(names = "--application-id", defaultValue = "flow-exporter", description = "Kafka Streams application id and consumer group (default: ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(names = "--state-dir", paramLabel = "DIR", description = "Directory for the state stores (default: <tmpdir>/flow-exporter).")
+  Path stateDir;
+
+  @Option(names = "--kafka-config", paramLabel = "FILE", description = "Properties file for the Kafka clients (SASL, TLS, ...).")
+  Path kafkaConfig;
+
+  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "A Kafka client property; repeatable; wins over --kafka-config.")
+  List<String> kafkaProperties = new ArrayList<>();
+
+  @Option(names = "--from-beginning", description = "A new consumer group starts at the oldest record (default: the newest).")
+  boolean fromBeginning;
+
+  @Option(names = "--sampling-rate", paramLabel = "N", defaultValue = "1", description = "Multiplier for records without sampling_rate (default: ${DEFAULT-VALUE}).")
+  long samplingRate;
+
+  @Option(names = "--processing-guarantee", paramLabel = "exactly_once_v2|at_least_once", defaultValue = "exactly_once_v2", description = "Default: ${DEFAULT-VALUE}.")
+  String processingGuarantee;
+
+  @Option(names = "--commit-interval", paramLabel = "MS", defaultValue = "1000", description = "Commit interval in ms: how fresh /metrics is (default: ${DEFAULT-VALUE}).")
+  long commitIntervalMs;
+
+  @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "1", description = "Standby copies of each partition's totals on other instances (default: ${DEFAULT-VALUE}).")
+  int standbyReplicas;
+
+  @Option(names = "--stream-threads", paramLabel = "N", defaultValue = "1", description = "Stream threads in this process (default: ${DEFAULT-VALUE}).")
+  int streamThreads;
+
+  @Option(names = "--check", description = "Print the effective configuration and exit.")
+  boolean check;
+
+  @Override
+  public Integer call() throws Exception {
+    ExporterConfig config = toConfig();
+    if (check) {
+      spec.commandLine().getOut().println(config.describe());
+      return 0;
+    }
+    try (Exporter exporter = Exporter.start(config)) {
+      // Ctrl-C or SIGTERM: close in order and exit 0; other exits still close through the hook.
+      ShutdownSignals.install(() -> new Thread(exporter::close, "flow-exporter-shutdown").start());
+      Runtime.getRuntime().addShutdownHook(new Thread(exporter::close, "flow-exporter-shutdown-hook"));
+      exporter.awaitShutdown();
+      return exporter.failed() ? 1 : 0;
+    } catch (BadFileException e) {
+      throw fail(e.flag(), e.getMessage());
+    }
+  }
+
+  /** Turns the flags into the validated configuration; a bad flag is a ParameterException. */
+  ExporterConfig toConfig() {
+    if (brokers == null || brokers.isBlank()) {
+      throw fail("--brokers", "missing; set --brokers or " + EnvironmentDefaults.variableFor("--brokers"));
+    }
+    if (topic == null || topic.isBlank()) {
+      throw fail("--topic", "missing; set --topic or " + EnvironmentDefaults.variableFor("--topic"));
+    }
+    if (asns.isEmpty()) {
+      throw fail("--asn", "missing; give your own AS number(s), e.g. --asn 64500");
+    }
+    HttpConfig http;
+    try {
+      http = HttpConfig.parse(addr);
+    } catch (IllegalArgumentException e) {
+      throw fail("--addr", e.getMessage());
+    }
+    if (samplingRate < 1) {
+      throw fail("--sampling-rate", "must be at least 1, got " + samplingRate);
+    }
+    if (commitIntervalMs < 1) {
+      throw fail("--commit-interval", "must be at least 1 ms, got " + commitIntervalMs);
+    }
+    if (standbyReplicas < 0) {
+      throw fail("--standby-replicas", "must not be negative");
+    }
+    if (streamThreads < 1) {
+      throw fail("--stream-threads", "must be at least 1");
+    }
+    if (asnDb != null && !Files.isRegularFile(asnDb)) {
+      throw fail("--asn-db", asnDb + ": no such file");
+    }
+    if (asnNames != null && !Files.isRegularFile(asnNames)) {
+      throw fail("--asn-names", asnNames + ": no such file");
+    }
+    KafkaConfig kafka =
+        new KafkaConfig(
+            brokers.trim(),
+            applicationId,
+            stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "flow-exporter"),
+            enumFlag("--processing-guarantee", processingGuarantee, ProcessingGuarantee.class),
+            fromBeginning,
+            Duration.ofMillis(commitIntervalMs),
+            standbyReplicas,
+            streamThreads,
+            clientProperties());
+    TopologyConfig topology =
+        new TopologyConfig(topic.trim(), asns, enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class), samplingRate);
+    AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
+    return new ExporterConfig(kafka, http, asn, topology);
+  }
+
+  private Map<String, String> clientProperties() {
+    Map<String, String> props = new LinkedHashMap<>();
+    if (kafkaConfig != null) {
+      Properties file = new Properties();
+      try (Reader in = Files.newBufferedReader(kafkaConfig)) {
+        file.load(in);
+      } catch (IOException e) {
+        throw fail("--kafka-config", kafkaConfig + ": " + e.getMessage());
+      }
+      file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k).trim()));
+    }
+    for (String kv : kafkaProperties) {
+      int eq = kv.indexOf('=');
+      if (eq < 1) {
+        throw fail("--kafka-property", "expected KEY=VALUE, got '" + kv + "'");
+      }
+      props.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    return props;
+  }
+
+  private <E extends Enum<E>> E enumFlag(String flag, String value, Class<E> type) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value.trim())) {
+        return e;
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      allowed.add(e.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    throw fail(flag, "'" + value + "' is not one of " + String.join(", ", allowed));
+  }
+
+  private ParameterException fail(String flag, String message) {
+    return new ParameterException(spec.commandLine(), "Invalid value for option '" + flag + "': " + message);
+  }
+}

@@ -1,0 +1,42 @@
+package io.flowexporter.app.config;
+
+import io.flowexporter.topology.TopologyConfig;
+import java.util.Objects;
+
+/**
+ * The whole configuration of one exporter process, parsed once from flags and environment
+ * variables by {@link io.flowexporter.app.ExporterCommand} and validated by the records' compact
+ * constructors.
+ */
+public record ExporterConfig(
+    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
+
+  public ExporterConfig {
+    Objects.requireNonNull(kafka, "kafka");
+    Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(asnDb, "asnDb");
+    Objects.requireNonNull(topology, "topology");
+  }
+
+  /** The effective configuration, one setting per line, for {@code --check} and the start-up log. */
+  public String describe() {
+    return String.join(
+        "\n",
+        "brokers=" + kafka.brokers(),
+        "topic=" + topology.inputTopic(),
+        "asn=" + topology.ownAsns(),
+        "addr=" + http.host() + ":" + http.port(),
+        "application-id=" + kafka.applicationId(),
+        "state-dir=" + kafka.stateDir(),
+        "processing-guarantee=" + kafka.processingGuarantee().configValue(),
+        "from-beginning=" + kafka.fromBeginning(),
+        "commit-interval=" + kafka.commitInterval().toMillis() + "ms",
+        "standby-replicas=" + kafka.standbyReplicas(),
+        "stream-threads=" + kafka.streamThreads(),
+        "sampling-rate=" + topology.defaultSamplingRate(),
+        "asn-db=" + asnDb.database().map(Object::toString).orElse("(none)"),
+        "asn-names=" + asnDb.names().map(Object::toString).orElse("(none)"),
+        "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(java.util.Locale.ROOT),
+        "kafka-properties=" + kafka.clientProperties().keySet());
+  }
+}

@@ -1,0 +1,152 @@
+package io.flowexporter.app.demo;
+
+import io.flowexporter.app.Exporter;
+import io.flowexporter.app.ShutdownSignals;
+import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.ExporterConfig;
+import io.flowexporter.app.config.HttpConfig;
+import io.flowexporter.app.config.KafkaConfig;
+import io.flowexporter.app.config.ProcessingGuarantee;
+import io.flowexporter.topology.TopologyConfig;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code flow-exporter demo}: a real single-node Kafka broker, a generator of pmacct records and
+ * the exporter with the bundled sample AS database, all in this process, with every file in one
+ * temporary directory that is removed on exit.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run flow-exporter on an embedded Kafka broker with generated pmacct traffic and a bundled",
+      "sample AS database. No infrastructure needed; Ctrl-C stops everything and removes its files."
+    })
+public final class DemoCommand implements Callable<Integer> {
+
+  static final String TOPIC = "pmacct.flows";
+
+  @Option(names = "--rate", defaultValue = "200", description = "Generated records per second (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--port", defaultValue = "9590", description = "Port of /metrics (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(names = "--kafka-port", defaultValue = "0", description = "Port of the embedded broker (default: a free one).")
+  int kafkaPort;
+
+  @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
+  int statusSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rate < 1) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Invalid value for option '--rate': must be at least 1");
+    }
+    PrintStream out = System.out;
+    Path root = Files.createTempDirectory("flow-exporter-demo-");
+    out.println("[demo] temporary files in " + root + " (removed on exit)");
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicBoolean stopping = new AtomicBoolean();
+    ShutdownSignals.install(stop::countDown);
+    EmbeddedKafkaBroker broker = null;
+    Exporter exporter = null;
+    Thread generatorThread = null;
+    try {
+      broker = EmbeddedKafkaBroker.start(root.resolve("kafka"), false, kafkaPort);
+      out.println("[demo] Kafka broker up at " + broker.bootstrapServers());
+      GenerateCommand.createTopicIfMissing(broker.bootstrapServers(), TOPIC, 4);
+      out.println("[demo] topic " + TOPIC + " created (4 partitions)");
+      Path mmdb = root.resolve("sample-asn.mmdb");
+      try (InputStream in = DemoCommand.class.getResourceAsStream(SamplePeers.MMDB)) {
+        Files.copy(in, mmdb);
+      }
+      AtomicLong produced = new AtomicLong();
+      generatorThread = startGenerator(broker.bootstrapServers(), produced, stopping);
+      out.println("[demo] generator writing " + rate + " pmacct records/s to " + TOPIC);
+      exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb));
+      int httpPort = exporter.httpPort();
+      out.println("[demo] exporter running; counters appear within a few seconds at:");
+      out.println("[demo]   curl -s http://localhost:" + httpPort + "/metrics | grep ^flow_");
+      out.println("[demo] PromQL, bits per second received per peer AS:");
+      out.println("[demo]   8 * sum by (source_as_name) (rate(flow_receive_bytes_total[5m]))");
+      out.println("[demo] press Ctrl-C to stop");
+      while (!stop.await(statusSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        out.printf(
+            "[demo] status: %s, %d records produced, %d counted, %d invalid, %d series exposed%n",
+            exporter.state(), produced.get(), exporter.outcomes().countedTotal(),
+            exporter.outcomes().invalidTotal(), exporter.committedTotals().snapshot().size());
+      }
+      out.println("[demo] stopping");
+      return 0;
+    } finally {
+      stopping.set(true);
+      if (generatorThread != null) {
+        generatorThread.join(10_000);
+      }
+      if (exporter != null) {
+        exporter.close();
+      }
+      if (broker != null) {
+        broker.close();
+      }
+      deleteRecursively(root);
+      out.println("[demo] stopped; removed " + root);
+    }
+  }
+
+  private Thread startGenerator(String brokers, AtomicLong produced, AtomicBoolean stopping) {
+    FlowGenerator generator =
+        new FlowGenerator(
+            new FlowGenerator.Options(SamplePeers.DEMO_OWN_ASN, SamplePeers.DEMO_OWN_PREFIX, 3, 0.6, 0.15, 0.2, System.nanoTime()),
+            SamplePeers.load());
+    Thread t = new Thread(() -> {
+      try (KafkaProducer<String, String> producer = GenerateCommand.producer(brokers)) {
+        GenerateCommand.run(generator, producer, TOPIC, rate, 0, stopping, produced);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "demo-generator");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private ExporterConfig config(String brokers, Path root, Path mmdb) {
+    KafkaConfig kafka = new KafkaConfig(
+        brokers, "flow-exporter-demo", root.resolve("state"), ProcessingGuarantee.EXACTLY_ONCE_V2,
+        true, Duration.ofSeconds(1), 0, 1, Map.of());
+    TopologyConfig topology = new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
+    return new ExporterConfig(
+        kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology);
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package io.flowexporter.app.demo;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code flow-exporter generate}: writes realistic pmacct JSON flow records to a topic of an
+ * existing broker, at a steady rate, for trying dashboards and for load tests.
+ */
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = "Write sample pmacct JSON flow records to a Kafka topic.")
+public final class GenerateCommand implements Callable<Integer> {
+
+  @Option(names = "--brokers", required = true, description = "Kafka bootstrap servers.")
+  String brokers;
+
+  @Option(names = "--topic", required = true, description = "Topic to write to.")
+  String topic;
+
+  @Option(names = "--rate", defaultValue = "100", description = "Records per second (default: ${DEFAULT-VALUE}).")
+  int rate;
+
+  @Option(names = "--count", defaultValue = "0", description = "Stop after this many records; 0: run until stopped.")
+  long count;
+
+  @Option(names = "--own-asn", defaultValue = "64500", description = "The operator's AS in the generated traffic (default: ${DEFAULT-VALUE}).")
+  long ownAsn;
+
+  @Option(names = "--routers", defaultValue = "3", description = "Routers (label edge1..N) (default: ${DEFAULT-VALUE}).")
+  int routers;
+
+  @Option(names = "--zero-as-share", defaultValue = "0.1", description = "Share of records with AS 0, for AS-from-IP (default: ${DEFAULT-VALUE}).")
+  double zeroAsShare;
+
+  @Option(names = "--partitions", defaultValue = "4", description = "Partitions if the topic has to be created (default: ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rate < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this), "Invalid value for option '--rate': must be at least 1");
+    }
+    createTopicIfMissing(brokers, topic, partitions);
+    FlowGenerator generator =
+        new FlowGenerator(
+            new FlowGenerator.Options(ownAsn, SamplePeers.DEMO_OWN_PREFIX, routers, 0.6, zeroAsShare, 0.2, seed),
+            SamplePeers.load());
+    AtomicBoolean stop = new AtomicBoolean();
+    io.flowexporter.app.ShutdownSignals.install(() -> stop.set(true));
+    AtomicLong sent = new AtomicLong();
+    try (KafkaProducer<String, String> producer = producer(brokers)) {
+      run(generator, producer, topic, rate, count, stop, sent);
+    }
+    System.out.println("Sent " + sent.get() + " records to " + topic);
+    return 0;
+  }
+
+  /**
+   * Sends records at {@code rate} per second until {@code count} (if above 0) are sent or {@code
+   * stop} turns true; {@code sent} counts them as they go.
+   */
+  static void run(
+      FlowGenerator generator,
+      KafkaProducer<String, String> producer,
+      String topic,
+      int rate,
+      long count,
+      AtomicBoolean stop,
+      AtomicLong sent)
+      throws InterruptedException {
+    long start = System.nanoTime();
+    long n = 0;
+    while (!stop.get() && (count <= 0 || n < count)) {
+      long due = (System.nanoTime() - start) * rate / 1_000_000_000L + 1;
+      while (n < due && (count <= 0 || n < count)) {
+        producer.send(new ProducerRecord<>(topic, generator.next()));
+        n++;
+        sent.incrementAndGet();
+      }
+      Thread.sleep(5);
+    }
+    producer.flush();
+  }
+
+  static KafkaProducer<String, String> producer(String brokers) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  static void createTopicIfMissing(String brokers, String topic, int partitions) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", brokers);
+    try (Admin admin = Admin.create(p)) {
+      // The broker's default replication factor: right for a real cluster and for one node.
+      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.flowexporter.app.http;
+
+import io.flowexporter.app.config.HttpConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP endpoints, and nothing else: {@code /metrics} (traffic counters from the committed
+ * totals, then the exporter's own meters), {@code /healthz} (the process is alive) and {@code
+ * /readyz} (200 only while the stream is RUNNING).
+ */
+public final class MetricsServer implements AutoCloseable {
+
+  /** Writes the traffic families for one scrape. */
+  @FunctionalInterface
+  public interface FlowFamilies {
+    void write(Writer out, boolean openMetrics) throws IOException;
+  }
+
+  private final Javalin app;
+
+  private MetricsServer(Javalin app) {
+    this.app = app;
+  }
+
+  /** Creates the routes without starting a server (tests use JavalinTest on it). */
+  public static Javalin routes(
+      FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state) {
+    Javalin app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
+    app.get("/metrics", ctx -> metrics(ctx, flows, registry));
+    app.get("/healthz", ctx -> ctx.result("ok\n"));
+    app.get(
+        "/readyz",
+        ctx -> {
+          if (ready.getAsBoolean()) {
+            ctx.result("ready\n");
+          } else {
+            ctx.status(HttpStatus.SERVICE_UNAVAILABLE).result("not ready: " + state.get() + "\n");
+          }
+        });
+    app.get(
+        "/",
+        ctx -> ctx.result("flow-exporter: /metrics /healthz /readyz\n"));
+    return app;
+  }
+
+  /** Starts the server; the port is taken from the config (0: a free one). */
+  public static MetricsServer start(
+      HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state) {
+    Javalin app = routes(flows, registry, ready, state);
+    if (http.host().isEmpty()) {
+      app.start(http.port());
+    } else {
+      app.start(http.host(), http.port());
+    }
+    return new MetricsServer(app);
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  private static void metrics(Context ctx, FlowFamilies flows, PrometheusMeterRegistry registry)
+      throws IOException {
+    String accept = ctx.header("Accept");
+    boolean openMetrics = accept != null && accept.contains("application/openmetrics-text");
+    String contentType =
+        openMetrics ? OpenMetricsTextFormatWriter.CONTENT_TYPE : PrometheusTextFormatWriter.CONTENT_TYPE;
+    ctx.contentType(contentType);
+    OutputStream out = ctx.outputStream();
+    Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    flows.write(writer, openMetrics);
+    writer.flush();
+    // The meter registry writes the exporter's own meters, and "# EOF" for OpenMetrics.
+    registry.scrape(out, contentType);
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

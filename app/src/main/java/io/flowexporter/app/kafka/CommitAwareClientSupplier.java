@@ -1,0 +1,77 @@
+package io.flowexporter.app.kafka;
+
+import io.flowexporter.topology.aggregate.CommittedTotals;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaClientSupplier;
+
+/**
+ * The Kafka clients Kafka Streams would create by default, with one addition: once a stream
+ * thread's commit has succeeded — its producer's transaction under exactly-once, its consumer's
+ * offset commit under at-least-once — {@link CommittedTotals#committed()} is called on that
+ * thread, so that the totals written for that commit become visible on /metrics. Kafka Streams
+ * itself offers state stores no call after a commit.
+ */
+public final class CommitAwareClientSupplier implements KafkaClientSupplier {
+
+  private final CommittedTotals committed;
+
+  public CommitAwareClientSupplier(CommittedTotals committed) {
+    this.committed = committed;
+  }
+
+  @Override
+  public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
+    return new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()) {
+      @Override
+      public void commitTransaction() {
+        super.commitTransaction();
+        committed.committed();
+      }
+
+      @Override
+      public void abortTransaction() {
+        try {
+          super.abortTransaction();
+        } finally {
+          committed.aborted();
+        }
+      }
+    };
+  }
+
+  @Override
+  public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()) {
+      @Override
+      public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        super.commitSync(offsets);
+        committed.committed();
+      }
+
+      @Override
+      public void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets, Duration timeout) {
+        super.commitSync(offsets, timeout);
+        committed.committed();
+      }
+    };
+  }
+
+  @Override
+  public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @Override
+  public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
+    return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+}

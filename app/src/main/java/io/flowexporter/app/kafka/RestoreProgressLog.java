@@ -1,0 +1,62 @@
+package io.flowexporter.app.kafka;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs the rebuilding of totals from the changelog: when it starts (and how much there is), its
+ * progress every few seconds for large stores, and how long it took.
+ */
+public final class RestoreProgressLog implements StateRestoreListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreProgressLog.class);
+  private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private final Map<TopicPartition, Progress> progress = new ConcurrentHashMap<>();
+
+  private static final class Progress {
+    final long startNanos = System.nanoTime();
+    final long total;
+    long restored;
+    long lastLogNanos = startNanos;
+
+    Progress(long total) {
+      this.total = total;
+    }
+  }
+
+  @Override
+  public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+    long total = Math.max(0, endOffset - startOffset);
+    progress.put(partition, new Progress(total));
+    LOG.info(
+        "Restoring {} for {} from its changelog: {} records to read (state directory was empty or out of date)",
+        store, partition, total);
+  }
+
+  @Override
+  public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+    Progress p = progress.get(partition);
+    if (p == null) {
+      return;
+    }
+    p.restored += numRestored;
+    long now = System.nanoTime();
+    if (now - p.lastLogNanos >= PROGRESS_NANOS) {
+      p.lastLogNanos = now;
+      LOG.info("Restoring {} for {}: {} of {} records", store, partition, p.restored, p.total);
+    }
+  }
+
+  @Override
+  public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
+    Progress p = progress.remove(partition);
+    long ms = p == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p.startNanos);
+    LOG.info("Restored {} for {}: {} records in {} ms", store, partition, totalRestored, ms);
+  }
+}

@@ -1,0 +1,38 @@
+package io.flowexporter.app.kafka;
+
+import io.flowexporter.app.config.KafkaConfig;
+import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** The Kafka Streams properties for a {@link KafkaConfig}. */
+public final class StreamsProperties {
+
+  private StreamsProperties() {}
+
+  /**
+   * Precedence, lowest first: flow-exporter's defaults, then the user's client properties
+   * ({@code --kafka-config}, {@code --kafka-property}), then the dedicated flags.
+   */
+  public static Properties of(KafkaConfig kafka) {
+    Properties p = new Properties();
+    // A broker that is down is retried quietly and for long: the stream waits rather than dies.
+    p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "2000");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), "65536");
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "200");
+    p.putAll(kafka.clientProperties());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee().configValue());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(kafka.commitInterval().toMillis()));
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(kafka.standbyReplicas()));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(kafka.streamThreads()));
+    p.put(
+        StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
+        kafka.fromBeginning() ? "earliest" : "latest");
+    return p;
+  }
+}

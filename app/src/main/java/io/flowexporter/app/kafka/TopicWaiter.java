@@ -1,0 +1,72 @@
+package io.flowexporter.app.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Waits until the brokers answer and the input topic exists, saying so in the log once per
+ * condition (and again every minute), instead of letting Kafka Streams fail on a missing topic or
+ * flood the log with connection errors.
+ */
+public final class TopicWaiter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TopicWaiter.class);
+  private static final Duration RETRY = Duration.ofSeconds(2);
+  private static final long REPEAT_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  private TopicWaiter() {}
+
+  /**
+   * Blocks until the topic exists.
+   *
+   * @return the number of partitions of the topic, or -1 if {@code stopped} turned true first
+   */
+  public static int await(Properties clientProperties, String brokers, String topic, BooleanSupplier stopped)
+      throws InterruptedException {
+    Properties p = new Properties();
+    p.putAll(clientProperties);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+    String lastProblem = null;
+    long lastLog = 0;
+    try (Admin admin = Admin.create(p)) {
+      while (!stopped.getAsBoolean()) {
+        String problem;
+        try {
+          TopicDescription d =
+              admin.describeTopics(List.of(topic)).allTopicNames().get(6, TimeUnit.SECONDS).get(topic);
+          if (lastProblem != null) {
+            LOG.info("Topic {} is there now ({} partitions)", topic, d.partitions().size());
+          }
+          return d.partitions().size();
+        } catch (ExecutionException e) {
+          problem =
+              e.getCause() instanceof UnknownTopicOrPartitionException
+                  ? "Topic " + topic + " does not exist yet at " + brokers + "; waiting for it to be created"
+                  : "Kafka at " + brokers + " is not answering (" + e.getCause().getMessage() + "); retrying";
+        } catch (TimeoutException e) {
+          problem = "Kafka at " + brokers + " is not reachable; retrying";
+        }
+        long now = System.nanoTime();
+        if (!problem.equals(lastProblem) || now - lastLog > REPEAT_NANOS) {
+          LOG.warn(problem);
+          lastProblem = problem;
+          lastLog = now;
+        }
+        Thread.sleep(RETRY.toMillis());
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,37 @@
+package io.flowexporter.topology;
+
+import io.flowexporter.topology.enrich.AsnFromIp;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the topology needs to know, validated once.
+ *
+ * @param inputTopic the topic pmacct writes to
+ * @param ownAsns the operator's AS numbers (at least one, each 1..4294967295)
+ * @param asnFromIp when to look AS numbers up from addresses
+ * @param defaultSamplingRate multiplier for records without a {@code sampling_rate} above 1
+ */
+public record TopologyConfig(
+    String inputTopic, List<Long> ownAsns, AsnFromIp asnFromIp, long defaultSamplingRate) {
+
+  public TopologyConfig {
+    Objects.requireNonNull(inputTopic, "inputTopic");
+    Objects.requireNonNull(asnFromIp, "asnFromIp");
+    if (inputTopic.isBlank()) {
+      throw new IllegalArgumentException("input topic is empty");
+    }
+    ownAsns = List.copyOf(ownAsns);
+    if (ownAsns.isEmpty()) {
+      throw new IllegalArgumentException("at least one own AS number is needed");
+    }
+    for (long asn : ownAsns) {
+      if (asn < 1 || asn > 0xFFFF_FFFFL) {
+        throw new IllegalArgumentException("AS number out of range 1..4294967295: " + asn);
+      }
+    }
+    if (defaultSamplingRate < 1) {
+      throw new IllegalArgumentException("sampling rate must be at least 1: " + defaultSamplingRate);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.flowexporter.topology.aggregate;
+
+import io.flowexporter.topology.flow.InvalidReason;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs invalid records without flooding: at most one line per interval, with how many were
+ * skipped since the last line and a short sample of the latest. Stream thread only.
+ */
+final class InvalidRecordLog {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InvalidRecordLog.class);
+  private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private long lastLogNanos = System.nanoTime() - INTERVAL_NANOS;
+  private long skippedSinceLog;
+
+  void report(InvalidReason reason, String sample) {
+    skippedSinceLog++;
+    long now = System.nanoTime();
+    if (now - lastLogNanos >= INTERVAL_NANOS) {
+      LOG.warn(
+          "Skipped {} invalid record(s) in the last {}s; latest: {}: {}",
+          skippedSinceLog,
+          TimeUnit.NANOSECONDS.toSeconds(now - lastLogNanos),
+          reason.label(),
+          sample);
+      lastLogNanos = now;
+      skippedSinceLog = 0;
+    }
+  }
+}

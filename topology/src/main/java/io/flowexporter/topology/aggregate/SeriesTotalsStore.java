@@ -1,0 +1,166 @@
+package io.flowexporter.topology.aggregate;
+
+import io.flowexporter.topology.enrich.SeriesKey;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The totals of one input partition (one stream task), in three stages.
+ *
+ * <ol>
+ *   <li><b>pending</b>: increments since the last commit, summed in a plain hash map by the stream
+ *       thread. A record costs one map update, not a store write.
+ *   <li><b>written</b>: when Kafka Streams commits, it first commits every state store; this
+ *       store then adds the pending increments to its totals and writes each changed series once
+ *       to the inner key-value store (RocksDB, logged to the changelog topic), inside the open
+ *       transaction under exactly-once.
+ *   <li><b>published</b>: only after the transaction (or, under at-least-once, the offset commit)
+ *       has succeeded does {@link CommittedTotals} tell the store to publish what it wrote. Scrapes
+ *       read published totals only. Under exactly-once, written-but-uncommitted totals are rolled
+ *       back after a crash; had a scrape seen them, Prometheus would read the drop as a counter
+ *       reset. Published totals are committed, so they never decrease.
+ * </ol>
+ *
+ * <p>Threading: everything but {@link #published()} runs on the task's stream thread. {@code
+ * published()} is a concurrent map that scrapes may read at any time; each value is an immutable
+ * {@link Totals}.
+ *
+ * <p>The store becomes visible to scrapes when the processor of an active task {@link
+ * #activate activates} it, which happens after restoration. Standby replicas restore into the
+ * same kind of store but are never activated, so an instance exposes only what it owns.
+ */
+public final class SeriesTotalsStore implements StateStore {
+
+  private final KeyValueStore<Bytes, byte[]> inner;
+  private final CommittedTotals committed;
+
+  private final Map<SeriesKey, long[]> pending = new HashMap<>();
+  private final Map<SeriesKey, Totals> current = new HashMap<>();
+  private final List<SeriesKey> written = new ArrayList<>();
+  private final Map<SeriesKey, Totals> published = new ConcurrentHashMap<>();
+  private boolean active;
+
+  SeriesTotalsStore(KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed) {
+    this.inner = inner;
+    this.committed = committed;
+  }
+
+  @Override
+  public String name() {
+    return inner.name();
+  }
+
+  @Override
+  public void init(StateStoreContext context, StateStore root) {
+    // Re-initialisation (a task revived after corruption) starts from what the inner store holds.
+    resetMemory();
+    inner.init(context, root);
+  }
+
+  /** Adds one record's counts. Stream thread only. */
+  public void add(SeriesKey key, long bytes, long packets) {
+    long[] sum = pending.computeIfAbsent(key, k -> new long[2]);
+    sum[0] = Math.addExact(sum[0], bytes);
+    sum[1] = Math.addExact(sum[1], packets);
+  }
+
+  /**
+   * Makes the store's committed totals visible to scrapes. Called by the processor of an active
+   * task, after restoration, so the inner store holds exactly the committed totals.
+   */
+  public void activate() {
+    resetMemory();
+    try (KeyValueIterator<Bytes, byte[]> all = inner.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = all.next();
+        Totals t = Totals.fromBytes(kv.value);
+        SeriesKey key = SeriesKey.fromBytes(kv.key.get());
+        current.put(key, t);
+        published.put(key, t);
+      }
+    }
+    active = true;
+    committed.register(this);
+  }
+
+  /** Hides the store from scrapes: the task is closing or becoming a standby. */
+  public void deactivate() {
+    if (active) {
+      active = false;
+      committed.unregister(this);
+    }
+  }
+
+  /**
+   * Called by Kafka Streams before it commits (KIP-1035 replaced {@code flush()} with this): the
+   * pending increments become written totals, inside the transaction about to commit.
+   */
+  @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+    writePending();
+    inner.commit(changelogOffsets);
+  }
+
+  private void writePending() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<SeriesKey, long[]> e : pending.entrySet()) {
+      SeriesKey key = e.getKey();
+      long[] delta = e.getValue();
+      Totals total = current.getOrDefault(key, Totals.ZERO).plus(delta[0], delta[1]);
+      current.put(key, total);
+      inner.put(Bytes.wrap(key.toBytes()), total.toBytes());
+      written.add(key);
+    }
+    pending.clear();
+    committed.written(this);
+  }
+
+  /** The transaction holding the written totals has committed: scrapes may see them now. */
+  void publishWritten() {
+    for (SeriesKey key : written) {
+      published.put(key, current.get(key));
+    }
+    written.clear();
+  }
+
+  /** Committed totals per series of this partition; safe to read from any thread. */
+  public Map<SeriesKey, Totals> published() {
+    return published;
+  }
+
+  @Override
+  public void close() {
+    deactivate();
+    resetMemory();
+    inner.close();
+  }
+
+  @Override
+  public boolean persistent() {
+    return inner.persistent();
+  }
+
+  @Override
+  public boolean isOpen() {
+    return inner.isOpen();
+  }
+
+  private void resetMemory() {
+    pending.clear();
+    current.clear();
+    written.clear();
+    published.clear();
+  }
+}

@@ -1,0 +1,257 @@
+package io.flowexporter.topology.flow;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Parses the value of a Kafka message written by pmacct's kafka plugin ({@code kafka_output:
+ * json}): one JSON object, or several separated by newlines ({@code kafka_multi_values}).
+ *
+ * <p>Only the fields of {@link FlowRecord} and {@code event_type} are read, with Jackson's
+ * streaming parser; nothing is materialised for the others. Each line stands alone: a bad line is
+ * reported as invalid and the lines around it are still parsed. Instances are immutable and
+ * thread-safe.
+ */
+public final class FlowParser {
+
+  /** Messages above this size are refused whole, unread. */
+  public static final int MAX_MESSAGE_BYTES = 1 << 20;
+
+  /** Above 2^50 bytes (1 PiB) in one record, the exporter is broken: such a count is refused. */
+  static final long MAX_BYTES = 1L << 50;
+
+  static final long MAX_PACKETS = 1L << 44;
+  static final long MAX_SAMPLING_RATE = 1L << 24;
+  static final long MAX_ASN = 0xFFFF_FFFFL;
+
+  private static final int SAMPLE_CHARS = 200;
+
+  /** Keys of a label map that name the router, most preferred first. */
+  private static final List<String> LABEL_KEYS = List.of("hostname", "label", "name");
+
+  private final JsonFactory json = new JsonFactory();
+
+  /** Parses one Kafka message value and tells the listener what each line held. */
+  public void parse(byte[] message, ParseListener listener) {
+    if (message == null || message.length == 0) {
+      listener.invalid(InvalidReason.MALFORMED_JSON, "");
+      return;
+    }
+    if (message.length > MAX_MESSAGE_BYTES) {
+      listener.invalid(InvalidReason.TOO_LARGE, sample(message, 0, message.length));
+      return;
+    }
+    int start = 0;
+    while (start < message.length) {
+      int end = indexOf(message, (byte) '\n', start);
+      if (!isBlank(message, start, end)) {
+        parseLine(message, start, end, listener);
+      }
+      start = end + 1;
+    }
+  }
+
+  private void parseLine(byte[] buf, int start, int end, ParseListener listener) {
+    try (JsonParser p = json.createParser(buf, start, end - start)) {
+      JsonToken first = p.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        listener.invalid(InvalidReason.NOT_AN_OBJECT, sample(buf, start, end));
+        return;
+      }
+      Fields f = new Fields();
+      String field;
+      while ((field = p.nextFieldName()) != null) {
+        JsonToken value = p.nextToken();
+        if (!read(field, value, p, f)) {
+          listener.invalid(f.reason, sample(buf, start, end));
+          return;
+        }
+      }
+      if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+        listener.invalid(InvalidReason.MALFORMED_JSON, sample(buf, start, end));
+        return;
+      }
+      deliver(f, buf, start, end, listener);
+    } catch (InputCoercionException e) {
+      listener.invalid(InvalidReason.OUT_OF_RANGE, sample(buf, start, end));
+    } catch (IOException e) {
+      listener.invalid(InvalidReason.MALFORMED_JSON, sample(buf, start, end));
+    }
+  }
+
+  private static void deliver(Fields f, byte[] buf, int start, int end, ParseListener listener) {
+    if ("purge_init".equals(f.eventType) || "purge_close".equals(f.eventType)) {
+      listener.marker();
+      return;
+    }
+    if (f.bytes < 0) {
+      listener.invalid(InvalidReason.MISSING_BYTES, sample(buf, start, end));
+      return;
+    }
+    String hostname = f.label != null && !f.label.isEmpty() ? f.label : f.peerIpSrc;
+    listener.record(
+        new FlowRecord(
+            f.asSrc,
+            f.asDst,
+            f.bytes,
+            f.packets,
+            hostname == null ? "" : hostname,
+            f.samplingRate,
+            f.ipSrc,
+            f.ipDst));
+  }
+
+  /** Reads one field into {@code f}; false (with {@code f.reason} set) when it is unusable. */
+  private static boolean read(String field, JsonToken value, JsonParser p, Fields f)
+      throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return true;
+    }
+    switch (field) {
+      case "bytes":
+        f.bytes = number(value, p, MAX_BYTES, f);
+        return f.bytes >= 0;
+      case "packets":
+        f.packets = number(value, p, MAX_PACKETS, f);
+        return f.packets >= 0;
+      case "as_src":
+        f.asSrc = number(value, p, MAX_ASN, f);
+        return f.asSrc >= 0;
+      case "as_dst":
+        f.asDst = number(value, p, MAX_ASN, f);
+        return f.asDst >= 0;
+      case "sampling_rate":
+        f.samplingRate = number(value, p, MAX_SAMPLING_RATE, f);
+        return f.samplingRate >= 0;
+      case "label":
+        f.label = label(value, p, f);
+        return f.label != null;
+      case "event_type":
+        f.eventType = text(value, p, f);
+        return f.eventType != null;
+      case "peer_ip_src":
+        f.peerIpSrc = text(value, p, f);
+        return f.peerIpSrc != null;
+      case "ip_src":
+        f.ipSrc = text(value, p, f);
+        return f.ipSrc != null;
+      case "ip_dst":
+        f.ipDst = text(value, p, f);
+        return f.ipDst != null;
+      default:
+        p.skipChildren();
+        return true;
+    }
+  }
+
+  /** A non-negative integer up to {@code max}, or -1 with the reason set. */
+  private static long number(JsonToken value, JsonParser p, long max, Fields f)
+      throws IOException {
+    if (value != JsonToken.VALUE_NUMBER_INT) {
+      f.reason = InvalidReason.WRONG_TYPE;
+      return -1;
+    }
+    long n = p.getLongValue();
+    if (n < 0 || n > max) {
+      f.reason = InvalidReason.OUT_OF_RANGE;
+      return -1;
+    }
+    return n;
+  }
+
+  private static String text(JsonToken value, JsonParser p, Fields f) throws IOException {
+    if (value != JsonToken.VALUE_STRING) {
+      f.reason = InvalidReason.WRONG_TYPE;
+      return null;
+    }
+    return p.getText();
+  }
+
+  /**
+   * The router name from {@code label}: a string as it is; from the map that {@code
+   * pre_tag_label_encode_as_map} makes, the value of its {@code hostname}, {@code label} or {@code
+   * name} key, else its only value, else all entries as {@code k=v} joined by commas.
+   */
+  private static String label(JsonToken value, JsonParser p, Fields f) throws IOException {
+    if (value == JsonToken.VALUE_STRING) {
+      return p.getText();
+    }
+    if (value != JsonToken.START_OBJECT) {
+      f.reason = InvalidReason.WRONG_TYPE;
+      return null;
+    }
+    String preferred = null;
+    int preferredRank = Integer.MAX_VALUE;
+    StringBuilder all = new StringBuilder();
+    int entries = 0;
+    String key;
+    while ((key = p.nextFieldName()) != null) {
+      if (p.nextToken() != JsonToken.VALUE_STRING) {
+        f.reason = InvalidReason.WRONG_TYPE;
+        return null;
+      }
+      String v = p.getText();
+      int rank = LABEL_KEYS.indexOf(key);
+      if (rank >= 0 && rank < preferredRank) {
+        preferred = v;
+        preferredRank = rank;
+      }
+      if (entries++ > 0) {
+        all.append(',');
+      }
+      all.append(key).append('=').append(v);
+    }
+    if (preferred != null) {
+      return preferred;
+    }
+    if (entries == 1) {
+      return all.substring(all.indexOf("=") + 1);
+    }
+    return all.toString();
+  }
+
+  private static int indexOf(byte[] buf, byte b, int from) {
+    for (int i = from; i < buf.length; i++) {
+      if (buf[i] == b) {
+        return i;
+      }
+    }
+    return buf.length;
+  }
+
+  private static boolean isBlank(byte[] buf, int start, int end) {
+    for (int i = start; i < end; i++) {
+      byte b = buf[i];
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String sample(byte[] buf, int start, int end) {
+    int len = Math.min(end - start, SAMPLE_CHARS);
+    String s = new String(buf, start, len, StandardCharsets.UTF_8);
+    return end - start > SAMPLE_CHARS ? s + "..." : s;
+  }
+
+  /** The fields of one line while it is being read. */
+  private static final class Fields {
+    long asSrc;
+    long asDst;
+    long bytes = -1;
+    long packets;
+    long samplingRate;
+    String label;
+    String peerIpSrc;
+    String ipSrc;
+    String ipDst;
+    String eventType;
+    InvalidReason reason;
+  }
+}

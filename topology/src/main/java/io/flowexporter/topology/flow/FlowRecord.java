@@ -1,0 +1,24 @@
+package io.flowexporter.topology.flow;
+
+/**
+ * The fields of one pmacct flow record that flow-exporter uses; every other field is ignored.
+ *
+ * @param asSrc {@code as_src}, 0 when pmacct did not know it or the field is absent
+ * @param asDst {@code as_dst}, 0 when unknown or absent
+ * @param bytes {@code bytes} as pmacct reports it, before sampling is applied
+ * @param packets {@code packets} as reported, 0 when absent
+ * @param hostname the router: {@code label} (a string, or a value taken from the map that
+ *     {@code pre_tag_label_encode_as_map} produces), else {@code peer_ip_src}, else ""
+ * @param samplingRate {@code sampling_rate}, 0 when absent
+ * @param ipSrc {@code ip_src} as text, or null
+ * @param ipDst {@code ip_dst} as text, or null
+ */
+public record FlowRecord(
+    long asSrc,
+    long asDst,
+    long bytes,
+    long packets,
+    String hostname,
+    long samplingRate,
+    String ipSrc,
+    String ipDst) {}
