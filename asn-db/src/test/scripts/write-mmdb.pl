@@ -5,7 +5,8 @@
 # Input, one network a line:   network,asn,organisation
 #   - network: an IPv4 or IPv6 prefix (8.8.8.0/24, 2001:4860::/32)
 #   - asn: a decimal AS number (0..4294967295)
-#   - organisation: the rest of the line (it may contain commas)
+#   - organisation: the rest of the line (it may contain commas; it may be wrapped in double
+#     quotes, with "" for a quote inside)
 #   Blank lines and lines starting with # are ignored.
 #
 # Usage: write-mmdb.pl [options] INPUT.csv OUTPUT.mmdb
@@ -82,6 +83,7 @@ while ( my $line = <$in> ) {
     my ( $network, $asn, $org ) = split /\s*,\s*/, $line, 3;
     defined $org && $asn =~ /^\d+$/
         or die "$0: $input line $.: expected network,asn,organisation but got: $line\n";
+    $org = $1 =~ s/""/"/gr if $org =~ /^"(.*)"$/;
     next if $ip_version == 4 && $network =~ /:/;    # an IPv4 tree cannot hold IPv6 networks
     $tree->insert_network( $network, $make_record->( $asn + 0, $org ) );
     $count++;

@@ -27,6 +27,9 @@ final class AsnNames {
 
   /** The name of an AS, or "" if it has none here. */
   String nameOf(long asn) {
+    if (asn < 0) {
+      return ""; // also keeps the EMPTY marker from matching
+    }
     int slot = spread(asn) & mask;
     while (true) {
       long key = keys[slot];
