@@ -1,0 +1,89 @@
+package io.flowexporter.asndb;
+
+import java.nio.file.Path;
+
+/**
+ * One loaded AS database: an immutable snapshot of a MaxMind-format (.mmdb) file, indexed for
+ * fast lookups.
+ *
+ * <p>{@link #load(Path)} reads every network of the file once (with the maxmind-db networks
+ * iterator), builds its own compact index — sorted primitive arrays of IPv4 and IPv6 ranges,
+ * searched by binary search, and a primitive hash table of AS number → name — and closes the
+ * file. Lookups then touch only that index: they do not block, do no I/O, allocate nothing and
+ * are safe from any number of threads.
+ *
+ * <p>Supported record shapes are listed in {@link RecordShape}. Networks whose record has no
+ * valid AS number are left out (they look up as AS 0).
+ */
+public final class AsnDatabase implements AsnLookup {
+
+  private final DatabaseInfo info;
+  private final Ipv4Ranges ipv4;
+  private final Ipv6Ranges ipv6;
+  private final AsnNames names;
+
+  AsnDatabase(DatabaseInfo info, Ipv4Ranges ipv4, Ipv6Ranges ipv6, AsnNames names) {
+    this.info = info;
+    this.ipv4 = ipv4;
+    this.ipv6 = ipv6;
+    this.names = names;
+  }
+
+  /**
+   * Reads and indexes an AS database, logging at INFO what was loaded.
+   *
+   * @param file a MaxMind DB file in one of the {@link RecordShape}s
+   * @throws AsnDatabaseException if the file is missing, unreadable, not a MaxMind DB file,
+   *     truncated or damaged, holds no networks, or holds records of an unknown shape; the message
+   *     names the file and the problem
+   */
+  public static AsnDatabase load(Path file) throws AsnDatabaseException {
+    return AsnDatabaseLoader.load(file);
+  }
+
+  /** What was loaded: file, type, build time, counts, load time. */
+  public DatabaseInfo info() {
+    return info;
+  }
+
+  @Override
+  public long asnOf(String ipAddress) {
+    if (ipAddress == null || ipAddress.isEmpty()) {
+      return UNKNOWN_ASN;
+    }
+    long asn;
+    if (ipAddress.indexOf(':') >= 0) {
+      asn = IpText.parseIpv6(ipAddress, ipv6);
+    } else {
+      long address = IpText.parseIpv4(ipAddress, 0, ipAddress.length());
+      asn = address < 0 ? UNKNOWN_ASN : ipv4.find(address);
+    }
+    return asn < 0 ? UNKNOWN_ASN : asn;
+  }
+
+  @Override
+  public String nameOf(long asn) {
+    return names.nameOf(asn);
+  }
+
+  /**
+   * The heap taken by the index arrays, computed from their lengths (12 bytes per IPv4 range, 36
+   * per IPv6 range, 16 per hash slot), not counting the name strings.
+   */
+  long indexBytes() {
+    return ipv4.heapBytes() + ipv6.heapBytes() + names.heapBytes();
+  }
+
+  int ipv4Ranges() {
+    return ipv4.size();
+  }
+
+  int ipv6Ranges() {
+    return ipv6.size();
+  }
+
+  @Override
+  public String toString() {
+    return "AsnDatabase[" + info.path() + ", " + info.type() + "]";
+  }
+}

@@ -1,0 +1,105 @@
+package io.flowexporter.asndb;
+
+import java.util.Arrays;
+
+/**
+ * Sorted, non-overlapping IPv4 ranges and their AS numbers, in three primitive arrays, searched
+ * by binary search. Range bounds are stored with the sign bit flipped so that signed int
+ * comparison orders them as unsigned addresses; AS numbers are unsigned ints. Immutable once
+ * built; safe from any thread.
+ */
+final class Ipv4Ranges {
+
+  private final int[] starts;
+  private final int[] ends;
+  private final int[] asns;
+
+  private Ipv4Ranges(int[] starts, int[] ends, int[] asns) {
+    this.starts = starts;
+    this.ends = ends;
+    this.asns = asns;
+  }
+
+  /** The AS of an unsigned 32-bit address, or 0 when no range holds it. */
+  long find(long address) {
+    int key = (int) address ^ Integer.MIN_VALUE;
+    int lo = 0;
+    int hi = starts.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (starts[mid] <= key) {
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    // hi is the last range starting at or before the address
+    return hi >= 0 && ends[hi] >= key ? Integer.toUnsignedLong(asns[hi]) : AsnLookup.UNKNOWN_ASN;
+  }
+
+  int size() {
+    return starts.length;
+  }
+
+  long heapBytes() {
+    return 3L * (16 + 4L * starts.length);
+  }
+
+  /** Collects ranges in any order; sorts them and merges neighbours of the same AS. */
+  static final class Builder {
+    private long[] packed = new long[1024]; // start << 32 | index into ends/asns
+    private int[] ends = new int[1024];
+    private int[] asns = new int[1024];
+    private int size;
+
+    void add(long start, long end, long asn) {
+      if (size == ends.length) {
+        packed = Arrays.copyOf(packed, size * 2);
+        ends = Arrays.copyOf(ends, size * 2);
+        asns = Arrays.copyOf(asns, size * 2);
+      }
+      packed[size] = (start << 32) | size;
+      ends[size] = (int) end;
+      asns[size] = (int) asn;
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+
+    Ipv4Ranges build() {
+      // unsigned order of start == signed order of (start << 32) only if we compare unsigned
+      long[] order = Arrays.copyOf(packed, size);
+      for (int i = 0; i < size; i++) {
+        order[i] ^= Long.MIN_VALUE;
+      }
+      Arrays.sort(order);
+      int[] outStarts = new int[size];
+      int[] outEnds = new int[size];
+      int[] outAsns = new int[size];
+      int n = 0;
+      for (int i = 0; i < size; i++) {
+        long entry = order[i] ^ Long.MIN_VALUE;
+        int index = (int) entry;
+        int start = (int) (entry >>> 32);
+        int end = ends[index];
+        int asn = asns[index];
+        if (n > 0 && outAsns[n - 1] == asn && outEnds[n - 1] + 1 == start && start != 0) {
+          outEnds[n - 1] = end; // adjacent range of the same AS: extend the previous one
+          continue;
+        }
+        outStarts[n] = start;
+        outEnds[n] = end;
+        outAsns[n] = asn;
+        n++;
+      }
+      for (int i = 0; i < n; i++) {
+        outStarts[i] ^= Integer.MIN_VALUE;
+        outEnds[i] ^= Integer.MIN_VALUE;
+      }
+      return new Ipv4Ranges(
+          Arrays.copyOf(outStarts, n), Arrays.copyOf(outEnds, n), Arrays.copyOf(outAsns, n));
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.flowexporter.asndb;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Sorted, non-overlapping IPv6 ranges and their AS numbers: each bound is two longs (high and low
+ * 64 bits) in parallel primitive arrays, searched by binary search. Immutable once built; safe
+ * from any thread.
+ */
+final class Ipv6Ranges implements IpText.Ipv6Visitor {
+
+  private final long[] startHi;
+  private final long[] startLo;
+  private final long[] endHi;
+  private final long[] endLo;
+  private final int[] asns;
+  private final Ipv4Ranges ipv4;
+
+  private Ipv6Ranges(
+      long[] startHi, long[] startLo, long[] endHi, long[] endLo, int[] asns, Ipv4Ranges ipv4) {
+    this.startHi = startHi;
+    this.startLo = startLo;
+    this.endHi = endHi;
+    this.endLo = endLo;
+    this.asns = asns;
+    this.ipv4 = ipv4;
+  }
+
+  /**
+   * The AS of a parsed IPv6 address. Addresses in {@code ::/96} (IPv4-compatible) and
+   * {@code ::ffff:0:0/96} (IPv4-mapped) are looked up as IPv4, like MaxMind's own readers do.
+   */
+  @Override
+  public long visit(long hi, long lo) {
+    if (hi == 0 && ((lo >>> 32) == 0 || (lo >>> 32) == 0xFFFFL)) {
+      return ipv4.find(lo & 0xFFFF_FFFFL);
+    }
+    return find(hi, lo);
+  }
+
+  long find(long hi, long lo) {
+    int low = 0;
+    int high = startHi.length - 1;
+    while (low <= high) {
+      int mid = (low + high) >>> 1;
+      int c = Long.compareUnsigned(startHi[mid], hi);
+      if (c < 0 || (c == 0 && Long.compareUnsigned(startLo[mid], lo) <= 0)) {
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    if (high < 0) {
+      return AsnLookup.UNKNOWN_ASN;
+    }
+    int c = Long.compareUnsigned(endHi[high], hi);
+    boolean inside = c > 0 || (c == 0 && Long.compareUnsigned(endLo[high], lo) >= 0);
+    return inside ? Integer.toUnsignedLong(asns[high]) : AsnLookup.UNKNOWN_ASN;
+  }
+
+  int size() {
+    return startHi.length;
+  }
+
+  long heapBytes() {
+    return 4L * (16 + 8L * startHi.length) + 16 + 4L * asns.length;
+  }
+
+  /** Collects ranges in any order (tree order is already sorted, which is checked, not assumed). */
+  static final class Builder {
+    private long[] startHi = new long[1024];
+    private long[] startLo = new long[1024];
+    private long[] endHi = new long[1024];
+    private long[] endLo = new long[1024];
+    private int[] asns = new int[1024];
+    private int size;
+    private boolean sorted = true;
+
+    void add(long sHi, long sLo, long eHi, long eLo, long asn) {
+      if (size == asns.length) {
+        int n = size * 2;
+        startHi = Arrays.copyOf(startHi, n);
+        startLo = Arrays.copyOf(startLo, n);
+        endHi = Arrays.copyOf(endHi, n);
+        endLo = Arrays.copyOf(endLo, n);
+        asns = Arrays.copyOf(asns, n);
+      }
+      if (size > 0 && compare(startHi[size - 1], startLo[size - 1], sHi, sLo) > 0) {
+        sorted = false;
+      }
+      startHi[size] = sHi;
+      startLo[size] = sLo;
+      endHi[size] = eHi;
+      endLo[size] = eLo;
+      asns[size] = (int) asn;
+      size++;
+    }
+
+    int size() {
+      return size;
+    }
+
+    Ipv6Ranges build(Ipv4Ranges ipv4) {
+      if (!sorted) {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+          order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparing(i -> i, (a, b) -> compare(
+            startHi[a], startLo[a], startHi[b], startLo[b])));
+        long[] sh = new long[size];
+        long[] sl = new long[size];
+        long[] eh = new long[size];
+        long[] el = new long[size];
+        int[] as = new int[size];
+        for (int i = 0; i < size; i++) {
+          int k = order[i];
+          sh[i] = startHi[k];
+          sl[i] = startLo[k];
+          eh[i] = endHi[k];
+          el[i] = endLo[k];
+          as[i] = asns[k];
+        }
+        startHi = sh;
+        startLo = sl;
+        endHi = eh;
+        endLo = el;
+        asns = as;
+      }
+      return new Ipv6Ranges(
+          Arrays.copyOf(startHi, size),
+          Arrays.copyOf(startLo, size),
+          Arrays.copyOf(endHi, size),
+          Arrays.copyOf(endLo, size),
+          Arrays.copyOf(asns, size),
+          ipv4);
+    }
+
+    private static int compare(long aHi, long aLo, long bHi, long bLo) {
+      int c = Long.compareUnsigned(aHi, bHi);
+      return c != 0 ? c : Long.compareUnsigned(aLo, bLo);
+    }
+  }
+}

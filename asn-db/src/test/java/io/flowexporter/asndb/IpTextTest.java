@@ -1,0 +1,71 @@
+package io.flowexporter.asndb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class IpTextTest {
+
+  private static String v6(String text) {
+    long[] out = new long[2];
+    long r = IpText.parseIpv6(text, (hi, lo) -> {
+      out[0] = hi;
+      out[1] = lo;
+      return 1;
+    });
+    return r < 0 ? "invalid" : String.format("%016x%016x", out[0], out[1]);
+  }
+
+  private static long v4(String text) {
+    return IpText.parseIpv4(text, 0, text.length());
+  }
+
+  @Test
+  void dottedQuads() {
+    assertThat(v4("0.0.0.0")).isZero();
+    assertThat(v4("8.8.4.4")).isEqualTo(0x08080404L);
+    assertThat(v4("255.255.255.255")).isEqualTo(0xFFFF_FFFFL);
+    assertThat(v4("192.000.002.001")).isEqualTo(0xC0000201L);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", ".", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1.2.3.4x",
+      "1.2.3.0004", "-1.2.3.4", "a.b.c.d", "1.2.3. 4"})
+  void notDottedQuads(String text) {
+    assertThat(v4(text)).isEqualTo(-1);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "::, 00000000000000000000000000000000",
+    "::1, 00000000000000000000000000000001",
+    "1::, 00010000000000000000000000000000",
+    "2001:db8::1, 20010db8000000000000000000000001",
+    "2001:DB8:0:0:0:0:0:1, 20010db8000000000000000000000001",
+    "2001:db8:1:2:3:4:5:6, 20010db8000100020003000400050006",
+    "2001:db8::5:6, 20010db8000000000000000000050006",
+    "1:2:3:4:5:6:7::, 00010002000300040005000600070000",
+    "::2:3:4:5:6:7:8, 00000002000300040005000600070008",
+    "1:2:3:4::5:6:7, 00010002000300040000000500060007",
+    "::ffff:1.2.3.4, 00000000000000000000ffff01020304",
+    "::1.2.3.4, 00000000000000000000000001020304",
+    "64:ff9b::192.0.2.33, 0064ff9b0000000000000000c0000221",
+    "1:2:3:4:5:6:1.2.3.4, 00010002000300040005000601020304",
+    "fe80::1%eth0, fe800000000000000000000000000001",
+    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff, ffffffffffffffffffffffffffffffff",
+  })
+  void ipv6Forms(String text, String expected) {
+    assertThat(v6(text)).isEqualTo(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", ":", ":::", "1:2", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9",
+      "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7", "2001:db8::1:", ":2001:db8::1",
+      "g::", "::ffff:1.2.3", "::1.2.3.4:5", "1:2:3:4:5:6:7:1.2.3.4", "2001:db8::1 ", "[::1]"})
+  void notIpv6(String text) {
+    assertThat(v6(text)).isEqualTo("invalid");
+  }
+}
