@@ -110,7 +110,15 @@ public final class Exporter implements AutoCloseable {
     LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
     Topology topology = FlowTopology.build(config.topology(), asn, committed, outcomes);
     LOG.debug("Topology:\n{}", topology.describe());
-    background.execute(() -> startStreams(topology));
+    background.execute(() -> {
+      try {
+        startStreams(topology);
+      } catch (RuntimeException e) {
+        LOG.error("Could not start the stream; exiting", e);
+        failed = true;
+        stopped.countDown();
+      }
+    });
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
   }

@@ -90,6 +90,10 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("[demo]   8 * sum by (source_as_name) (rate(flow_receive_bytes_total[5m]))");
       out.println("[demo] press Ctrl-C to stop");
       while (!stop.await(statusSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (exporter.failed()) {
+          out.println("[demo] the exporter failed; see the log above");
+          return 1;
+        }
         out.printf(
             "[demo] status: %s, %d records produced, %d counted, %d invalid, %d series exposed%n",
             exporter.state(), produced.get(), exporter.outcomes().countedTotal(),

@@ -5,8 +5,6 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
-import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -28,6 +26,9 @@ public final class MetricsServer implements AutoCloseable {
   public interface FlowFamilies {
     void write(Writer out, boolean openMetrics) throws IOException;
   }
+
+  static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
+  static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private final Javalin app;
 
@@ -77,8 +78,7 @@ public final class MetricsServer implements AutoCloseable {
       throws IOException {
     String accept = ctx.header("Accept");
     boolean openMetrics = accept != null && accept.contains("application/openmetrics-text");
-    String contentType =
-        openMetrics ? OpenMetricsTextFormatWriter.CONTENT_TYPE : PrometheusTextFormatWriter.CONTENT_TYPE;
+    String contentType = openMetrics ? OPENMETRICS : TEXT_004;
     ctx.contentType(contentType);
     OutputStream out = ctx.outputStream();
     Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);

@@ -3,6 +3,7 @@ package io.flowexporter.app.kafka;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -26,6 +27,11 @@ public final class CommitAwareClientSupplier implements KafkaClientSupplier {
 
   public CommitAwareClientSupplier(CommittedTotals committed) {
     this.committed = committed;
+  }
+
+  @Override
+  public Admin getAdmin(Map<String, Object> config) {
+    return Admin.create(config);
   }
 
   @Override

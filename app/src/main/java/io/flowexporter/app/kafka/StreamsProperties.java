@@ -22,6 +22,8 @@ public final class StreamsProperties {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "2000");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), "65536");
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "200");
+    // Kafka Streams 4.x warns at start-up unless this is set; 5.0 makes it the default.
+    p.put("processing.exception.handler.global.enabled", "true");
     p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());

@@ -13,6 +13,8 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.CacheFlushListener;
+import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * The totals of one input partition (one stream task), in three stages.
@@ -20,8 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <ol>
  *   <li><b>pending</b>: increments since the last commit, summed in a plain hash map by the stream
  *       thread. A record costs one map update, not a store write.
- *   <li><b>written</b>: when Kafka Streams commits, it first commits every state store; this
- *       store then adds the pending increments to its totals and writes each changed series once
+ *   <li><b>written</b>: when Kafka Streams commits, it first flushes the caches of its stores;
+ *       this store then adds the pending increments to its totals and writes each changed series once
  *       to the inner key-value store (RocksDB, logged to the changelog topic), inside the open
  *       transaction under exactly-once.
  *   <li><b>published</b>: only after the transaction (or, under at-least-once, the offset commit)
@@ -39,7 +41,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * #activate activates} it, which happens after restoration. Standby replicas restore into the
  * same kind of store but are never activated, so an instance exposes only what it owns.
  */
-public final class SeriesTotalsStore implements StateStore {
+public final class SeriesTotalsStore implements StateStore, CachedStateStore<Bytes, byte[]> {
 
   private final KeyValueStore<Bytes, byte[]> inner;
   private final CommittedTotals committed;
@@ -102,12 +104,36 @@ public final class SeriesTotalsStore implements StateStore {
   }
 
   /**
-   * Called by Kafka Streams before it commits (KIP-1035 replaced {@code flush()} with this): the
-   * pending increments become written totals, inside the transaction about to commit.
+   * Called by Kafka Streams in {@code StreamTask.prepareCommit}, before the transaction or offset
+   * commit: the pending increments become written totals, sent to the changelog inside the
+   * transaction about to commit.
+   *
+   * <p>This is why the store implements Kafka Streams' internal {@link CachedStateStore}: since
+   * KIP-1035 (Kafka 4.x), {@link #commit} is called only after the commit, when the changelog
+   * records would land in the <em>next</em> transaction while the offsets of the records they
+   * count are already committed. The integration tests (kill -9 under load) guard this contract
+   * across Kafka upgrades.
    */
   @Override
-  public void commit(Map<TopicPartition, Long> changelogOffsets) {
+  public void flushCache() {
     writePending();
+  }
+
+  /** A task closed dirty: what was pending is never committed; the changelog has the truth. */
+  @Override
+  public void clearCache() {
+    pending.clear();
+  }
+
+  /** No downstream listener: totals leave through scrapes, not through forwarding. */
+  @Override
+  public boolean setFlushListener(CacheFlushListener<Bytes, byte[]> listener, boolean sendOldValues) {
+    return false;
+  }
+
+  /** Called after a successful commit when Kafka Streams checkpoints; nothing is pending then. */
+  @Override
+  public void commit(Map<TopicPartition, Long> changelogOffsets) {
     inner.commit(changelogOffsets);
   }
 
