@@ -1,0 +1,76 @@
+# syntax=docker/dockerfile:1
+#
+# flow-exporter container image.
+#
+#   docker build -t flow-exporter .
+#   docker run --rm -p 127.0.0.1:9590:9590 \
+#     -e FLOW_EXPORTER_BROKERS=kafka:9092 -e FLOW_EXPORTER_TOPIC=pmacct.flows \
+#     -e FLOW_EXPORTER_ASN=64500 \
+#     -e FLOW_EXPORTER_ASN_DB=/var/lib/flow-exporter-asn/GeoLite2-ASN.mmdb \
+#     -v "$PWD/deploy/asn-db:/var/lib/flow-exporter-asn:ro" flow-exporter
+#
+# Base images are pinned by tag, not by digest: the digests could not be
+# looked up where this file was written. To pin harder, append @sha256:... to
+# both tags (docker buildx imagetools inspect IMAGE:TAG prints it).
+ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17.0.16_8-jre-noble
+
+# ---------------------------------------------------------------------------
+# Build: the same command as CI and the README, at the repository root.
+FROM ${MAVEN_IMAGE} AS build
+WORKDIR /src
+# .dockerignore lets in only the poms, each module's src/ and the healthcheck.
+COPY . .
+# The Maven repository lives in a BuildKit cache, not in a layer: rebuilds
+# after a source change do not download the dependencies again.
+RUN --mount=type=cache,target=/root/.m2,sharing=locked \
+    mvn -B -ntp package -DskipTests \
+ && cp app/target/flow-exporter.jar /flow-exporter.jar
+
+# ---------------------------------------------------------------------------
+# Run: JRE only, unprivileged user.
+FROM ${RUNTIME_IMAGE}
+
+ARG VERSION=0.1.0-SNAPSHOT
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="flow-exporter" \
+      org.opencontainers.image.description="pmacct flow records from Kafka to Prometheus per-AS traffic counters" \
+      org.opencontainers.image.licenses="Apache-2.0" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.base.name="docker.io/library/eclipse-temurin:17.0.16_8-jre-noble"
+
+# UID/GID 10001: Ubuntu images already have uid 1000 (user "ubuntu").
+RUN set -eux; \
+    groupadd --system --gid 10001 flowexporter; \
+    useradd --system --uid 10001 --gid flowexporter \
+      --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin flowexporter; \
+    mkdir -p /opt/flow-exporter /var/lib/flow-exporter /var/lib/flow-exporter-asn; \
+    chown flowexporter:flowexporter /var/lib/flow-exporter
+
+COPY --from=build /flow-exporter.jar /opt/flow-exporter/flow-exporter.jar
+COPY --from=build /src/deploy/docker/healthcheck.sh /opt/flow-exporter/healthcheck.sh
+RUN chmod 0755 /opt/flow-exporter/healthcheck.sh
+
+# Every flag of the exporter can be given as FLOW_EXPORTER_<FLAG>; these two
+# are the container's defaults. JDK_JAVA_OPTIONS is read by the java launcher:
+# override it to size the heap by hand.
+ENV FLOW_EXPORTER_ADDR=":9590" \
+    FLOW_EXPORTER_STATE_DIR="/var/lib/flow-exporter" \
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+
+USER 10001:10001
+WORKDIR /opt/flow-exporter
+EXPOSE 9590
+# Kafka Streams state (RocksDB, checkpoints). Each container gets its own:
+# never share one state directory between two running instances.
+VOLUME ["/var/lib/flow-exporter"]
+
+# The JRE image has no HTTP client we can count on; healthcheck.sh speaks
+# HTTP/1.0 over bash's /dev/tcp. /healthz means "process alive", not "ready".
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["/opt/flow-exporter/healthcheck.sh"]
+
+ENTRYPOINT ["java", "-jar", "/opt/flow-exporter/flow-exporter.jar"]
