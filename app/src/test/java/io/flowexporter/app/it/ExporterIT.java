@@ -1,0 +1,102 @@
+package io.flowexporter.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.app.demo.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The exporter end to end on a real KRaft broker, started as a user starts it (its jar, in a child
+ * process): pmacct records in, exact totals per series on /metrics; stopped and restarted, it
+ * continues where it stopped and counts what was produced while it was down.
+ */
+class ExporterIT {
+
+  private static EmbeddedKafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void countsExactlyAndContinuesAfterRestart(@TempDir Path dir) throws Exception {
+    String topic = "flows-restart";
+    Topics.create(broker.bootstrapServers(), topic, 3);
+    PmacctRecords records = new PmacctRecords(42);
+    Topics.produce(broker.bootstrapServers(), topic, records, 3000);
+    String[] args = {
+      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,AS4200000001",
+      "--state-dir", dir.resolve("state").toString(), "--application-id", "it-restart",
+      "--from-beginning", "--commit-interval", "300"
+    };
+    Path log = dir.resolve("exporter.log");
+    try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
+      awaitTotals(exporter, records);
+      Scrape s = Scrape.of(exporter.metricsPort());
+      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}")).isEqualTo(records.counted);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}")).isEqualTo(records.invalid);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"marker\"}")).isEqualTo(records.markers);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"unmatched\"}")).isEqualTo(records.unmatched);
+      assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(200);
+      assertThat(Scrape.status(exporter.metricsPort(), "/healthz")).isEqualTo(200);
+      exporter.terminate();
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).as("exit status after SIGTERM").isZero();
+    }
+
+    // Produced while the exporter is down: counted after the restart, nothing counted twice.
+    Topics.produce(broker.bootstrapServers(), topic, records, 1500);
+    try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
+      awaitTotals(exporter, records);
+      assertThat(exporter.log()).contains("Stream state REBALANCING -> RUNNING");
+      exporter.terminate();
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+    }
+  }
+
+  @Test
+  void environmentVariablesConfigureTheExporter(@TempDir Path dir) throws Exception {
+    String topic = "flows-env";
+    Topics.create(broker.bootstrapServers(), topic, 1);
+    PmacctRecords records = new PmacctRecords(7);
+    Topics.produce(broker.bootstrapServers(), topic, records, 300);
+    int port = ExporterProcess.freePort();
+    Map<String, String> env = Map.of(
+        "FLOW_EXPORTER_BROKERS", broker.bootstrapServers(),
+        "FLOW_EXPORTER_TOPIC", topic,
+        "FLOW_EXPORTER_ASN", "64500,4200000001",
+        "FLOW_EXPORTER_ADDR", "127.0.0.1:" + port,
+        "FLOW_EXPORTER_STATE_DIR", dir.resolve("state").toString(),
+        "FLOW_EXPORTER_APPLICATION_ID", "it-env",
+        "FLOW_EXPORTER_FROM_BEGINNING", "true");
+    try (ExporterProcess exporter = ExporterProcess.startRaw(dir.resolve("exporter.log"), env, port)) {
+      awaitTotals(exporter, records);
+    }
+  }
+
+  static void awaitTotals(ExporterProcess exporter, PmacctRecords records) {
+    Traffic[] last = {null};
+    Await.until(
+        Duration.ofSeconds(120),
+        () -> {
+          if (!exporter.isAlive()) {
+            throw new AssertionError("exporter exited early:\n" + exporter.log());
+          }
+          Scrape s = Scrape.of(exporter.metricsPort());
+          last[0] = s == null ? null : Traffic.of(s);
+          return records.expected.equals(last[0]);
+        },
+        () -> "expected " + records.expected + "\nlast scrape " + last[0] + "\nlog:\n" + exporter.log());
+  }
+}

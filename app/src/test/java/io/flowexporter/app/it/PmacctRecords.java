@@ -1,0 +1,87 @@
+package io.flowexporter.app.it;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Writes pmacct JSON messages for the integration tests and keeps, independently of the
+ * exporter's code, the totals they should produce: the direction rule (source AS own → transmit,
+ * else destination AS own → receive), sampling, hostname fallback, multi-value messages, markers
+ * and invalid messages mixed in.
+ */
+public final class PmacctRecords {
+
+  public static final long OWN = 64500;
+  public static final long OWN_BIG = 4200000001L;
+  private static final long[] PEERS = {15169, 13335, 2906, 4294967294L, 174};
+  private static final String[] HOSTS = {"edge1", "edge2", "core-1"};
+
+  private final SplittableRandom random;
+  public final Traffic expected = new Traffic();
+  public long counted;
+  public long invalid;
+  public long markers;
+  public long unmatched;
+
+  public PmacctRecords(long seed) {
+    random = new SplittableRandom(seed);
+  }
+
+  /** The next Kafka message value: usually one record, sometimes several, a marker or garbage. */
+  public String nextMessage() {
+    int kind = random.nextInt(100);
+    if (kind < 3) {
+      invalid++;
+      return switch (random.nextInt(5)) {
+        case 0 -> "{not json";
+        case 1 -> "[1,2,3]";
+        case 2 -> "{\"as_src\": \"64500\", \"as_dst\": 15169, \"bytes\": 10}";
+        case 3 -> "{\"as_src\": 64500, \"as_dst\": 15169, \"bytes\": -5}";
+        default -> "{\"as_src\": 64500, \"as_dst\": 15169, \"packets\": 1}";
+      };
+    }
+    if (kind < 5) {
+      markers++;
+      return "{\"event_type\": \"purge_" + (random.nextBoolean() ? "init" : "close") + "\", \"writer_id\": \"default_kafka/1\"}";
+    }
+    if (kind < 15) {
+      List<String> lines = new ArrayList<>();
+      int n = 2 + random.nextInt(4);
+      for (int i = 0; i < n; i++) {
+        lines.add(record());
+      }
+      return String.join("\n", lines) + "\n";
+    }
+    return record();
+  }
+
+  private String record() {
+    long peer = PEERS[random.nextInt(PEERS.length)];
+    long own = random.nextInt(4) == 0 ? OWN_BIG : OWN;
+    int dir = random.nextInt(10);
+    long src = dir < 5 ? peer : dir < 9 ? own : peer;
+    long dst = dir < 5 ? own : dir < 9 ? peer : PEERS[(random.nextInt(PEERS.length))];
+    long packets = 1 + random.nextInt(50);
+    long bytes = packets * (40 + random.nextInt(1460));
+    long sampling = random.nextInt(5) == 0 ? 10 : 0;
+    String peerIp = "10.0.0." + (1 + random.nextInt(3));
+    int labelKind = random.nextInt(10);
+    String host = labelKind < 7 ? HOSTS[random.nextInt(HOSTS.length)] : labelKind < 9 ? "map-" + HOSTS[random.nextInt(HOSTS.length)] : peerIp;
+    String label = labelKind < 7 ? ", \"label\": \"" + host + "\""
+        : labelKind < 9 ? ", \"label\": {\"hostname\": \"" + host + "\", \"site\": \"par\"}" : "";
+    String direction = src == OWN || src == OWN_BIG ? "transmit" : dst == OWN || dst == OWN_BIG ? "receive" : null;
+    long factor = sampling > 1 ? sampling : 1;
+    if (direction == null) {
+      unmatched++;
+    } else {
+      counted++;
+      expected.add(direction, host, src, dst, bytes * factor, packets * factor);
+    }
+    return "{\"event_type\": \"purge\"" + label + ", \"as_src\": " + src + ", \"as_dst\": " + dst
+        + ", \"peer_ip_src\": \"" + peerIp + "\", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""
+        + ", \"port_src\": 443, \"port_dst\": 50000, \"ip_proto\": \"tcp\""
+        + (sampling > 0 ? ", \"sampling_rate\": " + sampling : "")
+        + ", \"packets\": " + packets + ", \"bytes\": " + bytes + ", \"writer_id\": \"default_kafka/1\"}";
+  }
+}

@@ -1,0 +1,42 @@
+package io.flowexporter.app.it;
+
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Topic creation and producing for the integration tests. */
+public final class Topics {
+
+  private Topics() {}
+
+  public static void create(String brokers, String topic, int partitions) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", brokers);
+    try (Admin admin = Admin.create(p)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+  }
+
+  public static KafkaProducer<String, String> producer(String brokers) {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  /** Sends {@code count} messages from the generator, spread over partitions, and waits for acks. */
+  public static void produce(String brokers, String topic, PmacctRecords records, int count) throws Exception {
+    try (KafkaProducer<String, String> producer = producer(brokers)) {
+      for (int i = 0; i < count; i++) {
+        producer.send(new ProducerRecord<>(topic, Integer.toString(i), records.nextMessage()));
+      }
+      producer.flush();
+    }
+  }
+}
