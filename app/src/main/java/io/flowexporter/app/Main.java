@@ -20,11 +20,16 @@ public final class Main {
   }
 
   static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  /** The command line with flag defaults from {@code env} (FLOW_EXPORTER_...). */
+  static CommandLine commandLine(java.util.Map<String, String> env) {
     CommandLine cmd =
         new CommandLine(new ExporterCommand())
             .addSubcommand(new DemoCommand())
             .addSubcommand(new GenerateCommand());
-    cmd.setDefaultValueProvider(new EnvironmentDefaults(System.getenv()));
+    cmd.setDefaultValueProvider(new EnvironmentDefaults(env));
     cmd.setParameterExceptionHandler(Main::badFlag);
     cmd.getSubcommands().values().forEach(sub -> sub.setParameterExceptionHandler(Main::badFlag));
     return cmd;

@@ -37,6 +37,14 @@ public record ExporterConfig(
         "asn-db=" + asnDb.database().map(Object::toString).orElse("(none)"),
         "asn-names=" + asnDb.names().map(Object::toString).orElse("(none)"),
         "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(java.util.Locale.ROOT),
-        "kafka-properties=" + kafka.clientProperties().keySet());
+        "kafka-properties=" + maskedClientProperties());
+  }
+
+  /** Client properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */
+  private String maskedClientProperties() {
+    java.util.StringJoiner j = new java.util.StringJoiner(", ", "{", "}");
+    new java.util.TreeMap<>(kafka.clientProperties())
+        .forEach((k, v) -> j.add(k + "=" + (k.matches("(?i).*(password|jaas|secret|key).*") ? "****" : v)));
+    return j.toString();
   }
 }

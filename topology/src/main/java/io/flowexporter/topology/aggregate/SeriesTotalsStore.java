@@ -82,15 +82,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    */
   public void activate() {
     resetMemory();
-    try (KeyValueIterator<Bytes, byte[]> all = inner.all()) {
-      while (all.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = all.next();
-        Totals t = Totals.fromBytes(kv.value);
-        SeriesKey key = SeriesKey.fromBytes(kv.key.get());
-        current.put(key, t);
-        published.put(key, t);
-      }
-    }
+    current.putAll(readStore());
+    published.putAll(current);
     active = true;
     committed.register(this);
   }
@@ -159,6 +152,21 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       published.put(key, current.get(key));
     }
     written.clear();
+  }
+
+  /**
+   * What the inner key-value store holds, decoded: the totals written so far (committed or in
+   * the open transaction). Reads the whole store; for tests and diagnostics, stream thread only.
+   */
+  public Map<SeriesKey, Totals> readStore() {
+    Map<SeriesKey, Totals> all = new HashMap<>();
+    try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> kv = it.next();
+        all.put(SeriesKey.fromBytes(kv.key.get()), Totals.fromBytes(kv.value));
+      }
+    }
+    return all;
   }
 
   /** Committed totals per series of this partition; safe to read from any thread. */

@@ -1,0 +1,55 @@
+package io.flowexporter.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.app.config.HttpConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/** The endpoints over real HTTP on a free loopback port. */
+class MetricsServerTest {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(int port, String path, String accept) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (accept != null) {
+      b.header("Accept", accept);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void servesTrafficFamiliesThenTheRegistryInBothFormats() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Counter.builder("flow.exporter.records").tag("outcome", "counted").register(registry).increment(3);
+    AtomicBoolean ready = new AtomicBoolean();
+    MetricsServer.FlowFamilies flows = (out, openMetrics) -> out.write("flow_receive_bytes_total{hostname=\"a\"} 5\n");
+    try (MetricsServer server = MetricsServer.start(new HttpConfig("127.0.0.1", 0), flows, registry, ready::get, () -> "REBALANCING")) {
+      int port = server.port();
+      HttpResponse<String> text = get(port, "/metrics", null);
+      assertThat(text.statusCode()).isEqualTo(200);
+      assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
+      assertThat(text.body()).startsWith("flow_receive_bytes_total{hostname=\"a\"} 5\n")
+          .contains("flow_exporter_records_total{outcome=\"counted\"} 3");
+
+      HttpResponse<String> om = get(port, "/metrics", "application/openmetrics-text; version=1.0.0,text/plain;q=0.5");
+      assertThat(om.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
+      assertThat(om.body()).endsWith("# EOF\n");
+
+      assertThat(get(port, "/healthz", null).statusCode()).isEqualTo(200);
+      HttpResponse<String> notReady = get(port, "/readyz", null);
+      assertThat(notReady.statusCode()).isEqualTo(503);
+      assertThat(notReady.body()).contains("REBALANCING");
+      ready.set(true);
+      assertThat(get(port, "/readyz", null).statusCode()).isEqualTo(200);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.flowexporter.topology.enrich;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.flow.FlowRecord;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlowClassifierTest {
+
+  private static final AsnLookup ADDRESSES =
+      new AsnLookup() {
+        private final Map<String, Long> table = Map.of("8.8.8.8", 15169L, "192.0.2.1", 64500L, "2001:db8::1", 64500L);
+
+        @Override
+        public long asnOf(String ip) {
+          return ip == null ? 0 : table.getOrDefault(ip, 0L);
+        }
+
+        @Override
+        public String nameOf(long asn) {
+          return "";
+        }
+      };
+
+  private final FlowClassifier classifier = new FlowClassifier(List.of(64500L, 4200000001L), AsnFromIp.AUTO, 1, ADDRESSES);
+
+  private static FlowRecord record(long src, long dst) {
+    return new FlowRecord(src, dst, 100, 1, "edge1", 0, "8.8.8.8", "2001:db8::1");
+  }
+
+  @Test
+  void ownSourceIsTransmitOwnDestinationIsReceive() {
+    assertThat(classifier.seriesOf(record(64500, 15169))).isEqualTo(new SeriesKey(Direction.TRANSMIT, "edge1", 64500, 15169));
+    assertThat(classifier.seriesOf(record(15169, 4200000001L))).isEqualTo(new SeriesKey(Direction.RECEIVE, "edge1", 15169, 4200000001L));
+  }
+
+  @Test
+  void trafficBetweenTwoOwnAsesIsTransmit() {
+    assertThat(classifier.seriesOf(record(64500, 4200000001L)).direction()).isEqualTo(Direction.TRANSMIT);
+  }
+
+  @Test
+  void trafficOfOthersIsUnmatched() {
+    assertThat(classifier.seriesOf(record(15169, 13335))).isNull();
+  }
+
+  @Test
+  void asZeroIsLookedUpFromTheAddressesWhenAuto() {
+    assertThat(classifier.seriesOf(record(0, 0))).isEqualTo(new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500));
+    // A known AS is never replaced.
+    assertThat(classifier.seriesOf(record(13335, 0))).isEqualTo(new SeriesKey(Direction.RECEIVE, "edge1", 13335, 64500));
+  }
+
+  @Test
+  void asZeroStaysZeroWithNever() {
+    FlowClassifier never = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, ADDRESSES);
+    assertThat(never.seriesOf(record(0, 0))).isNull();
+    assertThat(never.seriesOf(record(0, 64500))).isEqualTo(new SeriesKey(Direction.RECEIVE, "edge1", 0, 64500));
+  }
+
+  @Test
+  void samplingUsesTheRecordsRateAboveOneElseTheDefault() {
+    FlowClassifier sampled = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 64, ADDRESSES);
+    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1000, null, null))).isEqualTo(1000);
+    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1, null, null))).isEqualTo(64);
+    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 0, null, null))).isEqualTo(64);
+  }
+
+  @Test
+  void seriesKeysRoundTripThroughTheirStoreEncoding() {
+    SeriesKey k = new SeriesKey(Direction.TRANSMIT, "edge-ü", 4294967295L, 0);
+    assertThat(SeriesKey.fromBytes(k.toBytes())).isEqualTo(k);
+  }
+}

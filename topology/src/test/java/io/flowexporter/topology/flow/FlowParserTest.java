@@ -1,0 +1,147 @@
+package io.flowexporter.topology.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FlowParserTest {
+
+  /** A pmacct 1.7.7 nfacctd record as its kafka plugin writes it (kafka_output: json). */
+  static final String NFACCTD_RECORD =
+      "{\"event_type\": \"purge\", \"label\": \"edge1\", \"as_src\": 15169, \"as_dst\": 64500, "
+          + "\"peer_ip_src\": \"10.0.0.1\", \"ip_src\": \"8.8.8.8\", \"ip_dst\": \"192.0.2.10\", "
+          + "\"port_src\": 443, \"port_dst\": 51514, \"ip_proto\": \"tcp\", "
+          + "\"stamp_inserted\": \"2026-11-21 06:00:00\", \"stamp_updated\": \"2026-11-21 06:01:01\", "
+          + "\"packets\": 12, \"bytes\": 9000, \"writer_id\": \"default_kafka/12345\"}";
+
+  private final FlowParser parser = new FlowParser();
+
+  /** Collects what the parser reports. */
+  static final class Collected implements ParseListener {
+    final List<FlowRecord> records = new ArrayList<>();
+    final List<InvalidReason> invalid = new ArrayList<>();
+    final List<String> samples = new ArrayList<>();
+    int markers;
+
+    @Override
+    public void record(FlowRecord record) {
+      records.add(record);
+    }
+
+    @Override
+    public void marker() {
+      markers++;
+    }
+
+    @Override
+    public void invalid(InvalidReason reason, String sample) {
+      invalid.add(reason);
+      samples.add(sample);
+    }
+  }
+
+  private Collected parse(String message) {
+    Collected c = new Collected();
+    parser.parse(message.getBytes(StandardCharsets.UTF_8), c);
+    return c;
+  }
+
+  @Test
+  void readsTheFieldsOfAnNfacctdRecordAndIgnoresTheRest() {
+    Collected c = parse(NFACCTD_RECORD);
+    assertThat(c.invalid).isEmpty();
+    assertThat(c.records)
+        .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10"));
+  }
+
+  @Test
+  void readsEveryLineOfAMultiValueMessage() {
+    String second = NFACCTD_RECORD.replace("\"bytes\": 9000", "\"bytes\": 1").replace("edge1", "edge2");
+    Collected c = parse(NFACCTD_RECORD + "\n" + second + "\n\n");
+    assertThat(c.records).extracting(FlowRecord::bytes).containsExactly(9000L, 1L);
+    assertThat(c.records).extracting(FlowRecord::hostname).containsExactly("edge1", "edge2");
+  }
+
+  @Test
+  void aBadLineDoesNotLoseTheGoodLinesAroundIt() {
+    Collected c = parse(NFACCTD_RECORD + "\n{broken\n" + NFACCTD_RECORD);
+    assertThat(c.records).hasSize(2);
+    assertThat(c.invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(c.samples).containsExactly("{broken");
+  }
+
+  @Test
+  void hostnameFallsBackToThePeerAddressWhenTheLabelIsEmptyOrAbsent() {
+    assertThat(parse(NFACCTD_RECORD.replace("\"label\": \"edge1\", ", "")).records.get(0).hostname())
+        .isEqualTo("10.0.0.1");
+    assertThat(parse(NFACCTD_RECORD.replace("\"edge1\"", "\"\"")).records.get(0).hostname())
+        .isEqualTo("10.0.0.1");
+    assertThat(parse("{\"bytes\": 1}").records.get(0).hostname()).isEmpty();
+  }
+
+  @Test
+  void aLabelMapGivesItsHostnameEntryOrItsOnlyValueOrAllEntries() {
+    assertThat(hostOf("{\"site\": \"par\", \"hostname\": \"edge7\"}")).isEqualTo("edge7");
+    assertThat(hostOf("{\"router\": \"edge8\"}")).isEqualTo("edge8");
+    assertThat(hostOf("{\"site\": \"par\", \"rack\": \"r1\"}")).isEqualTo("site=par,rack=r1");
+  }
+
+  private String hostOf(String labelJson) {
+    Collected c = parse(NFACCTD_RECORD.replace("\"edge1\"", labelJson));
+    assertThat(c.invalid).isEmpty();
+    return c.records.get(0).hostname();
+  }
+
+  @Test
+  void purgeMarkersAreNotTraffic() {
+    Collected c = parse("{\"event_type\": \"purge_init\", \"writer_id\": \"default_kafka/1\"}\n"
+        + "{\"event_type\": \"purge_close\", \"writer_id\": \"default_kafka/1\", \"purged_entries\": 10}");
+    assertThat(c.markers).isEqualTo(2);
+    assertThat(c.records).isEmpty();
+    assertThat(c.invalid).isEmpty();
+  }
+
+  @Test
+  void readsSamplingRateAndAsNumbersAboveTwoToThe31() {
+    FlowRecord r = parse("{\"as_src\": 4294967295, \"as_dst\": 4200000001, \"bytes\": 5, \"packets\": 1, \"sampling_rate\": 1000}").records.get(0);
+    assertThat(r.asSrc()).isEqualTo(4294967295L);
+    assertThat(r.asDst()).isEqualTo(4200000001L);
+    assertThat(r.samplingRate()).isEqualTo(1000);
+  }
+
+  @Test
+  void nullFieldsCountAsAbsent() {
+    FlowRecord r = parse("{\"as_src\": null, \"label\": null, \"bytes\": 5, \"packets\": null}").records.get(0);
+    assertThat(r.asSrc()).isZero();
+    assertThat(r.packets()).isZero();
+  }
+
+  @Test
+  void refusesBadRecordsWithAReason() {
+    assertThat(parse("not json").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("[1, 2]").invalid).containsExactly(InvalidReason.NOT_AN_OBJECT);
+    assertThat(parse("\"text\"").invalid).containsExactly(InvalidReason.NOT_AN_OBJECT);
+    assertThat(parse("{\"bytes\": \"12\"}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1.5}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"as_src\": \"AS1\"}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"label\": 7}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"packets\": 1}").invalid).containsExactly(InvalidReason.MISSING_BYTES);
+    assertThat(parse("{\"bytes\": -1}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1125899906842625}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 99999999999999999999999}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"as_dst\": 4294967296}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1}{\"bytes\": 2}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+  }
+
+  @Test
+  void refusesMessagesOverOneMebibyteUnread() {
+    String big = "{\"bytes\": 1, \"pad\": \"" + "x".repeat(FlowParser.MAX_MESSAGE_BYTES) + "\"}";
+    Collected c = parse(big);
+    assertThat(c.invalid).containsExactly(InvalidReason.TOO_LARGE);
+    assertThat(c.samples.get(0)).hasSizeLessThan(300);
+  }
+}
