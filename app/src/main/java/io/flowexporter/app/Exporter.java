@@ -99,13 +99,14 @@ public final class Exporter implements AutoCloseable {
     toClose.push(background::shutdownNow);
     toClose.push(registry::close);
     asn = openAsnDatabase(config.asnDb());
+    warnAboutUnnamedOwnAses();
     bindMeters();
     http = MetricsServer.start(
         config.http(),
         (out, openMetrics) -> FlowMetricsWriter.write(out, committed.snapshot(), asn, openMetrics),
         registry,
         () -> state == State.RUNNING,
-        () -> state.name());
+        () -> streams == null ? "waiting for Kafka and the topic" : state.name());
     toClose.push(http);
     LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
     Topology topology = FlowTopology.build(config.topology(), asn, committed, outcomes);
@@ -147,6 +148,18 @@ public final class Exporter implements AutoCloseable {
       }
     }
     return lookup;
+  }
+
+  /** Your own ASes are on every series: say once if the database cannot name them. */
+  private void warnAboutUnnamedOwnAses() {
+    if (config.asnDb().database().isEmpty() && config.asnDb().names().isEmpty()) {
+      return;
+    }
+    for (long own : config.topology().ownAsns()) {
+      if (asn.nameOf(own).isEmpty()) {
+        LOG.warn("AS {} (--asn) has no name in the AS database; its name labels will be empty (name it in --asn-names)", own);
+      }
+    }
   }
 
   private void bindMeters() {
