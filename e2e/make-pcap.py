@@ -3,6 +3,9 @@
 
 Usage:
     /usr/bin/python3 e2e/make-pcap.py OUT_DIR [--flows N] [--seed S]
+    /usr/bin/python3 e2e/make-pcap.py --check-networks deploy/pmacct/networks.lst
+
+(/usr/bin/python3: Debian's python3-scapy is installed for the system interpreter.)
 
 Writes, into OUT_DIR (created if missing):
     flows.pcap      Ethernet (DLT_EN10MB) capture, classic pcap format, microsecond timestamps.
@@ -233,12 +236,37 @@ def make(out_dir, conversations, seed):
     return expected
 
 
+def check_networks(path):
+    """Exit status 0 if the IPv4 lines of a pmacct networks_file equal ASES' IPv4 prefixes."""
+    listed = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("!"):
+                continue
+            asn, prefix = line.split(",")[-2:]
+            listed.add((int(asn), str(ipaddress.ip_network(prefix))))
+    wanted = {(a, p) for a, (_, ps) in ASES.items() for p in ps if ":" not in p}
+    if listed != wanted:
+        print(f"{path} and make-pcap.py ASES differ: only in file {sorted(listed - wanted)}, "
+              f"only in ASES {sorted(wanted - listed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("out_dir")
+    ap.add_argument("out_dir", nargs="?")
     ap.add_argument("--flows", type=int, default=3000, help="conversations (default 3000)")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--check-networks", metavar="NETWORKS_LST",
+                    help="only check that this networks_file lists exactly the IPv4 prefixes "
+                         "of ASES, exit 0 if so, 1 if not")
     args = ap.parse_args(argv)
+    if args.check_networks:
+        return check_networks(args.check_networks)
+    if not args.out_dir:
+        ap.error("OUT_DIR is required")
     e = make(args.out_dir, args.flows, args.seed)
     print(f"wrote {args.out_dir}/flows.pcap: {e['packets']} packets, {e['bytes']} L3 bytes, "
           f"{e['conversations']} conversations, {e['unidirectional_flows']} unidirectional flows")
