@@ -18,9 +18,9 @@ mkdir -p "$OUT_DIR"
 if [[ ! -s $CP_FILE ]]; then
   (cd "$ROOT" && mvn -B -q -pl app -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2 || exit 3
 fi
-# The app classpath brings Logback (DEBUG by default): client logs go to topicdump.log.
+# The app classpath brings Logback (DEBUG, on stdout): client logs go to topicdump.log.
 if ! java -cp "$(cat "$CP_FILE")" "$HERE/TopicDump.java" "$BOOTSTRAP" "$TOPIC" "$OUT_DIR/topic.jsonl" 60000 \
-    2>"$OUT_DIR/topicdump.log"; then
+    >"$OUT_DIR/topicdump.log" 2>&1; then
   tail -5 "$OUT_DIR/topicdump.log" >&2; exit 3
 fi
 grep '^TopicDump:' "$OUT_DIR/topicdump.log" >&2

@@ -9,7 +9,7 @@
 #     TOPIC      Kafka topic nfacctd publishes to. Use a fresh topic per run: the checker
 #                reads the whole topic. nfacctd relies on broker auto-creation
 #                (auto.create.topics.enable=true) unless you create it first.
-#     VARIANT    single | multi | noas   (e2e/variants/VARIANT.conf, described there)
+#     VARIANT    single | multi | noas | markers   (e2e/variants/VARIANT.conf, described there)
 #     OUT_DIR    Where everything is written; created if missing (default: mktemp -d).
 #                Kept after the run, for the caller to read and delete.
 #
