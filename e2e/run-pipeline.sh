@@ -42,7 +42,9 @@
 #      core hands that chunk over, the Kafka plugin purges one last time and waits for
 #      librdkafka to deliver everything, logging for every purge
 #        INFO ( default_kafka/kafka ): *** Purging cache - END (PID: 123, QN: 21/21, ET: 0) ***
-#      and the core logs "OK, Exiting ...". QN is sent/queued cache entries.
+#      and the core logs "OK, Exiting ...". QN is sent/queued cache entries, where "sent"
+#      means handed to librdkafka: with an unreachable broker QN is still n/n, and only
+#      "ERROR ( default_kafka/kafka ): Connection failed to Kafka: ..." tells.
 #   7. Declares success only if: nfacctd exited; every "Purging cache - START" has its
 #      END; every END has QN n/n; the QN sum equals the number of records softflowd
 #      exported; no UDP drops; no "missing data" / Kafka error lines.
