@@ -44,6 +44,22 @@ class AsnDatabaseTest {
   }
 
   @Test
+  void sixToFourAndTeredoAliasesAnswerLikeMaxMindsReader() throws IOException {
+    // the writer aliases 2002::/16 and 2001::/32 to the IPv4 tree: the next 32 bits are IPv4
+    AsnDatabase aliased =
+        AsnDatabase.load(TestDatabases.write(dir, "asn.mmdb", TestDatabases.SAMPLE));
+    AsnDatabase plain =
+        AsnDatabase.load(TestDatabases.write(dir, "na.mmdb", TestDatabases.SAMPLE, "--no-alias"));
+
+    assertThat(aliased.asnOf("2002:808:808::1")).isEqualTo(15169);
+    assertThat(aliased.asnOf("2002:101:101:ffff::")).isEqualTo(13335);
+    assertThat(aliased.asnOf("2001:0:808:808::1")).isEqualTo(15169);
+    assertThat(aliased.asnOf("2002:909:909::")).isZero();
+    assertThat(plain.asnOf("2002:808:808::1")).isZero();
+    assertThat(plain.asnOf("2001:0:808:808::1")).isZero();
+  }
+
+  @Test
   void ipv4OnlyTreeAnswersIpv4AndMappedIpv6() throws IOException {
     AsnDatabase db =
         AsnDatabase.load(
