@@ -4,13 +4,10 @@ import com.maxmind.db.InvalidDatabaseException;
 import com.maxmind.db.Metadata;
 import com.maxmind.db.Reader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -62,10 +59,9 @@ final class AsnDatabaseLoader {
 
   private static AsnDatabase index(Path file, Reader reader, long startNanos) throws IOException {
     Metadata metadata = reader.getMetadata();
-    ByteBuffer bytes;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
-    }
+    // a plain array, not the mapped buffer: the walk runs fast from the first call, before the JIT
+    // has compiled ByteBuffer access (the array is garbage once the index is built)
+    byte[] bytes = Files.readAllBytes(file);
     MmdbWalker walker =
         new MmdbWalker(bytes, metadata.nodeCount(), metadata.recordSize(), metadata.ipVersion());
     Indexer indexer = new Indexer(file, walker.records());

@@ -1,6 +1,5 @@
 package io.flowexporter.asndb;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +11,8 @@ import java.util.Map;
  * {@code Network} and a cache lookup for every one of the ~600,000 networks of a real ASN file,
  * which took 2.2–2.7 s for the first load in a fresh JVM (measured with {@code bench/asn-db}),
  * over the 2 s budget. This walker keeps addresses as two longs, remembers records by data-section
- * offset in a primitive table, and loads the same file in well under a second. The maxmind-db
+ * offset in a primitive table, and loads the same file in about half a second (see
+ * docs/asn-database.md). The maxmind-db
  * {@code Reader} still opens the file first and parses and checks its metadata.
  *
  * <p>Follows the MaxMind DB format 2.0 spec: 24-, 28- or 32-bit records, a 16-byte separator,
@@ -47,7 +47,7 @@ final class MmdbWalker {
   private static final int BOOLEAN = 14;
   private static final int FLOAT = 15;
 
-  private final ByteBuffer buffer;
+  private final byte[] buffer;
   private final long nodeCount;
   private final int recordSize;
   private final int ipVersion;
@@ -59,7 +59,7 @@ final class MmdbWalker {
   private int position; // decoder cursor, absolute
   private int nesting;
 
-  MmdbWalker(ByteBuffer buffer, long nodeCount, int recordSize, int ipVersion) {
+  MmdbWalker(byte[] buffer, long nodeCount, int recordSize, int ipVersion) {
     if (recordSize != 24 && recordSize != 28 && recordSize != 32) {
       throw new IllegalStateException("unsupported record size " + recordSize);
     }
@@ -67,7 +67,7 @@ final class MmdbWalker {
       throw new IllegalStateException("unsupported ip_version " + ipVersion);
     }
     long treeBytes = nodeCount * recordSize / 4;
-    if (treeBytes + 16 > buffer.limit()) {
+    if (treeBytes + 16 > buffer.length) {
       throw new IllegalStateException("file is shorter than its search tree (truncated?)");
     }
     this.buffer = buffer;
@@ -160,7 +160,7 @@ final class MmdbWalker {
       }
       case 28: {
         int at = (int) (node * 7);
-        int middle = buffer.get(at + 3) & 0xFF;
+        int middle = buffer[at + 3] & 0xFF;
         return side == 0
             ? ((long) (middle & 0xF0) << 20) | uint(at, 3)
             : ((long) (middle & 0x0F) << 24) | uint(at + 4, 3);
@@ -173,13 +173,13 @@ final class MmdbWalker {
   private long uint(int at, int bytes) {
     long value = 0;
     for (int i = 0; i < bytes; i++) {
-      value = (value << 8) | (buffer.get(at + i) & 0xFF);
+      value = (value << 8) | (buffer[at + i] & 0xFF);
     }
     return value;
   }
 
   private int recordAt(long dataOffset) {
-    if (dataOffset < 0 || dataStart + dataOffset >= buffer.limit()) {
+    if (dataOffset < 0 || dataStart + dataOffset >= buffer.length) {
       throw new IllegalStateException("search tree points outside the data section");
     }
     int known = recordsByOffset.get(dataOffset);
@@ -208,7 +208,7 @@ final class MmdbWalker {
   }
 
   private Object decodeValue() {
-    int ctrl = buffer.get(position++) & 0xFF;
+    int ctrl = buffer[position++] & 0xFF;
     int type = ctrl >>> 5;
     if (type == POINTER) {
       int pointer = pointer(ctrl);
@@ -219,13 +219,13 @@ final class MmdbWalker {
       return value;
     }
     if (type == 0) {
-      type = 7 + (buffer.get(position++) & 0xFF);
+      type = 7 + (buffer[position++] & 0xFF);
     }
     int size = size(ctrl);
     switch (type) {
       case STRING: {
         byte[] bytes = new byte[size];
-        buffer.get(position, bytes);
+        System.arraycopy(buffer, position, bytes, 0, size);
         position += size;
         return new String(bytes, StandardCharsets.UTF_8);
       }
@@ -261,14 +261,14 @@ final class MmdbWalker {
 
   /** Moves {@link #position} past the value there without decoding it. */
   private void skip() {
-    int ctrl = buffer.get(position++) & 0xFF;
+    int ctrl = buffer[position++] & 0xFF;
     int type = ctrl >>> 5;
     if (type == POINTER) {
       position += ((ctrl >>> 3) & 3) + 1;
       return;
     }
     if (type == 0) {
-      type = 7 + (buffer.get(position++) & 0xFF);
+      type = 7 + (buffer[position++] & 0xFF);
     }
     skipPayload(type, size(ctrl));
   }
@@ -306,7 +306,7 @@ final class MmdbWalker {
           default -> uint(position, 4);
         };
     position += sizeBits + 1;
-    if (value >= buffer.limit() - dataStart) {
+    if (value >= buffer.length - dataStart) {
       throw new IllegalStateException("data pointer outside the data section");
     }
     return (int) value;

@@ -8,9 +8,7 @@ import com.maxmind.db.Reader;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -89,10 +87,7 @@ class MaxMindReaderCrossCheckTest {
   }
 
   private static List<String> walkerNetworks(Reader reader, Path file) throws IOException {
-    ByteBuffer bytes;
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      bytes = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size());
-    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
     var metadata = reader.getMetadata();
     MmdbWalker walker =
         new MmdbWalker(bytes, metadata.nodeCount(), metadata.recordSize(), metadata.ipVersion());
