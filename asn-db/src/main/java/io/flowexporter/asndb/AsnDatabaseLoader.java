@@ -37,8 +37,9 @@ final class AsnDatabaseLoader {
     } catch (IOException e) {
       throw new AsnDatabaseException(file, "cannot be read: " + e, e);
     } catch (RuntimeException e) {
-      // the networks iterator and decoder report damaged trees and data as runtime exceptions
-      throw new AsnDatabaseException(file, "damaged or truncated MaxMind DB file: " + e, e);
+      // MmdbWalker and maxmind-db report damaged trees and data as runtime exceptions
+      String what = e instanceof IllegalStateException ? e.getMessage() : e.toString();
+      throw new AsnDatabaseException(file, "damaged or truncated MaxMind DB file: " + what, e);
     }
   }
 

@@ -98,6 +98,7 @@ final class MmdbWalker {
     int[] depths = new int[260];
     long[] his = new long[260];
     long[] los = new long[260];
+    long visited = 0;
     int top;
     nodes[0] = 0;
     depths[0] = base;
@@ -116,6 +117,9 @@ final class MmdbWalker {
       }
       if (depth >= 128) {
         throw new IllegalStateException("invalid search tree: deeper than 128 bits");
+      }
+      if (++visited > nodeCount) { // a tree reaches each node once; a damaged one may loop
+        throw new IllegalStateException("invalid search tree: a node is reached twice");
       }
       for (int side = 1; side >= 0; side--) { // right pushed first, so left comes out first
         long value = readRecord(node, side);

@@ -239,6 +239,28 @@ class AsnDatabaseTest {
   }
 
   @Test
+  void searchTreeThatLoopsIsRefusedQuickly() throws IOException {
+    Path good = TestDatabases.write(dir, "asn.mmdb", TestDatabases.SAMPLE, "--record-size=24");
+    byte[] bytes = Files.readAllBytes(good);
+    // every node's two records point to node 1: a DAG with 2^127 paths if walked naively
+    for (int node = 0; node < 40; node++) {
+      for (int side = 0; side < 2; side++) {
+        int at = node * 6 + side * 3;
+        bytes[at] = 0;
+        bytes[at + 1] = 0;
+        bytes[at + 2] = 1;
+      }
+    }
+    Path file = dir.resolve("loop.mmdb");
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> AsnDatabase.load(file))
+        .isInstanceOf(AsnDatabaseException.class)
+        .hasMessageStartingWith(file + ": damaged or truncated MaxMind DB file")
+        .hasMessageContaining("invalid search tree");
+  }
+
+  @Test
   void notAnMmdbFile() throws IOException {
     Path file = dir.resolve("GeoLite2-ASN.csv");
     Files.writeString(file, "network,autonomous_system_number,autonomous_system_organization\n");
