@@ -97,6 +97,17 @@ class AsnDatabaseTest {
   }
 
   @Test
+  void ipinfoLiteShapeNamesFromAsName() throws IOException {
+    AsnDatabase db =
+        AsnDatabase.load(
+            TestDatabases.write(dir, "lite.mmdb", TestDatabases.SAMPLE, "--shape=ipinfo-lite"));
+
+    assertThat(db.info().shape()).isEqualTo(RecordShape.IPINFO);
+    assertThat(db.asnOf("1.1.1.1")).isEqualTo(13335);
+    assertThat(db.nameOf(13335)).isEqualTo("Cloudflare, Inc.");
+  }
+
+  @Test
   void asNumbersAbove2To31AreUnsigned() throws IOException {
     AsnDatabase db = AsnDatabase.load(TestDatabases.write(dir, "asn.mmdb", TestDatabases.SAMPLE));
 
