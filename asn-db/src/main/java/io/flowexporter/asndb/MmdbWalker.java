@@ -1,7 +1,10 @@
 package io.flowexporter.asndb;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,9 +14,9 @@ import java.util.Map;
  * {@code Network} and a cache lookup for every one of the ~600,000 networks of a real ASN file,
  * which took 2.2–2.7 s for the first load in a fresh JVM (measured with {@code bench/asn-db}),
  * over the 2 s budget. This walker keeps addresses as two longs, remembers records by data-section
- * offset in a primitive table, and loads the same file in about half a second (see
- * docs/asn-database.md). The maxmind-db
- * {@code Reader} still opens the file first and parses and checks its metadata.
+ * offset in a primitive table, and loads the same file in about half a second on a quiet machine
+ * (figures in docs/asn-database.md). maxmind-db's {@code Reader} still opens the file first and
+ * parses and checks its metadata.
  *
  * <p>Follows the MaxMind DB format 2.0 spec: 24-, 28- or 32-bit records, a 16-byte separator,
  * then the data section. In an IPv6 tree the IPv4 networks live under {@code ::/96}; the aliases
@@ -54,8 +57,8 @@ final class MmdbWalker {
   private final int dataStart;
 
   private final OffsetTable recordsByOffset = new OffsetTable();
-  private final java.util.List<Map<String, Object>> records = new java.util.ArrayList<>();
-  private final java.util.List<long[]> aliases = new java.util.ArrayList<>();
+  private final List<Map<String, Object>> records = new ArrayList<>();
+  private final List<long[]> aliases = new ArrayList<>();
   private int position; // decoder cursor, absolute
   private int nesting;
 
@@ -81,12 +84,12 @@ final class MmdbWalker {
    * The IPv6 prefixes that the walk found aliased to the IPv4 subtree, as {hi, lo, prefix length}:
    * typically {@code ::ffff:0:0/96}, {@code 2001::/32} (Teredo) and {@code 2002::/16} (6to4).
    */
-  java.util.List<long[]> aliases() {
+  List<long[]> aliases() {
     return aliases;
   }
 
   /** The distinct data records met so far, decoded (nested maps and arrays are left out). */
-  java.util.List<Map<String, Object>> records() {
+  List<Map<String, Object>> records() {
     return records;
   }
 
@@ -378,7 +381,7 @@ final class MmdbWalker {
 
     private static long[] filled(int n) {
       long[] a = new long[n];
-      java.util.Arrays.fill(a, -1);
+      Arrays.fill(a, -1);
       return a;
     }
   }
