@@ -9,17 +9,22 @@
 #     quotes, with "" for a quote inside)
 #   Blank lines and lines starting with # are ignored.
 #
-# Usage: write-mmdb.pl [options] INPUT.csv OUTPUT.mmdb
+# With --ranges, lines are instead:  first-address,last-address,asn,organisation
+#   (the layout of ip-location-db's asn-ipv4.csv / asn-ipv6.csv; a header line is skipped).
+#
+# Usage: write-mmdb.pl [options] INPUT.csv [MORE.csv ...] OUTPUT.mmdb
 #   --shape=maxmind   GeoLite2-ASN / DB-IP records: autonomous_system_number (uint32),
 #                     autonomous_system_organization (string)               [default]
 #   --shape=ipinfo    IPinfo ASN records: asn ("AS15169"), name, domain
+#   --shape=ipinfo-lite  IPinfo Lite records: asn ("AS15169"), as_name, as_domain, country_code
 #   --shape=unknown   records with fields the exporter does not know (as_num, org), for tests
 #   --ip-version=4|6  the tree's IP version [default 6; IPv4 networks go under ::/96;
 #                     with 4, IPv6 lines are skipped]
 #   --no-alias        with --ip-version=6, do not alias ::ffff:0:0/96 (and 6to4/Teredo) to IPv4
-#   --database-type=S metadata database_type [GeoLite2-ASN for maxmind, ipinfo asn.mmdb otherwise]
+#   --database-type=S metadata database_type [GeoLite2-ASN for maxmind, "ipinfo asn.mmdb", ...]
 #   --build-epoch=N   metadata build_epoch [default: $SOURCE_DATE_EPOCH, else now]
 #   --record-size=N   24, 28 or 32 [default 24]
+#   --ranges          input lines are first,last,asn,organisation instead of network,asn,organisation
 use strict;
 use warnings;
 use utf8;
@@ -33,6 +38,7 @@ my $no_alias    = 0;
 my $record_size = 24;
 my $database_type;
 my $build_epoch = $ENV{SOURCE_DATE_EPOCH} // time();
+my $ranges      = 0;
 
 GetOptions(
     'shape=s'         => \$shape,
@@ -41,9 +47,11 @@ GetOptions(
     'database-type=s' => \$database_type,
     'build-epoch=i'   => \$build_epoch,
     'record-size=i'   => \$record_size,
-) or die "usage: $0 [options] INPUT.csv OUTPUT.mmdb\n";
-@ARGV == 2 or die "usage: $0 [options] INPUT.csv OUTPUT.mmdb\n";
-my ( $input, $output ) = @ARGV;
+    'ranges'          => \$ranges,
+) or die "usage: $0 [options] INPUT.csv [MORE.csv ...] OUTPUT.mmdb\n";
+@ARGV >= 2 or die "usage: $0 [options] INPUT.csv [MORE.csv ...] OUTPUT.mmdb\n";
+my $output = pop @ARGV;
+my @inputs = @ARGV;
 
 my %types = (
     autonomous_system_number       => 'uint32',
@@ -51,6 +59,9 @@ my %types = (
     asn                            => 'utf8_string',
     name                           => 'utf8_string',
     domain                         => 'utf8_string',
+    as_name                        => 'utf8_string',
+    as_domain                      => 'utf8_string',
+    country_code                   => 'utf8_string',
     as_num                         => 'uint32',
     org                            => 'utf8_string',
 );
@@ -58,10 +69,12 @@ my %types = (
 my %record_of = (
     maxmind => sub { { autonomous_system_number => $_[0], autonomous_system_organization => $_[1] } },
     ipinfo  => sub { { asn => "AS$_[0]", name => $_[1], domain => '' } },
+    'ipinfo-lite' => sub { { asn => "AS$_[0]", as_name => $_[1], as_domain => '', country_code => 'ZZ' } },
     unknown => sub { { as_num => $_[0], org => $_[1] } },
 );
-my $make_record = $record_of{$shape} or die "$0: unknown --shape=$shape (maxmind, ipinfo, unknown)\n";
-$database_type //= $shape eq 'maxmind' ? 'GeoLite2-ASN' : $shape eq 'ipinfo' ? 'ipinfo asn.mmdb' : 'Unknown-Test';
+my $make_record = $record_of{$shape} or die "$0: unknown --shape=$shape (maxmind, ipinfo, ipinfo-lite, unknown)\n";
+$database_type //= $shape eq 'maxmind' ? 'GeoLite2-ASN' : $shape eq 'ipinfo' ? 'ipinfo asn.mmdb'
+    : $shape eq 'ipinfo-lite' ? 'ipinfo ipinfo_lite.mmdb' : 'Unknown-Test';
 
 my $tree = MaxMind::DB::Writer::Tree->new(
     ip_version               => $ip_version,
@@ -75,20 +88,34 @@ my $tree = MaxMind::DB::Writer::Tree->new(
 );
 $tree->_set_build_epoch($build_epoch);
 
-open my $in, '<:encoding(UTF-8)', $input or die "$0: cannot read $input: $!\n";
 my $count = 0;
-while ( my $line = <$in> ) {
-    $line =~ s/\r?\n\z//;
-    next if $line =~ /^\s*(#|$)/;
-    my ( $network, $asn, $org ) = split /\s*,\s*/, $line, 3;
-    defined $org && $asn =~ /^\d+$/
-        or die "$0: $input line $.: expected network,asn,organisation but got: $line\n";
-    $org = $1 =~ s/""/"/gr if $org =~ /^"(.*)"$/;
-    next if $ip_version == 4 && $network =~ /:/;    # an IPv4 tree cannot hold IPv6 networks
-    $tree->insert_network( $network, $make_record->( $asn + 0, $org ) );
-    $count++;
+for my $input (@inputs) {
+    open my $in, '<:encoding(UTF-8)', $input or die "$0: cannot read $input: $!\n";
+    while ( my $line = <$in> ) {
+        $line =~ s/\r?\n\z//;
+        next if $line =~ /^\s*(#|$)/;
+        my ( $first, $last, $asn, $org );
+        if ($ranges) {
+            ( $first, $last, $asn, $org ) = split /\s*,\s*/, $line, 4;
+        }
+        else {
+            ( $first, $asn, $org ) = split /\s*,\s*/, $line, 3;
+        }
+        if ( !defined $org || $asn !~ /^\d+$/ ) {
+            next if $. == 1;    # a header line
+            die "$0: $input line $.: expected "
+                . ( $ranges ? 'first,last,asn,organisation' : 'network,asn,organisation' )
+                . " but got: $line\n";
+        }
+        $org = $1 =~ s/""/"/gr if $org =~ /^"(.*)"$/;
+        next if $ip_version == 4 && $first =~ /:/;    # an IPv4 tree cannot hold IPv6 networks
+        my $record = $make_record->( $asn + 0, $org );
+        if   ($ranges) { $tree->insert_range( $first, $last, $record ) }
+        else           { $tree->insert_network( $first, $record ) }
+        $count++;
+    }
+    close $in;
 }
-close $in;
 
 open my $out, '>:raw', $output or die "$0: cannot write $output: $!\n";
 $tree->write_tree($out);

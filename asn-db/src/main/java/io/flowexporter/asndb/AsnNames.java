@@ -15,21 +15,24 @@ final class AsnNames {
 
   private final long[] keys;
   private final String[] names;
-  private final int mask;
   private final int size;
 
   private AsnNames(long[] keys, String[] names, int size) {
     this.keys = keys;
     this.names = names;
-    this.mask = keys.length - 1;
     this.size = size;
   }
 
   /** The name of an AS, or "" if it has none here. */
   String nameOf(long asn) {
+    return find(keys, names, asn);
+  }
+
+  private static String find(long[] keys, String[] names, long asn) {
     if (asn < 0) {
       return ""; // also keeps the EMPTY marker from matching
     }
+    int mask = keys.length - 1;
     int slot = spread(asn) & mask;
     while (true) {
       long key = keys[slot];
@@ -59,40 +62,60 @@ final class AsnNames {
 
   /** Collects names; the first name given for an AS wins, empty names are ignored. */
   static final class Builder {
-    private final Map<Long, String> byAsn = new HashMap<>();
+    private long[] keys = newKeys(1024);
+    private String[] names = new String[1024];
+    private int size;
     private final Map<String, String> unique = new HashMap<>();
 
     void put(long asn, String name) {
-      if (name.isEmpty() || asn < 0 || byAsn.containsKey(asn)) {
+      if (name.isEmpty() || asn < 0 || contains(asn)) {
         return;
       }
-      byAsn.put(asn, unique.computeIfAbsent(name, n -> n));
+      if (2 * (size + 1) > keys.length) {
+        grow();
+      }
+      insert(keys, names, asn, unique.computeIfAbsent(name, n -> n));
+      size++;
     }
 
     int size() {
-      return byAsn.size();
+      return size;
     }
 
     boolean contains(long asn) {
-      return byAsn.containsKey(asn);
+      return !find(keys, names, asn).isEmpty();
     }
 
     AsnNames build() {
-      int capacity = Integer.highestOneBit(Math.max(4, byAsn.size() * 2 + 1) - 1) << 1;
-      long[] keys = new long[capacity];
-      String[] names = new String[capacity];
-      Arrays.fill(keys, EMPTY);
-      int mask = capacity - 1;
-      for (Map.Entry<Long, String> e : byAsn.entrySet()) {
-        long asn = e.getKey();
-        int slot = spread(asn) & mask;
-        while (keys[slot] != EMPTY) {
-          slot = (slot + 1) & mask;
+      return new AsnNames(keys.clone(), names.clone(), size);
+    }
+
+    private void grow() {
+      long[] oldKeys = keys;
+      String[] oldNames = names;
+      keys = newKeys(oldKeys.length * 2);
+      names = new String[oldKeys.length * 2];
+      for (int i = 0; i < oldKeys.length; i++) {
+        if (oldKeys[i] != EMPTY) {
+          insert(keys, names, oldKeys[i], oldNames[i]);
         }
-        keys[slot] = asn;
-        names[slot] = e.getValue();
       }
-      return new AsnNames(keys, names, byAsn.size());
+    }
+
+    private static long[] newKeys(int capacity) {
+      long[] keys = new long[capacity];
+      Arrays.fill(keys, EMPTY);
+      return keys;
+    }
+
+    private static void insert(long[] keys, String[] names, long asn, String name) {
+      int mask = keys.length - 1;
+      int slot = spread(asn) & mask;
+      while (keys[slot] != EMPTY) {
+        slot = (slot + 1) & mask;
+      }
+      keys[slot] = asn;
+      names[slot] = name;
     }
   }
 }

@@ -76,7 +76,7 @@ final class IpText {
       int j = i;
       int group = 0;
       while (j < end && j - i <= 4) {
-        int digit = Character.digit(s.charAt(j), 16);
+        int digit = hexDigit(s.charAt(j));
         if (digit < 0) {
           break;
         }
@@ -151,5 +151,18 @@ final class IpText {
       lo = beforeLo << shift;
     }
     return visitor.visit(hi | afterHi, lo | afterLo);
+  }
+
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1; // not Character.digit: it takes non-ASCII digits too
   }
 }

@@ -2,6 +2,7 @@ package io.flowexporter.asndb;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Sorted, non-overlapping IPv6 ranges and their AS numbers: each bound is two longs (high and low
@@ -16,25 +17,54 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
   private final long[] endLo;
   private final int[] asns;
   private final Ipv4Ranges ipv4;
+  private final long[] aliasHi;
+  private final long[] aliasLo;
+  private final int[] aliasLength;
 
   private Ipv6Ranges(
-      long[] startHi, long[] startLo, long[] endHi, long[] endLo, int[] asns, Ipv4Ranges ipv4) {
+      long[] startHi,
+      long[] startLo,
+      long[] endHi,
+      long[] endLo,
+      int[] asns,
+      Ipv4Ranges ipv4,
+      List<long[]> aliases) {
     this.startHi = startHi;
     this.startLo = startLo;
     this.endHi = endHi;
     this.endLo = endLo;
     this.asns = asns;
     this.ipv4 = ipv4;
+    this.aliasHi = new long[aliases.size()];
+    this.aliasLo = new long[aliases.size()];
+    this.aliasLength = new int[aliases.size()];
+    for (int i = 0; i < aliases.size(); i++) {
+      aliasHi[i] = aliases.get(i)[0];
+      aliasLo[i] = aliases.get(i)[1];
+      aliasLength[i] = (int) aliases.get(i)[2];
+    }
   }
 
   /**
-   * The AS of a parsed IPv6 address. Addresses in {@code ::/96} (IPv4-compatible) and
-   * {@code ::ffff:0:0/96} (IPv4-mapped) are looked up as IPv4, like MaxMind's own readers do.
+   * The AS of a parsed IPv6 address. Addresses in {@code ::/96} (IPv4-compatible) and {@code
+   * ::ffff:0:0/96} (IPv4-mapped) are looked up as IPv4. So are addresses under the other prefixes
+   * the file's tree aliases to its IPv4 subtree ({@code 2002::/16} 6to4, {@code 2001::/32}
+   * Teredo), using the 32 bits after the prefix: the answer MaxMind's own reader gives.
    */
   @Override
   public long visit(long hi, long lo) {
     if (hi == 0 && ((lo >>> 32) == 0 || (lo >>> 32) == 0xFFFFL)) {
       return ipv4.find(lo & 0xFFFF_FFFFL);
+    }
+    for (int i = 0; i < aliasLength.length; i++) {
+      int length = aliasLength[i];
+      if (length <= 64 && length + 32 <= 128 && (hi & (-1L << (64 - length))) == aliasHi[i]) {
+        long ipv4Bits =
+            length + 32 <= 64
+                ? hi >>> (32 - length)
+                : (hi << (length - 32)) | (lo >>> (96 - length));
+        return ipv4.find(ipv4Bits & 0xFFFF_FFFFL);
+      }
     }
     return find(hi, lo);
   }
@@ -101,7 +131,7 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
       return size;
     }
 
-    Ipv6Ranges build(Ipv4Ranges ipv4) {
+    Ipv6Ranges build(Ipv4Ranges ipv4, List<long[]> aliases) {
       if (!sorted) {
         Integer[] order = new Integer[size];
         for (int i = 0; i < size; i++) {
@@ -134,7 +164,8 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
           Arrays.copyOf(endHi, size),
           Arrays.copyOf(endLo, size),
           Arrays.copyOf(asns, size),
-          ipv4);
+          ipv4,
+          aliases);
     }
 
     private static int compare(long aHi, long aLo, long bHi, long bLo) {

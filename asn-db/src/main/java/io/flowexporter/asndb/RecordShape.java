@@ -13,7 +13,10 @@ public enum RecordShape {
    */
   MAXMIND("autonomous_system_number", "autonomous_system_organization"),
 
-  /** IPinfo's ASN database: {@code asn} as text ({@code "AS15169"}) and {@code name}. */
+  /**
+   * IPinfo's ASN database: {@code asn} as text ({@code "AS15169"}) and {@code name}. IPinfo Lite's
+   * {@code as_name} is read when there is no {@code name}.
+   */
   IPINFO("asn", "name");
 
   private final String asnField;
@@ -70,7 +73,10 @@ public enum RecordShape {
 
   /** The organisation name in a record of this shape, or "" when it has none. */
   String nameIn(Map<String, ?> record) {
-    return record.get(nameField) instanceof String name ? name : "";
+    if (record.get(nameField) instanceof String name) {
+      return name;
+    }
+    return this == IPINFO && record.get("as_name") instanceof String asName ? asName : "";
   }
 
   private static long checked(long asn) {

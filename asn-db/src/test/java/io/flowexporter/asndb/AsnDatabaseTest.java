@@ -44,6 +44,22 @@ class AsnDatabaseTest {
   }
 
   @Test
+  void sixToFourAndTeredoAliasesAnswerLikeMaxMindsReader() throws IOException {
+    // the writer aliases 2002::/16 and 2001::/32 to the IPv4 tree: the next 32 bits are IPv4
+    AsnDatabase aliased =
+        AsnDatabase.load(TestDatabases.write(dir, "asn.mmdb", TestDatabases.SAMPLE));
+    AsnDatabase plain =
+        AsnDatabase.load(TestDatabases.write(dir, "na.mmdb", TestDatabases.SAMPLE, "--no-alias"));
+
+    assertThat(aliased.asnOf("2002:808:808::1")).isEqualTo(15169);
+    assertThat(aliased.asnOf("2002:101:101:ffff::")).isEqualTo(13335);
+    assertThat(aliased.asnOf("2001:0:808:808::1")).isEqualTo(15169);
+    assertThat(aliased.asnOf("2002:909:909::")).isZero();
+    assertThat(plain.asnOf("2002:808:808::1")).isZero();
+    assertThat(plain.asnOf("2001:0:808:808::1")).isZero();
+  }
+
+  @Test
   void ipv4OnlyTreeAnswersIpv4AndMappedIpv6() throws IOException {
     AsnDatabase db =
         AsnDatabase.load(
@@ -78,6 +94,17 @@ class AsnDatabaseTest {
     assertThat(db.nameOf(15169)).isEqualTo("Google LLC");
     assertThat(db.asnOf("10.20.30.40")).isEqualTo(4_200_000_001L);
     assertThat(db.nameOf(4_200_000_001L)).isEqualTo("Private Operator");
+  }
+
+  @Test
+  void ipinfoLiteShapeNamesFromAsName() throws IOException {
+    AsnDatabase db =
+        AsnDatabase.load(
+            TestDatabases.write(dir, "lite.mmdb", TestDatabases.SAMPLE, "--shape=ipinfo-lite"));
+
+    assertThat(db.info().shape()).isEqualTo(RecordShape.IPINFO);
+    assertThat(db.asnOf("1.1.1.1")).isEqualTo(13335);
+    assertThat(db.nameOf(13335)).isEqualTo("Cloudflare, Inc.");
   }
 
   @Test
@@ -220,6 +247,28 @@ class AsnDatabaseTest {
     assertThatThrownBy(() -> AsnDatabase.load(file))
         .isInstanceOf(AsnDatabaseException.class)
         .hasMessageStartingWith(file + ": ");
+  }
+
+  @Test
+  void searchTreeThatLoopsIsRefusedQuickly() throws IOException {
+    Path good = TestDatabases.write(dir, "asn.mmdb", TestDatabases.SAMPLE, "--record-size=24");
+    byte[] bytes = Files.readAllBytes(good);
+    // every node's two records point to node 1: a DAG with 2^127 paths if walked naively
+    for (int node = 0; node < 40; node++) {
+      for (int side = 0; side < 2; side++) {
+        int at = node * 6 + side * 3;
+        bytes[at] = 0;
+        bytes[at + 1] = 0;
+        bytes[at + 2] = 1;
+      }
+    }
+    Path file = dir.resolve("loop.mmdb");
+    Files.write(file, bytes);
+
+    assertThatThrownBy(() -> AsnDatabase.load(file))
+        .isInstanceOf(AsnDatabaseException.class)
+        .hasMessageStartingWith(file + ": damaged or truncated MaxMind DB file")
+        .hasMessageContaining("invalid search tree");
   }
 
   @Test

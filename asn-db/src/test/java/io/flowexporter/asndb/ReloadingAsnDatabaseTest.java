@@ -119,6 +119,7 @@ class ReloadingAsnDatabaseTest {
 
       replace(file, NEW, "--build-epoch=2000");
       await("new database visible", () -> db.asnOf("8.8.8.8") == 4_200_000_001L);
+      await("listener told", () -> loaded.size() == 2); // it hears of the swap just after it
 
       assertThat(db.nameOf(4_200_000_001L)).isEqualTo("New Owner");
       assertThat(db.asnOf("2001:4860::1")).isEqualTo(4_200_000_001L);
@@ -171,6 +172,7 @@ class ReloadingAsnDatabaseTest {
       // and a good file is picked up again
       replace(file, NEW);
       await("good file loaded", () -> db.asnOf("8.8.8.8") == 4_200_000_001L);
+      await("listener told", () -> loaded.size() == 2);
       assertThat(loaded).hasSize(2);
       assertThat(failed).hasSize(4); // each bad state was reported once, not on every check
     }
