@@ -16,6 +16,8 @@ import io.flowexporter.asndb.ReloadingAsnDatabase;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
+import io.flowexporter.topology.aggregate.Totals;
+import io.flowexporter.topology.enrich.SeriesKey;
 import io.flowexporter.topology.flow.InvalidReason;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,14 +34,19 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -70,6 +77,8 @@ public final class Exporter implements AutoCloseable {
       });
   private volatile KafkaStreams streams;
   private volatile State state = State.CREATED;
+  private final AtomicLong stateChanges = new AtomicLong();
+  private Map<SeriesKey, Totals> lastCompleteSnapshot = Map.of();
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
 
@@ -102,7 +111,7 @@ public final class Exporter implements AutoCloseable {
     bindMeters();
     http = MetricsServer.start(
         config.http(),
-        (out, openMetrics) -> FlowMetricsWriter.write(out, committed.snapshot(), asn, openMetrics),
+        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), asn, openMetrics),
         registry,
         () -> state == State.RUNNING,
         () -> state.name());
@@ -209,6 +218,7 @@ public final class Exporter implements AutoCloseable {
       }
       KafkaStreams s = new KafkaStreams(topology, props, new CommitAwareClientSupplier(committed));
       s.setStateListener((now, before) -> {
+        stateChanges.incrementAndGet();
         state = now;
         LOG.info("Stream state {} -> {}", before, now);
         if (now == State.ERROR) {
@@ -225,10 +235,43 @@ public final class Exporter implements AutoCloseable {
       KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
       kafkaMetrics.bindTo(registry);
       toClose.push(kafkaMetrics);
-      toClose.push(() -> s.close(Duration.ofSeconds(30)));
+      // Leave the consumer group on a clean stop (SIGTERM): Kafka Streams does not by default, so
+      // the other instances (or this one, restarted) would wait session.timeout.ms (45 s) before
+      // the group noticed and handed the partitions over.
+      toClose.push(() -> s.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(30))));
       streams = s;
       s.start();
     }
+  }
+
+  /**
+   * The totals a scrape shows: those of every partition this instance owns, or else the last such
+   * complete snapshot (none before the first one).
+   *
+   * <p>Tasks are restored and activated one by one (at start, after a crash, after a task was
+   * revived), and their sum per series is incomplete meanwhile: a scrape then would show a series
+   * lower than the previous process or scrape did, which Prometheus takes for a counter reset and
+   * turns into a false spike of the whole value in rate() and increase(). So the snapshot is taken
+   * only while the stream is RUNNING (every assigned task restored and active) with as many active
+   * stores as assigned active tasks, and no state change happened while it was taken. A partition
+   * that moved to another instance is gone from the next complete snapshot (see
+   * docs/operations.md).
+   */
+  synchronized Map<SeriesKey, Totals> trafficSnapshot() {
+    KafkaStreams s = streams;
+    long changes = stateChanges.get();
+    if (s != null && state == State.RUNNING) {
+      int assigned = 0;
+      for (ThreadMetadata t : s.metadataForLocalThreads()) {
+        assigned += t.activeTasks().size();
+      }
+      Map<SeriesKey, Totals> now = committed.snapshot();
+      if (committed.activeStores() == assigned && state == State.RUNNING && stateChanges.get() == changes) {
+        lastCompleteSnapshot = now;
+      }
+    }
+    return lastCompleteSnapshot;
   }
 
   /** Blocks until {@link #close()} is called or the stream fails for good. */
