@@ -6,6 +6,7 @@ import io.flowexporter.app.http.FlowMetricsWriter;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
+import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.RestoreProgressLog;
 import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicWaiter;
@@ -113,8 +114,8 @@ public final class Exporter implements AutoCloseable {
         config.http(),
         (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), asn, openMetrics),
         registry,
-        () -> state == State.RUNNING,
-        () -> state.name());
+        this::ready,
+        () -> state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name());
     toClose.push(http);
     LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
     Topology topology = FlowTopology.build(config.topology(), asn, committed, outcomes);
@@ -176,8 +177,8 @@ public final class Exporter implements AutoCloseable {
           .tag("reason", reason.label())
           .register(registry);
     }
-    Gauge.builder("flow.exporter.ready", () -> state == State.RUNNING ? 1 : 0)
-        .description("1 while the stream is RUNNING")
+    Gauge.builder("flow.exporter.ready", () -> ready() ? 1 : 0)
+        .description("1 while the stream is RUNNING and connected to Kafka")
         .register(registry);
     Gauge.builder("flow.exporter.consumer.lag.records", () -> {
           KafkaStreams s = streams;
@@ -243,6 +244,16 @@ public final class Exporter implements AutoCloseable {
       streams = s;
       s.start();
     }
+  }
+
+  /**
+   * Ready: the stream is RUNNING and every main consumer is connected to Kafka. Kafka Streams
+   * stays RUNNING while all brokers are unreachable (the consumers just fetch nothing), so the
+   * state alone would keep an instance "ready" through a whole outage while its totals stand still.
+   */
+  boolean ready() {
+    KafkaStreams s = streams;
+    return s != null && state == State.RUNNING && KafkaConnections.mainConsumersConnected(s);
   }
 
   /**
