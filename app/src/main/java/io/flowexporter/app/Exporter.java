@@ -43,10 +43,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -238,9 +240,12 @@ public final class Exporter implements AutoCloseable {
       toClose.push(kafkaMetrics);
       // Leave the consumer group on a clean stop (SIGTERM): Kafka Streams does not by default, so
       // the other instances (or this one, restarted) would wait session.timeout.ms (45 s) before
-      // the group noticed and handed the partitions over.
-      toClose.push(() -> s.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)
-          .withTimeout(Duration.ofSeconds(30))));
+      // the group noticed and handed the partitions over. A static member (group.instance.id set)
+      // stays, as static membership intends: restarted in time, it gets its partitions back.
+      GroupMembershipOperation onClose = isStaticMember(props)
+          ? GroupMembershipOperation.REMAIN_IN_GROUP
+          : GroupMembershipOperation.LEAVE_GROUP;
+      toClose.push(() -> s.close(CloseOptions.groupMembershipOperation(onClose).withTimeout(Duration.ofSeconds(30))));
       streams = s;
       s.start();
     }
@@ -283,6 +288,13 @@ public final class Exporter implements AutoCloseable {
       }
     }
     return lastCompleteSnapshot;
+  }
+
+  private static boolean isStaticMember(Properties props) {
+    String key = ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
+    return props.containsKey(key)
+        || props.containsKey(StreamsConfig.consumerPrefix(key))
+        || props.containsKey(StreamsConfig.mainConsumerPrefix(key));
   }
 
   /** Blocks until {@link #close()} is called or the stream fails for good. */
