@@ -6,6 +6,7 @@ import io.flowexporter.app.http.FlowMetricsWriter;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
+import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.RestoreProgressLog;
 import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicWaiter;
@@ -16,6 +17,8 @@ import io.flowexporter.asndb.ReloadingAsnDatabase;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
+import io.flowexporter.topology.aggregate.Totals;
+import io.flowexporter.topology.enrich.SeriesKey;
 import io.flowexporter.topology.flow.InvalidReason;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -32,14 +35,21 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -70,6 +80,8 @@ public final class Exporter implements AutoCloseable {
       });
   private volatile KafkaStreams streams;
   private volatile State state = State.CREATED;
+  private final AtomicLong stateChanges = new AtomicLong();
+  private Map<SeriesKey, Totals> lastCompleteSnapshot = Map.of();
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
 
@@ -103,10 +115,11 @@ public final class Exporter implements AutoCloseable {
     bindMeters();
     http = MetricsServer.start(
         config.http(),
-        (out, openMetrics) -> FlowMetricsWriter.write(out, committed.snapshot(), asn, openMetrics),
+        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), asn, openMetrics),
         registry,
-        () -> state == State.RUNNING,
-        () -> streams == null ? "waiting for Kafka and the topic" : state.name());
+        this::ready,
+        () -> streams == null ? "waiting for Kafka and the topic"
+            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name());
     toClose.push(http);
     LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
     Topology topology = FlowTopology.build(config.topology(), asn, committed, outcomes);
@@ -180,8 +193,8 @@ public final class Exporter implements AutoCloseable {
           .tag("reason", reason.label())
           .register(registry);
     }
-    Gauge.builder("flow.exporter.ready", () -> state == State.RUNNING ? 1 : 0)
-        .description("1 while the stream is RUNNING")
+    Gauge.builder("flow.exporter.ready", () -> ready() ? 1 : 0)
+        .description("1 while the stream is RUNNING and connected to Kafka")
         .register(registry);
     Gauge.builder("flow.exporter.consumer.lag.records", () -> {
           KafkaStreams s = streams;
@@ -222,6 +235,7 @@ public final class Exporter implements AutoCloseable {
       }
       KafkaStreams s = new KafkaStreams(topology, props, new CommitAwareClientSupplier(committed));
       s.setStateListener((now, before) -> {
+        stateChanges.incrementAndGet();
         state = now;
         LOG.info("Stream state {} -> {}", before, now);
         if (now == State.ERROR) {
@@ -238,10 +252,63 @@ public final class Exporter implements AutoCloseable {
       KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
       kafkaMetrics.bindTo(registry);
       toClose.push(kafkaMetrics);
-      toClose.push(() -> s.close(Duration.ofSeconds(30)));
+      // Leave the consumer group on a clean stop (SIGTERM): Kafka Streams does not by default, so
+      // the other instances (or this one, restarted) would wait session.timeout.ms (45 s) before
+      // the group noticed and handed the partitions over. A static member (group.instance.id set)
+      // stays, as static membership intends: restarted in time, it gets its partitions back.
+      GroupMembershipOperation onClose = isStaticMember(props)
+          ? GroupMembershipOperation.REMAIN_IN_GROUP
+          : GroupMembershipOperation.LEAVE_GROUP;
+      toClose.push(() -> s.close(CloseOptions.groupMembershipOperation(onClose).withTimeout(Duration.ofSeconds(30))));
       streams = s;
       s.start();
     }
+  }
+
+  /**
+   * Ready: the stream is RUNNING and every main consumer is connected to Kafka. Kafka Streams
+   * stays RUNNING while all brokers are unreachable (the consumers just fetch nothing), so the
+   * state alone would keep an instance "ready" through a whole outage while its totals stand still.
+   */
+  boolean ready() {
+    KafkaStreams s = streams;
+    return s != null && state == State.RUNNING && KafkaConnections.mainConsumersConnected(s);
+  }
+
+  /**
+   * The totals a scrape shows: those of every partition this instance owns, or else the last such
+   * complete snapshot (none before the first one).
+   *
+   * <p>Tasks are restored and activated one by one (at start, after a crash, after a task was
+   * revived), and their sum per series is incomplete meanwhile: a scrape then would show a series
+   * lower than the previous process or scrape did, which Prometheus takes for a counter reset and
+   * turns into a false spike of the whole value in rate() and increase(). So the snapshot is taken
+   * only while the stream is RUNNING (every assigned task restored and active) with as many active
+   * stores as assigned active tasks, and no state change happened while it was taken. A partition
+   * that moved to another instance is gone from the next complete snapshot (see
+   * docs/operations.md).
+   */
+  synchronized Map<SeriesKey, Totals> trafficSnapshot() {
+    KafkaStreams s = streams;
+    long changes = stateChanges.get();
+    if (s != null && state == State.RUNNING) {
+      int assigned = 0;
+      for (ThreadMetadata t : s.metadataForLocalThreads()) {
+        assigned += t.activeTasks().size();
+      }
+      Map<SeriesKey, Totals> now = committed.snapshot();
+      if (committed.activeStores() == assigned && state == State.RUNNING && stateChanges.get() == changes) {
+        lastCompleteSnapshot = now;
+      }
+    }
+    return lastCompleteSnapshot;
+  }
+
+  private static boolean isStaticMember(Properties props) {
+    String key = ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
+    return props.containsKey(key)
+        || props.containsKey(StreamsConfig.consumerPrefix(key))
+        || props.containsKey(StreamsConfig.mainConsumerPrefix(key));
   }
 
   /** Blocks until {@link #close()} is called or the stream fails for good. */

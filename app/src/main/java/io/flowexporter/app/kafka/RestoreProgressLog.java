@@ -34,6 +34,11 @@ public final class RestoreProgressLog implements StateRestoreListener {
   public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
     long total = Math.max(0, endOffset - startOffset);
     progress.put(partition, new Progress(total));
+    if (total == 0) {
+      // Kafka Streams also "restores" an empty changelog (a new application): nothing to say.
+      LOG.debug("Restoring {} for {}: changelog empty", store, partition);
+      return;
+    }
     LOG.info(
         "Restoring {} for {} from its changelog: {} records to read (state directory was empty or out of date)",
         store, partition, total);
@@ -57,6 +62,9 @@ public final class RestoreProgressLog implements StateRestoreListener {
   public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
     Progress p = progress.remove(partition);
     long ms = p == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p.startNanos);
+    if (totalRestored == 0 && p != null && p.total == 0) {
+      return;
+    }
     LOG.info("Restored {} for {}: {} records in {} ms", store, partition, totalRestored, ms);
   }
 }

@@ -48,6 +48,13 @@ public final class Traffic {
     return t;
   }
 
+  /** A copy of the totals: series key to {bytes, packets}. */
+  public synchronized Map<String, long[]> series() {
+    Map<String, long[]> m = new TreeMap<>();
+    totals.forEach((k, v) -> m.put(k, v.clone()));
+    return m;
+  }
+
   public synchronized long totalBytes() {
     return totals.values().stream().mapToLong(v -> v[0]).sum();
   }

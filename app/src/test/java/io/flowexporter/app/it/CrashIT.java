@@ -1,0 +1,209 @@
+package io.flowexporter.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.app.demo.EmbeddedKafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * kill -9 of the exporter at random moments while a producer writes to its topic.
+ *
+ * <p>Under exactly_once_v2 (the default) nothing is lost and nothing is counted twice, and no
+ * scrape ever shows a counter lower than an earlier scrape did, across kills and restarts. Under
+ * at_least_once nothing is lost either, but records processed after the last commit may be
+ * counted again: the second test measures by how much.
+ */
+class CrashIT {
+
+  private static EmbeddedKafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void exactlyOnceSurvivesKill9UnderLoad(@TempDir Path dir) throws Exception {
+    String topic = "flows-crash-eos";
+    Topics.create(broker.bootstrapServers(), topic, 3);
+    PmacctRecords records = new PmacctRecords(61);
+    int port = ExporterProcess.freePort();
+    String[] args = args(topic, dir, port, "it-crash-eos", "exactly_once_v2");
+    Path log = dir.resolve("exporter.log");
+    SplittableRandom random = new SplittableRandom(6);
+    List<String> kills = new ArrayList<>();
+
+    try (SteadyProducer producer = SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
+        ScrapeRecorder scrapes = new ScrapeRecorder(250)) {
+      scrapes.watch("exporter", port);
+      for (int kill = 1; kill <= 5; kill++) {
+        try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+          kills.add(killAtRandomMoment(exporter, random, kill == 3));
+        }
+      }
+      // A clean restart between the crashes and the end: SIGTERM, exit 0, start again.
+      try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+        awaitReady(exporter);
+        exporter.terminate();
+        assertThat(exporter.waitFor(Duration.ofSeconds(60))).as("exit status after SIGTERM").isZero();
+      }
+      try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+        awaitReady(exporter);
+        producer.finish();
+        ExporterIT.awaitTotals(exporter, records);
+        Thread.sleep(1000); // a few more scrapes of the final totals
+        scrapes.close();
+        System.out.printf("exactly_once_v2: %d messages, kills %s, %d scrapes recorded (%d unanswered)%n",
+            producer.sent(), kills, scrapes.samples().size(), scrapes.failedScrapes());
+        assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
+        assertThat(scrapes.samples().size()).isGreaterThan(50);
+        exporter.terminate();
+        assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+      }
+    }
+  }
+
+  @Test
+  void atLeastOnceCountsNothingLessAndReportsTheExcess(@TempDir Path dir) throws Exception {
+    String topic = "flows-crash-alos";
+    Topics.create(broker.bootstrapServers(), topic, 3);
+    PmacctRecords records = new PmacctRecords(62);
+    int port = ExporterProcess.freePort();
+    String[] args = args(topic, dir, port, "it-crash-alos", "at_least_once");
+    Path log = dir.resolve("exporter.log");
+    SplittableRandom random = new SplittableRandom(7);
+    List<String> kills = new ArrayList<>();
+
+    try (SteadyProducer producer = SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
+        ScrapeRecorder scrapes = new ScrapeRecorder(250)) {
+      scrapes.watch("exporter", port);
+      for (int kill = 1; kill <= 5; kill++) {
+        try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+          kills.add(killAtRandomMoment(exporter, random, false));
+        }
+      }
+      try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+        awaitReady(exporter);
+        producer.finish();
+        Traffic seen = awaitAtLeast(exporter, records.expected);
+        scrapes.close();
+
+        long excessBytes = 0;
+        long excessPackets = 0;
+        Map<String, long[]> want = records.expected.series();
+        Map<String, long[]> got = seen.series();
+        assertThat(got.keySet()).isEqualTo(want.keySet());
+        for (Map.Entry<String, long[]> e : want.entrySet()) {
+          long[] g = got.get(e.getKey());
+          assertThat(g[0]).as("bytes of " + e.getKey()).isGreaterThanOrEqualTo(e.getValue()[0]);
+          assertThat(g[1]).as("packets of " + e.getKey()).isGreaterThanOrEqualTo(e.getValue()[1]);
+          excessBytes += g[0] - e.getValue()[0];
+          excessPackets += g[1] - e.getValue()[1];
+        }
+        System.out.printf(
+            "at_least_once: %d messages at 300/s, 5 kills %s, commit interval 200 ms: counted %d bytes more than produced"
+                + " (%.3f%% of %d) and %d packets more (%.3f%%); %d scrapes, counters that went down: %s%n",
+            producer.sent(), kills, excessBytes, 100.0 * excessBytes / records.expected.totalBytes(),
+            records.expected.totalBytes(), excessPackets, 100.0 * excessPackets / packets(want),
+            scrapes.samples().size(), scrapes.decreases());
+        assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
+        exporter.terminate();
+        assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+      }
+    }
+  }
+
+  private static String[] args(String topic, Path dir, int port, String applicationId, String guarantee) {
+    return new String[] {
+      "--addr", "127.0.0.1:" + port, "--brokers", broker.bootstrapServers(), "--topic", topic,
+      "--asn", "64500,4200000001", "--state-dir", dir.resolve("state").toString(),
+      "--application-id", applicationId, "--from-beginning", "--commit-interval", "200",
+      "--processing-guarantee", guarantee,
+      // A killed member leaves no LeaveGroup: the group waits this long before it hands the
+      // partitions to the restarted process (the default is 45 s).
+      "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1500"
+    };
+  }
+
+  /**
+   * Kills the exporter with SIGKILL at a random moment: while it is processing (0-3 s after it is
+   * ready), or, if {@code duringStart}, 0.5-4 s after the process started (joining the group,
+   * restoring, or just running).
+   */
+  private static String killAtRandomMoment(ExporterProcess exporter, SplittableRandom random, boolean duringStart)
+      throws InterruptedException {
+    long started = System.nanoTime();
+    String when;
+    if (duringStart) {
+      long ms = 500 + random.nextInt(3500);
+      Thread.sleep(ms);
+      when = ms + " ms after start";
+    } else {
+      awaitReady(exporter);
+      long ms = random.nextInt(3000);
+      Thread.sleep(ms);
+      when = ms + " ms after ready";
+    }
+    assertThat(exporter.isAlive()).as("exporter alive before kill; log:\n" + exporter.log()).isTrue();
+    exporter.kill9();
+    return when + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)";
+  }
+
+  static void awaitReady(ExporterProcess exporter) {
+    Await.until(
+        Duration.ofSeconds(90),
+        () -> {
+          if (!exporter.isAlive()) {
+            throw new AssertionError("exporter exited early:\n" + exporter.log());
+          }
+          return Scrape.status(exporter.metricsPort(), "/readyz") == 200;
+        },
+        () -> "not ready; log:\n" + exporter.log());
+  }
+
+  /** Waits until every series shows at least the produced totals and the scrape stops changing. */
+  private static Traffic awaitAtLeast(ExporterProcess exporter, Traffic expected) {
+    Traffic[] last = {null, null};
+    Await.until(
+        Duration.ofSeconds(120),
+        () -> {
+          Scrape s = Scrape.of(exporter.metricsPort());
+          Traffic t = s == null ? null : Traffic.of(s);
+          boolean stable = t != null && t.equals(last[0]) && atLeast(t, expected);
+          last[1] = last[0];
+          last[0] = t;
+          return stable;
+        },
+        () -> "expected at least " + expected + "\nlast scrape " + last[0] + "\nlog:\n" + exporter.log());
+    return last[0];
+  }
+
+  private static boolean atLeast(Traffic seen, Traffic expected) {
+    Map<String, long[]> got = seen.series();
+    for (Map.Entry<String, long[]> e : expected.series().entrySet()) {
+      long[] g = got.get(e.getKey());
+      if (g == null || g[0] < e.getValue()[0] || g[1] < e.getValue()[1]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long packets(Map<String, long[]> series) {
+    return series.values().stream().mapToLong(v -> v[1]).sum();
+  }
+}

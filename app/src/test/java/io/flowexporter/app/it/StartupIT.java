@@ -1,0 +1,110 @@
+package io.flowexporter.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.app.demo.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Starting in unusual conditions: before the topic exists, and with the state directory gone.
+ */
+class StartupIT {
+
+  private static EmbeddedKafkaBroker broker;
+
+  @BeforeAll
+  static void startBroker() {
+    broker = EmbeddedKafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    broker.close();
+  }
+
+  @Test
+  void waitsForTheTopicThenCountsExactly(@TempDir Path dir) throws Exception {
+    String topic = "flows-later";
+    PmacctRecords records = new PmacctRecords(101);
+    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(),
+        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,4200000001",
+        "--state-dir", dir.resolve("state").toString(), "--application-id", "it-later",
+        "--from-beginning", "--commit-interval", "200")) {
+      Await.until(Duration.ofSeconds(60), () -> exporter.log().contains("Topic " + topic + " does not exist yet"),
+          () -> "no word about the missing topic; log:\n" + exporter.log());
+      assertThat(Scrape.status(exporter.metricsPort(), "/healthz")).isEqualTo(200);
+      assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(503);
+      assertThat(exporter.isAlive()).isTrue();
+
+      Topics.create(broker.bootstrapServers(), topic, 2);
+      Topics.produce(broker.bootstrapServers(), topic, records, 1000);
+      ExporterIT.awaitTotals(exporter, records);
+      assertThat(exporter.log()).contains("Topic " + topic + " is there now (2 partitions)");
+      exporter.terminate();
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+    }
+  }
+
+  @Test
+  void rebuildsLostStateFromTheChangelog(@TempDir Path dir) throws Exception {
+    String topic = "flows-state-lost";
+    Topics.create(broker.bootstrapServers(), topic, 3);
+    PmacctRecords records = new PmacctRecords(102);
+    Topics.produce(broker.bootstrapServers(), topic, records, 2000);
+    Path state = dir.resolve("state");
+    Path log = dir.resolve("exporter.log");
+    String[] args = {
+      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,4200000001",
+      "--state-dir", state.toString(), "--application-id", "it-state-lost", "--from-beginning",
+      "--commit-interval", "200"
+    };
+    try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
+      ExporterIT.awaitTotals(exporter, records);
+      exporter.terminate();
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+    }
+    assertThat(state).isNotEmptyDirectory();
+    deleteRecursively(state);
+    Topics.produce(broker.bootstrapServers(), topic, records, 1000);
+
+    int before = exporter0Length(log);
+    try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
+      ExporterIT.awaitTotals(exporter, records);
+      String afterRestart = exporter.log().substring(before);
+      List<String> restoreLines = afterRestart.lines().filter(l -> l.contains("RestoreProgressLog")).toList();
+      System.out.println("state directory lost, restore log:\n" + String.join("\n", restoreLines));
+      for (int p = 0; p < 3; p++) {
+        assertThat(afterRestart)
+            .containsPattern("Restoring flow-totals for it-state-lost-flow-totals-changelog-" + p
+                + " from its changelog: [1-9][0-9]* records to read")
+            .containsPattern("Restored flow-totals for it-state-lost-flow-totals-changelog-" + p
+                + ": [1-9][0-9]* records in [0-9]+ ms");
+      }
+      exporter.terminate();
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+    }
+  }
+
+  private static int exporter0Length(Path log) throws IOException {
+    return Files.readString(log).length();
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
