@@ -2,7 +2,6 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +10,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,17 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AsnDatabaseIT {
 
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
   static Path sampleDatabase(Path dir) throws Exception {
     Path mmdb = dir.resolve("sample-asn.mmdb");

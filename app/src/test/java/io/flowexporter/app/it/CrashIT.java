@@ -2,16 +2,14 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,17 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashIT {
 
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
   @Test
   void exactlyOnceSurvivesKill9UnderLoad(@TempDir Path dir) throws Exception {

@@ -2,13 +2,11 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -18,17 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExporterIT {
 
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
   @Test
   void countsExactlyAndContinuesAfterRestart(@TempDir Path dir) throws Exception {

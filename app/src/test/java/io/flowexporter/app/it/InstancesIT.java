@@ -2,16 +2,14 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,17 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InstancesIT {
 
   private static final int PARTITIONS = 6;
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
   @Test
   void instancesSumToTheInputThroughStopAndRejoin(@TempDir Path dir) throws Exception {

@@ -2,7 +2,6 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,9 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -21,17 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StartupIT {
 
-  private static EmbeddedKafkaBroker broker;
-
-  @BeforeAll
-  static void startBroker() {
-    broker = EmbeddedKafkaBroker.start();
-  }
-
-  @AfterAll
-  static void stopBroker() {
-    broker.close();
-  }
+  @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
   @Test
   void waitsForTheTopicThenCountsExactly(@TempDir Path dir) throws Exception {
