@@ -109,6 +109,14 @@ class ExporterCommandTest {
   }
 
   @Test
+  void subcommandsCheckTheirFlagsToo() {
+    assertBad("--rate", "demo", "--rate", "0");
+    assertBad("--rate", "generate", "--brokers", "b:1", "--topic", "t", "--rate", "-5");
+    assertBad("--topic", "generate", "--brokers", "b:1");
+    assertThat(err.toString()).contains("flow-exporter generate --help");
+  }
+
+  @Test
   void helpAndVersionExitZero() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("--brokers", "--topic", "--asn", "--asn-db", "FLOW_EXPORTER_ASN_DB", "demo", "generate");

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code flow-exporter demo}: a real single-node Kafka broker, a generator of pmacct records and
@@ -44,6 +47,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   static final String TOPIC = "pmacct.flows";
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--rate", defaultValue = "200", description = "Generated records per second (default: ${DEFAULT-VALUE}).")
   int rate;
 
@@ -59,7 +64,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (rate < 1) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "Invalid value for option '--rate': must be at least 1");
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
     }
     PrintStream out = System.out;
     Path root = Files.createTempDirectory("flow-exporter-demo-");

@@ -14,7 +14,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code flow-exporter generate}: writes realistic pmacct JSON flow records to a topic of an
@@ -31,6 +34,8 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--topic", required = true, description = "Topic to write to.")
   String topic;
+
+  @Spec CommandSpec spec;
 
   @Option(names = "--rate", defaultValue = "100", description = "Records per second (default: ${DEFAULT-VALUE}).")
   int rate;
@@ -56,8 +61,7 @@ public final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (rate < 1) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(this), "Invalid value for option '--rate': must be at least 1");
+      throw new ParameterException(spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
     }
     createTopicIfMissing(brokers, topic, partitions);
     FlowGenerator generator =
