@@ -15,11 +15,33 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Starting in unusual conditions: before the topic exists, and with the state directory gone.
+ * Starting in unusual conditions: with no broker to talk to, before the topic exists, and with the
+ * state directory gone.
  */
 class StartupIT {
 
   @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
+
+  @Test
+  void unreachableBrokersGiveOneClearLineAndNotReady(@TempDir Path dir) throws InterruptedException {
+    String nobody = "127.0.0.1:" + ExporterProcess.freePort();
+    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(),
+        "--brokers", nobody, "--topic", "flows", "--asn", "64500", "--state-dir", dir.resolve("state").toString())) {
+      Await.until(Duration.ofSeconds(60), () -> exporter.log().contains("Kafka at " + nobody + " is not"),
+          () -> "no word about the unreachable broker; log:\n" + exporter.log());
+      assertThat(Scrape.status(exporter.metricsPort(), "/healthz")).isEqualTo(200);
+      assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(503);
+      // Retries go on quietly: watched over several retry rounds (one every 2-8 s), the same
+      // problem is not logged again within the minute, and no stack trace appears.
+      Thread.sleep(15_000);
+      assertThat(exporter.isAlive()).isTrue();
+      long retriesLogged = exporter.log().lines().filter(l -> l.contains("Kafka at " + nobody)).count();
+      assertThat(retriesLogged).as(exporter.log()).isEqualTo(1);
+      assertThat(exporter.log()).doesNotContain("Exception", "\tat ");
+      exporter.terminate();
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+    }
+  }
 
   @Test
   void waitsForTheTopicThenCountsExactly(@TempDir Path dir) throws Exception {
