@@ -81,6 +81,7 @@ public final class Exporter implements AutoCloseable {
   private volatile KafkaStreams streams;
   private volatile State state = State.CREATED;
   private final AtomicLong stateChanges = new AtomicLong();
+  private final Object snapshotLock = new Object();
   private Map<SeriesKey, Totals> lastCompleteSnapshot = Map.of();
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
@@ -288,21 +289,26 @@ public final class Exporter implements AutoCloseable {
    * that moved to another instance is gone from the next complete snapshot (see
    * docs/operations.md).
    */
-  synchronized Map<SeriesKey, Totals> trafficSnapshot() {
-    KafkaStreams s = streams;
-    long changes = stateChanges.get();
-    if (s != null && state == State.RUNNING) {
-      int assigned = 0;
-      for (ThreadMetadata t : s.metadataForLocalThreads()) {
-        assigned += t.activeTasks().size();
+  Map<SeriesKey, Totals> trafficSnapshot() {
+    // Its own lock: close() holds the Exporter's monitor while Kafka Streams shuts down, and
+    // scrapes must not wait for that.
+    synchronized (snapshotLock) {
+      KafkaStreams s = streams;
+      long changes = stateChanges.get();
+      if (s != null && state == State.RUNNING) {
+        int assigned = 0;
+        for (ThreadMetadata t : s.metadataForLocalThreads()) {
+          assigned += t.activeTasks().size();
+        }
+        Map<SeriesKey, Totals> now = committed.snapshot();
+        if (committed.activeStores() == assigned && state == State.RUNNING && stateChanges.get() == changes) {
+          lastCompleteSnapshot = now;
+        }
       }
-      Map<SeriesKey, Totals> now = committed.snapshot();
-      if (committed.activeStores() == assigned && state == State.RUNNING && stateChanges.get() == changes) {
-        lastCompleteSnapshot = now;
-      }
+      return lastCompleteSnapshot;
     }
-    return lastCompleteSnapshot;
   }
+
 
   private static boolean isStaticMember(Properties props) {
     String key = ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;
