@@ -142,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
   private ExporterConfig config(String brokers, Path root, Path mmdb) {
     KafkaConfig kafka = new KafkaConfig(
         brokers, "flow-exporter-demo", root.resolve("state"), ProcessingGuarantee.EXACTLY_ONCE_V2,
-        true, Duration.ofSeconds(1), 0, 1, Map.of());
+        true, Duration.ofMillis(500), 0, 1, Map.of());
     TopologyConfig topology = new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
     return new ExporterConfig(
         kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology);
