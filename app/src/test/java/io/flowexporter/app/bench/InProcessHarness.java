@@ -19,6 +19,7 @@ import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -92,11 +93,14 @@ public final class InProcessHarness {
     int runs = series >= 1_000_000 ? 5 : 11;
     long[] snapNanos = new long[runs];
     long[] totalNanos = new long[runs];
+    long[] cpuNanos = new long[runs];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int warm = 0; warm < 2; warm++) {
       scrapeOnce(committed, sink);
     }
     for (int r = 0; r < runs; r++) {
       sink.bytes = 0;
+      long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       Map<SeriesKey, Totals> snapshot = committed.snapshot();
       long t1 = System.nanoTime();
@@ -104,12 +108,15 @@ public final class InProcessHarness {
       long t2 = System.nanoTime();
       snapNanos[r] = t1 - t0;
       totalNanos[r] = t2 - t0;
+      cpuNanos[r] = threads.getCurrentThreadCpuTime() - c0;
     }
+    Arrays.sort(cpuNanos);
     Arrays.sort(snapNanos);
     Arrays.sort(totalNanos);
     System.out.printf(
-        "scrape series=%d samples=%d body_bytes=%d median_ms=%.1f max_ms=%.1f snapshot_median_ms=%.1f heap_bytes_per_series=%d%n",
+        "scrape series=%d samples=%d body_bytes=%d median_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f snapshot_median_ms=%.1f heap_bytes_per_series=%d%n",
         series, 2L * series, sink.bytes, totalNanos[runs / 2] / 1e6, totalNanos[runs - 1] / 1e6,
+        cpuNanos[runs / 2] / 1e6,
         snapNanos[runs / 2] / 1e6, heap / series);
     for (SeriesTotalsStore s : stores) {
       s.deactivate();
@@ -153,8 +160,11 @@ public final class InProcessHarness {
             outcomes);
     processor.init(contextWith(store));
     long best = Long.MAX_VALUE;
+    long bestCpu = Long.MAX_VALUE;
     long sinceCommit = 0;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     for (int pass = 0; pass < passes; pass++) {
+      long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       for (byte[] v : values) {
         processor.process(new Record<>(null, v, 0L));
@@ -164,14 +174,15 @@ public final class InProcessHarness {
         }
       }
       best = Math.min(best, System.nanoTime() - t0);
+      bestCpu = Math.min(bestCpu, threads.getCurrentThreadCpuTime() - c0);
     }
     BenchStores.commit(committed, store);
     if (outcomes.countedTotal() != (long) records * passes) {
       throw new IllegalStateException("counted " + outcomes.countedTotal());
     }
     System.out.printf(
-        "process records=%d passes=%d best_ns_per_record=%.0f series=%d%n",
-        records, passes, (double) best / records, committed.snapshot().size());
+        "process records=%d passes=%d best_ns_per_record=%.0f best_cpu_ns_per_record=%.0f series=%d%n",
+        records, passes, (double) best / records, (double) bestCpu / records, committed.snapshot().size());
   }
 
   @SuppressWarnings("unchecked")
