@@ -76,6 +76,14 @@ final class BenchData {
    */
   static Expected load(String brokers, String topic, long count, FlowGenerator generator)
       throws Exception {
+    Expected expected = new Expected();
+    produce(brokers, topic, count, generator, expected);
+    return expected;
+  }
+
+  /** Produces {@code count} more records, adding them to {@code expected}. */
+  static void produce(String brokers, String topic, long count, FlowGenerator generator, Expected expected)
+      throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -83,7 +91,6 @@ final class BenchData {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    Expected expected = new Expected();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       for (long i = 0; i < count; i++) {
@@ -93,6 +100,5 @@ final class BenchData {
       }
       producer.flush();
     }
-    return expected;
   }
 }

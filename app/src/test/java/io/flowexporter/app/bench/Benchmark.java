@@ -82,6 +82,7 @@ public final class Benchmark {
     opt.put("scrape-series", "100000,1000000");
     opt.put("harness-jvm", "-Xmx6g");
     opt.put("jar", "app/target/flow-exporter.jar");
+    opt.put("harness", "true");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--") || !opt.containsKey(a.substring(2)) || i + 1 >= args.length) {
@@ -130,10 +131,17 @@ public final class Benchmark {
       rows.addAll(scraped);
       Row startup = startupOnly("empty");
       rows.add(startup);
+      // Last: it adds records to the topic.
+      Row warm = new Row();
+      exporter(topic, "exporter, cold then warm", "warm", false, warm);
+      rows.add(warm);
       printRuns(rows);
 
-      List<Map<String, String>> scrapes = harness(("scrape," + opt.get("scrape-series")).split(","));
-      List<Map<String, String>> process = harness("process", "200000", opt.get("peers"), "5");
+      boolean inProcess = Boolean.parseBoolean(opt.get("harness"));
+      List<Map<String, String>> scrapes =
+          inProcess ? harness(("scrape," + opt.get("scrape-series")).split(",")) : List.of();
+      List<Map<String, String>> process =
+          inProcess ? harness("process", "200000", opt.get("peers"), "5") : List.of();
       printHarness(scrapes, process);
 
       Row p = best(plain);
@@ -143,8 +151,10 @@ public final class Benchmark {
       System.out.println("targets (best of " + repeat + " run(s) each; wall time from process start):");
       target(String.format(Locale.ROOT, "end-to-end rate >= 50%% of plain consumer: %,.0f / %,.0f records/s = %.0f%%",
           q.rate(), p.rate(), 100 * q.rate() / p.rate()), q.rate() >= 0.5 * p.rate());
-      target(String.format(Locale.ROOT, "CPU <= 2.3 CPU-s per million records: %.2f (of which start-up %.2f)",
-          q.cpuPerMillion(records), startup.cpuSeconds), q.cpuPerMillion(records) <= 2.3);
+      target(String.format(Locale.ROOT, "CPU <= 2.3 CPU-s per million records, cold (from process start): %.2f "
+          + "(start-up alone %.2f)", q.cpuPerMillion(records), startup.cpuSeconds), q.cpuPerMillion(records) <= 2.3);
+      target(String.format(Locale.ROOT, "CPU <= 2.3 CPU-s per million records, warm (steady state): %.2f",
+          warm.cpuPerMillion(records)), warm.cpuPerMillion(records) <= 2.3);
       for (Map<String, String> m : scrapes) {
         long n = Long.parseLong(m.get("series"));
         double limit = n <= 100_000 ? 100 : 1500;
@@ -215,7 +225,42 @@ public final class Benchmark {
     return row;
   }
 
+  /**
+   * The warm figure: with the exporter still running after the pre-loaded data, another {@code
+   * records} records are produced; the exporter's CPU for them (the JIT compiler has done most of
+   * its work by then) is the steady-state cost per record. The producer sets the pace.
+   */
+  private void warm(Admin admin, Process p, String appId, String topic, ProcStats before,
+      Map<String, Double> threadsBefore, Row row) throws Exception {
+    row.name = "exporter, warm: a further " + String.format(Locale.ROOT, "%,d", records) + " records while running";
+    row.load = loadAverage();
+    long t0 = System.currentTimeMillis();
+    BenchData.produce(broker.bootstrapServers(), topic, records,
+        BenchData.generator(Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 2), expected);
+    while (committedOffsets(admin, appId) < 2 * records) {
+      if (!p.isAlive() || System.currentTimeMillis() - t0 > 300_000) {
+        throw new IllegalStateException("exporter did not count the second batch");
+      }
+      Thread.sleep(20);
+    }
+    long done = System.currentTimeMillis();
+    ProcStats after = ProcStats.of(p.pid());
+    notes.add(row.name + ": CPU s by thread: " + ProcStats.describe(ProcStats.threadCpu(p.pid()), threadsBefore, 8));
+    verify(portOf.get(p), row.name, 2 * records);
+    row.count = records;
+    row.wallSeconds = (done - t0) / 1e3;
+    row.cpuSeconds = after.cpuSeconds() - before.cpuSeconds();
+    row.peakRssKiB = after.peakRssKiB();
+    row.extra = "rate set by the producer (produce and count); CPU is the exporter's for these records only";
+  }
+
+  private final Map<Process, Integer> portOf = new HashMap<>();
+
   private Row exporter(String topic, String name, String appId, boolean scrape) throws Exception {
+    return exporter(topic, name, appId, scrape, null);
+  }
+
+  private Row exporter(String topic, String name, String appId, boolean scrape, Row warm) throws Exception {
     Row row = new Row();
     row.name = name;
     row.load = loadAverage();
@@ -233,10 +278,12 @@ public final class Benchmark {
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
     long launch = System.currentTimeMillis();
     Process p = pb.start();
+    portOf.put(p, port);
     Scraper scraper = scrape ? Scraper.start(port) : null;
     long firstCommit = 0;
     long done = 0;
     ProcStats atDone = null;
+    Map<String, Double> threadsAtDone = Map.of();
     Properties ap = new Properties();
     ap.put("bootstrap.servers", broker.bootstrapServers());
     try (Admin admin = Admin.create(ap)) {
@@ -255,6 +302,8 @@ public final class Benchmark {
         if (committed >= records) {
           done = now;
           atDone = ProcStats.of(p.pid());
+          threadsAtDone = ProcStats.threadCpu(p.pid());
+          notes.add(name + ": CPU s by thread: " + ProcStats.describe(threadsAtDone, Map.of(), 8));
         } else {
           Thread.sleep(20);
         }
@@ -262,7 +311,10 @@ public final class Benchmark {
       if (scraper != null) {
         scraper.stop();
       }
-      verify(port, name);
+      verify(port, name, records);
+      if (warm != null) {
+        warm(admin, p, appId, topic, atDone, threadsAtDone, warm);
+      }
     } finally {
       p.destroy();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
@@ -337,12 +389,12 @@ public final class Benchmark {
   }
 
   /** Every series on /metrics has exactly the expected totals, and every record was counted once. */
-  private void verify(int port, String name) throws Exception {
+  private void verify(int port, String name, long total) throws Exception {
     String problem = null;
     long deadline = System.currentTimeMillis() + 15_000;
     while (System.currentTimeMillis() < deadline) {
       Scrape s = Scrape.of(port);
-      problem = s == null ? "no scrape" : mismatch(s);
+      problem = s == null ? "no scrape" : mismatch(s, total);
       if (problem == null) {
         return;
       }
@@ -351,10 +403,10 @@ public final class Benchmark {
     throw new IllegalStateException(name + ": /metrics does not match the data: " + problem);
   }
 
-  private String mismatch(Scrape s) {
+  private String mismatch(Scrape s, long total) {
     double counted = s.value("flow_exporter_records_total{outcome=\"counted\"}");
-    if (counted != records) {
-      return "counted " + counted + " of " + records;
+    if (counted != total) {
+      return "counted " + counted + " of " + total;
     }
     Map<String, long[]> seen = new HashMap<>();
     for (String direction : List.of("receive", "transmit")) {
