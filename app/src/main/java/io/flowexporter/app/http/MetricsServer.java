@@ -5,12 +5,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -21,10 +17,10 @@ import java.util.function.Supplier;
  */
 public final class MetricsServer implements AutoCloseable {
 
-  /** Writes the traffic families for one scrape. */
+  /** Writes the traffic families for one scrape, in UTF-8. */
   @FunctionalInterface
   public interface FlowFamilies {
-    void write(Writer out, boolean openMetrics) throws IOException;
+    void write(OutputStream out, boolean openMetrics) throws IOException;
   }
 
   static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
@@ -81,9 +77,7 @@ public final class MetricsServer implements AutoCloseable {
     String contentType = openMetrics ? OPENMETRICS : TEXT_004;
     ctx.contentType(contentType);
     OutputStream out = ctx.outputStream();
-    Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-    flows.write(writer, openMetrics);
-    writer.flush();
+    flows.write(out, openMetrics);
     // The meter registry writes the exporter's own meters, and "# EOF" for OpenMetrics.
     registry.scrape(out, contentType);
     out.flush();

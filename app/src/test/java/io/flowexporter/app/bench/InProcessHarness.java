@@ -14,10 +14,7 @@ import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.enrich.SeriesKey;
 import io.flowexporter.topology.flow.FlowParser;
-import java.io.BufferedWriter;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Proxy;
@@ -35,7 +32,7 @@ import org.apache.kafka.streams.processor.api.Record;
  *   <li>{@code scrape N...}: {@code N} series (label sets) in each of 4 partitions' real {@link
  *       SeriesTotalsStore}s, committed and published; then the time of what {@code /metrics} does
  *       for the traffic families: {@link CommittedTotals#snapshot()} plus {@link FlowMetricsWriter}
- *       into a UTF-8 writer like the HTTP server's, to a stream that only counts bytes. Also the
+ *       as the HTTP server calls it, to a stream that only counts bytes. Also the
  *       heap those series hold, measured after full GCs.
  *   <li>{@code process N}: N generated records through the real {@link FlowCountingProcessor}
  *       (parse, classify, count into the store, a commit every 250,000 records): nanoseconds per
@@ -129,9 +126,7 @@ public final class InProcessHarness {
 
   /** What MetricsServer does for the traffic families. */
   private static void write(Map<SeriesKey, Totals> snapshot, OutputStream out) throws Exception {
-    Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-    FlowMetricsWriter.write(w, snapshot, NAMES, false);
-    w.flush();
+    FlowMetricsWriter.write(out, snapshot, NAMES, false);
   }
 
   private static SeriesKey key(int i) {
