@@ -517,8 +517,11 @@ public final class Benchmark {
       while (!stop) {
         try {
           long t0 = System.nanoTime();
+          // As Prometheus asks: text format, gzip (Javalin compresses by default).
           HttpResponse<byte[]> r = HTTP.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+                  .header("Accept-Encoding", "gzip")
                   .timeout(Duration.ofSeconds(10)).build(),
               HttpResponse.BodyHandlers.ofByteArray());
           if (r.statusCode() == 200) {
@@ -554,7 +557,7 @@ public final class Benchmark {
       if (sorted.isEmpty()) {
         return "no scrape answered";
       }
-      return String.format(Locale.ROOT, "%d scrapes answered, median %.0f ms, max %.0f ms, largest body %.1f MB",
+      return String.format(Locale.ROOT, "%d scrapes answered, median %.0f ms, max %.0f ms, largest body %.1f MB (gzip)",
           sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), bodyBytes / 1e6);
     }
   }
