@@ -2,6 +2,8 @@ package io.flowexporter.app.http;
 
 import io.flowexporter.app.config.HttpConfig;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -26,6 +28,8 @@ public final class MetricsServer implements AutoCloseable {
   static final String TEXT_004 = "text/plain; version=0.0.4; charset=utf-8";
   static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
+  static final int GZIP_LEVEL = 1;
+
   private final Javalin app;
 
   private MetricsServer(Javalin app) {
@@ -35,7 +39,14 @@ public final class MetricsServer implements AutoCloseable {
   /** Creates the routes without starting a server (tests use JavalinTest on it). */
   public static Javalin routes(
       FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state) {
-    Javalin app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
+    Javalin app =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              // Prometheus asks for gzip. Level 1 instead of Javalin's default 6: a 10 MB scrape
+              // (40,000 series) costs about 40 ms of CPU instead of 110 ms, for a body 25% larger.
+              cfg.http.customCompression(new CompressionStrategy(null, new Gzip(GZIP_LEVEL)));
+            });
     app.get("/metrics", ctx -> metrics(ctx, flows, registry));
     app.get("/healthz", ctx -> ctx.result("ok\n"));
     app.get(
