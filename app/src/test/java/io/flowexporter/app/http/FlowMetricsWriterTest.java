@@ -6,7 +6,9 @@ import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.Totals;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.SeriesKey;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,51 +17,69 @@ class FlowMetricsWriterTest {
   private static final AsnLookup NAMES =
       new AsnLookup() {
         @Override
-        public long asnOf(String ip) {
+        public long asnOf(String ipAddress) {
           return 0;
         }
 
         @Override
         public String nameOf(long asn) {
-          return asn == 15169 ? "Google LLC" : asn == 64500 ? "Say \"hi\" \\ co" : "";
+          return asn == 15169 ? "Google \"LLC\"\\x\nß" : asn == 64500 ? "Own" : "";
         }
       };
 
-  private static final Map<SeriesKey, Totals> SNAPSHOT = Map.of(
-      new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3),
-      new SeriesKey(Direction.TRANSMIT, "edge1", 64500, 4294967295L), new Totals(70, 1));
-
-  private static String write(boolean openMetrics) throws Exception {
-    StringWriter out = new StringWriter();
-    FlowMetricsWriter.write(out, SNAPSHOT, NAMES, openMetrics);
-    return out.toString();
+  private static String write(Map<SeriesKey, Totals> snapshot, boolean openMetrics) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    FlowMetricsWriter.write(out, snapshot, NAMES, openMetrics);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test
-  void writesTheGoExportersMetricNamesAndLabels() throws Exception {
-    String text = write(false);
-    assertThat(text).contains(
-        "# TYPE flow_receive_bytes_total counter\n",
-        "flow_receive_bytes_total{source_as=\"15169\",source_as_name=\"Google LLC\",destination_as=\"64500\","
-            + "destination_as_name=\"Say \\\"hi\\\" \\\\ co\",hostname=\"edge1\"} 1500\n",
-        "flow_receive_packets_total{source_as=\"15169\",source_as_name=\"Google LLC\",destination_as=\"64500\","
-            + "destination_as_name=\"Say \\\"hi\\\" \\\\ co\",hostname=\"edge1\"} 3\n",
-        "flow_transmit_bytes_total{source_as=\"64500\",source_as_name=\"Say \\\"hi\\\" \\\\ co\",destination_as=\"4294967295\","
-            + "destination_as_name=\"\",hostname=\"edge1\"} 70\n",
-        "# TYPE flow_transmit_packets_total counter\n");
-    assertThat(text).doesNotContain("flow_transmit_bytes_total{source_as=\"15169\"");
+  void writesFourFamiliesWithEscapedUtf8LabelsInSnapshotOrder() throws Exception {
+    Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
+    snapshot.put(new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3));
+    snapshot.put(new SeriesKey(Direction.TRANSMIT, "rü\"ter", 64500, 4294967295L), new Totals(Long.MAX_VALUE, 0));
+    snapshot.put(new SeriesKey(Direction.RECEIVE, "edge2", 4294967295L, 64500), new Totals(0, 1));
+    String labels1 = "{source_as=\"15169\",source_as_name=\"Google \\\"LLC\\\"\\\\x\\nß\",destination_as=\"64500\","
+        + "destination_as_name=\"Own\",hostname=\"edge1\"} ";
+    String labels2 = "{source_as=\"64500\",source_as_name=\"Own\",destination_as=\"4294967295\","
+        + "destination_as_name=\"\",hostname=\"rü\\\"ter\"} ";
+    String labels3 = "{source_as=\"4294967295\",source_as_name=\"\",destination_as=\"64500\","
+        + "destination_as_name=\"Own\",hostname=\"edge2\"} ";
+    assertThat(write(snapshot, false)).isEqualTo(
+        "# HELP flow_receive_bytes_total Bytes received from the source AS into your AS, sampling applied.\n"
+            + "# TYPE flow_receive_bytes_total counter\n"
+            + "flow_receive_bytes_total" + labels1 + "1500\n"
+            + "flow_receive_bytes_total" + labels3 + "0\n"
+            + "# HELP flow_transmit_bytes_total Bytes sent from your AS to the destination AS, sampling applied.\n"
+            + "# TYPE flow_transmit_bytes_total counter\n"
+            + "flow_transmit_bytes_total" + labels2 + Long.MAX_VALUE + "\n"
+            + "# HELP flow_receive_packets_total Packets received from the source AS into your AS, sampling applied.\n"
+            + "# TYPE flow_receive_packets_total counter\n"
+            + "flow_receive_packets_total" + labels1 + "3\n"
+            + "flow_receive_packets_total" + labels3 + "1\n"
+            + "# HELP flow_transmit_packets_total Packets sent from your AS to the destination AS, sampling applied.\n"
+            + "# TYPE flow_transmit_packets_total counter\n"
+            + "flow_transmit_packets_total" + labels2 + "0\n");
   }
 
   @Test
-  void openMetricsNamesFamiliesWithoutTheTotalSuffix() throws Exception {
-    String text = write(true);
-    assertThat(text).contains("# TYPE flow_receive_bytes counter\n", "flow_receive_bytes_total{");
-    assertThat(text).doesNotContain("# TYPE flow_receive_bytes_total");
+  void openMetricsNamesFamiliesWithoutTheSuffix() throws Exception {
+    String text = write(Map.of(new SeriesKey(Direction.TRANSMIT, "h", 64500, 1), new Totals(1, 1)), true);
+    assertThat(text).contains("# TYPE flow_transmit_bytes counter\n")
+        .contains("\nflow_transmit_bytes_total{source_as=\"64500\"");
   }
 
   @Test
-  void escapesBackslashQuoteAndNewline() {
-    assertThat(FlowMetricsWriter.escape("a\\b\"c\nd")).isEqualTo("a\\\\b\\\"c\\nd");
-    assertThat(FlowMetricsWriter.escape("plain")).isEqualTo("plain");
+  void manySeriesAndLongNamesCrossTheBufferBoundaries() throws Exception {
+    Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
+    String longHost = "h".repeat(100_000);
+    for (int i = 0; i < 5000; i++) {
+      snapshot.put(new SeriesKey(Direction.RECEIVE, i == 2500 ? longHost : "edge" + i, i, 64500), new Totals(i, i));
+    }
+    String text = write(snapshot, false);
+    assertThat(text.lines().filter(l -> l.startsWith("flow_receive_bytes_total{"))).hasSize(5000);
+    assertThat(text).contains("hostname=\"" + longHost + "\"} 2500\n")
+        .contains("flow_receive_packets_total{source_as=\"4999\",source_as_name=\"\",destination_as=\"64500\","
+            + "destination_as_name=\"Own\",hostname=\"edge4999\"} 4999\n");
   }
 }

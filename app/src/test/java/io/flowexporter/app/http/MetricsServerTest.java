@@ -31,7 +31,7 @@ class MetricsServerTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Counter.builder("flow.exporter.records").tag("outcome", "counted").register(registry).increment(3);
     AtomicBoolean ready = new AtomicBoolean();
-    MetricsServer.FlowFamilies flows = (out, openMetrics) -> out.write("flow_receive_bytes_total{hostname=\"a\"} 5\n");
+    MetricsServer.FlowFamilies flows = (out, openMetrics) -> out.write("flow_receive_bytes_total{hostname=\"a\"} 5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     try (MetricsServer server = MetricsServer.start(new HttpConfig("127.0.0.1", 0), flows, registry, ready::get, () -> "REBALANCING")) {
       int port = server.port();
       HttpResponse<String> text = get(port, "/metrics", null);

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -48,7 +51,7 @@ public final class FlowParser {
     }
     int start = 0;
     while (start < message.length) {
-      int end = indexOf(message, (byte) '\n', start);
+      int end = indexOfNewline(message, start);
       if (!isBlank(message, start, end)) {
         parseLine(message, start, end, listener);
       }
@@ -215,14 +218,32 @@ public final class FlowParser {
     return all.toString();
   }
 
-  private static int indexOf(byte[] buf, byte b, int from) {
-    for (int i = from; i < buf.length; i++) {
-      if (buf[i] == b) {
+  /**
+   * The index of the first {@code '\n'} at or after {@code from}, else {@code buf.length}. Eight
+   * bytes at a time (a zero-byte test on the word XOR-ed with newlines): every message is scanned
+   * once for line ends before it is parsed, and a byte loop showed up in profiles.
+   */
+  static int indexOfNewline(byte[] buf, int from) {
+    int i = from;
+    for (; i + 8 <= buf.length; i += 8) {
+      long x = (long) LONGS.get(buf, i) ^ NEWLINES;
+      long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+      if (found != 0) {
+        // The lowest flagged byte is always a true match; higher ones may be false positives.
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < buf.length; i++) {
+      if (buf[i] == '\n') {
         return i;
       }
     }
     return buf.length;
   }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
   private static boolean isBlank(byte[] buf, int start, int end) {
     for (int i = start; i < end; i++) {

@@ -1,0 +1,104 @@
+package io.flowexporter.app.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowexporter.app.demo.FlowGenerator;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The benchmark's data set, made with the project's own {@link FlowGenerator}: nfacctd-shaped
+ * records from a few routers, synthetic peer ASes without prefixes (so records carry AS numbers,
+ * no AS-from-IP lookups) drawn with the generator's skewed spread, 60% receive / 40% transmit.
+ */
+final class BenchData {
+
+  static final long OWN_ASN = 64500;
+
+  private BenchData() {}
+
+  /** A generator over {@code peers} synthetic peer ASes; deterministic for a seed. */
+  static FlowGenerator generator(int peers, int routers, long seed) {
+    List<FlowGenerator.Peer> list = new ArrayList<>(peers);
+    for (int i = 0; i < peers; i++) {
+      // A mix of 16-bit and 32-bit AS numbers, as on a real edge.
+      long asn = i % 4 == 3 ? 4_200_000_000L + i : 1_000L + 7L * i;
+      list.add(new FlowGenerator.Peer(asn, "Peer " + i, List.of()));
+    }
+    return new FlowGenerator(
+        new FlowGenerator.Options(OWN_ASN, "192.0.2.0/24", routers, 0.6, 0.0, 0.0, seed), list);
+  }
+
+  /**
+   * What the exporter must show after counting the data: bytes and packets per series, keyed
+   * {@code direction|hostname|source_as|destination_as}. Computed from the JSON with Jackson's
+   * tree model, independently of the exporter's parser and classifier.
+   */
+  static final class Expected {
+    final Map<String, long[]> series = new HashMap<>();
+    long records;
+    long valueBytes;
+    private final ObjectMapper json = new ObjectMapper();
+
+    void add(String record) throws Exception {
+      JsonNode n = json.readTree(record);
+      long src = n.get("as_src").asLong();
+      String direction = src == OWN_ASN ? "transmit" : "receive";
+      String key = direction + "|" + n.get("label").asText() + "|" + src + "|" + n.get("as_dst").asLong();
+      long[] t = series.computeIfAbsent(key, k -> new long[2]);
+      t[0] += n.get("bytes").asLong();
+      t[1] += n.get("packets").asLong();
+      records++;
+      valueBytes += record.length();
+    }
+  }
+
+  static void createTopic(String brokers, String topic, int partitions) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", brokers);
+    try (Admin admin = Admin.create(p)) {
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+    }
+  }
+
+  /**
+   * Produces {@code count} records, lz4-compressed in batches of up to 64 KiB, without keys (the
+   * producer spreads batches over the partitions), and waits for every ack.
+   */
+  static Expected load(String brokers, String topic, long count, FlowGenerator generator)
+      throws Exception {
+    Expected expected = new Expected();
+    produce(brokers, topic, count, generator, expected);
+    return expected;
+  }
+
+  /** Produces {@code count} more records, adding them to {@code expected}. */
+  static void produce(String brokers, String topic, long count, FlowGenerator generator, Expected expected)
+      throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      for (long i = 0; i < count; i++) {
+        String record = generator.next();
+        producer.send(new ProducerRecord<>(topic, record));
+        expected.add(record);
+      }
+      producer.flush();
+    }
+  }
+}

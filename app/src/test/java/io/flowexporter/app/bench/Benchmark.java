@@ -1,0 +1,634 @@
+package io.flowexporter.app.bench;
+
+import io.flowexporter.app.demo.EmbeddedKafkaBroker;
+import io.flowexporter.app.it.Scrape;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The performance benchmark behind {@code bench/run}, in one run:
+ *
+ * <ol>
+ *   <li>starts a real KRaft broker ({@link EmbeddedKafkaBroker}) in this JVM and pre-loads a topic
+ *       with generated pmacct records ({@link BenchData});
+ *   <li>the baseline: {@link PlainConsumer} in its own JVM fetches and discards every record;
+ *   <li>the exporter's shaded jar in its own JVM, once without scrapes and once scraped every
+ *       second, each from process start until the consumer group's committed offsets cover every
+ *       record (under exactly-once the totals are published right after that commit); CPU seconds
+ *       and peak RSS are read from {@code /proc/PID}; then {@code /metrics} is checked against
+ *       the expected totals of every series;
+ *   <li>the exporter's start-up alone (empty topic, until {@code /readyz} answers 200);
+ *   <li>{@link InProcessHarness} in its own JVM: scrape latency and heap at 100,000 and 1,000,000
+ *       series, and the per-record cost of the processing code without Kafka.
+ * </ol>
+ *
+ * <p>Not a test (no JUnit, not named *Test or *IT): CI never runs it.
+ */
+public final class Benchmark {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Map<String, String> opt;
+  private final long records;
+  private final Path work;
+  private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private final String classpath = System.getProperty("java.class.path");
+  private EmbeddedKafkaBroker broker;
+  private BenchData.Expected expected;
+  private final List<String> notes = new ArrayList<>();
+
+  private Benchmark(Map<String, String> opt) throws IOException {
+    this.opt = opt;
+    this.records = Long.parseLong(opt.get("records"));
+    this.work = Files.createTempDirectory("flow-exporter-bench-");
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> opt = new LinkedHashMap<>();
+    opt.put("records", "1000000");
+    opt.put("partitions", "4");
+    opt.put("peers", "5000");
+    opt.put("routers", "4");
+    opt.put("repeat", "1");
+    opt.put("exporter-jvm", "-Xmx256m -XX:+ExitOnOutOfMemoryError");
+    opt.put("exporter-args", "");
+    opt.put("scrape-series", "100000,1000000");
+    opt.put("harness-jvm", "-Xmx6g");
+    opt.put("jar", "app/target/flow-exporter.jar");
+    opt.put("harness", "true");
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || !opt.containsKey(a.substring(2)) || i + 1 >= args.length) {
+        System.err.println("options (defaults): " + opt);
+        System.exit(2);
+      }
+      opt.put(a.substring(2), args[++i]);
+    }
+    new Benchmark(opt).run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    System.out.println("flow-exporter benchmark, " + Instant.now());
+    System.out.println("machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
+        + " cores, " + (memTotalKiB() >> 10) + " MiB RAM; java " + System.getProperty("java.version"));
+    System.out.println("options: " + opt);
+    System.out.println("load average before start: " + loadAverage());
+    broker = EmbeddedKafkaBroker.start();
+    try {
+      String topic = "flows";
+      int partitions = Integer.parseInt(opt.get("partitions"));
+      BenchData.createTopic(broker.bootstrapServers(), topic, partitions);
+      long t0 = System.nanoTime();
+      expected = BenchData.load(broker.bootstrapServers(), topic, records,
+          BenchData.generator(Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 1));
+      System.out.printf(Locale.ROOT, "data: %,d records, %.0f bytes each on average, %,d series (label sets), "
+              + "%d partitions, lz4; loaded in %.1f s%n",
+          expected.records, (double) expected.valueBytes / expected.records, expected.series.size(),
+          partitions, (System.nanoTime() - t0) / 1e9);
+      BenchData.createTopic(broker.bootstrapServers(), "empty", partitions);
+
+      List<Row> rows = new ArrayList<>();
+      int repeat = Integer.parseInt(opt.get("repeat"));
+      List<Row> plain = new ArrayList<>();
+      List<Row> quiet = new ArrayList<>();
+      List<Row> scraped = new ArrayList<>();
+      for (int r = 1; r <= repeat; r++) {
+        String suffix = repeat > 1 ? " #" + r : "";
+        plain.add(plainConsumer(topic, "plain consumer (fetch+discard)" + suffix));
+        quiet.add(exporter(topic, "exporter, no scrapes" + suffix, "run" + r + "-quiet", false));
+        scraped.add(exporter(topic, "exporter, scrape every 1 s" + suffix, "run" + r + "-scraped", true));
+      }
+      rows.addAll(plain);
+      rows.addAll(quiet);
+      rows.addAll(scraped);
+      Row startup = startupOnly("empty");
+      rows.add(startup);
+      // Last: it adds records to the topic.
+      Row warm = new Row();
+      exporter(topic, "exporter, cold then warm", "warm", false, warm);
+      rows.add(warm);
+      printRuns(rows);
+
+      boolean inProcess = Boolean.parseBoolean(opt.get("harness"));
+      List<Map<String, String>> scrapes =
+          inProcess ? harness(("scrape," + opt.get("scrape-series")).split(",")) : List.of();
+      List<Map<String, String>> process =
+          inProcess ? harness("process", "200000", opt.get("peers"), "5") : List.of();
+      printHarness(scrapes, process);
+
+      Row p = best(plain);
+      Row q = best(quiet);
+      Row s = best(scraped);
+      System.out.println();
+      System.out.println("targets (best of " + repeat + " run(s) each; wall time from process start):");
+      target(String.format(Locale.ROOT, "end-to-end rate >= 50%% of plain consumer: %,.0f / %,.0f records/s = %.0f%%",
+          q.rate(), p.rate(), 100 * q.rate() / p.rate()), q.rate() >= 0.5 * p.rate());
+      target(String.format(Locale.ROOT, "CPU <= 2.3 CPU-s per million records, cold (from process start): %.2f "
+          + "(start-up alone %.2f)", q.cpuPerMillion(records), startup.cpuSeconds), q.cpuPerMillion(records) <= 2.3);
+      target(String.format(Locale.ROOT, "CPU <= 2.3 CPU-s per million records, warm (steady state): %.2f",
+          warm.cpuPerMillion(records)), warm.cpuPerMillion(records) <= 2.3);
+      for (Map<String, String> m : scrapes) {
+        long n = Long.parseLong(m.get("series"));
+        double limit = n <= 100_000 ? 100 : 1500;
+        target(String.format(Locale.ROOT, "scrape of %,d series < %.0f ms (median): median %s ms, max %s ms", n, limit,
+            m.get("median_ms"), m.get("max_ms")), Double.parseDouble(m.get("median_ms")) < limit);
+      }
+      target(String.format(Locale.ROOT, "passes with %s at %,d series: peak RSS %,d MiB",
+          opt.get("exporter-jvm"), expected.series.size(), Math.max(q.peakRssKiB, s.peakRssKiB) >> 10), true);
+      double cut = 100 * (1 - s.rate() / q.rate());
+      target(String.format(Locale.ROOT, "scrapes every second cut throughput by <= 10%%: %.1f%%", cut), cut <= 10);
+      notes.forEach(n -> System.out.println("note: " + n));
+    } finally {
+      broker.close();
+      deleteRecursively(work);
+    }
+  }
+
+  private static void target(String text, boolean met) {
+    System.out.println("  [" + (met ? "met" : "NOT MET") + "] " + text);
+  }
+
+  private static Row best(List<Row> rows) {
+    return rows.stream().min((a, b) -> Double.compare(a.wallSeconds, b.wallSeconds)).orElseThrow();
+  }
+
+  /** One measured process. */
+  private static final class Row {
+    String name;
+    String load;
+    double wallSeconds;
+    double cpuSeconds;
+    long peakRssKiB;
+    long count;
+    String extra = "";
+
+    double rate() {
+      return count / wallSeconds;
+    }
+
+    double cpuPerMillion(long n) {
+      return cpuSeconds * 1e6 / n;
+    }
+  }
+
+  private Row plainConsumer(String topic, String name) throws Exception {
+    Row row = new Row();
+    row.name = name;
+    row.load = loadAverage();
+    long launch = System.currentTimeMillis();
+    Process p = new ProcessBuilder(java, "-cp", classpath, PlainConsumer.class.getName(),
+        broker.bootstrapServers(), topic, Long.toString(records))
+        .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("plain.log").toFile()))
+        .start();
+    String line;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      line = r.readLine();
+    }
+    if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null) {
+      throw new IllegalStateException("plain consumer failed: " + Files.readString(work.resolve("plain.log")));
+    }
+    Map<String, String> m = keyValues(line);
+    row.count = Long.parseLong(m.get("records"));
+    row.wallSeconds = (Long.parseLong(m.get("last_ms")) - launch) / 1e3;
+    row.cpuSeconds = Double.parseDouble(m.get("cpu_s"));
+    row.peakRssKiB = Long.parseLong(m.get("peak_rss_kib"));
+    double steady = (Long.parseLong(m.get("last_ms")) - Long.parseLong(m.get("first_ms"))) / 1e3;
+    row.extra = String.format(Locale.ROOT, "first to last record %.2f s (%,.0f records/s)", steady, row.count / steady);
+    return row;
+  }
+
+  /**
+   * The warm figure: with the exporter still running after the pre-loaded data, another {@code
+   * records} records are produced; the exporter's CPU for them (the JIT compiler has done most of
+   * its work by then) is the steady-state cost per record. The producer sets the pace.
+   */
+  private void warm(Admin admin, Process p, String appId, String topic, ProcStats before,
+      Map<String, Double> threadsBefore, Row row) throws Exception {
+    row.name = "exporter, warm: a further " + String.format(Locale.ROOT, "%,d", records) + " records while running";
+    row.load = loadAverage();
+    long t0 = System.currentTimeMillis();
+    BenchData.produce(broker.bootstrapServers(), topic, records,
+        BenchData.generator(Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 2), expected);
+    while (committedOffsets(admin, appId) < 2 * records) {
+      if (!p.isAlive() || System.currentTimeMillis() - t0 > 300_000) {
+        throw new IllegalStateException("exporter did not count the second batch");
+      }
+      Thread.sleep(20);
+    }
+    long done = System.currentTimeMillis();
+    ProcStats after = ProcStats.of(p.pid());
+    notes.add(row.name + ": CPU s by thread: " + ProcStats.describe(ProcStats.threadCpu(p.pid()), threadsBefore, 8));
+    verify(portOf.get(p), row.name, 2 * records);
+    row.count = records;
+    row.wallSeconds = (done - t0) / 1e3;
+    row.cpuSeconds = after.cpuSeconds() - before.cpuSeconds();
+    row.peakRssKiB = after.peakRssKiB();
+    row.extra = "rate set by the producer (produce and count); CPU is the exporter's for these records only";
+  }
+
+  private final Map<Process, Integer> portOf = new HashMap<>();
+
+  private Row exporter(String topic, String name, String appId, boolean scrape) throws Exception {
+    return exporter(topic, name, appId, scrape, null);
+  }
+
+  private Row exporter(String topic, String name, String appId, boolean scrape, Row warm) throws Exception {
+    Row row = new Row();
+    row.name = name;
+    row.load = loadAverage();
+    int port = freePort();
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(words(opt.get("exporter-jvm")));
+    cmd.addAll(List.of("-jar", opt.get("jar"),
+        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", Long.toString(BenchData.OWN_ASN),
+        "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
+        "--addr", "127.0.0.1:" + port));
+    cmd.addAll(words(opt.get("exporter-args")));
+    Path log = work.resolve(appId + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
+    long launch = System.currentTimeMillis();
+    Process p = pb.start();
+    portOf.put(p, port);
+    Scraper scraper = scrape ? Scraper.start(port) : null;
+    long firstCommit = 0;
+    long done = 0;
+    ProcStats atDone = null;
+    Map<String, Double> threadsAtDone = Map.of();
+    Properties ap = new Properties();
+    ap.put("bootstrap.servers", broker.bootstrapServers());
+    try (Admin admin = Admin.create(ap)) {
+      while (done == 0) {
+        if (!p.isAlive()) {
+          throw new IllegalStateException("exporter exited " + p.exitValue() + "; log:\n" + Files.readString(log));
+        }
+        if (System.currentTimeMillis() - launch > 300_000) {
+          throw new IllegalStateException("exporter did not finish in 300 s; log:\n" + Files.readString(log));
+        }
+        long committed = committedOffsets(admin, appId);
+        long now = System.currentTimeMillis();
+        if (committed > 0 && firstCommit == 0) {
+          firstCommit = now;
+        }
+        if (committed >= records) {
+          done = now;
+          atDone = ProcStats.of(p.pid());
+          threadsAtDone = ProcStats.threadCpu(p.pid());
+          notes.add(name + ": CPU s by thread: " + ProcStats.describe(threadsAtDone, Map.of(), 8));
+        } else {
+          Thread.sleep(20);
+        }
+      }
+      if (scraper != null) {
+        scraper.stop();
+      }
+      verify(port, name, records);
+      if (warm != null) {
+        warm(admin, p, appId, topic, atDone, threadsAtDone, warm);
+      }
+    } finally {
+      p.destroy();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    row.count = records;
+    row.wallSeconds = (done - launch) / 1e3;
+    row.cpuSeconds = atDone.cpuSeconds();
+    row.peakRssKiB = atDone.peakRssKiB();
+    row.extra = String.format(Locale.ROOT, "first commit at %.2f s", (firstCommit - launch) / 1e3);
+    if (scraper != null) {
+      row.extra += "; " + scraper.summary();
+    }
+    return row;
+  }
+
+  /** Start-up alone: the exporter on an empty topic, until /readyz says RUNNING. */
+  private Row startupOnly(String topic) throws Exception {
+    Row row = new Row();
+    row.name = "exporter start-up only (empty topic)";
+    row.load = loadAverage();
+    int port = freePort();
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(words(opt.get("exporter-jvm")));
+    cmd.addAll(List.of("-jar", opt.get("jar"),
+        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", Long.toString(BenchData.OWN_ASN),
+        "--from-beginning", "--application-id", "startup", "--state-dir", work.resolve("startup").toString(),
+        "--addr", "127.0.0.1:" + port));
+    cmd.addAll(words(opt.get("exporter-args")));
+    Path log = work.resolve("startup.log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
+    long launch = System.currentTimeMillis();
+    Process p = pb.start();
+    try {
+      while (status(port, "/readyz") != 200) {
+        if (!p.isAlive() || System.currentTimeMillis() - launch > 120_000) {
+          throw new IllegalStateException("exporter did not become ready; log:\n" + Files.readString(log));
+        }
+        Thread.sleep(50);
+      }
+      row.wallSeconds = (System.currentTimeMillis() - launch) / 1e3;
+      ProcStats s = ProcStats.of(p.pid());
+      row.cpuSeconds = s.cpuSeconds();
+      row.peakRssKiB = s.peakRssKiB();
+      row.extra = "until /readyz = 200";
+    } finally {
+      p.destroy();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    return row;
+  }
+
+  private static long committedOffsets(Admin admin, String group) {
+    try {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+      long sum = 0;
+      for (OffsetAndMetadata o : offsets.values()) {
+        if (o != null) {
+          sum += o.offset();
+        }
+      }
+      return sum;
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /** Every series on /metrics has exactly the expected totals, and every record was counted once. */
+  private void verify(int port, String name, long total) throws Exception {
+    String problem = null;
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (System.currentTimeMillis() < deadline) {
+      Scrape s = Scrape.of(port);
+      problem = s == null ? "no scrape" : mismatch(s, total);
+      if (problem == null) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException(name + ": /metrics does not match the data: " + problem);
+  }
+
+  private String mismatch(Scrape s, long total) {
+    double counted = s.value("flow_exporter_records_total{outcome=\"counted\"}");
+    if (counted != total) {
+      return "counted " + counted + " of " + total;
+    }
+    Map<String, long[]> seen = new HashMap<>();
+    for (String direction : List.of("receive", "transmit")) {
+      for (int unit = 0; unit < 2; unit++) {
+        String family = "flow_" + direction + (unit == 0 ? "_bytes_total" : "_packets_total");
+        int u = unit;
+        s.family(family).forEach((labels, value) -> {
+          String key = direction + "|" + labels.get("hostname") + "|" + labels.get("source_as") + "|"
+              + labels.get("destination_as");
+          seen.computeIfAbsent(key, k -> new long[2])[u] = value.longValue();
+        });
+      }
+    }
+    if (seen.size() != expected.series.size()) {
+      return seen.size() + " series instead of " + expected.series.size();
+    }
+    for (Map.Entry<String, long[]> e : expected.series.entrySet()) {
+      long[] got = seen.get(e.getKey());
+      if (got == null || got[0] != e.getValue()[0] || got[1] != e.getValue()[1]) {
+        return e.getKey() + ": expected " + e.getValue()[0] + "/" + e.getValue()[1] + " bytes/packets";
+      }
+    }
+    return null;
+  }
+
+  private List<Map<String, String>> harness(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(words(opt.get("harness-jvm")));
+    cmd.addAll(List.of("-cp", classpath, InProcessHarness.class.getName()));
+    cmd.addAll(List.of(args));
+    String load = loadAverage();
+    Process p = new ProcessBuilder(cmd)
+        .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("harness.log").toFile())).start();
+    List<Map<String, String>> out = new ArrayList<>();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        Map<String, String> m = keyValues(line);
+        m.put("load", load);
+        out.add(m);
+      }
+    }
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("harness failed: " + Files.readString(work.resolve("harness.log")));
+    }
+    return out;
+  }
+
+  private void printRuns(List<Row> rows) {
+    System.out.println();
+    System.out.println("| run | wall s | records/s | vs best plain | CPU s | CPU s per M records | peak RSS MiB | load 1/5/15 min | notes |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---|");
+    // Relative to the best plain-consumer run of this benchmark.
+    double plainRate = rows.stream().filter(r -> r.name.startsWith("plain")).mapToDouble(Row::rate).max().orElse(1);
+    for (Row r : rows) {
+      boolean counts = r.count > 0;
+      System.out.printf(Locale.ROOT, "| %s | %.2f | %s | %s | %.2f | %s | %d | %s | %s |%n",
+          r.name, r.wallSeconds,
+          counts ? String.format(Locale.ROOT, "%,.0f", r.rate()) : "-",
+          counts ? String.format(Locale.ROOT, "%.0f%%", 100 * r.rate() / plainRate) : "-",
+          r.cpuSeconds,
+          counts ? String.format(Locale.ROOT, "%.2f", r.cpuPerMillion(r.count)) : "-",
+          r.peakRssKiB >> 10, r.load, r.extra);
+    }
+  }
+
+  private static void printHarness(List<Map<String, String>> scrapes, List<Map<String, String>> process) {
+    System.out.println();
+    System.out.println("| in-process scrape (snapshot + text) | samples | body MB | median ms | max ms | median CPU ms | of which snapshot ms | heap B per series | load |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    for (Map<String, String> m : scrapes) {
+      System.out.printf(Locale.ROOT, "| %,d series | %,d | %.1f | %s | %s | %s | %s | %s | %s |%n",
+          Long.parseLong(m.get("series")), Long.parseLong(m.get("samples")),
+          Long.parseLong(m.get("body_bytes")) / 1e6, m.get("median_ms"), m.get("max_ms"), m.get("cpu_median_ms"),
+          m.get("snapshot_median_ms"), m.get("heap_bytes_per_series"), m.get("load"));
+    }
+    for (Map<String, String> m : process) {
+      double ns = Double.parseDouble(m.get("best_ns_per_record"));
+      double cpu = Double.parseDouble(m.get("best_cpu_ns_per_record"));
+      System.out.printf(Locale.ROOT, "in-process processing (parse + classify + count, no Kafka): %.0f ns wall, %.0f ns CPU "
+          + "per record (%,.0f records per CPU-second), best of %s passes over %,d records%n",
+          ns, cpu, 1e9 / cpu, m.get("passes"), Long.parseLong(m.get("records")));
+    }
+  }
+
+  /** GETs /metrics every second and keeps the latency of each complete answer. */
+  private static final class Scraper implements Runnable {
+    private final int port;
+    private final List<Double> millis = Collections.synchronizedList(new ArrayList<>());
+    private volatile boolean stop;
+    private Thread thread;
+    private long bodyBytes;
+
+    private Scraper(int port) {
+      this.port = port;
+    }
+
+    static Scraper start(int port) {
+      Scraper s = new Scraper(port);
+      s.thread = new Thread(s, "bench-scraper");
+      s.thread.setDaemon(true);
+      s.thread.start();
+      return s;
+    }
+
+    @Override
+    public void run() {
+      long next = System.nanoTime();
+      while (!stop) {
+        try {
+          long t0 = System.nanoTime();
+          // As Prometheus asks: text format, gzip (Javalin compresses by default).
+          HttpResponse<byte[]> r = HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+                  .header("Accept-Encoding", "gzip")
+                  .timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+          if (r.statusCode() == 200) {
+            millis.add((System.nanoTime() - t0) / 1e6);
+            bodyBytes = Math.max(bodyBytes, r.body().length);
+          }
+        } catch (IOException e) {
+          // Not listening yet.
+        } catch (InterruptedException e) {
+          return;
+        }
+        next += 1_000_000_000L;
+        long sleep = next - System.nanoTime();
+        if (sleep > 0) {
+          try {
+            Thread.sleep(sleep / 1_000_000);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }
+    }
+
+    void stop() throws InterruptedException {
+      stop = true;
+      thread.interrupt();
+      thread.join();
+    }
+
+    String summary() {
+      List<Double> sorted = new ArrayList<>(millis);
+      Collections.sort(sorted);
+      if (sorted.isEmpty()) {
+        return "no scrape answered";
+      }
+      return String.format(Locale.ROOT, "%d scrapes answered, median %.0f ms, max %.0f ms, largest body %.1f MB (gzip)",
+          sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), bodyBytes / 1e6);
+    }
+  }
+
+  private static int status(int port, String path) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static Map<String, String> keyValues(String line) {
+    Map<String, String> m = new HashMap<>();
+    for (String w : line.trim().split("\\s+")) {
+      int eq = w.indexOf('=');
+      if (eq > 0) {
+        m.put(w.substring(0, eq), w.substring(eq + 1));
+      }
+    }
+    return m;
+  }
+
+  private static List<String> words(String s) {
+    return s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static long memTotalKiB() {
+    try {
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

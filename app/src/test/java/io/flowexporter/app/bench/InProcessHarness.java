@@ -1,0 +1,214 @@
+package io.flowexporter.app.bench;
+
+import io.flowexporter.app.demo.FlowGenerator;
+import io.flowexporter.app.http.FlowMetricsWriter;
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.aggregate.BenchStores;
+import io.flowexporter.topology.aggregate.CommittedTotals;
+import io.flowexporter.topology.aggregate.FlowCountingProcessor;
+import io.flowexporter.topology.aggregate.RecordOutcomes;
+import io.flowexporter.topology.aggregate.SeriesTotalsStore;
+import io.flowexporter.topology.aggregate.Totals;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.enrich.FlowClassifier;
+import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.flow.FlowParser;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The parts of the exporter that can be timed without Kafka, in one JVM of their own:
+ *
+ * <ul>
+ *   <li>{@code scrape N...}: {@code N} series (label sets) in each of 4 partitions' real {@link
+ *       SeriesTotalsStore}s, committed and published; then the time of what {@code /metrics} does
+ *       for the traffic families: {@link CommittedTotals#snapshot()} plus {@link FlowMetricsWriter}
+ *       as the HTTP server calls it, to a stream that only counts bytes. Also the
+ *       heap those series hold, measured after full GCs.
+ *   <li>{@code process N}: N generated records through the real {@link FlowCountingProcessor}
+ *       (parse, classify, count into the store, a commit every 250,000 records): nanoseconds per
+ *       record spent in flow-exporter's own code.
+ * </ul>
+ *
+ * <p>Prints {@code key=value} lines for {@link Benchmark}.
+ */
+public final class InProcessHarness {
+
+  private static final int PARTITIONS = 4;
+
+  private InProcessHarness() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "scrape" -> {
+        for (int i = 1; i < args.length; i++) {
+          scrape(Integer.parseInt(args[i]));
+        }
+      }
+      case "process" -> process(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      default -> throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  /** AS names as an AS database gives them: a few dozen characters each. */
+  private static final AsnLookup NAMES =
+      new AsnLookup() {
+        @Override
+        public long asnOf(String ipAddress) {
+          return 0;
+        }
+
+        @Override
+        public String nameOf(long asn) {
+          return "Example Networks " + asn + " Ltd";
+        }
+      };
+
+  private static void scrape(int series) throws Exception {
+    long before = usedHeapAfterGc();
+    CommittedTotals committed = new CommittedTotals();
+    SeriesTotalsStore[] stores = new SeriesTotalsStore[PARTITIONS];
+    for (int p = 0; p < PARTITIONS; p++) {
+      stores[p] = BenchStores.activeStore(committed);
+      for (int i = 0; i < series; i++) {
+        // A new key per add, with its own hostname string, as the parser and classifier make them.
+        stores[p].add(key(i), 1000L + i, 1L + i % 100);
+      }
+    }
+    BenchStores.commit(committed, stores);
+    long heap = usedHeapAfterGc() - before;
+    CountingStream sink = new CountingStream();
+    int runs = series >= 1_000_000 ? 5 : 11;
+    long[] snapNanos = new long[runs];
+    long[] totalNanos = new long[runs];
+    long[] cpuNanos = new long[runs];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (int warm = 0; warm < 2; warm++) {
+      scrapeOnce(committed, sink);
+    }
+    for (int r = 0; r < runs; r++) {
+      sink.bytes = 0;
+      long c0 = threads.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      Map<SeriesKey, Totals> snapshot = committed.snapshot();
+      long t1 = System.nanoTime();
+      write(snapshot, sink);
+      long t2 = System.nanoTime();
+      snapNanos[r] = t1 - t0;
+      totalNanos[r] = t2 - t0;
+      cpuNanos[r] = threads.getCurrentThreadCpuTime() - c0;
+    }
+    Arrays.sort(cpuNanos);
+    Arrays.sort(snapNanos);
+    Arrays.sort(totalNanos);
+    System.out.printf(
+        "scrape series=%d samples=%d body_bytes=%d median_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f snapshot_median_ms=%.1f heap_bytes_per_series=%d%n",
+        series, 2L * series, sink.bytes, totalNanos[runs / 2] / 1e6, totalNanos[runs - 1] / 1e6,
+        cpuNanos[runs / 2] / 1e6,
+        snapNanos[runs / 2] / 1e6, heap / series);
+    for (SeriesTotalsStore s : stores) {
+      s.deactivate();
+    }
+  }
+
+  private static void scrapeOnce(CommittedTotals committed, CountingStream sink) throws Exception {
+    write(committed.snapshot(), sink);
+  }
+
+  /** What MetricsServer does for the traffic families. */
+  private static void write(Map<SeriesKey, Totals> snapshot, OutputStream out) throws Exception {
+    FlowMetricsWriter.write(out, snapshot, NAMES, false);
+  }
+
+  private static SeriesKey key(int i) {
+    Direction d = (i & 1) == 0 ? Direction.RECEIVE : Direction.TRANSMIT;
+    String host = new String("edge" + (1 + ((i >> 1) & 3)));
+    long peer = 1_000L + (i >> 3);
+    return d == Direction.RECEIVE
+        ? new SeriesKey(d, host, peer, BenchData.OWN_ASN)
+        : new SeriesKey(d, host, BenchData.OWN_ASN, peer);
+  }
+
+  private static void process(int records, int peers, int passes) {
+    FlowGenerator gen = BenchData.generator(peers, 4, 7);
+    byte[][] values = new byte[records][];
+    for (int i = 0; i < records; i++) {
+      values[i] = gen.next().getBytes(StandardCharsets.UTF_8);
+    }
+    CommittedTotals committed = new CommittedTotals();
+    SeriesTotalsStore store = BenchStores.activeStore(committed);
+    RecordOutcomes outcomes = new RecordOutcomes();
+    FlowCountingProcessor processor =
+        new FlowCountingProcessor(
+            "bench",
+            new FlowParser(),
+            new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
+            outcomes);
+    processor.init(contextWith(store));
+    long best = Long.MAX_VALUE;
+    long bestCpu = Long.MAX_VALUE;
+    long sinceCommit = 0;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (int pass = 0; pass < passes; pass++) {
+      long c0 = threads.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      for (byte[] v : values) {
+        processor.process(new Record<>(null, v, 0L));
+        if (++sinceCommit == 250_000) {
+          BenchStores.commit(committed, store);
+          sinceCommit = 0;
+        }
+      }
+      best = Math.min(best, System.nanoTime() - t0);
+      bestCpu = Math.min(bestCpu, threads.getCurrentThreadCpuTime() - c0);
+    }
+    BenchStores.commit(committed, store);
+    if (outcomes.countedTotal() != (long) records * passes) {
+      throw new IllegalStateException("counted " + outcomes.countedTotal());
+    }
+    System.out.printf(
+        "process records=%d passes=%d best_ns_per_record=%.0f best_cpu_ns_per_record=%.0f series=%d%n",
+        records, passes, (double) best / records, (double) bestCpu / records, committed.snapshot().size());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static ProcessorContext<Void, Void> contextWith(SeriesTotalsStore store) {
+    return (ProcessorContext<Void, Void>)
+        Proxy.newProxyInstance(
+            InProcessHarness.class.getClassLoader(),
+            new Class<?>[] {ProcessorContext.class},
+            (proxy, method, args) -> method.getName().equals("getStateStore") ? store : null);
+  }
+
+  private static long usedHeapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** Counts what a scrape would send. */
+  private static final class CountingStream extends OutputStream {
+    long bytes;
+
+    @Override
+    public void write(int b) {
+      bytes++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      bytes += len;
+    }
+  }
+}
