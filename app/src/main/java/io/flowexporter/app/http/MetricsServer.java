@@ -36,8 +36,7 @@ public final class MetricsServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Creates the routes without starting a server (tests use JavalinTest on it). */
-  public static Javalin routes(
+  private static Javalin routes(
       FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state) {
     Javalin app =
         Javalin.create(
