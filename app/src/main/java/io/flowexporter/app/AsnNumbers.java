@@ -1,12 +1,11 @@
 package io.flowexporter.app;
 
+import io.flowexporter.asndb.AsnLookup;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Converts {@code 64500} or {@code AS64500} to an AS number, refusing anything outside 1..2^32-1. */
 final class AsnNumbers implements ITypeConverter<Long> {
-
-  static final long MAX_ASN = 0xFFFF_FFFFL;
 
   @Override
   public Long convert(String value) {
@@ -20,7 +19,7 @@ final class AsnNumbers implements ITypeConverter<Long> {
     } catch (NumberFormatException e) {
       throw new TypeConversionException("'" + value + "' is not an AS number");
     }
-    if (asn < 1 || asn > MAX_ASN) {
+    if (asn < 1 || asn > AsnLookup.MAX_ASN) {
       throw new TypeConversionException("AS number " + value + " is outside 1..4294967295");
     }
     return asn;

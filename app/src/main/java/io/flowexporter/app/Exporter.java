@@ -379,7 +379,7 @@ public final class Exporter implements AutoCloseable {
       double lag = s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
       LOG.info("Status: {}, {} records counted and {} invalid in the last {}s, {} series from {} partitions, consumer lag {}",
           state, counted - lastCounted, invalid - lastInvalid, STATUS_INTERVAL.toSeconds(),
-          committed.snapshot().size(), committed.activeStores(),
+          trafficSnapshot().size(), committed.activeStores(),
           Double.isNaN(lag) ? "unknown" : String.format("%.0f", lag));
       lastCounted = counted;
       lastInvalid = invalid;

@@ -19,6 +19,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import io.flowexporter.app.kafka.StreamsProperties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -152,10 +160,11 @@ public final class ExporterCommand implements Callable<Integer> {
     if (streamThreads < 1) {
       throw fail("--stream-threads", "must be at least 1");
     }
-    if (asnDb != null && !Files.isRegularFile(asnDb)) {
+    // Only existence here (also for --check); the loaders say what else is wrong with a file.
+    if (asnDb != null && !Files.exists(asnDb)) {
       throw fail("--asn-db", asnDb + ": no such file");
     }
-    if (asnNames != null && !Files.isRegularFile(asnNames)) {
+    if (asnNames != null && !Files.exists(asnNames)) {
       throw fail("--asn-names", asnNames + ": no such file");
     }
     KafkaConfig kafka =
@@ -169,10 +178,36 @@ public final class ExporterCommand implements Callable<Integer> {
             standbyReplicas,
             streamThreads,
             clientProperties());
+    validateKafkaSettings(kafka);
     TopologyConfig topology =
         new TopologyConfig(topic.trim(), asns, enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class), samplingRate);
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
     return new ExporterConfig(kafka, http, asn, topology);
+  }
+
+  /**
+   * Lets Kafka's own config classes check every client setting now, so that a malformed value
+   * ({@code max.poll.records=abc}) is a bad flag at start-up, not a failure of the stream later.
+   */
+  private void validateKafkaSettings(KafkaConfig kafka) {
+    if (kafka.applicationId().isBlank()) {
+      throw fail("--application-id", "must not be empty");
+    }
+    try {
+      StreamsConfig streams = new StreamsConfig(StreamsProperties.of(kafka));
+      // Kafka Streams hands the (de)serializers to the client constructors, not in the maps.
+      Map<String, Object> consumer = new java.util.HashMap<>(streams.getMainConsumerConfigs(kafka.applicationId(), "check", 0));
+      consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+      new ConsumerConfig(consumer);
+      Map<String, Object> producer = new java.util.HashMap<>(streams.getProducerConfigs("check"));
+      producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+      new ProducerConfig(producer);
+      new AdminClientConfig(streams.getAdminConfigs("check"));
+    } catch (ConfigException e) {
+      throw fail(kafka.clientProperties().isEmpty() ? "--brokers" : "--kafka-property/--kafka-config", e.getMessage());
+    }
   }
 
   private Map<String, String> clientProperties() {

@@ -100,6 +100,9 @@ class ExporterCommandTest {
     assertBad("--asn-names", with("--asn-names", "/nonexistent/names.csv"));
     assertBad("--kafka-config", with("--kafka-config", "/nonexistent/client.properties"));
     assertBad("--no-such-flag", with("--no-such-flag"));
+    assertBad("--kafka-property", with("--kafka-property", "max.poll.records=abc"));
+    assertBad("--kafka-property", with("--kafka-property", "security.protocol=NOPE"));
+    assertBad("--application-id", with("--application-id", " "));
   }
 
   private void assertBad(String flag, String... args) {

@@ -13,6 +13,9 @@ public interface AsnLookup {
   /** An AS number that stands for "unknown"; pmacct uses it when it has no BGP data either. */
   long UNKNOWN_ASN = 0L;
 
+  /** The largest AS number: AS numbers are unsigned 32-bit (RFC 6793). */
+  long MAX_ASN = 0xFFFF_FFFFL;
+
   /** A lookup that knows nothing: every address is AS 0 and every AS has an empty name. */
   AsnLookup EMPTY =
       new AsnLookup() {

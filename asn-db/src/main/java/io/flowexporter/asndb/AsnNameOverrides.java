@@ -132,7 +132,7 @@ public final class AsnNameOverrides {
       throw bad(file, lineNumber, "not an AS number: " + text.substring(0, comma).strip());
     }
     asn = Long.parseLong(number);
-    if (asn > 0xFFFF_FFFFL) {
+    if (asn > AsnLookup.MAX_ASN) {
       throw bad(file, lineNumber, "AS number above 4294967295: " + number);
     }
     String name = text.substring(comma + 1).strip();

@@ -80,6 +80,6 @@ public enum RecordShape {
   }
 
   private static long checked(long asn) {
-    return asn >= 0 && asn <= 0xFFFF_FFFFL ? asn : -1;
+    return asn >= 0 && asn <= AsnLookup.MAX_ASN ? asn : -1;
   }
 }

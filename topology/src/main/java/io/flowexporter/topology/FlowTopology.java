@@ -3,6 +3,7 @@ package io.flowexporter.topology;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.FlowCountingProcessor;
+import io.flowexporter.topology.aggregate.InvalidRecordLog;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesTotalsStoreBuilder;
 import io.flowexporter.topology.enrich.FlowClassifier;
@@ -43,11 +44,12 @@ public final class FlowTopology {
     FlowClassifier classifier =
         new FlowClassifier(
             config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn);
+    InvalidRecordLog invalidLog = new InvalidRecordLog();
     Topology topology = new Topology();
     topology.addSource(
         SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
     topology.addProcessor(
-        PROCESSOR, () -> new FlowCountingProcessor(STORE, parser, classifier, outcomes), SOURCE);
+        PROCESSOR, () -> new FlowCountingProcessor(STORE, parser, classifier, outcomes, invalidLog), SOURCE);
     topology.addStateStore(new SeriesTotalsStoreBuilder(STORE, committed), PROCESSOR);
     return topology;
   }

@@ -1,5 +1,6 @@
 package io.flowexporter.topology;
 
+import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +27,7 @@ public record TopologyConfig(
       throw new IllegalArgumentException("at least one own AS number is needed");
     }
     for (long asn : ownAsns) {
-      if (asn < 1 || asn > 0xFFFF_FFFFL) {
+      if (asn < 1 || asn > AsnLookup.MAX_ASN) {
         throw new IllegalArgumentException("AS number out of range 1..4294967295: " + asn);
       }
     }

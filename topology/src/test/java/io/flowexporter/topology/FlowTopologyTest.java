@@ -121,6 +121,25 @@ class FlowTopologyTest {
   }
 
   @Test
+  void aTotalThatWouldOverflowIsRefusedAndTheStreamGoesOn() {
+    try (TopologyTestDriver driver = driver()) {
+      TestInputTopic<String, String> in = driver.createInputTopic(TOPIC, new StringSerializer(), new StringSerializer());
+      // 2^50 bytes sampled 1 in 4096 = 2^62: one fits in a long, a second on the same series does not.
+      String huge = record("edge1", 15169, 64500, 1L << 50, 1).replace("\"packets\"", "\"sampling_rate\": 4096, \"packets\"");
+      in.pipeInput(huge);
+      committed.committed();
+      in.pipeInput(huge);
+      in.pipeInput(huge);
+      in.pipeInput(record("edge2", 15169, 64500, 7, 1));
+      committed.committed();
+      assertThat(committed.snapshot()).isEqualTo(Map.of(
+          new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1L << 62, 4096),
+          new SeriesKey(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(7, 1)));
+      assertThat(outcomes.invalidTotal(InvalidReason.OUT_OF_RANGE)).isEqualTo(2);
+    }
+  }
+
+  @Test
   void theTopologyHasNoRepartitionTopicAndStableNames() {
     String description = FlowTopology.build(
         new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1), AsnLookup.EMPTY, committed, outcomes)

@@ -8,8 +8,6 @@ package io.flowexporter.app.config;
  */
 public record HttpConfig(String host, int port) {
 
-  public static final int DEFAULT_PORT = 9590;
-
   public HttpConfig {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);

@@ -9,13 +9,11 @@ import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.enrich.AsnFromIp;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,7 +115,7 @@ public final class DemoCommand implements Callable<Integer> {
       if (broker != null) {
         broker.close();
       }
-      deleteRecursively(root);
+      EmbeddedKafkaBroker.deleteRecursively(root);
       out.println("[demo] stopped; removed " + root);
     }
   }
@@ -146,16 +144,5 @@ public final class DemoCommand implements Callable<Integer> {
     TopologyConfig topology = new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
     return new ExporterConfig(
         kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology);
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

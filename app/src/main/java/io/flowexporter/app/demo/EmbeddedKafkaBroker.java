@@ -156,7 +156,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static void deleteRecursively(Path dir) {
+  /** Deletes a directory tree; nothing if it is not there. */
+  static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

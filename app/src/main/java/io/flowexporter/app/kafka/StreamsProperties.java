@@ -19,11 +19,11 @@ public final class StreamsProperties {
     Properties p = new Properties();
     // A broker that is down is retried quietly and for long: the stream waits rather than dies.
     p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), "2000");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), "65536");
-    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "200");
-    // Kafka Streams 4.x warns at start-up unless this is set; 5.0 makes it the default.
-    p.put("processing.exception.handler.global.enabled", "true");
+    // Unprefixed, so that the same unprefixed key from the user wins (a "consumer." key would
+    // override the user's plain one).
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+    p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
     p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());

@@ -6,6 +6,7 @@ import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.BenchStores;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.FlowCountingProcessor;
+import io.flowexporter.topology.aggregate.InvalidRecordLog;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesTotalsStore;
 import io.flowexporter.topology.aggregate.Totals;
@@ -152,7 +153,8 @@ public final class InProcessHarness {
             "bench",
             new FlowParser(),
             new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
-            outcomes);
+            outcomes,
+            new InvalidRecordLog());
     processor.init(contextWith(store));
     long best = Long.MAX_VALUE;
     long bestCpu = Long.MAX_VALUE;

@@ -57,7 +57,9 @@ class DemoIT {
       Path temp = Path.of(m.group(1));
       assertThat(temp).isDirectory();
       assertThat(demo.log()).contains("[demo] Kafka broker up at 127.0.0.1:", "[demo] topic pmacct.flows created",
-          "8 * sum by (source_as_name) (rate(flow_receive_bytes_total[5m]))", "[demo] status: RUNNING");
+          "8 * sum by (source_as_name) (rate(flow_receive_bytes_total[5m]))");
+      // Status lines come every 2 s here; the counters may have grown before the first one.
+      Await.until(Duration.ofSeconds(30), () -> demo.log().contains("[demo] status: RUNNING"), demo::log);
 
       demo.interrupt();
       assertThat(demo.waitFor(Duration.ofSeconds(60))).as("exit status after Ctrl-C; log:\n%s", demo.log()).isZero();

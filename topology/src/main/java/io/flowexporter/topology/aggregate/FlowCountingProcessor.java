@@ -20,12 +20,17 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], Vo
   private final FlowParser parser;
   private final FlowClassifier classifier;
   private final RecordOutcomes outcomes;
-  private final InvalidRecordLog invalidLog = new InvalidRecordLog();
+  private final InvalidRecordLog invalidLog;
   private SeriesTotalsStore store;
 
   public FlowCountingProcessor(
-      String storeName, FlowParser parser, FlowClassifier classifier, RecordOutcomes outcomes) {
+      String storeName,
+      FlowParser parser,
+      FlowClassifier classifier,
+      RecordOutcomes outcomes,
+      InvalidRecordLog invalidLog) {
     this.storeName = storeName;
+    this.invalidLog = invalidLog;
     this.parser = parser;
     this.classifier = classifier;
     this.outcomes = outcomes;
@@ -59,7 +64,10 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], Vo
       invalid(InvalidReason.OUT_OF_RANGE, r.toString());
       return;
     }
-    store.add(key, bytes, packets);
+    if (!store.add(key, bytes, packets)) {
+      invalid(InvalidReason.OUT_OF_RANGE, r.toString());
+      return;
+    }
     outcomes.counted();
   }
 

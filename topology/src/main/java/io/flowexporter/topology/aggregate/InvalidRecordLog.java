@@ -6,10 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs invalid records without flooding: at most one line per interval, with how many were
- * skipped since the last line and a short sample of the latest. Stream thread only.
+ * Logs invalid records without flooding: at most one line per interval for the whole process,
+ * with how many were skipped since the last line and a short sample of the latest. One instance
+ * is shared by every partition's processor; thread-safe.
  */
-final class InvalidRecordLog {
+public final class InvalidRecordLog {
 
   private static final Logger LOG = LoggerFactory.getLogger(InvalidRecordLog.class);
   private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -17,7 +18,7 @@ final class InvalidRecordLog {
   private long lastLogNanos = System.nanoTime() - INTERVAL_NANOS;
   private long skippedSinceLog;
 
-  void report(InvalidReason reason, String sample) {
+  synchronized void report(InvalidReason reason, String sample) {
     skippedSinceLog++;
     long now = System.nanoTime();
     if (now - lastLogNanos >= INTERVAL_NANOS) {

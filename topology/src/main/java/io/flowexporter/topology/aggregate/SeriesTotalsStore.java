@@ -69,11 +69,32 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     inner.init(context, root);
   }
 
-  /** Adds one record's counts. Stream thread only. */
-  public void add(SeriesKey key, long bytes, long packets) {
-    long[] sum = pending.computeIfAbsent(key, k -> new long[2]);
-    sum[0] = Math.addExact(sum[0], bytes);
-    sum[1] = Math.addExact(sum[1], packets);
+  /**
+   * Adds one record's counts, unless the series' total would then pass {@link Long#MAX_VALUE}.
+   * Refusing here, rather than failing at the commit, keeps one absurd record from stopping the
+   * partition for good (it would be reprocessed, and fail again, after every restart). Stream
+   * thread only.
+   *
+   * @return false, with nothing added, when the total would overflow
+   */
+  public boolean add(SeriesKey key, long bytes, long packets) {
+    long[] sum = pending.get(key);
+    long pendingBytes = sum == null ? 0 : sum[0];
+    long pendingPackets = sum == null ? 0 : sum[1];
+    Totals total = current.getOrDefault(key, Totals.ZERO);
+    try {
+      Math.addExact(total.bytes(), Math.addExact(pendingBytes, bytes));
+      Math.addExact(total.packets(), Math.addExact(pendingPackets, packets));
+    } catch (ArithmeticException overflow) {
+      return false;
+    }
+    if (sum == null) {
+      sum = new long[2];
+      pending.put(key, sum);
+    }
+    sum[0] = pendingBytes + bytes;
+    sum[1] = pendingPackets + packets;
+    return true;
   }
 
   /**
@@ -112,7 +133,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     writePending();
   }
 
-  /** A task closed dirty: what was pending is never committed; the changelog has the truth. */
+  /**
+   * The task is being recycled (active to standby or back): what was pending will not be
+   * committed by this store; the changelog has the truth.
+   */
   @Override
   public void clearCache() {
     pending.clear();

@@ -1,6 +1,7 @@
 package io.flowexporter.topology.flow;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import io.flowexporter.asndb.AsnLookup;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
@@ -30,7 +31,6 @@ public final class FlowParser {
 
   static final long MAX_PACKETS = 1L << 44;
   static final long MAX_SAMPLING_RATE = 1L << 24;
-  static final long MAX_ASN = 0xFFFF_FFFFL;
 
   private static final int SAMPLE_CHARS = 200;
 
@@ -82,7 +82,9 @@ public final class FlowParser {
       deliver(f, buf, start, end, listener);
     } catch (InputCoercionException e) {
       listener.invalid(InvalidReason.OUT_OF_RANGE, sample(buf, start, end));
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // RuntimeException: Jackson's own limits (nesting depth, symbol-table flooding) throw
+      // unchecked exceptions; bad input must never stop the stream.
       listener.invalid(InvalidReason.MALFORMED_JSON, sample(buf, start, end));
     }
   }
@@ -123,10 +125,10 @@ public final class FlowParser {
         f.packets = number(value, p, MAX_PACKETS, f);
         return f.packets >= 0;
       case "as_src":
-        f.asSrc = number(value, p, MAX_ASN, f);
+        f.asSrc = number(value, p, AsnLookup.MAX_ASN, f);
         return f.asSrc >= 0;
       case "as_dst":
-        f.asDst = number(value, p, MAX_ASN, f);
+        f.asDst = number(value, p, AsnLookup.MAX_ASN, f);
         return f.asDst >= 0;
       case "sampling_rate":
         f.samplingRate = number(value, p, MAX_SAMPLING_RATE, f);
