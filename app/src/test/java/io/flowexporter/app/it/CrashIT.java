@@ -38,11 +38,7 @@ class CrashIT {
     try (SteadyProducer producer = SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
         ScrapeRecorder scrapes = new ScrapeRecorder(250)) {
       scrapes.watch("exporter", port);
-      for (int kill = 1; kill <= 5; kill++) {
-        try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
-          kills.add(killAtRandomMoment(exporter, random, kill == 3));
-        }
-      }
+      kills.addAll(crashFiveTimes(log, port, args, random, true));
       // A clean restart between the crashes and the end: SIGTERM, exit 0, start again.
       try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
         awaitReady(exporter);
@@ -79,11 +75,7 @@ class CrashIT {
     try (SteadyProducer producer = SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
         ScrapeRecorder scrapes = new ScrapeRecorder(250)) {
       scrapes.watch("exporter", port);
-      for (int kill = 1; kill <= 5; kill++) {
-        try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
-          kills.add(killAtRandomMoment(exporter, random, false));
-        }
-      }
+      kills.addAll(crashFiveTimes(log, port, args, random, false));
       try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
         awaitReady(exporter);
         producer.finish();
@@ -113,6 +105,23 @@ class CrashIT {
         assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
       }
     }
+  }
+
+  /**
+   * Starts the exporter and kills it (SIGKILL) at a random moment, five times.
+   *
+   * @param oneDuringStartUp whether the third kill lands during start-up
+   * @return when each kill happened, for the test's report
+   */
+  private static List<String> crashFiveTimes(Path log, int port, String[] args, SplittableRandom random, boolean oneDuringStartUp)
+      throws Exception {
+    List<String> kills = new ArrayList<>();
+    for (int kill = 1; kill <= 5; kill++) {
+      try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+        kills.add(killAtRandomMoment(exporter, random, oneDuringStartUp && kill == 3));
+      }
+    }
+    return kills;
   }
 
   private static String[] args(String topic, Path dir, int port, String applicationId, String guarantee) {
