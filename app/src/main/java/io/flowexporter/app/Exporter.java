@@ -66,6 +66,8 @@ public final class Exporter implements AutoCloseable {
 
   private final ExporterConfig config;
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+  /** Open once the HTTP server is up, or when closing. */
+  private final CountDownLatch httpStarted = new CountDownLatch(1);
   private final CommittedTotals committed = new CommittedTotals();
   private final RecordOutcomes outcomes = new RecordOutcomes();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -114,17 +116,10 @@ public final class Exporter implements AutoCloseable {
     asn = openAsnDatabase(config.asnDb());
     warnAboutUnnamedOwnAses();
     bindMeters();
-    http = MetricsServer.start(
-        config.http(),
-        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), asn, openMetrics),
-        registry,
-        this::ready,
-        () -> streams == null ? "waiting for Kafka and the topic"
-            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name());
-    toClose.push(http);
-    LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
     Topology topology = FlowTopology.build(config.topology(), asn, committed, outcomes);
     LOG.debug("Topology:\n{}", topology.describe());
+    // Finding the brokers and the topic goes on while the HTTP server starts; the stream itself
+    // (which joins the consumer group) starts only once the port is ours, see startStreams.
     background.execute(() -> {
       try {
         startStreams(topology);
@@ -134,6 +129,18 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
       }
     });
+    http = MetricsServer.start(
+        config.http(),
+        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), asn, openMetrics),
+        registry,
+        this::ready,
+        () -> streams == null ? "waiting for Kafka and the topic"
+            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name());
+    synchronized (this) { // startStreams pushes from the background thread
+      toClose.push(http);
+    }
+    httpStarted.countDown();
+    LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
   }
@@ -226,6 +233,8 @@ public final class Exporter implements AutoCloseable {
       }
       LOG.info("Consuming {} ({} partitions) at {} as application {}",
           config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId());
+      // A second instance started on a busy port must fail without making the group rebalance.
+      httpStarted.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -353,6 +362,7 @@ public final class Exporter implements AutoCloseable {
       return;
     }
     LOG.info("Stopping");
+    httpStarted.countDown();
     synchronized (this) {
       while (!toClose.isEmpty()) {
         try {

@@ -20,8 +20,8 @@ import org.apache.kafka.streams.Topology;
  *   pmacct-flows (source)
  *        |
  *   count-flows (processor)  ---  flow-totals (store, changelog: &lt;application.id&gt;-flow-totals-changelog)
- *                                 key: {@link io.flowexporter.topology.enrich.SeriesKey#toBytes()}
- *                                 value: {@link io.flowexporter.topology.aggregate.Totals#toBytes()}
+ *                                 key: bucket number, value: the bucket's series and totals
+ *                                 (see SeriesBuckets in the aggregate package)
  * </pre>
  *
  * <p>There is no repartition topic: each partition's task keeps totals for the records it reads,

@@ -418,7 +418,8 @@ class DeploymentKitTest {
         .contains("mvn -B -ntp package -DskipTests")
         .contains("app/target/flow-exporter.jar");
     // The jar the Dockerfile copies is the one app/pom.xml builds.
-    assertThat(Files.readString(root.resolve("app/pom.xml"))).contains("<finalName>flow-exporter</finalName>");
+    assertThat(Files.readString(root.resolve("app/pom.xml")))
+        .contains("<outputFile>${project.build.directory}/flow-exporter.jar</outputFile>");
     // What the build stage copies out of the context is let in by .dockerignore.
     List<String> ignore = Files.readAllLines(root.resolve(".dockerignore"));
     assertThat(ignore).contains("!pom.xml", "!*/pom.xml", "!*/src/", "!deploy/docker/healthcheck.sh", "**/target/");

@@ -67,6 +67,10 @@ class StartupIT {
   }
 
   @Test
+  /**
+   * The totals live in memory: every start, and a lost state directory, rebuild them from the
+   * changelog before anything new is counted.
+   */
   void rebuildsLostStateFromTheChangelog(@TempDir Path dir) throws Exception {
     String topic = "flows-state-lost";
     Topics.create(broker.bootstrapServers(), topic, 3);
@@ -84,8 +88,9 @@ class StartupIT {
       exporter.terminate();
       assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
     }
-    assertThat(state).isNotEmptyDirectory();
-    deleteRecursively(state);
+    if (Files.exists(state)) {
+      deleteRecursively(state);
+    }
     Topics.produce(broker.bootstrapServers(), topic, records, 1000);
 
     int before = exporter0Length(log);

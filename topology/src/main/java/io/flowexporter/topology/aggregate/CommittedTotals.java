@@ -1,11 +1,9 @@
 package io.flowexporter.topology.aggregate;
 
 import io.flowexporter.topology.enrich.SeriesKey;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -67,20 +65,17 @@ public final class CommittedTotals {
    * topic, one series collects records in every partition.
    */
   public Map<SeriesKey, Totals> snapshot() {
-    List<Map<SeriesKey, Totals>> partitions = new ArrayList<>();
     int largest = 0;
     for (SeriesTotalsStore store : active) {
-      Map<SeriesKey, Totals> published = store.published();
-      partitions.add(published);
-      largest = Math.max(largest, published.size());
+      largest = Math.max(largest, store.publishedSeries());
     }
     // Sized for the largest partition: every series is usually in every partition.
     Map<SeriesKey, Totals> sum = new HashMap<>((int) (largest / 0.75f) + 1);
-    for (Map<SeriesKey, Totals> published : partitions) {
-      for (Map.Entry<SeriesKey, Totals> e : published.entrySet()) {
-        Totals t = e.getValue();
-        sum.merge(e.getKey(), t, (a, b) -> a.plus(b.bytes(), b.packets()));
-      }
+    for (SeriesTotalsStore store : active) {
+      store.forEachPublished((key, bytes, packets) -> {
+        Totals t = sum.get(key);
+        sum.put(key, t == null ? new Totals(bytes, packets) : t.plus(bytes, packets));
+      });
     }
     return sum;
   }

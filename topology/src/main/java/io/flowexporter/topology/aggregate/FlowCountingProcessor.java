@@ -1,7 +1,7 @@
 package io.flowexporter.topology.aggregate;
 
 import io.flowexporter.topology.enrich.FlowClassifier;
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.flow.InvalidReason;
@@ -49,8 +49,11 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], Vo
 
   @Override
   public void record(FlowRecord r) {
-    SeriesKey key = classifier.seriesOf(r);
-    if (key == null) {
+    // The labels without a SeriesKey: the store finds the series from them without allocating.
+    long src = classifier.sourceAs(r);
+    long dst = classifier.destinationAs(r);
+    Direction direction = classifier.directionOf(src, dst);
+    if (direction == null) {
       outcomes.unmatched();
       return;
     }
@@ -64,7 +67,7 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], Vo
       invalid(InvalidReason.OUT_OF_RANGE, r.toString());
       return;
     }
-    if (!store.add(key, bytes, packets)) {
+    if (!store.add(direction, r.hostname(), src, dst, bytes, packets)) {
       invalid(InvalidReason.OUT_OF_RANGE, r.toString());
       return;
     }

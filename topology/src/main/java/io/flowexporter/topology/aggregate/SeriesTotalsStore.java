@@ -1,7 +1,10 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.SeriesKey;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +23,12 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * The totals of one input partition (one stream task), in three stages.
  *
  * <ol>
- *   <li><b>pending</b>: increments since the last commit, summed in a plain hash map by the stream
- *       thread. A record costs one map update, not a store write.
+ *   <li><b>pending</b>: increments since the last commit, summed on the series' own entry by the
+ *       stream thread. A record costs one hash lookup, not a store write.
  *   <li><b>written</b>: when Kafka Streams commits, it first flushes the caches of its stores;
- *       this store then adds the pending increments to its totals and writes each changed series once
- *       to the inner key-value store (RocksDB, logged to the changelog topic), inside the open
- *       transaction under exactly-once.
+ *       this store then adds the pending increments to its totals and rewrites each {@linkplain
+ *       SeriesBuckets bucket} holding a changed series, once, to the inner key-value store (in
+ *       memory, logged to the changelog topic), inside the open transaction under exactly-once.
  *   <li><b>published</b>: only after the transaction (or, under at-least-once, the offset commit)
  *       has succeeded does {@link CommittedTotals} tell the store to publish what it wrote. Scrapes
  *       read published totals only. Under exactly-once, written-but-uncommitted totals are rolled
@@ -33,9 +36,16 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *       reset. Published totals are committed, so they never decrease.
  * </ol>
  *
- * <p>Threading: everything but {@link #published()} runs on the task's stream thread. {@code
- * published()} is a concurrent map that scrapes may read at any time; each value is an immutable
- * {@link Totals}.
+ * <p>Why buckets: with keyless pmacct messages every series turns up in every partition, and a
+ * commit used to write each changed series as its own store entry and changelog record, which cost
+ * about as much as counting the records themselves. A bucket record carries all the series that
+ * hash to it, so a commit sends at most {@link SeriesBuckets#COUNT} records per partition.
+ *
+ * <p>Threading: everything but {@link #forEachPublished} runs on the task's stream thread. Scrapes
+ * may call {@code forEachPublished} at any time: it walks a concurrent map of the published series,
+ * whose published bytes and packets are volatile fields updated in place at each commit (no
+ * object per series per commit, which kept the old generation busy). Bytes and packets are two
+ * counters: a scrape may read one from a commit and the other from the next, each committed.
  *
  * <p>The store becomes visible to scrapes when the processor of an active task {@link
  * #activate activates} it, which happens after restoration. Standby replicas restore into the
@@ -46,10 +56,17 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private final KeyValueStore<Bytes, byte[]> inner;
   private final CommittedTotals committed;
 
-  private final Map<SeriesKey, long[]> pending = new HashMap<>();
-  private final Map<SeriesKey, Totals> current = new HashMap<>();
-  private final List<SeriesKey> written = new ArrayList<>();
-  private final Map<SeriesKey, Totals> published = new ConcurrentHashMap<>();
+  /** Every series of the partition; {@link #table} maps labels to an index here. */
+  private final List<Series> series = new ArrayList<>();
+  private final SeriesTable table = new SeriesTable();
+  /** Series of routers beyond {@link SeriesTable#MAX_HOSTS}, should a partition ever see so many. */
+  private final Map<SeriesKey, Series> untabled = new HashMap<>();
+  /** The first series of each bucket; the others follow {@link Series#nextInBucket}. */
+  private final Series[] bucketHeads = new Series[SeriesBuckets.COUNT];
+  private final List<Series> changed = new ArrayList<>();
+  private final BitSet changedBuckets = new BitSet(SeriesBuckets.COUNT);
+  private final List<Series> written = new ArrayList<>();
+  private final Map<SeriesKey, Series> published = new ConcurrentHashMap<>();
   private boolean active;
 
   SeriesTotalsStore(KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed) {
@@ -78,22 +95,29 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    * @return false, with nothing added, when the total would overflow
    */
   public boolean add(SeriesKey key, long bytes, long packets) {
-    long[] sum = pending.get(key);
-    long pendingBytes = sum == null ? 0 : sum[0];
-    long pendingPackets = sum == null ? 0 : sum[1];
-    Totals total = current.getOrDefault(key, Totals.ZERO);
+    return add(key.direction(), key.hostname(), key.sourceAs(), key.destinationAs(), bytes, packets);
+  }
+
+  /** {@link #add(SeriesKey, long, long)} from the labels, as the processor calls it. */
+  public boolean add(
+      Direction direction, String hostname, long sourceAs, long destinationAs, long bytes, long packets) {
+    Series s = find(direction, hostname, sourceAs, destinationAs);
+    long pendingBytes;
+    long pendingPackets;
     try {
-      Math.addExact(total.bytes(), Math.addExact(pendingBytes, bytes));
-      Math.addExact(total.packets(), Math.addExact(pendingPackets, packets));
+      pendingBytes = Math.addExact(s.pendingBytes, bytes);
+      pendingPackets = Math.addExact(s.pendingPackets, packets);
+      Math.addExact(s.bytes, pendingBytes);
+      Math.addExact(s.packets, pendingPackets);
     } catch (ArithmeticException overflow) {
       return false;
     }
-    if (sum == null) {
-      sum = new long[2];
-      pending.put(key, sum);
+    s.pendingBytes = pendingBytes;
+    s.pendingPackets = pendingPackets;
+    if (!s.changed) {
+      s.changed = true;
+      changed.add(s);
     }
-    sum[0] = pendingBytes + bytes;
-    sum[1] = pendingPackets + packets;
     return true;
   }
 
@@ -103,8 +127,19 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    */
   public void activate() {
     resetMemory();
-    current.putAll(readStore());
-    published.putAll(current);
+    try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
+      while (it.hasNext()) {
+        KeyValue<Bytes, byte[]> bucket = it.next();
+        SeriesBuckets.decode(bucket.key.get(), bucket.value, (key, keyBytes, bytes, packets) -> {
+          Series s = track(key, keyBytes);
+          s.bytes = bytes;
+          s.packets = packets;
+          s.stored = true;
+          s.publish();
+          published.put(key, s);
+        });
+      }
+    }
     active = true;
     committed.register(this);
   }
@@ -130,7 +165,26 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    */
   @Override
   public void flushCache() {
-    writePending();
+    if (changed.isEmpty()) {
+      return;
+    }
+    for (Series s : changed) {
+      // add() checked that these sums fit.
+      s.bytes += s.pendingBytes;
+      s.packets += s.pendingPackets;
+      s.pendingBytes = 0;
+      s.pendingPackets = 0;
+      s.changed = false;
+      s.stored = true;
+      changedBuckets.set(s.bucket);
+      written.add(s);
+    }
+    changed.clear();
+    for (int b = changedBuckets.nextSetBit(0); b >= 0; b = changedBuckets.nextSetBit(b + 1)) {
+      inner.put(Bytes.wrap(SeriesBuckets.bucketKey(b)), encodeBucket(b));
+    }
+    changedBuckets.clear();
+    committed.written(this);
   }
 
   /**
@@ -139,7 +193,12 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    */
   @Override
   public void clearCache() {
-    pending.clear();
+    for (Series s : changed) {
+      s.pendingBytes = 0;
+      s.pendingPackets = 0;
+      s.changed = false;
+    }
+    changed.clear();
   }
 
   /** No downstream listener: totals leave through scrapes, not through forwarding. */
@@ -154,26 +213,12 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     inner.commit(changelogOffsets);
   }
 
-  private void writePending() {
-    if (pending.isEmpty()) {
-      return;
-    }
-    for (Map.Entry<SeriesKey, long[]> e : pending.entrySet()) {
-      SeriesKey key = e.getKey();
-      long[] delta = e.getValue();
-      Totals total = current.getOrDefault(key, Totals.ZERO).plus(delta[0], delta[1]);
-      current.put(key, total);
-      inner.put(Bytes.wrap(key.toBytes()), total.toBytes());
-      written.add(key);
-    }
-    pending.clear();
-    committed.written(this);
-  }
-
   /** The transaction holding the written totals has committed: scrapes may see them now. */
   void publishWritten() {
-    for (SeriesKey key : written) {
-      published.put(key, current.get(key));
+    for (Series s : written) {
+      if (s.publish()) {
+        published.put(s.key, s);
+      }
     }
     written.clear();
   }
@@ -186,16 +231,30 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     Map<SeriesKey, Totals> all = new HashMap<>();
     try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
       while (it.hasNext()) {
-        KeyValue<Bytes, byte[]> kv = it.next();
-        all.put(SeriesKey.fromBytes(kv.key.get()), Totals.fromBytes(kv.value));
+        KeyValue<Bytes, byte[]> bucket = it.next();
+        SeriesBuckets.decode(bucket.key.get(), bucket.value,
+            (key, keyBytes, bytes, packets) -> all.put(key, new Totals(bytes, packets)));
       }
     }
     return all;
   }
 
-  /** Committed totals per series of this partition; safe to read from any thread. */
-  public Map<SeriesKey, Totals> published() {
-    return published;
+  /** Receives published totals. */
+  @FunctionalInterface
+  public interface PublishedConsumer {
+    void accept(SeriesKey key, long bytes, long packets);
+  }
+
+  /** Hands over the committed totals of every series of this partition; any thread. */
+  public void forEachPublished(PublishedConsumer to) {
+    for (Series s : published.values()) {
+      to.accept(s.key, s.publishedBytes, s.publishedPackets);
+    }
+  }
+
+  /** How many series of this partition are published; any thread. */
+  public int publishedSeries() {
+    return published.size();
   }
 
   @Override
@@ -215,10 +274,104 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return inner.isOpen();
   }
 
+  private Series find(Direction direction, String hostname, long sourceAs, long destinationAs) {
+    int host = table.hostId(hostname);
+    if (host < 0) {
+      SeriesKey key = new SeriesKey(direction, hostname, sourceAs, destinationAs);
+      Series s = untabled.get(key);
+      return s != null ? s : track(key, SeriesBuckets.keyBytes(key));
+    }
+    int index = table.find(direction, host, sourceAs, destinationAs);
+    if (index >= 0) {
+      return series.get(index);
+    }
+    // The table's String instance: every key of a router shares one hostname.
+    SeriesKey key = new SeriesKey(direction, table.hostname(host), sourceAs, destinationAs);
+    return track(key, SeriesBuckets.keyBytes(key));
+  }
+
+  /** Adds a series with zero totals to the table, the series list and its bucket. */
+  private Series track(SeriesKey key, byte[] keyBytes) {
+    int host = table.hostId(key.hostname());
+    if (host >= 0 && key.hostname() != table.hostname(host)) {
+      key = new SeriesKey(key.direction(), table.hostname(host), key.sourceAs(), key.destinationAs());
+    }
+    Series s = new Series(key, keyBytes);
+    if (host < 0) {
+      untabled.put(key, s);
+    } else {
+      table.insert(key.direction(), host, key.sourceAs(), key.destinationAs(), series.size());
+    }
+    series.add(s);
+    s.nextInBucket = bucketHeads[s.bucket];
+    bucketHeads[s.bucket] = s;
+    return s;
+  }
+
+  private byte[] encodeBucket(int bucket) {
+    int size = SeriesBuckets.HEADER_BYTES;
+    for (Series s = bucketHeads[bucket]; s != null; s = s.nextInBucket) {
+      if (s.stored) {
+        size += SeriesBuckets.entryBytes(s.keyBytes);
+      }
+    }
+    SeriesBuckets.Writer out = new SeriesBuckets.Writer(size);
+    for (Series s = bucketHeads[bucket]; s != null; s = s.nextInBucket) {
+      if (s.stored) {
+        out.entry(s.keyBytes, s.bytes, s.packets);
+      }
+    }
+    return out.bytes();
+  }
+
   private void resetMemory() {
-    pending.clear();
-    current.clear();
+    series.clear();
+    table.clear();
+    untabled.clear();
+    Arrays.fill(bucketHeads, null);
+    changed.clear();
+    changedBuckets.clear();
     written.clear();
     published.clear();
+  }
+
+  /** One series of this partition: its written totals and what is pending since the last flush. */
+  private static final class Series {
+    final SeriesKey key;
+    final byte[] keyBytes;
+    final int bucket;
+    Series nextInBucket;
+    /** Written totals: flushed to the inner store (committed, or in the open transaction). */
+    long bytes;
+    long packets;
+    long pendingBytes;
+    long pendingPackets;
+    /** In {@link #changed}: has pending increments. */
+    boolean changed;
+    /** Has totals in the inner store; a series that was never flushed is left out of its bucket. */
+    boolean stored;
+    /** Committed totals, read by scrapes on other threads. */
+    volatile long publishedBytes;
+    volatile long publishedPackets;
+    private boolean visible;
+
+    Series(SeriesKey key, byte[] keyBytes) {
+      this.key = key;
+      this.keyBytes = keyBytes;
+      this.bucket = SeriesBuckets.bucketOf(keyBytes);
+    }
+
+    /**
+     * The written totals are committed: scrapes may read them.
+     *
+     * @return true the first time, when the series must be added to the published map
+     */
+    boolean publish() {
+      publishedBytes = bytes;
+      publishedPackets = packets;
+      boolean first = !visible;
+      visible = true;
+      return first;
+    }
   }
 }

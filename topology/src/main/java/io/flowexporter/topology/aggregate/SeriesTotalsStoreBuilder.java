@@ -8,9 +8,15 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds {@link SeriesTotalsStore}s around a logged RocksDB key-value store (no caching layer: the
- * store sums between commits itself). Logging is always on: the changelog is what makes totals
+ * Builds {@link SeriesTotalsStore}s around a logged in-memory key-value store (no caching layer:
+ * the store sums between commits itself). Logging is always on: the changelog is what makes totals
  * survive restarts and lost state directories.
+ *
+ * <p>In memory rather than RocksDB: the store keeps every series' totals on the heap anyway (to
+ * sum and to publish them), and the inner store only holds the {@linkplain SeriesBuckets buckets}
+ * in serialized form, about 30 bytes per series. A start restores at most {@value
+ * SeriesBuckets#COUNT} records per partition from the changelog, which costs less than loading
+ * and opening RocksDB did.
  */
 public final class SeriesTotalsStoreBuilder implements StoreBuilder<SeriesTotalsStore> {
 
@@ -20,7 +26,7 @@ public final class SeriesTotalsStoreBuilder implements StoreBuilder<SeriesTotals
   public SeriesTotalsStoreBuilder(String name, CommittedTotals committed) {
     this.inner =
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
             .withCachingDisabled()
             .withLoggingEnabled(Map.of());
     this.committed = committed;

@@ -35,21 +35,31 @@ public final class FlowClassifier {
 
   /** The series the record counts toward, or null when it is not traffic of the operator's. */
   public SeriesKey seriesOf(FlowRecord r) {
+    long src = sourceAs(r);
+    long dst = destinationAs(r);
+    Direction direction = directionOf(src, dst);
+    return direction == null ? null : new SeriesKey(direction, r.hostname(), src, dst);
+  }
+
+  /** The record's source AS; with {@link AsnFromIp#AUTO}, an AS of 0 is looked up by address. */
+  public long sourceAs(FlowRecord r) {
     long src = r.asSrc();
+    return src == 0 && asnFromIp == AsnFromIp.AUTO ? asn.asnOf(r.ipSrc()) : src;
+  }
+
+  /** The record's destination AS, looked up like {@link #sourceAs}. */
+  public long destinationAs(FlowRecord r) {
     long dst = r.asDst();
-    if (asnFromIp == AsnFromIp.AUTO) {
-      if (src == 0) {
-        src = asn.asnOf(r.ipSrc());
-      }
-      if (dst == 0) {
-        dst = asn.asnOf(r.ipDst());
-      }
+    return dst == 0 && asnFromIp == AsnFromIp.AUTO ? asn.asnOf(r.ipDst()) : dst;
+  }
+
+  /** The direction rule on resolved AS numbers; null when neither is the operator's. */
+  public Direction directionOf(long sourceAs, long destinationAs) {
+    if (isOwn(sourceAs)) {
+      return Direction.TRANSMIT;
     }
-    if (isOwn(src)) {
-      return new SeriesKey(Direction.TRANSMIT, r.hostname(), src, dst);
-    }
-    if (isOwn(dst)) {
-      return new SeriesKey(Direction.RECEIVE, r.hostname(), src, dst);
+    if (isOwn(destinationAs)) {
+      return Direction.RECEIVE;
     }
     return null;
   }
