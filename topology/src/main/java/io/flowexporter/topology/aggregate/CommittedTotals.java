@@ -1,9 +1,12 @@
 package io.flowexporter.topology.aggregate;
 
 import io.flowexporter.topology.enrich.SeriesKey;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -25,8 +28,37 @@ import java.util.concurrent.CopyOnWriteArraySet;
 public final class CommittedTotals {
 
   private final Set<SeriesTotalsStore> active = new CopyOnWriteArraySet<>();
+  private final Map<SeriesKey, Integer> ids = new HashMap<>(); // guarded by this
+  private volatile SeriesKey[] keysById = new SeriesKey[64];
+  private volatile int idCount;
   private final ThreadLocal<Set<SeriesTotalsStore>> writtenOnThisThread =
       ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
+
+  /**
+   * The instance-wide number of a series, given the first time any partition of this instance sees
+   * it: scrapes sum the partitions into arrays by this number instead of merging hash maps, whose
+   * random access into a large map cost more than everything else a scrape does. Stream threads,
+   * once per series and partition.
+   */
+  synchronized int idOf(SeriesKey key) {
+    Integer known = ids.get(key);
+    if (known != null) {
+      return known;
+    }
+    int id = idCount;
+    if (id == keysById.length) {
+      keysById = Arrays.copyOf(keysById, id * 2);
+    }
+    keysById[id] = key;
+    ids.put(key, id);
+    idCount = id + 1; // volatile: publishes keysById[id] to scrapes
+    return id;
+  }
+
+  /** The key of a series number; the same instance for every partition. */
+  SeriesKey keyOf(int id) {
+    return keysById[id];
+  }
 
   void register(SeriesTotalsStore store) {
     active.add(store);
@@ -65,17 +97,24 @@ public final class CommittedTotals {
    * topic, one series collects records in every partition.
    */
   public Map<SeriesKey, Totals> snapshot() {
-    int largest = 0;
+    int count = idCount; // series numbered later are left to the next scrape, in every partition
+    SeriesKey[] keys = keysById;
+    long[] sums = new long[2 * count];
+    BitSet present = new BitSet(count);
     for (SeriesTotalsStore store : active) {
-      largest = Math.max(largest, store.publishedSeries());
-    }
-    // Sized for the largest partition: every series is usually in every partition.
-    Map<SeriesKey, Totals> sum = new HashMap<>((int) (largest / 0.75f) + 1);
-    for (SeriesTotalsStore store : active) {
-      store.forEachPublished((key, bytes, packets) -> {
-        Totals t = sum.get(key);
-        sum.put(key, t == null ? new Totals(bytes, packets) : t.plus(bytes, packets));
+      store.forEachPublished((id, bytes, packets) -> {
+        if (id < count) {
+          sums[2 * id] = Math.addExact(sums[2 * id], bytes);
+          sums[2 * id + 1] = Math.addExact(sums[2 * id + 1], packets);
+          present.set(id);
+        }
       });
+    }
+    // Linked: /metrics walks the entries in series-number order, the order they were allocated
+    // in, which the CPU caches follow far better than a hash table's order.
+    Map<SeriesKey, Totals> sum = new LinkedHashMap<>((int) (present.cardinality() / 0.75f) + 1);
+    for (int id = present.nextSetBit(0); id >= 0; id = present.nextSetBit(id + 1)) {
+      sum.put(keys[id], new Totals(sums[2 * id], sums[2 * id + 1]));
     }
     return sum;
   }

@@ -1,9 +1,7 @@
 package io.flowexporter.topology.aggregate;
 
 import io.flowexporter.topology.enrich.Direction;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,8 +10,9 @@ import java.util.Map;
  *
  * <p>Why not a {@code HashMap<SeriesKey, ...>}: with tens of thousands of series per partition a
  * lookup followed four pointers (table, node, key, hostname) into a heap much larger than the CPU
- * caches, and was the costliest step of counting a record. Here a lookup reads one slot, and the
- * router name is compared once, against a handful of known names.
+ * caches, and was the costliest step of counting a record (and it needed a key object per
+ * record). Here a lookup reads one slot, after the router name has been looked up among a handful
+ * of known names.
  *
  * <p>Slot layout: {@code [source AS << 32 | destination AS, (index + 1) << 32 | host id << 1 |
  * direction]}; a second word of 0 marks an empty slot. AS numbers are unsigned 32-bit values.
@@ -25,7 +24,6 @@ final class SeriesTable {
   static final int MAX_HOSTS = 1 << 20;
 
   private final Map<String, Integer> hostIds = new HashMap<>();
-  private final List<String> hosts = new ArrayList<>();
   private long[] slots;
   private int mask;
   private int size;
@@ -40,17 +38,12 @@ final class SeriesTable {
     if (id != null) {
       return id;
     }
-    if (hosts.size() >= MAX_HOSTS) {
+    int next = hostIds.size();
+    if (next >= MAX_HOSTS) {
       return -1;
     }
-    hostIds.put(hostname, hosts.size());
-    hosts.add(hostname);
-    return hosts.size() - 1;
-  }
-
-  /** The router name of an id, the same String instance for every series of that router. */
-  String hostname(int hostId) {
-    return hosts.get(hostId);
+    hostIds.put(hostname, next);
+    return next;
   }
 
   /** The index stored for these labels, or -1. */
@@ -79,7 +72,6 @@ final class SeriesTable {
 
   void clear() {
     hostIds.clear();
-    hosts.clear();
     slots = new long[2 * 64];
     mask = slots.length - 1;
     size = 0;

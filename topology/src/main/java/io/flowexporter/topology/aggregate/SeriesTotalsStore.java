@@ -8,7 +8,7 @@ import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -41,11 +41,12 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * about as much as counting the records themselves. A bucket record carries all the series that
  * hash to it, so a commit sends at most {@link SeriesBuckets#COUNT} records per partition.
  *
- * <p>Threading: everything but {@link #forEachPublished} runs on the task's stream thread. Scrapes
- * may call {@code forEachPublished} at any time: it walks a concurrent map of the published series,
- * whose published bytes and packets are volatile fields updated in place at each commit (no
- * object per series per commit, which kept the old generation busy). Bytes and packets are two
- * counters: a scrape may read one from a commit and the other from the next, each committed.
+ * <p>Threading: everything but {@link #forEachPublished} and {@link #publishedSeries} runs on the
+ * task's stream thread. Scrapes may call those at any time: they read a {@link Published} view,
+ * compact arrays of series numbers and totals updated in place at each commit (no object per series per
+ * commit, which kept the old generation busy, and a sequential walk for the scrape). Bytes and
+ * packets are two counters: a scrape may read one from a commit and the other from the next, each
+ * of them committed.
  *
  * <p>The store becomes visible to scrapes when the processor of an active task {@link
  * #activate activates} it, which happens after restoration. Standby replicas restore into the
@@ -66,7 +67,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private final List<Series> changed = new ArrayList<>();
   private final BitSet changedBuckets = new BitSet(SeriesBuckets.COUNT);
   private final List<Series> written = new ArrayList<>();
-  private final Map<SeriesKey, Series> published = new ConcurrentHashMap<>();
+  private volatile Published published = Published.EMPTY;
   private boolean active;
 
   SeriesTotalsStore(KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed) {
@@ -135,11 +136,11 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
           s.bytes = bytes;
           s.packets = packets;
           s.stored = true;
-          s.publish();
-          published.put(key, s);
+          written.add(s);
         });
       }
     }
+    publishWritten();
     active = true;
     committed.register(this);
   }
@@ -215,12 +216,26 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   /** The transaction holding the written totals has committed: scrapes may see them now. */
   void publishWritten() {
+    Published p = published;
+    int[] ids = p.ids;
+    AtomicLongArray totals = p.totals;
+    int count = p.count;
     for (Series s : written) {
-      if (s.publish()) {
-        published.put(s.key, s);
+      if (s.publishedIndex < 0) {
+        if (count == ids.length) {
+          int length = Math.max(64, count * 2);
+          ids = Arrays.copyOf(ids, length);
+          totals = grown(totals, length * 2);
+        }
+        s.publishedIndex = count;
+        ids[count++] = s.id;
       }
+      totals.lazySet(2 * s.publishedIndex, s.bytes);
+      totals.lazySet(2 * s.publishedIndex + 1, s.packets);
     }
     written.clear();
+    // The volatile write that hands the new keys and totals to scrapes.
+    published = new Published(ids, totals, count);
   }
 
   /**
@@ -239,22 +254,40 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return all;
   }
 
-  /** Receives published totals. */
+  /** Receives published totals by instance-wide series number. */
   @FunctionalInterface
-  public interface PublishedConsumer {
-    void accept(SeriesKey key, long bytes, long packets);
+  interface PublishedConsumer {
+    void accept(int id, long bytes, long packets);
   }
 
   /** Hands over the committed totals of every series of this partition; any thread. */
-  public void forEachPublished(PublishedConsumer to) {
-    for (Series s : published.values()) {
-      to.accept(s.key, s.publishedBytes, s.publishedPackets);
+  void forEachPublished(PublishedConsumer to) {
+    Published p = published;
+    for (int i = 0; i < p.count; i++) {
+      to.accept(p.ids[i], p.totals.get(2 * i), p.totals.get(2 * i + 1));
     }
   }
 
   /** How many series of this partition are published; any thread. */
   public int publishedSeries() {
-    return published.size();
+    return published.count;
+  }
+
+  private static AtomicLongArray grown(AtomicLongArray totals, int length) {
+    AtomicLongArray bigger = new AtomicLongArray(length);
+    for (int i = 0; i < totals.length(); i++) {
+      bigger.lazySet(i, totals.get(i));
+    }
+    return bigger;
+  }
+
+  /**
+   * What scrapes see: the first {@code count} series numbers, in order of first publication, and their
+   * totals at {@code 2 * i} (bytes) and {@code 2 * i + 1} (packets). Only the stream thread writes;
+   * it replaces the view (a volatile write) at the end of every publication.
+   */
+  private record Published(int[] ids, AtomicLongArray totals, int count) {
+    static final Published EMPTY = new Published(new int[0], new AtomicLongArray(0), 0);
   }
 
   @Override
@@ -285,18 +318,16 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     if (index >= 0) {
       return series.get(index);
     }
-    // The table's String instance: every key of a router shares one hostname.
-    SeriesKey key = new SeriesKey(direction, table.hostname(host), sourceAs, destinationAs);
+    SeriesKey key = new SeriesKey(direction, hostname, sourceAs, destinationAs);
     return track(key, SeriesBuckets.keyBytes(key));
   }
 
   /** Adds a series with zero totals to the table, the series list and its bucket. */
   private Series track(SeriesKey key, byte[] keyBytes) {
+    int id = committed.idOf(key);
+    key = committed.keyOf(id); // one key object per series for all partitions
     int host = table.hostId(key.hostname());
-    if (host >= 0 && key.hostname() != table.hostname(host)) {
-      key = new SeriesKey(key.direction(), table.hostname(host), key.sourceAs(), key.destinationAs());
-    }
-    Series s = new Series(key, keyBytes);
+    Series s = new Series(key, keyBytes, id);
     if (host < 0) {
       untabled.put(key, s);
     } else {
@@ -332,12 +363,14 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     changed.clear();
     changedBuckets.clear();
     written.clear();
-    published.clear();
+    published = Published.EMPTY;
   }
 
   /** One series of this partition: its written totals and what is pending since the last flush. */
   private static final class Series {
     final SeriesKey key;
+    /** The instance-wide series number ({@link CommittedTotals#idOf}). */
+    final int id;
     final byte[] keyBytes;
     final int bucket;
     Series nextInBucket;
@@ -350,28 +383,14 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     boolean changed;
     /** Has totals in the inner store; a series that was never flushed is left out of its bucket. */
     boolean stored;
-    /** Committed totals, read by scrapes on other threads. */
-    volatile long publishedBytes;
-    volatile long publishedPackets;
-    private boolean visible;
+    /** Where its committed totals are in the {@link Published} view; -1 before the first. */
+    int publishedIndex = -1;
 
-    Series(SeriesKey key, byte[] keyBytes) {
+    Series(SeriesKey key, byte[] keyBytes, int id) {
       this.key = key;
+      this.id = id;
       this.keyBytes = keyBytes;
       this.bucket = SeriesBuckets.bucketOf(keyBytes);
-    }
-
-    /**
-     * The written totals are committed: scrapes may read them.
-     *
-     * @return true the first time, when the series must be added to the published map
-     */
-    boolean publish() {
-      publishedBytes = bytes;
-      publishedPackets = packets;
-      boolean first = !visible;
-      visible = true;
-      return first;
     }
   }
 }

@@ -21,28 +21,6 @@ public record SeriesKey(Direction direction, String hostname, long sourceAs, lon
   }
 
   /**
-   * Mixes all four labels. The record's default hash ({@code 31 * h + c}) collides for router
-   * names that differ in one character combined with nearby AS numbers, which made equals() the
-   * most frequent frame of the stream thread.
-   */
-  @Override
-  public int hashCode() {
-    long h = sourceAs * 0x9E3779B97F4A7C15L + destinationAs;
-    h = (h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L + hostname.hashCode();
-    h = (h ^ (h >>> 32)) * 0x94D049BB133111EBL + direction.ordinal();
-    return (int) (h ^ (h >>> 32));
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SeriesKey k
-        && sourceAs == k.sourceAs
-        && destinationAs == k.destinationAs
-        && direction == k.direction
-        && hostname.equals(k.hostname);
-  }
-
-  /**
    * The series' key in the state store and changelog (inside a bucket, see {@code
    * SeriesBuckets}): one direction byte ({@code 0} receive, {@code 1} transmit), source and
    * destination AS as 4-byte unsigned big-endian integers, then the hostname in UTF-8. Changing this format orphans existing changelog topics.

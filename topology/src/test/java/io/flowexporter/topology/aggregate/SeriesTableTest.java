@@ -47,7 +47,7 @@ class SeriesTableTest {
     int edge1 = table.hostId("edge1");
     int edge2 = table.hostId("edge2");
     assertThat(table.hostId("edge1")).isEqualTo(edge1);
-    assertThat(table.hostname(edge1)).isEqualTo("edge1");
+    assertThat(edge2).isNotEqualTo(edge1);
     long maxAs = 0xFFFF_FFFFL;
     table.insert(Direction.RECEIVE, edge1, maxAs, 0, 0);
     table.insert(Direction.TRANSMIT, edge1, maxAs, 0, 1);
