@@ -56,10 +56,11 @@ RUN chmod 0755 /opt/flow-exporter/healthcheck.sh
 
 # Every flag of the exporter can be given as FLOW_EXPORTER_<FLAG>; these two
 # are the container's defaults. JDK_JAVA_OPTIONS is read by the java launcher:
-# override it to size the heap by hand.
+# override it to size the heap by hand (keep the two inlining limits: they halve
+# the JIT compiler's CPU, see docs/performance.md).
 ENV FLOW_EXPORTER_ADDR=":9590" \
     FLOW_EXPORTER_STATE_DIR="/var/lib/flow-exporter" \
-    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000"
 
 USER 10001:10001
 WORKDIR /opt/flow-exporter

@@ -77,7 +77,8 @@ public final class Benchmark {
     opt.put("peers", "5000");
     opt.put("routers", "4");
     opt.put("repeat", "1");
-    opt.put("exporter-jvm", "-Xmx256m -XX:+ExitOnOutOfMemoryError");
+    // The JVM options the README recommends and the Docker image sets, with the heap.
+    opt.put("exporter-jvm", "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000");
     opt.put("exporter-args", "");
     opt.put("scrape-series", "100000,1000000");
     opt.put("harness-jvm", "-Xmx6g");

@@ -415,8 +415,12 @@ class DeploymentKitTest {
         .contains("org.opencontainers.image.licenses")
         .containsPattern("HEALTHCHECK .*CMD \\[\"/opt/flow-exporter/healthcheck.sh\"]")
         .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/flow-exporter/flow-exporter.jar\"]")
+        // The JIT inlining limits the README recommends (and the benchmark measures).
+        .containsPattern("JDK_JAVA_OPTIONS=\".*-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000\"")
         .contains("mvn -B -ntp package -DskipTests")
         .contains("app/target/flow-exporter.jar");
+    assertThat(Files.readString(root.resolve("README.md")))
+        .contains("export JDK_JAVA_OPTIONS=\"-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000\"");
     // The jar the Dockerfile copies is the one app/pom.xml builds.
     assertThat(Files.readString(root.resolve("app/pom.xml")))
         .contains("<outputFile>${project.build.directory}/flow-exporter.jar</outputFile>");
