@@ -65,7 +65,7 @@ ENV FLOW_EXPORTER_ADDR=":9590" \
 USER 10001:10001
 WORKDIR /opt/flow-exporter
 EXPOSE 9590
-# Kafka Streams state (checkpoints, locks). Each container gets its own:
+# Kafka Streams state (RocksDB, checkpoints). Each container gets its own:
 # never share one state directory between two running instances.
 VOLUME ["/var/lib/flow-exporter"]
 

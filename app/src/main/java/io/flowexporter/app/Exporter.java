@@ -56,8 +56,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running exporter, wired in one place: AS database, metrics registry, HTTP server, topology
- * and Kafka Streams, in that order; {@link #close()} takes them down in reverse.
+ * One running exporter, wired in one place: AS database, metrics registry, topology, then the
+ * HTTP server while the topic is looked up, then Kafka Streams once the port is bound; {@link
+ * #close()} takes them down in reverse.
  */
 public final class Exporter implements AutoCloseable {
 

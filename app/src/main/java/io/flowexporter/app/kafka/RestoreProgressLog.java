@@ -40,7 +40,7 @@ public final class RestoreProgressLog implements StateRestoreListener {
       return;
     }
     LOG.info(
-        "Restoring {} for {} from its changelog: {} records to read",
+        "Restoring {} for {} from its changelog: {} records to read (state directory was empty or out of date)",
         store, partition, total);
   }
 

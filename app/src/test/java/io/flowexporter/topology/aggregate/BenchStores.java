@@ -8,7 +8,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Benchmark access to the real {@link SeriesTotalsStore} without Kafka Streams: the store's
  * package-private constructor with an inner key-value store that keeps nothing (in the exporter it
- * is an in-memory store of serialized buckets, about 30 bytes per series). In the app module's test
+ * is RocksDB, holding the serialized buckets off the heap). In the app module's test
  * sources, in the topology's package, so the benchmark measures the real series table, published
  * view and {@link CommittedTotals#snapshot()} rather than a copy of them.
  */

@@ -6,22 +6,27 @@ import java.nio.ByteBuffer;
 
 /**
  * The state-store and changelog format of {@link SeriesTotalsStore}: the series of a partition
- * grouped into {@value #COUNT} buckets by a hash of their key, one store entry per bucket.
+ * grouped into buckets by a hash of their key, one store entry per bucket.
  *
  * <ul>
- *   <li>key: the bucket number, 4 bytes big-endian;
+ *   <li>key: the number of buckets, then the bucket's index, 4 bytes big-endian each;
  *   <li>value: a format byte ({@value #VERSION}), then for each series of the bucket: the length
  *       of its key (4 bytes), the key ({@link SeriesKey#toBytes()}), total bytes and total packets
  *       (8 bytes each, big-endian).
  * </ul>
  *
- * <p>The bucket count and hash are part of the format: changing either orphans existing changelog
- * topics. {@value #COUNT} buckets keep a commit to at most that many changelog records per
- * partition while a bucket of a million-series partition stays around 30 KB.
+ * <p>A partition starts with {@value #MIN_COUNT} buckets and doubles them whenever it holds more
+ * than {@value #SERIES_PER_BUCKET} series per bucket: the commit after the doubling writes every
+ * bucket under the new count and deletes the keys of the old one, in the same transaction. So a
+ * commit sends at most one record per bucket instead of one per series, and one changed series
+ * rewrites at most a few dozen others (a few kilobytes) whatever the partition's size. The hash is
+ * part of the format: changing it orphans existing changelog topics.
  */
 final class SeriesBuckets {
 
-  static final int COUNT = 1024;
+  static final int MIN_COUNT = 1024;
+  static final int MAX_COUNT = 1 << 24;
+  static final int SERIES_PER_BUCKET = 32;
   static final byte VERSION = 1;
   static final int HEADER_BYTES = 1;
 
@@ -32,21 +37,31 @@ final class SeriesBuckets {
     void accept(SeriesKey key, byte[] keyBytes, long bytes, long packets);
   }
 
-  static byte[] keyBytes(SeriesKey key) {
-    return key.toBytes();
-  }
-
   /** FNV-1a over the key bytes, folded: stable across JVMs and versions, unlike hashCode(). */
-  static int bucketOf(byte[] keyBytes) {
+  static int hashOf(byte[] keyBytes) {
     int h = 0x811c9dc5;
     for (byte b : keyBytes) {
       h = (h ^ (b & 0xff)) * 0x01000193;
     }
-    return (h ^ (h >>> 16)) & (COUNT - 1);
+    return h ^ (h >>> 16);
   }
 
-  static byte[] bucketKey(int bucket) {
-    return ByteBuffer.allocate(4).putInt(bucket).array();
+  /** The bucket of a series' hash among {@code count} buckets (a power of two). */
+  static int bucketOf(int hash, int count) {
+    return hash & (count - 1);
+  }
+
+  /** The number of buckets for this many series: a power of two, from MIN_COUNT to MAX_COUNT. */
+  static int countFor(int series, int atLeast) {
+    int count = Math.max(atLeast, MIN_COUNT);
+    while (series > (long) count * SERIES_PER_BUCKET && count < MAX_COUNT) {
+      count *= 2;
+    }
+    return count;
+  }
+
+  static byte[] bucketKey(int count, int bucket) {
+    return ByteBuffer.allocate(8).putInt(count).putInt(bucket).array();
   }
 
   static int entryBytes(byte[] keyBytes) {
@@ -56,16 +71,22 @@ final class SeriesBuckets {
   /**
    * Decodes one bucket entry of the store.
    *
+   * @return the bucket count the entry was written under
    * @throws IllegalStateException when the entry is not in this format, for example a changelog
    *     written by another program under the same application id
    */
-  static void decode(byte[] key, byte[] value, EntryConsumer to) {
-    if (key.length != 4) {
-      throw notOurs("a key of " + key.length + " bytes instead of 4");
+  static int decode(byte[] key, byte[] value, EntryConsumer to) {
+    if (key.length != 8) {
+      throw notOurs("a key of " + key.length + " bytes instead of 8");
     }
-    int bucket = ByteBuffer.wrap(key).getInt();
-    if (bucket < 0 || bucket >= COUNT) {
-      throw notOurs("bucket " + bucket + " outside 0.." + (COUNT - 1));
+    ByteBuffer k = ByteBuffer.wrap(key);
+    int count = k.getInt();
+    int bucket = k.getInt();
+    if (count < MIN_COUNT || count > MAX_COUNT || Integer.bitCount(count) != 1) {
+      throw notOurs("a bucket count of " + count);
+    }
+    if (bucket < 0 || bucket >= count) {
+      throw notOurs("bucket " + bucket + " outside 0.." + (count - 1));
     }
     if (value == null || value.length < HEADER_BYTES || value[0] != VERSION) {
       throw notOurs("bucket " + bucket + " has no format byte " + VERSION);
@@ -81,14 +102,16 @@ final class SeriesBuckets {
         in.get(keyBytes);
         long bytes = in.getLong();
         long packets = in.getLong();
-        if (bucketOf(keyBytes) != bucket) {
-          throw notOurs("a series in bucket " + bucket + " that hashes to bucket " + bucketOf(keyBytes));
+        int home = bucketOf(hashOf(keyBytes), count);
+        if (home != bucket) {
+          throw notOurs("a series in bucket " + bucket + " that hashes to bucket " + home);
         }
         to.accept(SeriesKey.fromBytes(keyBytes), keyBytes, bytes, packets);
       }
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw notOurs("bucket " + bucket + " is truncated or holds a bad series key (" + e + ")");
     }
+    return count;
   }
 
   private static IllegalStateException notOurs(String what) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -24,11 +25,11 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *
  * <ol>
  *   <li><b>pending</b>: increments since the last commit, summed on the series' own entry by the
- *       stream thread. A record costs one hash lookup, not a store write.
+ *       stream thread. A record costs one table lookup, not a store write.
  *   <li><b>written</b>: when Kafka Streams commits, it first flushes the caches of its stores;
  *       this store then adds the pending increments to its totals and rewrites each {@linkplain
- *       SeriesBuckets bucket} holding a changed series, once, to the inner key-value store (in
- *       memory, logged to the changelog topic), inside the open transaction under exactly-once.
+ *       SeriesBuckets bucket} holding a changed series, once, to the inner key-value store
+ *       (RocksDB, logged to the changelog topic), inside the open transaction under exactly-once.
  *   <li><b>published</b>: only after the transaction (or, under at-least-once, the offset commit)
  *       has succeeded does {@link CommittedTotals} tell the store to publish what it wrote. Scrapes
  *       read published totals only. Under exactly-once, written-but-uncommitted totals are rolled
@@ -39,7 +40,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <p>Why buckets: with keyless pmacct messages every series turns up in every partition, and a
  * commit used to write each changed series as its own store entry and changelog record, which cost
  * about as much as counting the records themselves. A bucket record carries all the series that
- * hash to it, so a commit sends at most {@link SeriesBuckets#COUNT} records per partition.
+ * hash to it (about {@value SeriesBuckets#SERIES_PER_BUCKET} at most on average), so a commit sends
+ * one record per changed bucket.
  *
  * <p>Threading: everything but {@link #forEachPublished} and {@link #publishedSeries} runs on the
  * task's stream thread. Scrapes may call those at any time: they read a {@link Published} view,
@@ -62,10 +64,14 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private final SeriesTable table = new SeriesTable();
   /** Series of routers beyond {@link SeriesTable#MAX_HOSTS}, should a partition ever see so many. */
   private final Map<SeriesKey, Series> untabled = new HashMap<>();
+  /** The number of buckets, a power of two that doubles as the partition grows. */
+  private int bucketCount = SeriesBuckets.MIN_COUNT;
   /** The first series of each bucket; the others follow {@link Series#nextInBucket}. */
-  private final Series[] bucketHeads = new Series[SeriesBuckets.COUNT];
+  private Series[] bucketHeads = new Series[SeriesBuckets.MIN_COUNT];
   private final List<Series> changed = new ArrayList<>();
-  private final BitSet changedBuckets = new BitSet(SeriesBuckets.COUNT);
+  private final BitSet changedBuckets = new BitSet(SeriesBuckets.MIN_COUNT);
+  /** Store keys of a smaller bucket count, deleted by the next flush. */
+  private final List<byte[]> obsoleteKeys = new ArrayList<>();
   private final List<Series> written = new ArrayList<>();
   private volatile Published published = Published.EMPTY;
   private boolean active;
@@ -128,17 +134,37 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    */
   public void activate() {
     resetMemory();
+    // Entries come in key order, so a smaller bucket count first: should a series be found under
+    // two counts (a doubling whose deletions were lost), the newer totals win.
+    Map<SeriesKey, Restored> restored = new LinkedHashMap<>();
+    List<byte[]> keys = new ArrayList<>();
+    List<Integer> counts = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> bucket = it.next();
-        SeriesBuckets.decode(bucket.key.get(), bucket.value, (key, keyBytes, bytes, packets) -> {
-          Series s = track(key, keyBytes);
-          s.bytes = bytes;
-          s.packets = packets;
-          s.stored = true;
-          written.add(s);
-        });
+        keys.add(bucket.key.get());
+        counts.add(SeriesBuckets.decode(bucket.key.get(), bucket.value,
+            (key, keyBytes, bytes, packets) -> restored.put(key, new Restored(keyBytes, bytes, packets))));
       }
+    }
+    int newest = counts.stream().mapToInt(Integer::intValue).max().orElse(SeriesBuckets.MIN_COUNT);
+    relink(SeriesBuckets.countFor(restored.size(), newest));
+    restored.forEach((key, r) -> {
+      Series s = track(key, r.keyBytes());
+      s.bytes = r.bytes();
+      s.packets = r.packets();
+      s.stored = true;
+      written.add(s);
+    });
+    boolean rewrite = false;
+    for (int i = 0; i < keys.size(); i++) {
+      if (counts.get(i) != bucketCount) {
+        obsoleteKeys.add(keys.get(i));
+        rewrite = true;
+      }
+    }
+    if (rewrite) {
+      markStoredBucketsChanged();
     }
     publishWritten();
     active = true;
@@ -166,7 +192,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    */
   @Override
   public void flushCache() {
-    if (changed.isEmpty()) {
+    if (changed.isEmpty() && changedBuckets.isEmpty() && obsoleteKeys.isEmpty()) {
       return;
     }
     for (Series s : changed) {
@@ -181,8 +207,12 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       written.add(s);
     }
     changed.clear();
+    for (byte[] key : obsoleteKeys) {
+      inner.delete(Bytes.wrap(key));
+    }
+    obsoleteKeys.clear();
     for (int b = changedBuckets.nextSetBit(0); b >= 0; b = changedBuckets.nextSetBit(b + 1)) {
-      inner.put(Bytes.wrap(SeriesBuckets.bucketKey(b)), encodeBucket(b));
+      inner.put(Bytes.wrap(SeriesBuckets.bucketKey(bucketCount, b)), encodeBucket(b));
     }
     changedBuckets.clear();
     committed.written(this);
@@ -312,14 +342,20 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     if (host < 0) {
       SeriesKey key = new SeriesKey(direction, hostname, sourceAs, destinationAs);
       Series s = untabled.get(key);
-      return s != null ? s : track(key, SeriesBuckets.keyBytes(key));
+      if (s == null) {
+        s = track(key, key.toBytes());
+        maybeGrow();
+      }
+      return s;
     }
     int index = table.find(direction, host, sourceAs, destinationAs);
     if (index >= 0) {
       return series.get(index);
     }
     SeriesKey key = new SeriesKey(direction, hostname, sourceAs, destinationAs);
-    return track(key, SeriesBuckets.keyBytes(key));
+    Series s = track(key, key.toBytes());
+    maybeGrow();
+    return s;
   }
 
   /** Adds a series with zero totals to the table, the series list and its bucket. */
@@ -334,9 +370,56 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       table.insert(key.direction(), host, key.sourceAs(), key.destinationAs(), series.size());
     }
     series.add(s);
+    s.bucket = SeriesBuckets.bucketOf(s.hash, bucketCount);
     s.nextInBucket = bucketHeads[s.bucket];
     bucketHeads[s.bucket] = s;
     return s;
+  }
+
+  /**
+   * Doubles the buckets once the partition holds more than {@link SeriesBuckets#SERIES_PER_BUCKET}
+   * series per bucket: the next flush writes every bucket under the new count and deletes the old
+   * keys, in one transaction.
+   */
+  private void maybeGrow() {
+    if (series.size() <= (long) bucketCount * SeriesBuckets.SERIES_PER_BUCKET
+        || bucketCount >= SeriesBuckets.MAX_COUNT) {
+      return;
+    }
+    for (int b = 0; b < bucketCount; b++) {
+      if (hasStored(bucketHeads[b])) {
+        obsoleteKeys.add(SeriesBuckets.bucketKey(bucketCount, b));
+      }
+    }
+    relink(SeriesBuckets.countFor(series.size(), bucketCount));
+    markStoredBucketsChanged();
+  }
+
+  private void relink(int count) {
+    bucketCount = count;
+    bucketHeads = new Series[count];
+    for (Series s : series) {
+      s.bucket = SeriesBuckets.bucketOf(s.hash, count);
+      s.nextInBucket = bucketHeads[s.bucket];
+      bucketHeads[s.bucket] = s;
+    }
+  }
+
+  private void markStoredBucketsChanged() {
+    for (Series s : series) {
+      if (s.stored) {
+        changedBuckets.set(s.bucket);
+      }
+    }
+  }
+
+  private static boolean hasStored(Series first) {
+    for (Series s = first; s != null; s = s.nextInBucket) {
+      if (s.stored) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private byte[] encodeBucket(int bucket) {
@@ -359,12 +442,17 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     series.clear();
     table.clear();
     untabled.clear();
-    Arrays.fill(bucketHeads, null);
+    bucketCount = SeriesBuckets.MIN_COUNT;
+    bucketHeads = new Series[SeriesBuckets.MIN_COUNT];
     changed.clear();
     changedBuckets.clear();
+    obsoleteKeys.clear();
     written.clear();
     published = Published.EMPTY;
   }
+
+  /** A series' totals as read back from the store. */
+  private record Restored(byte[] keyBytes, long bytes, long packets) {}
 
   /** One series of this partition: its written totals and what is pending since the last flush. */
   private static final class Series {
@@ -372,7 +460,9 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     /** The instance-wide series number ({@link CommittedTotals#idOf}). */
     final int id;
     final byte[] keyBytes;
-    final int bucket;
+    /** {@link SeriesBuckets#hashOf} of the key bytes; the bucket follows from it and the count. */
+    final int hash;
+    int bucket;
     Series nextInBucket;
     /** Written totals: flushed to the inner store (committed, or in the open transaction). */
     long bytes;
@@ -390,7 +480,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       this.key = key;
       this.id = id;
       this.keyBytes = keyBytes;
-      this.bucket = SeriesBuckets.bucketOf(keyBytes);
+      this.hash = SeriesBuckets.hashOf(keyBytes);
     }
   }
 }

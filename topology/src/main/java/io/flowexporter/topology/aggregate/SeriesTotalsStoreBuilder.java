@@ -8,15 +8,15 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds {@link SeriesTotalsStore}s around a logged in-memory key-value store (no caching layer:
- * the store sums between commits itself). Logging is always on: the changelog is what makes totals
+ * Builds {@link SeriesTotalsStore}s around a logged RocksDB key-value store (no caching layer: the
+ * store sums between commits itself). Logging is always on: the changelog is what makes totals
  * survive restarts and lost state directories.
  *
- * <p>In memory rather than RocksDB: the store keeps every series' totals on the heap anyway (to
- * sum and to publish them), and the inner store only holds the {@linkplain SeriesBuckets buckets}
- * in serialized form, about 30 bytes per series. A start restores at most {@value
- * SeriesBuckets#COUNT} records per partition from the changelog, which costs less than loading
- * and opening RocksDB did.
+ * <p>RocksDB holds only the serialized {@linkplain SeriesBuckets buckets}, a few hundred to a few
+ * thousand entries per partition. It is there for its checkpoints: a clean restart reads the
+ * store from the state directory instead of replaying the changelog (whose newest segment Kafka
+ * never compacts), and the state directory keeps the process id, hence the exactly-once
+ * transactional ids, stable across restarts.
  */
 public final class SeriesTotalsStoreBuilder implements StoreBuilder<SeriesTotalsStore> {
 
@@ -26,7 +26,7 @@ public final class SeriesTotalsStoreBuilder implements StoreBuilder<SeriesTotals
   public SeriesTotalsStoreBuilder(String name, CommittedTotals committed) {
     this.inner =
         Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
+                Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
             .withCachingDisabled()
             .withLoggingEnabled(Map.of());
     this.committed = committed;

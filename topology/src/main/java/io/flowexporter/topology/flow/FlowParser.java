@@ -31,6 +31,11 @@ public final class FlowParser {
 
   static final long MAX_PACKETS = 1L << 44;
   static final long MAX_SAMPLING_RATE = 1L << 24;
+  /**
+   * Longest router name (label or peer address), in characters: a series' key travels in the
+   * changelog with a few dozen others, and no router is named in kilobytes.
+   */
+  static final int MAX_HOSTNAME_CHARS = 255;
 
   private static final int SAMPLE_CHARS = 200;
 
@@ -99,6 +104,10 @@ public final class FlowParser {
       return;
     }
     String hostname = f.label != null && !f.label.isEmpty() ? f.label : f.peerIpSrc;
+    if (hostname != null && hostname.length() > MAX_HOSTNAME_CHARS) {
+      listener.invalid(InvalidReason.OUT_OF_RANGE, sample(buf, start, end));
+      return;
+    }
     listener.record(
         new FlowRecord(
             f.asSrc,

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ class SeriesTotalsStoreTest {
 
   private final KeyValueStore<Bytes, byte[]> memory = Stores.inMemoryKeyValueStore("flow-totals").get();
   private final AtomicInteger puts = new AtomicInteger();
+  private final AtomicInteger deletes = new AtomicInteger();
   private final CommittedTotals committed = new CommittedTotals();
 
   @Test
@@ -40,8 +43,14 @@ class SeriesTotalsStoreTest {
     }
     assertThat(expected.size()).isGreaterThan(20_000);
 
+    // Above 32 series per bucket the partition doubles its 1,024 buckets before the first flush:
+    // a power of two with at most 32 series per bucket on average, each bucket written once.
     store.flushCache();
-    assertThat(puts.get()).isEqualTo(SeriesBuckets.COUNT);
+    int buckets = puts.get();
+    assertThat(Integer.bitCount(buckets)).isEqualTo(1);
+    assertThat(buckets).isGreaterThan(1024).isGreaterThanOrEqualTo(expected.size() / 32)
+        .isLessThan(expected.size() / 16);
+    assertThat(deletes.get()).isZero();
     assertThat(store.readStore()).isEqualTo(expected);
     assertThat(committed.snapshot()).as("written, not yet committed").isEmpty();
     committed.committed();
@@ -62,6 +71,55 @@ class SeriesTotalsStoreTest {
     CommittedTotals afterRestart = new CommittedTotals();
     new SeriesTotalsStore(memory, afterRestart).activate();
     assertThat(afterRestart.snapshot()).isEqualTo(expected);
+  }
+
+  @Test
+  void aGrowingPartitionDoublesItsBucketsAndDeletesTheOldKeysInTheSameFlush() {
+    SeriesTotalsStore store = new SeriesTotalsStore(countingPuts(memory), committed);
+    store.activate();
+    Map<SeriesKey, Totals> expected = new HashMap<>();
+    addSeries(store, expected, 0, 20_000);
+    store.flushCache();
+    committed.committed();
+    assertThat(puts.get()).isEqualTo(1024);
+    KeyValue<Bytes, byte[]> before = firstEntry();
+
+    addSeries(store, expected, 20_000, 20_000); // 40,000 series: above 32 per bucket
+    puts.set(0);
+    store.flushCache();
+    committed.committed();
+    assertThat(deletes.get()).isEqualTo(1024);
+    assertThat(puts.get()).isEqualTo(2048);
+    assertThat(store.readStore()).isEqualTo(expected);
+    assertThat(committed.snapshot()).isEqualTo(expected);
+
+    // A restore that still finds an entry of the old count (its deletion lost): the newer totals
+    // win, and the next flush deletes the stale entry.
+    memory.put(before.key, before.value);
+    store.deactivate();
+    CommittedTotals afterRestart = new CommittedTotals();
+    SeriesTotalsStore restored = new SeriesTotalsStore(countingPuts(memory), afterRestart);
+    restored.activate();
+    assertThat(afterRestart.snapshot()).isEqualTo(expected);
+    deletes.set(0);
+    restored.flushCache();
+    assertThat(deletes.get()).isEqualTo(1);
+    assertThat(memory.get(before.key)).isNull();
+    assertThat(restored.readStore()).isEqualTo(expected);
+  }
+
+  private static void addSeries(SeriesTotalsStore store, Map<SeriesKey, Totals> expected, int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      SeriesKey key = new SeriesKey(Direction.RECEIVE, "edge" + (i % 4), 100_000 + i, 64500);
+      store.add(key, i + 1, 1);
+      expected.put(key, new Totals(i + 1, 1));
+    }
+  }
+
+  private KeyValue<Bytes, byte[]> firstEntry() {
+    try (KeyValueIterator<Bytes, byte[]> it = memory.all()) {
+      return it.next();
+    }
   }
 
   @Test
@@ -95,7 +153,7 @@ class SeriesTotalsStoreTest {
   @Test
   void entriesInAnotherFormatAreRefusedWithAMessageNamingTheWayOut() {
     byte[] seriesKey = new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500).toBytes();
-    int bucket = SeriesBuckets.bucketOf(seriesKey);
+    int bucket = SeriesBuckets.bucketOf(SeriesBuckets.hashOf(seriesKey), 1024);
     SeriesBuckets.Writer good = new SeriesBuckets.Writer(SeriesBuckets.HEADER_BYTES + SeriesBuckets.entryBytes(seriesKey));
     good.entry(seriesKey, 1, 1);
     byte[] value = good.bytes();
@@ -104,20 +162,22 @@ class SeriesTotalsStoreTest {
     // A per-series key, as an older layout would have written.
     assertThatThrownBy(() -> SeriesBuckets.decode(seriesKey, new Totals(1, 1).toBytes(), ignore))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("a key of 14 bytes instead of 4")
+        .hasMessageContaining("a key of 14 bytes instead of 8")
         .hasMessageContaining("--application-id");
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(bucket + 1 & 1023), value, ignore))
+    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket + 1 & 1023), value, ignore))
         .hasMessageContaining("hashes to bucket " + bucket);
+    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1000, bucket), value, ignore))
+        .hasMessageContaining("a bucket count of 1000");
     byte[] truncated = java.util.Arrays.copyOf(value, value.length - 3);
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(bucket), truncated, ignore))
+    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), truncated, ignore))
         .hasMessageContaining("truncated");
     byte[] otherVersion = value.clone();
     otherVersion[0] = 9;
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(bucket), otherVersion, ignore))
+    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), otherVersion, ignore))
         .hasMessageContaining("no format byte 1");
 
     Map<SeriesKey, Totals> decoded = new HashMap<>();
-    SeriesBuckets.decode(SeriesBuckets.bucketKey(bucket), value, (k, kb, b, p) -> decoded.put(k, new Totals(b, p)));
+    SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), value, (k, kb, b, p) -> decoded.put(k, new Totals(b, p)));
     assertThat(decoded).containsExactly(Map.entry(SeriesKey.fromBytes(seriesKey), new Totals(1, 1)));
   }
 
@@ -129,6 +189,8 @@ class SeriesTotalsStoreTest {
         (proxy, method, args) -> {
           if (method.getName().equals("put")) {
             puts.incrementAndGet();
+          } else if (method.getName().equals("delete")) {
+            deletes.incrementAndGet();
           }
           try {
             return method.invoke(target, args);

@@ -134,6 +134,9 @@ class FlowParserTest {
     assertThat(parse("{\"bytes\": 1125899906842625}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
     assertThat(parse("{\"bytes\": 99999999999999999999999}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
     assertThat(parse("{\"bytes\": 1, \"as_dst\": 4294967296}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    String longName = "r".repeat(256);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName + "\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName.substring(1) + "\"}").invalid).isEmpty();
     assertThat(parse("{\"bytes\": 1}{\"bytes\": 2}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parse("").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
   }
