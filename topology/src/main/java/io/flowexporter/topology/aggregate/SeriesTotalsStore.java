@@ -337,22 +337,20 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return inner.isOpen();
   }
 
+  /** The series of these labels; a new one, with zero totals, on first sight. */
   private Series find(Direction direction, String hostname, long sourceAs, long destinationAs) {
     int host = table.hostId(hostname);
-    if (host < 0) {
-      SeriesKey key = new SeriesKey(direction, hostname, sourceAs, destinationAs);
-      Series s = untabled.get(key);
-      if (s == null) {
-        s = track(key, key.toBytes());
-        maybeGrow();
-      }
-      return s;
-    }
-    int index = table.find(direction, host, sourceAs, destinationAs);
-    if (index >= 0) {
-      return series.get(index);
+    if (host >= 0) {
+      int index = table.find(direction, host, sourceAs, destinationAs);
+      return index >= 0 ? series.get(index) : create(new SeriesKey(direction, hostname, sourceAs, destinationAs));
     }
     SeriesKey key = new SeriesKey(direction, hostname, sourceAs, destinationAs);
+    Series s = untabled.get(key);
+    return s != null ? s : create(key);
+  }
+
+  /** A series seen for the first time while counting: tracked, and the buckets grown if due. */
+  private Series create(SeriesKey key) {
     Series s = track(key, key.toBytes());
     maybeGrow();
     return s;

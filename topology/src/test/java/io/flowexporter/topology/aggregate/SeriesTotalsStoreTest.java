@@ -39,7 +39,7 @@ class SeriesTotalsStoreTest {
           4_200_000_000L + random.nextInt(3));
       long bytes = 1 + random.nextInt(1500);
       assertThat(store.add(key, bytes, 1)).isTrue();
-      expected.merge(key, new Totals(bytes, 1), (a, b) -> a.plus(b.bytes(), b.packets()));
+      expected.merge(key, new Totals(bytes, 1), SeriesTotalsStoreTest::sum);
     }
     assertThat(expected.size()).isGreaterThan(20_000);
 
@@ -59,7 +59,7 @@ class SeriesTotalsStoreTest {
     // One more record: one bucket is rewritten, with every series it holds.
     SeriesKey one = expected.keySet().iterator().next();
     store.add(one, 10, 1);
-    expected.merge(one, new Totals(10, 1), (a, b) -> a.plus(b.bytes(), b.packets()));
+    expected.merge(one, new Totals(10, 1), SeriesTotalsStoreTest::sum);
     puts.set(0);
     store.flushCache();
     committed.committed();
@@ -160,7 +160,7 @@ class SeriesTotalsStoreTest {
     SeriesBuckets.EntryConsumer ignore = (k, kb, b, p) -> { };
 
     // A per-series key, as an older layout would have written.
-    assertThatThrownBy(() -> SeriesBuckets.decode(seriesKey, new Totals(1, 1).toBytes(), ignore))
+    assertThatThrownBy(() -> SeriesBuckets.decode(seriesKey, new byte[16], ignore))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("a key of 14 bytes instead of 8")
         .hasMessageContaining("--application-id");
@@ -179,6 +179,10 @@ class SeriesTotalsStoreTest {
     Map<SeriesKey, Totals> decoded = new HashMap<>();
     SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), value, (k, kb, b, p) -> decoded.put(k, new Totals(b, p)));
     assertThat(decoded).containsExactly(Map.entry(SeriesKey.fromBytes(seriesKey), new Totals(1, 1)));
+  }
+
+  private static Totals sum(Totals a, Totals b) {
+    return new Totals(a.bytes() + b.bytes(), a.packets() + b.packets());
   }
 
   @SuppressWarnings("unchecked")
