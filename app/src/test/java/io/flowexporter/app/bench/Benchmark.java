@@ -266,19 +266,9 @@ public final class Benchmark {
     row.name = name;
     row.load = loadAverage();
     int port = freePort();
-    List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(words(opt.get("exporter-jvm")));
-    cmd.addAll(List.of("-jar", opt.get("jar"),
-        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", Long.toString(BenchData.OWN_ASN),
-        "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
-        "--addr", "127.0.0.1:" + port));
-    cmd.addAll(words(opt.get("exporter-args")));
     Path log = work.resolve(appId + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
     long launch = System.currentTimeMillis();
-    Process p = pb.start();
+    Process p = startExporter(topic, appId, port, log);
     portOf.put(p, port);
     Scraper scraper = scrape ? Scraper.start(port) : null;
     long firstCommit = 0;
@@ -333,27 +323,35 @@ public final class Benchmark {
     return row;
   }
 
+  /**
+   * The exporter's shaded jar in a JVM of its own, with the benchmark's JVM options and exporter
+   * arguments, reading the topic from the beginning; output appended to {@code log}.
+   */
+  private Process startExporter(String topic, String appId, int port, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(java));
+    cmd.addAll(words(opt.get("exporter-jvm")));
+    cmd.addAll(List.of("-jar", opt.get("jar"),
+        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", Long.toString(BenchData.OWN_ASN),
+        "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
+        "--addr", "127.0.0.1:" + port));
+    cmd.addAll(words(opt.get("exporter-args")));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
+    return pb.start();
+  }
+
   /** Start-up alone: the exporter on an empty topic, until /readyz says RUNNING. */
   private Row startupOnly(String topic) throws Exception {
     Row row = new Row();
     row.name = "exporter start-up only (empty topic)";
     row.load = loadAverage();
     int port = freePort();
-    List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(words(opt.get("exporter-jvm")));
-    cmd.addAll(List.of("-jar", opt.get("jar"),
-        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", Long.toString(BenchData.OWN_ASN),
-        "--from-beginning", "--application-id", "startup", "--state-dir", work.resolve("startup").toString(),
-        "--addr", "127.0.0.1:" + port));
-    cmd.addAll(words(opt.get("exporter-args")));
     Path log = work.resolve("startup.log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
     long launch = System.currentTimeMillis();
-    Process p = pb.start();
+    Process p = startExporter(topic, "startup", port, log);
     try {
-      while (status(port, "/readyz") != 200) {
+      while (Scrape.status(port, "/readyz") != 200) {
         if (!p.isAlive() || System.currentTimeMillis() - launch > 120_000) {
           throw new IllegalStateException("exporter did not become ready; log:\n" + Files.readString(log));
         }
@@ -561,19 +559,6 @@ public final class Benchmark {
       }
       return String.format(Locale.ROOT, "%d scrapes answered, median %.0f ms, max %.0f ms, largest body %.1f MB (gzip)",
           sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), bodyBytes / 1e6);
-    }
-  }
-
-  private static int status(int port, String path) {
-    try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
     }
   }
 
