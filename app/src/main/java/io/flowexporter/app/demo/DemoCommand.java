@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
@@ -82,7 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
       try (InputStream in = DemoCommand.class.getResourceAsStream(SamplePeers.MMDB)) {
         Files.copy(in, mmdb);
       }
-      AtomicLong produced = new AtomicLong();
+      GenerateCommand.Acks produced = new GenerateCommand.Acks();
       generatorThread = startGenerator(broker.bootstrapServers(), produced, stopping);
       out.println("[demo] generator writing " + rate + " pmacct records/s to " + TOPIC);
       exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb));
@@ -98,8 +97,10 @@ public final class DemoCommand implements Callable<Integer> {
           return 1;
         }
         out.printf(
-            "[demo] status: %s, %d records produced, %d counted, %d invalid, %d series exposed%n",
-            exporter.state(), produced.get(), exporter.outcomes().countedTotal(),
+            "[demo] status: %s, %d records produced%s, %d counted, %d invalid, %d series exposed%n",
+            exporter.state(), produced.acknowledged(),
+            produced.failed() == 0 ? "" : " (" + produced.failed() + " not written: " + produced.firstError() + ")",
+            exporter.outcomes().countedTotal(),
             exporter.outcomes().invalidTotal(), exporter.committedTotals().snapshot().size());
       }
       out.println("[demo] stopping");
@@ -120,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Thread startGenerator(String brokers, AtomicLong produced, AtomicBoolean stopping) {
+  private Thread startGenerator(String brokers, GenerateCommand.Acks produced, AtomicBoolean stopping) {
     FlowGenerator generator =
         new FlowGenerator(
             new FlowGenerator.Options(SamplePeers.DEMO_OWN_ASN, SamplePeers.DEMO_OWN_PREFIX, 3, 0.6, 0.15, 0.2, System.nanoTime()),

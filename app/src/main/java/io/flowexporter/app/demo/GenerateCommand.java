@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -70,17 +71,51 @@ public final class GenerateCommand implements Callable<Integer> {
             SamplePeers.load());
     AtomicBoolean stop = new AtomicBoolean();
     io.flowexporter.app.ShutdownSignals.install(() -> stop.set(true));
-    AtomicLong sent = new AtomicLong();
+    Acks acks = new Acks();
     try (KafkaProducer<String, String> producer = producer(brokers)) {
-      run(generator, producer, topic, rate, count, stop, sent);
+      run(generator, producer, topic, rate, count, stop, acks);
     }
-    System.out.println("Sent " + sent.get() + " records to " + topic);
+    System.out.println("Sent " + acks.acknowledged() + " records to " + topic);
+    if (acks.failed() > 0) {
+      System.err.println("flow-exporter generate: " + acks.failed() + " records were not written to "
+          + topic + "; first error: " + acks.firstError());
+      return 1;
+    }
     return 0;
+  }
+
+  /** What the broker acknowledged; thread-safe, filled by the producer's callbacks. */
+  public static final class Acks {
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicReference<Exception> firstError = new AtomicReference<>();
+
+    public void completed(Exception error) {
+      if (error == null) {
+        acknowledged.incrementAndGet();
+      } else {
+        failed.incrementAndGet();
+        firstError.compareAndSet(null, error);
+      }
+    }
+
+    public long acknowledged() {
+      return acknowledged.get();
+    }
+
+    public long failed() {
+      return failed.get();
+    }
+
+    public Exception firstError() {
+      return firstError.get();
+    }
   }
 
   /**
    * Sends records at {@code rate} per second until {@code count} (if above 0) are sent or {@code
-   * stop} turns true; {@code sent} counts them as they go.
+   * stop} turns true, then waits for the last acknowledgements; {@code acks} counts them as they
+   * come.
    */
   static void run(
       FlowGenerator generator,
@@ -89,16 +124,15 @@ public final class GenerateCommand implements Callable<Integer> {
       int rate,
       long count,
       AtomicBoolean stop,
-      AtomicLong sent)
+      Acks acks)
       throws InterruptedException {
     long start = System.nanoTime();
     long n = 0;
     while (!stop.get() && (count <= 0 || n < count)) {
       long due = (System.nanoTime() - start) * rate / 1_000_000_000L + 1;
       while (n < due && (count <= 0 || n < count)) {
-        producer.send(new ProducerRecord<>(topic, generator.next()));
+        producer.send(new ProducerRecord<>(topic, generator.next()), (metadata, error) -> acks.completed(error));
         n++;
-        sent.incrementAndGet();
       }
       Thread.sleep(5);
     }
@@ -111,6 +145,10 @@ public final class GenerateCommand implements Callable<Integer> {
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // One request in flight: writing into a topic created a moment before, a broker can accept a
+    // later request before it serves the partition, and the first request's records are then
+    // lost despite idempotence (KAFKA-15591). Batches of 20 ms keep the rate well above need.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 

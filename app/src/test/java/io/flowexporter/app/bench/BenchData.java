@@ -3,6 +3,7 @@ package io.flowexporter.app.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.app.demo.FlowGenerator;
+import io.flowexporter.app.demo.GenerateCommand;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,14 +92,21 @@ final class BenchData {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
+    // The topic is new: one request in flight, or a lost first batch (KAFKA-15591) would leave
+    // the benchmark waiting for totals that never come.
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    GenerateCommand.Acks acks = new GenerateCommand.Acks();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       for (long i = 0; i < count; i++) {
         String record = generator.next();
-        producer.send(new ProducerRecord<>(topic, record));
+        producer.send(new ProducerRecord<>(topic, record), (metadata, error) -> acks.completed(error));
         expected.add(record);
       }
       producer.flush();
+    }
+    if (acks.failed() > 0) {
+      throw new IllegalStateException(acks.failed() + " benchmark records were not written", acks.firstError());
     }
   }
 }

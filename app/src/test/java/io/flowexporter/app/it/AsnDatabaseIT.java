@@ -51,7 +51,7 @@ class AsnDatabaseIT {
         record(64512, 64500, "172.16.0.1", "192.0.2.1", 700));       // private AS, named by override
     try (KafkaProducer<String, String> p = Topics.producer(broker.bootstrapServers())) {
       for (String r : records) {
-        p.send(new ProducerRecord<>(topic, r));
+        p.send(new ProducerRecord<>(topic, r)).get();
       }
     }
     Path names = dir.resolve("names.csv");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,17 +75,35 @@ class ExporterIT {
   }
 
   static void awaitTotals(ExporterProcess exporter, PmacctRecords records) {
-    Traffic[] last = {null};
+    Scrape[] last = {null};
     Await.until(
         Duration.ofSeconds(120),
         () -> {
           if (!exporter.isAlive()) {
             throw new AssertionError("exporter exited early:\n" + exporter.log());
           }
-          Scrape s = Scrape.of(exporter.metricsPort());
-          last[0] = s == null ? null : Traffic.of(s);
-          return records.expected.equals(last[0]);
+          last[0] = Scrape.of(exporter.metricsPort());
+          return last[0] != null && records.expected.equals(Traffic.of(last[0]));
         },
-        () -> "expected " + records.expected + "\nlast scrape " + last[0] + "\nlog:\n" + exporter.log());
+        () -> {
+          // The outcome counts say whether records went missing before or after counting; they
+          // come first and last because a CI excerpt may keep only one end of a long message.
+          String outcomes = outcomes(records, last[0]);
+          return outcomes + "\nexpected " + records.expected
+              + "\nlast scrape " + (last[0] == null ? null : Traffic.of(last[0]))
+              + "\nlog:\n" + exporter.log() + "\n" + outcomes;
+        });
+  }
+
+  private static String outcomes(PmacctRecords records, Scrape s) {
+    StringBuilder b = new StringBuilder("records (all produced / counted by this process):");
+    Map<String, Long> expected = Map.of(
+        "counted", records.counted, "invalid", records.invalid,
+        "marker", records.markers, "unmatched", records.unmatched);
+    for (String outcome : List.of("counted", "invalid", "marker", "unmatched")) {
+      Double scraped = s == null ? null : s.series().get("flow_exporter_records_total{outcome=\"" + outcome + "\"}");
+      b.append(' ').append(outcome).append(' ').append(expected.get(outcome)).append('/').append(scraped == null ? "-" : String.format("%.0f", scraped));
+    }
+    return b.toString();
   }
 }

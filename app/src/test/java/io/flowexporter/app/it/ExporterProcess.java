@@ -56,6 +56,11 @@ public final class ExporterProcess implements AutoCloseable {
   /** Starts {@code java -jar flow-exporter.jar args...} exactly as given. */
   public static ExporterProcess startRaw(Path log, Map<String, String> env, int metricsPort, String... args) {
     List<String> command = new ArrayList<>();
+    // A shell without job control starts background jobs with SIGINT and SIGQUIT ignored, their
+    // children inherit that, and the JVM then leaves Ctrl-C ignored: in a suite started with
+    // `cmd &`, the exporter would be deaf to SIGINT. Perl (perl-base is essential in Debian)
+    // restores the defaults and execs java in place, so the pid stays the exporter's.
+    command.addAll(List.of("perl", "-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-jar");

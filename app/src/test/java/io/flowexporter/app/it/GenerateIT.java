@@ -15,13 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code flow-exporter generate} alone against an existing broker writes valid pmacct records. */
+/**
+ * {@code flow-exporter generate} alone against an existing broker writes valid pmacct records, and
+ * says so, with a failing status, when the broker refuses them.
+ */
 class GenerateIT {
 
   @Test
@@ -74,6 +79,27 @@ class GenerateIT {
       }
       assertThat(peers).hasSizeGreaterThan(10);
       assertThat(routers).containsExactlyInAnyOrder("edge1", "edge2", "edge3");
+    }
+  }
+
+  @Test
+  void recordsTheBrokerRefusesAreReportedWithAFailingStatus(@TempDir Path dir) throws Exception {
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      // A topic whose batches may not exceed 100 bytes: every batch of records is refused.
+      Properties p = new Properties();
+      p.put("bootstrap.servers", broker.bootstrapServers());
+      try (Admin admin = Admin.create(p)) {
+        admin.createTopics(List.of(new NewTopic("tiny", 1, (short) 1).configs(Map.of("max.message.bytes", "100"))))
+            .all().get();
+      }
+      try (ExporterProcess generate = ExporterProcess.startRaw(dir.resolve("generate.log"), Map.of(), 0,
+          "generate", "--brokers", broker.bootstrapServers(), "--topic", "tiny", "--count", "50", "--rate", "1000")) {
+        assertThat(generate.waitFor(Duration.ofSeconds(90))).as(generate.log()).isEqualTo(1);
+        assertThat(generate.log())
+            .contains("Sent 0 records to tiny")
+            .contains("50 records were not written to tiny; first error: ")
+            .contains("RecordTooLargeException");
+      }
     }
   }
 }

@@ -1,12 +1,15 @@
 package io.flowexporter.app.it;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Topic creation and producing for the integration tests. */
@@ -27,16 +30,27 @@ public final class Topics {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // One request in flight: the tests produce into topics created a moment before, and a broker
+    // that accepts a second request before it serves the partition fails the first one's retries
+    // forever (out of order sequence), losing its records (KAFKA-15591).
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 
-  /** Sends {@code count} messages from the generator, spread over partitions, and waits for acks. */
+  /**
+   * Sends {@code count} messages from the generator, spread over partitions, and waits for every
+   * ack: a send that failed fails the test here, not later as a mysteriously short total.
+   */
   public static void produce(String brokers, String topic, PmacctRecords records, int count) throws Exception {
+    List<Future<RecordMetadata>> acks = new ArrayList<>(count);
     try (KafkaProducer<String, String> producer = producer(brokers)) {
       for (int i = 0; i < count; i++) {
-        producer.send(new ProducerRecord<>(topic, Integer.toString(i), records.nextMessage()));
+        acks.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i), records.nextMessage())));
       }
       producer.flush();
+    }
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get();
     }
   }
 }

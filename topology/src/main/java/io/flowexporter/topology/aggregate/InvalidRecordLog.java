@@ -15,20 +15,24 @@ public final class InvalidRecordLog {
   private static final Logger LOG = LoggerFactory.getLogger(InvalidRecordLog.class);
   private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private long lastLogNanos = System.nanoTime() - INTERVAL_NANOS;
+  /** Since when {@link #skippedSinceLog} counts: creation, then the last line logged. */
+  private long windowStartNanos = System.nanoTime();
+  private boolean loggedAny;
   private long skippedSinceLog;
 
   synchronized void report(InvalidReason reason, String sample) {
     skippedSinceLog++;
     long now = System.nanoTime();
-    if (now - lastLogNanos >= INTERVAL_NANOS) {
+    // The first invalid record is logged at once; after that, one line per interval.
+    if (!loggedAny || now - windowStartNanos >= INTERVAL_NANOS) {
       LOG.warn(
           "Skipped {} invalid record(s) in the last {}s; latest: {}: {}",
           skippedSinceLog,
-          TimeUnit.NANOSECONDS.toSeconds(now - lastLogNanos),
+          TimeUnit.NANOSECONDS.toSeconds(now - windowStartNanos),
           reason.label(),
           sample);
-      lastLogNanos = now;
+      windowStartNanos = now;
+      loggedAny = true;
       skippedSinceLog = 0;
     }
   }

@@ -65,32 +65,40 @@ public final class FlowParser {
   }
 
   private void parseLine(byte[] buf, int start, int end, ParseListener listener) {
+    Fields f = new Fields();
+    InvalidReason reason = readLine(buf, start, end, f);
+    if (reason != null) {
+      listener.invalid(reason, sample(buf, start, end));
+      return;
+    }
+    // Outside the parser's try: an exception from the listener is a fault of ours, not bad input,
+    // and must not be counted away as an invalid record.
+    deliver(f, buf, start, end, listener);
+  }
+
+  /** Reads one line into {@code f}; null when it is a complete object, else why not. */
+  private InvalidReason readLine(byte[] buf, int start, int end, Fields f) {
     try (JsonParser p = json.createParser(buf, start, end - start)) {
-      JsonToken first = p.nextToken();
-      if (first != JsonToken.START_OBJECT) {
-        listener.invalid(InvalidReason.NOT_AN_OBJECT, sample(buf, start, end));
-        return;
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return InvalidReason.NOT_AN_OBJECT;
       }
-      Fields f = new Fields();
       String field;
       while ((field = p.nextFieldName()) != null) {
         JsonToken value = p.nextToken();
         if (!read(field, value, p, f)) {
-          listener.invalid(f.reason, sample(buf, start, end));
-          return;
+          return f.reason;
         }
       }
       if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
-        listener.invalid(InvalidReason.MALFORMED_JSON, sample(buf, start, end));
-        return;
+        return InvalidReason.MALFORMED_JSON;
       }
-      deliver(f, buf, start, end, listener);
+      return null;
     } catch (InputCoercionException e) {
-      listener.invalid(InvalidReason.OUT_OF_RANGE, sample(buf, start, end));
+      return InvalidReason.OUT_OF_RANGE;
     } catch (IOException | RuntimeException e) {
       // RuntimeException: Jackson's own limits (nesting depth, symbol-table flooding) throw
       // unchecked exceptions; bad input must never stop the stream.
-      listener.invalid(InvalidReason.MALFORMED_JSON, sample(buf, start, end));
+      return InvalidReason.MALFORMED_JSON;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.flowexporter.topology.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ class FlowParserTest {
   private final FlowParser parser = new FlowParser();
 
   /** Collects what the parser reports. */
-  static final class Collected implements ParseListener {
+  static class Collected implements ParseListener {
     final List<FlowRecord> records = new ArrayList<>();
     final List<InvalidReason> invalid = new ArrayList<>();
     final List<String> samples = new ArrayList<>();
@@ -72,6 +73,19 @@ class FlowParserTest {
     assertThat(c.records).hasSize(2);
     assertThat(c.invalid).containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(c.samples).containsExactly("{broken");
+  }
+
+  @Test
+  void aFailureOfTheListenerIsNotCountedAsAnInvalidRecord() {
+    Collected c = new Collected() {
+      @Override
+      public void record(FlowRecord record) {
+        throw new IllegalStateException("store broken");
+      }
+    };
+    assertThatThrownBy(() -> parser.parse(NFACCTD_RECORD.getBytes(StandardCharsets.UTF_8), c))
+        .hasMessage("store broken");
+    assertThat(c.invalid).isEmpty();
   }
 
   @Test
