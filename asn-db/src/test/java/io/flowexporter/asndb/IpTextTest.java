@@ -2,6 +2,11 @@ package io.flowexporter.asndb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -68,5 +73,64 @@ class IpTextTest {
       "\u0661::1", "\uFF11::1"})
   void notIpv6(String text) {
     assertThat(v6(text)).isEqualTo("invalid");
+  }
+
+  /**
+   * Random text, mostly address-shaped: the parsers never throw (the counting path would stop on
+   * an exception), and every IPv6 literal reads as the JDK's own literal parser reads it. The one
+   * difference allowed: the JDK accepts groups of more than four digits ({@code 0165f::}), which
+   * RFC 4291 does not and pmacct never prints. No name is resolved: every text has a colon.
+   */
+  @Test
+  void randomTextNeverThrowsAndIpv6AgreesWithTheJdk() throws Exception {
+    SplittableRandom random = new SplittableRandom(11);
+    String alphabet = "0123456789abcdefABCDEFg:.:.::%x ";
+    int compared = 0;
+    int addresses = 0;
+    for (int trial = 0; trial < 300_000; trial++) {
+      StringBuilder b = new StringBuilder();
+      if (random.nextInt(3) == 0) {
+        int groups = random.nextInt(10);
+        for (int g = 0; g < groups; g++) {
+          b.append(g == 0 ? "" : random.nextInt(6) == 0 ? "::" : ":")
+              .append(Integer.toHexString(random.nextInt(random.nextBoolean() ? 0x10000 : 0x100000)));
+        }
+        if (random.nextInt(5) == 0) {
+          b.append(':').append(random.nextInt(300)).append('.').append(random.nextInt(300))
+              .append('.').append(random.nextInt(256)).append('.').append(random.nextInt(256));
+        }
+      } else {
+        int length = random.nextInt(45);
+        for (int i = 0; i < length; i++) {
+          b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+      }
+      String text = b.toString();
+      v4(text);
+      String ours = v6(text);
+      boolean comparable = text.indexOf(':') >= 0 && text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+          && Arrays.stream(text.split("[:.]")).allMatch(group -> group.length() <= 4);
+      if (comparable) {
+        assertThat(ours).as(text).isEqualTo(jdk(text));
+        compared++;
+        addresses += ours.equals("invalid") ? 0 : 1;
+      }
+    }
+    // The generator reaches both outcomes often enough for the comparison to mean something.
+    assertThat(compared).isGreaterThan(10_000);
+    assertThat(addresses).isGreaterThan(2_000);
+  }
+
+  private static String jdk(String literal) {
+    try {
+      byte[] a = InetAddress.getByName(literal).getAddress();
+      if (a.length != 16) {
+        return "v4";
+      }
+      ByteBuffer buf = ByteBuffer.wrap(a);
+      return String.format("%016x%016x", buf.getLong(0), buf.getLong(8));
+    } catch (UnknownHostException e) {
+      return "invalid";
+    }
   }
 }
