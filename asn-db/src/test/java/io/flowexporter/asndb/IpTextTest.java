@@ -79,7 +79,8 @@ class IpTextTest {
    * Random text, mostly address-shaped: the parsers never throw (the counting path would stop on
    * an exception), and every IPv6 literal reads as the JDK's own literal parser reads it. The one
    * difference allowed: the JDK accepts groups of more than four digits ({@code 0165f::}), which
-   * RFC 4291 does not and pmacct never prints. No name is resolved: every text has a colon.
+   * RFC 4291 does not and pmacct never prints. Only texts that start with a hex digit or a colon
+   * and hold a colon go to the JDK, which reads those as literals and never asks a resolver.
    */
   @Test
   void randomTextNeverThrowsAndIpv6AgreesWithTheJdk() throws Exception {
@@ -95,7 +96,11 @@ class IpTextTest {
           b.append(g == 0 ? "" : random.nextInt(6) == 0 ? "::" : ":")
               .append(Integer.toHexString(random.nextInt(random.nextBoolean() ? 0x10000 : 0x100000)));
         }
-        if (random.nextInt(5) == 0) {
+        if (random.nextInt(8) == 0) {
+          b.setLength(0);
+          b.append(random.nextBoolean() ? "::ffff:" : "::ffff:" + Integer.toHexString(random.nextInt(0x10000)) + ":");
+          b.append(Integer.toHexString(random.nextInt(0x10000)));
+        } else if (random.nextInt(5) == 0) {
           b.append(':').append(random.nextInt(300)).append('.').append(random.nextInt(300))
               .append('.').append(random.nextInt(256)).append('.').append(random.nextInt(256));
         }
@@ -108,7 +113,9 @@ class IpTextTest {
       String text = b.toString();
       v4(text);
       String ours = v6(text);
-      boolean comparable = text.indexOf(':') >= 0 && text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+      boolean comparable = text.indexOf(':') >= 0
+          && (text.charAt(0) == ':' || Character.digit(text.charAt(0), 16) >= 0)
+          && text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
           && Arrays.stream(text.split("[:.]")).allMatch(group -> group.length() <= 4);
       if (comparable) {
         assertThat(ours).as(text).isEqualTo(jdk(text));
@@ -118,17 +125,17 @@ class IpTextTest {
     }
     // The generator reaches both outcomes often enough for the comparison to mean something.
     assertThat(compared).isGreaterThan(10_000);
-    assertThat(addresses).isGreaterThan(2_000);
+    assertThat(addresses).isGreaterThan(1_000);
   }
 
   private static String jdk(String literal) {
     try {
       byte[] a = InetAddress.getByName(literal).getAddress();
-      if (a.length != 16) {
-        return "v4";
-      }
       ByteBuffer buf = ByteBuffer.wrap(a);
-      return String.format("%016x%016x", buf.getLong(0), buf.getLong(8));
+      // The JDK turns an IPv4-mapped literal (::ffff:a.b.c.d) into an IPv4 address.
+      return a.length == 4
+          ? String.format("00000000000000000000ffff%08x", buf.getInt(0))
+          : String.format("%016x%016x", buf.getLong(0), buf.getLong(8));
     } catch (UnknownHostException e) {
       return "invalid";
     }

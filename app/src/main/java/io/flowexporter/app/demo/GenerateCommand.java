@@ -1,17 +1,22 @@
 package io.flowexporter.app.demo;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -145,10 +150,6 @@ public final class GenerateCommand implements Callable<Integer> {
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    // One request in flight: writing into a topic created a moment before, a broker can accept a
-    // later request before it serves the partition, and the first request's records are then
-    // lost despite idempotence (KAFKA-15591). Batches of 20 ms keep the rate well above need.
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }
 
@@ -158,10 +159,26 @@ public final class GenerateCommand implements Callable<Integer> {
     try (Admin admin = Admin.create(p)) {
       // The broker's default replication factor: right for a real cluster and for one node.
       admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
-    } catch (java.util.concurrent.ExecutionException e) {
+      awaitLeaders(admin, topic, partitions);
+    } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;
       }
     }
+  }
+
+  /**
+   * Waits until the leader of each partition of a topic created a moment ago serves it. Writing
+   * sooner can lose records: a broker that refuses a producer's first request (not the leader
+   * yet) and accepts its second makes every retry of the first fail as out of order, until it
+   * expires (KAFKA-15591). A list-offsets request meets the same leadership check as a write, and
+   * the admin client retries it until the partition is served.
+   */
+  public static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int i = 0; i < partitions; i++) {
+      latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+    }
+    admin.listOffsets(latest).all().get();
   }
 }

@@ -68,6 +68,7 @@ final class BenchData {
     p.put("bootstrap.servers", brokers);
     try (Admin admin = Admin.create(p)) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      GenerateCommand.awaitLeaders(admin, topic, partitions);
     }
   }
 
@@ -92,9 +93,6 @@ final class BenchData {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    // The topic is new: one request in flight, or a lost first batch (KAFKA-15591) would leave
-    // the benchmark waiting for totals that never come.
-    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     GenerateCommand.Acks acks = new GenerateCommand.Acks();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {

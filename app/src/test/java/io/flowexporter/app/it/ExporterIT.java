@@ -32,8 +32,7 @@ class ExporterIT {
     };
     Path log = dir.resolve("exporter.log");
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
-      awaitTotals(exporter, records);
-      Scrape s = Scrape.of(exporter.metricsPort());
+      Scrape s = awaitTotals(exporter, records);
       assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}")).isEqualTo(records.counted);
       assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}")).isEqualTo(records.invalid);
       assertThat(s.value("flow_exporter_records_total{outcome=\"marker\"}")).isEqualTo(records.markers);
@@ -48,7 +47,7 @@ class ExporterIT {
     Topics.produce(broker.bootstrapServers(), topic, records, 1500);
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       awaitTotals(exporter, records);
-      assertThat(exporter.log()).contains("Stream state REBALANCING -> RUNNING");
+      assertThat(exporter.ownLog()).contains("Stream state REBALANCING -> RUNNING");
       exporter.terminate();
       assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
     }
@@ -74,7 +73,8 @@ class ExporterIT {
     }
   }
 
-  static void awaitTotals(ExporterProcess exporter, PmacctRecords records) {
+  /** Waits until /metrics shows exactly the expected totals; returns that scrape. */
+  static Scrape awaitTotals(ExporterProcess exporter, PmacctRecords records) {
     Scrape[] last = {null};
     Await.until(
         Duration.ofSeconds(120),
@@ -93,6 +93,7 @@ class ExporterIT {
               + "\nlast scrape " + (last[0] == null ? null : Traffic.of(last[0]))
               + "\nlog:\n" + exporter.log() + "\n" + outcomes;
         });
+    return last[0];
   }
 
   private static String outcomes(PmacctRecords records, Scrape s) {

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,14 +23,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ExporterProcess implements AutoCloseable {
 
+  /** Every child still running: if the test JVM itself is stopped, they go with it. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "exporter-process-reaper"));
+  }
+
   private final Process process;
   private final Path log;
+  private final int logStart;
   private final int metricsPort;
 
-  private ExporterProcess(Process process, Path log, int metricsPort) {
+  private ExporterProcess(Process process, Path log, int logStart, int metricsPort) {
     this.process = process;
     this.log = log;
+    this.logStart = logStart;
     this.metricsPort = metricsPort;
+    LIVE.add(process);
+    process.onExit().thenRun(() -> LIVE.remove(process));
   }
 
   /** The shaded jar that {@code mvn package} built (failsafe passes its path). */
@@ -60,7 +73,7 @@ public final class ExporterProcess implements AutoCloseable {
     // children inherit that, and the JVM then leaves Ctrl-C ignored: in a suite started with
     // `cmd &`, the exporter would be deaf to SIGINT. Perl (perl-base is essential in Debian)
     // restores the defaults and execs java in place, so the pid stays the exporter's.
-    command.addAll(List.of("perl", "-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";"));
+    command.addAll(List.of("perl", "-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";", "--"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-jar");
@@ -71,7 +84,8 @@ public final class ExporterProcess implements AutoCloseable {
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
     pb.environment().putAll(env);
     try {
-      return new ExporterProcess(pb.start(), log, metricsPort);
+      int logStart = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).length() : 0;
+      return new ExporterProcess(pb.start(), log, logStart, metricsPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -128,13 +142,19 @@ public final class ExporterProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** What the process printed so far. */
+  /** The log file so far: what this process printed, after what earlier runs appended to it. */
   public String log() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "(log unreadable: " + e + ")";
     }
+  }
+
+  /** What this process printed so far, without the earlier runs' lines. */
+  public String ownLog() {
+    String all = log();
+    return all.length() >= logStart ? all.substring(logStart) : all;
   }
 
   @Override

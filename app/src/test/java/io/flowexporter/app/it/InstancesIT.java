@@ -35,6 +35,7 @@ class InstancesIT {
       ports.put(name, ExporterProcess.freePort());
     }
     Map<String, ExporterProcess> running = new LinkedHashMap<>();
+    List<ExporterProcess> started = new ArrayList<>(); // closed at the end, whatever failed where
     // Watches each instance, to report (not assert) how often a series of one instance went down
     // when partitions moved: expected by design, see docs/operations.md.
     ScrapeRecorder scrapes = new ScrapeRecorder(300);
@@ -42,6 +43,7 @@ class InstancesIT {
     try {
       for (String name : ports.keySet()) {
         running.put(name, start(name, ports.get(name), dir, log, topic));
+        started.add(running.get(name));
       }
       long t0 = System.nanoTime();
       awaitSum(running, records, true);
@@ -59,6 +61,7 @@ class InstancesIT {
 
       long restarting = System.nanoTime();
       running.put("c", start("c", ports.get("c"), dir, log, topic));
+      started.add(running.get("c"));
       awaitSum(running, records, true);
       long rejoinMs = ms(restarting);
       Topics.produce(broker.bootstrapServers(), topic, records, 1500);
@@ -82,7 +85,7 @@ class InstancesIT {
       }
     } finally {
       scrapes.close();
-      running.values().forEach(ExporterProcess::close);
+      started.forEach(ExporterProcess::close);
     }
   }
 

@@ -192,6 +192,8 @@ class PmacctPipelineIT {
       }
       assertThat(p.exitValue()).as("%s exit status; output:\n%s", String.join(" ", command), Files.readString(log)).isZero();
     } finally {
+      // Children first: killing the script alone would leave the nfacctd it started running.
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
     }
   }

@@ -1,5 +1,6 @@
 package io.flowexporter.app.it;
 
+import io.flowexporter.app.demo.GenerateCommand;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -22,6 +23,7 @@ public final class Topics {
     p.put("bootstrap.servers", brokers);
     try (Admin admin = Admin.create(p)) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      GenerateCommand.awaitLeaders(admin, topic, partitions);
     }
   }
 
@@ -30,9 +32,9 @@ public final class Topics {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    // One request in flight: the tests produce into topics created a moment before, and a broker
-    // that accepts a second request before it serves the partition fails the first one's retries
-    // forever (out of order sequence), losing its records (KAFKA-15591).
+    // One request in flight as well as Topics.create's wait: the tests produce into topics
+    // created a moment before, where a broker that accepts a second request before it serves the
+    // partition makes the first one's records lost (KAFKA-15591).
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
     return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
   }

@@ -104,8 +104,8 @@ public final class CommittedTotals {
     for (SeriesTotalsStore store : active) {
       store.forEachPublished((id, bytes, packets) -> {
         if (id < count) {
-          sums[2 * id] = Math.addExact(sums[2 * id], bytes);
-          sums[2 * id + 1] = Math.addExact(sums[2 * id + 1], packets);
+          sums[2 * id] = saturatedSum(sums[2 * id], bytes);
+          sums[2 * id + 1] = saturatedSum(sums[2 * id + 1], packets);
           present.set(id);
         }
       });
@@ -117,5 +117,16 @@ public final class CommittedTotals {
       sum.put(keys[id], new Totals(sums[2 * id], sums[2 * id + 1]));
     }
     return sum;
+  }
+
+  /**
+   * Two non-negative totals added, stopping at {@link Long#MAX_VALUE}. Each partition refuses a
+   * record that would pass that bound, but partitions of one series can still add up past it
+   * (absurd traffic, or hostile input); an exception here would end every later scrape, since
+   * committed totals never go down. A counter stuck at 2^63−1 stays monotonic and visible.
+   */
+  static long saturatedSum(long a, long b) {
+    long sum = a + b;
+    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 }

@@ -116,6 +116,12 @@ public final class FlowParser {
       listener.invalid(InvalidReason.OUT_OF_RANGE, sample(buf, start, end));
       return;
     }
+    if (hostname != null && hasUnpairedSurrogate(hostname)) {
+      // JSON's \ud800 escapes can spell text that UTF-8 cannot hold: the series key would be
+      // written with '?' in its place and merge with another router's series.
+      listener.invalid(InvalidReason.MALFORMED_JSON, sample(buf, start, end));
+      return;
+    }
     listener.record(
         new FlowRecord(
             f.asSrc,
@@ -278,6 +284,19 @@ public final class FlowParser {
     int len = Math.min(end - start, SAMPLE_CHARS);
     String s = new String(buf, start, len, StandardCharsets.UTF_8);
     return end - start > SAMPLE_CHARS ? s + "..." : s;
+  }
+
+  /** True when {@code s} holds a UTF-16 surrogate that is not half of a pair. */
+  static boolean hasUnpairedSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The fields of one line while it is being read. */

@@ -151,6 +151,19 @@ class SeriesTotalsStoreTest {
   }
 
   @Test
+  void partitionsThatSumPastTheLongRangeShowTheLargestTotalInsteadOfBreakingTheScrape() {
+    SeriesKey key = new SeriesKey(Direction.TRANSMIT, "edge1", 64500, 15169);
+    for (int partition = 0; partition < 2; partition++) {
+      SeriesTotalsStore store = new SeriesTotalsStore(Stores.inMemoryKeyValueStore("p" + partition).get(), committed);
+      store.activate();
+      assertThat(store.add(key, Long.MAX_VALUE - 1, 3)).isTrue();
+      store.flushCache();
+    }
+    committed.committed();
+    assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 6)));
+  }
+
+  @Test
   void entriesInAnotherFormatAreRefusedWithAMessageNamingTheWayOut() {
     byte[] seriesKey = new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500).toBytes();
     int bucket = SeriesBuckets.bucketOf(SeriesBuckets.hashOf(seriesKey), 1024);

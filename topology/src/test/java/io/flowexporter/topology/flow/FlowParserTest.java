@@ -151,6 +151,12 @@ class FlowParserTest {
     String longName = "r".repeat(256);
     assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName + "\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
     assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName.substring(1) + "\"}").invalid).isEmpty();
+    // A lone surrogate cannot be written as UTF-8; a pair (here U+1F600) is an ordinary character.
+    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\ud800x\"}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\udc00\"}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"peer_ip_src\": \"\\ud83d\"}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\ud83d\\ude00\"}").records).extracting(FlowRecord::hostname)
+        .containsExactly("edge\ud83d\ude00");
     assertThat(parse("{\"bytes\": 1}{\"bytes\": 2}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parse("").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
   }
