@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,13 +20,6 @@ import java.util.concurrent.TimeUnit;
  * test leaves no process behind.
  */
 public final class ExporterProcess implements AutoCloseable {
-
-  /** Every child still running: if the test JVM itself is stopped, they go with it. */
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "exporter-process-reaper"));
-  }
 
   private final Process process;
   private final Path log;
@@ -40,8 +31,6 @@ public final class ExporterProcess implements AutoCloseable {
     this.log = log;
     this.logStart = logStart;
     this.metricsPort = metricsPort;
-    LIVE.add(process);
-    process.onExit().thenRun(() -> LIVE.remove(process));
   }
 
   /** The shaded jar that {@code mvn package} built (failsafe passes its path). */
@@ -85,7 +74,7 @@ public final class ExporterProcess implements AutoCloseable {
     pb.environment().putAll(env);
     try {
       int logStart = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8).length() : 0;
-      return new ExporterProcess(pb.start(), log, logStart, metricsPort);
+      return new ExporterProcess(ChildProcesses.track(pb.start()), log, logStart, metricsPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -185,7 +185,7 @@ class PmacctPipelineIT {
   private static void run(Path log, Duration timeout, Map<String, String> env, String... command) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
-    Process p = pb.start();
+    Process p = ChildProcesses.track(pb.start());
     try {
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AssertionError(String.join(" ", command) + " did not finish in " + timeout + ":\n" + Files.readString(log));
@@ -209,7 +209,8 @@ class PmacctPipelineIT {
     }
 
     static Background start(Path log, String... command) throws IOException {
-      return new Background(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start(), log);
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      return new Background(ChildProcesses.track(p), log);
     }
 
     String log() {
