@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
@@ -171,14 +173,26 @@ public final class GenerateCommand implements Callable<Integer> {
    * Waits until the leader of each partition of a topic created a moment ago serves it. Writing
    * sooner can lose records: a broker that refuses a producer's first request (not the leader
    * yet) and accepts its second makes every retry of the first fail as out of order, until it
-   * expires (KAFKA-15591). A list-offsets request meets the same leadership check as a write, and
-   * the admin client retries it until the partition is served.
+   * expires (KAFKA-15591). A list-offsets request meets the same leadership check as a write; it
+   * is asked again while the answer is a retriable "not yet" (unknown topic, no leader yet), for
+   * up to a minute.
    */
   public static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
     for (int i = 0; i < partitions; i++) {
       latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
     }
-    admin.listOffsets(latest).all().get();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+    while (true) {
+      try {
+        admin.listOffsets(latest).all().get();
+        return;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
   }
 }
