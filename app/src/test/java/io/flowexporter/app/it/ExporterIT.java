@@ -103,7 +103,8 @@ class ExporterIT {
         "marker", records.markers, "unmatched", records.unmatched);
     for (String outcome : List.of("counted", "invalid", "marker", "unmatched")) {
       Double scraped = s == null ? null : s.series().get("flow_exporter_records_total{outcome=\"" + outcome + "\"}");
-      b.append(' ').append(outcome).append(' ').append(expected.get(outcome)).append('/').append(scraped == null ? "-" : String.format("%.0f", scraped));
+      b.append(' ').append(outcome).append(' ').append(expected.get(outcome))
+          .append('/').append(scraped == null ? "-" : String.format("%.0f", scraped));
     }
     return b.toString();
   }
