@@ -62,8 +62,7 @@ class BrokerOutageIT {
                 + " after it came back; %d scrapes%n",
             notReadyMs, (restarted - stopped) / 1_000_000, readyMs, exactMs, scrapes.samples().size());
         assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
-        exporter.terminate();
-        assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+        exporter.stopCleanly();
       }
     }
   }

@@ -42,8 +42,7 @@ class CrashIT {
       // A clean restart between the crashes and the end: SIGTERM, exit 0, start again.
       try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
         awaitReady(exporter);
-        exporter.terminate();
-        assertThat(exporter.waitFor(Duration.ofSeconds(60))).as("exit status after SIGTERM").isZero();
+        exporter.stopCleanly();
       }
       try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
         awaitReady(exporter);
@@ -55,8 +54,7 @@ class CrashIT {
             producer.sent(), kills, scrapes.samples().size(), scrapes.failedScrapes());
         assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
         assertThat(scrapes.samples().size()).isGreaterThan(50);
-        exporter.terminate();
-        assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+        exporter.stopCleanly();
       }
     }
   }
@@ -101,8 +99,7 @@ class CrashIT {
             records.expected.totalBytes(), excessPackets, 100.0 * excessPackets / packets(want),
             scrapes.samples().size(), scrapes.decreases());
         assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
-        exporter.terminate();
-        assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+        exporter.stopCleanly();
       }
     }
   }

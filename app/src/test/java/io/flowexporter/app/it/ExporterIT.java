@@ -39,8 +39,7 @@ class ExporterIT {
       assertThat(s.value("flow_exporter_records_total{outcome=\"unmatched\"}")).isEqualTo(records.unmatched);
       assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(200);
       assertThat(Scrape.status(exporter.metricsPort(), "/healthz")).isEqualTo(200);
-      exporter.terminate();
-      assertThat(exporter.waitFor(Duration.ofSeconds(60))).as("exit status after SIGTERM").isZero();
+      exporter.stopCleanly();
     }
 
     // Produced while the exporter is down: counted after the restart, nothing counted twice.
@@ -48,8 +47,7 @@ class ExporterIT {
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       awaitTotals(exporter, records);
       assertThat(exporter.ownLog()).contains("Stream state REBALANCING -> RUNNING");
-      exporter.terminate();
-      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+      exporter.stopCleanly();
     }
   }
 

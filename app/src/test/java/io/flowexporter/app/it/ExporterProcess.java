@@ -97,6 +97,15 @@ public final class ExporterProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** SIGTERM, then a clean stop: exit status 0 within a minute, or the test fails with the log. */
+  public void stopCleanly() {
+    terminate();
+    int status = waitFor(Duration.ofSeconds(60));
+    if (status != 0) {
+      throw new AssertionError("exit status " + status + " after SIGTERM; log:\n" + log());
+    }
+  }
+
   /** SIGINT, as Ctrl-C sends. */
   public void interrupt() {
     signal("INT");

@@ -51,8 +51,7 @@ class InstancesIT {
 
       ExporterProcess c = running.remove("c");
       long stopping = System.nanoTime();
-      c.terminate();
-      assertThat(c.waitFor(Duration.ofSeconds(60))).as("exit status after SIGTERM").isZero();
+      c.stopCleanly();
       long exitMs = ms(stopping);
       awaitSum(running, records, true);
       long takeoverMs = ms(stopping);

@@ -38,8 +38,7 @@ class StartupIT {
       long retriesLogged = exporter.log().lines().filter(l -> l.contains("Kafka at " + nobody)).count();
       assertThat(retriesLogged).as(exporter.log()).isEqualTo(1);
       assertThat(exporter.log()).doesNotContain("Exception", "\tat ");
-      exporter.terminate();
-      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+      exporter.stopCleanly();
     }
   }
 
@@ -61,8 +60,7 @@ class StartupIT {
       Topics.produce(broker.bootstrapServers(), topic, records, 1000);
       ExporterIT.awaitTotals(exporter, records);
       assertThat(exporter.log()).contains("Topic " + topic + " is there now (2 partitions)");
-      exporter.terminate();
-      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+      exporter.stopCleanly();
     }
   }
 
@@ -81,8 +79,7 @@ class StartupIT {
     };
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       ExporterIT.awaitTotals(exporter, records);
-      exporter.terminate();
-      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+      exporter.stopCleanly();
     }
     assertThat(state).isNotEmptyDirectory();
     deleteRecursively(state);
@@ -100,8 +97,7 @@ class StartupIT {
             .containsPattern("Restored flow-totals for it-state-lost-flow-totals-changelog-" + p
                 + ": [1-9][0-9]* records in [0-9]+ ms");
       }
-      exporter.terminate();
-      assertThat(exporter.waitFor(Duration.ofSeconds(60))).isZero();
+      exporter.stopCleanly();
     }
   }
 
