@@ -7,6 +7,7 @@ import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
 import io.flowexporter.app.kafka.KafkaConnections;
+import io.flowexporter.app.kafka.PreviousFormat;
 import io.flowexporter.app.kafka.RestoreProgressLog;
 import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicWaiter;
@@ -18,8 +19,10 @@ import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.Totals;
-import io.flowexporter.topology.enrich.SeriesKey;
 import io.flowexporter.topology.flow.InvalidReason;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesFamily;
+import io.flowexporter.topology.series.SeriesKey;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -36,6 +39,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -49,9 +53,10 @@ import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +93,10 @@ public final class Exporter implements AutoCloseable {
   private Map<SeriesKey, Totals> lastCompleteSnapshot = Map.of();
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
+  private final SeriesFamilies families = SeriesFamilies.asOnly();
+  /** The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts. */
+  private volatile int ownerSubtopology = -1;
+  private final StreamThreadFailures threadFailures = new StreamThreadFailures();
 
   private Exporter(ExporterConfig config) {
     this.config = config;
@@ -117,13 +126,11 @@ public final class Exporter implements AutoCloseable {
     asn = openAsnDatabase(config.asnDb());
     warnAboutUnnamedOwnAses();
     bindMeters();
-    Topology topology = FlowTopology.build(config.topology(), asn, committed, outcomes);
-    LOG.debug("Topology:\n{}", topology.describe());
     // Finding the brokers and the topic goes on while the HTTP server starts; the stream itself
     // (which joins the consumer group) starts only once the port is ours, see startStreams.
     background.execute(() -> {
       try {
-        startStreams(topology);
+        startStreams();
       } catch (RuntimeException e) {
         LOG.error("Could not start the stream; exiting", e);
         failed = true;
@@ -132,7 +139,7 @@ public final class Exporter implements AutoCloseable {
     });
     http = MetricsServer.start(
         config.http(),
-        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), asn, openMetrics),
+        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, openMetrics),
         registry,
         this::ready,
         () -> streams == null ? "waiting for Kafka and the topic"
@@ -212,8 +219,18 @@ public final class Exporter implements AutoCloseable {
         .description("Records behind on this instance's input partitions")
         .register(registry);
     Gauge.builder("flow.exporter.partitions", committed, CommittedTotals::activeStores)
-        .description("Input partitions whose totals this instance exposes")
+        .description("Owner partitions whose series this instance exposes")
         .register(registry);
+    for (SeriesFamily family : families.all()) {
+      Gauge.builder("flow.exporter.series", committed, c -> c.seriesOf(family.id()))
+          .description("Series of a family this instance exposes, its overflow series included")
+          .tag("family", family.name())
+          .register(registry);
+      FunctionCounter.builder("flow.exporter.series.overflow", committed, c -> c.overflowedTotal(family.id()))
+          .description("Updates of label sets beyond --max-series counted into the family's 'other' series, since this process started")
+          .tag("family", family.name())
+          .register(registry);
+    }
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
@@ -225,15 +242,30 @@ public final class Exporter implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
   }
 
-  private void startStreams(Topology topology) {
+  private void startStreams() {
     Properties props = StreamsProperties.of(config.kafka());
+    Topology topology;
     try {
       int partitions = TopicWaiter.await(props, config.kafka().brokers(), config.topology().inputTopic(), closing::get);
       if (partitions < 0) {
         return;
       }
+      Optional<String> previous =
+          PreviousFormat.check(props, config.kafka().applicationId(), config.topology().inputTopic());
+      if (previous.isPresent()) {
+        LOG.error("{}; exiting", previous.get());
+        failed = true;
+        stopped.countDown();
+        return;
+      }
       LOG.info("Consuming {} ({} partitions) at {} as application {}",
           config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId());
+      topology = FlowTopology.build(config.topology(), partitions, asn, families, committed, outcomes);
+      ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
+      LOG.info("Families of series: {}; at most {} series per family ({} per owner partition), dropped after {} without traffic",
+          families.all().stream().map(SeriesFamily::name).toList(), config.topology().maxSeries(),
+          (config.topology().maxSeries() + partitions - 1) / partitions, config.topology().seriesTtl());
+      LOG.debug("Topology:\n{}", topology.describe());
       // A second instance started on a busy port must fail without making the group rebalance.
       httpStarted.await();
     } catch (InterruptedException e) {
@@ -256,10 +288,7 @@ public final class Exporter implements AutoCloseable {
         }
       });
       s.setGlobalStateRestoreListener(new RestoreProgressLog());
-      s.setUncaughtExceptionHandler(ex -> {
-        LOG.error("Stream thread failed; replacing it", ex);
-        return StreamThreadExceptionResponse.REPLACE_THREAD;
-      });
+      s.setUncaughtExceptionHandler(threadFailures::respond);
       KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
       kafkaMetrics.bindTo(registry);
       toClose.push(kafkaMetrics);
@@ -308,7 +337,11 @@ public final class Exporter implements AutoCloseable {
       if (s != null && state == State.RUNNING) {
         int assigned = 0;
         for (ThreadMetadata t : s.metadataForLocalThreads()) {
-          assigned += t.activeTasks().size();
+          for (TaskMetadata task : t.activeTasks()) {
+            if (task.taskId().subtopology() == ownerSubtopology) {
+              assigned++;
+            }
+          }
         }
         Map<SeriesKey, Totals> now = committed.snapshot();
         if (committed.activeStores() == assigned && state == State.RUNNING && stateChanges.get() == changes) {
@@ -319,6 +352,16 @@ public final class Exporter implements AutoCloseable {
     }
   }
 
+
+  /** The id of the sub-topology holding a processor node. */
+  private static int subtopologyOf(Topology topology, String node) {
+    for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+      if (sub.nodes().stream().anyMatch(n -> n.name().equals(node))) {
+        return sub.id();
+      }
+    }
+    throw new IllegalStateException("no sub-topology holds " + node);
+  }
 
   private static boolean isStaticMember(Properties props) {
     String key = ConsumerConfig.GROUP_INSTANCE_ID_CONFIG;

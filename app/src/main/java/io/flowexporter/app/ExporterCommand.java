@@ -1,6 +1,7 @@
 package io.flowexporter.app;
 
 import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.Durations;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
@@ -110,6 +111,12 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--stream-threads", paramLabel = "N", defaultValue = "1", description = "Stream threads in this process (default: ${DEFAULT-VALUE}).")
   int streamThreads;
 
+  @Option(names = "--max-series", paramLabel = "N", defaultValue = "200000", description = "Series one family may hold; later label sets count into its 'other' series (default: ${DEFAULT-VALUE}).")
+  int maxSeries;
+
+  @Option(names = "--series-ttl", paramLabel = "DURATION", defaultValue = "30d", description = "Drop series without traffic for this long, e.g. 30d, 12h (default: ${DEFAULT-VALUE}).")
+  String seriesTtl;
+
   @Option(names = "--check", description = "Print the effective configuration and exit.")
   boolean check;
 
@@ -160,6 +167,15 @@ public final class ExporterCommand implements Callable<Integer> {
     if (streamThreads < 1) {
       throw fail("--stream-threads", "must be at least 1");
     }
+    if (maxSeries < 1) {
+      throw fail("--max-series", "must be at least 1, got " + maxSeries);
+    }
+    Duration ttl;
+    try {
+      ttl = Durations.parse(seriesTtl);
+    } catch (IllegalArgumentException e) {
+      throw fail("--series-ttl", e.getMessage());
+    }
     // Only existence here (also for --check); the loaders say what else is wrong with a file.
     if (asnDb != null && !Files.exists(asnDb)) {
       throw fail("--asn-db", asnDb + ": no such file");
@@ -180,7 +196,8 @@ public final class ExporterCommand implements Callable<Integer> {
             clientProperties());
     validateKafkaSettings(kafka);
     TopologyConfig topology =
-        new TopologyConfig(topic.trim(), asns, enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class), samplingRate);
+        new TopologyConfig(topic.trim(), asns, enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class), samplingRate,
+            maxSeries, ttl);
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
     return new ExporterConfig(kafka, http, asn, topology);
   }

@@ -2,55 +2,102 @@ package io.flowexporter.topology;
 
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.CommittedTotals;
+import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.FlowCountingProcessor;
 import io.flowexporter.topology.aggregate.InvalidRecordLog;
+import io.flowexporter.topology.aggregate.PendingDeltasStore;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
+import io.flowexporter.topology.aggregate.SeriesLimits;
+import io.flowexporter.topology.aggregate.SeriesOwnerProcessor;
 import io.flowexporter.topology.aggregate.SeriesTotalsStoreBuilder;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.flowexporter.topology.series.SeriesFamilies;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
- * The flow-exporter topology: pmacct JSON from one topic, counted per series into a state store.
+ * The flow-exporter topology: pmacct JSON from one topic, counted in two stages so that each
+ * series has one owner holding its whole total.
  *
  * <pre>
  *   [input topic]  key: ignored, value: pmacct JSON (one object, or several newline-separated)
  *        |
  *   pmacct-flows (source)
  *        |
- *   count-flows (processor)  ---  flow-totals (store, changelog: &lt;application.id&gt;-flow-totals-changelog)
- *                                 key: bucket number, value: the bucket's series and totals
- *                                 (see SeriesBuckets in the aggregate package)
+ *   count-flows (processor) --- pending-deltas (store, in memory, no changelog)
+ *        |   per input partition: sums per series of every family since the last commit,
+ *        |   forwarded while the task commits, one message per owner slot
+ *        v
+ *   [&lt;application.id&gt;-series-deltas-repartition]  key: owner slot, value: DeltaBatch
+ *        |
+ *   own-series (processor) --- series-totals (store, changelog:
+ *                               &lt;application.id&gt;-series-totals-changelog; see SeriesBuckets)
  * </pre>
  *
- * <p>There is no repartition topic: each partition's task keeps totals for the records it reads,
- * and the same series may have totals in several partitions; {@link CommittedTotals#snapshot()}
- * sums them when metrics are scraped. Names of nodes and the store are stable: the changelog topic
- * name derives from them.
+ * <p>The second stage's partition of a series is fixed by the series key's hash, so one instance
+ * at a time exposes each series, with its total over every input partition. Only what changed in
+ * a commit interval crosses the repartition topic. Names of nodes, stores and the repartition
+ * topic are stable: the internal topic names derive from them.
  */
 public final class FlowTopology {
 
   public static final String SOURCE = "pmacct-flows";
   public static final String PROCESSOR = "count-flows";
-  public static final String STORE = "flow-totals";
+  public static final String PENDING_STORE = "pending-deltas";
+  public static final String DELTAS = "series-deltas";
+  public static final String OWNER = "own-series";
+  public static final String STORE = "series-totals";
+  /** The store of flow-exporter 0.1 (per-input-partition totals, format 1). */
+  public static final String PREVIOUS_STORE = "flow-totals";
 
   private FlowTopology() {}
 
-  /** Builds the topology; no broker, thread or clock is touched. */
+  /** The AS family alone, on a topic of one partition; for tests. */
   public static Topology build(
       TopologyConfig config, AsnLookup asn, CommittedTotals committed, RecordOutcomes outcomes) {
+    return build(config, 1, asn, SeriesFamilies.asOnly(), committed, outcomes);
+  }
+
+  /**
+   * Builds the topology; no broker, thread or clock is touched.
+   *
+   * @param inputPartitions the input topic's partitions, among which {@code --max-series} is shared
+   */
+  public static Topology build(
+      TopologyConfig config,
+      int inputPartitions,
+      AsnLookup asn,
+      SeriesFamilies families,
+      CommittedTotals committed,
+      RecordOutcomes outcomes) {
     FlowParser parser = new FlowParser();
     FlowClassifier classifier =
-        new FlowClassifier(
-            config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn);
+        new FlowClassifier(config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn);
+    SeriesLimits limits = SeriesLimits.of(config.maxSeries(), inputPartitions, config.seriesTtl());
     InvalidRecordLog invalidLog = new InvalidRecordLog();
-    Topology topology = new Topology();
-    topology.addSource(
-        SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.inputTopic());
-    topology.addProcessor(
-        PROCESSOR, () -> new FlowCountingProcessor(STORE, parser, classifier, outcomes, invalidLog), SOURCE);
-    topology.addStateStore(new SeriesTotalsStoreBuilder(STORE, committed), PROCESSOR);
-    return topology;
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(new PendingDeltasStore.Builder(PENDING_STORE));
+    builder.addStateStore(new SeriesTotalsStoreBuilder(STORE, committed, limits));
+    builder.stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
+        .process(
+            () -> new FlowCountingProcessor(
+                PENDING_STORE, config.inputTopic(), parser, classifier, families, outcomes, invalidLog),
+            Named.as(PROCESSOR),
+            PENDING_STORE)
+        .repartition(
+            Repartitioned.<byte[], byte[]>as(DELTAS)
+                .withKeySerde(Serdes.ByteArray())
+                .withValueSerde(Serdes.ByteArray())
+                .withStreamPartitioner((topic, key, value, partitions) ->
+                    Optional.of(Set.of(DeltaBatch.partitionOf(key, partitions)))))
+        .process(() -> new SeriesOwnerProcessor(STORE, limits), Named.as(OWNER), STORE);
+    return builder.build();
   }
 }

@@ -9,24 +9,56 @@ import io.flowexporter.topology.aggregate.SeriesTotalsStore;
 import io.flowexporter.topology.aggregate.Totals;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.enrich.SeriesKey;
 import io.flowexporter.topology.flow.InvalidReason;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.Counter;
+import io.flowexporter.topology.series.Label;
+import io.flowexporter.topology.series.LabelKind;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesFamily;
+import io.flowexporter.topology.series.SeriesKey;
+import io.flowexporter.topology.series.SeriesKeyWriter;
+import io.flowexporter.topology.series.Unit;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The topology on TopologyTestDriver: pmacct JSON in, totals in the store, published on commit. */
+/**
+ * The topology on TopologyTestDriver: pmacct JSON in, deltas through the repartition topic, totals
+ * in the owner's store, published on commit.
+ *
+ * <p>What TopologyTestDriver can and cannot show: it runs both sub-topologies in one task on one
+ * partition per topic, and commits after every input message (the first stage's deltas are
+ * flushed, captured from the repartition topic, then fed to the second stage, which is flushed in
+ * turn). So these tests prove the counting, the batch format on the wire and the owner's sums, not
+ * the spread over several partitions; {@code aggregate.TwoStageRoutingTest} covers that part.
+ */
 class FlowTopologyTest {
 
   private static final String TOPIC = "pmacct.flows";
+  private static final String APP_ID = "test";
+  static final String REPARTITION = APP_ID + "-" + FlowTopology.DELTAS + "-repartition";
   private static final AsnLookup NAMES =
       new AsnLookup() {
         @Override
@@ -47,37 +79,45 @@ class FlowTopologyTest {
 
   private TopologyTestDriver driver() {
     TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.AUTO, 1);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    return new TopologyTestDriver(FlowTopology.build(config, NAMES, committed, outcomes), props);
+    return driver(FlowTopology.build(config, NAMES, committed, outcomes));
   }
 
-  private static String record(String label, long src, long dst, long bytes, long packets) {
+  private TopologyTestDriver driver(Topology topology) {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP_ID);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    return new TopologyTestDriver(topology, props, Instant.parse("2030-01-01T00:00:00Z"));
+  }
+
+  static String record(String label, long src, long dst, long bytes, long packets) {
     return "{\"event_type\": \"purge\", \"label\": \"" + label + "\", \"as_src\": " + src + ", \"as_dst\": " + dst
         + ", \"peer_ip_src\": \"10.0.0.1\", \"ip_src\": \"8.8.8.8\", \"ip_dst\": \"192.0.2.1\", \"packets\": "
         + packets + ", \"bytes\": " + bytes + "}";
+  }
+
+  private static TestInputTopic<String, String> input(TopologyTestDriver driver) {
+    return driver.createInputTopic(TOPIC, new StringSerializer(), new StringSerializer());
   }
 
   @Test
   void sumsPerSeriesIntoTheStoreAndPublishesOnlyAfterTheCommit() {
     try (TopologyTestDriver driver = driver()) {
       // Step 1: pmacct records in, one per message and several in one message.
-      TestInputTopic<String, String> in = driver.createInputTopic(TOPIC, new StringSerializer(), new StringSerializer());
+      TestInputTopic<String, String> in = input(driver);
       in.pipeInput(record("edge1", 15169, 64500, 1000, 2));
       in.pipeInput(record("edge1", 15169, 64500, 500, 1) + "\n" + record("edge1", 64500, 15169, 70, 1));
-      in.pipeInput(record("edge2", 0, 64500, 10, 1));
-      in.pipeInput(record("edge1", 13335, 2906, 999, 9));
+      in.pipeInput(record("edge2", 0, 64500, 10, 1)); // AS 0 looked up from ip_src: 15169
+      in.pipeInput(record("edge1", 13335, 2906, 999, 9)); // not ours: unmatched
       in.pipeInput("{\"event_type\": \"purge_close\"}");
       in.pipeInput("garbage");
 
-      // Step 2: the store holds the sums, written when the driver committed.
+      // Step 2: the owner's store holds the sums, written when the driver committed.
       SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
       Map<SeriesKey, Totals> expected = Map.of(
-          new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3),
-          new SeriesKey(Direction.TRANSMIT, "edge1", 64500, 15169), new Totals(70, 1),
-          new SeriesKey(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(10, 1));
+          AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3, 2),
+          AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169), new Totals(70, 1, 1),
+          AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(10, 1, 1));
       assertThat(store.readStore()).isEqualTo(expected);
 
       // Step 3: nothing is visible to scrapes until the transaction is known to be committed.
@@ -96,14 +136,14 @@ class FlowTopologyTest {
   @Test
   void anAbortedTransactionIsNeverPublished() {
     try (TopologyTestDriver driver = driver()) {
-      TestInputTopic<String, String> in = driver.createInputTopic(TOPIC, new StringSerializer(), new StringSerializer());
+      TestInputTopic<String, String> in = input(driver);
       in.pipeInput(record("edge1", 15169, 64500, 1000, 2));
       committed.committed();
       in.pipeInput(record("edge1", 15169, 64500, 1, 1));
       committed.aborted();
       committed.committed();
       assertThat(committed.snapshot()).containsExactly(
-          Map.entry(new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 2)));
+          Map.entry(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 2, 1)));
     }
   }
 
@@ -113,38 +153,205 @@ class FlowTopologyTest {
       var in = driver.createInputTopic(TOPIC, new StringSerializer(), new ByteArraySerializer());
       in.pipeInput("k", new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
       in.pipeInput("k", new byte[0]);
-      in.pipeInput("k", record("edge1", 15169, 64500, 5, 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      in.pipeInput("k", record("edge1", 15169, 64500, 5, 1).getBytes(StandardCharsets.UTF_8));
       committed.committed();
-      assertThat(committed.snapshot()).hasSize(1);
+      assertThat(committed.snapshot()).containsExactly(
+          Map.entry(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(5, 1, 1)));
       assertThat(outcomes.invalidTotal()).isEqualTo(2);
     }
   }
 
   @Test
-  void aTotalThatWouldOverflowIsRefusedAndTheStreamGoesOn() {
+  void aSampledAmountPastTheLongRangeIsRefusedAndTotalsPastItStopAtTheLargestLong() {
     try (TopologyTestDriver driver = driver()) {
-      TestInputTopic<String, String> in = driver.createInputTopic(TOPIC, new StringSerializer(), new StringSerializer());
-      // 2^50 bytes sampled 1 in 4096 = 2^62: one fits in a long, a second on the same series does not.
+      TestInputTopic<String, String> in = input(driver);
+      // 2^50 bytes (the parser's largest) sampled 1 in 4096 = 2^62: fits in a long.
       String huge = record("edge1", 15169, 64500, 1L << 50, 1).replace("\"packets\"", "\"sampling_rate\": 4096, \"packets\"");
       in.pipeInput(huge);
       committed.committed();
-      in.pipeInput(huge);
-      in.pipeInput(huge);
+      SeriesKey edge1 = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+      assertThat(committed.snapshot()).containsEntry(edge1, new Totals(1L << 62, 4096, 1));
+
+      // Two more in one message: the first stage's pending sum reaches 2^63 and stops at
+      // Long.MAX_VALUE; so does the owner's total. Records are counted, not refused.
+      in.pipeInput(huge + "\n" + huge);
+      // 2^50 sampled 1 in 2^24 is 2^74: that one record is refused as out of range.
+      in.pipeInput(record("edge1", 15169, 64500, 1L << 50, 1).replace("\"packets\"", "\"sampling_rate\": 16777216, \"packets\""));
       in.pipeInput(record("edge2", 15169, 64500, 7, 1));
       committed.committed();
       assertThat(committed.snapshot()).isEqualTo(Map.of(
-          new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1L << 62, 4096),
-          new SeriesKey(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(7, 1)));
-      assertThat(outcomes.invalidTotal(InvalidReason.OUT_OF_RANGE)).isEqualTo(2);
+          edge1, new Totals(Long.MAX_VALUE, 3 * 4096, 3),
+          AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(7, 1, 1)));
+      assertThat(outcomes.invalidTotal(InvalidReason.OUT_OF_RANGE)).isEqualTo(1);
+      assertThat(outcomes.countedTotal()).isEqualTo(4);
+
+      // A saturated counter stays put (monotonic) as traffic goes on.
+      in.pipeInput(huge);
+      committed.committed();
+      assertThat(committed.snapshot().get(edge1)).isEqualTo(new Totals(Long.MAX_VALUE, 4 * 4096, 4));
     }
   }
 
   @Test
-  void theTopologyHasNoRepartitionTopicAndStableNames() {
-    String description = FlowTopology.build(
+  void theTopologyHasTwoStagesThroughOneRepartitionTopicAndStableNames() {
+    TopologyDescription description = FlowTopology.build(
         new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1), AsnLookup.EMPTY, committed, outcomes)
-        .describe().toString();
-    assertThat(description).contains(FlowTopology.SOURCE, FlowTopology.PROCESSOR, FlowTopology.STORE);
-    assertThat(description).doesNotContain("repartition");
+        .describe();
+    assertThat(description.subtopologies()).hasSize(2);
+    Map<String, TopologyDescription.Node> nodes = new HashMap<>();
+    description.subtopologies().forEach(s -> s.nodes().forEach(n -> nodes.put(n.name(), n)));
+    assertThat(((TopologyDescription.Source) nodes.get(FlowTopology.SOURCE)).topicSet()).containsExactly(TOPIC);
+    assertThat(((TopologyDescription.Processor) nodes.get(FlowTopology.PROCESSOR)).stores())
+        .containsExactly(FlowTopology.PENDING_STORE);
+    assertThat(((TopologyDescription.Processor) nodes.get(FlowTopology.OWNER)).stores())
+        .containsExactly(FlowTopology.STORE);
+    // The internal topic names derive from these; renaming one orphans a deployed changelog.
+    assertThat(description.toString())
+        .contains(FlowTopology.DELTAS + "-repartition")
+        .doesNotContain(FlowTopology.PREVIOUS_STORE);
+  }
+
+  /**
+   * Several hundred random records, a few per message: every series' total in the owner's store
+   * equals the sum of its records, computed here from the input; the batches on the repartition
+   * topic, decoded with the documented format (not the production decoder), add up to the same
+   * totals, each series in the slot its hash names.
+   */
+  @Test
+  void totalsInTheOwnersStoreEqualTheInputSumsAndTheRepartitionTopicCarriesBatches() {
+    Random random = new Random(42);
+    Map<SeriesKey, Totals> expected = new HashMap<>();
+    List<String> messages = new ArrayList<>();
+    for (int m = 0; m < 300; m++) {
+      StringBuilder message = new StringBuilder();
+      int records = 1 + random.nextInt(4);
+      for (int r = 0; r < records; r++) {
+        String host = "edge" + random.nextInt(3);
+        long other = 1 + random.nextInt(40);
+        boolean receive = random.nextBoolean();
+        long bytes = 1 + random.nextInt(1_000_000);
+        long packets = 1 + random.nextInt(1000);
+        message.append(r == 0 ? "" : "\n")
+            .append(receive ? record(host, other, 64500, bytes, packets) : record(host, 64500, other, bytes, packets));
+        SeriesKey key = receive
+            ? AsFamily.key(Direction.RECEIVE, host, other, 64500)
+            : AsFamily.key(Direction.TRANSMIT, host, 64500, other);
+        expected.merge(key, new Totals(bytes, packets, 1), FlowTopologyTest::sum);
+      }
+      messages.add(message.toString());
+    }
+    try (TopologyTestDriver driver = driver()) {
+      TestInputTopic<String, String> in = input(driver);
+      messages.forEach(in::pipeInput);
+
+      SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
+      assertThat(store.readStore()).isEqualTo(expected);
+      committed.committed();
+      assertThat(committed.snapshot()).isEqualTo(expected);
+      assertThat(outcomes.countedTotal()).isEqualTo(expected.values().stream().mapToLong(Totals::flows).sum());
+
+      assertThat(driver.producedTopicNames()).contains(REPARTITION);
+      List<KeyValue<byte[], byte[]>> batches = driver
+          .createOutputTopic(REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+          .readKeyValuesToList();
+      // One commit per message; each sends one batch per owner slot it touched, never one per record.
+      assertThat(batches.size()).isGreaterThanOrEqualTo(messages.size()).isLessThan(expected.values().stream()
+          .mapToInt(t -> (int) t.flows()).sum());
+      Map<SeriesKey, Totals> carried = new HashMap<>();
+      for (KeyValue<byte[], byte[]> batch : batches) {
+        int slot = ((batch.key[0] & 0xff) << 8) | (batch.key[1] & 0xff);
+        for (Map.Entry<SeriesKey, Totals> e : decodeBatch(batch.value).entrySet()) {
+          assertThat(e.getKey().hash() & 255).as("slot of %s", e.getKey()).isEqualTo(slot);
+          carried.merge(e.getKey(), e.getValue(), FlowTopologyTest::sum);
+        }
+      }
+      assertThat(carried).isEqualTo(expected);
+    }
+  }
+
+  /** Several records of one series in one message cross the repartition topic as one entry. */
+  @Test
+  void recordsOfOneCommitArePreAggregatedBeforeTheRepartitionTopic() {
+    try (TopologyTestDriver driver = driver()) {
+      input(driver).pipeInput(String.join("\n",
+          record("edge1", 15169, 64500, 100, 1), record("edge1", 15169, 64500, 20, 2), record("edge1", 15169, 64500, 3, 3)));
+      TestOutputTopic<byte[], byte[]> deltas =
+          driver.createOutputTopic(REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      List<byte[]> values = deltas.readValuesToList();
+      assertThat(values).hasSize(1);
+      assertThat(decodeBatch(values.get(0))).containsExactly(
+          Map.entry(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(123, 6, 3)));
+    }
+  }
+
+  /**
+   * A new dimension is a declaration: a family keyed by hostname alone (id 99), declared here and
+   * passed to build(), counts next to the AS family through the same stages with no other change,
+   * and the AS family's totals are the same as without it.
+   */
+  @Test
+  void aFamilyDeclaredInTheTestCountsAlongsideTheAsFamily() {
+    SeriesFamily byHost = new SeriesFamily(99, "host",
+        List.of(new Label("hostname", LabelKind.TEXT)),
+        List.of(new Counter(Direction.RECEIVE, Unit.BYTES, "host_receive_bytes", "test"),
+            new Counter(Direction.TRANSMIT, Unit.BYTES, "host_transmit_bytes", "test")),
+        (flow, out) -> out.begin().text(flow.record().hostname()).emit());
+    TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1);
+    Topology topology = FlowTopology.build(
+        config, 1, NAMES, new SeriesFamilies(List.of(AsFamily.FAMILY, byHost)), committed, outcomes);
+    try (TopologyTestDriver driver = driver(topology)) {
+      TestInputTopic<String, String> in = input(driver);
+      in.pipeInput(record("edge1", 15169, 64500, 1000, 2));
+      in.pipeInput(record("edge1", 13335, 64500, 300, 3) + "\n" + record("edge1", 64500, 15169, 70, 1));
+      in.pipeInput(record("édge2", 15169, 64500, 10, 1));
+      committed.committed();
+
+      Map<SeriesKey, Totals> expected = new HashMap<>();
+      expected.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 2, 1));
+      expected.put(AsFamily.key(Direction.RECEIVE, "edge1", 13335, 64500), new Totals(300, 3, 1));
+      expected.put(AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169), new Totals(70, 1, 1));
+      expected.put(AsFamily.key(Direction.RECEIVE, "édge2", 15169, 64500), new Totals(10, 1, 1));
+      expected.put(hostKey(byHost, Direction.RECEIVE, "edge1"), new Totals(1300, 5, 2));
+      expected.put(hostKey(byHost, Direction.TRANSMIT, "edge1"), new Totals(70, 1, 1));
+      expected.put(hostKey(byHost, Direction.RECEIVE, "édge2"), new Totals(10, 1, 1));
+      Map<SeriesKey, Totals> snapshot = committed.snapshot();
+      assertThat(snapshot).isEqualTo(expected);
+      assertThat(committed.seriesOf(99)).isEqualTo(3);
+      assertThat(committed.seriesOf(0)).isEqualTo(4);
+      // The family's keys decode by its own declaration.
+      assertThat(snapshot.keySet().stream().filter(k -> k.familyId() == 99).map(k -> k.values(byHost).get(0))
+          .collect(Collectors.toSet())).containsExactlyInAnyOrder("edge1", "édge2");
+      // Records are counted once, whatever the number of families.
+      assertThat(outcomes.countedTotal()).isEqualTo(4);
+    }
+  }
+
+  static SeriesKey hostKey(SeriesFamily family, Direction direction, String host) {
+    SeriesKey[] made = new SeriesKey[1];
+    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
+    w.use(family, direction);
+    w.begin().text(host).emit();
+    return made[0];
+  }
+
+  /**
+   * The repartition format as DeltaBatch's Javadoc documents it: a format byte (2), then per
+   * series a 2-byte key length, the key, and bytes, packets, flows as 8-byte big-endian numbers.
+   */
+  static Map<SeriesKey, Totals> decodeBatch(byte[] value) {
+    ByteBuffer in = ByteBuffer.wrap(value);
+    assertThat(in.get()).as("format byte").isEqualTo((byte) 2);
+    Map<SeriesKey, Totals> entries = new HashMap<>();
+    while (in.hasRemaining()) {
+      byte[] key = new byte[in.getShort() & 0xffff];
+      in.get(key);
+      Totals previous = entries.put(SeriesKey.wrap(key), new Totals(in.getLong(), in.getLong(), in.getLong()));
+      assertThat(previous).as("a series twice in one batch").isNull();
+    }
+    return entries;
+  }
+
+  static Totals sum(Totals a, Totals b) {
+    return new Totals(a.bytes() + b.bytes(), a.packets() + b.packets(), a.flows() + b.flows());
   }
 }

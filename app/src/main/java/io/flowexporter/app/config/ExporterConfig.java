@@ -37,6 +37,8 @@ public record ExporterConfig(
         "asn-db=" + asnDb.database().map(Object::toString).orElse("(none)"),
         "asn-names=" + asnDb.names().map(Object::toString).orElse("(none)"),
         "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(java.util.Locale.ROOT),
+        "max-series=" + topology.maxSeries(),
+        "series-ttl=" + Durations.format(topology.seriesTtl()),
         "kafka-properties=" + maskedClientProperties());
   }
 

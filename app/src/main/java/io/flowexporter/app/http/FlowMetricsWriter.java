@@ -2,42 +2,33 @@ package io.flowexporter.app.http;
 
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.Totals;
-import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.series.Counter;
+import io.flowexporter.topology.series.Label;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesFamily;
+import io.flowexporter.topology.series.SeriesKey;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the traffic counters in the Prometheus text format (0.0.4) or OpenMetrics 1.0, straight
- * from a snapshot of committed totals: one family per direction and unit, with the labels of the
- * Go flow-exporter. AS names are looked up at scrape time, so a new AS database renames series
- * without reprocessing.
+ * Writes the traffic counters of every {@linkplain SeriesFamily family} in the Prometheus text
+ * format (0.0.4) or OpenMetrics 1.0, straight from a snapshot of committed totals: each family's
+ * counters in declaration order, each sample's labels rendered from the series key's bytes as the
+ * family declares them. AS names are looked up at scrape time, so a new AS database renames
+ * series without reprocessing. A family's overflow series shows {@code other} in every label.
  *
  * <p>Written by hand rather than through one meter object per series: at 100,000 series a meter
  * registry costs hundreds of milliseconds per scrape and a lot of heap. The text is encoded
- * straight into a byte buffer (UTF-8), with each AS name and hostname escaped and encoded once per
- * scrape; no string is built per sample.
+ * straight into a byte buffer (UTF-8); each AS name is escaped and encoded once per scrape, text
+ * labels are copied from the key's UTF-8 bytes; no string is built per sample.
  */
 public final class FlowMetricsWriter {
 
-  private record Family(Direction direction, boolean bytes, String name, String help) {}
-
-  private static final List<Family> FAMILIES =
-      List.of(
-          new Family(Direction.RECEIVE, true, "flow_receive_bytes", "Bytes received from the source AS into your AS, sampling applied."),
-          new Family(Direction.TRANSMIT, true, "flow_transmit_bytes", "Bytes sent from your AS to the destination AS, sampling applied."),
-          new Family(Direction.RECEIVE, false, "flow_receive_packets", "Packets received from the source AS into your AS, sampling applied."),
-          new Family(Direction.TRANSMIT, false, "flow_transmit_packets", "Packets sent from your AS to the destination AS, sampling applied."));
-
-  private static final byte[] SOURCE_AS = ascii("_total{source_as=\"");
-  private static final byte[] SOURCE_AS_NAME = ascii("\",source_as_name=\"");
-  private static final byte[] DESTINATION_AS = ascii("\",destination_as=\"");
-  private static final byte[] DESTINATION_AS_NAME = ascii("\",destination_as_name=\"");
-  private static final byte[] HOSTNAME = ascii("\",hostname=\"");
+  private static final byte[] OTHER = ascii("other");
   private static final byte[] CLOSE = ascii("\"} ");
 
   private static final int BUFFER = 1 << 16;
@@ -51,73 +42,152 @@ public final class FlowMetricsWriter {
   private long[] nameKeys = new long[1024];
   private byte[][] nameValues = new byte[1024][];
   private int nameCount;
-  private final Map<String, byte[]> hostnames = new HashMap<>();
 
   private FlowMetricsWriter(OutputStream out, AsnLookup asn) {
     this.out = out;
     this.asn = asn;
   }
 
+  /** The byte pieces of one family's sample lines, made once per scrape. */
+  private record Pieces(byte[][] before, byte[][] beforeName) {
+    static Pieces of(SeriesFamily family) {
+      List<Label> labels = family.labels();
+      byte[][] before = new byte[labels.size()][];
+      byte[][] beforeName = new byte[labels.size()][];
+      for (int i = 0; i < labels.size(); i++) {
+        before[i] = ascii((i == 0 ? "_total{" : "\",") + labels.get(i).name() + "=\"");
+        beforeName[i] = ascii("\"," + labels.get(i).name() + "_name=\"");
+      }
+      return new Pieces(before, beforeName);
+    }
+  }
+
   /**
-   * Writes the four families in UTF-8 and flushes what it buffered into {@code out} (without
-   * flushing {@code out} itself); the caller writes {@code # EOF} after everything for OpenMetrics.
+   * Writes the families in UTF-8 and flushes what it buffered into {@code out} (without flushing
+   * {@code out} itself); the caller writes {@code # EOF} after everything for OpenMetrics.
    */
-  public static void write(OutputStream out, Map<SeriesKey, Totals> snapshot, AsnLookup asn, boolean openMetrics)
+  public static void write(
+      OutputStream out, Map<SeriesKey, Totals> snapshot, SeriesFamilies families, AsnLookup asn, boolean openMetrics)
       throws IOException {
-    int n = snapshot.size();
-    SeriesKey[] keys = new SeriesKey[n];
-    Totals[] totals = new Totals[n];
-    // Receive series from the front, transmit series from the back: each direction stays in
-    // snapshot order.
-    int receive = 0;
-    int transmit = n;
+    List<SeriesFamily> all = families.all();
+    // Series grouped by family and direction, each group in snapshot order.
+    int[] counts = new int[all.size() * 2];
+    int[] groupOf = new int[128];
+    Arrays.fill(groupOf, -1);
+    for (int f = 0; f < all.size(); f++) {
+      groupOf[all.get(f).id()] = 2 * f;
+    }
+    for (SeriesKey k : snapshot.keySet()) {
+      int g = groupOf[k.familyId()];
+      if (g >= 0) {
+        counts[g + k.direction().ordinal()]++;
+      }
+    }
+    SeriesKey[][] keys = new SeriesKey[counts.length][];
+    Totals[][] totals = new Totals[counts.length][];
+    for (int g = 0; g < counts.length; g++) {
+      keys[g] = new SeriesKey[counts[g]];
+      totals[g] = new Totals[counts[g]];
+    }
+    int[] filled = new int[counts.length];
     for (Map.Entry<SeriesKey, Totals> e : snapshot.entrySet()) {
-      int i = e.getKey().direction() == Direction.RECEIVE ? receive++ : --transmit;
-      keys[i] = e.getKey();
-      totals[i] = e.getValue();
+      int g = groupOf[e.getKey().familyId()];
+      if (g >= 0) {
+        g += e.getKey().direction().ordinal();
+        keys[g][filled[g]] = e.getKey();
+        totals[g][filled[g]++] = e.getValue();
+      }
     }
     FlowMetricsWriter w = new FlowMetricsWriter(out, asn);
-    for (Family f : FAMILIES) {
-      String header = openMetrics ? f.name : f.name + "_total";
-      w.raw(("# HELP " + header + " " + f.help + "\n# TYPE " + header + " counter\n").getBytes(StandardCharsets.UTF_8));
-      byte[] name = ascii(f.name);
-      if (f.direction == Direction.RECEIVE) {
-        for (int i = 0; i < receive; i++) {
-          w.sample(name, keys[i], f.bytes ? totals[i].bytes() : totals[i].packets());
-        }
-      } else {
-        for (int i = n - 1; i >= transmit; i--) {
-          w.sample(name, keys[i], f.bytes ? totals[i].bytes() : totals[i].packets());
+    for (int f = 0; f < all.size(); f++) {
+      SeriesFamily family = all.get(f);
+      Pieces pieces = Pieces.of(family);
+      for (Counter c : family.counters()) {
+        String header = openMetrics ? c.name() : c.name() + "_total";
+        w.raw(("# HELP " + header + " " + c.help() + "\n# TYPE " + header + " counter\n").getBytes(StandardCharsets.UTF_8));
+        byte[] name = ascii(c.name());
+        int g = 2 * f + c.direction().ordinal();
+        for (int i = 0; i < keys[g].length; i++) {
+          w.sample(name, family, pieces, keys[g][i], totals[g][i].of(c.unit()));
         }
       }
     }
     w.flushBuffer();
   }
 
-  private void sample(byte[] family, SeriesKey k, long value) throws IOException {
+  private void sample(byte[] counter, SeriesFamily family, Pieces pieces, SeriesKey k, long value) throws IOException {
     if (pos > BUFFER - LINE_RESERVE) {
       flushBuffer();
     }
-    put(family);
-    put(SOURCE_AS);
-    putLong(k.sourceAs());
-    put(SOURCE_AS_NAME);
-    raw(nameOf(k.sourceAs()));
-    put(DESTINATION_AS);
-    putLong(k.destinationAs());
-    put(DESTINATION_AS_NAME);
-    raw(nameOf(k.destinationAs()));
-    if (pos > BUFFER - LINE_RESERVE) {
-      flushBuffer();
+    put(counter);
+    byte[] key = k.bytes();
+    boolean overflow = k.isOverflow();
+    int at = 2;
+    List<Label> labels = family.labels();
+    for (int i = 0; i < labels.size(); i++) {
+      raw(pieces.before[i]);
+      switch (labels.get(i).kind()) {
+        case AS -> {
+          long as = overflow ? -1 : SeriesKey.uint32(key, at);
+          at += 4;
+          if (overflow) {
+            raw(OTHER);
+          } else {
+            room(20);
+            putLong(as);
+          }
+          raw(pieces.beforeName[i]);
+          raw(overflow ? OTHER : nameOf(as));
+        }
+        case NUMBER -> {
+          if (overflow) {
+            raw(OTHER);
+          } else {
+            room(20);
+            putLong(SeriesKey.uint32(key, at));
+          }
+          at += 4;
+        }
+        case TEXT -> {
+          if (overflow) {
+            raw(OTHER);
+          } else {
+            int length = ((key[at] & 0xff) << 8) | (key[at + 1] & 0xff);
+            escaped(key, at + 2, length);
+            at += 2 + length;
+          }
+        }
+      }
     }
-    put(HOSTNAME);
-    raw(hostnames.computeIfAbsent(k.hostname(), h -> escape(h).getBytes(StandardCharsets.UTF_8)));
-    if (pos > BUFFER - LINE_RESERVE) {
-      flushBuffer();
-    }
+    room(LINE_RESERVE);
     put(CLOSE);
     putLong(value);
     buf[pos++] = '\n';
+  }
+
+  /** Appends UTF-8 label text, escaping backslash, double quote and newline. */
+  private void escaped(byte[] b, int offset, int length) throws IOException {
+    for (int i = offset; i < offset + length; i++) {
+      if (pos > BUFFER - 2) {
+        flushBuffer();
+      }
+      byte c = b[i];
+      if (c == '\\' || c == '"') {
+        buf[pos++] = '\\';
+        buf[pos++] = c;
+      } else if (c == '\n') {
+        buf[pos++] = '\\';
+        buf[pos++] = 'n';
+      } else {
+        buf[pos++] = c;
+      }
+    }
+  }
+
+  private void room(int bytes) throws IOException {
+    if (pos > BUFFER - bytes) {
+      flushBuffer();
+    }
   }
 
   /** The escaped, encoded name of an AS: looked up once per scrape, in an open-addressing table. */

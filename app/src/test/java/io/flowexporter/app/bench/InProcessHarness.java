@@ -5,26 +5,24 @@ import io.flowexporter.app.http.FlowMetricsWriter;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.BenchStores;
 import io.flowexporter.topology.aggregate.CommittedTotals;
-import io.flowexporter.topology.aggregate.FlowCountingProcessor;
-import io.flowexporter.topology.aggregate.InvalidRecordLog;
+import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesTotalsStore;
 import io.flowexporter.topology.aggregate.Totals;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesKey;
 import io.flowexporter.topology.flow.FlowParser;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
-import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The parts of the exporter that can be timed without Kafka, in one JVM of their own:
@@ -80,10 +78,12 @@ public final class InProcessHarness {
     SeriesTotalsStore[] stores = new SeriesTotalsStore[PARTITIONS];
     for (int p = 0; p < PARTITIONS; p++) {
       stores[p] = BenchStores.activeStore(committed);
-      for (int i = 0; i < series; i++) {
-        // A new key per add, with its own hostname string, as the parser and classifier make them.
-        stores[p].add(key(i), 1000L + i, 1L + i % 100);
-      }
+    }
+    for (int i = 0; i < series; i++) {
+      // Each series in its one owner partition, as the repartition topic routes it.
+      SeriesKey k = key(i);
+      BenchStores.add(stores[DeltaBatch.ownerPartition(k, PARTITIONS)], k,
+          1000L + i, 1L + i % 100);
     }
     BenchStores.commit(committed, stores);
     long heap = usedHeapAfterGc() - before;
@@ -127,7 +127,7 @@ public final class InProcessHarness {
 
   /** What MetricsServer does for the traffic families. */
   private static void write(Map<SeriesKey, Totals> snapshot, OutputStream out) throws Exception {
-    FlowMetricsWriter.write(out, snapshot, NAMES, false);
+    FlowMetricsWriter.write(out, snapshot, SeriesFamilies.asOnly(), NAMES, false);
   }
 
   private static SeriesKey key(int i) {
@@ -135,8 +135,8 @@ public final class InProcessHarness {
     String host = new String("edge" + (1 + ((i >> 1) & 3)));
     long peer = 1_000L + (i >> 3);
     return d == Direction.RECEIVE
-        ? new SeriesKey(d, host, peer, BenchData.OWN_ASN)
-        : new SeriesKey(d, host, BenchData.OWN_ASN, peer);
+        ? AsFamily.key(d, host, peer, BenchData.OWN_ASN)
+        : AsFamily.key(d, host, BenchData.OWN_ASN, peer);
   }
 
   private static void process(int records, int peers, int passes) {
@@ -146,16 +146,12 @@ public final class InProcessHarness {
       values[i] = gen.next().getBytes(StandardCharsets.UTF_8);
     }
     CommittedTotals committed = new CommittedTotals();
-    SeriesTotalsStore store = BenchStores.activeStore(committed);
     RecordOutcomes outcomes = new RecordOutcomes();
-    FlowCountingProcessor processor =
-        new FlowCountingProcessor(
-            "bench",
-            new FlowParser(),
-            new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
-            outcomes,
-            new InvalidRecordLog());
-    processor.init(contextWith(store));
+    BenchStores.Stage1 stage1 = BenchStores.stage1(
+        new FlowParser(),
+        new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
+        outcomes,
+        BenchStores.activeStore(committed));
     long best = Long.MAX_VALUE;
     long bestCpu = Long.MAX_VALUE;
     long sinceCommit = 0;
@@ -164,31 +160,22 @@ public final class InProcessHarness {
       long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       for (byte[] v : values) {
-        processor.process(new Record<>(null, v, 0L));
+        stage1.process(v);
         if (++sinceCommit == 250_000) {
-          BenchStores.commit(committed, store);
+          stage1.commit(committed);
           sinceCommit = 0;
         }
       }
       best = Math.min(best, System.nanoTime() - t0);
       bestCpu = Math.min(bestCpu, threads.getCurrentThreadCpuTime() - c0);
     }
-    BenchStores.commit(committed, store);
+    stage1.commit(committed);
     if (outcomes.countedTotal() != (long) records * passes) {
       throw new IllegalStateException("counted " + outcomes.countedTotal());
     }
     System.out.printf(
         "process records=%d passes=%d best_ns_per_record=%.0f best_cpu_ns_per_record=%.0f series=%d%n",
         records, passes, (double) best / records, (double) bestCpu / records, committed.snapshot().size());
-  }
-
-  @SuppressWarnings("unchecked")
-  private static ProcessorContext<Void, Void> contextWith(SeriesTotalsStore store) {
-    return (ProcessorContext<Void, Void>)
-        Proxy.newProxyInstance(
-            InProcessHarness.class.getClassLoader(),
-            new Class<?>[] {ProcessorContext.class},
-            (proxy, method, args) -> method.getName().equals("getStateStore") ? store : null);
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {

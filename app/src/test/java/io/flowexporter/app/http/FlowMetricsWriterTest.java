@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.Totals;
 import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.Counter;
+import io.flowexporter.topology.series.Label;
+import io.flowexporter.topology.series.LabelKind;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesFamily;
+import io.flowexporter.topology.series.SeriesKey;
+import io.flowexporter.topology.series.Unit;
+import java.util.List;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -28,17 +36,22 @@ class FlowMetricsWriterTest {
       };
 
   private static String write(Map<SeriesKey, Totals> snapshot, boolean openMetrics) throws Exception {
+    return write(snapshot, SeriesFamilies.asOnly(), openMetrics);
+  }
+
+  private static String write(Map<SeriesKey, Totals> snapshot, SeriesFamilies families, boolean openMetrics)
+      throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    FlowMetricsWriter.write(out, snapshot, NAMES, openMetrics);
+    FlowMetricsWriter.write(out, snapshot, families, NAMES, openMetrics);
     return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test
   void writesFourFamiliesWithEscapedUtf8LabelsInSnapshotOrder() throws Exception {
     Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
-    snapshot.put(new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3));
-    snapshot.put(new SeriesKey(Direction.TRANSMIT, "rü\"ter", 64500, 4294967295L), new Totals(Long.MAX_VALUE, 0));
-    snapshot.put(new SeriesKey(Direction.RECEIVE, "edge2", 4294967295L, 64500), new Totals(0, 1));
+    snapshot.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3, 1));
+    snapshot.put(AsFamily.key(Direction.TRANSMIT, "rü\"ter", 64500, 4294967295L), new Totals(Long.MAX_VALUE, 0, 1));
+    snapshot.put(AsFamily.key(Direction.RECEIVE, "edge2", 4294967295L, 64500), new Totals(0, 1, 1));
     String labels1 = "{source_as=\"15169\",source_as_name=\"Google \\\"LLC\\\"\\\\x\\nß\",destination_as=\"64500\","
         + "destination_as_name=\"Own\",hostname=\"edge1\"} ";
     String labels2 = "{source_as=\"64500\",source_as_name=\"Own\",destination_as=\"4294967295\","
@@ -64,7 +77,7 @@ class FlowMetricsWriterTest {
 
   @Test
   void openMetricsNamesFamiliesWithoutTheSuffix() throws Exception {
-    String text = write(Map.of(new SeriesKey(Direction.TRANSMIT, "h", 64500, 1), new Totals(1, 1)), true);
+    String text = write(Map.of(AsFamily.key(Direction.TRANSMIT, "h", 64500, 1), new Totals(1, 1, 1)), true);
     assertThat(text).contains("# TYPE flow_transmit_bytes counter\n")
         .contains("\nflow_transmit_bytes_total{source_as=\"64500\"");
   }
@@ -72,14 +85,48 @@ class FlowMetricsWriterTest {
   @Test
   void manySeriesAndLongNamesCrossTheBufferBoundaries() throws Exception {
     Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
-    String longHost = "h".repeat(100_000);
+    String longHost = "h".repeat(60_000);
     for (int i = 0; i < 5000; i++) {
-      snapshot.put(new SeriesKey(Direction.RECEIVE, i == 2500 ? longHost : "edge" + i, i, 64500), new Totals(i, i));
+      snapshot.put(AsFamily.key(Direction.RECEIVE, i == 2500 ? longHost : "edge" + i, i, 64500), new Totals(i, i, 1));
     }
     String text = write(snapshot, false);
     assertThat(text.lines().filter(l -> l.startsWith("flow_receive_bytes_total{"))).hasSize(5000);
     assertThat(text).contains("hostname=\"" + longHost + "\"} 2500\n")
         .contains("flow_receive_packets_total{source_as=\"4999\",source_as_name=\"\",destination_as=\"64500\","
             + "destination_as_name=\"Own\",hostname=\"edge4999\"} 4999\n");
+  }
+
+  @Test
+  void overflowSeriesShowsOtherInEveryLabel() throws Exception {
+    Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
+    snapshot.put(SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE), new Totals(7, 2, 1));
+    assertThat(write(snapshot, false)).contains(
+        "flow_receive_bytes_total{source_as=\"other\",source_as_name=\"other\",destination_as=\"other\","
+            + "destination_as_name=\"other\",hostname=\"other\"} 7\n",
+        "flow_receive_packets_total{source_as=\"other\",source_as_name=\"other\",destination_as=\"other\","
+            + "destination_as_name=\"other\",hostname=\"other\"} 2\n");
+  }
+
+  @Test
+  void aDeclaredFamilyRendersItsOwnCountersAndLabels() throws Exception {
+    // A family the writer has never heard of: its declaration alone decides what is written.
+    SeriesFamily ports = new SeriesFamily(42, "test-port",
+        List.of(new Label("port", LabelKind.NUMBER), new Label("router", LabelKind.TEXT)),
+        List.of(new Counter(Direction.TRANSMIT, Unit.FLOWS, "test_port_transmit_flows", "Flows.")),
+        (flow, out) -> out.begin().number(443).text(flow.record().hostname()).emit());
+    SeriesKey[] key = new SeriesKey[1];
+    io.flowexporter.topology.series.SeriesKeyWriter w = new io.flowexporter.topology.series.SeriesKeyWriter(
+        (b, len, hash) -> key[0] = SeriesKey.wrap(java.util.Arrays.copyOf(b, len)));
+    w.use(ports, Direction.TRANSMIT);
+    w.begin().number(443).text("r\"1").emit();
+    Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
+    snapshot.put(key[0], new Totals(100, 10, 3));
+    snapshot.put(AsFamily.key(Direction.TRANSMIT, "h", 64500, 1), new Totals(5, 5, 5));
+    String text = write(snapshot, new SeriesFamilies(List.of(AsFamily.FAMILY, ports)), false);
+    assertThat(text).contains("# TYPE test_port_transmit_flows_total counter\n"
+        + "test_port_transmit_flows_total{port=\"443\",router=\"r\\\"1\"} 3\n");
+    assertThat(text).contains("flow_transmit_bytes_total{source_as=\"64500\"");
+    // Series of a family this instance does not declare are left out.
+    assertThat(write(snapshot, false)).doesNotContain("port=");
   }
 }

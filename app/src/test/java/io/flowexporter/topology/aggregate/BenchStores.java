@@ -1,16 +1,26 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.enrich.FlowClassifier;
+import io.flowexporter.topology.flow.FlowParser;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesKey;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Benchmark access to the real {@link SeriesTotalsStore} without Kafka Streams: the store's
- * package-private constructor with an inner key-value store that keeps nothing (in the exporter it
- * is RocksDB, holding the serialized buckets off the heap). In the app module's test
- * sources, in the topology's package, so the benchmark measures the real series table, published
- * view and {@link CommittedTotals#snapshot()} rather than a copy of them.
+ * Benchmark access to the real stores without Kafka Streams: the owner's {@link
+ * SeriesTotalsStore} with an inner key-value store that keeps nothing (in the exporter it is
+ * RocksDB, holding the serialized buckets off the heap), and the first stage's {@link
+ * FlowCountingProcessor} whose commit-time batches go straight into an owner store instead of
+ * through the repartition topic. In the app module's test sources, in the topology's package, so
+ * the benchmark measures the real code rather than a copy of it.
  */
 public final class BenchStores {
 
@@ -18,7 +28,8 @@ public final class BenchStores {
 
   /** An active store registered with {@code committed}, as an active task's store is. */
   public static SeriesTotalsStore activeStore(CommittedTotals committed) {
-    SeriesTotalsStore store = new SeriesTotalsStore(discardingInner(), committed);
+    SeriesTotalsStore store =
+        new SeriesTotalsStore(discardingInner(), committed, new SeriesLimits(Integer.MAX_VALUE, Duration.ofDays(30)));
     store.activate();
     return store;
   }
@@ -33,6 +44,58 @@ public final class BenchStores {
       s.flushCache();
     }
     committed.committed();
+  }
+
+  /** Adds a series' totals to the owner store the way the second stage does. */
+  public static void add(SeriesTotalsStore store, SeriesKey key, long bytes, long packets) {
+    store.add(key.bytes(), 0, key.bytes().length, bytes, packets, 1, System.currentTimeMillis());
+  }
+
+  /** The first stage with its own pending store; {@link Stage1#commit} hands its batches to {@code owner}. */
+  public static Stage1 stage1(FlowParser parser, FlowClassifier classifier, RecordOutcomes outcomes,
+      SeriesTotalsStore owner) {
+    PendingDeltasStore pending = new PendingDeltasStore("bench-pending");
+    FlowCountingProcessor processor = new FlowCountingProcessor(
+        "bench-pending", "bench", parser, classifier, SeriesFamilies.asOnly(), outcomes, new InvalidRecordLog());
+    processor.init(forwardingInto(pending, owner));
+    return new Stage1(processor, pending, owner);
+  }
+
+  /** A first-stage processor, its pending store and the owner store its batches go to. */
+  public record Stage1(FlowCountingProcessor processor, PendingDeltasStore pending, SeriesTotalsStore owner) {
+    public void process(byte[] value) {
+      processor.process(new Record<>(null, value, 0L));
+    }
+
+    /** A commit of both stages: the batches are forwarded and added, then both stores flush and publish. */
+    public void commit(CommittedTotals committed) {
+      pending.flushCache();
+      BenchStores.commit(committed, owner);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static InternalProcessorContext<byte[], byte[]> forwardingInto(PendingDeltasStore pending, SeriesTotalsStore owner) {
+    ProcessorNode<byte[], byte[], byte[], byte[]> node = new ProcessorNode<>("bench-count");
+    return (InternalProcessorContext<byte[], byte[]>)
+        Proxy.newProxyInstance(
+            BenchStores.class.getClassLoader(),
+            new Class<?>[] {InternalProcessorContext.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "getStateStore" -> pending;
+                  case "currentNode" -> node;
+                  case "taskId" -> new TaskId(0, 0);
+                  case "currentSystemTimeMs" -> System.currentTimeMillis();
+                  case "forward" -> {
+                    Record<byte[], byte[]> batch = (Record<byte[], byte[]>) args[0];
+                    long now = System.currentTimeMillis();
+                    DeltaBatch.decode(batch.value(),
+                        (key, offset, length, bytes, packets, flows) -> owner.add(key, offset, length, bytes, packets, flows, now));
+                    yield null;
+                  }
+                  default -> null;
+                });
   }
 
   @SuppressWarnings("unchecked")

@@ -1,6 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.series.SeriesKey;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Collections;
@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The committed totals of every active task of this instance, and the hand-over that makes
@@ -28,6 +29,7 @@ import java.util.concurrent.CopyOnWriteArraySet;
 public final class CommittedTotals {
 
   private final Set<SeriesTotalsStore> active = new CopyOnWriteArraySet<>();
+  private final AtomicLongArray overflowed = new AtomicLongArray(128);
   private final Map<SeriesKey, Integer> ids = new HashMap<>(); // guarded by this
   private volatile SeriesKey[] keysById = new SeriesKey[64];
   private volatile int idCount;
@@ -87,25 +89,45 @@ public final class CommittedTotals {
     writtenOnThisThread.get().clear();
   }
 
+  /** A label set of a family was not admitted and counted into the overflow series; any thread. */
+  void overflowed(int family) {
+    overflowed.incrementAndGet(family);
+  }
+
+  /** Deltas of not-admitted label sets counted into a family's overflow series since start. */
+  public long overflowedTotal(int family) {
+    return overflowed.get(family);
+  }
+
+  /** Series of a family this instance exposes, its overflow series included. */
+  public int seriesOf(int family) {
+    int n = 0;
+    for (SeriesTotalsStore store : active) {
+      n += store.seriesOf(family);
+    }
+    return n;
+  }
+
   /** How many partitions' totals are exposed. */
   public int activeStores() {
     return active.size();
   }
 
   /**
-   * Committed totals per series, summed over this instance's partitions: without a repartition
-   * topic, one series collects records in every partition.
+   * Committed totals per series of this instance's owner partitions. Each series has one owner
+   * partition; the sum guards a moment when a store being replaced and its successor overlap.
    */
   public Map<SeriesKey, Totals> snapshot() {
     int count = idCount; // series numbered later are left to the next scrape, in every partition
     SeriesKey[] keys = keysById;
-    long[] sums = new long[2 * count];
+    long[] sums = new long[3 * count];
     BitSet present = new BitSet(count);
     for (SeriesTotalsStore store : active) {
-      store.forEachPublished((id, bytes, packets) -> {
+      store.forEachPublished((id, bytes, packets, flows) -> {
         if (id < count) {
-          sums[2 * id] = saturatedSum(sums[2 * id], bytes);
-          sums[2 * id + 1] = saturatedSum(sums[2 * id + 1], packets);
+          sums[3 * id] = Sums.saturated(sums[3 * id], bytes);
+          sums[3 * id + 1] = Sums.saturated(sums[3 * id + 1], packets);
+          sums[3 * id + 2] = Sums.saturated(sums[3 * id + 2], flows);
           present.set(id);
         }
       });
@@ -114,19 +136,8 @@ public final class CommittedTotals {
     // in, which the CPU caches follow far better than a hash table's order.
     Map<SeriesKey, Totals> sum = new LinkedHashMap<>((int) (present.cardinality() / 0.75f) + 1);
     for (int id = present.nextSetBit(0); id >= 0; id = present.nextSetBit(id + 1)) {
-      sum.put(keys[id], new Totals(sums[2 * id], sums[2 * id + 1]));
+      sum.put(keys[id], new Totals(sums[3 * id], sums[3 * id + 1], sums[3 * id + 2]));
     }
     return sum;
-  }
-
-  /**
-   * Two non-negative totals added, stopping at {@link Long#MAX_VALUE}. Each partition refuses a
-   * record that would pass that bound, but partitions of one series can still add up past it
-   * (absurd traffic, or hostile input); an exception here would end every later scrape, since
-   * committed totals never go down. A counter stuck at 2^63−1 stays monotonic and visible.
-   */
-  static long saturatedSum(long a, long b) {
-    long sum = a + b;
-    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 }

@@ -1,45 +1,64 @@
 package io.flowexporter.topology.aggregate;
 
-import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.flow.InvalidReason;
 import io.flowexporter.topology.flow.ParseListener;
+import io.flowexporter.topology.series.CountedFlow;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesFamily;
+import io.flowexporter.topology.series.SeriesKeyWriter;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Counts each pmacct message of one partition into that partition's {@link SeriesTotalsStore}.
- * Forwards nothing: the totals leave through the store. One instance per stream task.
+ * The first stage: counts each pmacct message of one input partition into pending sums per series
+ * of every family, and forwards those sums, one {@link DeltaBatch} per owner slot, when the task
+ * commits. One instance per stream task.
  */
-public final class FlowCountingProcessor implements Processor<byte[], byte[], Void, Void>, ParseListener {
+public final class FlowCountingProcessor implements Processor<byte[], byte[], byte[], byte[]>, ParseListener {
 
   private final String storeName;
+  private final String inputTopic;
   private final FlowParser parser;
   private final FlowClassifier classifier;
+  private final SeriesFamilies families;
   private final RecordOutcomes outcomes;
   private final InvalidRecordLog invalidLog;
-  private SeriesTotalsStore store;
+  private final CountedFlow flow = new CountedFlow();
+  private PendingDeltas pending;
+  private SeriesKeyWriter keys;
+  private CommitTimeForwarder<byte[], byte[]> forwarder;
+  private ProcessorContext<byte[], byte[]> context;
 
   public FlowCountingProcessor(
       String storeName,
+      String inputTopic,
       FlowParser parser,
       FlowClassifier classifier,
+      SeriesFamilies families,
       RecordOutcomes outcomes,
       InvalidRecordLog invalidLog) {
     this.storeName = storeName;
-    this.invalidLog = invalidLog;
+    this.inputTopic = inputTopic;
     this.parser = parser;
     this.classifier = classifier;
+    this.families = families;
     this.outcomes = outcomes;
+    this.invalidLog = invalidLog;
   }
 
   @Override
-  public void init(ProcessorContext<Void, Void> context) {
-    store = context.getStateStore(storeName);
-    store.activate();
+  public void init(ProcessorContext<byte[], byte[]> context) {
+    this.context = context;
+    PendingDeltasStore store = context.getStateStore(storeName);
+    pending = store.pending();
+    keys = new SeriesKeyWriter(pending);
+    forwarder = new CommitTimeForwarder<>(context, inputTopic);
+    store.onFlush(this::forwardPending);
   }
 
   @Override
@@ -49,7 +68,6 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], Vo
 
   @Override
   public void record(FlowRecord r) {
-    // The labels without a SeriesKey: the store finds the series from them without allocating.
     long src = classifier.sourceAs(r);
     long dst = classifier.destinationAs(r);
     Direction direction = classifier.directionOf(src, dst);
@@ -67,11 +85,19 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], Vo
       invalid(InvalidReason.OUT_OF_RANGE, r.toString());
       return;
     }
-    if (!store.add(direction, r.hostname(), src, dst, bytes, packets)) {
-      invalid(InvalidReason.OUT_OF_RANGE, r.toString());
-      return;
+    pending.amounts(bytes, packets, 1);
+    flow.set(r, direction, src, dst);
+    for (SeriesFamily family : families.all()) {
+      keys.use(family, direction);
+      family.extractor().extract(flow, keys);
     }
     outcomes.counted();
+  }
+
+  /** Sends the pending sums downstream; called by the store while the task commits. */
+  private void forwardPending() {
+    long now = context.currentSystemTimeMs();
+    pending.drain((slot, value) -> forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, now)));
   }
 
   @Override
@@ -83,12 +109,5 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], Vo
   public void invalid(InvalidReason reason, String sample) {
     outcomes.invalid(reason);
     invalidLog.report(reason, sample);
-  }
-
-  @Override
-  public void close() {
-    if (store != null) {
-      store.deactivate();
-    }
   }
 }

@@ -1,6 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.series.SeriesKey;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 
@@ -11,9 +11,13 @@ import java.nio.ByteBuffer;
  * <ul>
  *   <li>key: the number of buckets, then the bucket's index, 4 bytes big-endian each;
  *   <li>value: a format byte ({@value #VERSION}), then for each series of the bucket: the length
- *       of its key (4 bytes), the key ({@link SeriesKey#toBytes()}), total bytes and total packets
- *       (8 bytes each, big-endian).
+ *       of its key (2 bytes), the {@linkplain SeriesKey key}, total bytes, packets and flows, and
+ *       the time it last counted traffic (epoch milliseconds), 8 bytes each, big-endian.
  * </ul>
+ *
+ * <p>Version 1 (flow-exporter 0.1) kept per-input-partition totals of the AS family in the store
+ * {@code flow-totals}; this format belongs to the owner's store {@code series-totals}, so the two
+ * never meet in one changelog (see docs/operations.md for the upgrade).
  *
  * <p>A partition starts with {@value #MIN_COUNT} buckets and doubles them whenever it holds more
  * than {@value #SERIES_PER_BUCKET} series per bucket: the commit after the doubling writes every
@@ -27,23 +31,14 @@ final class SeriesBuckets {
   static final int MIN_COUNT = 1024;
   static final int MAX_COUNT = 1 << 24;
   static final int SERIES_PER_BUCKET = 32;
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
   static final int HEADER_BYTES = 1;
 
   private SeriesBuckets() {}
 
   /** Receives the series of a decoded bucket. */
   interface EntryConsumer {
-    void accept(SeriesKey key, byte[] keyBytes, long bytes, long packets);
-  }
-
-  /** FNV-1a over the key bytes, folded: stable across JVMs and versions, unlike hashCode(). */
-  static int hashOf(byte[] keyBytes) {
-    int h = 0x811c9dc5;
-    for (byte b : keyBytes) {
-      h = (h ^ (b & 0xff)) * 0x01000193;
-    }
-    return h ^ (h >>> 16);
+    void accept(SeriesKey key, long bytes, long packets, long flows, long lastSeen);
   }
 
   /** The bucket of a series' hash among {@code count} buckets (a power of two). */
@@ -65,7 +60,7 @@ final class SeriesBuckets {
   }
 
   static int entryBytes(byte[] keyBytes) {
-    return 4 + keyBytes.length + 16;
+    return 2 + keyBytes.length + 32;
   }
 
   /**
@@ -89,24 +84,28 @@ final class SeriesBuckets {
       throw notOurs("bucket " + bucket + " outside 0.." + (count - 1));
     }
     if (value == null || value.length < HEADER_BYTES || value[0] != VERSION) {
-      throw notOurs("bucket " + bucket + " has no format byte " + VERSION);
+      throw notOurs("bucket " + bucket + " is in format "
+          + (value == null || value.length == 0 ? "(empty)" : value[0]) + ", not " + VERSION);
     }
     ByteBuffer in = ByteBuffer.wrap(value, HEADER_BYTES, value.length - HEADER_BYTES);
     try {
       while (in.hasRemaining()) {
-        int length = in.getInt();
-        if (length < 0 || length > in.remaining()) {
+        int length = in.getShort() & 0xffff;
+        if (length > in.remaining()) {
           throw notOurs("bucket " + bucket + " has a series key of " + length + " bytes");
         }
         byte[] keyBytes = new byte[length];
         in.get(keyBytes);
+        SeriesKey series = SeriesKey.wrap(keyBytes);
         long bytes = in.getLong();
         long packets = in.getLong();
-        int home = bucketOf(hashOf(keyBytes), count);
+        long flows = in.getLong();
+        long lastSeen = in.getLong();
+        int home = bucketOf(series.hash(), count);
         if (home != bucket) {
           throw notOurs("a series in bucket " + bucket + " that hashes to bucket " + home);
         }
-        to.accept(SeriesKey.fromBytes(keyBytes), keyBytes, bytes, packets);
+        to.accept(series, bytes, packets, flows, lastSeen);
       }
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw notOurs("bucket " + bucket + " is truncated or holds a bad series key (" + e + ")");
@@ -117,8 +116,8 @@ final class SeriesBuckets {
   private static IllegalStateException notOurs(String what) {
     return new IllegalStateException(
         "The totals store holds an entry this version cannot read: " + what
-            + ". Was this application id's changelog topic written by another program or version?"
-            + " Use a new --application-id.");
+            + ". Was this application id's changelog topic written by another program or a newer"
+            + " version? Run one version per --application-id, or start a new one.");
   }
 
   /** Encodes one bucket into a value of a size known in advance. */
@@ -130,8 +129,8 @@ final class SeriesBuckets {
       out.put(VERSION);
     }
 
-    void entry(byte[] keyBytes, long bytes, long packets) {
-      out.putInt(keyBytes.length).put(keyBytes).putLong(bytes).putLong(packets);
+    void entry(byte[] keyBytes, long bytes, long packets, long flows, long lastSeen) {
+      out.putShort((short) keyBytes.length).put(keyBytes).putLong(bytes).putLong(packets).putLong(flows).putLong(lastSeen);
     }
 
     byte[] bytes() {

@@ -1,7 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
-import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -9,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -21,13 +21,13 @@ import org.apache.kafka.streams.state.internals.CacheFlushListener;
 import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
- * The totals of one input partition (one stream task), in three stages.
+ * The totals of the series one owner partition owns (second stage), in three stages.
  *
  * <ol>
- *   <li><b>pending</b>: increments since the last commit, summed on the series' own entry by the
- *       stream thread. A record costs one table lookup, not a store write.
+ *   <li><b>pending</b>: the first stage's deltas since the last commit, summed on the series' own
+ *       entry by the stream thread.
  *   <li><b>written</b>: when Kafka Streams commits, it first flushes the caches of its stores;
- *       this store then adds the pending increments to its totals and rewrites each {@linkplain
+ *       this store then adds the pending deltas to its totals and rewrites each {@linkplain
  *       SeriesBuckets bucket} holding a changed series, once, to the inner key-value store
  *       (RocksDB, logged to the changelog topic), inside the open transaction under exactly-once.
  *   <li><b>published</b>: only after the transaction (or, under at-least-once, the offset commit)
@@ -37,18 +37,19 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *       reset. Published totals are committed, so they never decrease.
  * </ol>
  *
- * <p>Why buckets: with keyless pmacct messages every series turns up in every partition, and a
- * commit used to write each changed series as its own store entry and changelog record, which cost
- * about as much as counting the records themselves. A bucket record carries all the series that
- * hash to it (about {@value SeriesBuckets#SERIES_PER_BUCKET} at most on average), so a commit sends
- * one record per changed bucket.
+ * <p>Each series has exactly one owner partition (its {@linkplain DeltaBatch slot}), so this
+ * store holds a series' whole total, and the instance owning the partition exposes it.
  *
- * <p>Threading: everything but {@link #forEachPublished} and {@link #publishedSeries} runs on the
- * task's stream thread. Scrapes may call those at any time: they read a {@link Published} view,
- * compact arrays of series numbers and totals updated in place at each commit (no object per series per
- * commit, which kept the old generation busy, and a sequential walk for the scrape). Bytes and
- * packets are two counters: a scrape may read one from a commit and the other from the next, each
- * of them committed.
+ * <p>Bound and expiry ({@link SeriesLimits}): a family admits at most {@code
+ * maxSeriesPerPartition} series here; the deltas of a label set beyond that are added to the
+ * family's overflow series. A series with no delta for the TTL is dropped from the store (its
+ * bucket is rewritten without it) and from scrapes. Both depend only on what the store holds, so
+ * a restarted or new owner, restored from the changelog, decides alike.
+ *
+ * <p>Threading: everything but {@link #forEachPublished} and the counts runs on the task's stream
+ * thread. Scrapes read a {@link Published} view: compact arrays of series numbers and totals
+ * updated in place at each publication. The three totals of a series may come from two successive
+ * commits, each of them committed.
  *
  * <p>The store becomes visible to scrapes when the processor of an active task {@link
  * #activate activates} it, which happens after restoration. Standby replicas restore into the
@@ -56,17 +57,20 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  */
 public final class SeriesTotalsStore implements StateStore, CachedStateStore<Bytes, byte[]> {
 
+  private static final int FAMILIES = 128;
+
   private final KeyValueStore<Bytes, byte[]> inner;
   private final CommittedTotals committed;
+  private final SeriesLimits limits;
 
-  /** Every series of the partition; {@link #table} maps labels to an index here. */
+  /** Every series of the partition; {@link #index} maps key bytes to a position here. */
   private final List<Series> series = new ArrayList<>();
-  private final SeriesTable table = new SeriesTable();
-  /** Series of routers beyond {@link SeriesTable#MAX_HOSTS}, should a partition ever see so many. */
-  private final Map<SeriesKey, Series> untabled = new HashMap<>();
-  /** The number of buckets, a power of two that doubles as the partition grows. */
+  private ByteKeyIndex index = new ByteKeyIndex(1024);
+  /** Series per family in this store, overflow series included; read by scrapes. */
+  private final AtomicIntegerArray perFamily = new AtomicIntegerArray(FAMILIES);
+  /** Series per family that count against the bound (overflow series do not). */
+  private final int[] admitted = new int[FAMILIES];
   private int bucketCount = SeriesBuckets.MIN_COUNT;
-  /** The first series of each bucket; the others follow {@link Series#nextInBucket}. */
   private Series[] bucketHeads = new Series[SeriesBuckets.MIN_COUNT];
   private final List<Series> changed = new ArrayList<>();
   private final BitSet changedBuckets = new BitSet(SeriesBuckets.MIN_COUNT);
@@ -76,9 +80,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private volatile Published published = Published.EMPTY;
   private boolean active;
 
-  SeriesTotalsStore(KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed) {
+  SeriesTotalsStore(KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed, SeriesLimits limits) {
     this.inner = inner;
     this.committed = committed;
+    this.limits = limits;
   }
 
   @Override
@@ -94,38 +99,37 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
-   * Adds one record's counts, unless the series' total would then pass {@link Long#MAX_VALUE}.
-   * Refusing here, rather than failing at the commit, keeps one absurd record from stopping the
-   * partition for good (it would be reprocessed, and fail again, after every restart). Stream
-   * thread only.
+   * Adds one delta, held in {@code key[offset, offset + length)}, at {@code now} (epoch ms). A
+   * label set the family's bound does not admit counts into the family's overflow series. Totals
+   * stop at {@link Long#MAX_VALUE}. Stream thread only.
    *
-   * @return false, with nothing added, when the total would overflow
+   * @throws IllegalArgumentException when the bytes are not a series key
    */
-  public boolean add(SeriesKey key, long bytes, long packets) {
-    return add(key.direction(), key.hostname(), key.sourceAs(), key.destinationAs(), bytes, packets);
-  }
-
-  /** {@link #add(SeriesKey, long, long)} from the labels, as the processor calls it. */
-  public boolean add(
-      Direction direction, String hostname, long sourceAs, long destinationAs, long bytes, long packets) {
-    Series s = find(direction, hostname, sourceAs, destinationAs);
-    long pendingBytes;
-    long pendingPackets;
-    try {
-      pendingBytes = Math.addExact(s.pendingBytes, bytes);
-      pendingPackets = Math.addExact(s.pendingPackets, packets);
-      Math.addExact(s.bytes, pendingBytes);
-      Math.addExact(s.packets, pendingPackets);
-    } catch (ArithmeticException overflow) {
-      return false;
+  public void add(byte[] key, int offset, int length, long bytes, long packets, long flows, long now) {
+    int hash = SeriesKey.hashOf(key, offset, length);
+    int i = index.get(key, offset, length, hash);
+    Series s;
+    if (i >= 0) {
+      s = series.get(i);
+    } else {
+      SeriesKey k = SeriesKey.wrap(Arrays.copyOfRange(key, offset, offset + length));
+      if (!k.isOverflow() && admitted[k.familyId()] >= limits.maxSeriesPerPartition()) {
+        committed.overflowed(k.familyId());
+        k = SeriesKey.wrapOverflow(k.familyId(), k.direction());
+        int o = index.get(k.bytes(), 0, k.bytes().length, k.hash());
+        s = o >= 0 ? series.get(o) : create(k);
+      } else {
+        s = create(k);
+      }
     }
-    s.pendingBytes = pendingBytes;
-    s.pendingPackets = pendingPackets;
+    s.pendingBytes = Sums.saturated(s.pendingBytes, bytes);
+    s.pendingPackets = Sums.saturated(s.pendingPackets, packets);
+    s.pendingFlows = Sums.saturated(s.pendingFlows, flows);
+    s.lastSeen = Math.max(s.lastSeen, now);
     if (!s.changed) {
       s.changed = true;
       changed.add(s);
     }
-    return true;
   }
 
   /**
@@ -136,7 +140,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     resetMemory();
     // Entries come in key order, so a smaller bucket count first: should a series be found under
     // two counts (a doubling whose deletions were lost), the newer totals win.
-    Map<SeriesKey, Restored> restored = new LinkedHashMap<>();
+    Map<SeriesKey, long[]> restored = new LinkedHashMap<>();
     List<byte[]> keys = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
@@ -144,15 +148,17 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         KeyValue<Bytes, byte[]> bucket = it.next();
         keys.add(bucket.key.get());
         counts.add(SeriesBuckets.decode(bucket.key.get(), bucket.value,
-            (key, keyBytes, bytes, packets) -> restored.put(key, new Restored(keyBytes, bytes, packets))));
+            (key, bytes, packets, flows, lastSeen) -> restored.put(key, new long[] {bytes, packets, flows, lastSeen})));
       }
     }
     int newest = counts.stream().mapToInt(Integer::intValue).max().orElse(SeriesBuckets.MIN_COUNT);
     relink(SeriesBuckets.countFor(restored.size(), newest));
-    restored.forEach((key, r) -> {
-      Series s = track(key, r.keyBytes());
-      s.bytes = r.bytes();
-      s.packets = r.packets();
+    restored.forEach((key, t) -> {
+      Series s = track(key);
+      s.bytes = t[0];
+      s.packets = t[1];
+      s.flows = t[2];
+      s.lastSeen = t[3];
       s.stored = true;
       written.add(s);
     });
@@ -180,15 +186,51 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
+   * Drops the series with no traffic since {@code cutoff} (epoch ms): from scrapes now, from the
+   * store at the next commit. Stream thread only.
+   *
+   * @return how many series were dropped
+   */
+  public int expire(long cutoff) {
+    int dropped = 0;
+    for (Series s : series) {
+      if (s.lastSeen < cutoff && !s.changed && !s.awaitingPublication) {
+        s.expired = true;
+        dropped++;
+        if (s.stored) {
+          changedBuckets.set(s.bucket);
+        }
+        int family = s.key.familyId();
+        perFamily.decrementAndGet(family);
+        if (!s.key.isOverflow()) {
+          admitted[family]--;
+        }
+      }
+    }
+    if (dropped == 0) {
+      return 0;
+    }
+    series.removeIf(s -> s.expired);
+    index = new ByteKeyIndex(series.size() * 2);
+    for (int i = 0; i < series.size(); i++) {
+      Series s = series.get(i);
+      index.put(s.key.bytes(), s.key.hash(), i);
+    }
+    relink(bucketCount);
+    republishWithoutExpired();
+    return dropped;
+  }
+
+  /**
    * Called by Kafka Streams in {@code StreamTask.prepareCommit}, before the transaction or offset
-   * commit: the pending increments become written totals, sent to the changelog inside the
+   * commit: the pending deltas become written totals, sent to the changelog inside the
    * transaction about to commit.
    *
    * <p>This is why the store implements Kafka Streams' internal {@link CachedStateStore}: since
    * KIP-1035 (Kafka 4.x), {@link #commit} is called only after the commit, when the changelog
-   * records would land in the <em>next</em> transaction while the offsets of the records they
-   * count are already committed. The integration tests (kill -9 under load) guard this contract
-   * across Kafka upgrades.
+   * records would land in the <em>next</em> transaction while the offsets of the deltas they
+   * count are already committed. {@code CommitOrderTest} and the kill -9 integration tests guard
+   * this contract across Kafka upgrades.
    */
   @Override
   public void flushCache() {
@@ -196,14 +238,16 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       return;
     }
     for (Series s : changed) {
-      // add() checked that these sums fit.
-      s.bytes += s.pendingBytes;
-      s.packets += s.pendingPackets;
+      s.bytes = Sums.saturated(s.bytes, s.pendingBytes);
+      s.packets = Sums.saturated(s.packets, s.pendingPackets);
+      s.flows = Sums.saturated(s.flows, s.pendingFlows);
       s.pendingBytes = 0;
       s.pendingPackets = 0;
+      s.pendingFlows = 0;
       s.changed = false;
       s.stored = true;
       changedBuckets.set(s.bucket);
+      s.awaitingPublication = true;
       written.add(s);
     }
     changed.clear();
@@ -212,7 +256,13 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     }
     obsoleteKeys.clear();
     for (int b = changedBuckets.nextSetBit(0); b >= 0; b = changedBuckets.nextSetBit(b + 1)) {
-      inner.put(Bytes.wrap(SeriesBuckets.bucketKey(bucketCount, b)), encodeBucket(b));
+      byte[] value = encodeBucket(b);
+      Bytes key = Bytes.wrap(SeriesBuckets.bucketKey(bucketCount, b));
+      if (value == null) {
+        inner.delete(key);
+      } else {
+        inner.put(key, value);
+      }
     }
     changedBuckets.clear();
     committed.written(this);
@@ -227,6 +277,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     for (Series s : changed) {
       s.pendingBytes = 0;
       s.pendingPackets = 0;
+      s.pendingFlows = 0;
       s.changed = false;
     }
     changed.clear();
@@ -251,20 +302,49 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     AtomicLongArray totals = p.totals;
     int count = p.count;
     for (Series s : written) {
+      s.awaitingPublication = false;
+      if (s.expired) {
+        continue;
+      }
       if (s.publishedIndex < 0) {
         if (count == ids.length) {
           int length = Math.max(64, count * 2);
           ids = Arrays.copyOf(ids, length);
-          totals = grown(totals, length * 2);
+          totals = grown(totals, length * 3);
         }
         s.publishedIndex = count;
         ids[count++] = s.id;
       }
-      totals.lazySet(2 * s.publishedIndex, s.bytes);
-      totals.lazySet(2 * s.publishedIndex + 1, s.packets);
+      totals.lazySet(3 * s.publishedIndex, s.bytes);
+      totals.lazySet(3 * s.publishedIndex + 1, s.packets);
+      totals.lazySet(3 * s.publishedIndex + 2, s.flows);
     }
     written.clear();
     // The volatile write that hands the new keys and totals to scrapes.
+    published = new Published(ids, totals, count);
+  }
+
+  /** A new view without the expired series, their committed totals carried over. */
+  private void republishWithoutExpired() {
+    Published p = published;
+    int live = 0;
+    for (Series s : series) {
+      if (s.publishedIndex >= 0) {
+        live++;
+      }
+    }
+    int[] ids = new int[Math.max(64, live)];
+    AtomicLongArray totals = new AtomicLongArray(3 * ids.length);
+    int count = 0;
+    for (Series s : series) {
+      if (s.publishedIndex >= 0) {
+        for (int u = 0; u < 3; u++) {
+          totals.lazySet(3 * count + u, p.totals.get(3 * s.publishedIndex + u));
+        }
+        ids[count] = s.id;
+        s.publishedIndex = count++;
+      }
+    }
     published = new Published(ids, totals, count);
   }
 
@@ -278,7 +358,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> bucket = it.next();
         SeriesBuckets.decode(bucket.key.get(), bucket.value,
-            (key, keyBytes, bytes, packets) -> all.put(key, new Totals(bytes, packets)));
+            (key, bytes, packets, flows, lastSeen) -> all.put(key, new Totals(bytes, packets, flows)));
       }
     }
     return all;
@@ -287,20 +367,25 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   /** Receives published totals by instance-wide series number. */
   @FunctionalInterface
   interface PublishedConsumer {
-    void accept(int id, long bytes, long packets);
+    void accept(int id, long bytes, long packets, long flows);
   }
 
   /** Hands over the committed totals of every series of this partition; any thread. */
   void forEachPublished(PublishedConsumer to) {
     Published p = published;
     for (int i = 0; i < p.count; i++) {
-      to.accept(p.ids[i], p.totals.get(2 * i), p.totals.get(2 * i + 1));
+      to.accept(p.ids[i], p.totals.get(3 * i), p.totals.get(3 * i + 1), p.totals.get(3 * i + 2));
     }
   }
 
   /** How many series of this partition are published; any thread. */
   public int publishedSeries() {
     return published.count;
+  }
+
+  /** How many series of a family this partition holds, its overflow series included; any thread. */
+  int seriesOf(int family) {
+    return perFamily.get(family);
   }
 
   private static AtomicLongArray grown(AtomicLongArray totals, int length) {
@@ -312,9 +397,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
-   * What scrapes see: the first {@code count} series numbers, in order of first publication, and their
-   * totals at {@code 2 * i} (bytes) and {@code 2 * i + 1} (packets). Only the stream thread writes;
-   * it replaces the view (a volatile write) at the end of every publication.
+   * What scrapes see: the first {@code count} series numbers, in order of first publication, and
+   * their totals at {@code 3 * i} (bytes), {@code 3 * i + 1} (packets) and {@code 3 * i + 2}
+   * (flows). Only the stream thread writes; it replaces the view (a volatile write) at the end of
+   * every publication.
    */
   private record Published(int[] ids, AtomicLongArray totals, int count) {
     static final Published EMPTY = new Published(new int[0], new AtomicLongArray(0), 0);
@@ -337,38 +423,25 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return inner.isOpen();
   }
 
-  /** The series of these labels; a new one, with zero totals, on first sight. */
-  private Series find(Direction direction, String hostname, long sourceAs, long destinationAs) {
-    int host = table.hostId(hostname);
-    if (host >= 0) {
-      int index = table.find(direction, host, sourceAs, destinationAs);
-      return index >= 0 ? series.get(index) : create(new SeriesKey(direction, hostname, sourceAs, destinationAs));
-    }
-    SeriesKey key = new SeriesKey(direction, hostname, sourceAs, destinationAs);
-    Series s = untabled.get(key);
-    return s != null ? s : create(key);
-  }
-
-  /** A series seen for the first time while counting: tracked, and the buckets grown if due. */
+  /** A series seen for the first time: tracked, and the buckets grown if due. */
   private Series create(SeriesKey key) {
-    Series s = track(key, key.toBytes());
+    Series s = track(key);
     maybeGrow();
     return s;
   }
 
-  /** Adds a series with zero totals to the table, the series list and its bucket. */
-  private Series track(SeriesKey key, byte[] keyBytes) {
+  /** Adds a series with zero totals to the index, the series list and its bucket. */
+  private Series track(SeriesKey key) {
     int id = committed.idOf(key);
-    key = committed.keyOf(id); // one key object per series for all partitions
-    int host = table.hostId(key.hostname());
-    Series s = new Series(key, keyBytes, id);
-    if (host < 0) {
-      untabled.put(key, s);
-    } else {
-      table.insert(key.direction(), host, key.sourceAs(), key.destinationAs(), series.size());
-    }
+    key = committed.keyOf(id); // one key object per series for the whole instance
+    Series s = new Series(key, id);
+    index.put(key.bytes(), key.hash(), series.size());
     series.add(s);
-    s.bucket = SeriesBuckets.bucketOf(s.hash, bucketCount);
+    perFamily.incrementAndGet(key.familyId());
+    if (!key.isOverflow()) {
+      admitted[key.familyId()]++;
+    }
+    s.bucket = SeriesBuckets.bucketOf(key.hash(), bucketCount);
     s.nextInBucket = bucketHeads[s.bucket];
     bucketHeads[s.bucket] = s;
     return s;
@@ -397,7 +470,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     bucketCount = count;
     bucketHeads = new Series[count];
     for (Series s : series) {
-      s.bucket = SeriesBuckets.bucketOf(s.hash, count);
+      s.bucket = SeriesBuckets.bucketOf(s.key.hash(), count);
       s.nextInBucket = bucketHeads[s.bucket];
       bucketHeads[s.bucket] = s;
     }
@@ -420,17 +493,21 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return false;
   }
 
+  /** The bucket's value, or null when none of its series is stored (the key is deleted). */
   private byte[] encodeBucket(int bucket) {
     int size = SeriesBuckets.HEADER_BYTES;
     for (Series s = bucketHeads[bucket]; s != null; s = s.nextInBucket) {
       if (s.stored) {
-        size += SeriesBuckets.entryBytes(s.keyBytes);
+        size += SeriesBuckets.entryBytes(s.key.bytes());
       }
+    }
+    if (size == SeriesBuckets.HEADER_BYTES) {
+      return null;
     }
     SeriesBuckets.Writer out = new SeriesBuckets.Writer(size);
     for (Series s = bucketHeads[bucket]; s != null; s = s.nextInBucket) {
       if (s.stored) {
-        out.entry(s.keyBytes, s.bytes, s.packets);
+        out.entry(s.key.bytes(), s.bytes, s.packets, s.flows, s.lastSeen);
       }
     }
     return out.bytes();
@@ -438,8 +515,11 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   private void resetMemory() {
     series.clear();
-    table.clear();
-    untabled.clear();
+    index = new ByteKeyIndex(1024);
+    for (int f = 0; f < FAMILIES; f++) {
+      perFamily.set(f, 0);
+    }
+    Arrays.fill(admitted, 0);
     bucketCount = SeriesBuckets.MIN_COUNT;
     bucketHeads = new Series[SeriesBuckets.MIN_COUNT];
     changed.clear();
@@ -449,36 +529,35 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     published = Published.EMPTY;
   }
 
-  /** A series' totals as read back from the store. */
-  private record Restored(byte[] keyBytes, long bytes, long packets) {}
-
-  /** One series of this partition: its written totals and what is pending since the last flush. */
+  /** One series of the partition: its written totals and what is pending since the last flush. */
   private static final class Series {
     final SeriesKey key;
     /** The instance-wide series number ({@link CommittedTotals#idOf}). */
     final int id;
-    final byte[] keyBytes;
-    /** {@link SeriesBuckets#hashOf} of the key bytes; the bucket follows from it and the count. */
-    final int hash;
     int bucket;
     Series nextInBucket;
     /** Written totals: flushed to the inner store (committed, or in the open transaction). */
     long bytes;
     long packets;
+    long flows;
     long pendingBytes;
     long pendingPackets;
-    /** In {@link #changed}: has pending increments. */
+    long pendingFlows;
+    /** Epoch ms of the last delta. */
+    long lastSeen;
+    /** In {@link #changed}: has pending deltas. */
     boolean changed;
     /** Has totals in the inner store; a series that was never flushed is left out of its bucket. */
     boolean stored;
+    /** Written, not yet published: kept from expiring so its publication finds it. */
+    boolean awaitingPublication;
+    boolean expired;
     /** Where its committed totals are in the {@link Published} view; -1 before the first. */
     int publishedIndex = -1;
 
-    Series(SeriesKey key, byte[] keyBytes, int id) {
+    Series(SeriesKey key, int id) {
       this.key = key;
       this.id = id;
-      this.keyBytes = keyBytes;
-      this.hash = SeriesBuckets.hashOf(keyBytes);
     }
   }
 }

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.Stores;
  * survive restarts and lost state directories.
  *
  * <p>RocksDB holds only the serialized {@linkplain SeriesBuckets buckets}, a few hundred to a few
- * thousand entries per partition. It is there for its checkpoints: a clean restart reads the
+ * thousand entries per owner partition. It is there for its checkpoints: a clean restart reads the
  * store from the state directory instead of replaying the changelog (whose newest segment Kafka
  * never compacts), and the state directory keeps the process id, hence the exactly-once
  * transactional ids, stable across restarts.
@@ -22,19 +22,21 @@ public final class SeriesTotalsStoreBuilder implements StoreBuilder<SeriesTotals
 
   private final StoreBuilder<KeyValueStore<Bytes, byte[]>> inner;
   private final CommittedTotals committed;
+  private final SeriesLimits limits;
 
-  public SeriesTotalsStoreBuilder(String name, CommittedTotals committed) {
+  public SeriesTotalsStoreBuilder(String name, CommittedTotals committed, SeriesLimits limits) {
     this.inner =
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
             .withCachingDisabled()
             .withLoggingEnabled(Map.of());
     this.committed = committed;
+    this.limits = limits;
   }
 
   @Override
   public SeriesTotalsStore build() {
-    return new SeriesTotalsStore(inner.build(), committed);
+    return new SeriesTotalsStore(inner.build(), committed, limits);
   }
 
   @Override

@@ -1,9 +1,22 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.series.Unit;
+
 /**
- * Bytes and packets of one series, summed over this instance's partitions for one scrape.
+ * The committed totals of one series, as one scrape shows them.
  *
  * @param bytes total bytes, sampling applied
  * @param packets total packets, sampling applied
+ * @param flows total flows (one per record, or pmacct's {@code flows})
  */
-public record Totals(long bytes, long packets) {}
+public record Totals(long bytes, long packets, long flows) {
+
+  /** The total of one unit. */
+  public long of(Unit unit) {
+    return switch (unit) {
+      case BYTES -> bytes;
+      case PACKETS -> packets;
+      case FLOWS -> flows;
+    };
+  }
+}

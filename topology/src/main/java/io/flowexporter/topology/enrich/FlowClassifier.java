@@ -33,14 +33,6 @@ public final class FlowClassifier {
     this.asn = asn;
   }
 
-  /** The series the record counts toward, or null when it is not traffic of the operator's. */
-  public SeriesKey seriesOf(FlowRecord r) {
-    long src = sourceAs(r);
-    long dst = destinationAs(r);
-    Direction direction = directionOf(src, dst);
-    return direction == null ? null : new SeriesKey(direction, r.hostname(), src, dst);
-  }
-
   /** The record's source AS; with {@link AsnFromIp#AUTO}, an AS of 0 is looked up by address. */
   public long sourceAs(FlowRecord r) {
     long src = r.asSrc();

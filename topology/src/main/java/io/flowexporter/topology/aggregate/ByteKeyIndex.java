@@ -1,0 +1,90 @@
+package io.flowexporter.topology.aggregate;
+
+import java.util.Arrays;
+
+/**
+ * An open-addressing table from series-key bytes to an int, probed with a key still in a reusable
+ * buffer, so that finding a series costs no allocation. Written by hand because the counting
+ * path runs it once per record and family: a {@code HashMap} would need a key object per lookup.
+ *
+ * <p>Not thread-safe.
+ */
+final class ByteKeyIndex {
+
+  private byte[][] keys;
+  private int[] hashes;
+  private int[] values;
+  private int size;
+
+  ByteKeyIndex(int capacity) {
+    int c = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
+    keys = new byte[c][];
+    hashes = new int[c];
+    values = new int[c];
+  }
+
+  /** The value of the key held in {@code b[offset, offset + length)}, or -1. */
+  int get(byte[] b, int offset, int length, int hash) {
+    int mask = keys.length - 1;
+    for (int i = hash & mask; ; i = (i + 1) & mask) {
+      byte[] k = keys[i];
+      if (k == null) {
+        return -1;
+      }
+      if (hashes[i] == hash && k.length == length && Arrays.equals(k, 0, length, b, offset, offset + length)) {
+        return values[i];
+      }
+    }
+  }
+
+  /** Adds a key that is not in the table; {@code key} is kept, not copied. */
+  void put(byte[] key, int hash, int value) {
+    if ((size + 1) * 2 > keys.length) {
+      grow();
+    }
+    insert(key, hash, value);
+    size++;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Empties the table, keeping its capacity unless it is far larger than what was in it. */
+  void clear() {
+    if (keys.length > 1024 && size * 8 < keys.length) {
+      int c = Integer.highestOneBit(Math.max(16, size * 2)) << 1;
+      keys = new byte[c][];
+      hashes = new int[c];
+      values = new int[c];
+    } else {
+      Arrays.fill(keys, null);
+    }
+    size = 0;
+  }
+
+  private void insert(byte[] key, int hash, int value) {
+    int mask = keys.length - 1;
+    int i = hash & mask;
+    while (keys[i] != null) {
+      i = (i + 1) & mask;
+    }
+    keys[i] = key;
+    hashes[i] = hash;
+    values[i] = value;
+  }
+
+  private void grow() {
+    byte[][] oldKeys = keys;
+    int[] oldHashes = hashes;
+    int[] oldValues = values;
+    keys = new byte[oldKeys.length * 2][];
+    hashes = new int[keys.length];
+    values = new int[keys.length];
+    for (int j = 0; j < oldKeys.length; j++) {
+      if (oldKeys[j] != null) {
+        insert(oldKeys[j], oldHashes[j], oldValues[j]);
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package io.flowexporter.topology.aggregate;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+
+/**
+ * The format of the repartition topic between the two stages ({@code
+ * <application-id>-series-deltas-repartition}): what one input partition counted since its last
+ * commit, for the series of one owner slot.
+ *
+ * <ul>
+ *   <li>key: the owner slot, 2 bytes big-endian, 0..{@value #SLOTS}−1: the series key's hash
+ *       modulo {@value #SLOTS}; slot {@code s} goes to partition {@code s % partitions}, so each
+ *       series always reaches the same owner;
+ *   <li>value: a format byte ({@value #VERSION}), then per series: the key's length (2 bytes), the
+ *       {@linkplain io.flowexporter.topology.series.SeriesKey key}, and the bytes, packets and flows
+ *       counted (8 bytes each, big-endian).
+ * </ul>
+ *
+ * <p>One message per changed slot and commit, whatever the number of records: at most {@value
+ * #SLOTS} messages per input partition and commit interval.
+ */
+public final class DeltaBatch {
+
+  public static final int SLOTS = 256;
+  static final byte VERSION = 2;
+
+  private DeltaBatch() {}
+
+  /** Receives the entries of a decoded batch; the key is {@code value[offset, offset + length)}. */
+  interface EntryConsumer {
+    void accept(byte[] value, int offset, int length, long bytes, long packets, long flows);
+  }
+
+  static int slotOf(int hash) {
+    return hash & (SLOTS - 1);
+  }
+
+  static byte[] slotKey(int slot) {
+    return new byte[] {(byte) (slot >>> 8), (byte) slot};
+  }
+
+  /** The owner partition of a series among {@code partitions}. */
+  public static int ownerPartition(io.flowexporter.topology.series.SeriesKey key, int partitions) {
+    return slotOf(key.hash()) % partitions;
+  }
+
+  /** The partition of a batch's key among {@code partitions}. */
+  public static int partitionOf(byte[] key, int partitions) {
+    return (((key[0] & 0xff) << 8) | (key[1] & 0xff)) % partitions;
+  }
+
+  static int entryBytes(int keyLength) {
+    return 2 + keyLength + 24;
+  }
+
+  /**
+   * Decodes one batch.
+   *
+   * @throws IllegalStateException when the message is not in this format (a newer version, or
+   *     another program's data)
+   */
+  static void decode(byte[] value, EntryConsumer to) {
+    if (value == null || value.length < 1 || value[0] != VERSION) {
+      throw new IllegalStateException(
+          "A series-delta message in format " + (value == null || value.length == 0 ? "(empty)" : value[0])
+              + " instead of " + VERSION + ": was it written by another version of flow-exporter?"
+              + " Run one version per --application-id.");
+    }
+    ByteBuffer in = ByteBuffer.wrap(value);
+    in.position(1);
+    try {
+      while (in.hasRemaining()) {
+        int length = in.getShort() & 0xffff;
+        int offset = in.position();
+        if (length < 2 || length > in.remaining() - 24) {
+          throw new IllegalStateException("A series-delta message holds a series key of " + length + " bytes");
+        }
+        in.position(offset + length);
+        to.accept(value, offset, length, in.getLong(), in.getLong(), in.getLong());
+      }
+    } catch (BufferUnderflowException e) {
+      throw new IllegalStateException("A series-delta message is truncated", e);
+    }
+  }
+
+  /** Writes one batch of a size known in advance. */
+  static final class Writer {
+    private final ByteBuffer out;
+
+    Writer(int size) {
+      out = ByteBuffer.allocate(size);
+      out.put(VERSION);
+    }
+
+    void entry(byte[] key, int length, long bytes, long packets, long flows) {
+      out.putShort((short) length).put(key, 0, length).putLong(bytes).putLong(packets).putLong(flows);
+    }
+
+    byte[] bytes() {
+      if (out.hasRemaining()) {
+        throw new IllegalStateException("batch sized for " + out.capacity() + " bytes, " + out.position() + " written");
+      }
+      return out.array();
+    }
+  }
+}

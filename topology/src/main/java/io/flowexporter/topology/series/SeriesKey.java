@@ -1,0 +1,141 @@
+package io.flowexporter.topology.series;
+
+import io.flowexporter.topology.enrich.Direction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One series: a family, a direction and the family's label values, in the byte form that is
+ * stored, sent between the aggregate's stages and rendered at scrape time.
+ *
+ * <p>Format (version 2 of the series stores, see {@code SeriesBuckets}): byte 0 the family's
+ * {@linkplain SeriesFamily#id() id}; byte 1 the direction ({@code 0} receive, {@code 1} transmit),
+ * with bit 7 set for the family's overflow series, which has no labels; then each label as its
+ * {@link LabelKind} says. Changing it is a new format version.
+ *
+ * <p>Equality and hash are those of the bytes; the hash is FNV-1a, stable across JVMs, since it
+ * also chooses the owner of the series.
+ */
+public final class SeriesKey {
+
+  static final int OVERFLOW = 0x80;
+
+  private final byte[] bytes;
+  private final int hash;
+
+  private SeriesKey(byte[] bytes, int hash) {
+    this.bytes = bytes;
+    this.hash = hash;
+  }
+
+  /** The key held in {@code bytes} (not copied: the caller hands it over). */
+  public static SeriesKey wrap(byte[] bytes) {
+    if (bytes.length < 2 || bytes[0] < 0 || (bytes[1] & ~OVERFLOW) > 1
+        || ((bytes[1] & OVERFLOW) != 0 && bytes.length != 2)) {
+      throw new IllegalArgumentException("not a series key: " + bytes.length + " bytes");
+    }
+    return new SeriesKey(bytes, hashOf(bytes, 0, bytes.length));
+  }
+
+  /** The overflow series of a family and direction. */
+  public static SeriesKey overflow(SeriesFamily family, Direction direction) {
+    return wrapOverflow(family.id(), direction);
+  }
+
+  /** The overflow series of a family id and direction. */
+  public static SeriesKey wrapOverflow(int familyId, Direction direction) {
+    return wrap(new byte[] {(byte) familyId, (byte) (direction.ordinal() | OVERFLOW)});
+  }
+
+  /** FNV-1a over a range, folded: stable across JVMs and versions, unlike hashCode(). */
+  public static int hashOf(byte[] b, int offset, int length) {
+    int h = 0x811c9dc5;
+    for (int i = offset; i < offset + length; i++) {
+      h = (h ^ (b[i] & 0xff)) * 0x01000193;
+    }
+    return h ^ (h >>> 16);
+  }
+
+  /** The family id held in a key's first byte. */
+  public static int familyOf(byte[] key, int offset) {
+    return key[offset];
+  }
+
+  public int familyId() {
+    return bytes[0];
+  }
+
+  public Direction direction() {
+    return Direction.values()[bytes[1] & 1];
+  }
+
+  /** Whether this is the family's overflow series (every label value {@code other}). */
+  public boolean isOverflow() {
+    return (bytes[1] & OVERFLOW) != 0;
+  }
+
+  /** The key's bytes; not a copy, do not change them. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  /** {@link #hashOf} of the bytes. */
+  public int hash() {
+    return hash;
+  }
+
+  /**
+   * The label values, decoded by the family's declaration: {@code Long} for numbers and AS
+   * numbers, {@code String} for text; empty for the overflow series. For tests and diagnostics;
+   * scrapes read the bytes.
+   *
+   * @throws IllegalArgumentException when the bytes do not hold the family's labels
+   */
+  public List<Object> values(SeriesFamily family) {
+    List<Object> values = new ArrayList<>();
+    if (isOverflow()) {
+      return values;
+    }
+    int pos = 2;
+    try {
+      for (Label label : family.labels()) {
+        if (label.kind() == LabelKind.TEXT) {
+          int length = ((bytes[pos] & 0xff) << 8) | (bytes[pos + 1] & 0xff);
+          values.add(new String(bytes, pos + 2, length, StandardCharsets.UTF_8));
+          pos += 2 + length;
+        } else {
+          values.add(uint32(bytes, pos));
+          pos += 4;
+        }
+      }
+    } catch (ArrayIndexOutOfBoundsException | StringIndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("series key too short for family " + family.name());
+    }
+    if (pos != bytes.length) {
+      throw new IllegalArgumentException("series key longer than family " + family.name() + " declares");
+    }
+    return values;
+  }
+
+  /** An unsigned 32-bit big-endian number. */
+  public static long uint32(byte[] b, int pos) {
+    return ((long) (b[pos] & 0xff) << 24) | ((b[pos + 1] & 0xff) << 16) | ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SeriesKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
+
+  @Override
+  public String toString() {
+    return "SeriesKey" + Arrays.toString(bytes);
+  }
+}

@@ -1,0 +1,13 @@
+package io.flowexporter.topology.series;
+
+/** The three amounts every series sums; a family exposes those it declares counters for. */
+public enum Unit {
+  BYTES,
+  PACKETS,
+  FLOWS;
+
+  /** {@code bytes}, {@code packets} or {@code flows}, as in the metric names. */
+  public String word() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
