@@ -44,7 +44,15 @@ class ExporterCommandTest {
     assertThat(out.toString())
         .contains("brokers=k1:9092,k2:9092", "topic=pmacct", "asn=[64500, 4200000001, 65001]",
             "addr=:9590", "application-id=flow-exporter", "processing-guarantee=exactly_once_v2",
-            "from-beginning=false", "sampling-rate=1", "asn-from-ip=auto");
+            "from-beginning=false", "sampling-rate=1", "asn-from-ip=auto", "max-series=200000", "series-ttl=30d");
+  }
+
+  @Test
+  void boundAndExpiryOfSeriesAreFlags() {
+    assertThat(run(with("--max-series", "5000", "--series-ttl", "36h"))).isZero();
+    assertThat(out.toString()).contains("max-series=5000", "series-ttl=36h");
+    assertThat(run(with("--series-ttl", "PT90M"))).isZero();
+    assertThat(out.toString()).contains("series-ttl=90m");
   }
 
   @Test
@@ -103,6 +111,11 @@ class ExporterCommandTest {
     assertBad("--kafka-property", with("--kafka-property", "max.poll.records=abc"));
     assertBad("--kafka-property", with("--kafka-property", "security.protocol=NOPE"));
     assertBad("--application-id", with("--application-id", " "));
+    assertBad("--max-series", with("--max-series", "0"));
+    assertBad("--max-series", with("--max-series", "many"));
+    assertBad("--series-ttl", with("--series-ttl", "30"));
+    assertBad("--series-ttl", with("--series-ttl", "0d"));
+    assertBad("--series-ttl", with("--series-ttl", "-1h"));
   }
 
   private void assertBad(String flag, String... args) {
