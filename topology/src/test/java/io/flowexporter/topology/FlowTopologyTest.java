@@ -1,5 +1,11 @@
 package io.flowexporter.topology;
 
+import static io.flowexporter.topology.TestFlows.REPARTITION;
+import static io.flowexporter.topology.TestFlows.TOPIC;
+import static io.flowexporter.topology.TestFlows.decodeBatch;
+import static io.flowexporter.topology.TestFlows.input;
+import static io.flowexporter.topology.TestFlows.record;
+import static io.flowexporter.topology.TestFlows.slotOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexporter.asndb.AsnLookup;
@@ -19,23 +25,19 @@ import io.flowexporter.topology.series.SeriesFamily;
 import io.flowexporter.topology.series.SeriesKey;
 import io.flowexporter.topology.series.SeriesKeyWriter;
 import io.flowexporter.topology.series.Unit;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -56,9 +58,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlowTopologyTest {
 
-  private static final String TOPIC = "pmacct.flows";
-  private static final String APP_ID = "test";
-  static final String REPARTITION = APP_ID + "-" + FlowTopology.DELTAS + "-repartition";
   private static final AsnLookup NAMES =
       new AsnLookup() {
         @Override
@@ -83,21 +82,7 @@ class FlowTopologyTest {
   }
 
   private TopologyTestDriver driver(Topology topology) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APP_ID);
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    return new TopologyTestDriver(topology, props, Instant.parse("2030-01-01T00:00:00Z"));
-  }
-
-  static String record(String label, long src, long dst, long bytes, long packets) {
-    return "{\"event_type\": \"purge\", \"label\": \"" + label + "\", \"as_src\": " + src + ", \"as_dst\": " + dst
-        + ", \"peer_ip_src\": \"10.0.0.1\", \"ip_src\": \"8.8.8.8\", \"ip_dst\": \"192.0.2.1\", \"packets\": "
-        + packets + ", \"bytes\": " + bytes + "}";
-  }
-
-  private static TestInputTopic<String, String> input(TopologyTestDriver driver) {
-    return driver.createInputTopic(TOPIC, new StringSerializer(), new StringSerializer());
+    return TestFlows.driver(topology, stateDir);
   }
 
   @Test
@@ -236,7 +221,7 @@ class FlowTopologyTest {
         SeriesKey key = receive
             ? AsFamily.key(Direction.RECEIVE, host, other, 64500)
             : AsFamily.key(Direction.TRANSMIT, host, 64500, other);
-        expected.merge(key, new Totals(bytes, packets, 1), FlowTopologyTest::sum);
+        expected.merge(key, new Totals(bytes, packets, 1), TestFlows::sum);
       }
       messages.add(message.toString());
     }
@@ -259,10 +244,10 @@ class FlowTopologyTest {
           .mapToInt(t -> (int) t.flows()).sum());
       Map<SeriesKey, Totals> carried = new HashMap<>();
       for (KeyValue<byte[], byte[]> batch : batches) {
-        int slot = ((batch.key[0] & 0xff) << 8) | (batch.key[1] & 0xff);
+        int slot = slotOf(batch.key);
         for (Map.Entry<SeriesKey, Totals> e : decodeBatch(batch.value).entrySet()) {
           assertThat(e.getKey().hash() & 255).as("slot of %s", e.getKey()).isEqualTo(slot);
-          carried.merge(e.getKey(), e.getValue(), FlowTopologyTest::sum);
+          carried.merge(e.getKey(), e.getValue(), TestFlows::sum);
         }
       }
       assertThat(carried).isEqualTo(expected);
@@ -332,26 +317,5 @@ class FlowTopologyTest {
     w.use(family, direction);
     w.begin().text(host).emit();
     return made[0];
-  }
-
-  /**
-   * The repartition format as DeltaBatch's Javadoc documents it: a format byte (2), then per
-   * series a 2-byte key length, the key, and bytes, packets, flows as 8-byte big-endian numbers.
-   */
-  static Map<SeriesKey, Totals> decodeBatch(byte[] value) {
-    ByteBuffer in = ByteBuffer.wrap(value);
-    assertThat(in.get()).as("format byte").isEqualTo((byte) 2);
-    Map<SeriesKey, Totals> entries = new HashMap<>();
-    while (in.hasRemaining()) {
-      byte[] key = new byte[in.getShort() & 0xffff];
-      in.get(key);
-      Totals previous = entries.put(SeriesKey.wrap(key), new Totals(in.getLong(), in.getLong(), in.getLong()));
-      assertThat(previous).as("a series twice in one batch").isNull();
-    }
-    return entries;
-  }
-
-  static Totals sum(Totals a, Totals b) {
-    return new Totals(a.bytes() + b.bytes(), a.packets() + b.packets(), a.flows() + b.flows());
   }
 }

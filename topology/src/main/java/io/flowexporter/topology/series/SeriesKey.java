@@ -32,7 +32,7 @@ public final class SeriesKey {
 
   /** The key held in {@code bytes} (not copied: the caller hands it over). */
   public static SeriesKey wrap(byte[] bytes) {
-    if (bytes.length < 2 || bytes[0] < 0 || (bytes[1] & ~OVERFLOW) > 1
+    if (bytes.length < 2 || bytes[0] < 0 || (bytes[1] & 0x7f) > 1
         || ((bytes[1] & OVERFLOW) != 0 && bytes.length != 2)) {
       throw new IllegalArgumentException("not a series key: " + bytes.length + " bytes");
     }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.enrich.SeriesKey;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.SeriesKey;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -18,28 +21,47 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The owner's store on an in-memory inner store, without Kafka Streams: what a flush writes, what
+ * a restart (a new store over the same inner entries, as restored from the changelog) reads back,
+ * and when totals become visible to scrapes.
+ */
 class SeriesTotalsStoreTest {
 
-  private final KeyValueStore<Bytes, byte[]> memory = Stores.inMemoryKeyValueStore("flow-totals").get();
+  static final SeriesLimits UNBOUNDED = new SeriesLimits(Integer.MAX_VALUE, Duration.ofDays(30));
+  private static final long NOW = 1_900_000_000_000L;
+
+  private final KeyValueStore<Bytes, byte[]> memory = Stores.inMemoryKeyValueStore("series-totals").get();
   private final AtomicInteger puts = new AtomicInteger();
   private final AtomicInteger deletes = new AtomicInteger();
   private final CommittedTotals committed = new CommittedTotals();
 
+  static void add(SeriesTotalsStore store, SeriesKey key, long bytes, long packets, long flows, long now) {
+    // At an offset inside a larger array, as the owner hands over a key inside a DeltaBatch.
+    byte[] inBatch = new byte[key.bytes().length + 7];
+    System.arraycopy(key.bytes(), 0, inBatch, 3, key.bytes().length);
+    store.add(inBatch, 3, key.bytes().length, bytes, packets, flows, now);
+  }
+
+  private static void add(SeriesTotalsStore store, SeriesKey key, long bytes, long packets) {
+    add(store, key, bytes, packets, 1, NOW);
+  }
+
   @Test
   void aCommitWritesEachChangedBucketOnceAndARestoredStoreHasTheSameTotals() {
-    SeriesTotalsStore store = new SeriesTotalsStore(countingPuts(memory), committed);
+    SeriesTotalsStore store = new SeriesTotalsStore(countingPuts(memory), committed, UNBOUNDED);
     store.activate();
     Map<SeriesKey, Totals> expected = new HashMap<>();
     Random random = new Random(7);
     for (int i = 0; i < 200_000; i++) {
-      SeriesKey key = new SeriesKey(
+      SeriesKey key = AsFamily.key(
           random.nextBoolean() ? Direction.RECEIVE : Direction.TRANSMIT,
           "edge" + random.nextInt(4),
           random.nextInt(5000),
           4_200_000_000L + random.nextInt(3));
       long bytes = 1 + random.nextInt(1500);
-      assertThat(store.add(key, bytes, 1)).isTrue();
-      expected.merge(key, new Totals(bytes, 1), SeriesTotalsStoreTest::sum);
+      add(store, key, bytes, 1);
+      expected.merge(key, new Totals(bytes, 1, 1), SeriesTotalsStoreTest::sum);
     }
     assertThat(expected.size()).isGreaterThan(20_000);
 
@@ -58,8 +80,8 @@ class SeriesTotalsStoreTest {
 
     // One more record: one bucket is rewritten, with every series it holds.
     SeriesKey one = expected.keySet().iterator().next();
-    store.add(one, 10, 1);
-    expected.merge(one, new Totals(10, 1), SeriesTotalsStoreTest::sum);
+    add(store, one, 10, 1);
+    expected.merge(one, new Totals(10, 1, 1), SeriesTotalsStoreTest::sum);
     puts.set(0);
     store.flushCache();
     committed.committed();
@@ -69,13 +91,13 @@ class SeriesTotalsStoreTest {
     // What a restart finds: the same inner store (as restored from the changelog), read anew.
     store.deactivate();
     CommittedTotals afterRestart = new CommittedTotals();
-    new SeriesTotalsStore(memory, afterRestart).activate();
+    new SeriesTotalsStore(memory, afterRestart, UNBOUNDED).activate();
     assertThat(afterRestart.snapshot()).isEqualTo(expected);
   }
 
   @Test
   void aGrowingPartitionDoublesItsBucketsAndDeletesTheOldKeysInTheSameFlush() {
-    SeriesTotalsStore store = new SeriesTotalsStore(countingPuts(memory), committed);
+    SeriesTotalsStore store = new SeriesTotalsStore(countingPuts(memory), committed, UNBOUNDED);
     store.activate();
     Map<SeriesKey, Totals> expected = new HashMap<>();
     addSeries(store, expected, 0, 20_000);
@@ -98,7 +120,7 @@ class SeriesTotalsStoreTest {
     memory.put(before.key, before.value);
     store.deactivate();
     CommittedTotals afterRestart = new CommittedTotals();
-    SeriesTotalsStore restored = new SeriesTotalsStore(countingPuts(memory), afterRestart);
+    SeriesTotalsStore restored = new SeriesTotalsStore(countingPuts(memory), afterRestart, UNBOUNDED);
     restored.activate();
     assertThat(afterRestart.snapshot()).isEqualTo(expected);
     deletes.set(0);
@@ -110,9 +132,9 @@ class SeriesTotalsStoreTest {
 
   private static void addSeries(SeriesTotalsStore store, Map<SeriesKey, Totals> expected, int from, int n) {
     for (int i = from; i < from + n; i++) {
-      SeriesKey key = new SeriesKey(Direction.RECEIVE, "edge" + (i % 4), 100_000 + i, 64500);
-      store.add(key, i + 1, 1);
-      expected.put(key, new Totals(i + 1, 1));
+      SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge" + (i % 4), 100_000 + i, 64500);
+      add(store, key, i + 1, 1);
+      expected.put(key, new Totals(i + 1, 1, 1));
     }
   }
 
@@ -124,78 +146,99 @@ class SeriesTotalsStoreTest {
 
   @Test
   void pendingIncrementsAreNotWrittenBeforeTheFlushAndAreDroppedWhenTheCacheIsCleared() {
-    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed);
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, UNBOUNDED);
     store.activate();
-    SeriesKey key = new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500);
-    store.add(key, 1000, 2);
+    SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    add(store, key, 1000, 2);
     assertThat(store.readStore()).isEmpty();
     store.clearCache();
     store.flushCache();
     assertThat(store.readStore()).isEmpty();
-    store.add(key, 70, 1);
+    add(store, key, 70, 1);
     store.flushCache();
-    assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(70, 1)));
+    assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(70, 1, 1)));
   }
 
   @Test
-  void aTotalThatWouldOverflowIsRefusedWithNothingAdded() {
-    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed);
+  void aTotalPastTheLongRangeStopsAtTheLargestLongAndStaysThere() {
+    // Was: refused with nothing added. Now: saturates, so one absurd record neither stops the
+    // partition nor leaves the other two amounts behind.
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, UNBOUNDED);
     store.activate();
-    SeriesKey key = new SeriesKey(Direction.TRANSMIT, "edge1", 64500, 15169);
-    assertThat(store.add(key, Long.MAX_VALUE - 10, 1)).isTrue();
+    SeriesKey key = AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169);
+    add(store, key, Long.MAX_VALUE - 10, 1);
     store.flushCache();
-    assertThat(store.add(key, 5, 1)).isTrue();
-    assertThat(store.add(key, 6, 1)).isFalse();
+    add(store, key, 5, 1);
     store.flushCache();
-    assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE - 5, 2)));
+    assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE - 5, 2, 2)));
+    // Pending sums saturate too, before they reach the total.
+    add(store, key, Long.MAX_VALUE, 1);
+    add(store, key, Long.MAX_VALUE, 1);
+    store.flushCache();
+    assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 4, 4)));
+    add(store, key, 1, 1);
+    store.flushCache();
+    committed.committed();
+    assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 5, 5)));
   }
 
   @Test
   void partitionsThatSumPastTheLongRangeShowTheLargestTotalInsteadOfBreakingTheScrape() {
-    SeriesKey key = new SeriesKey(Direction.TRANSMIT, "edge1", 64500, 15169);
+    SeriesKey key = AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169);
     for (int partition = 0; partition < 2; partition++) {
-      SeriesTotalsStore store = new SeriesTotalsStore(Stores.inMemoryKeyValueStore("p" + partition).get(), committed);
+      SeriesTotalsStore store =
+          new SeriesTotalsStore(Stores.inMemoryKeyValueStore("p" + partition).get(), committed, UNBOUNDED);
       store.activate();
-      assertThat(store.add(key, Long.MAX_VALUE - 1, 3)).isTrue();
+      add(store, key, Long.MAX_VALUE - 1, 3);
       store.flushCache();
     }
     committed.committed();
-    assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 6)));
+    assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 6, 2)));
+  }
+
+  @Test
+  void bytesThatAreNotASeriesKeyAreRefusedWithNothingAdded() {
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, UNBOUNDED);
+    store.activate();
+    assertThatThrownBy(() -> store.add(new byte[] {0}, 0, 1, 1, 1, 1, NOW))
+        .isInstanceOf(IllegalArgumentException.class);
+    store.flushCache();
+    assertThat(store.readStore()).isEmpty();
   }
 
   @Test
   void entriesInAnotherFormatAreRefusedWithAMessageNamingTheWayOut() {
-    byte[] seriesKey = new SeriesKey(Direction.RECEIVE, "edge1", 15169, 64500).toBytes();
-    int bucket = SeriesBuckets.bucketOf(SeriesBuckets.hashOf(seriesKey), 1024);
+    byte[] seriesKey = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500).bytes();
+    int bucket = SeriesBuckets.bucketOf(SeriesKey.hashOf(seriesKey, 0, seriesKey.length), 1024);
     SeriesBuckets.Writer good = new SeriesBuckets.Writer(SeriesBuckets.HEADER_BYTES + SeriesBuckets.entryBytes(seriesKey));
-    good.entry(seriesKey, 1, 1);
+    good.entry(seriesKey, 1, 2, 3, NOW);
     byte[] value = good.bytes();
-    SeriesBuckets.EntryConsumer ignore = (k, kb, b, p) -> { };
+    SeriesBuckets.EntryConsumer ignore = (k, b, p, f, t) -> { };
 
     // A per-series key, as an older layout would have written.
     assertThatThrownBy(() -> SeriesBuckets.decode(seriesKey, new byte[16], ignore))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("a key of 14 bytes instead of 8")
+        .hasMessageContaining("a key of " + seriesKey.length + " bytes instead of 8")
         .hasMessageContaining("--application-id");
     assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket + 1 & 1023), value, ignore))
         .hasMessageContaining("hashes to bucket " + bucket);
     assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1000, bucket), value, ignore))
         .hasMessageContaining("a bucket count of 1000");
-    byte[] truncated = java.util.Arrays.copyOf(value, value.length - 3);
+    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, 1024), value, ignore))
+        .hasMessageContaining("outside 0..1023");
+    byte[] truncated = Arrays.copyOf(value, value.length - 3);
     assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), truncated, ignore))
         .hasMessageContaining("truncated");
-    byte[] otherVersion = value.clone();
-    otherVersion[0] = 9;
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), otherVersion, ignore))
-        .hasMessageContaining("no format byte 1");
 
-    Map<SeriesKey, Totals> decoded = new HashMap<>();
-    SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), value, (k, kb, b, p) -> decoded.put(k, new Totals(b, p)));
-    assertThat(decoded).containsExactly(Map.entry(SeriesKey.fromBytes(seriesKey), new Totals(1, 1)));
+    Map<SeriesKey, long[]> decoded = new HashMap<>();
+    SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), value,
+        (k, b, p, f, t) -> decoded.put(k, new long[] {b, p, f, t}));
+    assertThat(decoded).containsOnlyKeys(SeriesKey.wrap(seriesKey.clone()));
+    assertThat(decoded.values().iterator().next()).containsExactly(1, 2, 3, NOW);
   }
 
-  private static Totals sum(Totals a, Totals b) {
-    return new Totals(a.bytes() + b.bytes(), a.packets() + b.packets());
+  static Totals sum(Totals a, Totals b) {
+    return new Totals(a.bytes() + b.bytes(), a.packets() + b.packets(), a.flows() + b.flows());
   }
 
   @SuppressWarnings("unchecked")

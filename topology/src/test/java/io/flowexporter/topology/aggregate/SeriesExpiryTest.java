@@ -1,0 +1,155 @@
+package io.flowexporter.topology.aggregate;
+
+import static io.flowexporter.topology.TestFlows.TOPIC;
+import static io.flowexporter.topology.TestFlows.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.FlowTopology;
+import io.flowexporter.topology.TestFlows;
+import io.flowexporter.topology.TopologyConfig;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Expiry ({@code --series-ttl}): a series with no delta for the TTL is dropped from scrapes and
+ * from the store by the owner's wall-clock punctuator; one with traffic stays. The driver's wall
+ * clock is what the owner stamps each delta with, so advancing it is the passing of time.
+ */
+class SeriesExpiryTest {
+
+  private static final Duration TTL = Duration.ofMinutes(10);
+  private static final SeriesKey QUIET = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+  private static final SeriesKey BUSY = AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 13335);
+  private static final long T0 = 1_900_000_000_000L;
+
+  @TempDir Path stateDir;
+
+  private final CommittedTotals committed = new CommittedTotals();
+
+  @Test
+  void quietSeriesLeaveTheSnapshotAndTheStoreBusyOnesStay() {
+    TopologyConfig config =
+        new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, TopologyConfig.DEFAULT_MAX_SERIES, TTL);
+    try (TopologyTestDriver driver = TestFlows.driver(
+        FlowTopology.build(config, 1, AsnLookup.EMPTY, SeriesFamilies.asOnly(), committed, new RecordOutcomes()),
+        stateDir)) {
+      TestInputTopic<String, String> in = TestFlows.input(driver);
+      SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
+      in.pipeInput(record("edge1", 15169, 64500, 100, 1));
+      in.pipeInput(record("edge1", 64500, 13335, 200, 2));
+      committed.committed();
+      assertThat(committed.snapshot()).containsOnlyKeys(QUIET, BUSY);
+
+      // 6 minutes on (the check runs, nothing is past the TTL yet); only BUSY has traffic.
+      driver.advanceWallClockTime(Duration.ofMinutes(6));
+      in.pipeInput(record("edge1", 64500, 13335, 20, 1));
+      committed.committed();
+      assertThat(committed.snapshot()).containsOnlyKeys(QUIET, BUSY);
+
+      // 11 minutes after QUIET's last delta, 5 after BUSY's: QUIET goes, from scrapes and store.
+      driver.advanceWallClockTime(Duration.ofMinutes(5));
+      assertThat(committed.snapshot()).containsExactly(Map.entry(BUSY, new Totals(220, 3, 2)));
+      assertThat(store.readStore()).containsExactly(Map.entry(BUSY, new Totals(220, 3, 2)));
+      assertThat(committed.seriesOf(AsFamily.FAMILY.id())).isEqualTo(1);
+
+      // A dropped series that comes back starts over: its old total is gone with it.
+      in.pipeInput(record("edge1", 15169, 64500, 5, 1));
+      committed.committed();
+      assertThat(committed.snapshot()).isEqualTo(Map.of(QUIET, new Totals(5, 1, 1), BUSY, new Totals(220, 3, 2)));
+
+      // BUSY falls quiet too.
+      driver.advanceWallClockTime(TTL.plusMinutes(1));
+      assertThat(committed.snapshot()).isEmpty();
+      assertThat(store.readStore()).isEmpty();
+    }
+  }
+
+  // The store alone, with time passed as arguments.
+
+  private final KeyValueStore<Bytes, byte[]> memory = Stores.inMemoryKeyValueStore("series-totals").get();
+
+  @Test
+  void expiryHidesAtOnceAndDeletesAtTheNextFlushSoARestartDoesNotBringItBack() {
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, new SeriesLimits(100, TTL));
+    store.activate();
+    SeriesTotalsStoreTest.add(store, QUIET, 100, 1, 1, T0);
+    SeriesTotalsStoreTest.add(store, BUSY, 200, 2, 1, T0 + 5);
+    store.flushCache();
+    committed.committed();
+
+    assertThat(store.expire(T0 + 1)).isEqualTo(1);
+    assertThat(committed.snapshot()).containsOnlyKeys(BUSY);
+    assertThat(store.readStore()).as("not before the commit").containsOnlyKeys(QUIET, BUSY);
+    store.flushCache();
+    assertThat(store.readStore()).containsOnlyKeys(BUSY);
+    committed.committed();
+
+    CommittedTotals afterRestart = new CommittedTotals();
+    new SeriesTotalsStore(memory, afterRestart, new SeriesLimits(100, TTL)).activate();
+    assertThat(afterRestart.snapshot()).containsExactly(Map.entry(BUSY, new Totals(200, 2, 1)));
+  }
+
+  @Test
+  void seriesWithDeltasNotYetPublishedAreNotExpired() {
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, new SeriesLimits(100, TTL));
+    store.activate();
+    // Pending (not flushed): kept.
+    SeriesTotalsStoreTest.add(store, QUIET, 100, 1, 1, T0);
+    assertThat(store.expire(T0 + 1)).isZero();
+    // Written but its commit not yet reported: kept, so that the publication finds it.
+    store.flushCache();
+    assertThat(store.expire(T0 + 1)).isZero();
+    committed.committed();
+    assertThat(committed.snapshot()).containsExactly(Map.entry(QUIET, new Totals(100, 1, 1)));
+    // Published and quiet: dropped.
+    assertThat(store.expire(T0 + 1)).isEqualTo(1);
+    assertThat(committed.snapshot()).isEmpty();
+  }
+
+  @Test
+  void anExpiredSeriesFreesItsPlaceUnderTheBound() {
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, new SeriesLimits(1, TTL));
+    store.activate();
+    SeriesKey overflow = SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE);
+    SeriesKey other = AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500);
+    SeriesTotalsStoreTest.add(store, QUIET, 100, 1, 1, T0);
+    SeriesTotalsStoreTest.add(store, other, 7, 1, 1, T0 + 10);
+    store.flushCache();
+    committed.committed();
+    assertThat(committed.snapshot()).containsOnlyKeys(QUIET, overflow);
+
+    assertThat(store.expire(T0 + 1)).isEqualTo(1); // QUIET only: the overflow series saw a delta at T0 + 10
+    store.flushCache();
+    committed.committed();
+    SeriesTotalsStoreTest.add(store, other, 8, 1, 1, T0 + 20);
+    store.flushCache();
+    committed.committed();
+    assertThat(committed.snapshot()).isEqualTo(Map.of(other, new Totals(8, 1, 1), overflow, new Totals(7, 1, 1)));
+  }
+
+  @Test
+  void theCheckRunsOftenEnoughForShortTtlsAndAtMostOnceAMinute() {
+    assertThat(new SeriesLimits(1, Duration.ofSeconds(2)).expiryCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(new SeriesLimits(1, Duration.ofMinutes(2)).expiryCheckInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(new SeriesLimits(1, Duration.ofDays(30)).expiryCheckInterval()).isEqualTo(Duration.ofMinutes(1));
+    // --max-series is shared among partitions, rounded up so that the sum is at least the flag.
+    assertThat(SeriesLimits.of(10, 4, TTL).maxSeriesPerPartition()).isEqualTo(3);
+    assertThat(SeriesLimits.of(8, 4, TTL).maxSeriesPerPartition()).isEqualTo(2);
+    assertThat(SeriesLimits.of(Integer.MAX_VALUE, 1, TTL).maxSeriesPerPartition()).isEqualTo(Integer.MAX_VALUE);
+  }
+}
