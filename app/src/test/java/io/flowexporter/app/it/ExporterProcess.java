@@ -142,6 +142,11 @@ public final class ExporterProcess implements AutoCloseable {
 
   /** The log file so far: what this process printed, after what earlier runs appended to it. */
   public String log() {
+    return readLog(log);
+  }
+
+  /** A log file's text, or a note saying why it cannot be read (for failure messages). */
+  public static String readLog(Path log) {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {

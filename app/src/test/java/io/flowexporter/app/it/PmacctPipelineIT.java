@@ -5,13 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.app.demo.EmbeddedKafkaBroker;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PmacctPipelineIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final String PYTHON = "/usr/bin/python3";
 
   private record Variant(String name, String asnFromIp, String family) {}
@@ -57,7 +49,7 @@ class PmacctPipelineIT {
     Path root = Programs.root();
     Programs.require("nfacctd", "pmacct");
     Programs.require("softflowd", "softflowd");
-    Path prometheusBin = Programs.require("prometheus", "prometheus");
+    Programs.require("prometheus", "prometheus");
     Programs.requireWorks("python3-scapy", PYTHON, "-c", "import scapy.all");
     Programs.requireWorks("libmaxmind-db-writer-perl", "perl", "-MMaxMind::DB::Writer::Tree", "-e", "1");
 
@@ -72,9 +64,10 @@ class PmacctPipelineIT {
     for (Variant v : VARIANTS) {
       ports.put(v.name(), ExporterProcess.freePort());
     }
-    int prometheusPort = ExporterProcess.freePort();
+    Map<String, List<Integer>> jobs = new TreeMap<>();
+    ports.forEach((job, port) -> jobs.put(job, List.of(port)));
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        Background prometheus = startPrometheus(prometheusBin, dir.resolve("prometheus"), prometheusPort, ports)) {
+        Prometheus prometheus = Prometheus.start(dir.resolve("prometheus"), jobs)) {
       List<ExporterProcess> exporters = new ArrayList<>();
       try {
         for (Variant v : VARIANTS) {
@@ -91,7 +84,7 @@ class PmacctPipelineIT {
           exporters.add(exporter);
         }
         for (Variant v : VARIANTS) {
-          assertExact(prometheusPort, v, expected, names, exporters.get(VARIANTS.indexOf(v)));
+          assertExact(prometheus, v, expected, names, exporters.get(VARIANTS.indexOf(v)));
         }
       } finally {
         exporters.forEach(ExporterProcess::close);
@@ -100,7 +93,7 @@ class PmacctPipelineIT {
   }
 
   /** Prometheus's sums equal the capture's totals for one variant, and the labels are right. */
-  private static void assertExact(int promPort, Variant v, JsonNode expected, Map<String, String> names, ExporterProcess exporter) {
+  private static void assertExact(Prometheus prometheus, Variant v, JsonNode expected, Map<String, String> names, ExporterProcess exporter) {
     Map<String, Long> want = new TreeMap<>();
     JsonNode rows = v.family() == null ? expected.get("totals") : expected.get("totals_by_family");
     for (JsonNode row : rows) {
@@ -116,7 +109,7 @@ class PmacctPipelineIT {
       got.clear();
       for (String direction : new String[] {"receive", "transmit"}) {
         for (String unit : new String[] {"bytes", "packets"}) {
-          JsonNode result = query(promPort, "sum by (source_as, destination_as) (flow_" + direction + "_" + unit + "_total{job=\"" + v.name() + "\"})");
+          JsonNode result = prometheus.query("sum by (source_as, destination_as) (flow_" + direction + "_" + unit + "_total{job=\"" + v.name() + "\"})");
           for (JsonNode r : result) {
             got.put(direction + " " + r.get("metric").get("source_as").asText() + "->" + r.get("metric").get("destination_as").asText() + " " + unit,
                 Long.parseLong(r.get("value").get(1).asText()));
@@ -126,7 +119,7 @@ class PmacctPipelineIT {
       return want.equals(got);
     }, () -> "variant " + v.name() + ": Prometheus has\n" + got + "\nexpected\n" + want + "\nexporter log:\n" + exporter.log());
 
-    JsonNode series = query(promPort, "{__name__=~\"flow_(receive|transmit)_bytes_total\", job=\"" + v.name() + "\"}");
+    JsonNode series = prometheus.query("{__name__=~\"flow_(receive|transmit)_bytes_total\", job=\"" + v.name() + "\"}");
     assertThat(series).isNotEmpty();
     for (JsonNode s : series) {
       JsonNode m = s.get("metric");
@@ -151,36 +144,6 @@ class PmacctPipelineIT {
     return mmdb;
   }
 
-  private static Background startPrometheus(Path binary, Path dir, int port, Map<String, Integer> exporters) throws Exception {
-    Files.createDirectories(dir);
-    StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n");
-    exporters.forEach((job, p) -> config.append("  - job_name: ").append(job)
-        .append("\n    static_configs:\n      - targets: ['127.0.0.1:").append(p).append("']\n"));
-    Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
-    Background prometheus = Background.start(dir.resolve("prometheus.log"), binary.toString(),
-        "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port, "--log.level=warn");
-    Await.until(Duration.ofSeconds(60), () -> Scrape.status(port, "/-/ready") == 200, prometheus::log);
-    return prometheus;
-  }
-
-  private static JsonNode query(int port, String promql) {
-    try {
-      String url = "http://127.0.0.1:" + port + "/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8);
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode body = JSON.readTree(r.body());
-      if (!"success".equals(body.path("status").asText())) {
-        throw new AssertionError("Prometheus query failed: " + promql + ": " + r.body());
-      }
-      return body.get("data").get("result");
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   /** Runs a command to completion; fails with its output if it does not exit 0 in time. */
   private static void run(Path log, Duration timeout, Map<String, String> env, String... command) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -195,38 +158,6 @@ class PmacctPipelineIT {
       // Children first: killing the script alone would leave the nfacctd it started running.
       p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-    }
-  }
-
-  /** A long-running helper program (Prometheus), killed when the test ends however it ends. */
-  private static final class Background implements AutoCloseable {
-    private final Process process;
-    private final Path log;
-
-    private Background(Process process, Path log) {
-      this.process = process;
-      this.log = log;
-    }
-
-    static Background start(Path log, String... command) throws IOException {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      return new Background(ChildProcesses.track(p), log);
-    }
-
-    String log() {
-      try {
-        return Files.readString(log);
-      } catch (IOException e) {
-        return e.toString();
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroy();
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
-      }
     }
   }
 }

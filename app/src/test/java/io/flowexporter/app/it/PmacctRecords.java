@@ -23,6 +23,7 @@ public final class PmacctRecords {
   public long invalid;
   public long markers;
   public long unmatched;
+  private Traffic lastMessage = new Traffic();
 
   public PmacctRecords(long seed) {
     random = new SplittableRandom(seed);
@@ -30,6 +31,7 @@ public final class PmacctRecords {
 
   /** The next Kafka message value: usually one record, sometimes several, a marker or garbage. */
   public String nextMessage() {
+    lastMessage = new Traffic();
     int kind = random.nextInt(100);
     if (kind < 3) {
       invalid++;
@@ -56,6 +58,11 @@ public final class PmacctRecords {
     return record();
   }
 
+  /** What the message {@link #nextMessage()} returned last adds to {@link #expected}. */
+  public Traffic lastMessage() {
+    return lastMessage;
+  }
+
   private String record() {
     long peer = PEERS[random.nextInt(PEERS.length)];
     long own = random.nextInt(4) == 0 ? OWN_BIG : OWN;
@@ -77,6 +84,7 @@ public final class PmacctRecords {
     } else {
       counted++;
       expected.add(direction, host, src, dst, bytes * factor, packets * factor);
+      lastMessage.add(direction, host, src, dst, bytes * factor, packets * factor);
     }
     return "{\"event_type\": \"purge\"" + label + ", \"as_src\": " + src + ", \"as_dst\": " + dst
         + ", \"peer_ip_src\": \"" + peerIp + "\", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""

@@ -1,6 +1,10 @@
 package io.flowexporter.app.it;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,7 +17,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * passed, whichever comes first, so a failing test never leaves it running.
  *
  * <p>The expected totals ({@link PmacctRecords#expected}) are exact only if every send was
- * acknowledged: {@link #finish()} fails the test otherwise.
+ * acknowledged: {@link #finish()} fails the test otherwise. It also remembers what each
+ * acknowledged message adds to them, by partition and offset ({@link #producedIn}).
  */
 public final class SteadyProducer implements AutoCloseable {
 
@@ -22,11 +27,15 @@ public final class SteadyProducer implements AutoCloseable {
   private final PmacctRecords records;
   private final int perSecond;
   private final Duration maxDuration;
+  private final AtomicLong issued = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+  private final Map<Integer, NavigableMap<Long, Traffic>> byOffset = new ConcurrentHashMap<>();
   private final Thread thread;
   private volatile boolean stop;
+  private boolean paused;
+  private boolean idle;
 
   private SteadyProducer(String brokers, String topic, PmacctRecords records, int perSecond, Duration maxDuration) {
     this.brokers = brokers;
@@ -52,9 +61,20 @@ public final class SteadyProducer implements AutoCloseable {
     try (KafkaProducer<String, String> producer = Topics.producer(brokers)) {
       long i = 0;
       while (!stop && System.nanoTime() < deadline) {
+        if (pausing()) {
+          producer.flush();
+          long pausedAt = System.nanoTime();
+          awaitResume();
+          start += System.nanoTime() - pausedAt; // the rate goes on from the resume, without a burst
+          continue;
+        }
         for (int n = 0; n < perTick; n++, i++) {
-          producer.send(new ProducerRecord<>(topic, Long.toString(i), records.nextMessage()), (md, e) -> {
+          String message = records.nextMessage();
+          Traffic traffic = records.lastMessage();
+          issued.incrementAndGet();
+          producer.send(new ProducerRecord<>(topic, Long.toString(i), message), (md, e) -> {
             if (e == null) {
+              byOffset.computeIfAbsent(md.partition(), p -> new ConcurrentSkipListMap<>()).put(md.offset(), traffic);
               sent.incrementAndGet();
             } else {
               failed.incrementAndGet();
@@ -75,9 +95,58 @@ public final class SteadyProducer implements AutoCloseable {
     }
   }
 
+  private synchronized boolean pausing() {
+    return paused;
+  }
+
+  private synchronized void awaitResume() throws InterruptedException {
+    idle = true;
+    notifyAll();
+    while (paused && !stop) {
+      wait(100);
+    }
+    idle = false;
+  }
+
+  /**
+   * Stops sending until {@link #resume()} and returns once every message sent so far is
+   * acknowledged, so that {@link PmacctRecords#expected} stays still meanwhile. Returns at once if
+   * the producer has already ended.
+   */
+  public void pause() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    synchronized (this) {
+      paused = true;
+      while (!idle && thread.isAlive()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("producer did not pause");
+        }
+        wait(100);
+      }
+    }
+    while (sent.get() + failed.get() < issued.get() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  /** Sends again after {@link #pause()}, at the same rate. */
+  public synchronized void resume() {
+    paused = false;
+    notifyAll();
+  }
+
   /** Messages acknowledged so far. */
   public long sent() {
     return sent.get();
+  }
+
+  /**
+   * What the acknowledged messages at offsets {@code [from, to)} of {@code partition} add to the
+   * expected totals.
+   */
+  public Traffic producedIn(int partition, long from, long to) {
+    NavigableMap<Long, Traffic> offsets = byOffset.get(partition);
+    return offsets == null || from >= to ? new Traffic() : Traffic.sum(offsets.subMap(from, to).values());
   }
 
   /**
@@ -85,8 +154,7 @@ public final class SteadyProducer implements AutoCloseable {
    * expected totals would not be known).
    */
   public void finish() throws InterruptedException {
-    stop = true;
-    thread.join(TimeUnit.SECONDS.toMillis(150));
+    close();
     if (thread.isAlive()) {
       throw new AssertionError("producer did not stop");
     }
@@ -97,7 +165,10 @@ public final class SteadyProducer implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    stop = true;
+    synchronized (this) {
+      stop = true;
+      notifyAll();
+    }
     thread.join(TimeUnit.SECONDS.toMillis(150));
   }
 }

@@ -3,14 +3,20 @@ package io.flowexporter.app.it;
 import io.flowexporter.app.demo.GenerateCommand;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Topic creation and producing for the integration tests. */
@@ -53,6 +59,33 @@ public final class Topics {
     }
     for (Future<RecordMetadata> ack : acks) {
       ack.get();
+    }
+  }
+
+  /**
+   * For each partition of {@code topic}: the offsets that consumer group {@code group} has not
+   * committed, as {@code [committed offset (or the earliest offset if none), log end offset)}.
+   */
+  public static Map<Integer, long[]> uncommitted(String brokers, String group, String topic) throws Exception {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", brokers);
+    try (Admin admin = Admin.create(p)) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      Map<TopicPartition, OffsetSpec> latest = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+      Map<TopicPartition, OffsetSpec> earliest = new TreeMap<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+      for (int i = 0; i < partitions; i++) {
+        latest.put(new TopicPartition(topic, i), OffsetSpec.latest());
+        earliest.put(new TopicPartition(topic, i), OffsetSpec.earliest());
+      }
+      Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+      Map<TopicPartition, ListOffsetsResultInfo> starts = admin.listOffsets(earliest).all().get();
+      Map<Integer, long[]> out = new TreeMap<>();
+      for (TopicPartition tp : latest.keySet()) {
+        OffsetAndMetadata c = committed.get(tp);
+        out.put(tp.partition(), new long[] {c != null ? c.offset() : starts.get(tp).offset(), ends.get(tp).offset()});
+      }
+      return out;
     }
   }
 }
