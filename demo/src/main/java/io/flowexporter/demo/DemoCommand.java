@@ -134,17 +134,11 @@ public final class DemoCommand implements Callable<Integer> {
    */
   private static AtomicBoolean releaseWhenItEnds(Exporter exporter, CountDownLatch stop) {
     AtomicBoolean ended = new AtomicBoolean();
-    Thread t = new Thread(() -> {
-      try {
-        exporter.awaitShutdown();
-        ended.set(true);
-        stop.countDown();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "demo-exporter-watch");
-    t.setDaemon(true);
-    t.start();
+    daemon("demo-exporter-watch", () -> {
+      exporter.awaitShutdown();
+      ended.set(true);
+      stop.countDown();
+    });
     return ended;
   }
 
@@ -153,13 +147,27 @@ public final class DemoCommand implements Callable<Integer> {
         new FlowGenerator(
             new FlowGenerator.Options(SamplePeers.DEMO_OWN_ASN, SamplePeers.DEMO_OWN_PREFIX, 3, 0.6, 0.15, 0.2, System.nanoTime()),
             SamplePeers.load());
-    Thread t = new Thread(() -> {
+    return daemon("demo-generator", () -> {
       try (KafkaProducer<String, String> producer = FlowSender.producer(brokers)) {
         FlowSender.send(generator, producer, TOPIC, rate, 0, stopping, produced);
+      }
+    });
+  }
+
+  /** Work that ends when its thread is interrupted. */
+  private interface Interruptible {
+    void run() throws InterruptedException;
+  }
+
+  /** Starts {@code body} on a daemon thread, so that it never holds the JVM up. */
+  private static Thread daemon(String name, Interruptible body) {
+    Thread t = new Thread(() -> {
+      try {
+        body.run();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "demo-generator");
+    }, name);
     t.setDaemon(true);
     t.start();
     return t;
