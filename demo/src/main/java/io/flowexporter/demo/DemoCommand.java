@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run flow-exporter on an embedded Kafka broker with generated pmacct traffic.",
-      "A bundled sample AS database names the peers. No infrastructure needed; Ctrl-C stops",
-      "everything and removes its files."
+      "A bundled sample AS database names the peers. No infrastructure needed;",
+      "Ctrl-C stops everything and removes its files."
     })
 public final class DemoCommand implements Callable<Integer> {
 
