@@ -1,6 +1,7 @@
-package io.flowexporter.generator;
+package io.flowexporter.app.it;
 
 import io.flowexporter.broker.EmbeddedKafkaBroker;
+import io.flowexporter.generator.FreshTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -15,9 +16,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
- * What {@link FreshTopics#awaitLeaders} is for: writing right after creating a topic, with several
- * requests in flight, loses nothing (KAFKA-15591 lost the first batch when the write came too
- * soon).
+ * What {@link FreshTopics#awaitLeaders} is for, and why {@link Topics#create} calls it: writing
+ * right after creating a topic, with several requests in flight, loses nothing (KAFKA-15591 lost
+ * the first batch when the write came too soon).
  */
 class FreshTopicsIT {
 
