@@ -9,6 +9,13 @@
 #     -e FLOW_EXPORTER_ASN_DB=/var/lib/flow-exporter-asn/GeoLite2-ASN.mmdb \
 #     -v "$PWD/deploy/asn-db:/var/lib/flow-exporter-asn:ro" flow-exporter
 #
+# That is the default target, the exporter alone. The demo's jar (commands
+# generate and demo, with the embedded broker) has its own target, which the
+# compose file's demo profile runs as its traffic generator:
+#
+#   docker build --target demo -t flow-exporter-demo .
+#   docker run --rm flow-exporter-demo generate --brokers kafka:9092 --topic pmacct.flows
+#
 # Base images are pinned by tag, not by digest: the digests could not be
 # looked up where this file was written. To pin harder, append @sha256:... to
 # both tags (docker buildx imagetools inspect IMAGE:TAG prints it).
@@ -25,11 +32,21 @@ COPY . .
 # after a source change do not download the dependencies again.
 RUN --mount=type=cache,target=/root/.m2,sharing=locked \
     mvn -B -ntp package -DskipTests \
- && cp app/target/flow-exporter.jar /flow-exporter.jar
+ && cp app/target/flow-exporter.jar /flow-exporter.jar \
+ && cp demo/target/flow-exporter-demo.jar /flow-exporter-demo.jar
 
 # ---------------------------------------------------------------------------
-# Run: JRE only, unprivileged user.
-FROM ${RUNTIME_IMAGE}
+# Demo: the demo's jar, for the generator of the compose demo profile. Kept
+# out of the exporter's image below, which has no broker and no generator.
+FROM ${RUNTIME_IMAGE} AS demo
+COPY --from=build /flow-exporter-demo.jar /opt/flow-exporter/flow-exporter-demo.jar
+# nobody: the generator writes no files.
+USER 65534:65534
+ENTRYPOINT ["java", "-jar", "/opt/flow-exporter/flow-exporter-demo.jar"]
+
+# ---------------------------------------------------------------------------
+# Run: the exporter's image, the default target. JRE only, unprivileged user.
+FROM ${RUNTIME_IMAGE} AS exporter
 
 ARG VERSION=0.1.0-SNAPSHOT
 ARG REVISION=unknown

@@ -16,9 +16,10 @@ ROOT=$(cd "$HERE/.." && pwd)
 CP_FILE=${PM_CLASSPATH_FILE:-/tmp/pm-cp.txt}
 mkdir -p "$OUT_DIR"
 if [[ ! -s $CP_FILE ]]; then
-  (cd "$ROOT" && mvn -B -q -pl app -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2 || exit 3
+  (cd "$ROOT" && mvn -B -q -pl kafka-broker dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2 || exit 3
 fi
-# The app classpath brings Logback (DEBUG, on stdout): client logs go to topicdump.log.
+# The same classpath as e2e/dev-broker.sh's (the kafka-broker module's) brings kafka-clients and
+# Logback (DEBUG, on stdout): client logs go to topicdump.log.
 if ! java -cp "$(cat "$CP_FILE")" "$HERE/TopicDump.java" "$BOOTSTRAP" "$TOPIC" "$OUT_DIR/topic.jsonl" 60000 \
     >"$OUT_DIR/topicdump.log" 2>&1; then
   tail -5 "$OUT_DIR/topicdump.log" >&2; exit 3

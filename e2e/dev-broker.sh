@@ -7,7 +7,7 @@
 #          keeps running in the foreground until LIFETIME_SECONDS have passed, or until it
 #          gets SIGINT/SIGTERM; it then stops the broker and deletes its data directory.
 #          Run it in the background:  e2e/dev-broker.sh 600 > /tmp/broker.out &
-# Needs:   the Kafka 4.x jars of the app module; the classpath is computed once with
+# Needs:   the Kafka 4.x jars of the kafka-broker module; the classpath is computed once with
 #          `mvn dependency:build-classpath` and cached in $PM_CLASSPATH_FILE
 #          (default /tmp/pm-cp.txt). Java 17+.
 # Exit:    0 after a normal stop, 1 if the broker did not come up within 90 s.
@@ -19,7 +19,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 CP_FILE=${PM_CLASSPATH_FILE:-/tmp/pm-cp.txt}
 
 if [[ ! -s $CP_FILE ]]; then
-  (cd "$ROOT" && mvn -B -q -pl app -am dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2
+  (cd "$ROOT" && mvn -B -q -pl kafka-broker dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2
 fi
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

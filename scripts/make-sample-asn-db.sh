@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Writes the demo's sample AS database (GeoLite2-ASN shape) from its human-readable source list:
-#   app/src/main/resources/demo/sample-asn.csv  ->  app/src/main/resources/demo/sample-asn.mmdb
+#   demo/src/main/resources/demo/sample-asn.csv  ->  demo/src/main/resources/demo/sample-asn.mmdb
 # Needs MaxMind's perl writer: apt-get install libmaxmind-db-writer-perl
 # The output is reproducible: fixed build date, fixed perl hash order.
 # Usage: scripts/make-sample-asn-db.sh [OUTPUT.mmdb]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-input="$root/app/src/main/resources/demo/sample-asn.csv"
-output="${1:-$root/app/src/main/resources/demo/sample-asn.mmdb}"
+input="$root/demo/src/main/resources/demo/sample-asn.csv"
+output="${1:-$root/demo/src/main/resources/demo/sample-asn.mmdb}"
 if ! perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
   echo "$0: MaxMind's perl writer is missing: apt-get install libmaxmind-db-writer-perl" >&2
   exit 1

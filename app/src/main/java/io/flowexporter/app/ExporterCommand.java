@@ -49,8 +49,7 @@ import picocli.CommandLine.Spec;
       "Counts pmacct flow records from a Kafka topic per source and destination AS and serves",
       "them to Prometheus as flow_receive_bytes_total and flow_transmit_bytes_total.",
       "Every option can also be set as an environment variable: --asn-db as FLOW_EXPORTER_ASN_DB."
-    },
-    footer = {"", "Commands: 'demo' runs everything on an embedded broker; 'generate' writes sample flows."})
+    })
 public final class ExporterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;

@@ -1,8 +1,7 @@
 package io.flowexporter.app;
 
-import io.flowexporter.app.demo.DemoCommand;
-import io.flowexporter.app.demo.GenerateCommand;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine;
 
 /** The entry point of {@code java -jar flow-exporter.jar}. */
@@ -23,12 +22,16 @@ public final class Main {
     return commandLine(System.getenv());
   }
 
-  /** The command line with flag defaults from {@code env} (FLOW_EXPORTER_...). */
-  static CommandLine commandLine(java.util.Map<String, String> env) {
-    CommandLine cmd =
-        new CommandLine(new ExporterCommand())
-            .addSubcommand(new DemoCommand())
-            .addSubcommand(new GenerateCommand());
+  /**
+   * The command line with flag defaults from {@code env} (FLOW_EXPORTER_...). The exporter's jar
+   * has no subcommands; the demo's jar adds {@code demo} and {@code generate}, which then take
+   * their defaults from {@code env} and report bad flags the same way.
+   */
+  public static CommandLine commandLine(Map<String, String> env, Object... subcommands) {
+    CommandLine cmd = new CommandLine(new ExporterCommand());
+    for (Object subcommand : subcommands) {
+      cmd.addSubcommand(subcommand);
+    }
     cmd.setDefaultValueProvider(new EnvironmentDefaults(env));
     cmd.setParameterExceptionHandler(Main::badFlag);
     cmd.getSubcommands().values().forEach(sub -> sub.setParameterExceptionHandler(Main::badFlag));

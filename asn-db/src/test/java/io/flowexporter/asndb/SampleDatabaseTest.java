@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SampleDatabaseTest {
 
   private static final Path DEMO =
-      TestDatabases.MODULE_DIR.resolve("../app/src/main/resources/demo").normalize();
+      TestDatabases.MODULE_DIR.resolve("../demo/src/main/resources/demo").normalize();
   private static final Path MMDB = DEMO.resolve("sample-asn.mmdb");
   private static final Path CSV = DEMO.resolve("sample-asn.csv");
 

@@ -2,8 +2,9 @@ package io.flowexporter.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowexporter.app.demo.FlowGenerator;
-import io.flowexporter.app.demo.GenerateCommand;
+import io.flowexporter.generator.Acks;
+import io.flowexporter.generator.FlowGenerator;
+import io.flowexporter.generator.FreshTopics;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -68,7 +69,7 @@ final class BenchData {
     p.put("bootstrap.servers", brokers);
     try (Admin admin = Admin.create(p)) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-      GenerateCommand.awaitLeaders(admin, topic, partitions);
+      FreshTopics.awaitLeaders(admin, topic, partitions);
     }
   }
 
@@ -93,7 +94,7 @@ final class BenchData {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(64 * 1024));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L << 20));
     p.put(ProducerConfig.ACKS_CONFIG, "all");
-    GenerateCommand.Acks acks = new GenerateCommand.Acks();
+    Acks acks = new Acks();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       for (long i = 0; i < count; i++) {

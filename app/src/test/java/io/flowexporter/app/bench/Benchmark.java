@@ -1,7 +1,7 @@
 package io.flowexporter.app.bench;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
 import io.flowexporter.app.it.Scrape;
+import io.flowexporter.broker.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,8 +1,8 @@
 package io.flowexporter.app.bench;
 
-import io.flowexporter.app.demo.FlowGenerator;
 import io.flowexporter.app.http.FlowMetricsWriter;
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.generator.FlowGenerator;
 import io.flowexporter.topology.aggregate.BenchStores;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.DeltaBatch;

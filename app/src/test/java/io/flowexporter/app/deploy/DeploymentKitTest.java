@@ -382,33 +382,28 @@ class DeploymentKitTest {
 
   @Test
   void dockerfileFollowsTheRules() throws IOException {
-    List<String> lines = dockerfileInstructions(root.resolve("Dockerfile"));
-    Map<String, String> args = new HashMap<>();
-    List<String> froms = new ArrayList<>();
-    String user = null;
-    for (String line : lines) {
-      String[] kv = line.split("\\s+", 2);
-      String instr = kv[0].toUpperCase(Locale.ROOT);
-      String rest = kv.length > 1 ? kv[1] : "";
-      if (instr.equals("ARG") && rest.contains("=")) {
-        args.put(rest.substring(0, rest.indexOf('=')), rest.substring(rest.indexOf('=') + 1).replace("\"", ""));
-      } else if (instr.equals("FROM")) {
-        String image = rest.split("\\s+")[0];
-        Matcher m = Pattern.compile("\\$\\{?(\\w+)}?").matcher(image);
-        froms.add(m.matches() ? args.getOrDefault(m.group(1), image) : image);
-      } else if (instr.equals("USER")) {
-        user = rest.trim();
+    List<Stage> stages = dockerfileStages(root.resolve("Dockerfile"));
+    assertThat(stages).extracting(Stage::name).containsExactly("build", "demo", "exporter");
+    assertThat(stages.get(0).image()).startsWith("maven:3.9").contains("eclipse-temurin-17");
+    for (Stage stage : stages) {
+      String image = stage.image();
+      assertThat(image.substring(image.indexOf(':') + 1)).as("pinned %s", image).containsPattern("\\d+\\.\\d+");
+      if (stage != stages.get(0)) {
+        assertThat(image).as("stage %s", stage.name()).startsWith("eclipse-temurin:17").contains("jre");
+        assertThat(stage.user()).as("USER of stage %s", stage.name()).isNotNull().isNotIn("root", "0", "0:0");
       }
     }
-    assertThat(froms).hasSize(2);
-    assertThat(froms.get(0)).startsWith("maven:3.9").contains("eclipse-temurin-17");
-    assertThat(froms.get(1)).startsWith("eclipse-temurin:17").contains("jre");
-    for (String image : froms) {
-      assertThat(image.substring(image.indexOf(':') + 1)).as("pinned %s", image).containsPattern("\\d+\\.\\d+");
-    }
-    assertThat(user).as("final USER").isNotNull().isNotIn("root", "0", "0:0");
-    String all = String.join("\n", lines);
-    assertThat(all)
+    // The build makes both jars; the exporter's image is the last stage (docker build's default
+    // target) and copies only the exporter's jar: no broker, no demo.
+    assertThat(stages.get(0).text())
+        .contains("mvn -B -ntp package -DskipTests")
+        .contains("app/target/flow-exporter.jar")
+        .contains("demo/target/flow-exporter-demo.jar");
+    assertThat(stages.get(1).text())
+        .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/flow-exporter/flow-exporter-demo.jar\"]");
+    String exporter = stages.get(2).text();
+    assertThat(exporter)
+        .doesNotContain("flow-exporter-demo.jar")
         .contains("EXPOSE 9590")
         .contains("VOLUME [\"/var/lib/flow-exporter\"]")
         .contains("org.opencontainers.image.title")
@@ -416,18 +411,33 @@ class DeploymentKitTest {
         .containsPattern("HEALTHCHECK .*CMD \\[\"/opt/flow-exporter/healthcheck.sh\"]")
         .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/flow-exporter/flow-exporter.jar\"]")
         // The JIT inlining limits the README recommends (and the benchmark measures).
-        .containsPattern("JDK_JAVA_OPTIONS=\".*-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000\"")
-        .contains("mvn -B -ntp package -DskipTests")
-        .contains("app/target/flow-exporter.jar");
+        .containsPattern("JDK_JAVA_OPTIONS=\".*-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000\"");
     assertThat(Files.readString(root.resolve("README.md")))
         .contains("export JDK_JAVA_OPTIONS=\"-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000\"");
-    // The jar the Dockerfile copies is the one app/pom.xml builds.
+    // The jars the Dockerfile copies are the ones app/pom.xml and demo/pom.xml build.
     assertThat(Files.readString(root.resolve("app/pom.xml")))
         .contains("<outputFile>${project.build.directory}/flow-exporter.jar</outputFile>");
+    assertThat(Files.readString(root.resolve("demo/pom.xml")))
+        .contains("<outputFile>${project.build.directory}/flow-exporter-demo.jar</outputFile>");
     // What the build stage copies out of the context is let in by .dockerignore.
     List<String> ignore = Files.readAllLines(root.resolve(".dockerignore"));
     assertThat(ignore).contains("!pom.xml", "!*/pom.xml", "!*/src/", "!deploy/docker/healthcheck.sh", "**/target/");
     assertThat(root.resolve("deploy/docker/healthcheck.sh")).isExecutable();
+  }
+
+  @Test
+  void composeBuildsTheExporterAndTheGeneratorFromTheirOwnStages() throws IOException {
+    JsonNode services = compose().path("services");
+    List<Stage> stages = dockerfileStages(root.resolve("Dockerfile"));
+    // No target: the last stage, the exporter's image.
+    assertThat(services.path("flow-exporter").path("build").has("target")).isFalse();
+    String target = services.path("flow-generator").path("build").path("target").asText();
+    assertThat(stages.stream().filter(st -> st.name().equals(target)).map(Stage::text).findFirst())
+        .as("the generator's stage '%s' runs the demo's jar, which has the generate command", target)
+        .hasValueSatisfying(text -> assertThat(text).contains("flow-exporter-demo.jar"));
+    assertThat(services.path("flow-generator").path("image").asText())
+        .as("the generator's image is not the exporter's")
+        .isNotEqualTo(services.path("flow-exporter").path("image").asText());
   }
 
   @Test
@@ -652,6 +662,45 @@ class DeploymentKitTest {
       }
     }
     return out;
+  }
+
+  /** One FROM ... AS name stage of a Dockerfile: its base image (ARGs resolved), last USER, text. */
+  private record Stage(String name, String image, String user, String text) {}
+
+  private static List<Stage> dockerfileStages(Path file) throws IOException {
+    Map<String, String> args = new HashMap<>();
+    List<Stage> stages = new ArrayList<>();
+    List<String> current = null;
+    String name = null;
+    String image = null;
+    String user = null;
+    for (String line : dockerfileInstructions(file)) {
+      String[] kv = line.split("\\s+", 2);
+      String instr = kv[0].toUpperCase(Locale.ROOT);
+      String rest = kv.length > 1 ? kv[1] : "";
+      if (instr.equals("FROM")) {
+        if (current != null) {
+          stages.add(new Stage(name, image, user, String.join("\n", current)));
+        }
+        String[] from = rest.split("\\s+");
+        Matcher m = Pattern.compile("\\$\\{?(\\w+)}?").matcher(from[0]);
+        image = m.matches() ? args.getOrDefault(m.group(1), from[0]) : from[0];
+        name = from.length == 3 && from[1].equalsIgnoreCase("AS") ? from[2] : "";
+        user = null;
+        current = new ArrayList<>();
+      } else if (instr.equals("ARG") && current == null && rest.contains("=")) {
+        args.put(rest.substring(0, rest.indexOf('=')), rest.substring(rest.indexOf('=') + 1).replace("\"", ""));
+      } else if (current != null) {
+        if (instr.equals("USER")) {
+          user = rest.trim();
+        }
+        current.add(line);
+      }
+    }
+    if (current != null) {
+      stages.add(new Stage(name, image, user, String.join("\n", current)));
+    }
+    return stages;
   }
 
   /** key: value lines of a pmacct configuration file ('!' starts a comment). */

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The README shows the pmacct configurations the end-to-end test uses, as they are now. */
+/**
+ * The README shows the pmacct configurations the end-to-end test uses, as they are now, and the
+ * quick start that demo/'s BinDemoIT runs.
+ */
 class ReadmeTest {
 
   private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
@@ -22,5 +27,17 @@ class ReadmeTest {
         .toList();
     assertThat(settings).isNotEmpty();
     assertThat(readme).contains(String.join("\n", settings));
+  }
+
+  @Test
+  void theQuickStartIsBinDemoAndNoDocumentRunsTheDemoFromTheExportersJar() throws Exception {
+    assertThat(Files.readString(ROOT.resolve("README.md"))).contains("```sh\nbin/demo\n```");
+    assertThat(ROOT.resolve("bin/demo")).isExecutable();
+    // demo and generate are commands of demo/target/flow-exporter-demo.jar only.
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      for (Path doc : Stream.concat(Stream.of(ROOT.resolve("README.md")), docs).toList()) {
+        assertThat(Files.readString(doc)).as("%s", doc).doesNotContain("flow-exporter.jar demo", "flow-exporter.jar generate");
+      }
+    }
   }
 }

@@ -2,7 +2,6 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +22,10 @@ class AsnDatabaseIT {
 
   @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
+  /** A copy of the demo's sample database (a source file of demo/, which app does not depend on). */
   static Path sampleDatabase(Path dir) throws Exception {
     Path mmdb = dir.resolve("sample-asn.mmdb");
-    try (InputStream in = AsnDatabaseIT.class.getResourceAsStream("/demo/sample-asn.mmdb")) {
-      Files.copy(in, mmdb);
-    }
+    Files.copy(Programs.root().resolve("demo/src/main/resources/demo/sample-asn.mmdb"), mmdb);
     return mmdb;
   }
 

@@ -1,6 +1,6 @@
 package io.flowexporter.app.it;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
+import io.flowexporter.broker.EmbeddedKafkaBroker;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;

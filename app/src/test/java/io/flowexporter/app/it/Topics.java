@@ -1,6 +1,6 @@
 package io.flowexporter.app.it;
 
-import io.flowexporter.app.demo.GenerateCommand;
+import io.flowexporter.generator.FreshTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class Topics {
     p.put("bootstrap.servers", brokers);
     try (Admin admin = Admin.create(p)) {
       admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-      GenerateCommand.awaitLeaders(admin, topic, partitions);
+      FreshTopics.awaitLeaders(admin, topic, partitions);
     }
   }
 

@@ -1,9 +1,9 @@
-package io.flowexporter.app.it;
+package io.flowexporter.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexporter.app.demo.EmbeddedKafkaBroker;
-import io.flowexporter.app.demo.GenerateCommand;
+import io.flowexporter.app.it.ExporterProcess;
+import io.flowexporter.broker.EmbeddedKafkaBroker;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.flow.InvalidReason;
@@ -16,17 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,37 +100,6 @@ class GenerateIT {
             .contains("Sent 0 records to tiny")
             .contains("50 records were not written to tiny; first error: ")
             .contains("RecordTooLargeException");
-      }
-    }
-  }
-
-  /**
-   * What {@code awaitLeaders} is for: writing right after creating a topic, with several requests
-   * in flight, loses nothing (KAFKA-15591 lost the first batch when the write came too soon).
-   */
-  @Test
-  void aTopicIsWritableWithoutLossOnceItsLeadersAreAwaited() throws Exception {
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      Properties p = new Properties();
-      p.put("bootstrap.servers", broker.bootstrapServers());
-      Properties producerProps = new Properties();
-      producerProps.put("bootstrap.servers", broker.bootstrapServers());
-      producerProps.put("acks", "all");
-      producerProps.put("linger.ms", "0"); // many small requests, five in flight (the default)
-      try (Admin admin = Admin.create(p);
-          KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
-        for (int t = 0; t < 20; t++) {
-          String topic = "fresh-" + t;
-          admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-          GenerateCommand.awaitLeaders(admin, topic, 3);
-          List<Future<RecordMetadata>> acks = new ArrayList<>();
-          for (int i = 0; i < 300; i++) {
-            acks.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i), "{\"bytes\": 1}")));
-          }
-          for (Future<RecordMetadata> ack : acks) {
-            ack.get(60, TimeUnit.SECONDS);
-          }
-        }
       }
     }
   }

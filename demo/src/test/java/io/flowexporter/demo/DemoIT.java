@@ -1,7 +1,10 @@
-package io.flowexporter.app.it;
+package io.flowexporter.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowexporter.app.it.Await;
+import io.flowexporter.app.it.ExporterProcess;
+import io.flowexporter.app.it.Scrape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's first command, run as a newcomer runs it: {@code java -jar flow-exporter.jar demo}
- * in a child process; the counters appear on /metrics with AS names and grow; Ctrl-C (SIGINT)
+ * The demo as the README's first command runs it, {@code java -jar flow-exporter-demo.jar demo}
+ * in a child process: the counters appear on /metrics with AS names and grow; Ctrl-C (SIGINT)
  * stops it with status 0 and its temporary directory is gone.
  */
 class DemoIT {

@@ -1,4 +1,4 @@
-package io.flowexporter.app.demo;
+package io.flowexporter.generator;
 
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,5 +1,6 @@
-package io.flowexporter.app.demo;
+package io.flowexporter.demo;
 
+import io.flowexporter.generator.FlowGenerator;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package io.flowexporter.app.demo;
+package io.flowexporter.demo;
 
 import io.flowexporter.app.Exporter;
 import io.flowexporter.app.ShutdownSignals;
@@ -7,6 +7,11 @@ import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
+import io.flowexporter.broker.EmbeddedKafkaBroker;
+import io.flowexporter.generator.Acks;
+import io.flowexporter.generator.FlowGenerator;
+import io.flowexporter.generator.FlowSender;
+import io.flowexporter.generator.FreshTopics;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import java.io.InputStream;
@@ -20,7 +25,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +41,9 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Run flow-exporter on an embedded Kafka broker with generated pmacct traffic and a bundled",
-      "sample AS database. No infrastructure needed; Ctrl-C stops everything and removes its files."
+      "Run flow-exporter on an embedded Kafka broker with generated pmacct traffic.",
+      "A bundled sample AS database names the peers. No infrastructure needed;",
+      "Ctrl-C stops everything and removes its files."
     })
 public final class DemoCommand implements Callable<Integer> {
 
@@ -75,13 +80,13 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       broker = EmbeddedKafkaBroker.start(root.resolve("kafka"), false, kafkaPort);
       out.println("[demo] Kafka broker up at " + broker.bootstrapServers());
-      GenerateCommand.createTopicIfMissing(broker.bootstrapServers(), TOPIC, 4);
+      FreshTopics.createIfMissing(broker.bootstrapServers(), TOPIC, 4);
       out.println("[demo] topic " + TOPIC + " created (4 partitions)");
       Path mmdb = root.resolve("sample-asn.mmdb");
       try (InputStream in = DemoCommand.class.getResourceAsStream(SamplePeers.MMDB)) {
         Files.copy(in, mmdb);
       }
-      GenerateCommand.Acks produced = new GenerateCommand.Acks();
+      Acks produced = new Acks();
       generatorThread = startGenerator(broker.bootstrapServers(), produced, stopping);
       out.println("[demo] generator writing " + rate + " pmacct records/s to " + TOPIC);
       exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb));
@@ -91,17 +96,18 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("[demo] PromQL, bits per second received per peer AS:");
       out.println("[demo]   8 * sum by (source_as_name) (rate(flow_receive_bytes_total[5m]))");
       out.println("[demo] press Ctrl-C to stop");
+      AtomicBoolean exporterEnded = releaseWhenItEnds(exporter, stop);
       while (!stop.await(statusSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
-        if (exporter.failed()) {
-          out.println("[demo] the exporter failed; see the log above");
-          return 1;
-        }
         out.printf(
             "[demo] status: %s, %d records produced%s, %d counted, %d invalid, %d series exposed%n",
             exporter.state(), produced.acknowledged(),
             produced.failed() == 0 ? "" : " (" + produced.failed() + " not written: " + produced.firstError() + ")",
             exporter.outcomes().countedTotal(),
             exporter.outcomes().invalidTotal(), exporter.committedTotals().snapshot().size());
+      }
+      if (exporterEnded.get()) {
+        out.println("[demo] the exporter failed; see the log above");
+        return 1;
       }
       out.println("[demo] stopping");
       return 0;
@@ -121,18 +127,47 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private Thread startGenerator(String brokers, GenerateCommand.Acks produced, AtomicBoolean stopping) {
+  /**
+   * Releases {@code stop} when the exporter ends by itself, which is a failure: only the demo
+   * closes it, after the loop. Waiting for that, rather than asking at each status line, stops the
+   * demo at once.
+   */
+  private static AtomicBoolean releaseWhenItEnds(Exporter exporter, CountDownLatch stop) {
+    AtomicBoolean ended = new AtomicBoolean();
+    daemon("demo-exporter-watch", () -> {
+      exporter.awaitShutdown();
+      ended.set(true);
+      stop.countDown();
+    });
+    return ended;
+  }
+
+  private Thread startGenerator(String brokers, Acks produced, AtomicBoolean stopping) {
     FlowGenerator generator =
         new FlowGenerator(
             new FlowGenerator.Options(SamplePeers.DEMO_OWN_ASN, SamplePeers.DEMO_OWN_PREFIX, 3, 0.6, 0.15, 0.2, System.nanoTime()),
             SamplePeers.load());
+    return daemon("demo-generator", () -> {
+      try (KafkaProducer<String, String> producer = FlowSender.producer(brokers)) {
+        FlowSender.send(generator, producer, TOPIC, rate, 0, stopping, produced);
+      }
+    });
+  }
+
+  /** Work that ends when its thread is interrupted. */
+  private interface Interruptible {
+    void run() throws InterruptedException;
+  }
+
+  /** Starts {@code body} on a daemon thread, so that it never holds the JVM up. */
+  private static Thread daemon(String name, Interruptible body) {
     Thread t = new Thread(() -> {
-      try (KafkaProducer<String, String> producer = GenerateCommand.producer(brokers)) {
-        GenerateCommand.run(generator, producer, TOPIC, rate, 0, stopping, produced);
+      try {
+        body.run();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "demo-generator");
+    }, name);
     t.setDaemon(true);
     t.start();
     return t;

@@ -1,4 +1,4 @@
-package io.flowexporter.app.demo;
+package io.flowexporter.broker;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +21,8 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one), in this process, on
- * loopback. Used by the {@code demo} command and by the integration tests; not for production.
+ * loopback. Used by the {@code demo} command, the integration tests and the benchmark; the
+ * exporter's own jar does not contain it.
  *
  * <p>The data directory is created by {@link #start} and deleted by {@link #close()} when it was a
  * temporary one. {@link #stop()} and {@link #restart()} keep the data, for tests of broker outages.
@@ -156,8 +157,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** Deletes a directory tree; nothing if it is not there. */
-  static void deleteRecursively(Path dir) {
+  /**
+   * Deletes a directory tree; nothing if it is not there. Public for the demo, whose temporary
+   * directory holds the broker's data next to the exporter's state.
+   */
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -1,0 +1,28 @@
+package io.flowexporter.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.app.CapturedCommandLine;
+import org.junit.jupiter.api.Test;
+
+/** The demo jar's command line: the exporter's, plus demo and generate with checked flags. */
+class DemoCommandLineTest {
+
+  private final CapturedCommandLine cli = new CapturedCommandLine(DemoMain::commandLine);
+
+  @Test
+  void subcommandsCheckTheirFlags() {
+    cli.assertBad("--rate", "demo", "--rate", "0");
+    cli.assertBad("--rate", "generate", "--brokers", "b:1", "--topic", "t", "--rate", "-5");
+    cli.assertBad("--topic", "generate", "--brokers", "b:1");
+    assertThat(cli.err()).contains("flow-exporter generate --help");
+  }
+
+  @Test
+  void helpListsTheExporterFlagsAndBothCommands() {
+    assertThat(cli.run("--help")).isZero();
+    assertThat(cli.out()).contains("--brokers", "--asn-db", "Commands:", "demo", "generate");
+    assertThat(cli.run("demo", "--help")).isZero();
+    assertThat(cli.out()).contains("Usage: flow-exporter demo", "--rate", "--port", "--kafka-port");
+  }
+}
