@@ -89,18 +89,28 @@ class MaxMindReaderCrossCheckTest {
   private static List<String> walkerNetworks(Reader reader, Path file) throws IOException {
     byte[] bytes = java.nio.file.Files.readAllBytes(file);
     var metadata = reader.getMetadata();
-    MmdbWalker walker =
-        new MmdbWalker(bytes, metadata.nodeCount(), metadata.recordSize(), metadata.ipVersion());
+    MmdbWalker walker = new MmdbWalker(bytes, metadata.nodeCount(), metadata.recordSize(),
+        metadata.ipVersion(), MmdbWalker.Fields.ALL);
     List<String> out = new ArrayList<>();
-    walker.walk((ipv4, hi, lo, prefix, record) -> {
-      byte[] address = ipv4
-          ? ByteBuffer.allocate(4).putInt((int) lo).array()
-          : ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
-      try {
-        out.add(InetAddress.getByAddress(address).getHostAddress() + "/" + prefix + " "
-            + walker.records().get(record).get("autonomous_system_number"));
-      } catch (IOException e) {
-        throw new AssertionError(e);
+    List<Map<String, Object>> records = new ArrayList<>();
+    walker.walk(new MmdbWalker.Sink() {
+      @Override
+      public void record(int record, Map<String, Object> data) {
+        assertThat(record).isEqualTo(records.size());
+        records.add(data);
+      }
+
+      @Override
+      public void network(boolean ipv4, long hi, long lo, int prefix, int record) {
+        byte[] address = ipv4
+            ? ByteBuffer.allocate(4).putInt((int) lo).array()
+            : ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+        try {
+          out.add(InetAddress.getByAddress(address).getHostAddress() + "/" + prefix + " "
+              + records.get(record).get("autonomous_system_number"));
+        } catch (IOException e) {
+          throw new AssertionError(e);
+        }
       }
     });
     return out;
