@@ -16,15 +16,12 @@ import java.nio.file.Path;
  * <p>Supported record shapes are listed in {@link RecordShape}. Networks whose record has no
  * valid AS number are left out (they look up as AS 0).
  */
-public final class AsnDatabase implements AsnLookup {
+public final class AsnDatabase extends MmdbDatabase implements AsnLookup {
 
-  private final DatabaseInfo info;
-  private final RangeIndex ranges;
   private final AsnNames names;
 
   AsnDatabase(DatabaseInfo info, RangeIndex ranges, AsnNames names) {
-    this.info = info;
-    this.ranges = ranges;
+    super(info, ranges);
     this.names = names;
   }
 
@@ -38,11 +35,6 @@ public final class AsnDatabase implements AsnLookup {
    */
   public static AsnDatabase load(Path file) throws AsnDatabaseException {
     return AsnDatabaseLoader.load(file);
-  }
-
-  /** What was loaded: file, type, build time, counts, load time. */
-  public DatabaseInfo info() {
-    return info;
   }
 
   @Override
@@ -59,20 +51,8 @@ public final class AsnDatabase implements AsnLookup {
    * The heap taken by the index arrays, computed from their lengths (12 bytes per IPv4 range, 36
    * per IPv6 range, 16 per hash slot), not counting the name strings.
    */
-  long indexBytes() {
-    return ranges.heapBytes() + names.heapBytes();
-  }
-
-  int ipv4Ranges() {
-    return ranges.ipv4Ranges();
-  }
-
-  int ipv6Ranges() {
-    return ranges.ipv6Ranges();
-  }
-
   @Override
-  public String toString() {
-    return "AsnDatabase[" + info.path() + ", " + info.type() + "]";
+  long indexBytes() {
+    return super.indexBytes() + names.heapBytes();
   }
 }

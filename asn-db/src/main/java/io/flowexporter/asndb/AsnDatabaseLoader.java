@@ -2,8 +2,6 @@ package io.flowexporter.asndb;
 
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,36 +18,24 @@ final class AsnDatabaseLoader extends MmdbLoader.Indexer<AsnDatabase> {
       MmdbWalker.Fields.of(
           "autonomous_system_number", "autonomous_system_organization", "asn", "name", "as_name");
 
-  private final Path file;
   private final AsnNames.Builder names = new AsnNames.Builder();
   private RecordShape shape;
 
-  private AsnDatabaseLoader(Path file) {
-    this.file = file;
+  private AsnDatabaseLoader() {
+    super(FIELDS);
   }
 
   static AsnDatabase load(Path file) throws AsnDatabaseException {
-    return MmdbLoader.load(file, new AsnDatabaseLoader(file));
+    return MmdbLoader.load(file, new AsnDatabaseLoader());
   }
 
+  /** The AS number of a record; the shape is that of the first record with an AS field. */
   @Override
-  MmdbWalker.Fields fields() {
-    return FIELDS;
-  }
-
-  /** The AS number of a record; the shape is decided from the first record. */
-  @Override
-  long valueOf(Map<String, Object> record, Set<String> fieldNames) throws AsnDatabaseException {
+  long valueOf(Map<String, Object> record) {
     if (shape == null) {
       shape = RecordShape.asnShapeOf(record);
       if (shape == null) {
-        String found = fieldNames.isEmpty() ? "no fields" : "fields " + new TreeSet<>(fieldNames);
-        throw new AsnDatabaseException(
-            file,
-            "unknown record shape: found "
-                + found
-                + "; expected autonomous_system_number/autonomous_system_organization"
-                + " (GeoLite2-ASN, DB-IP) or asn/name (IPinfo)");
+        return -1; // no AS number, as asnIn says of later records
       }
     }
     long asn = shape.asnIn(record);
@@ -60,14 +46,24 @@ final class AsnDatabaseLoader extends MmdbLoader.Indexer<AsnDatabase> {
   }
 
   @Override
-  AsnDatabase build(MmdbLoader.Loaded loaded) {
+  AsnDatabase build(MmdbLoader.Loaded loaded) throws AsnDatabaseException {
+    if (shape == null) {
+      String found =
+          loaded.fieldNames().isEmpty() ? "no fields" : "fields " + loaded.fieldNames();
+      throw new AsnDatabaseException(
+          loaded.path(),
+          "unknown record shape: found "
+              + found
+              + "; expected autonomous_system_number/autonomous_system_organization"
+              + " (GeoLite2-ASN, DB-IP) or asn/name (IPinfo)");
+    }
     AsnNames built = names.build();
     DatabaseInfo info = loaded.info(shape, built.size(), 0);
     loaded.log(LOG, "AS database", info, info.asns(), "ASNs");
     if (loaded.withoutValue() > 0) {
       LOG.info(
           "{}: {} networks have no valid AS number and look up as AS 0",
-          file,
+          loaded.path(),
           loaded.withoutValue());
     }
     return new AsnDatabase(info, loaded.ranges(), built);

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 
 /**
@@ -28,25 +29,27 @@ final class MmdbLoader {
   abstract static class Indexer<T> {
 
     /** The fields to decode of each record. */
-    abstract MmdbWalker.Fields fields();
+    final MmdbWalker.Fields fields;
+
+    Indexer(MmdbWalker.Fields fields) {
+      this.fields = fields;
+    }
 
     /**
      * The value of a record's networks in the index. Called once per distinct record, in the order
      * the walk meets them.
      *
-     * @param fieldNames the top-level fields of the records met so far, this one's included
      * @return above 0: the networks are indexed with this value (an unsigned 32-bit number); 0:
      *     they are left out and look up as unknown; -1: the record has no valid value, and its
      *     networks are left out and counted in {@link Loaded#withoutValue()}
-     * @throws AsnDatabaseException if the file is not of this kind
      */
-    abstract long valueOf(Map<String, Object> record, Set<String> fieldNames)
-        throws AsnDatabaseException;
+    abstract long valueOf(Map<String, Object> record);
 
     /**
      * The database, from a file walked and indexed.
      *
-     * @throws AsnDatabaseException if the file is not of this kind after all
+     * @throws AsnDatabaseException if the file is not of this kind: none of its records had this
+     *     kind's fields
      */
     abstract T build(Loaded loaded) throws AsnDatabaseException;
   }
@@ -54,7 +57,7 @@ final class MmdbLoader {
   /**
    * A file walked and indexed.
    *
-   * @param fieldNames the top-level fields of the file's records
+   * @param fieldNames the top-level fields of the file's records, sorted
    * @param withoutValue networks whose record had no valid value ({@link Indexer#valueOf} -1)
    */
   record Loaded(
@@ -137,13 +140,9 @@ final class MmdbLoader {
             metadata.nodeCount(),
             metadata.recordSize(),
             metadata.ipVersion(),
-            indexer.fields());
-    Walk walk = new Walk(indexer, walker);
-    try {
-      walker.walk(walk);
-    } catch (NotOfThisKind e) {
-      throw e.exception;
-    }
+            indexer.fields);
+    Walk walk = new Walk(indexer);
+    walker.walk(walk);
     if (walker.recordCount() == 0) {
       throw new AsnDatabaseException(file, "holds no networks");
     }
@@ -156,7 +155,7 @@ final class MmdbLoader {
         walk.ipv4Networks,
         walk.ipv6Networks,
         walk.withoutValue,
-        walker.fieldNames(),
+        new TreeSet<>(walker.fieldNames()),
         startNanos);
   }
 
@@ -165,15 +164,13 @@ final class MmdbLoader {
     final Ipv4Ranges.Builder ipv4 = new Ipv4Ranges.Builder();
     final Ipv6Ranges.Builder ipv6 = new Ipv6Ranges.Builder();
     private final Indexer<?> indexer;
-    private final MmdbWalker walker;
     private long[] valueOfRecord = new long[1024];
     int ipv4Networks;
     int ipv6Networks;
     int withoutValue;
 
-    Walk(Indexer<?> indexer, MmdbWalker walker) {
+    Walk(Indexer<?> indexer) {
       this.indexer = indexer;
-      this.walker = walker;
     }
 
     @Override
@@ -181,11 +178,7 @@ final class MmdbLoader {
       if (record >= valueOfRecord.length) {
         valueOfRecord = Arrays.copyOf(valueOfRecord, Math.max(record + 1, record * 2));
       }
-      try {
-        valueOfRecord[record] = indexer.valueOf(data, walker.fieldNames());
-      } catch (AsnDatabaseException e) {
-        throw new NotOfThisKind(e);
-      }
+      valueOfRecord[record] = indexer.valueOf(data);
     }
 
     @Override
@@ -213,17 +206,6 @@ final class MmdbLoader {
       long hiHost = prefix >= 64 ? 0 : -1L >>> prefix;
       long loHost = prefix >= 128 ? 0 : prefix <= 64 ? -1L : -1L >>> (prefix - 64);
       ipv6.add(hi & ~hiHost, lo & ~loHost, hi | hiHost, lo | loHost, value);
-    }
-  }
-
-  /** Carries an indexer's refusal of the file out of the walker's callback. */
-  private static final class NotOfThisKind extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient AsnDatabaseException exception;
-
-    NotOfThisKind(AsnDatabaseException exception) {
-      super(exception.getMessage(), null, false, false);
-      this.exception = exception;
     }
   }
 }
