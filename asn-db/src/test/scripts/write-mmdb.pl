@@ -31,12 +31,12 @@
 #                     autonomous_system_organization (string)               [default]
 #   --shape=ipinfo    IPinfo ASN records: asn ("AS15169"), name, domain
 #   --shape=ipinfo-lite  IPinfo Lite records: asn ("AS15169"), as_name, as_domain,
-#                     country_code, country (the name), continent_code, continent
-#   --shape=maxmind-country  GeoLite2-Country records: continent, country {geoname_id,
-#                     iso_code, names {de, en}}, registered_country {...}
-#   --shape=maxmind-city     GeoLite2-City records: the country ones plus city, location,
-#                     postal, subdivisions
-#   --shape=dbip-country     DB-IP Country Lite records: continent, country (no registered_country)
+#                     country_code, country (the name)
+#   --shape=maxmind-country  GeoLite2-Country records: country {iso_code, names {en},
+#                     is_in_european_union}, registered_country {...}
+#   --shape=maxmind-city     GeoLite2-City records: the country ones (with geoname_id and
+#                     names {de, en}) plus city, location, postal, subdivisions
+#   --shape=dbip-country     DB-IP Country Lite records: country (no registered_country)
 #   --shape=dbip-city        DB-IP City Lite records: dbip-country plus city, location, subdivisions
 #   --shape=unknown   records with fields the exporter does not know (as_num, org), for tests
 #   --ip-version=4|6  the tree's IP version [default 6; IPv4 networks go under ::/96;
@@ -83,11 +83,9 @@ my %types = (
     as_name                        => 'utf8_string',
     as_domain                      => 'utf8_string',
     country_code                   => 'utf8_string',
-    continent_code                 => 'utf8_string',
     as_num                         => 'uint32',
     org                            => 'utf8_string',
     # MaxMind / DB-IP country and city records
-    continent            => 'map',
     country              => 'map',
     registered_country   => 'map',
     city                 => 'map',
@@ -106,22 +104,20 @@ my %types = (
     accuracy_radius      => 'uint16',
     time_zone            => 'utf8_string',
 );
-if ( $shape eq 'ipinfo-lite' ) {    # IPinfo's country and continent are names, not maps
-    $types{country}   = 'utf8_string';
-    $types{continent} = 'utf8_string';
-}
+$types{country} = 'utf8_string' if $shape eq 'ipinfo-lite';    # IPinfo's country is a name
 
 my %eu = map { $_ => 1 } qw(AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK);
 
-# A country map as MaxMind and DB-IP write it; geoname_id made up from the code.
+# A country map as MaxMind and DB-IP write it. City shapes also get a made-up geoname_id and a
+# second language, as a real city file has (ids and eight languages), for the reader to skip.
 sub country {
-    my ( $code, $name ) = @_;
-    my %country = (
-        iso_code             => $code,
-        geoname_id           => 6_000_000 + ord( substr $code, 0, 1 ) * 256 + ord( substr $code, -1 ),
-        is_in_european_union => $eu{$code} ? 1 : 0,
-    );
-    $country{names} = { en => $name, de => "$name (de)" } if $name ne '';
+    my ( $code, $name, $is_city ) = @_;
+    my %country = ( iso_code => $code, is_in_european_union => $eu{$code} ? 1 : 0 );
+    $country{names} = { en => $name } if $name ne '';
+    if ($is_city) {
+        $country{geoname_id} = 6_000_000 + ord( substr $code, 0, 1 ) * 256 + ord( substr $code, -1 );
+        $country{names}{de} = "$name (de)" if $name ne '';
+    }
     return \%country;
 }
 
@@ -144,8 +140,6 @@ sub city_fields {
     return %fields;
 }
 
-sub continent { return ( continent => { code => 'XX', geoname_id => 6_255_000, names => { en => 'Somewhere' } } ) }
-
 # Each shape: how many columns after the network (the last one takes the rest of the line, for AS
 # names with commas; 0: any number, quoted where needed), and the record of a line.
 my %shapes = (
@@ -156,7 +150,7 @@ my %shapes = (
         4,
         sub {
             my ( $code, $name, $asn, $as_name ) = @_;
-            my %record = ( country_code => $code, country => $name, continent_code => 'XX', continent => 'Somewhere' );
+            my %record = ( country_code => $code, country => $name );
             %record = ( %record, asn => 'AS' . as_number($asn), as_name => $as_name, as_domain => '' ) if $asn ne '';
             return \%record;
         }
@@ -169,17 +163,17 @@ my %shapes = (
 
 sub maxmind_record {
     my ( $is_city, $code, $name, $registered_code, $registered_name, $city ) = @_;
-    my %record = continent();
-    $record{country}            = country( $code, $name // '' )                       if $code ne '';
-    $record{registered_country} = country( $registered_code, $registered_name // '' ) if ( $registered_code // '' ) ne '';
+    my %record;
+    $record{country}            = country( $code, $name // '', $is_city )                       if $code ne '';
+    $record{registered_country} = country( $registered_code, $registered_name // '', $is_city ) if ( $registered_code // '' ) ne '';
     %record = ( %record, city_fields( $city // '', $code ) ) if $is_city;
     return \%record;
 }
 
 sub dbip_record {
     my ( $is_city, $code, $name, undef, undef, $city ) = @_;
-    my %record = continent();
-    $record{country} = country( $code, $name // '' ) if $code ne '';
+    my %record;
+    $record{country} = country( $code, $name // '', $is_city ) if $code ne '';
     if ($is_city) {
         my %city = city_fields( $city // '', $code );
         delete $city{postal};
@@ -241,7 +235,7 @@ my $tree = MaxMind::DB::Writer::Tree->new(
     ip_version               => $ip_version,
     record_size              => $record_size,
     database_type            => $database_type,
-    languages                => $columns ? ['en'] : [ 'de', 'en' ],
+    languages                => $shape =~ /city/ ? [ 'de', 'en' ] : ['en'],
     description              => { en => "flow-exporter test database ($shape shape)" },
     map_key_type_callback    => sub { $types{ $_[0] } // die "no type for key $_[0]\n" },
     remove_reserved_networks => 0,

@@ -140,10 +140,11 @@ class CountryDatabaseTest {
         192.0.2.128/25,FR,France
         198.51.100.0/24,FR,Frankreich
         """;
-    CountryDatabase db = load(csv, "--shape=maxmind-country", "--ip-version=4");
+    CountryDatabase db = load(csv, "--shape=maxmind-city", "--ip-version=4");
 
     assertThat(db.nameOf("FR")).isEqualTo("France"); // written with names.de = "France (de)"
     assertThat(db.ipv4Ranges()).as("neighbours of one country merged").isEqualTo(2);
+    assertThat(db.info().countries()).isEqualTo(1);
   }
 
   @Test
@@ -210,7 +211,8 @@ class CountryDatabaseTest {
 
     assertThatThrownBy(() -> AsnDatabase.load(file))
         .isInstanceOf(AsnDatabaseException.class)
-        .hasMessageStartingWith(file + ": unknown record shape: found fields [continent, country,");
+        .hasMessageStartingWith(
+            file + ": unknown record shape: found fields [country, registered_country];");
   }
 
   @Test
