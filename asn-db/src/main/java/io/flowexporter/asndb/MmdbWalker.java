@@ -18,7 +18,7 @@ import java.util.Set;
  * which took 2.2–2.7 s for the first load in a fresh JVM (measured with {@code bench/asn-db}),
  * over the 2 s budget. This walker keeps addresses as two longs, remembers records by data-section
  * offset in a primitive table, and loads the same file in about half a second on a quiet machine
- * (figures in docs/asn-database.md). maxmind-db's {@code Reader} still opens the file first and
+ * (figures in docs/databases.md). maxmind-db's {@code Reader} still opens the file first and
  * parses and checks its metadata.
  *
  * <p>Follows the MaxMind DB format 2.0 spec: 24-, 28- or 32-bit records, a 16-byte separator,
@@ -33,7 +33,8 @@ final class MmdbWalker {
   interface Sink {
     /**
      * A data record met for the first time, before the first network that has it. Records are
-     * numbered from 0 in the order they are met. The walker keeps no reference to {@code data}.
+     * numbered from 0 in the order they are met. Maps inside {@code data} may be shared with
+     * other records: read them, do not change them.
      *
      * @param data the record's fields that {@link Fields} asked for (empty if the record is not a
      *     map); nested maps are decoded as maps, arrays are left out
@@ -120,8 +121,11 @@ final class MmdbWalker {
   private final Fields fields;
 
   private final OffsetTable recordsByOffset = new OffsetTable();
-  private final OffsetTable keysByOffset = new OffsetTable(); // map keys met through pointers
-  private final List<String> keys = new ArrayList<>();
+  // values met through pointers, decoded once: map keys, and the maps and strings that records
+  // share (a city file's country maps, say); maps with the fields they were decoded for
+  private final OffsetTable pointedByOffset = new OffsetTable();
+  private final List<Object> pointedValues = new ArrayList<>();
+  private final List<Fields> pointedFields = new ArrayList<>();
   private final Set<String> fieldNames = new HashSet<>();
   private final List<long[]> aliases = new ArrayList<>();
   private int recordCount;
@@ -300,12 +304,7 @@ final class MmdbWalker {
     int ctrl = buffer[position++] & 0xFF;
     int type = ctrl >>> 5;
     if (type == POINTER) {
-      int pointer = pointer(ctrl);
-      int after = position;
-      position = dataStart + pointer;
-      Object value = decode(wanted);
-      position = after;
-      return value;
+      return pointed(pointer(ctrl), wanted);
     }
     if (type == 0) {
       type = 7 + (buffer[position++] & 0xFF);
@@ -355,33 +354,33 @@ final class MmdbWalker {
   }
 
   /**
-   * Decodes the map key at {@link #position} and moves past it. Writers store each key once and
-   * point to it, so a key reached through a pointer is decoded once and then taken from a table.
+   * The value a pointer points to. Writers store each key, and each string or map that several
+   * records share, once and point to it: such a value is decoded once and then taken from a
+   * table (a map only if it was decoded for the same fields). Callers must not change it.
    */
-  private String key() {
-    int ctrl = buffer[position] & 0xFF;
-    if (ctrl >>> 5 != POINTER) {
-      if (decode(Fields.ALL) instanceof String key) {
-        return key;
-      }
-      throw new IllegalStateException("map key is not a string");
-    }
-    position++;
-    int pointer = pointer(ctrl);
-    int known = keysByOffset.get(pointer);
-    if (known >= 0) {
-      return keys.get(known);
+  private Object pointed(int pointer, Fields wanted) {
+    int known = pointedByOffset.get(pointer);
+    if (known >= 0 && (pointedFields.get(known) == null || pointedFields.get(known) == wanted)) {
+      return pointedValues.get(known);
     }
     int after = position;
     position = dataStart + pointer;
-    Object key = decode(Fields.ALL);
+    Object value = decode(wanted);
     position = after;
-    if (!(key instanceof String)) {
-      throw new IllegalStateException("map key is not a string");
+    if (known < 0 && (value instanceof String || value instanceof Map)) {
+      pointedValues.add(value);
+      pointedFields.add(value instanceof Map ? wanted : null);
+      pointedByOffset.put(pointer, pointedValues.size() - 1);
     }
-    keys.add((String) key);
-    keysByOffset.put(pointer, keys.size() - 1);
-    return (String) key;
+    return value;
+  }
+
+  /** Decodes the map key at {@link #position} and moves past it. */
+  private String key() {
+    if (decode(Fields.ALL) instanceof String key) {
+      return key;
+    }
+    throw new IllegalStateException("map key is not a string");
   }
 
   /** Moves {@link #position} past the value there without decoding it. */
