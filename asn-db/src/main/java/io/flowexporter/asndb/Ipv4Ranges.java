@@ -3,24 +3,24 @@ package io.flowexporter.asndb;
 import java.util.Arrays;
 
 /**
- * Sorted, non-overlapping IPv4 ranges and their AS numbers, in three primitive arrays, searched
- * by binary search. A table of 65,536 entries (one per /16) narrows each search to the ranges
+ * Sorted, non-overlapping IPv4 ranges and their values (AS numbers, or country codes as numbers),
+ * in three primitive arrays, searched by binary search. A table of 65,536 entries (one per /16) narrows each search to the ranges
  * that can hold the address, so a lookup touches a few cache lines, not twenty. Range bounds are
  * stored with the sign bit flipped so that signed int comparison orders them as unsigned
- * addresses; AS numbers are unsigned ints. Immutable once built; safe from any thread.
+ * addresses; values are unsigned ints, 0 standing for none. Immutable once built; safe from any thread.
  */
 final class Ipv4Ranges {
 
   private final int[] starts;
   private final int[] ends;
-  private final int[] asns;
+  private final int[] values;
   /** firstIndex[b]: the first range starting at or after b.0.0 (b = the top 16 bits). */
   private final int[] firstIndex;
 
-  private Ipv4Ranges(int[] starts, int[] ends, int[] asns) {
+  private Ipv4Ranges(int[] starts, int[] ends, int[] values) {
     this.starts = starts;
     this.ends = ends;
-    this.asns = asns;
+    this.values = values;
     this.firstIndex = new int[(1 << 16) + 1];
     int i = 0;
     for (int bucket = 0; bucket <= 1 << 16; bucket++) {
@@ -32,7 +32,7 @@ final class Ipv4Ranges {
     }
   }
 
-  /** The AS of an unsigned 32-bit address, or 0 when no range holds it. */
+  /** The value of an unsigned 32-bit address, or 0 when no range holds it. */
   long find(long address) {
     int key = (int) address ^ Integer.MIN_VALUE;
     int bucket = (int) (address >>> 16);
@@ -48,7 +48,7 @@ final class Ipv4Ranges {
       }
     }
     // hi is the last range starting at or before the address
-    return hi >= 0 && ends[hi] >= key ? Integer.toUnsignedLong(asns[hi]) : AsnLookup.UNKNOWN_ASN;
+    return hi >= 0 && ends[hi] >= key ? Integer.toUnsignedLong(values[hi]) : 0;
   }
 
   int size() {
@@ -59,22 +59,23 @@ final class Ipv4Ranges {
     return 3L * (16 + 4L * starts.length) + 16 + 4L * firstIndex.length;
   }
 
-  /** Collects ranges in any order; sorts them and merges neighbours of the same AS. */
+  /** Collects ranges in any order; sorts them and merges neighbours of the same value. */
   static final class Builder {
-    private long[] packed = new long[1024]; // start << 32 | index into ends/asns
+    private long[] packed = new long[1024]; // start << 32 | index into ends/values
     private int[] ends = new int[1024];
-    private int[] asns = new int[1024];
+    private int[] values = new int[1024];
     private int size;
 
-    void add(long start, long end, long asn) {
+    /** @param value an unsigned 32-bit value, not 0 */
+    void add(long start, long end, long value) {
       if (size == ends.length) {
         packed = Arrays.copyOf(packed, size * 2);
         ends = Arrays.copyOf(ends, size * 2);
-        asns = Arrays.copyOf(asns, size * 2);
+        values = Arrays.copyOf(values, size * 2);
       }
       packed[size] = (start << 32) | size;
       ends[size] = (int) end;
-      asns[size] = (int) asn;
+      values[size] = (int) value;
       size++;
     }
 
@@ -91,21 +92,21 @@ final class Ipv4Ranges {
       Arrays.sort(order);
       int[] outStarts = new int[size];
       int[] outEnds = new int[size];
-      int[] outAsns = new int[size];
+      int[] outValues = new int[size];
       int n = 0;
       for (int i = 0; i < size; i++) {
         long entry = order[i] ^ Long.MIN_VALUE;
         int index = (int) entry;
         int start = (int) (entry >>> 32);
         int end = ends[index];
-        int asn = asns[index];
-        if (n > 0 && outAsns[n - 1] == asn && outEnds[n - 1] + 1 == start && start != 0) {
-          outEnds[n - 1] = end; // adjacent range of the same AS: extend the previous one
+        int value = values[index];
+        if (n > 0 && outValues[n - 1] == value && outEnds[n - 1] + 1 == start && start != 0) {
+          outEnds[n - 1] = end; // adjacent range of the same value: extend the previous one
           continue;
         }
         outStarts[n] = start;
         outEnds[n] = end;
-        outAsns[n] = asn;
+        outValues[n] = value;
         n++;
       }
       for (int i = 0; i < n; i++) {
@@ -113,7 +114,7 @@ final class Ipv4Ranges {
         outEnds[i] ^= Integer.MIN_VALUE;
       }
       return new Ipv4Ranges(
-          Arrays.copyOf(outStarts, n), Arrays.copyOf(outEnds, n), Arrays.copyOf(outAsns, n));
+          Arrays.copyOf(outStarts, n), Arrays.copyOf(outEnds, n), Arrays.copyOf(outValues, n));
     }
   }
 }

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Sorted, non-overlapping IPv6 ranges and their AS numbers: each bound is two longs (high and low
+ * Sorted, non-overlapping IPv6 ranges and their values (as {@link Ipv4Ranges}): each bound is two longs (high and low
  * 64 bits) in parallel primitive arrays, searched by binary search. Immutable once built; safe
  * from any thread.
  */
@@ -15,7 +15,7 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
   private final long[] startLo;
   private final long[] endHi;
   private final long[] endLo;
-  private final int[] asns;
+  private final int[] values;
   private final Ipv4Ranges ipv4;
   private final long[] aliasHi;
   private final long[] aliasLo;
@@ -26,14 +26,14 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
       long[] startLo,
       long[] endHi,
       long[] endLo,
-      int[] asns,
+      int[] values,
       Ipv4Ranges ipv4,
       List<long[]> aliases) {
     this.startHi = startHi;
     this.startLo = startLo;
     this.endHi = endHi;
     this.endLo = endLo;
-    this.asns = asns;
+    this.values = values;
     this.ipv4 = ipv4;
     this.aliasHi = new long[aliases.size()];
     this.aliasLo = new long[aliases.size()];
@@ -46,7 +46,7 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
   }
 
   /**
-   * The AS of a parsed IPv6 address. Addresses in {@code ::/96} (IPv4-compatible) and {@code
+   * The value of a parsed IPv6 address, or 0. Addresses in {@code ::/96} (IPv4-compatible) and {@code
    * ::ffff:0:0/96} (IPv4-mapped) are looked up as IPv4. So are addresses under the other prefixes
    * the file's tree aliases to its IPv4 subtree ({@code 2002::/16} 6to4, {@code 2001::/32}
    * Teredo), using the 32 bits after the prefix: the answer MaxMind's own reader gives.
@@ -82,11 +82,11 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
       }
     }
     if (high < 0) {
-      return AsnLookup.UNKNOWN_ASN;
+      return 0;
     }
     int c = Long.compareUnsigned(endHi[high], hi);
     boolean inside = c > 0 || (c == 0 && Long.compareUnsigned(endLo[high], lo) >= 0);
-    return inside ? Integer.toUnsignedLong(asns[high]) : AsnLookup.UNKNOWN_ASN;
+    return inside ? Integer.toUnsignedLong(values[high]) : 0;
   }
 
   int size() {
@@ -94,7 +94,7 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
   }
 
   long heapBytes() {
-    return 4L * (16 + 8L * startHi.length) + 16 + 4L * asns.length;
+    return 4L * (16 + 8L * startHi.length) + 16 + 4L * values.length;
   }
 
   /** Collects ranges in any order (tree order is already sorted, which is checked, not assumed). */
@@ -103,18 +103,18 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
     private long[] startLo = new long[1024];
     private long[] endHi = new long[1024];
     private long[] endLo = new long[1024];
-    private int[] asns = new int[1024];
+    private int[] values = new int[1024];
     private int size;
     private boolean sorted = true;
 
-    void add(long sHi, long sLo, long eHi, long eLo, long asn) {
-      if (size == asns.length) {
+    void add(long sHi, long sLo, long eHi, long eLo, long value) {
+      if (size == values.length) {
         int n = size * 2;
         startHi = Arrays.copyOf(startHi, n);
         startLo = Arrays.copyOf(startLo, n);
         endHi = Arrays.copyOf(endHi, n);
         endLo = Arrays.copyOf(endLo, n);
-        asns = Arrays.copyOf(asns, n);
+        values = Arrays.copyOf(values, n);
       }
       if (size > 0 && compare(startHi[size - 1], startLo[size - 1], sHi, sLo) > 0) {
         sorted = false;
@@ -123,7 +123,7 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
       startLo[size] = sLo;
       endHi[size] = eHi;
       endLo[size] = eLo;
-      asns[size] = (int) asn;
+      values[size] = (int) value;
       size++;
     }
 
@@ -143,27 +143,27 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
         long[] sl = new long[size];
         long[] eh = new long[size];
         long[] el = new long[size];
-        int[] as = new int[size];
+        int[] vs = new int[size];
         for (int i = 0; i < size; i++) {
           int k = order[i];
           sh[i] = startHi[k];
           sl[i] = startLo[k];
           eh[i] = endHi[k];
           el[i] = endLo[k];
-          as[i] = asns[k];
+          vs[i] = values[k];
         }
         startHi = sh;
         startLo = sl;
         endHi = eh;
         endLo = el;
-        asns = as;
+        values = vs;
       }
       return new Ipv6Ranges(
           Arrays.copyOf(startHi, size),
           Arrays.copyOf(startLo, size),
           Arrays.copyOf(endHi, size),
           Arrays.copyOf(endLo, size),
-          Arrays.copyOf(asns, size),
+          Arrays.copyOf(values, size),
           ipv4,
           aliases);
     }

@@ -4,18 +4,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Walks the binary search tree of a MaxMind DB file and decodes each distinct data record once.
+ * Walks the binary search tree of a MaxMind DB file and decodes each distinct data record once,
+ * only the fields a kind of database asks for ({@link Fields}).
  *
  * <p>Why not {@code Reader.networks()}: the maxmind-db iterator builds an {@code InetAddress}, a
  * {@code Network} and a cache lookup for every one of the ~600,000 networks of a real ASN file,
  * which took 2.2–2.7 s for the first load in a fresh JVM (measured with {@code bench/asn-db}),
  * over the 2 s budget. This walker keeps addresses as two longs, remembers records by data-section
  * offset in a primitive table, and loads the same file in about half a second on a quiet machine
- * (figures in docs/asn-database.md). maxmind-db's {@code Reader} still opens the file first and
+ * (figures in docs/databases.md). maxmind-db's {@code Reader} still opens the file first and
  * parses and checks its metadata.
  *
  * <p>Follows the MaxMind DB format 2.0 spec: 24-, 28- or 32-bit records, a 16-byte separator,
@@ -26,14 +29,74 @@ import java.util.Map;
  */
 final class MmdbWalker {
 
-  /** Receives each network with data, in address order, IPv4 ones first. */
+  /** Receives each distinct record, and each network with data in address order, IPv4 first. */
   interface Sink {
+    /**
+     * A data record met for the first time, before the first network that has it. Records are
+     * numbered from 0 in the order they are met. Maps inside {@code data} may be shared with
+     * other records: read them, do not change them.
+     *
+     * @param data the record's fields that {@link Fields} asked for (empty if the record is not a
+     *     map); nested maps are decoded as maps, arrays are left out
+     */
+    void record(int record, Map<String, Object> data);
+
     /**
      * @param ipv4 whether this is an IPv4 network (then {@code lo} holds it in its low 32 bits)
      * @param prefix the prefix length within its family (0–32 or 0–128)
-     * @param record the index of the network's record in {@link #records()}
+     * @param record the number of the network's record, as given to {@link #record}
      */
     void network(boolean ipv4, long hi, long lo, int prefix, int record);
+  }
+
+  /**
+   * Which fields of a record to decode: the others are skipped without being decoded, which keeps
+   * the load of a city database (a dozen nested maps a record, names in eight languages) fast.
+   * Immutable.
+   */
+  static final class Fields {
+    /** Everything: every field, nested maps in full (arrays are always left out). */
+    static final Fields ALL = new Fields(null);
+
+    private final Map<String, Fields> kept; // null: all
+
+    private Fields(Map<String, Fields> kept) {
+      this.kept = kept;
+    }
+
+    /**
+     * The fields named by dotted paths, e.g. {@code "country.iso_code"}: a map is decoded only
+     * for the keys on some path; the value at a path's end is decoded in full. A value that is not
+     * a map is decoded whatever paths go through it ({@code country} may be a map in one layout
+     * and a string in another).
+     */
+    static Fields of(String... paths) {
+      Map<String, Fields> root = new HashMap<>();
+      for (String path : paths) {
+        Map<String, Fields> level = root;
+        String[] keys = path.split("\\.");
+        for (int i = 0; i < keys.length; i++) {
+          if (i == keys.length - 1) {
+            level.put(keys[i], ALL);
+          } else {
+            Fields next = level.get(keys[i]);
+            if (next == null) {
+              next = new Fields(new HashMap<>());
+              level.put(keys[i], next);
+            } else if (next == ALL) {
+              break; // a shorter path already keeps all of it
+            }
+            level = next.kept;
+          }
+        }
+      }
+      return new Fields(root);
+    }
+
+    /** How to decode the value of {@code key} in a map decoded with these fields; null: skip. */
+    Fields child(String key) {
+      return kept == null ? ALL : kept.get(key);
+    }
   }
 
   private static final int POINTER = 1;
@@ -55,14 +118,24 @@ final class MmdbWalker {
   private final int recordSize;
   private final int ipVersion;
   private final int dataStart;
+  private final Fields fields;
 
   private final OffsetTable recordsByOffset = new OffsetTable();
-  private final List<Map<String, Object>> records = new ArrayList<>();
+  // values met through pointers, decoded once: map keys, and the maps and strings that records
+  // share (a city file's country maps, say); maps with the fields they were decoded for
+  private final OffsetTable pointedByOffset = new OffsetTable();
+  private final List<Object> pointedValues = new ArrayList<>();
+  private final List<Fields> pointedFields = new ArrayList<>();
+  private final Set<String> fieldNames = new HashSet<>();
   private final List<long[]> aliases = new ArrayList<>();
+  private int recordCount;
+  private boolean atRecord; // the next map decoded is a record's top level
+  private Sink sink;
   private int position; // decoder cursor, absolute
   private int nesting;
 
-  MmdbWalker(byte[] buffer, long nodeCount, int recordSize, int ipVersion) {
+  /** @param fields what to decode of each record */
+  MmdbWalker(byte[] buffer, long nodeCount, int recordSize, int ipVersion, Fields fields) {
     if (recordSize != 24 && recordSize != 28 && recordSize != 32) {
       throw new IllegalStateException("unsupported record size " + recordSize);
     }
@@ -78,6 +151,7 @@ final class MmdbWalker {
     this.recordSize = recordSize;
     this.ipVersion = ipVersion;
     this.dataStart = (int) treeBytes + 16;
+    this.fields = fields;
   }
 
   /**
@@ -88,13 +162,22 @@ final class MmdbWalker {
     return aliases;
   }
 
-  /** The distinct data records met so far, decoded (nested maps and arrays are left out). */
-  List<Map<String, Object>> records() {
-    return records;
+  /** How many distinct data records the walk met. */
+  int recordCount() {
+    return recordCount;
+  }
+
+  /**
+   * The names of the top-level fields of the records met so far, decoded or not: what a file
+   * holds, for messages about files of the wrong kind.
+   */
+  Set<String> fieldNames() {
+    return fieldNames;
   }
 
   /** Walks the whole tree, depth first, left (0) before right (1): address order. */
   void walk(Sink sink) {
+    this.sink = sink;
     int base = ipVersion == 4 ? 96 : 0; // IPv4 trees are placed at ::/96 in the 128-bit space
     long ipv4Start = ipVersion == 6 ? ipv4Start() : -1;
     long[] nodes = new long[260];
@@ -194,36 +277,34 @@ final class MmdbWalker {
       return known;
     }
     position = dataStart + (int) dataOffset;
-    Object value = decode();
+    atRecord = true;
+    Object value = decode(fields);
+    atRecord = false;
     @SuppressWarnings("unchecked")
     Map<String, Object> record = value instanceof Map ? (Map<String, Object>) value : Map.of();
-    records.add(record);
-    recordsByOffset.put(dataOffset, records.size() - 1);
-    return records.size() - 1;
+    int number = recordCount++;
+    recordsByOffset.put(dataOffset, number);
+    sink.record(number, record);
+    return number;
   }
 
-  /** Decodes the value at {@link #position} and moves past it. */
-  private Object decode() {
+  /** Decodes the value at {@link #position}, only {@code wanted} of a map, and moves past it. */
+  private Object decode(Fields wanted) {
     if (++nesting > 32) {
       throw new IllegalStateException("data nested deeper than 32 levels (damaged file?)");
     }
     try {
-      return decodeValue();
+      return decodeValue(wanted);
     } finally {
       nesting--;
     }
   }
 
-  private Object decodeValue() {
+  private Object decodeValue(Fields wanted) {
     int ctrl = buffer[position++] & 0xFF;
     int type = ctrl >>> 5;
     if (type == POINTER) {
-      int pointer = pointer(ctrl);
-      int after = position;
-      position = dataStart + pointer;
-      Object value = decode();
-      position = after;
-      return value;
+      return pointed(pointer(ctrl), wanted);
     }
     if (type == 0) {
       type = 7 + (buffer[position++] & 0xFF);
@@ -231,10 +312,9 @@ final class MmdbWalker {
     int size = size(ctrl);
     switch (type) {
       case STRING: {
-        byte[] bytes = new byte[size];
-        System.arraycopy(buffer, position, bytes, 0, size);
+        String text = new String(buffer, position, size, StandardCharsets.UTF_8);
         position += size;
-        return new String(bytes, StandardCharsets.UTF_8);
+        return text;
       }
       case UINT16:
       case UINT32:
@@ -250,13 +330,20 @@ final class MmdbWalker {
         return type == INT32 && size == 4 ? (long) (int) value : value;
       }
       case MAP: {
+        boolean record = atRecord;
+        atRecord = false;
         Map<String, Object> map = new HashMap<>();
         for (int i = 0; i < size; i++) {
-          Object key = decode();
-          if (!(key instanceof String)) {
-            throw new IllegalStateException("map key is not a string");
+          String key = key();
+          if (record) {
+            fieldNames.add(key);
           }
-          map.put((String) key, decode());
+          Fields child = wanted.child(key);
+          if (child == null) {
+            skip();
+          } else {
+            map.put(key, decode(child));
+          }
         }
         return map;
       }
@@ -264,6 +351,36 @@ final class MmdbWalker {
         skipPayload(type, size);
         return null;
     }
+  }
+
+  /**
+   * The value a pointer points to. Writers store each key, and each string or map that several
+   * records share, once and point to it: such a value is decoded once and then taken from a
+   * table (a map only if it was decoded for the same fields). Callers must not change it.
+   */
+  private Object pointed(int pointer, Fields wanted) {
+    int known = pointedByOffset.get(pointer);
+    if (known >= 0 && (pointedFields.get(known) == null || pointedFields.get(known) == wanted)) {
+      return pointedValues.get(known);
+    }
+    int after = position;
+    position = dataStart + pointer;
+    Object value = decode(wanted);
+    position = after;
+    if (known < 0 && (value instanceof String || value instanceof Map)) {
+      pointedValues.add(value);
+      pointedFields.add(value instanceof Map ? wanted : null);
+      pointedByOffset.put(pointer, pointedValues.size() - 1);
+    }
+    return value;
+  }
+
+  /** Decodes the map key at {@link #position} and moves past it. */
+  private String key() {
+    if (decode(Fields.ALL) instanceof String key) {
+      return key;
+    }
+    throw new IllegalStateException("map key is not a string");
   }
 
   /** Moves {@link #position} past the value there without decoding it. */

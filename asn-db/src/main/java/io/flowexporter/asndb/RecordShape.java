@@ -3,44 +3,78 @@ package io.flowexporter.asndb;
 import java.util.Map;
 
 /**
- * The record layouts of the AS databases this module reads. The shape of a file is decided from
- * its first network's record.
+ * The record layouts of the databases this module reads: AS layouts, read by {@link AsnDatabase},
+ * and country layouts, read by {@link CountryDatabase}. The layout of a file is decided from its
+ * records, never from its name.
  */
 public enum RecordShape {
   /**
    * MaxMind GeoLite2-ASN and DB-IP ASN: {@code autonomous_system_number} (an unsigned integer)
    * and {@code autonomous_system_organization} (a string).
    */
-  MAXMIND("autonomous_system_number", "autonomous_system_organization"),
+  MAXMIND(Kind.AS, "autonomous_system_number", "autonomous_system_organization"),
 
   /**
-   * IPinfo's ASN database: {@code asn} as text ({@code "AS15169"}) and {@code name}. IPinfo Lite's
-   * {@code as_name} is read when there is no {@code name}.
+   * IPinfo's ASN database and IPinfo Lite: {@code asn} as text ({@code "AS15169"}) and {@code
+   * name}. IPinfo Lite's {@code as_name} is read when there is no {@code name}.
    */
-  IPINFO("asn", "name");
+  IPINFO(Kind.AS, "asn", "name"),
 
-  private final String asnField;
+  /**
+   * MaxMind GeoLite2-Country, GeoIP2-Country and GeoLite2-City, and DB-IP's country and city
+   * databases: {@code country.iso_code} and {@code country.names.en}; when a record has no {@code
+   * country} (MaxMind leaves it out where it knows only who registered the network), {@code
+   * registered_country.iso_code} and {@code registered_country.names.en}. DB-IP has no {@code
+   * registered_country}.
+   */
+  MAXMIND_COUNTRY(Kind.COUNTRY, "country.iso_code", "country.names.en"),
+
+  /**
+   * IPinfo Lite: {@code country_code} and {@code country} (the English name), in the same records
+   * as its AS fields (so the one file is also an {@link #IPINFO} AS database).
+   */
+  IPINFO_COUNTRY(Kind.COUNTRY, "country_code", "country");
+
+  /** What a layout tells about an address. */
+  public enum Kind {
+    /** The AS that announces it. */
+    AS,
+    /** The country it is in. */
+    COUNTRY
+  }
+
+  private final Kind kind;
+  private final String valueField;
   private final String nameField;
 
-  RecordShape(String asnField, String nameField) {
-    this.asnField = asnField;
+  RecordShape(Kind kind, String valueField, String nameField) {
+    this.kind = kind;
+    this.valueField = valueField;
     this.nameField = nameField;
   }
 
-  /** The record field holding the AS number. */
-  public String asnField() {
-    return asnField;
+  /** Whether this is an AS layout or a country layout. */
+  public Kind kind() {
+    return kind;
   }
 
-  /** The record field holding the organisation name. */
+  /**
+   * The record field holding what is looked up: the AS number, or the country code. A field in a
+   * nested map is written with dots ({@code country.iso_code}).
+   */
+  public String valueField() {
+    return valueField;
+  }
+
+  /** The record field holding the AS's organisation name or the country's English name. */
   public String nameField() {
     return nameField;
   }
 
-  /** The shape whose AS-number field the record has, or null if none. */
-  static RecordShape of(Map<String, ?> record) {
+  /** The AS layout whose AS-number field the record has, or null if none. */
+  static RecordShape asnShapeOf(Map<String, ?> record) {
     for (RecordShape shape : values()) {
-      if (record.containsKey(shape.asnField)) {
+      if (shape.kind == Kind.AS && record.containsKey(shape.valueField)) {
         return shape;
       }
     }
@@ -48,11 +82,11 @@ public enum RecordShape {
   }
 
   /**
-   * The AS number in a record of this shape, or -1 when the record has none or it is not a valid
-   * unsigned 32-bit AS number.
+   * The AS number in a record of this AS layout, or -1 when the record has none or it is not a
+   * valid unsigned 32-bit AS number.
    */
   long asnIn(Map<String, ?> record) {
-    Object value = record.get(asnField);
+    Object value = record.get(valueField);
     if (value instanceof Number number) {
       return checked(number.longValue());
     }
@@ -71,7 +105,7 @@ public enum RecordShape {
     return -1;
   }
 
-  /** The organisation name in a record of this shape, or "" when it has none. */
+  /** The organisation name in a record of this AS layout, or "" when it has none. */
   String nameIn(Map<String, ?> record) {
     if (record.get(nameField) instanceof String name) {
       return name;

@@ -3,12 +3,13 @@ package io.flowexporter.asndb;
 import java.nio.file.Path;
 
 /**
- * Told about every load of a {@link ReloadingAsnDatabase}, so the application can expose
- * {@code flow_exporter_asn_db_info{path,build_epoch,type}} and a reload counter without this
- * module knowing about metrics.
+ * Told about every load of a {@link ReloadingAsnDatabase} or {@link ReloadingCountryDatabase}, so
+ * the application can expose {@code flow_exporter_asn_db_info{path,build_epoch,type}} and a reload
+ * counter without this module knowing about metrics ({@link DatabaseInfo#shape()} tells the kinds
+ * apart, should one listener hear both).
  *
- * <p>{@link #loaded} is called once from {@link ReloadingAsnDatabase#open} on the caller's thread,
- * then from the reload thread; {@link #failed} only from the reload thread (a failed first load
+ * <p>{@link #loaded} is called once from {@code open} on the caller's thread, then from the
+ * reload thread; {@link #failed} only from the reload thread (a failed first load
  * throws instead). Implementations must be quick and thread-safe; what they throw is logged and
  * ignored.
  */

@@ -1,12 +1,16 @@
 /**
- * AS numbers and names from a local MaxMind-format (.mmdb) database: GeoLite2-ASN, DB-IP ASN
- * Lite or IPinfo's ASN database.
+ * AS numbers and names, and countries, from local MaxMind-format (.mmdb) databases: GeoLite2-ASN,
+ * DB-IP ASN Lite or IPinfo's ASN database for ASes; GeoLite2-Country or -City, DB-IP's country or
+ * city lite databases for countries; IPinfo Lite for both.
  *
  * <ul>
- *   <li>{@link io.flowexporter.asndb.AsnLookup} is what the rest of the project codes against.
- *   <li>{@link io.flowexporter.asndb.AsnDatabase} is one loaded, immutable, indexed snapshot.
- *   <li>{@link io.flowexporter.asndb.ReloadingAsnDatabase} follows a file that {@code
- *       geoipupdate} replaces, swapping snapshots atomically.
+ *   <li>{@link io.flowexporter.asndb.AsnLookup} and {@link io.flowexporter.asndb.CountryLookup}
+ *       are what the rest of the project codes against.
+ *   <li>{@link io.flowexporter.asndb.AsnDatabase} and {@link
+ *       io.flowexporter.asndb.CountryDatabase} are one loaded, immutable, indexed snapshot.
+ *   <li>{@link io.flowexporter.asndb.ReloadingAsnDatabase} and {@link
+ *       io.flowexporter.asndb.ReloadingCountryDatabase} follow a file that {@code geoipupdate}
+ *       replaces, swapping snapshots atomically ({@link io.flowexporter.asndb.ReloadingDatabase}).
  *   <li>{@link io.flowexporter.asndb.AsnNameOverrides} lets an operator name ASes (private ASNs,
  *       their own) over the database.
  * </ul>

@@ -100,11 +100,13 @@ class AsnDatabaseTest {
   void ipinfoLiteShapeNamesFromAsName() throws IOException {
     AsnDatabase db =
         AsnDatabase.load(
-            TestDatabases.write(dir, "lite.mmdb", TestDatabases.SAMPLE, "--shape=ipinfo-lite"));
+            TestDatabases.write(dir, "lite.mmdb", TestDatabases.IPINFO_LITE, "--shape=ipinfo-lite"));
 
     assertThat(db.info().shape()).isEqualTo(RecordShape.IPINFO);
     assertThat(db.asnOf("1.1.1.1")).isEqualTo(13335);
     assertThat(db.nameOf(13335)).isEqualTo("Cloudflare, Inc.");
+    assertThat(db.asnOf("2001:4860::1")).isEqualTo(15169);
+    assertThat(db.nameOf(15169)).isEqualTo("Google LLC");
   }
 
   @Test

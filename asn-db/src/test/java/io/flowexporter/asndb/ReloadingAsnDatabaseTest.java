@@ -1,27 +1,27 @@
 package io.flowexporter.asndb;
 
+import static io.flowexporter.asndb.TestDatabases.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ReloadingAsnDatabaseTest {
 
   private static final Duration CHECK = Duration.ofMillis(20);
-  private static final long WAIT_MILLIS = 20_000;
 
   private static final String OLD = "8.8.8.0/24,15169,Google LLC\n2001:4860::/32,15169,Google LLC\n";
   private static final String NEW =
@@ -29,38 +29,12 @@ class ReloadingAsnDatabaseTest {
 
   @TempDir Path dir;
 
-  private final List<DatabaseInfo> loaded = new CopyOnWriteArrayList<>();
-  private final List<Exception> failed = new CopyOnWriteArrayList<>();
-  private final ReloadListener listener =
-      new ReloadListener() {
-        @Override
-        public void loaded(DatabaseInfo info) {
-          loaded.add(info);
-        }
+  private final TestDatabases.RecordingListener listener = new TestDatabases.RecordingListener();
+  private final List<DatabaseInfo> loaded = listener.loaded;
+  private final List<Exception> failed = listener.failed;
 
-        @Override
-        public void failed(Path file, Exception cause) {
-          failed.add(cause);
-        }
-      };
-
-  /** Writes a database next to {@code target} and renames it over, like geoipupdate. */
   private void replace(Path target, String csv, String... options) throws IOException {
-    Path staging = Files.createTempDirectory(dir, "staging");
-    Path fresh = TestDatabases.write(staging, "next.mmdb", csv, options);
-    Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-    Files.copy(fresh, temp, StandardCopyOption.REPLACE_EXISTING);
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT_MILLIS + " ms: " + what);
-      }
-      Thread.sleep(5);
-    }
+    TestDatabases.replace(dir, target, csv, options);
   }
 
   @Test
@@ -141,9 +115,7 @@ class ReloadingAsnDatabaseTest {
     Path file = TestDatabases.write(dir, "asn.mmdb", OLD);
     try (ReloadingAsnDatabase db = ReloadingAsnDatabase.open(file, CHECK, listener)) {
       // not an mmdb
-      Path temp = dir.resolve("asn.mmdb.tmp");
-      Files.writeString(temp, "this is not a database");
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      TestDatabases.replace(file, "this is not a database".getBytes(StandardCharsets.UTF_8));
       await("first failure reported", () -> failed.size() == 1);
       assertThat(failed.get(0)).isInstanceOf(AsnDatabaseException.class)
           .hasMessageContaining(file.toString());
@@ -157,8 +129,7 @@ class ReloadingAsnDatabaseTest {
 
       // truncated
       byte[] good = Files.readAllBytes(TestDatabases.write(dir, "good.mmdb", NEW));
-      Files.write(temp, java.util.Arrays.copyOf(good, good.length / 2));
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      TestDatabases.replace(file, Arrays.copyOf(good, good.length / 2));
       await("third failure reported", () -> failed.size() == 3);
       assertThat(db.asnOf("8.8.8.8")).isEqualTo(15169);
 
