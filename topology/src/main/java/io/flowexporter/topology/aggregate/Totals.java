@@ -7,7 +7,7 @@ import io.flowexporter.topology.series.Unit;
  *
  * @param bytes total bytes, sampling applied
  * @param packets total packets, sampling applied
- * @param flows total flows (one per record, or pmacct's {@code flows})
+ * @param flows total flows: one per counted record
  */
 public record Totals(long bytes, long packets, long flows) {
 
