@@ -92,9 +92,9 @@ class StartupIT {
       System.out.println("state directory lost, restore log:\n" + String.join("\n", restoreLines));
       for (int p = 0; p < 3; p++) {
         assertThat(afterRestart)
-            .containsPattern("Restoring flow-totals for it-state-lost-flow-totals-changelog-" + p
+            .containsPattern("Restoring series-totals for it-state-lost-series-totals-changelog-" + p
                 + " from its changelog: [1-9][0-9]* records to read")
-            .containsPattern("Restored flow-totals for it-state-lost-flow-totals-changelog-" + p
+            .containsPattern("Restored series-totals for it-state-lost-series-totals-changelog-" + p
                 + ": [1-9][0-9]* records in [0-9]+ ms");
       }
       exporter.stopCleanly();
