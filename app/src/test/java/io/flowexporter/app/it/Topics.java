@@ -88,4 +88,49 @@ public final class Topics {
       return out;
     }
   }
+
+  /**
+   * The AS-family deltas of the exporter's repartition topic in {@code [from, to)} of each
+   * partition, decoded from their documented format (docs/architecture.md, DeltaBatch): a format
+   * byte, then per series a 2-byte key length, the key (family, direction, source and destination
+   * AS, 2-byte hostname length, hostname) and bytes, packets and flows.
+   */
+  public static Traffic deltas(String brokers, String topic, Map<Integer, long[]> ranges) {
+    Traffic t = new Traffic();
+    Properties p = new Properties();
+    p.put("bootstrap.servers", brokers);
+    try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+        p, new org.apache.kafka.common.serialization.ByteArrayDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      for (Map.Entry<Integer, long[]> r : ranges.entrySet()) {
+        TopicPartition tp = new TopicPartition(topic, r.getKey());
+        c.assign(List.of(tp));
+        c.seek(tp, r.getValue()[0]);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        while (c.position(tp) < r.getValue()[1] && System.nanoTime() < deadline) {
+          for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> rec : c.poll(java.time.Duration.ofMillis(200))) {
+            if (rec.offset() < r.getValue()[1] && rec.value() != null) {
+              java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(rec.value(), 1, rec.value().length - 1);
+              while (in.hasRemaining()) {
+                int length = in.getShort() & 0xffff;
+                byte[] key = new byte[length];
+                in.get(key);
+                long bytes = in.getLong();
+                long packets = in.getLong();
+                in.getLong();
+                if (key[0] == 0 && key.length > 2) {
+                  java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(key, 2, key.length - 2);
+                  long src = Integer.toUnsignedLong(k.getInt());
+                  long dst = Integer.toUnsignedLong(k.getInt());
+                  int hostLength = k.getShort() & 0xffff;
+                  String host = new String(key, k.position(), hostLength, java.nio.charset.StandardCharsets.UTF_8);
+                  t.add((key[1] & 1) == 0 ? "receive" : "transmit", host, src, dst, bytes, packets);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return t;
+  }
 }
