@@ -18,6 +18,7 @@ import io.flowexporter.asndb.ReloadingAsnDatabase;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
+import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.Totals;
 import io.flowexporter.topology.flow.InvalidReason;
 import io.flowexporter.topology.series.SeriesFamilies;
@@ -264,7 +265,8 @@ public final class Exporter implements AutoCloseable {
       ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
       LOG.info("Families of series: {}; at most {} series per family ({} per owner partition), dropped after {} without traffic",
           families.all().stream().map(SeriesFamily::name).toList(), config.topology().maxSeries(),
-          (config.topology().maxSeries() + partitions - 1) / partitions, config.topology().seriesTtl());
+          SeriesLimits.of(config.topology().maxSeries(), partitions, config.topology().seriesTtl()).maxSeriesPerPartition(),
+          config.topology().seriesTtl());
       LOG.debug("Topology:\n{}", topology.describe());
       // A second instance started on a busy port must fail without making the group rebalance.
       httpStarted.await();
