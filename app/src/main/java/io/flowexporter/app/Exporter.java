@@ -146,7 +146,7 @@ public final class Exporter implements AutoCloseable {
     });
     http = MetricsServer.start(
         config.http(),
-        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, openMetrics),
+        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
         registry,
         this::ready,
         () -> streams == null ? "waiting for Kafka and the topic"
