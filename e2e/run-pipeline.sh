@@ -9,7 +9,7 @@
 #     TOPIC      Kafka topic nfacctd publishes to. Use a fresh topic per run: the checker
 #                reads the whole topic. nfacctd relies on broker auto-creation
 #                (auto.create.topics.enable=true) unless you create it first.
-#     VARIANT    single | multi | noas | markers   (e2e/variants/VARIANT.conf, described there)
+#     VARIANT    single | multi | noas | markers | countries   (e2e/variants/VARIANT.conf)
 #     OUT_DIR    Where everything is written; created if missing (default: mktemp -d).
 #                Kept after the run, for the caller to read and delete.
 #
@@ -21,6 +21,7 @@
 #   PCAP_SEED    seed for make-pcap.py (default 5)
 #   PYTHON       interpreter with scapy (default /usr/bin/python3, Debian's python3-scapy)
 #   NFACCTD, SOFTFLOWD   binaries (default: from PATH)
+#   GEOIPV2_FILE a GeoIP2 country .mmdb for nfacctd's geoipv2_file (variant countries)
 #
 # WHAT IT DOES
 #   1. Checks that deploy/pmacct/networks.lst and make-pcap.py's prefixes agree.
@@ -145,6 +146,11 @@ for l in open(overlay, encoding="utf-8").read().splitlines():
         apply(lines, m.group(1), m.group(2).strip(), False)
 open(out, "w", encoding="utf-8").write("\n".join(lines) + "\n")
 EOF
+if [[ -n ${GEOIPV2_FILE:-} ]]; then
+  echo "geoipv2_file: $GEOIPV2_FILE" >>"$CONF"
+elif grep -q '_host_country' "$CONF"; then
+  log "variant $VARIANT needs GEOIPV2_FILE (a country .mmdb)"; exit 2
+fi
 
 # 3. nfacctd
 NFLOG=$OUT_DIR/nfacctd.log

@@ -9,7 +9,8 @@ import java.nio.file.Path;
 
 /**
  * What AS database is loaded: {@code flow_exporter_asn_db_info{path,build_epoch,type} 1}, replaced
- * on every successful reload, and {@code flow_exporter_asn_db_reloads_total{result}}.
+ * on every successful reload, and {@code flow_exporter_asn_db_reloads_total{result}}; for the
+ * country database the same as {@code flow_exporter_country_db_*}.
  */
 final class AsnDbMetrics implements ReloadListener {
 
@@ -19,12 +20,26 @@ final class AsnDbMetrics implements ReloadListener {
   private Gauge info;
   private boolean initialLoad = true;
 
+  private final String prefix;
+  private final String what;
+
   AsnDbMetrics(MeterRegistry registry) {
+    this(registry, "flow.exporter.asn.db", "AS database");
+  }
+
+  /** The metrics of the country database. */
+  static AsnDbMetrics forCountries(MeterRegistry registry) {
+    return new AsnDbMetrics(registry, "flow.exporter.country.db", "country database");
+  }
+
+  private AsnDbMetrics(MeterRegistry registry, String prefix, String what) {
     this.registry = registry;
-    this.successes = Counter.builder("flow.exporter.asn.db.reloads").tag("result", "success")
-        .description("AS database reloads after the file was replaced").register(registry);
-    this.failures = Counter.builder("flow.exporter.asn.db.reloads").tag("result", "failure")
-        .description("AS database reloads after the file was replaced").register(registry);
+    this.prefix = prefix;
+    this.what = what;
+    this.successes = Counter.builder(prefix + ".reloads").tag("result", "success")
+        .description(what + " reloads after the file was replaced").register(registry);
+    this.failures = Counter.builder(prefix + ".reloads").tag("result", "failure")
+        .description(what + " reloads after the file was replaced").register(registry);
   }
 
   @Override
@@ -32,8 +47,8 @@ final class AsnDbMetrics implements ReloadListener {
     if (info != null) {
       registry.remove(info);
     }
-    info = Gauge.builder("flow.exporter.asn.db.info", () -> 1)
-        .description("The AS database in use")
+    info = Gauge.builder(prefix + ".info", () -> 1)
+        .description("The " + what + " in use")
         .tag("path", db.path().toString())
         .tag("build_epoch", Long.toString(db.buildEpoch()))
         .tag("type", db.type())

@@ -14,7 +14,10 @@ import io.flowexporter.app.kafka.TopicWaiter;
 import io.flowexporter.asndb.AsnDatabaseException;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.AsnNameOverrides;
+import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.asndb.ReloadingAsnDatabase;
+import io.flowexporter.asndb.ReloadingCountryDatabase;
+import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
@@ -92,13 +95,15 @@ public final class Exporter implements AutoCloseable {
   private TotalsSnapshot lastCompleteSnapshot = TotalsSnapshot.EMPTY;
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
-  private final SeriesFamilies families = SeriesFamilies.asOnly();
+  private CountryLookup countries = CountryLookup.EMPTY;
+  private final SeriesFamilies families;
   /** The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts. */
   private volatile int ownerSubtopology = -1;
   private final StreamThreadFailures threadFailures = new StreamThreadFailures();
 
   private Exporter(ExporterConfig config) {
     this.config = config;
+    this.families = SeriesFamilies.of(config.countries().enabled());
   }
 
   /**
@@ -124,6 +129,7 @@ public final class Exporter implements AutoCloseable {
     toClose.push(registry::close);
     asn = openAsnDatabase(config.asnDb());
     warnAboutUnnamedOwnAses();
+    countries = openCountryDatabase(config.countries());
     bindMeters();
     // Finding the brokers and the topic goes on while the HTTP server starts; the stream itself
     // (which joins the consumer group) starts only once the port is ours, see startStreams.
@@ -138,7 +144,7 @@ public final class Exporter implements AutoCloseable {
     });
     http = MetricsServer.start(
         config.http(),
-        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, openMetrics),
+        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
         registry,
         this::ready,
         () -> streams == null ? "waiting for Kafka and the topic"
@@ -176,6 +182,27 @@ public final class Exporter implements AutoCloseable {
       }
     }
     return lookup;
+  }
+
+  /** The country database, if any; the loader logs what it loaded and from where. */
+  private CountryLookup openCountryDatabase(CountryConfig c) throws BadFileException {
+    if (c.database().isEmpty()) {
+      if (c.fromPmacct()) {
+        LOG.info("Counting countries from pmacct's country_ip_src/country_ip_dst only (no --country-db): "
+            + "records without them count as ZZ");
+      }
+      return CountryLookup.EMPTY;
+    }
+    try {
+      ReloadingCountryDatabase reloading =
+          ReloadingCountryDatabase.open(c.database().get(), c.reloadCheckInterval(), AsnDbMetrics.forCountries(registry));
+      toClose.push(reloading);
+      LOG.info("Counting countries from {}, reloaded when the file is replaced; pmacct's country_ip_src/country_ip_dst win where records have them",
+          c.database().get());
+      return reloading;
+    } catch (AsnDatabaseException e) {
+      throw new BadFileException("--country-db", e.getMessage(), e);
+    }
   }
 
   /** Your own ASes are on every series: say once if the database cannot name them. */
@@ -259,7 +286,7 @@ public final class Exporter implements AutoCloseable {
       }
       LOG.info("Consuming {} ({} partitions) at {} as application {}",
           config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId());
-      topology = FlowTopology.build(config.topology(), partitions, asn, families, committed, outcomes);
+      topology = FlowTopology.build(config.topology(), partitions, asn, countries, families, committed, outcomes);
       ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
       LOG.info("Families of series: {}; at most {} series per family ({} per owner partition), dropped after {} without traffic",
           families.all().stream().map(SeriesFamily::name).toList(), config.topology().maxSeries(),

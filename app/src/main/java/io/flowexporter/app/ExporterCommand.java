@@ -1,6 +1,7 @@
 package io.flowexporter.app;
 
 import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.Durations;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.HttpConfig;
@@ -116,6 +117,12 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--series-ttl", paramLabel = "DURATION", defaultValue = "30d", description = "Drop series without traffic for this long, e.g. 30d, 12h (default: ${DEFAULT-VALUE}).")
   String seriesTtl;
 
+  @Option(names = "--country-db", paramLabel = "FILE", description = "Country .mmdb (GeoLite2-Country/City, DB-IP country/city lite, IPinfo Lite); counts flow_country_*_total.")
+  Path countryDb;
+
+  @Option(names = "--country-from-pmacct", description = "Count flow_country_*_total from pmacct's country_ip_src/country_ip_dst, also without --country-db.")
+  boolean countryFromPmacct;
+
   @Option(names = "--check", description = "Print the effective configuration and exit.")
   boolean check;
 
@@ -182,6 +189,9 @@ public final class ExporterCommand implements Callable<Integer> {
     if (asnNames != null && !Files.exists(asnNames)) {
       throw fail("--asn-names", asnNames + ": no such file");
     }
+    if (countryDb != null && !Files.exists(countryDb)) {
+      throw fail("--country-db", countryDb + ": no such file");
+    }
     KafkaConfig kafka =
         new KafkaConfig(
             brokers.trim(),
@@ -198,7 +208,8 @@ public final class ExporterCommand implements Callable<Integer> {
         new TopologyConfig(topic.trim(), asns, enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class), samplingRate,
             maxSeries, ttl);
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
-    return new ExporterConfig(kafka, http, asn, topology);
+    CountryConfig countries = new CountryConfig(Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
+    return new ExporterConfig(kafka, http, asn, topology, countries);
   }
 
   /**

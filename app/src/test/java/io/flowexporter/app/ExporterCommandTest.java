@@ -91,6 +91,7 @@ class ExporterCommandTest {
     cli.assertBad("--kafka-property", with("--kafka-property", "novalue"));
     cli.assertBad("--asn-db", with("--asn-db", "/nonexistent/GeoLite2-ASN.mmdb"));
     cli.assertBad("--asn-names", with("--asn-names", "/nonexistent/names.csv"));
+    cli.assertBad("--country-db", with("--country-db", "/nonexistent/GeoLite2-Country.mmdb"));
     cli.assertBad("--kafka-config", with("--kafka-config", "/nonexistent/client.properties"));
     cli.assertBad("--no-such-flag", with("--no-such-flag"));
     cli.assertBad("--kafka-property", with("--kafka-property", "max.poll.records=abc"));
@@ -101,6 +102,20 @@ class ExporterCommandTest {
     cli.assertBad("--series-ttl", with("--series-ttl", "30"));
     cli.assertBad("--series-ttl", with("--series-ttl", "0d"));
     cli.assertBad("--series-ttl", with("--series-ttl", "-1h"));
+  }
+
+  @Test
+  void countriesAreCountedWithADatabaseOrPmacctsFields(@TempDir Path dir) throws Exception {
+    CapturedCommandLine none = new CapturedCommandLine(Main::commandLine);
+    assertThat(none.run(with())).isZero();
+    assertThat(none.out()).contains("country-db=(none)", "country-from-pmacct=false");
+    Path db = Files.writeString(dir.resolve("GeoLite2-Country.mmdb"), "read when the exporter starts");
+    CapturedCommandLine file = new CapturedCommandLine(Main::commandLine);
+    assertThat(file.run(with("--country-db", db.toString()))).isZero();
+    assertThat(file.out()).contains("country-db=" + db, "country-from-pmacct=false");
+    CapturedCommandLine pmacct = new CapturedCommandLine(Main::commandLine);
+    assertThat(pmacct.run(Map.of("FLOW_EXPORTER_COUNTRY_FROM_PMACCT", "true"), with())).isZero();
+    assertThat(pmacct.out()).contains("country-db=(none)", "country-from-pmacct=true");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.flowexporter.demo;
 import io.flowexporter.app.Exporter;
 import io.flowexporter.app.ShutdownSignals;
 import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
@@ -86,15 +87,21 @@ public final class DemoCommand implements Callable<Integer> {
       try (InputStream in = DemoCommand.class.getResourceAsStream(SamplePeers.MMDB)) {
         Files.copy(in, mmdb);
       }
+      Path countryMmdb = root.resolve("sample-country.mmdb");
+      try (InputStream in = DemoCommand.class.getResourceAsStream(SamplePeers.COUNTRY_MMDB)) {
+        Files.copy(in, countryMmdb);
+      }
       Acks produced = new Acks();
       generatorThread = startGenerator(broker.bootstrapServers(), produced, stopping);
       out.println("[demo] generator writing " + rate + " pmacct records/s to " + TOPIC);
-      exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb));
+      exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb, countryMmdb));
       int httpPort = exporter.httpPort();
       out.println("[demo] exporter running; counters appear within a few seconds at:");
       out.println("[demo]   curl -s http://localhost:" + httpPort + "/metrics | grep ^flow_");
       out.println("[demo] PromQL, bits per second received per peer AS:");
       out.println("[demo]   8 * sum by (source_as_name) (rate(flow_receive_bytes_total[5m]))");
+      out.println("[demo] and per country (sample country database):");
+      out.println("[demo]   8 * sum by (country_name) (rate(flow_country_receive_bytes_total[5m]))");
       out.println("[demo] press Ctrl-C to stop");
       AtomicBoolean exporterEnded = releaseWhenItEnds(exporter, stop);
       while (!stop.await(statusSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -173,12 +180,13 @@ public final class DemoCommand implements Callable<Integer> {
     return t;
   }
 
-  private ExporterConfig config(String brokers, Path root, Path mmdb) {
+  private ExporterConfig config(String brokers, Path root, Path mmdb, Path countryMmdb) {
     KafkaConfig kafka = new KafkaConfig(
         brokers, "flow-exporter-demo", root.resolve("state"), ProcessingGuarantee.EXACTLY_ONCE_V2,
         true, Duration.ofMillis(500), 0, 1, Map.of());
     TopologyConfig topology = new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
     return new ExporterConfig(
-        kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology);
+        kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology,
+        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)));
   }
 }

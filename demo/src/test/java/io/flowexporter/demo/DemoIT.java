@@ -50,6 +50,13 @@ class DemoIT {
             assertThat(labels.get("source_as_name")).isNotEmpty();
             assertThat(labels.get("hostname")).startsWith("edge");
           });
+      // Countries at once, from the sample country database: the sample peers' networks are in it.
+      assertThat(named.family("flow_country_receive_bytes_total").keySet())
+          .anySatisfy(labels -> {
+            assertThat(labels.get("country")).isEqualTo("US");
+            assertThat(labels.get("country_name")).isEqualTo("United States");
+            assertThat(labels.get("hostname")).startsWith("edge");
+          });
       Await.until(Duration.ofSeconds(30), () -> {
         Scrape s = Scrape.of(port);
         return s != null && sum(s, "flow_receive_bytes_total") + sum(s, "flow_transmit_bytes_total") > first[0];

@@ -1,6 +1,7 @@
 package io.flowexporter.topology;
 
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.FlowCountingProcessor;
@@ -77,9 +78,26 @@ public final class FlowTopology {
       SeriesFamilies families,
       CommittedTotals committed,
       RecordOutcomes outcomes) {
+    return build(config, inputPartitions, asn, CountryLookup.EMPTY, families, committed, outcomes);
+  }
+
+  /**
+   * Builds the topology; no broker, thread or clock is touched.
+   *
+   * @param inputPartitions the input topic's partitions, among which {@code --max-series} is shared
+   * @param countries the country database, for the country family where pmacct gives no country
+   */
+  public static Topology build(
+      TopologyConfig config,
+      int inputPartitions,
+      AsnLookup asn,
+      CountryLookup countries,
+      SeriesFamilies families,
+      CommittedTotals committed,
+      RecordOutcomes outcomes) {
     FlowParser parser = new FlowParser();
     FlowClassifier classifier =
-        new FlowClassifier(config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn);
+        new FlowClassifier(config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn, countries);
     SeriesLimits limits = SeriesLimits.of(config.maxSeries(), inputPartitions, config.seriesTtl());
     InvalidRecordLog invalidLog = new InvalidRecordLog();
     StreamsBuilder builder = new StreamsBuilder();

@@ -9,13 +9,19 @@ import java.util.Objects;
  * constructors.
  */
 public record ExporterConfig(
-    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
+    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, CountryConfig countries) {
 
   public ExporterConfig {
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(asnDb, "asnDb");
     Objects.requireNonNull(topology, "topology");
+    Objects.requireNonNull(countries, "countries");
+  }
+
+  /** Without countries. */
+  public ExporterConfig(KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
+    this(kafka, http, asnDb, topology, CountryConfig.NONE);
   }
 
   /** The effective configuration, one setting per line, for {@code --check} and the start-up log. */
@@ -39,7 +45,9 @@ public record ExporterConfig(
         "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(java.util.Locale.ROOT),
         "max-series=" + topology.maxSeries(),
         "series-ttl=" + Durations.format(topology.seriesTtl()),
-        "kafka-properties=" + maskedClientProperties());
+        "kafka-properties=" + maskedClientProperties(),
+        "country-db=" + countries.database().map(Object::toString).orElse("(none)"),
+        "country-from-pmacct=" + countries.fromPmacct());
   }
 
   /** Client properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */

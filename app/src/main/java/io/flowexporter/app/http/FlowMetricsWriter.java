@@ -1,6 +1,7 @@
 package io.flowexporter.app.http;
 
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.series.Counter;
 import io.flowexporter.topology.series.Label;
@@ -18,8 +19,8 @@ import java.util.List;
  * Writes the traffic counters of every {@linkplain SeriesFamily family} in the Prometheus text
  * format (0.0.4) or OpenMetrics 1.0, straight from a snapshot of committed totals: each family's
  * counters in declaration order, each sample's labels rendered from the series key's bytes as the
- * family declares them. AS names are looked up at scrape time, so a new AS database renames
- * series without reprocessing. A family's overflow series shows {@code other} in every label.
+ * family declares them. AS and country names are looked up at scrape time, so a new database
+ * renames series without reprocessing. A family's overflow series shows {@code other} in every label.
  *
  * <p>Written by hand rather than through one meter object per series: at 100,000 series a meter
  * registry costs hundreds of milliseconds per scrape and a lot of heap. The text is encoded
@@ -37,15 +38,19 @@ public final class FlowMetricsWriter {
 
   private final OutputStream out;
   private final AsnLookup asn;
+  private final CountryLookup countries;
+  /** Escaped, encoded country names of this scrape, by the code's two letters. */
+  private final byte[][] countryNames = new byte[26 * 26][];
   private final byte[] buf = new byte[BUFFER];
   private int pos;
   private long[] nameKeys = new long[1024];
   private byte[][] nameValues = new byte[1024][];
   private int nameCount;
 
-  private FlowMetricsWriter(OutputStream out, AsnLookup asn) {
+  private FlowMetricsWriter(OutputStream out, AsnLookup asn, CountryLookup countries) {
     this.out = out;
     this.asn = asn;
+    this.countries = countries;
   }
 
   /** The byte pieces of one family's sample lines, made once per scrape. */
@@ -70,6 +75,18 @@ public final class FlowMetricsWriter {
    */
   public static void write(
       OutputStream out, TotalsSnapshot snapshot, SeriesFamilies families, AsnLookup asn, boolean openMetrics)
+      throws IOException {
+    write(out, snapshot, families, asn, CountryLookup.EMPTY, openMetrics);
+  }
+
+  /** {@link #write(OutputStream, TotalsSnapshot, SeriesFamilies, AsnLookup, boolean)} with country names. */
+  public static void write(
+      OutputStream out,
+      TotalsSnapshot snapshot,
+      SeriesFamilies families,
+      AsnLookup asn,
+      CountryLookup countries,
+      boolean openMetrics)
       throws IOException {
     List<SeriesFamily> all = families.all();
     // Series numbers grouped by family and direction (a counting sort), each group in snapshot
@@ -103,7 +120,7 @@ public final class FlowMetricsWriter {
         order[filled[g]++] = i;
       }
     }
-    FlowMetricsWriter w = new FlowMetricsWriter(out, asn);
+    FlowMetricsWriter w = new FlowMetricsWriter(out, asn, countries);
     for (int f = 0; f < all.size(); f++) {
       SeriesFamily family = all.get(f);
       Pieces pieces = Pieces.of(family);
@@ -161,6 +178,18 @@ public final class FlowMetricsWriter {
             int length = ((key[at] & 0xff) << 8) | (key[at + 1] & 0xff);
             escaped(key, at + 2, length);
             at += 2 + length;
+          }
+        }
+        case COUNTRY -> {
+          if (overflow) {
+            raw(OTHER);
+            raw(pieces.beforeName[i]);
+            raw(OTHER);
+          } else {
+            escaped(key, at, 2);
+            raw(pieces.beforeName[i]);
+            raw(countryName(key[at], key[at + 1]));
+            at += 2;
           }
         }
       }
@@ -225,6 +254,23 @@ public final class FlowMetricsWriter {
       growNames();
     }
     return name;
+  }
+
+  /** The escaped, encoded English name of a country: looked up once per scrape. */
+  private byte[] countryName(byte first, byte second) {
+    if (first < 'A' || first > 'Z' || second < 'A' || second > 'Z') {
+      return encodedCountryName(first, second);
+    }
+    int i = (first - 'A') * 26 + (second - 'A');
+    if (countryNames[i] == null) {
+      countryNames[i] = encodedCountryName(first, second);
+    }
+    return countryNames[i];
+  }
+
+  private byte[] encodedCountryName(byte first, byte second) {
+    String code = new String(new byte[] {first, second}, StandardCharsets.US_ASCII);
+    return escape(countries.nameOf(code)).getBytes(StandardCharsets.UTF_8);
   }
 
   private void growNames() {

@@ -306,7 +306,7 @@ class DeploymentKitTest {
       assertThat(services.path(always).has("profiles")).as("%s starts without a profile", always).isFalse();
     }
     JsonNode geo = services.path("geoipupdate").path("environment");
-    assertThat(geo.path("GEOIPUPDATE_EDITION_IDS").asText()).isEqualTo("GeoLite2-ASN");
+    assertThat(geo.path("GEOIPUPDATE_EDITION_IDS").asText()).isEqualTo("GeoLite2-ASN GeoLite2-Country");
     assertThat(geo.has("GEOIPUPDATE_ACCOUNT_ID") && geo.has("GEOIPUPDATE_LICENSE_KEY")).isTrue();
     // geoipupdate writes where the exporter reads.
     String dbDir = mountPointOf(bindMounts(services.path("geoipupdate")), "deploy/asn-db");

@@ -130,4 +130,44 @@ class FlowMetricsWriterTest {
     // Series of a family this instance does not declare are left out.
     assertThat(write(snapshot, false)).doesNotContain("port=");
   }
+
+  @Test
+  void countrySeriesShowTheCodeAndTheDatabasesNameUnknownForZz() throws Exception {
+    io.flowexporter.asndb.CountryLookup countries = new io.flowexporter.asndb.CountryLookup() {
+      @Override
+      public String countryOf(String ipAddress) {
+        return UNKNOWN;
+      }
+
+      @Override
+      public String nameOf(String code) {
+        return switch (code) {
+          case "ZZ" -> UNKNOWN_NAME;
+          case "KR" -> "Korea, \"Republic\" of";
+          case "CI" -> "Côte d'Ivoire";
+          default -> code;
+        };
+      }
+    };
+    Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
+    snapshot.put(io.flowexporter.topology.series.CountryFamily.key(Direction.RECEIVE, "KR", "edge1"), new Totals(800, 4, 2));
+    snapshot.put(io.flowexporter.topology.series.CountryFamily.key(Direction.RECEIVE, "CI", "edge1"), new Totals(10, 1, 1));
+    snapshot.put(io.flowexporter.topology.series.CountryFamily.key(Direction.TRANSMIT, "ZZ", "edge2"), new Totals(70, 7, 1));
+    snapshot.put(SeriesKey.overflow(io.flowexporter.topology.series.CountryFamily.FAMILY, Direction.TRANSMIT), new Totals(5, 1, 1));
+    snapshot.put(AsFamily.key(Direction.TRANSMIT, "h", 64500, 1), new Totals(5, 5, 5));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    FlowMetricsWriter.write(out, TotalsSnapshot.of(snapshot), SeriesFamilies.of(true), NAMES, countries, false);
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(text).contains(
+        "# TYPE flow_country_receive_bytes_total counter\n"
+            + "flow_country_receive_bytes_total{country=\"KR\",country_name=\"Korea, \\\"Republic\\\" of\",hostname=\"edge1\"} 800\n"
+            + "flow_country_receive_bytes_total{country=\"CI\",country_name=\"Côte d'Ivoire\",hostname=\"edge1\"} 10\n",
+        "flow_country_transmit_bytes_total{country=\"ZZ\",country_name=\"Unknown\",hostname=\"edge2\"} 70\n"
+            + "flow_country_transmit_bytes_total{country=\"other\",country_name=\"other\",hostname=\"other\"} 5\n",
+        "flow_country_receive_packets_total{country=\"KR\",country_name=\"Korea, \\\"Republic\\\" of\",hostname=\"edge1\"} 4\n",
+        "flow_country_transmit_packets_total{country=\"ZZ\",country_name=\"Unknown\",hostname=\"edge2\"} 7\n",
+        "flow_transmit_bytes_total{source_as=\"64500\"");
+    // Without the family, its series are left out.
+    assertThat(write(snapshot, false)).doesNotContain("country");
+  }
 }

@@ -28,7 +28,7 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
   private final SeriesFamilies families;
   private final RecordOutcomes outcomes;
   private final InvalidRecordLog invalidLog;
-  private final CountedFlow flow = new CountedFlow();
+  private final CountedFlow flow;
   private PendingDeltas pending;
   private SeriesKeyWriter keys;
   private CommitTimeForwarder<byte[], byte[]> forwarder;
@@ -49,6 +49,7 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
     this.families = families;
     this.outcomes = outcomes;
     this.invalidLog = invalidLog;
+    this.flow = new CountedFlow(classifier);
   }
 
   @Override

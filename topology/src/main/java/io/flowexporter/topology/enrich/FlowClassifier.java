@@ -1,6 +1,7 @@
 package io.flowexporter.topology.enrich;
 
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.flow.FlowRecord;
 import java.util.Arrays;
 import java.util.Collection;
@@ -16,7 +17,12 @@ import java.util.Collection;
  * <p>Sampling: bytes and packets are multiplied by the record's {@code sampling_rate} when it is
  * above 1, else by the configured default rate.
  *
- * <p>Immutable and thread-safe, given a thread-safe {@link AsnLookup}.
+ * <p>The remote side's country: for receive traffic the source address's, for transmit the
+ * destination's. pmacct's {@code country_ip_src} / {@code country_ip_dst} win where the record
+ * has them; otherwise the country database answers, {@link CountryLookup#UNKNOWN} when it does not
+ * know.
+ *
+ * <p>Immutable and thread-safe, given a thread-safe {@link AsnLookup} and {@link CountryLookup}.
  */
 public final class FlowClassifier {
 
@@ -24,13 +30,25 @@ public final class FlowClassifier {
   private final AsnFromIp asnFromIp;
   private final long defaultSamplingRate;
   private final AsnLookup asn;
+  private final CountryLookup countries;
 
+  /** Without a country database: countries come from pmacct's fields only. */
   public FlowClassifier(
       Collection<Long> ownAsns, AsnFromIp asnFromIp, long defaultSamplingRate, AsnLookup asn) {
+    this(ownAsns, asnFromIp, defaultSamplingRate, asn, CountryLookup.EMPTY);
+  }
+
+  public FlowClassifier(
+      Collection<Long> ownAsns,
+      AsnFromIp asnFromIp,
+      long defaultSamplingRate,
+      AsnLookup asn,
+      CountryLookup countries) {
     this.ownAsns = ownAsns.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
     this.asnFromIp = asnFromIp;
     this.defaultSamplingRate = defaultSamplingRate;
     this.asn = asn;
+    this.countries = countries;
   }
 
   /** The record's source AS; with {@link AsnFromIp#AUTO}, an AS of 0 is looked up by address. */
@@ -59,6 +77,19 @@ public final class FlowClassifier {
   /** The factor to multiply the record's bytes and packets by. */
   public long samplingRate(FlowRecord r) {
     return r.samplingRate() > 1 ? r.samplingRate() : defaultSamplingRate;
+  }
+
+  /**
+   * The country of the remote side of a counted record: an upper-case ISO 3166-1 alpha-2 code, or
+   * {@link CountryLookup#UNKNOWN}; never null. Allocates nothing.
+   */
+  public String remoteCountry(FlowRecord r, Direction direction) {
+    boolean receive = direction == Direction.RECEIVE;
+    String given = receive ? r.countryIpSrc() : r.countryIpDst();
+    if (given != null) {
+      return given;
+    }
+    return countries.countryOf(receive ? r.ipSrc() : r.ipDst());
   }
 
   private boolean isOwn(long as) {

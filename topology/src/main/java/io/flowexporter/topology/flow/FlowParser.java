@@ -131,7 +131,9 @@ public final class FlowParser {
             hostname == null ? "" : hostname,
             f.samplingRate,
             f.ipSrc,
-            f.ipDst));
+            f.ipDst,
+            f.countryIpSrc,
+            f.countryIpDst));
   }
 
   /** Reads one field into {@code f}; false (with {@code f.reason} set) when it is unusable. */
@@ -171,6 +173,12 @@ public final class FlowParser {
       case "ip_dst":
         f.ipDst = text(value, p, f);
         return f.ipDst != null;
+      case "country_ip_src":
+        f.countryIpSrc = country(value, p);
+        return true;
+      case "country_ip_dst":
+        f.countryIpDst = country(value, p);
+        return true;
       default:
         p.skipChildren();
         return true;
@@ -190,6 +198,19 @@ public final class FlowParser {
       return -1;
     }
     return n;
+  }
+
+  /**
+   * A country code, or null when the field does not give one: any value that is not a string of
+   * two letters (pmacct writes "" or its unknown marker where its database has no answer) leaves
+   * the country to the country database, and never makes the record invalid.
+   */
+  private static String country(JsonToken value, JsonParser p) throws IOException {
+    if (value != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      return null;
+    }
+    return CountryCodes.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
   }
 
   private static String text(JsonToken value, JsonParser p, Fields f) throws IOException {
@@ -310,6 +331,8 @@ public final class FlowParser {
     String peerIpSrc;
     String ipSrc;
     String ipDst;
+    String countryIpSrc;
+    String countryIpDst;
     String eventType;
     InvalidReason reason;
   }

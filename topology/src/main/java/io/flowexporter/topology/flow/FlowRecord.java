@@ -12,6 +12,10 @@ package io.flowexporter.topology.flow;
  * @param samplingRate {@code sampling_rate}, 0 when absent
  * @param ipSrc {@code ip_src} as text, or null
  * @param ipDst {@code ip_dst} as text, or null
+ * @param countryIpSrc {@code country_ip_src} (pmacct's {@code src_host_country}) as an upper-case
+ *     ISO 3166-1 alpha-2 code, or null when not given: absent, empty, pmacct's unknown marker
+ *     ({@code --}), {@code ZZ}, or anything that is not two ASCII letters
+ * @param countryIpDst {@code country_ip_dst}, like {@code countryIpSrc}
  */
 public record FlowRecord(
     long asSrc,
@@ -21,4 +25,13 @@ public record FlowRecord(
     String hostname,
     long samplingRate,
     String ipSrc,
-    String ipDst) {}
+    String ipDst,
+    String countryIpSrc,
+    String countryIpDst) {
+
+  /** A record without pmacct's country fields. */
+  public FlowRecord(
+      long asSrc, long asDst, long bytes, long packets, String hostname, long samplingRate, String ipSrc, String ipDst) {
+    this(asSrc, asDst, bytes, packets, hostname, samplingRate, ipSrc, ipDst, null, null);
+  }
+}

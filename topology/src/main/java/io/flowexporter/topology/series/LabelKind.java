@@ -14,5 +14,11 @@ public enum LabelKind {
   /** A number: 4 bytes, unsigned big-endian, rendered in decimal. */
   NUMBER,
   /** Text: a 2-byte big-endian length, then that many bytes of UTF-8. */
-  TEXT
+  TEXT,
+  /**
+   * A country: its ISO 3166-1 alpha-2 code, 2 ASCII upper-case letters ({@code ZZ} for unknown).
+   * Rendered as two labels, {@code <name>} (the code) and {@code <name>_name} (the country
+   * database's English name, looked up at scrape time; {@code Unknown} for ZZ).
+   */
+  COUNTRY
 }

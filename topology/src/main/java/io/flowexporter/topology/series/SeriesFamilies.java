@@ -30,4 +30,9 @@ public record SeriesFamilies(List<SeriesFamily> all) {
   public static SeriesFamilies asOnly() {
     return new SeriesFamilies(List.of(AsFamily.FAMILY));
   }
+
+  /** The AS family, and the country family when {@code countries} is true. */
+  public static SeriesFamilies of(boolean countries) {
+    return countries ? new SeriesFamilies(List.of(AsFamily.FAMILY, CountryFamily.FAMILY)) : asOnly();
+  }
 }

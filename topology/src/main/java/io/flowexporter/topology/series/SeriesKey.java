@@ -91,7 +91,7 @@ public final class SeriesKey {
 
   /**
    * The label values, decoded by the family's declaration: {@code Long} for numbers and AS
-   * numbers, {@code String} for text; empty for the overflow series. For tests and diagnostics;
+   * numbers, {@code String} for text and country codes; empty for the overflow series. For tests and diagnostics;
    * scrapes read the bytes.
    *
    * @throws IllegalArgumentException when the bytes do not hold the family's labels
@@ -108,6 +108,12 @@ public final class SeriesKey {
           int length = ((bytes[pos] & 0xff) << 8) | (bytes[pos + 1] & 0xff);
           values.add(new String(bytes, pos + 2, length, StandardCharsets.UTF_8));
           pos += 2 + length;
+        } else if (label.kind() == LabelKind.COUNTRY) {
+          if (pos + 2 > bytes.length) {
+            throw new ArrayIndexOutOfBoundsException(pos + 2);
+          }
+          values.add(new String(bytes, pos, 2, StandardCharsets.US_ASCII));
+          pos += 2;
         } else {
           values.add(uint32(bytes, pos));
           pos += 4;

@@ -67,6 +67,18 @@ public final class SeriesKeyWriter {
     return this;
   }
 
+  /** A country label: two ASCII letters, as {@link LabelKind#COUNTRY} holds them. */
+  public SeriesKeyWriter country(String code) {
+    if (code.length() != 2 || code.charAt(0) > 0x7f || code.charAt(1) > 0x7f) {
+      throw new IllegalArgumentException("not a country code: " + code);
+    }
+    room(2);
+    buf[length] = (byte) code.charAt(0);
+    buf[length + 1] = (byte) code.charAt(1);
+    length += 2;
+    return this;
+  }
+
   /** A text label, at most 65535 bytes of UTF-8. */
   public SeriesKeyWriter text(String value) {
     byte[] utf8 = encoded.get(value);

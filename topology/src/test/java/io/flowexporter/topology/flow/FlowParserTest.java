@@ -60,6 +60,20 @@ class FlowParserTest {
   }
 
   @Test
+  void readsPmacctsCountryFieldsAndIgnoresUnknownOrInvalidOnes() {
+    String base = NFACCTD_RECORD.substring(0, NFACCTD_RECORD.lastIndexOf('}'));
+    assertThat(parse(base + ", \"country_ip_src\": \"US\", \"country_ip_dst\": \"de\"}").records)
+        .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", "US", "DE"));
+    for (String unknown : new String[] {"\"\"", "\"--\"", "\"ZZ\"", "\"zz\"", "\"U1\"", "\"USA\"", "\"É\u00c9\"", "7", "null",
+        "{\"iso_code\": \"US\"}", "[\"US\"]"}) {
+      Collected c = parse(base + ", \"country_ip_src\": " + unknown + ", \"country_ip_dst\": " + unknown + "}");
+      assertThat(c.invalid).as(unknown).isEmpty();
+      assertThat(c.records).as(unknown)
+          .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10"));
+    }
+  }
+
+  @Test
   void readsEveryLineOfAMultiValueMessage() {
     String second = NFACCTD_RECORD.replace("\"bytes\": 9000", "\"bytes\": 1").replace("edge1", "edge2");
     Collected c = parse(NFACCTD_RECORD + "\n" + second + "\n\n");
