@@ -85,7 +85,7 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
       invalid(InvalidReason.OUT_OF_RANGE, r.toString());
       return;
     }
-    pending.amounts(bytes, packets, 1);
+    pending.amounts(bytes, packets, r.flows());
     flow.set(r, direction, src, dst);
     for (SeriesFamily family : families.all()) {
       keys.use(family, direction);

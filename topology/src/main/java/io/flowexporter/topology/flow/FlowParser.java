@@ -31,6 +31,7 @@ public final class FlowParser {
 
   static final long MAX_PACKETS = 1L << 44;
   static final long MAX_SAMPLING_RATE = 1L << 24;
+  static final long MAX_PORT = 65535;
   /**
    * Longest router name (label or peer address), in characters: a series' key travels in the
    * changelog with a few dozen others, and no router is named in kilobytes.
@@ -131,7 +132,11 @@ public final class FlowParser {
             hostname == null ? "" : hostname,
             f.samplingRate,
             f.ipSrc,
-            f.ipDst));
+            f.ipDst,
+            f.portSrc,
+            f.portDst,
+            f.protocol,
+            f.flows));
   }
 
   /** Reads one field into {@code f}; false (with {@code f.reason} set) when it is unusable. */
@@ -171,6 +176,18 @@ public final class FlowParser {
       case "ip_dst":
         f.ipDst = text(value, p, f);
         return f.ipDst != null;
+      case "port_src":
+        f.portSrc = (int) number(value, p, MAX_PORT, f);
+        return f.portSrc >= 0;
+      case "port_dst":
+        f.portDst = (int) number(value, p, MAX_PORT, f);
+        return f.portDst >= 0;
+      case "ip_proto":
+        f.protocol = protocol(value, p, f);
+        return f.protocol != null;
+      case "flows":
+        f.flows = number(value, p, MAX_PACKETS, f);
+        return f.flows >= 0;
       default:
         p.skipChildren();
         return true;
@@ -190,6 +207,31 @@ public final class FlowParser {
       return -1;
     }
     return n;
+  }
+
+  /**
+   * {@code ip_proto}: pmacct writes the name ({@code "tcp"}) or, with {@code proto_num}-like
+   * settings, the number; both become the same label ({@link Protocols#name}).
+   */
+  private static String protocol(JsonToken value, JsonParser p, Fields f) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      long n = p.getLongValue();
+      if (n < 0 || n > 255) {
+        f.reason = InvalidReason.OUT_OF_RANGE;
+        return null;
+      }
+      return Protocols.name((int) n);
+    }
+    if (value != JsonToken.VALUE_STRING) {
+      f.reason = InvalidReason.WRONG_TYPE;
+      return null;
+    }
+    String name = Protocols.name(p.getText());
+    if (name == null || hasUnpairedSurrogate(name)) {
+      name = null;
+      f.reason = InvalidReason.OUT_OF_RANGE;
+    }
+    return name;
   }
 
   private static String text(JsonToken value, JsonParser p, Fields f) throws IOException {
@@ -310,6 +352,10 @@ public final class FlowParser {
     String peerIpSrc;
     String ipSrc;
     String ipDst;
+    int portSrc;
+    int portDst;
+    String protocol = "";
+    long flows = 1;
     String eventType;
     InvalidReason reason;
   }

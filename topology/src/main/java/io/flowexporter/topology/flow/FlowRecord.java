@@ -12,6 +12,12 @@ package io.flowexporter.topology.flow;
  * @param samplingRate {@code sampling_rate}, 0 when absent
  * @param ipSrc {@code ip_src} as text, or null
  * @param ipDst {@code ip_dst} as text, or null
+ * @param portSrc {@code port_src}, 0 when absent
+ * @param portDst {@code port_dst}, 0 when absent
+ * @param protocol {@code ip_proto} as {@link Protocols#name} makes it ({@code tcp}, {@code udp},
+ *     or the number), "" when absent
+ * @param flows {@code flows} (pmacct's flows primitive), 1 when absent: a record without it is
+ *     one flow
  */
 public record FlowRecord(
     long asSrc,
@@ -21,4 +27,15 @@ public record FlowRecord(
     String hostname,
     long samplingRate,
     String ipSrc,
-    String ipDst) {}
+    String ipDst,
+    int portSrc,
+    int portDst,
+    String protocol,
+    long flows) {
+
+  /** A record without ports, protocol or flows field (one flow). */
+  public FlowRecord(
+      long asSrc, long asDst, long bytes, long packets, String hostname, long samplingRate, String ipSrc, String ipDst) {
+    this(asSrc, asDst, bytes, packets, hostname, samplingRate, ipSrc, ipDst, 0, 0, "", 1);
+  }
+}
