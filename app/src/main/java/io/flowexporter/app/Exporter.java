@@ -21,6 +21,8 @@ import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.Totals;
 import io.flowexporter.topology.flow.InvalidReason;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.PortFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesFamily;
 import io.flowexporter.topology.series.SeriesKey;
@@ -38,7 +40,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -94,13 +98,23 @@ public final class Exporter implements AutoCloseable {
   private Map<SeriesKey, Totals> lastCompleteSnapshot = Map.of();
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
-  private final SeriesFamilies families = SeriesFamilies.asOnly();
+  private final SeriesFamilies families;
   /** The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts. */
   private volatile int ownerSubtopology = -1;
   private final StreamThreadFailures threadFailures = new StreamThreadFailures();
 
   private Exporter(ExporterConfig config) {
     this.config = config;
+    this.families = familiesOf(config);
+  }
+
+  /** The AS family always; the others when their flags chose them. */
+  private static SeriesFamilies familiesOf(ExporterConfig config) {
+    List<SeriesFamily> all = new ArrayList<>(List.of(AsFamily.FAMILY));
+    if (!config.ports().isEmpty()) {
+      all.add(PortFamily.of(config.ports()));
+    }
+    return new SeriesFamilies(all);
   }
 
   /**

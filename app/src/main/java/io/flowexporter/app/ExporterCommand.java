@@ -116,6 +116,14 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--series-ttl", paramLabel = "DURATION", defaultValue = "30d", description = "Drop series without traffic for this long, e.g. 30d, 12h (default: ${DEFAULT-VALUE}).")
   String seriesTtl;
 
+  @Option(
+      names = "--port",
+      split = ",",
+      paramLabel = "PORT",
+      converter = PortNumbers.class,
+      description = "Count traffic from or to these ports (1..65535) as flow_port_* series; repeatable and comma-separated.")
+  List<Integer> ports = new ArrayList<>();
+
   @Option(names = "--check", description = "Print the effective configuration and exit.")
   boolean check;
 
@@ -198,7 +206,7 @@ public final class ExporterCommand implements Callable<Integer> {
         new TopologyConfig(topic.trim(), asns, enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class), samplingRate,
             maxSeries, ttl);
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
-    return new ExporterConfig(kafka, http, asn, topology);
+    return new ExporterConfig(kafka, http, asn, topology, ports);
   }
 
   /**

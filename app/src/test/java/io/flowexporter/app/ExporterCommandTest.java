@@ -41,6 +41,16 @@ class ExporterCommandTest {
   }
 
   @Test
+  void portsAreRepeatableAndCommaSeparatedAndComeFromTheEnvironment() {
+    assertThat(cli.run(with())).isZero();
+    assertThat(cli.out()).contains("port=(none)");
+    assertThat(cli.run(with("--port", "5432,443", "--port", "53", "--port", "443"))).isZero();
+    assertThat(cli.out()).contains("port=[53, 443, 5432]");
+    assertThat(cli.run(Map.of("FLOW_EXPORTER_PORT", "1,65535"), with())).isZero();
+    assertThat(cli.out()).contains("port=[1, 65535]");
+  }
+
+  @Test
   void everyFlagCanComeFromTheEnvironment() {
     Map<String, String> env = Map.of(
         "FLOW_EXPORTER_BROKERS", "env:9092", "FLOW_EXPORTER_TOPIC", "t", "FLOW_EXPORTER_ASN", "64500,64501",
@@ -101,6 +111,10 @@ class ExporterCommandTest {
     cli.assertBad("--series-ttl", with("--series-ttl", "30"));
     cli.assertBad("--series-ttl", with("--series-ttl", "0d"));
     cli.assertBad("--series-ttl", with("--series-ttl", "-1h"));
+    cli.assertBad("--port", with("--port", "0"));
+    cli.assertBad("--port", with("--port", "65536"));
+    cli.assertBad("--port", with("--port", "443,https"));
+    cli.assertBad("--port", with("--port", "-1"));
   }
 
   @Test

@@ -1,21 +1,38 @@
 package io.flowexporter.app.config;
 
 import io.flowexporter.topology.TopologyConfig;
+import io.flowexporter.topology.series.PortFamily;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The whole configuration of one exporter process, parsed once from flags and environment
  * variables by {@link io.flowexporter.app.ExporterCommand} and validated by the records' compact
  * constructors.
+ *
+ * @param ports the ports of the port family ({@code --port}), sorted and distinct; empty: no port
+ *     family
  */
 public record ExporterConfig(
-    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
+    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, List<Integer> ports) {
 
   public ExporterConfig {
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(asnDb, "asnDb");
     Objects.requireNonNull(topology, "topology");
+    ports = List.copyOf(new TreeSet<>(ports));
+    for (int port : ports) {
+      if (port < PortFamily.MIN_PORT || port > PortFamily.MAX_PORT) {
+        throw new IllegalArgumentException("port outside 1..65535: " + port);
+      }
+    }
+  }
+
+  /** Without the port family. */
+  public ExporterConfig(KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
+    this(kafka, http, asnDb, topology, List.of());
   }
 
   /** The effective configuration, one setting per line, for {@code --check} and the start-up log. */
@@ -39,6 +56,7 @@ public record ExporterConfig(
         "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(java.util.Locale.ROOT),
         "max-series=" + topology.maxSeries(),
         "series-ttl=" + Durations.format(topology.seriesTtl()),
+        "port=" + (ports.isEmpty() ? "(none)" : ports),
         "kafka-properties=" + maskedClientProperties());
   }
 
