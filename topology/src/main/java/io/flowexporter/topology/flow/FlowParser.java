@@ -56,16 +56,18 @@ public final class FlowParser {
       return;
     }
     int start = 0;
+    int line = 0;
     while (start < message.length) {
       int end = indexOfNewline(message, start);
       if (!isBlank(message, start, end)) {
-        parseLine(message, start, end, listener);
+        parseLine(message, start, end, line, listener);
       }
       start = end + 1;
+      line++;
     }
   }
 
-  private void parseLine(byte[] buf, int start, int end, ParseListener listener) {
+  private void parseLine(byte[] buf, int start, int end, int line, ParseListener listener) {
     Fields f = new Fields();
     InvalidReason reason = readLine(buf, start, end, f);
     if (reason != null) {
@@ -74,7 +76,7 @@ public final class FlowParser {
     }
     // Outside the parser's try: an exception from the listener is a fault of ours, not bad input,
     // and must not be counted away as an invalid record.
-    deliver(f, buf, start, end, listener);
+    deliver(f, buf, start, end, line, listener);
   }
 
   /** Reads one line into {@code f}; null when it is a complete object, else why not. */
@@ -103,7 +105,7 @@ public final class FlowParser {
     }
   }
 
-  private static void deliver(Fields f, byte[] buf, int start, int end, ParseListener listener) {
+  private static void deliver(Fields f, byte[] buf, int start, int end, int line, ParseListener listener) {
     if ("purge_init".equals(f.eventType) || "purge_close".equals(f.eventType)) {
       listener.marker();
       return;
@@ -136,7 +138,10 @@ public final class FlowParser {
             f.portSrc,
             f.portDst,
             f.protocol,
-            f.flows));
+            f.flows),
+        start,
+        end,
+        line);
   }
 
   /** Reads one field into {@code f}; false (with {@code f.reason} set) when it is unusable. */
