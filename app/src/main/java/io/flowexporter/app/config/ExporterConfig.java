@@ -13,15 +13,18 @@ import java.util.TreeSet;
  *
  * @param ports the ports of the port family ({@code --port}), sorted and distinct; empty: no port
  *     family
+ * @param documents the flow documents' outputs and filter
  */
 public record ExporterConfig(
-    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, List<Integer> ports) {
+    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, List<Integer> ports,
+    FlowDocumentsConfig documents) {
 
   public ExporterConfig {
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(asnDb, "asnDb");
     Objects.requireNonNull(topology, "topology");
+    Objects.requireNonNull(documents, "documents");
     ports = List.copyOf(new TreeSet<>(ports));
     for (int port : ports) {
       if (port < PortFamily.MIN_PORT || port > PortFamily.MAX_PORT) {
@@ -32,7 +35,7 @@ public record ExporterConfig(
 
   /** Without the port family. */
   public ExporterConfig(KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
-    this(kafka, http, asnDb, topology, List.of());
+    this(kafka, http, asnDb, topology, List.of(), FlowDocumentsConfig.NONE);
   }
 
   /** The effective configuration, one setting per line, for {@code --check} and the start-up log. */
@@ -57,6 +60,11 @@ public record ExporterConfig(
         "max-series=" + topology.maxSeries(),
         "series-ttl=" + Durations.format(topology.seriesTtl()),
         "port=" + (ports.isEmpty() ? "(none)" : ports),
+        "flow-topic=" + documents.topic().orElse("(none)"),
+        "flow-log=" + documents.log().map(Object::toString).orElse("(none)"),
+        "flow-log-max-size=" + documents.maxSize(),
+        "flow-log-max-files=" + documents.maxFiles(),
+        "flow-filter=" + documents.filter(),
         "kafka-properties=" + maskedClientProperties());
   }
 
