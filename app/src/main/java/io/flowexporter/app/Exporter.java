@@ -2,6 +2,8 @@ package io.flowexporter.app;
 
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.ExporterConfig;
+import io.flowexporter.app.config.FlowDocumentsConfig;
+import io.flowexporter.app.documents.RollingDocumentLog;
 import io.flowexporter.app.http.FlowMetricsWriter;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
@@ -20,10 +22,15 @@ import io.flowexporter.asndb.ReloadingCountryDatabase;
 import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
+import io.flowexporter.topology.document.DocumentLog;
+import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.flow.InvalidReason;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.CountryFamily;
+import io.flowexporter.topology.series.PortFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesFamily;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -38,9 +45,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -96,6 +106,7 @@ public final class Exporter implements AutoCloseable {
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
   private CountryLookup countries = CountryLookup.EMPTY;
+  private Optional<DocumentLog> flowLog = Optional.empty();
   private final SeriesFamilies families;
   /** The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts. */
   private volatile int ownerSubtopology = -1;
@@ -103,7 +114,19 @@ public final class Exporter implements AutoCloseable {
 
   private Exporter(ExporterConfig config) {
     this.config = config;
-    this.families = SeriesFamilies.of(config.countries().enabled());
+    this.families = familiesOf(config);
+  }
+
+  /** The AS family always; the others when their flags chose them. */
+  private static SeriesFamilies familiesOf(ExporterConfig config) {
+    List<SeriesFamily> all = new ArrayList<>(List.of(AsFamily.FAMILY));
+    if (config.countries().enabled()) {
+      all.add(CountryFamily.FAMILY);
+    }
+    if (!config.ports().isEmpty()) {
+      all.add(PortFamily.of(config.ports()));
+    }
+    return new SeriesFamilies(all);
   }
 
   /**
@@ -128,6 +151,7 @@ public final class Exporter implements AutoCloseable {
     toClose.push(background::shutdownNow);
     toClose.push(registry::close);
     asn = openAsnDatabase(config.asnDb());
+    flowLog = openFlowLog(config.documents());
     warnAboutUnnamedOwnAses();
     countries = openCountryDatabase(config.countries());
     bindMeters();
@@ -156,6 +180,23 @@ public final class Exporter implements AutoCloseable {
     LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /** The flow log, opened before the stream so that a bad path is a bad flag; closed after it. */
+  private Optional<DocumentLog> openFlowLog(FlowDocumentsConfig documents) throws BadFileException {
+    if (documents.log().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      RollingDocumentLog log =
+          RollingDocumentLog.open(documents.log().get(), documents.maxSize(), documents.maxFiles());
+      toClose.push(log);
+      LOG.info("Writing flow documents ({}) to {}, rotated past {} bytes, {} files kept",
+          documents.filter(), documents.log().get(), documents.maxSize(), documents.maxFiles());
+      return Optional.of(log);
+    } catch (IOException e) {
+      throw new BadFileException("--flow-log", e.getMessage(), e);
+    }
   }
 
   private AsnLookup openAsnDatabase(AsnDbConfig db) throws BadFileException {
@@ -276,6 +317,13 @@ public final class Exporter implements AutoCloseable {
       if (partitions < 0) {
         return;
       }
+      if (config.documents().topic().isPresent()) {
+        String flowTopic = config.documents().topic().get();
+        LOG.info("Producing flow documents ({}) to {} inside the counting transactions", config.documents().filter(), flowTopic);
+        if (TopicWaiter.await(props, config.kafka().brokers(), flowTopic, closing::get) < 0) {
+          return;
+        }
+      }
       Optional<String> previous =
           PreviousFormat.check(props, config.kafka().applicationId(), config.topology().inputTopic());
       if (previous.isPresent()) {
@@ -286,7 +334,9 @@ public final class Exporter implements AutoCloseable {
       }
       LOG.info("Consuming {} ({} partitions) at {} as application {}",
           config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId());
-      topology = FlowTopology.build(config.topology(), partitions, asn, countries, families, committed, outcomes);
+      FlowDocuments documents = new FlowDocuments(config.documents().filter(), config.documents().topic(), flowLog);
+      topology = FlowTopology.build(
+          config.topology(), partitions, asn, countries, families, committed, outcomes, documents);
       ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
       LOG.info("Families of series: {}; at most {} series per family ({} per owner partition), dropped after {} without traffic",
           families.all().stream().map(SeriesFamily::name).toList(), config.topology().maxSeries(),

@@ -3,12 +3,16 @@ package io.flowexporter.app;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.Durations;
+import ch.qos.logback.core.util.FileSize;
 import io.flowexporter.app.config.ExporterConfig;
+import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.filter.FlowFilter;
+import io.flowexporter.topology.filter.FlowFilterException;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -123,6 +127,29 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--country-from-pmacct", description = "Count flow_country_*_total from pmacct's country_ip_src/country_ip_dst, also without --country-db.")
   boolean countryFromPmacct;
 
+  @Option(
+      names = "--port",
+      split = ",",
+      paramLabel = "PORT",
+      converter = PortNumbers.class,
+      description = "Count traffic from or to these ports (1..65535) as flow_port_* series; repeatable and comma-separated.")
+  List<Integer> ports = new ArrayList<>();
+
+  @Option(names = "--flow-topic", paramLabel = "TOPIC", description = "Also produce each counted flow as an ECS JSON document to this topic, exactly once with the counting.")
+  String flowTopic;
+
+  @Option(names = "--flow-log", paramLabel = "FILE", description = "Also append each counted flow as an ECS JSON document (one per line) to this file.")
+  Path flowLog;
+
+  @Option(names = "--flow-log-max-size", paramLabel = "SIZE", defaultValue = "100MB", description = "Rotate the flow log past this size, e.g. 100MB, 512KB, 1GB (default: ${DEFAULT-VALUE}).")
+  String flowLogMaxSize;
+
+  @Option(names = "--flow-log-max-files", paramLabel = "N", defaultValue = "10", description = "Rotated, gzip-compressed flow log files kept, 1..20 (default: ${DEFAULT-VALUE}).")
+  int flowLogMaxFiles;
+
+  @Option(names = "--flow-filter", paramLabel = "QUERY", description = "Only flows that match become documents, e.g. 'port=443&proto=tcp&net=192.0.2.0/24'.")
+  String flowFilter;
+
   @Option(names = "--check", description = "Print the effective configuration and exit.")
   boolean check;
 
@@ -209,7 +236,39 @@ public final class ExporterCommand implements Callable<Integer> {
             maxSeries, ttl);
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
     CountryConfig countries = new CountryConfig(Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
-    return new ExporterConfig(kafka, http, asn, topology, countries);
+    return new ExporterConfig(kafka, http, asn, topology, countries, ports, flowDocuments());
+  }
+
+  private FlowDocumentsConfig flowDocuments() {
+    if (flowTopic != null && (flowTopic.isBlank() || !flowTopic.trim().matches("[a-zA-Z0-9._-]{1,249}"))) {
+      throw fail("--flow-topic", "'" + flowTopic + "' is not a Kafka topic name");
+    }
+    if (flowLog != null && Files.isDirectory(flowLog)) {
+      throw fail("--flow-log", flowLog + " is a directory");
+    }
+    long maxSize;
+    try {
+      maxSize = FileSize.valueOf(flowLogMaxSize.trim()).getSize();
+    } catch (IllegalArgumentException e) {
+      throw fail("--flow-log-max-size", "'" + flowLogMaxSize + "' is not a size such as 100MB, 512KB or 1GB");
+    }
+    if (maxSize < FlowDocumentsConfig.MIN_MAX_SIZE) {
+      throw fail("--flow-log-max-size", "must be at least 1KB, got " + flowLogMaxSize);
+    }
+    if (flowLogMaxFiles < 1 || flowLogMaxFiles > FlowDocumentsConfig.MAX_MAX_FILES) {
+      throw fail("--flow-log-max-files", "must be 1..20, got " + flowLogMaxFiles);
+    }
+    FlowFilter filter;
+    try {
+      filter = FlowFilter.parse(flowFilter);
+    } catch (FlowFilterException e) {
+      throw fail("--flow-filter", e.getMessage());
+    }
+    if (filter.usesCountry()) {
+      throw fail("--flow-filter", "country: flow documents cannot be selected by country yet");
+    }
+    return new FlowDocumentsConfig(Optional.ofNullable(flowTopic).map(String::trim), Optional.ofNullable(flowLog),
+        maxSize, flowLogMaxFiles, filter);
   }
 
   /**

@@ -41,6 +41,44 @@ class ExporterCommandTest {
   }
 
   @Test
+  void portsAreRepeatableAndCommaSeparatedAndComeFromTheEnvironment() {
+    assertThat(cli.run(with())).isZero();
+    assertThat(cli.out()).contains("port=(none)");
+    assertThat(cli.run(with("--port", "5432,443", "--port", "53", "--port", "443"))).isZero();
+    assertThat(cli.out()).contains("port=[53, 443, 5432]");
+    assertThat(cli.run(Map.of("FLOW_EXPORTER_PORT", "1,65535"), with())).isZero();
+    assertThat(cli.out()).contains("port=[1, 65535]");
+  }
+
+  @Test
+  void flowDocumentFlags(@TempDir Path dir) {
+    assertThat(cli.run(with())).isZero();
+    assertThat(cli.out()).contains("flow-topic=(none)", "flow-log=(none)", "flow-log-max-size=104857600",
+        "flow-log-max-files=10", "flow-filter=(all)");
+    Path log = dir.resolve("flows.json");
+    assertThat(cli.run(with("--flow-topic", "flow-docs", "--flow-log", log.toString(), "--flow-log-max-size", "512KB",
+        "--flow-log-max-files", "20", "--flow-filter", "port=443&proto=tcp&net=192.0.2.0/24"))).isZero();
+    assertThat(cli.out()).contains("flow-topic=flow-docs", "flow-log=" + log, "flow-log-max-size=524288",
+        "flow-log-max-files=20", "flow-filter=port=443&proto=tcp&net=192.0.2.0/24");
+  }
+
+  @Test
+  void aBadFlowFilterExitsTwoNamingTheFlagAndTheParameter() {
+    cli.assertBad("--flow-filter", with("--flow-filter", "net=192.0.2.0/33"));
+    assertThat(cli.err()).contains("net:");
+    cli.assertBad("--flow-filter", with("--flow-filter", "colour=red"));
+    assertThat(cli.err()).contains("colour: unknown parameter");
+    cli.assertBad("--flow-filter", with("--flow-filter", "port=https"));
+    cli.assertBad("--flow-filter", with("--flow-filter", "country=FR"));
+    cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100M"));
+    cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100"));
+    cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "0"));
+    cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "21"));
+    cli.assertBad("--flow-topic", with("--flow-topic", "bad topic"));
+    cli.assertBad("--flow-log", with("--flow-log", System.getProperty("java.io.tmpdir")));
+  }
+
+  @Test
   void everyFlagCanComeFromTheEnvironment() {
     Map<String, String> env = Map.of(
         "FLOW_EXPORTER_BROKERS", "env:9092", "FLOW_EXPORTER_TOPIC", "t", "FLOW_EXPORTER_ASN", "64500,64501",
@@ -102,6 +140,10 @@ class ExporterCommandTest {
     cli.assertBad("--series-ttl", with("--series-ttl", "30"));
     cli.assertBad("--series-ttl", with("--series-ttl", "0d"));
     cli.assertBad("--series-ttl", with("--series-ttl", "-1h"));
+    cli.assertBad("--port", with("--port", "0"));
+    cli.assertBad("--port", with("--port", "65536"));
+    cli.assertBad("--port", with("--port", "443,https"));
+    cli.assertBad("--port", with("--port", "-1"));
   }
 
   @Test

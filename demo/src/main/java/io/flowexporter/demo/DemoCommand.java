@@ -5,6 +5,7 @@ import io.flowexporter.app.ShutdownSignals;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.ExporterConfig;
+import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
@@ -187,6 +188,6 @@ public final class DemoCommand implements Callable<Integer> {
     TopologyConfig topology = new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
     return new ExporterConfig(
         kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology,
-        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)));
+        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)), List.of(), FlowDocumentsConfig.NONE);
   }
 }

@@ -11,11 +11,13 @@ import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.SeriesOwnerProcessor;
 import io.flowexporter.topology.aggregate.SeriesTotalsStoreBuilder;
+import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.series.SeriesFamilies;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -55,6 +57,10 @@ public final class FlowTopology {
   public static final String DELTAS = "series-deltas";
   public static final String OWNER = "own-series";
   public static final String STORE = "series-totals";
+  /** The sink of the flow documents ({@code --flow-topic}); key: event.id, value: the ECS document. */
+  public static final String DOCUMENTS = "flow-documents";
+  /** The node the DSL puts between {@code count-flows} and the repartition topic's sink. */
+  static final String DELTAS_CHILD = DELTAS + "-repartition-filter";
   /** The store of flow-exporter 0.1 (per-input-partition totals, format 1). */
   public static final String PREVIOUS_STORE = "flow-totals";
 
@@ -78,11 +84,37 @@ public final class FlowTopology {
       SeriesFamilies families,
       CommittedTotals committed,
       RecordOutcomes outcomes) {
-    return build(config, inputPartitions, asn, CountryLookup.EMPTY, families, committed, outcomes);
+    return build(config, inputPartitions, asn, CountryLookup.EMPTY, families, committed, outcomes, FlowDocuments.NONE);
+  }
+
+  /** Without flow documents. */
+  public static Topology build(
+      TopologyConfig config,
+      int inputPartitions,
+      AsnLookup asn,
+      CountryLookup countries,
+      SeriesFamilies families,
+      CommittedTotals committed,
+      RecordOutcomes outcomes) {
+    return build(config, inputPartitions, asn, countries, families, committed, outcomes, FlowDocuments.NONE);
+  }
+
+  /** Without a country database. */
+  public static Topology build(
+      TopologyConfig config,
+      int inputPartitions,
+      AsnLookup asn,
+      SeriesFamilies families,
+      CommittedTotals committed,
+      RecordOutcomes outcomes,
+      FlowDocuments documents) {
+    return build(config, inputPartitions, asn, CountryLookup.EMPTY, families, committed, outcomes, documents);
   }
 
   /**
-   * Builds the topology; no broker, thread or clock is touched.
+   * Builds the topology; no broker, thread or clock is touched. With a documents topic, {@code
+   * count-flows} has a second child, the sink {@value #DOCUMENTS}, and sends its deltas to the
+   * repartition topic's node by name.
    *
    * @param inputPartitions the input topic's partitions, among which {@code --max-series} is shared
    * @param countries the country database, for the country family where pmacct gives no country
@@ -94,7 +126,9 @@ public final class FlowTopology {
       CountryLookup countries,
       SeriesFamilies families,
       CommittedTotals committed,
-      RecordOutcomes outcomes) {
+      RecordOutcomes outcomes,
+      FlowDocuments documents) {
+    boolean toTopic = documents.topic().isPresent();
     FlowParser parser = new FlowParser();
     FlowClassifier classifier =
         new FlowClassifier(config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn, countries);
@@ -106,7 +140,8 @@ public final class FlowTopology {
     builder.stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
         .process(
             () -> new FlowCountingProcessor(
-                PENDING_STORE, config.inputTopic(), parser, classifier, families, outcomes, invalidLog),
+                PENDING_STORE, config.inputTopic(), parser, classifier, families, outcomes, invalidLog,
+                documents, asn, toTopic ? DELTAS_CHILD : null, toTopic ? DOCUMENTS : null),
             Named.as(PROCESSOR),
             PENDING_STORE)
         .repartition(
@@ -116,6 +151,10 @@ public final class FlowTopology {
                 .withStreamPartitioner((topic, key, value, partitions) ->
                     Optional.of(Set.of(DeltaBatch.partitionOf(key, partitions)))))
         .process(() -> new SeriesOwnerProcessor(STORE, limits), Named.as(OWNER), STORE);
-    return builder.build();
+    Topology topology = builder.build();
+    if (toTopic) {
+      topology.addSink(DOCUMENTS, documents.topic().get(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+    }
+    return topology;
   }
 }

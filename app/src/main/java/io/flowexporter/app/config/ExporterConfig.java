@@ -1,15 +1,23 @@
 package io.flowexporter.app.config;
 
 import io.flowexporter.topology.TopologyConfig;
+import io.flowexporter.topology.series.PortFamily;
+import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The whole configuration of one exporter process, parsed once from flags and environment
  * variables by {@link io.flowexporter.app.ExporterCommand} and validated by the records' compact
  * constructors.
+ *
+ * @param ports the ports of the port family ({@code --port}), sorted and distinct; empty: no port
+ *     family
+ * @param documents the flow documents' outputs and filter
  */
 public record ExporterConfig(
-    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, CountryConfig countries) {
+    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, CountryConfig countries,
+    List<Integer> ports, FlowDocumentsConfig documents) {
 
   public ExporterConfig {
     Objects.requireNonNull(kafka, "kafka");
@@ -17,11 +25,18 @@ public record ExporterConfig(
     Objects.requireNonNull(asnDb, "asnDb");
     Objects.requireNonNull(topology, "topology");
     Objects.requireNonNull(countries, "countries");
+    Objects.requireNonNull(documents, "documents");
+    ports = List.copyOf(new TreeSet<>(ports));
+    for (int port : ports) {
+      if (port < PortFamily.MIN_PORT || port > PortFamily.MAX_PORT) {
+        throw new IllegalArgumentException("port outside 1..65535: " + port);
+      }
+    }
   }
 
-  /** Without countries. */
+  /** Without countries, the port family or flow documents. */
   public ExporterConfig(KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
-    this(kafka, http, asnDb, topology, CountryConfig.NONE);
+    this(kafka, http, asnDb, topology, CountryConfig.NONE, List.of(), FlowDocumentsConfig.NONE);
   }
 
   /** The effective configuration, one setting per line, for {@code --check} and the start-up log. */
@@ -45,9 +60,15 @@ public record ExporterConfig(
         "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(java.util.Locale.ROOT),
         "max-series=" + topology.maxSeries(),
         "series-ttl=" + Durations.format(topology.seriesTtl()),
-        "kafka-properties=" + maskedClientProperties(),
         "country-db=" + countries.database().map(Object::toString).orElse("(none)"),
-        "country-from-pmacct=" + countries.fromPmacct());
+        "country-from-pmacct=" + countries.fromPmacct(),
+        "port=" + (ports.isEmpty() ? "(none)" : ports),
+        "flow-topic=" + documents.topic().orElse("(none)"),
+        "flow-log=" + documents.log().map(Object::toString).orElse("(none)"),
+        "flow-log-max-size=" + documents.maxSize(),
+        "flow-log-max-files=" + documents.maxFiles(),
+        "flow-filter=" + documents.filter(),
+        "kafka-properties=" + maskedClientProperties());
   }
 
   /** Client properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */

@@ -34,13 +34,22 @@ final class CommitTimeForwarder<K, V> {
   }
 
   void forward(Record<K, V> record) {
+    forward(record, null);
+  }
+
+  /** Forwards to one child only, or to all when {@code child} is null. */
+  void forward(Record<K, V> record, String child) {
     ProcessorNode<?, ?, ?, ?> previousNode = context.currentNode();
     ProcessorRecordContext previousRecord = context.recordContext();
     context.setCurrentNode(node);
     context.setRecordContext(
         new ProcessorRecordContext(record.timestamp(), -1, context.taskId().partition(), topic, new RecordHeaders()));
     try {
-      context.forward(record);
+      if (child == null) {
+        context.forward(record);
+      } else {
+        context.forward(record, child);
+      }
     } finally {
       context.setCurrentNode(previousNode);
       context.setRecordContext(previousRecord);

@@ -1,5 +1,9 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.document.EcsDocuments;
+import io.flowexporter.topology.document.EventIds;
+import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
@@ -13,11 +17,17 @@ import io.flowexporter.topology.series.SeriesKeyWriter;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * The first stage: counts each pmacct message of one input partition into pending sums per series
  * of every family, and forwards those sums, one {@link DeltaBatch} per owner slot, when the task
  * commits. One instance per stream task.
+ *
+ * <p>With {@link FlowDocuments} enabled, each counted record that the filter selects also becomes
+ * an ECS document: forwarded at once to the documents' sink (so it is inside the transaction that
+ * commits the record's offset), and appended to the document log, which is flushed before every
+ * commit.
  */
 public final class FlowCountingProcessor implements Processor<byte[], byte[], byte[], byte[]>, ParseListener {
 
@@ -33,6 +43,18 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
   private SeriesKeyWriter keys;
   private CommitTimeForwarder<byte[], byte[]> forwarder;
   private ProcessorContext<byte[], byte[]> context;
+  /** Null when no documents are written: the per-record cost is then one null check. */
+  private final FlowDocuments documents;
+  private final AsnLookup names;
+  /** The child that takes the deltas, or null for all: set when the documents' sink is a second child. */
+  private final String deltasChild;
+  private final String documentsChild;
+  private EcsDocuments ecs;
+  private Record<byte[], byte[]> message;
+  private RecordMetadata messageMetadata;
+  private int lineStart;
+  private int lineEnd;
+  private int line;
 
   public FlowCountingProcessor(
       String storeName,
@@ -42,6 +64,32 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
       SeriesFamilies families,
       RecordOutcomes outcomes,
       InvalidRecordLog invalidLog) {
+    this(storeName, inputTopic, parser, classifier, families, outcomes, invalidLog, FlowDocuments.NONE, AsnLookup.EMPTY,
+        null, null);
+  }
+
+  /**
+   * @param documents the documents to write, or {@link FlowDocuments#NONE}
+   * @param names AS names for the documents
+   * @param deltasChild the child node the deltas go to, when there are several children
+   * @param documentsChild the child node (a sink) the documents go to, when they go to a topic
+   */
+  public FlowCountingProcessor(
+      String storeName,
+      String inputTopic,
+      FlowParser parser,
+      FlowClassifier classifier,
+      SeriesFamilies families,
+      RecordOutcomes outcomes,
+      InvalidRecordLog invalidLog,
+      FlowDocuments documents,
+      AsnLookup names,
+      String deltasChild,
+      String documentsChild) {
+    this.documents = documents.enabled() ? documents : null;
+    this.names = names;
+    this.deltasChild = deltasChild;
+    this.documentsChild = documentsChild;
     this.storeName = storeName;
     this.inputTopic = inputTopic;
     this.parser = parser;
@@ -60,11 +108,27 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
     keys = new SeriesKeyWriter(pending);
     forwarder = new CommitTimeForwarder<>(context, inputTopic);
     store.onFlush(this::forwardPending);
+    if (documents != null) {
+      ecs = new EcsDocuments(names);
+      documents.log().ifPresent(log -> store.beforeCommit(log::flush));
+    }
   }
 
   @Override
   public void process(Record<byte[], byte[]> message) {
+    if (documents != null) {
+      this.message = message;
+      this.messageMetadata = context.recordMetadata().orElse(null);
+    }
     parser.parse(message.value(), this);
+  }
+
+  @Override
+  public void record(FlowRecord r, int start, int end, int line) {
+    this.lineStart = start;
+    this.lineEnd = end;
+    this.line = line;
+    record(r);
   }
 
   @Override
@@ -86,19 +150,37 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
       invalid(InvalidReason.OUT_OF_RANGE, r.toString());
       return;
     }
-    pending.amounts(bytes, packets, 1);
+    pending.amounts(bytes, packets, r.flows());
     flow.set(r, direction, src, dst);
     for (SeriesFamily family : families.all()) {
       keys.use(family, direction);
       family.extractor().extract(flow, keys);
     }
     outcomes.counted();
+    if (documents != null && documents.filter().matches(flow)) {
+      writeDocument(bytes, packets);
+    }
+  }
+
+  private void writeDocument(long bytes, long packets) {
+    RecordMetadata m = messageMetadata;
+    String id = m == null
+        ? EventIds.of(inputTopic, -1, -1, line)
+        : EventIds.of(m.topic(), m.partition(), m.offset(), line);
+    byte[] doc = ecs.document(flow, bytes, packets, message.value(), lineStart, lineEnd, id, message.timestamp());
+    if (documentsChild != null) {
+      context.forward(new Record<>(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), doc, message.timestamp()),
+          documentsChild);
+    }
+    if (documents.log().isPresent()) {
+      documents.log().get().append(doc);
+    }
   }
 
   /** Sends the pending sums downstream; called by the store while the task commits. */
   private void forwardPending() {
     long now = context.currentSystemTimeMs();
-    pending.drain((slot, value) -> forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, now)));
+    pending.drain((slot, value) -> forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, now), deltasChild));
   }
 
   @Override

@@ -24,6 +24,7 @@ public final class PendingDeltasStore implements StateStore, CachedStateStore<By
   private final String name;
   private final PendingDeltas pending = new PendingDeltas();
   private Runnable onFlush = () -> {};
+  private Runnable beforeCommit = () -> {};
   private boolean open;
 
   PendingDeltasStore(String name) {
@@ -37,6 +38,11 @@ public final class PendingDeltasStore implements StateStore, CachedStateStore<By
   /** What to do with the pending sums when the task commits; the processor's forwarding. */
   void onFlush(Runnable action) {
     onFlush = action;
+  }
+
+  /** What else must be done before every commit of the task's offsets, pending sums or not. */
+  void beforeCommit(Runnable action) {
+    beforeCommit = action;
   }
 
   @Override
@@ -58,6 +64,7 @@ public final class PendingDeltasStore implements StateStore, CachedStateStore<By
     if (!pending.isEmpty()) {
       onFlush.run();
     }
+    beforeCommit.run();
   }
 
   /** The task's uncommitted work is dropped (it is recycled): so are its pending sums. */

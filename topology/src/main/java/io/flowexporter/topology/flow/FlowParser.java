@@ -31,6 +31,7 @@ public final class FlowParser {
 
   static final long MAX_PACKETS = 1L << 44;
   static final long MAX_SAMPLING_RATE = 1L << 24;
+  static final long MAX_PORT = 65535;
   /**
    * Longest router name (label or peer address), in characters: a series' key travels in the
    * changelog with a few dozen others, and no router is named in kilobytes.
@@ -55,16 +56,18 @@ public final class FlowParser {
       return;
     }
     int start = 0;
+    int line = 0;
     while (start < message.length) {
       int end = indexOfNewline(message, start);
       if (!isBlank(message, start, end)) {
-        parseLine(message, start, end, listener);
+        parseLine(message, start, end, line, listener);
       }
       start = end + 1;
+      line++;
     }
   }
 
-  private void parseLine(byte[] buf, int start, int end, ParseListener listener) {
+  private void parseLine(byte[] buf, int start, int end, int line, ParseListener listener) {
     Fields f = new Fields();
     InvalidReason reason = readLine(buf, start, end, f);
     if (reason != null) {
@@ -73,7 +76,7 @@ public final class FlowParser {
     }
     // Outside the parser's try: an exception from the listener is a fault of ours, not bad input,
     // and must not be counted away as an invalid record.
-    deliver(f, buf, start, end, listener);
+    deliver(f, buf, start, end, line, listener);
   }
 
   /** Reads one line into {@code f}; null when it is a complete object, else why not. */
@@ -102,7 +105,7 @@ public final class FlowParser {
     }
   }
 
-  private static void deliver(Fields f, byte[] buf, int start, int end, ParseListener listener) {
+  private static void deliver(Fields f, byte[] buf, int start, int end, int line, ParseListener listener) {
     if ("purge_init".equals(f.eventType) || "purge_close".equals(f.eventType)) {
       listener.marker();
       return;
@@ -133,7 +136,14 @@ public final class FlowParser {
             f.ipSrc,
             f.ipDst,
             f.countryIpSrc,
-            f.countryIpDst));
+            f.countryIpDst,
+            f.portSrc,
+            f.portDst,
+            f.protocol,
+            f.flows),
+        start,
+        end,
+        line);
   }
 
   /** Reads one field into {@code f}; false (with {@code f.reason} set) when it is unusable. */
@@ -179,6 +189,18 @@ public final class FlowParser {
       case "country_ip_dst":
         f.countryIpDst = country(value, p);
         return true;
+      case "port_src":
+        f.portSrc = (int) number(value, p, MAX_PORT, f);
+        return f.portSrc >= 0;
+      case "port_dst":
+        f.portDst = (int) number(value, p, MAX_PORT, f);
+        return f.portDst >= 0;
+      case "ip_proto":
+        f.protocol = protocol(value, p, f);
+        return f.protocol != null;
+      case "flows":
+        f.flows = number(value, p, MAX_PACKETS, f);
+        return f.flows >= 0;
       default:
         p.skipChildren();
         return true;
@@ -211,6 +233,31 @@ public final class FlowParser {
       return null;
     }
     return CountryCodes.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+  }
+
+  /**
+   * {@code ip_proto}: pmacct writes the name ({@code "tcp"}) or, with {@code proto_num}-like
+   * settings, the number; both become the same label ({@link Protocols#name}).
+   */
+  private static String protocol(JsonToken value, JsonParser p, Fields f) throws IOException {
+    if (value == JsonToken.VALUE_NUMBER_INT) {
+      long n = p.getLongValue();
+      if (n < 0 || n > 255) {
+        f.reason = InvalidReason.OUT_OF_RANGE;
+        return null;
+      }
+      return Protocols.name((int) n);
+    }
+    if (value != JsonToken.VALUE_STRING) {
+      f.reason = InvalidReason.WRONG_TYPE;
+      return null;
+    }
+    String name = Protocols.name(p.getText());
+    if (name == null || hasUnpairedSurrogate(name)) {
+      name = null;
+      f.reason = InvalidReason.OUT_OF_RANGE;
+    }
+    return name;
   }
 
   private static String text(JsonToken value, JsonParser p, Fields f) throws IOException {
@@ -333,6 +380,10 @@ public final class FlowParser {
     String ipDst;
     String countryIpSrc;
     String countryIpDst;
+    int portSrc;
+    int portDst;
+    String protocol = "";
+    long flows = 1;
     String eventType;
     InvalidReason reason;
   }

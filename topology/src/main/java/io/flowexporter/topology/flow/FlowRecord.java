@@ -16,6 +16,12 @@ package io.flowexporter.topology.flow;
  *     ISO 3166-1 alpha-2 code, or null when not given: absent, empty, pmacct's unknown marker
  *     ({@code --}), {@code ZZ}, or anything that is not two ASCII letters
  * @param countryIpDst {@code country_ip_dst}, like {@code countryIpSrc}
+ * @param portSrc {@code port_src}, 0 when absent
+ * @param portDst {@code port_dst}, 0 when absent
+ * @param protocol {@code ip_proto} as {@link Protocols#name} makes it ({@code tcp}, {@code udp},
+ *     or the number), "" when absent
+ * @param flows {@code flows} (pmacct's flows primitive), 1 when absent: a record without it is
+ *     one flow
  */
 public record FlowRecord(
     long asSrc,
@@ -27,11 +33,29 @@ public record FlowRecord(
     String ipSrc,
     String ipDst,
     String countryIpSrc,
-    String countryIpDst) {
+    String countryIpDst,
+    int portSrc,
+    int portDst,
+    String protocol,
+    long flows) {
 
-  /** A record without pmacct's country fields. */
+  /** A record without pmacct's country fields, ports, protocol or flows field (one flow). */
   public FlowRecord(
       long asSrc, long asDst, long bytes, long packets, String hostname, long samplingRate, String ipSrc, String ipDst) {
     this(asSrc, asDst, bytes, packets, hostname, samplingRate, ipSrc, ipDst, null, null);
+  }
+
+  /** A record with pmacct's country fields, without ports, protocol or flows field (one flow). */
+  public FlowRecord(
+      long asSrc, long asDst, long bytes, long packets, String hostname, long samplingRate, String ipSrc, String ipDst,
+      String countryIpSrc, String countryIpDst) {
+    this(asSrc, asDst, bytes, packets, hostname, samplingRate, ipSrc, ipDst, countryIpSrc, countryIpDst, 0, 0, "", 1);
+  }
+
+  /** A record with ports, protocol and flows, without pmacct's country fields. */
+  public FlowRecord(
+      long asSrc, long asDst, long bytes, long packets, String hostname, long samplingRate, String ipSrc, String ipDst,
+      int portSrc, int portDst, String protocol, long flows) {
+    this(asSrc, asDst, bytes, packets, hostname, samplingRate, ipSrc, ipDst, null, null, portSrc, portDst, protocol, flows);
   }
 }

@@ -9,6 +9,15 @@ public interface ParseListener {
   /** A traffic record. */
   void record(FlowRecord record);
 
+  /**
+   * A traffic record and where it is: bytes {@code [start, end)} of the message, its {@code
+   * line}-th line (from 0, blank lines counted). The parser calls this one; by default it is
+   * {@link #record(FlowRecord)}.
+   */
+  default void record(FlowRecord record, int start, int end, int line) {
+    record(record);
+  }
+
   /** A {@code purge_init} or {@code purge_close} marker: pmacct's bookkeeping, not traffic. */
   void marker();
 

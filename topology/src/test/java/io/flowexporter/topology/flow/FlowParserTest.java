@@ -56,20 +56,72 @@ class FlowParserTest {
     Collected c = parse(NFACCTD_RECORD);
     assertThat(c.invalid).isEmpty();
     assertThat(c.records)
-        .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10"));
+        .containsExactly(new FlowRecord(
+            15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", 443, 51514, "tcp", 1));
+  }
+
+  @Test
+  void readsPortsProtocolAndFlowsAndCountsARecordWithoutFlowsAsOne() {
+    FlowRecord r = parse(NFACCTD_RECORD.replace("\"packets\"", "\"flows\": 3, \"packets\"")).records.get(0);
+    assertThat(r.portSrc()).isEqualTo(443);
+    assertThat(r.portDst()).isEqualTo(51514);
+    assertThat(r.protocol()).isEqualTo("tcp");
+    assertThat(r.flows()).isEqualTo(3);
+    assertThat(parse(NFACCTD_RECORD).records.get(0).flows()).isEqualTo(1);
+    assertThat(parse("{\"bytes\": 1, \"flows\": 0}").records.get(0).flows()).isZero();
+    FlowRecord bare = parse("{\"bytes\": 1}").records.get(0);
+    assertThat(bare.portSrc()).isZero();
+    assertThat(bare.portDst()).isZero();
+    assertThat(bare.protocol()).isEmpty();
+  }
+
+  @Test
+  void theProtocolIsOneLabelWhetherPmacctWritesItsNameOrItsNumber() {
+    assertThat(protocolOf("\"udp\"")).isEqualTo("udp");
+    assertThat(protocolOf("\"TCP\"")).isEqualTo("tcp");
+    assertThat(protocolOf("6")).isEqualTo("tcp");
+    assertThat(protocolOf("17")).isEqualTo("udp");
+    assertThat(protocolOf("\"17\"")).isEqualTo("udp");
+    assertThat(protocolOf("58")).isEqualTo("ipv6-icmp");
+    assertThat(protocolOf("253")).isEqualTo("253");
+    assertThat(protocolOf("0")).isEqualTo("0");
+    assertThat(protocolOf("\"ipv6-icmp\"")).isEqualTo("ipv6-icmp");
+  }
+
+  private String protocolOf(String json) {
+    Collected c = parse("{\"bytes\": 1, \"ip_proto\": " + json + "}");
+    assertThat(c.invalid).isEmpty();
+    return c.records.get(0).protocol();
+  }
+
+  @Test
+  void refusesBadPortsProtocolsAndFlows() {
+    assertThat(parse("{\"bytes\": 1, \"port_src\": 65536}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"port_dst\": -1}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"port_dst\": \"443\"}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"port_src\": 65535}").invalid).isEmpty();
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": 256}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"256\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"" + "p".repeat(33) + "\"}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"x\\ud800\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": true}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"flows\": -2}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"flows\": 1.5}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
   }
 
   @Test
   void readsPmacctsCountryFieldsAndIgnoresUnknownOrInvalidOnes() {
     String base = NFACCTD_RECORD.substring(0, NFACCTD_RECORD.lastIndexOf('}'));
     assertThat(parse(base + ", \"country_ip_src\": \"US\", \"country_ip_dst\": \"de\"}").records)
-        .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", "US", "DE"));
+        .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", "US", "DE", 443, 51514, "tcp", 1));
     for (String unknown : new String[] {"\"\"", "\"--\"", "\"ZZ\"", "\"zz\"", "\"U1\"", "\"USA\"", "\"É\u00c9\"", "7", "null",
         "{\"iso_code\": \"US\"}", "[\"US\"]"}) {
       Collected c = parse(base + ", \"country_ip_src\": " + unknown + ", \"country_ip_dst\": " + unknown + "}");
       assertThat(c.invalid).as(unknown).isEmpty();
       assertThat(c.records).as(unknown)
-          .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10"));
+          .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", 443, 51514, "tcp", 1));
     }
   }
 

@@ -1,0 +1,45 @@
+package io.flowexporter.app.config;
+
+import io.flowexporter.topology.filter.FlowFilter;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where flow documents go, and which.
+ *
+ * @param topic {@code --flow-topic}: produced inside the counting transaction
+ * @param log {@code --flow-log}: appended one per line, flushed before each commit
+ * @param maxSize {@code --flow-log-max-size} in bytes: the file is rotated past it
+ * @param maxFiles {@code --flow-log-max-files}: rotated (gzip-compressed) files kept, 1..20
+ * @param filter {@code --flow-filter}: which counted records become documents
+ */
+public record FlowDocumentsConfig(
+    Optional<String> topic, Optional<Path> log, long maxSize, int maxFiles, FlowFilter filter) {
+
+  public static final long DEFAULT_MAX_SIZE = 100L * 1024 * 1024;
+  public static final long MIN_MAX_SIZE = 1024;
+  public static final int DEFAULT_MAX_FILES = 10;
+  /** Logback's fixed-window rotation keeps at most 20 files. */
+  public static final int MAX_MAX_FILES = 20;
+
+  public static final FlowDocumentsConfig NONE =
+      new FlowDocumentsConfig(Optional.empty(), Optional.empty(), DEFAULT_MAX_SIZE, DEFAULT_MAX_FILES, FlowFilter.ALL);
+
+  public FlowDocumentsConfig {
+    Objects.requireNonNull(topic, "topic");
+    Objects.requireNonNull(log, "log");
+    Objects.requireNonNull(filter, "filter");
+    if (maxSize < MIN_MAX_SIZE) {
+      throw new IllegalArgumentException("flow log size below 1KB: " + maxSize);
+    }
+    if (maxFiles < 1 || maxFiles > MAX_MAX_FILES) {
+      throw new IllegalArgumentException("flow log files outside 1..20: " + maxFiles);
+    }
+  }
+
+  /** Whether any output is configured. */
+  public boolean enabled() {
+    return topic.isPresent() || log.isPresent();
+  }
+}

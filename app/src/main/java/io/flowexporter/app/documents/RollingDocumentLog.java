@@ -1,0 +1,204 @@
+package io.flowexporter.app.documents;
+
+import ch.qos.logback.core.ContextBase;
+import ch.qos.logback.core.encoder.EncoderBase;
+import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
+import ch.qos.logback.core.rolling.RollingFileAppender;
+import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.util.FileSize;
+import io.flowexporter.topology.document.DocumentLog;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The flow log ({@code --flow-log}): one JSON document per line, rotated by size with Logback's
+ * rolling file appender. Past {@code maxSize} the file becomes {@code FILE.1.gz} (older ones shift
+ * to {@code .2.gz} ... {@code .N.gz}, the oldest is deleted); compression runs on the writing
+ * thread during the rotation. The size is checked every 100 ms, so a file ends a little past it.
+ *
+ * <p>Writes are buffered; {@link #flush()} hands them to the operating system, so what was flushed
+ * survives a kill of the process (not a crash of the host: there is no fsync). A write error
+ * (disk full, file removed under a read-only directory) fails the next flush, and so the commit
+ * it precedes, instead of losing documents quietly.
+ *
+ * <p>Thread-safe: every stream thread appends to the one file; a lock keeps lines whole.
+ */
+public final class RollingDocumentLog implements DocumentLog {
+
+  private static final byte[] NEWLINE = {'\n'};
+
+  private final ContextBase context = new ContextBase();
+  private final RollingFileAppender<byte[]> appender = new RollingFileAppender<>();
+  private final Path file;
+  /** Errors Logback reported; a listener, as its status list keeps only the first and last few. */
+  private final AtomicInteger errors = new AtomicInteger();
+  private volatile Status lastError;
+  private int errorsSeen;
+
+  private RollingDocumentLog(Path file) {
+    this.file = file;
+  }
+
+  /**
+   * Opens (appends to) the file.
+   *
+   * @throws IOException when the file or its rotated names cannot be used
+   */
+  public static RollingDocumentLog open(Path file, long maxSize, int maxFiles) throws IOException {
+    dropPartialLastLine(file);
+    RollingDocumentLog log = new RollingDocumentLog(file);
+    log.start(maxSize, maxFiles);
+    return log;
+  }
+
+  private void start(long maxSize, int maxFiles) throws IOException {
+    context.setName("flow-log");
+    context.getStatusManager().add((ch.qos.logback.core.status.StatusListener) status -> {
+      if (status.getLevel() == Status.ERROR) {
+        lastError = status;
+        errors.incrementAndGet();
+      }
+    });
+    appender.setContext(context);
+    appender.setName("flow-log");
+    appender.setFile(file.toString());
+    appender.setAppend(true);
+    appender.setImmediateFlush(false);
+    appender.setBufferSize(new FileSize(64 * 1024));
+    FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+    rolling.setContext(context);
+    rolling.setParent(appender);
+    rolling.setFileNamePattern(file + ".%i.gz");
+    rolling.setMinIndex(1);
+    rolling.setMaxIndex(maxFiles);
+    rolling.start();
+    SizeBasedTriggeringPolicy<byte[]> trigger = new SizeBasedTriggeringPolicy<>();
+    trigger.setContext(context);
+    trigger.setMaxFileSize(new FileSize(maxSize));
+    // The size is looked at (one stat) at most this often; Logback's default, 60 s, would let a
+    // busy log grow far past its size between two looks.
+    trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildByMilliseconds(100));
+    trigger.start();
+    appender.setRollingPolicy(rolling);
+    appender.setTriggeringPolicy(trigger);
+    LineEncoder encoder = new LineEncoder();
+    encoder.setContext(context);
+    encoder.start();
+    appender.setEncoder(encoder);
+    appender.start();
+    if (!appender.isStarted() || errors.get() > 0) {
+      appender.stop();
+      throw new IOException(file + ": " + (lastError == null ? "cannot be opened" : describe(lastError)));
+    }
+    errorsSeen = errors.get();
+  }
+
+  /**
+   * A killed process may leave part of a document after the last line end: a buffer that filled
+   * up was written in the middle of a line. That document was not flushed, so its record's offset
+   * was not committed and it will be written again whole; the part is cut off, so that the next
+   * document starts on a line of its own.
+   */
+  static void dropPartialLastLine(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = ch.size();
+      long keep = size;
+      ByteBuffer buf = ByteBuffer.allocate(8192);
+      while (keep > 0) {
+        int n = (int) Math.min(buf.capacity(), keep);
+        buf.clear().limit(n);
+        ch.read(buf, keep - n);
+        int i = n - 1;
+        while (i >= 0 && buf.get(i) != '\n') {
+          i--;
+        }
+        if (i >= 0) {
+          keep = keep - n + i + 1;
+          break;
+        }
+        keep -= n;
+      }
+      if (keep < size) {
+        ch.truncate(keep);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void append(byte[] document) {
+    appender.doAppend(document);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After a write error Logback stops the appender and drops what follows; so a failed flush
+   * also reopens the file for the next attempt, and the documents since the last good flush are
+   * written again when their records are counted again.
+   */
+  @Override
+  public synchronized void flush() {
+    String problem = null;
+    OutputStream out = appender.getOutputStream();
+    if (!appender.isStarted()) {
+      problem = "not open";
+    } else if (out != null) {
+      try {
+        out.flush();
+      } catch (IOException e) {
+        problem = e.getMessage();
+      }
+    }
+    int seen = errors.get();
+    if (seen > errorsSeen) {
+      errorsSeen = seen;
+      problem = describe(lastError);
+    }
+    if (problem != null) {
+      appender.stop();
+      appender.start();
+      errorsSeen = errors.get();
+      throw new UncheckedIOException(new IOException(file + ": " + problem));
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    appender.stop();
+  }
+
+  private static String describe(Status error) {
+    return error.getMessage() + (error.getThrowable() != null ? " (" + error.getThrowable().getMessage() + ")" : "");
+  }
+
+  /** A document, then a line end; no header or footer. */
+  private static final class LineEncoder extends EncoderBase<byte[]> {
+    @Override
+    public byte[] headerBytes() {
+      return null;
+    }
+
+    @Override
+    public byte[] encode(byte[] document) {
+      byte[] line = java.util.Arrays.copyOf(document, document.length + 1);
+      line[document.length] = NEWLINE[0];
+      return line;
+    }
+
+    @Override
+    public byte[] footerBytes() {
+      return null;
+    }
+  }
+}

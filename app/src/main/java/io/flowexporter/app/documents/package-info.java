@@ -1,0 +1,2 @@
+/** The flow log: flow documents appended to a rotated, gzip-compressed file. */
+package io.flowexporter.app.documents;

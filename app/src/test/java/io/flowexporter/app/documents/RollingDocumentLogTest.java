@@ -1,0 +1,93 @@
+package io.flowexporter.app.documents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RollingDocumentLogTest {
+
+  @TempDir Path dir;
+
+  private static byte[] doc(int i) {
+    return ("{\"event\":{\"id\":\"t:0:" + i + ":0\"},\"pad\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void flushedDocumentsAreInTheFileOnePerLine() throws Exception {
+    Path file = dir.resolve("flows.json");
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      log.append(doc(1));
+      log.append(doc(2));
+      log.flush();
+      // Flushed: in the file while the log is still open, as a killed process would leave it.
+      List<String> lines = Files.readAllLines(file);
+      assertThat(lines).containsExactly(new String(doc(1), StandardCharsets.UTF_8), new String(doc(2), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void rotatesBySizeIntoGzipFilesAndKeepsAtMostTheCount() throws Exception {
+    Path file = dir.resolve("flows.json");
+    int written = 0;
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 4 * 1024, 3)) {
+      for (int round = 0; round < 12; round++) {
+        for (int i = 0; i < 30; i++) {
+          log.append(doc(written++));
+        }
+        log.flush();
+        Thread.sleep(120); // past the size check's interval
+      }
+    }
+    List<String> names = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      files.forEach(p -> names.add(p.getFileName().toString()));
+    }
+    assertThat(names).containsExactlyInAnyOrder("flows.json", "flows.json.1.gz", "flows.json.2.gz", "flows.json.3.gz");
+    List<String> lines = new ArrayList<>();
+    for (String gz : List.of("flows.json.3.gz", "flows.json.2.gz", "flows.json.1.gz")) {
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(gz)))) {
+        lines.addAll(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
+      }
+    }
+    lines.addAll(Files.readAllLines(file));
+    // The newest documents, in order, each whole; the oldest went with the deleted files.
+    int first = written - lines.size();
+    assertThat(first).isPositive();
+    for (int i = 0; i < lines.size(); i++) {
+      assertThat(lines.get(i)).isEqualTo(new String(doc(first + i), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void aPartialLastLineLeftByAKilledProcessIsCutOff() throws Exception {
+    Path file = dir.resolve("flows.json");
+    Files.write(file, "{\"a\":1}\n{\"b\":2}\n{\"c\":".getBytes(StandardCharsets.UTF_8));
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      log.append("{\"c\":3}".getBytes(StandardCharsets.UTF_8));
+      log.flush();
+    }
+    assertThat(Files.readAllLines(file)).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}");
+    Path noNewline = dir.resolve("only-part.json");
+    Files.write(noNewline, "{\"x\":".getBytes(StandardCharsets.UTF_8));
+    RollingDocumentLog.dropPartialLastLine(noNewline);
+    assertThat(Files.size(noNewline)).isZero();
+  }
+
+  @Test
+  void aFileThatCannotBeOpenedIsAnError() throws Exception {
+    Path notADirectory = Files.createFile(dir.resolve("plain-file"));
+    assertThatThrownBy(() -> RollingDocumentLog.open(notADirectory.resolve("flows.json"), 1024, 1))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("flows.json");
+  }
+}

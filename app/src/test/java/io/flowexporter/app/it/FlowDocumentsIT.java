@@ -1,0 +1,245 @@
+package io.flowexporter.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Flow documents end to end on a real KRaft broker, the exporter in a child process: the documents
+ * topic (read with {@code isolation.level=read_committed}) and the flow log hold exactly the
+ * counted records the filter selects, computed here from the input topic; the log rotates into
+ * gzip files; across SIGKILLs under load the topic still holds each event once and the log every
+ * event at least once, a repeated event always the same document.
+ */
+class FlowDocumentsIT {
+
+  @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<Long> OWN = Set.of(PmacctRecords.OWN, PmacctRecords.OWN_BIG);
+  /** Received traffic: what the filter of these tests selects. */
+  private static final String FILTER = "dst_as=64500&dst_as=AS4200000001&proto=tcp";
+
+  @Test
+  void theTopicAndTheRotatedLogHoldExactlyTheSelectedRecords(@TempDir Path dir) throws Exception {
+    String topic = "flows-docs";
+    String docs = "flow-docs";
+    Topics.create(broker.bootstrapServers(), topic, 3);
+    Topics.create(broker.bootstrapServers(), docs, 2);
+    PmacctRecords records = new PmacctRecords(140);
+    Topics.produce(broker.bootstrapServers(), topic, records, 2000);
+    Path flowLog = dir.resolve("flows.json");
+    String[] args = {
+      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,4200000001",
+      "--state-dir", dir.resolve("state").toString(), "--application-id", "it-docs",
+      "--from-beginning", "--commit-interval", "300",
+      "--flow-topic", docs, "--flow-log", flowLog.toString(), "--flow-filter", FILTER,
+      "--flow-log-max-size", "64KB", "--flow-log-max-files", "20"
+    };
+    Set<String> expected = selectedIds(topic);
+    assertThat(expected).hasSizeGreaterThan(500);
+    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+      ExporterIT.awaitTotals(exporter, records);
+      Map<String, Integer> inTopic = awaitTopic(docs, expected);
+      assertThat(inTopic.keySet()).isEqualTo(expected);
+      assertThat(inTopic.values()).allMatch(n -> n == 1);
+      exporter.stopCleanly();
+    }
+    Map<String, List<String>> inLog = readLog(flowLog);
+    assertThat(inLog.keySet()).isEqualTo(expected);
+    assertThat(inLog.values()).allMatch(lines -> lines.size() == 1);
+    try (Stream<Path> files = Files.list(dir)) {
+      List<String> rotated = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("flows\\.json\\.\\d+\\.gz")).toList();
+      assertThat(rotated).as("rotated files").isNotEmpty().hasSizeLessThanOrEqualTo(20);
+    }
+    JsonNode doc = JSON.readTree(inLog.values().iterator().next().get(0));
+    assertThat(doc.path("network").path("direction").asText()).isEqualTo("inbound");
+    assertThat(doc.path("network").path("transport").asText()).isEqualTo("tcp");
+    assertThat(doc.path("event").path("kind").asText()).isEqualTo("event");
+  }
+
+  @Test
+  void acrossKillsTheTopicHoldsEachEventOnceAndTheLogEachAtLeastOnce(@TempDir Path dir) throws Exception {
+    String topic = "flows-docs-crash";
+    String docs = "flow-docs-crash";
+    Topics.create(broker.bootstrapServers(), topic, 3);
+    Topics.create(broker.bootstrapServers(), docs, 3);
+    PmacctRecords records = new PmacctRecords(141);
+    int port = ExporterProcess.freePort();
+    Path flowLog = dir.resolve("flows.json");
+    String[] args = {
+      "--addr", "127.0.0.1:" + port, "--brokers", broker.bootstrapServers(), "--topic", topic,
+      "--asn", "64500,4200000001", "--state-dir", dir.resolve("state").toString(),
+      "--application-id", "it-docs-crash", "--from-beginning", "--commit-interval", "200",
+      "--flow-topic", docs, "--flow-log", flowLog.toString(), "--flow-filter", FILTER,
+      "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1500"
+    };
+    Path log = dir.resolve("exporter.log");
+    SplittableRandom random = new SplittableRandom(14);
+    List<Integer> kills = new ArrayList<>();
+    try (SteadyProducer producer =
+        SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(60))) {
+      for (int kill = 0; kill < 4; kill++) {
+        try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+          CrashIT.awaitReady(exporter);
+          int ms = random.nextInt(3000);
+          Thread.sleep(ms);
+          assertThat(exporter.isAlive()).as("alive before the kill; log:\n" + exporter.log()).isTrue();
+          exporter.kill9();
+          kills.add(ms);
+        }
+      }
+      try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
+        CrashIT.awaitReady(exporter);
+        producer.finish();
+        ExporterIT.awaitTotals(exporter, records);
+        Set<String> expected = selectedIds(topic);
+        Map<String, Integer> inTopic = awaitTopic(docs, expected);
+        exporter.stopCleanly();
+        Map<String, List<String>> inLog = readLog(flowLog);
+        long duplicates = inLog.values().stream().mapToInt(l -> l.size() - 1).sum();
+        System.out.printf("flow documents across kills %s ms after ready: %d messages, %d documents,"
+            + " %d written again to the log%n", kills, producer.sent(), expected.size(), duplicates);
+        assertThat(inTopic.keySet()).isEqualTo(expected);
+        assertThat(inTopic.entrySet()).filteredOn(e -> e.getValue() != 1).as("events not exactly once in the topic").isEmpty();
+        assertThat(inLog.keySet()).as("events in the log").isEqualTo(expected);
+        for (Map.Entry<String, List<String>> e : inLog.entrySet()) {
+          assertThat(new HashSet<>(e.getValue())).as("copies of %s", e.getKey()).hasSize(1);
+        }
+      }
+    }
+  }
+
+  /**
+   * The event ids of the records the exporter must document, from the input topic itself: lines
+   * pmacct's kafka plugin would write as traffic ({@code event_type} purge) that are received
+   * (destination AS one of ours, source not), as {@code topic:partition:offset:line}.
+   */
+  private static Set<String> selectedIds(String topic) throws IOException {
+    Set<String> ids = new HashSet<>();
+    try (KafkaConsumer<String, String> c = consumer("read_uncommitted")) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+          String[] lines = r.value().split("\n", -1);
+          for (int i = 0; i < lines.length; i++) {
+            if (selected(lines[i])) {
+              ids.add(topic + ":" + r.partition() + ":" + r.offset() + ":" + i);
+            }
+          }
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static boolean selected(String line) {
+    JsonNode n;
+    try {
+      n = JSON.readTree(line);
+    } catch (IOException e) {
+      return false;
+    }
+    return n != null && "purge".equals(n.path("event_type").asText()) && n.path("as_src").isNumber()
+        && !OWN.contains(n.path("as_src").asLong()) && OWN.contains(n.path("as_dst").asLong());
+  }
+
+  /** Reads the documents topic as read_committed until it holds every expected id: id to copies. */
+  private static Map<String, Integer> awaitTopic(String topic, Set<String> expected) {
+    Map<String, Integer> seen = new HashMap<>();
+    try (KafkaConsumer<String, String> c = consumer("read_committed")) {
+      List<TopicPartition> parts = partitions(c, topic);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Await.until(Duration.ofSeconds(60), () -> {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
+          assertThat(eventId(r.value())).isEqualTo(r.key());
+          seen.merge(r.key(), 1, Integer::sum);
+        }
+        return seen.keySet().containsAll(expected);
+      }, () -> "documents missing from the topic: " + expected.stream().filter(id -> !seen.containsKey(id)).limit(10).toList());
+      // Anything more (a copy, a stray document) would arrive with the rest: one more read.
+      for (ConsumerRecord<String, String> r : c.poll(Duration.ofSeconds(2))) {
+        seen.merge(r.key(), 1, Integer::sum);
+      }
+    }
+    return seen;
+  }
+
+  /** The flow log and its rotated gzip files: event id to every line that carries it. */
+  private static Map<String, List<String>> readLog(Path file) throws IOException {
+    Map<String, List<String>> out = new HashMap<>();
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> all = Files.list(file.getParent())) {
+      all.filter(p -> p.getFileName().toString().startsWith(file.getFileName().toString())).forEach(files::add);
+    }
+    for (Path p : files) {
+      InputStream in = Files.newInputStream(p);
+      if (p.toString().endsWith(".gz")) {
+        in = new GZIPInputStream(in);
+      }
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          out.computeIfAbsent(eventId(line), k -> new ArrayList<>()).add(line);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String eventId(String document) {
+    try {
+      return JSON.readTree(document).path("event").path("id").asText();
+    } catch (IOException e) {
+      throw new AssertionError("not a JSON document: " + document, e);
+    }
+  }
+
+  private static KafkaConsumer<String, String> consumer(String isolation) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    p.put("isolation.level", isolation);
+    p.put("enable.auto.commit", "false");
+    return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
+  }
+
+  private static List<TopicPartition> partitions(KafkaConsumer<String, String> c, String topic) {
+    List<TopicPartition> out = new ArrayList<>();
+    for (PartitionInfo info : c.partitionsFor(topic)) {
+      out.add(new TopicPartition(topic, info.partition()));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,188 @@
+package io.flowexporter.topology.document;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.flow.FlowRecord;
+import io.flowexporter.topology.series.CountedFlow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Set;
+
+/**
+ * Writes one counted flow as a JSON document in the Elastic Common Schema (ECS 8), so that
+ * Filebeat and Elasticsearch take it with no mapping of their own:
+ *
+ * <pre>
+ * {"@timestamp": "2026-11-21T06:01:01Z",                 pmacct's timestamp_end, timestamp_start
+ *                                                          or stamp_updated, else the Kafka time
+ *  "ecs": {"version": "8.11.0"},
+ *  "event": {"id": "pmacct.flows:0:1234:0", "kind": "event", "category": ["network"],
+ *            "type": ["connection"]},
+ *  "source": {"ip": "198.51.100.7", "port": 51514,
+ *             "as": {"number": 15169, "organization": {"name": "GOOGLE"}}},
+ *  "destination": {...the same...},
+ *  "network": {"transport": "tcp", "direction": "inbound", "bytes": 9000, "packets": 12},
+ *  "observer": {"hostname": "edge1", "ip": "10.0.0.1"},
+ *  "pmacct": {every other field of the record, as pmacct wrote it}}
+ * </pre>
+ *
+ * <p>The AS numbers are those the counting used (AS 0 resolved from the address when so
+ * configured), the names the AS database's at the time of writing; bytes and packets have the
+ * sampling rate applied. A field the record lacks is left out (a port of 0, an AS of 0 included).
+ * {@code network.direction} is {@code inbound} for receive and {@code outbound} for transmit.
+ *
+ * <p>Not thread-safe: one per stream task.
+ */
+public final class EcsDocuments {
+
+  public static final String ECS_VERSION = "8.11.0";
+
+  /** pmacct fields with a home in ECS; every other field goes under {@code pmacct}. */
+  private static final Set<String> MAPPED = Set.of(
+      "as_src", "as_dst", "ip_src", "ip_dst", "port_src", "port_dst", "ip_proto", "bytes", "packets", "peer_ip_src");
+
+  private final JsonFactory json = new JsonFactory();
+  private final AsnLookup names;
+  private final ByteArrayBuilder doc = new ByteArrayBuilder(1024);
+  private final ByteArrayBuilder rest = new ByteArrayBuilder(512);
+  private String observerIp;
+
+  private static final byte[] PMACCT_FIELD = ",\"pmacct\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  public EcsDocuments(AsnLookup names) {
+    this.names = names;
+  }
+
+  /**
+   * The document of one counted flow.
+   *
+   * @param line the message; the record is its bytes {@code [start, end)}
+   * @param bytes bytes with sampling applied
+   * @param packets packets with sampling applied
+   * @param eventId see {@link EventIds}
+   * @param kafkaMillis the Kafka record's time, for a record without a time of its own
+   */
+  public byte[] document(CountedFlow flow, long bytes, long packets, byte[] line, int start, int end,
+      String eventId, long kafkaMillis) {
+    try {
+      long time = copyUnmapped(line, start, end);
+      FlowRecord r = flow.record();
+      doc.reset();
+      try (JsonGenerator g = json.createGenerator(doc)) {
+        g.writeStartObject();
+        g.writeStringField("@timestamp", PmacctTime.format(time >= 0 ? time : kafkaMillis));
+        g.writeObjectFieldStart("ecs");
+        g.writeStringField("version", ECS_VERSION);
+        g.writeEndObject();
+        g.writeObjectFieldStart("event");
+        g.writeStringField("id", eventId);
+        g.writeStringField("kind", "event");
+        g.writeArrayFieldStart("category");
+        g.writeString("network");
+        g.writeEndArray();
+        g.writeArrayFieldStart("type");
+        g.writeString("connection");
+        g.writeEndArray();
+        g.writeEndObject();
+        endpoint(g, "source", r.ipSrc(), r.portSrc(), flow.sourceAs());
+        endpoint(g, "destination", r.ipDst(), r.portDst(), flow.destinationAs());
+        g.writeObjectFieldStart("network");
+        if (!r.protocol().isEmpty()) {
+          g.writeStringField("transport", r.protocol());
+        }
+        g.writeStringField("direction", flow.direction() == Direction.RECEIVE ? "inbound" : "outbound");
+        g.writeNumberField("bytes", bytes);
+        g.writeNumberField("packets", packets);
+        g.writeEndObject();
+        g.writeObjectFieldStart("observer");
+        g.writeStringField("hostname", r.hostname());
+        if (observerIp != null) {
+          g.writeStringField("ip", observerIp);
+        }
+        g.writeEndObject();
+        // The open document is closed below, after the copied pmacct object.
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+      }
+      doc.write(PMACCT_FIELD);
+      doc.write(rest.toByteArray());
+      doc.write('}');
+      return doc.toByteArray();
+    } catch (IOException e) {
+      // The line was parsed once already; writing to memory does not fail.
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void endpoint(JsonGenerator g, String name, String ip, int port, long as) throws IOException {
+    g.writeObjectFieldStart(name);
+    if (ip != null) {
+      g.writeStringField("ip", ip);
+    }
+    if (port > 0) {
+      g.writeNumberField("port", port);
+    }
+    if (as > 0) {
+      g.writeObjectFieldStart("as");
+      g.writeNumberField("number", as);
+      String org = names.nameOf(as);
+      if (org != null && !org.isEmpty()) {
+        g.writeObjectFieldStart("organization");
+        g.writeStringField("name", org);
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  /**
+   * Copies the fields without an ECS home into {@link #rest} as one object, notes {@code
+   * peer_ip_src}, and returns the record's own time in milliseconds, or -1.
+   */
+  private long copyUnmapped(byte[] line, int start, int end) throws IOException {
+    rest.reset();
+    observerIp = null;
+    String timestampEnd = null;
+    String timestampStart = null;
+    String stampUpdated = null;
+    try (JsonParser p = json.createParser(line, start, end - start);
+        JsonGenerator g = json.createGenerator(rest)) {
+      p.nextToken();
+      g.writeStartObject();
+      String field;
+      while ((field = p.nextFieldName()) != null) {
+        JsonToken value = p.nextToken();
+        if (MAPPED.contains(field)) {
+          if (field.equals("peer_ip_src") && value == JsonToken.VALUE_STRING) {
+            observerIp = p.getText();
+          }
+          p.skipChildren();
+          continue;
+        }
+        if (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+          switch (field) {
+            case "timestamp_end" -> timestampEnd = p.getText();
+            case "timestamp_start" -> timestampStart = p.getText();
+            case "stamp_updated" -> stampUpdated = p.getText();
+            default -> { }
+          }
+        }
+        g.writeFieldName(field);
+        g.copyCurrentStructure(p);
+      }
+      g.writeEndObject();
+    }
+    for (String t : new String[] {timestampEnd, timestampStart, stampUpdated}) {
+      long millis = PmacctTime.parse(t);
+      if (millis >= 0) {
+        return millis;
+      }
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,47 @@
+package io.flowexporter.topology.document;
+
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * pmacct's time stamps ({@code timestamp_start}, {@code timestamp_end}, {@code stamp_updated}) in
+ * the forms its settings produce: {@code 2026-11-21 06:01:01} with optional fraction (read as UTC:
+ * set {@code timestamps_utc: true} in pmacct, whose default is local time), RFC 3339 ({@code
+ * timestamps_rfc3339}), and seconds since the epoch ({@code timestamps_since_epoch}), as a string or
+ * a number.
+ */
+final class PmacctTime {
+
+  private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
+
+  private PmacctTime() {}
+
+  /** Milliseconds since the epoch, or -1 when the text is none of pmacct's forms. */
+  static long parse(String text) {
+    if (text == null || text.isEmpty() || text.length() > 40) {
+      return -1;
+    }
+    try {
+      char first = text.charAt(0);
+      if (text.indexOf('-') < 0 && first >= '0' && first <= '9') {
+        double seconds = Double.parseDouble(text);
+        return seconds < 0 || seconds > 1e11 ? -1 : (long) (seconds * 1000);
+      }
+      if (text.indexOf('T') > 0) {
+        return OffsetDateTime.parse(text).toInstant().toEpochMilli();
+      }
+      return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC).toEpochMilli();
+    } catch (NumberFormatException | DateTimeException e) {
+      return -1;
+    }
+  }
+
+  /** {@code 2026-11-21T06:01:01.250Z}: ISO 8601 in UTC, to the millisecond. */
+  static String format(long millis) {
+    return Instant.ofEpochMilli(millis).toString();
+  }
+}

@@ -1,0 +1,146 @@
+package io.flowexporter.topology.document;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.flow.FlowParser;
+import io.flowexporter.topology.flow.FlowRecord;
+import io.flowexporter.topology.flow.InvalidReason;
+import io.flowexporter.topology.flow.ParseListener;
+import io.flowexporter.topology.series.CountedFlow;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EcsDocumentsTest {
+
+  /** Flows of these tests carry no country, and no country database is set. */
+  private static final io.flowexporter.topology.enrich.FlowClassifier NO_COUNTRIES =
+      new io.flowexporter.topology.enrich.FlowClassifier(
+          java.util.List.of(64500L), io.flowexporter.topology.enrich.AsnFromIp.NEVER, 1, io.flowexporter.asndb.AsnLookup.EMPTY);
+
+  /** nfacctd 1.7.7 (NetFlow v9, timestamp_start/end in the aggregate, sampled, label map). */
+  static final String NFACCTD =
+      "{\"event_type\": \"purge\", \"label\": {\"hostname\": \"edge1\", \"site\": \"par\"}, \"as_src\": 15169, \"as_dst\": 64500, "
+          + "\"peer_ip_src\": \"10.0.0.1\", \"iface_in\": 3, \"iface_out\": 7, \"ip_src\": \"8.8.8.8\", \"ip_dst\": \"192.0.2.10\", "
+          + "\"port_src\": 443, \"port_dst\": 51514, \"ip_proto\": \"tcp\", \"tcp_flags\": \"24\", "
+          + "\"timestamp_start\": \"2026-11-21 06:00:58.120000\", \"timestamp_end\": \"2026-11-21 06:01:00.500000\", "
+          + "\"sampling_rate\": 100, \"stamp_inserted\": \"2026-11-21 06:00:00\", \"stamp_updated\": \"2026-11-21 06:01:01\", "
+          + "\"packets\": 12, \"flows\": 2, \"bytes\": 9000, \"writer_id\": \"default_kafka/12345\"}";
+
+  /** pmacctd 1.7.7 (libpcap, no exporter address, AS 0 from no BGP, no timestamp_* primitives). */
+  static final String PMACCTD =
+      "{\"event_type\": \"purge\", \"label\": \"edge1\", \"as_src\": 0, \"as_dst\": 64500, "
+          + "\"ip_src\": \"2001:db8:1::7\", \"ip_dst\": \"2001:db8:ffff::1\", \"port_src\": 53, \"port_dst\": 40000, "
+          + "\"ip_proto\": \"udp\", \"tcp_flags\": \"0\", \"stamp_inserted\": \"2026-11-21 06:00:00\", "
+          + "\"stamp_updated\": \"2026-11-21 06:01:01\", \"packets\": 1, \"bytes\": 120, \"writer_id\": \"default_kafka/99\"}";
+
+  private static final AsnLookup NAMES = new AsnLookup() {
+    @Override
+    public long asnOf(String ip) {
+      return 0;
+    }
+
+    @Override
+    public String nameOf(long asn) {
+      return asn == 15169 ? "GOOGLE" : asn == 64500 ? "EXAMPLE-NET" : "";
+    }
+  };
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static FlowRecord parse(String line) {
+    List<FlowRecord> out = new ArrayList<>();
+    new FlowParser().parse(line.getBytes(StandardCharsets.UTF_8), new ParseListener() {
+      @Override
+      public void record(FlowRecord record) {
+        out.add(record);
+      }
+
+      @Override
+      public void marker() {}
+
+      @Override
+      public void invalid(InvalidReason reason, String sample) {
+        throw new AssertionError(reason + ": " + sample);
+      }
+    });
+    return out.get(0);
+  }
+
+  private static JsonNode document(String line, Direction d, long src, long dst, long bytes, long packets, long kafkaMillis)
+      throws Exception {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    CountedFlow flow = new CountedFlow(NO_COUNTRIES).set(parse(line), d, src, dst);
+    byte[] doc = new EcsDocuments(NAMES).document(flow, bytes, packets, b, 0, b.length, "pmacct.flows:2:77:1", kafkaMillis);
+    assertThat(new String(doc, StandardCharsets.UTF_8)).doesNotContain("\n");
+    return JSON.readTree(doc);
+  }
+
+  @Test
+  void anNfacctdRecordInEcs() throws Exception {
+    JsonNode d = document(NFACCTD, Direction.RECEIVE, 15169, 64500, 900_000, 1200, 0);
+    assertThat(d.path("@timestamp").asText()).isEqualTo("2026-11-21T06:01:00.500Z");
+    assertThat(d.path("ecs").path("version").asText()).isEqualTo(EcsDocuments.ECS_VERSION);
+    assertThat(d.path("event").toString()).isEqualTo(
+        "{\"id\":\"pmacct.flows:2:77:1\",\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\"]}");
+    assertThat(d.path("source").toString()).isEqualTo(
+        "{\"ip\":\"8.8.8.8\",\"port\":443,\"as\":{\"number\":15169,\"organization\":{\"name\":\"GOOGLE\"}}}");
+    assertThat(d.path("destination").toString()).isEqualTo(
+        "{\"ip\":\"192.0.2.10\",\"port\":51514,\"as\":{\"number\":64500,\"organization\":{\"name\":\"EXAMPLE-NET\"}}}");
+    assertThat(d.path("network").toString()).isEqualTo(
+        "{\"transport\":\"tcp\",\"direction\":\"inbound\",\"bytes\":900000,\"packets\":1200}");
+    assertThat(d.path("observer").toString()).isEqualTo("{\"hostname\":\"edge1\",\"ip\":\"10.0.0.1\"}");
+    // Fields without an ECS home, as pmacct wrote them; those with one are not repeated.
+    JsonNode p = d.path("pmacct");
+    assertThat(p.path("label").path("site").asText()).isEqualTo("par");
+    assertThat(p.path("iface_in").asInt()).isEqualTo(3);
+    assertThat(p.path("sampling_rate").asInt()).isEqualTo(100);
+    assertThat(p.path("flows").asInt()).isEqualTo(2);
+    assertThat(p.path("writer_id").asText()).isEqualTo("default_kafka/12345");
+    assertThat(p.has("bytes") || p.has("ip_src") || p.has("as_dst") || p.has("port_src") || p.has("peer_ip_src")).isFalse();
+  }
+
+  @Test
+  void aPmacctdRecordInEcsWithAnAsResolvedFromItsAddress() throws Exception {
+    JsonNode d = document(PMACCTD, Direction.TRANSMIT, 15169, 64500, 120, 1, 0);
+    assertThat(d.path("@timestamp").asText()).isEqualTo("2026-11-21T06:01:01Z"); // stamp_updated
+    assertThat(d.path("source").path("as").path("number").asLong()).isEqualTo(15169);
+    assertThat(d.path("source").path("ip").asText()).isEqualTo("2001:db8:1::7");
+    assertThat(d.path("network").path("direction").asText()).isEqualTo("outbound");
+    assertThat(d.path("network").path("transport").asText()).isEqualTo("udp");
+    assertThat(d.path("observer").toString()).isEqualTo("{\"hostname\":\"edge1\"}");
+    assertThat(d.path("pmacct").path("tcp_flags").asText()).isEqualTo("0");
+  }
+
+  @Test
+  void withoutItsOwnTimeARecordTakesTheKafkaTimeAndMissingFieldsAreLeftOut() throws Exception {
+    JsonNode d = document("{\"bytes\": 5, \"as_dst\": 64500}", Direction.RECEIVE, 0, 64500, 5, 0, 1_800_000_000_123L);
+    assertThat(d.path("@timestamp").asText()).isEqualTo("2027-01-15T08:00:00.123Z");
+    assertThat(d.path("source").toString()).isEqualTo("{}");
+    assertThat(d.path("network").has("transport")).isFalse();
+    assertThat(d.path("pmacct").toString()).isEqualTo("{}");
+  }
+
+  @Test
+  void pmacctTimeForms() {
+    assertThat(PmacctTime.parse("2026-11-21 06:01:01")).isEqualTo(1_795_240_861_000L);
+    assertThat(PmacctTime.parse("2026-11-21 06:01:01.250000")).isEqualTo(1_795_240_861_250L);
+    assertThat(PmacctTime.parse("2026-11-21T07:01:01+01:00")).isEqualTo(1_795_240_861_000L);
+    assertThat(PmacctTime.parse("2026-11-21T06:01:01Z")).isEqualTo(1_795_240_861_000L);
+    assertThat(PmacctTime.parse("1795240861")).isEqualTo(1_795_240_861_000L);
+    assertThat(PmacctTime.parse("1795240861.250000")).isEqualTo(1_795_240_861_250L);
+    assertThat(PmacctTime.parse("yesterday")).isEqualTo(-1);
+    assertThat(PmacctTime.parse("")).isEqualTo(-1);
+    assertThat(PmacctTime.parse(null)).isEqualTo(-1);
+  }
+
+  @Test
+  void eventIdsAreTopicPartitionOffsetAndLine() {
+    assertThat(EventIds.of("pmacct.flows", 3, 123456789012L, 4)).isEqualTo("pmacct.flows:3:123456789012:4");
+  }
+}
