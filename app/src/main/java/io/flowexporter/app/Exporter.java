@@ -22,11 +22,10 @@ import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
-import io.flowexporter.topology.aggregate.Totals;
+import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.flow.InvalidReason;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesFamily;
-import io.flowexporter.topology.series.SeriesKey;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -42,7 +41,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -94,7 +92,7 @@ public final class Exporter implements AutoCloseable {
   private volatile State state = State.CREATED;
   private final AtomicLong stateChanges = new AtomicLong();
   private final Object snapshotLock = new Object();
-  private Map<SeriesKey, Totals> lastCompleteSnapshot = Map.of();
+  private TotalsSnapshot lastCompleteSnapshot = TotalsSnapshot.EMPTY;
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
   private CountryLookup countries = CountryLookup.EMPTY;
@@ -357,7 +355,7 @@ public final class Exporter implements AutoCloseable {
    * that moved to another instance is gone from the next complete snapshot (see
    * docs/operations.md).
    */
-  Map<SeriesKey, Totals> trafficSnapshot() {
+  TotalsSnapshot trafficSnapshot() {
     // Its own lock: close() holds the Exporter's monitor while Kafka Streams shuts down, and
     // scrapes must not wait for that.
     synchronized (snapshotLock) {
@@ -372,7 +370,7 @@ public final class Exporter implements AutoCloseable {
             }
           }
         }
-        Map<SeriesKey, Totals> now = committed.snapshot();
+        TotalsSnapshot now = committed.totals();
         if (committed.activeStores() == assigned && state == State.RUNNING && stateChanges.get() == changes) {
           lastCompleteSnapshot = now;
         }

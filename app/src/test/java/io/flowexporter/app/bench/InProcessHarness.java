@@ -8,7 +8,7 @@ import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesTotalsStore;
-import io.flowexporter.topology.aggregate.Totals;
+import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
@@ -22,7 +22,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The parts of the exporter that can be timed without Kafka, in one JVM of their own:
@@ -30,7 +29,7 @@ import java.util.Map;
  * <ul>
  *   <li>{@code scrape N...}: {@code N} series (label sets) in each of 4 partitions' real {@link
  *       SeriesTotalsStore}s, committed and published; then the time of what {@code /metrics} does
- *       for the traffic families: {@link CommittedTotals#snapshot()} plus {@link FlowMetricsWriter}
+ *       for the traffic families: {@link CommittedTotals#totals()} plus {@link FlowMetricsWriter}
  *       as the HTTP server calls it, to a stream that only counts bytes. Also the
  *       heap those series hold, measured after full GCs.
  *   <li>{@code process N}: N generated records through the real {@link FlowCountingProcessor}
@@ -100,7 +99,7 @@ public final class InProcessHarness {
       sink.bytes = 0;
       long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
-      Map<SeriesKey, Totals> snapshot = committed.snapshot();
+      TotalsSnapshot snapshot = committed.totals();
       long t1 = System.nanoTime();
       write(snapshot, sink);
       long t2 = System.nanoTime();
@@ -122,11 +121,11 @@ public final class InProcessHarness {
   }
 
   private static void scrapeOnce(CommittedTotals committed, CountingStream sink) throws Exception {
-    write(committed.snapshot(), sink);
+    write(committed.totals(), sink);
   }
 
   /** What MetricsServer does for the traffic families. */
-  private static void write(Map<SeriesKey, Totals> snapshot, OutputStream out) throws Exception {
+  private static void write(TotalsSnapshot snapshot, OutputStream out) throws Exception {
     FlowMetricsWriter.write(out, snapshot, SeriesFamilies.asOnly(), NAMES, false);
   }
 

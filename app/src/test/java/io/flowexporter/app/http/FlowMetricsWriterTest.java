@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.Totals;
+import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.Counter;
@@ -42,7 +43,7 @@ class FlowMetricsWriterTest {
   private static String write(Map<SeriesKey, Totals> snapshot, SeriesFamilies families, boolean openMetrics)
       throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    FlowMetricsWriter.write(out, snapshot, families, NAMES, openMetrics);
+    FlowMetricsWriter.write(out, TotalsSnapshot.of(snapshot), families, NAMES, openMetrics);
     return out.toString(StandardCharsets.UTF_8);
   }
 
@@ -155,7 +156,7 @@ class FlowMetricsWriterTest {
     snapshot.put(SeriesKey.overflow(io.flowexporter.topology.series.CountryFamily.FAMILY, Direction.TRANSMIT), new Totals(5, 1, 1));
     snapshot.put(AsFamily.key(Direction.TRANSMIT, "h", 64500, 1), new Totals(5, 5, 5));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    FlowMetricsWriter.write(out, snapshot, SeriesFamilies.of(true), NAMES, countries, false);
+    FlowMetricsWriter.write(out, TotalsSnapshot.of(snapshot), SeriesFamilies.of(true), NAMES, countries, false);
     String text = out.toString(StandardCharsets.UTF_8);
     assertThat(text).contains(
         "# TYPE flow_country_receive_bytes_total counter\n"

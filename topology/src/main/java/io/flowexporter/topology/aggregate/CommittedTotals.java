@@ -1,12 +1,8 @@
 package io.flowexporter.topology.aggregate;
 
 import io.flowexporter.topology.series.SeriesKey;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -30,39 +26,18 @@ public final class CommittedTotals {
 
   private final Set<SeriesTotalsStore> active = new CopyOnWriteArraySet<>();
   private final AtomicLongArray overflowed = new AtomicLongArray(128);
-  private final Map<SeriesKey, Integer> ids = new HashMap<>(); // guarded by this
-  private volatile SeriesKey[] keysById = new SeriesKey[64];
-  private volatile int idCount;
   private final ThreadLocal<Set<SeriesTotalsStore>> writtenOnThisThread =
       ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
 
   /**
-   * The instance-wide number of a series, given the first time any partition of this instance sees
-   * it: scrapes sum the partitions into arrays by this number instead of merging hash maps, whose
-   * random access into a large map cost more than everything else a scrape does. Stream threads,
-   * once per series and partition.
+   * Makes a store's published totals part of every snapshot. A store of the same task that is
+   * still registered (a task revived on another path before its old store was closed) is
+   * replaced: each series has one owner partition, and a snapshot must show it once.
    */
-  synchronized int idOf(SeriesKey key) {
-    Integer known = ids.get(key);
-    if (known != null) {
-      return known;
+  synchronized void register(SeriesTotalsStore store) {
+    if (store.taskId() != null) {
+      active.removeIf(other -> store.taskId().equals(other.taskId()));
     }
-    int id = idCount;
-    if (id == keysById.length) {
-      keysById = Arrays.copyOf(keysById, id * 2);
-    }
-    keysById[id] = key;
-    ids.put(key, id);
-    idCount = id + 1; // volatile: publishes keysById[id] to scrapes
-    return id;
-  }
-
-  /** The key of a series number; the same instance for every partition. */
-  SeriesKey keyOf(int id) {
-    return keysById[id];
-  }
-
-  void register(SeriesTotalsStore store) {
     active.add(store);
   }
 
@@ -114,30 +89,25 @@ public final class CommittedTotals {
   }
 
   /**
-   * Committed totals per series of this instance's owner partitions. Each series has one owner
-   * partition; the sum guards a moment when a store being replaced and its successor overlap.
+   * The committed totals of every series of this instance's owner partitions, for a scrape; any
+   * thread. A store publishing meanwhile is read before or after its publication, per series.
    */
-  public Map<SeriesKey, Totals> snapshot() {
-    int count = idCount; // series numbered later are left to the next scrape, in every partition
-    SeriesKey[] keys = keysById;
-    long[] sums = new long[3 * count];
-    BitSet present = new BitSet(count);
+  public TotalsSnapshot totals() {
+    int capacity = 0;
     for (SeriesTotalsStore store : active) {
-      store.forEachPublished((id, bytes, packets, flows) -> {
-        if (id < count) {
-          sums[3 * id] = Sums.saturated(sums[3 * id], bytes);
-          sums[3 * id + 1] = Sums.saturated(sums[3 * id + 1], packets);
-          sums[3 * id + 2] = Sums.saturated(sums[3 * id + 2], flows);
-          present.set(id);
-        }
-      });
+      capacity += store.publishedSeries();
     }
-    // Linked: /metrics walks the entries in series-number order, the order they were allocated
-    // in, which the CPU caches follow far better than a hash table's order.
-    Map<SeriesKey, Totals> sum = new LinkedHashMap<>((int) (present.cardinality() / 0.75f) + 1);
-    for (int id = present.nextSetBit(0); id >= 0; id = present.nextSetBit(id + 1)) {
-      sum.put(keys[id], new Totals(sums[3 * id], sums[3 * id + 1], sums[3 * id + 2]));
+    SeriesKey[] keys = new SeriesKey[capacity];
+    long[] sums = new long[3 * capacity];
+    int size = 0;
+    for (SeriesTotalsStore store : active) {
+      size = store.copyPublished(keys, sums, size);
     }
-    return sum;
+    return new TotalsSnapshot(keys, sums, size);
+  }
+
+  /** {@link #totals()} as a map; for tests, the demo and diagnostics. */
+  public Map<SeriesKey, Totals> snapshot() {
+    return totals().asMap();
   }
 }

@@ -15,6 +15,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.CacheFlushListener;
@@ -46,8 +47,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * bucket is rewritten without it) and from scrapes. Both depend only on what the store holds, so
  * a restarted or new owner, restored from the changelog, decides alike.
  *
- * <p>Threading: everything but {@link #forEachPublished} and the counts runs on the task's stream
- * thread. Scrapes read a {@link Published} view: compact arrays of series numbers and totals
+ * <p>Threading: everything but {@link #copyPublished} and the counts runs on the task's stream
+ * thread. Scrapes read a {@link Published} view: compact arrays of series keys and totals
  * updated in place at each publication. The three totals of a series may come from two successive
  * commits, each of them committed.
  *
@@ -79,6 +80,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private final List<Series> written = new ArrayList<>();
   private volatile Published published = Published.EMPTY;
   private boolean active;
+  private volatile TaskId taskId;
 
   SeriesTotalsStore(KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed, SeriesLimits limits) {
     this.inner = inner;
@@ -95,7 +97,13 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   public void init(StateStoreContext context, StateStore root) {
     // Re-initialisation (a task revived after corruption) starts from what the inner store holds.
     resetMemory();
+    taskId = context.taskId();
     inner.init(context, root);
+  }
+
+  /** The task this store belongs to; null before {@link #init} (stores built by tests). */
+  TaskId taskId() {
+    return taskId;
   }
 
   /**
@@ -298,7 +306,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   /** The transaction holding the written totals has committed: scrapes may see them now. */
   void publishWritten() {
     Published p = published;
-    int[] ids = p.ids;
+    SeriesKey[] keys = p.keys;
     AtomicLongArray totals = p.totals;
     int count = p.count;
     for (Series s : written) {
@@ -307,13 +315,13 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         continue;
       }
       if (s.publishedIndex < 0) {
-        if (count == ids.length) {
+        if (count == keys.length) {
           int length = Math.max(64, count * 2);
-          ids = Arrays.copyOf(ids, length);
+          keys = Arrays.copyOf(keys, length);
           totals = grown(totals, length * 3);
         }
         s.publishedIndex = count;
-        ids[count++] = s.id;
+        keys[count++] = s.key;
       }
       totals.lazySet(3 * s.publishedIndex, s.bytes);
       totals.lazySet(3 * s.publishedIndex + 1, s.packets);
@@ -321,7 +329,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     }
     written.clear();
     // The volatile write that hands the new keys and totals to scrapes.
-    published = new Published(ids, totals, count);
+    published = new Published(keys, totals, count);
   }
 
   /** A new view without the expired series, their committed totals carried over. */
@@ -333,19 +341,19 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         live++;
       }
     }
-    int[] ids = new int[Math.max(64, live)];
-    AtomicLongArray totals = new AtomicLongArray(3 * ids.length);
+    SeriesKey[] keys = new SeriesKey[Math.max(64, live)];
+    AtomicLongArray totals = new AtomicLongArray(3 * keys.length);
     int count = 0;
     for (Series s : series) {
       if (s.publishedIndex >= 0) {
         for (int u = 0; u < 3; u++) {
           totals.lazySet(3 * count + u, p.totals.get(3 * s.publishedIndex + u));
         }
-        ids[count] = s.id;
+        keys[count] = s.key;
         s.publishedIndex = count++;
       }
     }
-    published = new Published(ids, totals, count);
+    published = new Published(keys, totals, count);
   }
 
   /**
@@ -364,18 +372,23 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return all;
   }
 
-  /** Receives published totals by instance-wide series number. */
-  @FunctionalInterface
-  interface PublishedConsumer {
-    void accept(int id, long bytes, long packets, long flows);
-  }
-
-  /** Hands over the committed totals of every series of this partition; any thread. */
-  void forEachPublished(PublishedConsumer to) {
+  /**
+   * Copies the committed totals of every series of this partition into {@code keys} and {@code
+   * totals} (three per series) from {@code at} on, as far as they have room; any thread.
+   *
+   * @return the index after the last series copied
+   */
+  int copyPublished(SeriesKey[] keys, long[] totals, int at) {
     Published p = published;
-    for (int i = 0; i < p.count; i++) {
-      to.accept(p.ids[i], p.totals.get(3 * i), p.totals.get(3 * i + 1), p.totals.get(3 * i + 2));
+    int n = Math.min(p.count, keys.length - at);
+    System.arraycopy(p.keys, 0, keys, at, n);
+    for (int i = 0; i < n; i++) {
+      int to = 3 * (at + i);
+      totals[to] = p.totals.get(3 * i);
+      totals[to + 1] = p.totals.get(3 * i + 1);
+      totals[to + 2] = p.totals.get(3 * i + 2);
     }
+    return at + n;
   }
 
   /** How many series of this partition are published; any thread. */
@@ -397,13 +410,13 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
-   * What scrapes see: the first {@code count} series numbers, in order of first publication, and
+   * What scrapes see: the first {@code count} series keys, in order of first publication, and
    * their totals at {@code 3 * i} (bytes), {@code 3 * i + 1} (packets) and {@code 3 * i + 2}
    * (flows). Only the stream thread writes; it replaces the view (a volatile write) at the end of
    * every publication.
    */
-  private record Published(int[] ids, AtomicLongArray totals, int count) {
-    static final Published EMPTY = new Published(new int[0], new AtomicLongArray(0), 0);
+  private record Published(SeriesKey[] keys, AtomicLongArray totals, int count) {
+    static final Published EMPTY = new Published(new SeriesKey[0], new AtomicLongArray(0), 0);
   }
 
   @Override
@@ -432,9 +445,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   /** Adds a series with zero totals to the index, the series list and its bucket. */
   private Series track(SeriesKey key) {
-    int id = committed.idOf(key);
-    key = committed.keyOf(id); // one key object per series for the whole instance
-    Series s = new Series(key, id);
+    Series s = new Series(key);
     index.put(key.bytes(), key.hash(), series.size());
     series.add(s);
     perFamily.incrementAndGet(key.familyId());
@@ -532,8 +543,6 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   /** One series of the partition: its written totals and what is pending since the last flush. */
   private static final class Series {
     final SeriesKey key;
-    /** The instance-wide series number ({@link CommittedTotals#idOf}). */
-    final int id;
     int bucket;
     Series nextInBucket;
     /** Written totals: flushed to the inner store (committed, or in the open transaction). */
@@ -555,9 +564,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     /** Where its committed totals are in the {@link Published} view; -1 before the first. */
     int publishedIndex = -1;
 
-    Series(SeriesKey key, int id) {
+    Series(SeriesKey key) {
       this.key = key;
-      this.id = id;
     }
   }
 }

@@ -22,6 +22,9 @@ public final class SeriesKey {
 
   static final int OVERFLOW = 0x80;
 
+  /** {@code Direction.values()} clones its array on every call; scrapes ask once per sample. */
+  private static final Direction[] DIRECTIONS = Direction.values();
+
   private final byte[] bytes;
   private final int hash;
 
@@ -68,7 +71,7 @@ public final class SeriesKey {
   }
 
   public Direction direction() {
-    return Direction.values()[bytes[1] & 1];
+    return DIRECTIONS[bytes[1] & 1];
   }
 
   /** Whether this is the family's overflow series (every label value {@code other}). */

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -183,17 +184,33 @@ class SeriesTotalsStoreTest {
   }
 
   @Test
-  void partitionsThatSumPastTheLongRangeShowTheLargestTotalInsteadOfBreakingTheScrape() {
+  void totalsThatGrowPastTheLongRangeStayAtTheLargestTotalInsteadOfWrapping() {
     SeriesKey key = AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169);
-    for (int partition = 0; partition < 2; partition++) {
-      SeriesTotalsStore store =
-          new SeriesTotalsStore(Stores.inMemoryKeyValueStore("p" + partition).get(), committed, UNBOUNDED);
-      store.activate();
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, UNBOUNDED);
+    store.activate();
+    for (int commit = 0; commit < 2; commit++) {
       add(store, key, Long.MAX_VALUE - 1, 3);
       store.flushCache();
+      committed.committed();
     }
-    committed.committed();
     assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 6, 2)));
+  }
+
+  @Test
+  void aStoreOfATaskThatIsRegisteredAgainReplacesTheOldOneSoEachSeriesShowsOnce() {
+    SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    for (long bytes = 1000; bytes <= 2000; bytes += 1000) {
+      KeyValueStore<Bytes, byte[]> inner = Stores.inMemoryKeyValueStore("series-totals").get();
+      SeriesTotalsStore store = new SeriesTotalsStore(inner, committed, UNBOUNDED);
+      store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+      store.activate();
+      add(store, key, bytes, 3);
+      store.flushCache();
+      committed.committed();
+    }
+    assertThat(committed.activeStores()).isEqualTo(1);
+    assertThat(committed.totals().size()).isEqualTo(1);
+    assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(2000, 3, 1)));
   }
 
   @Test
