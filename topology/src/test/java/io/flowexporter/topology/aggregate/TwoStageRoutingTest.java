@@ -20,11 +20,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
@@ -92,7 +94,7 @@ class TwoStageRoutingTest {
     for (int o = 0; o < OWNER_PARTITIONS; o++) {
       SeriesTotalsStore store = new SeriesTotalsStore(
           Stores.inMemoryKeyValueStore(FlowTopology.STORE).get(), committed, SeriesTotalsStoreTest.UNBOUNDED);
-      owners.add(owner(store));
+      owners.add(owner(store, o));
       stores.add(store);
     }
     for (KeyValue<byte[], byte[]> batch : batches) {
@@ -119,8 +121,10 @@ class TwoStageRoutingTest {
   }
 
   /** A real owner processor on a mock context: what Kafka Streams would call for one partition. */
-  static SeriesOwnerProcessor owner(SeriesTotalsStore store) {
-    MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+  /** The owner processor of owner partition {@code partition}, over {@code store}. */
+  static SeriesOwnerProcessor owner(SeriesTotalsStore store, int partition) {
+    MockProcessorContext<Void, Void> context =
+        new MockProcessorContext<>(new Properties(), new TaskId(1, partition), null);
     context.setCurrentSystemTimeMs(NOW);
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
