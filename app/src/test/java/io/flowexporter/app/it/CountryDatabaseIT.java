@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * per-country totals over HTTP: the remote side's country, pmacct's {@code country_ip_src}
  * winning over the database, ZZ for addresses no database knows. An exporter without {@code
  * --country-db} shows no country series; an AS database given as {@code --country-db} stops
- * start-up with status 2, naming the file and the fields it has.
+ * start-up with status 2, naming the file and the fields it has, and is refused as a replacement
+ * while running, after which a good replacement renames the series at the next scrape.
  */
 class CountryDatabaseIT {
 
@@ -132,6 +133,26 @@ class CountryDatabaseIT {
             .satisfies(l -> assertThat(l.get("path")).endsWith(".mmdb"));
         assertThat(exporter.log()).as(variant).contains("Loaded country database " + dir);
       }
+      // A replaced country database: a bad replacement (an AS database) is refused and the old one
+      // keeps answering; a good one renames the series at the next scrape, without reprocessing.
+      ExporterProcess geoliteExporter = exporters.get("geolite2-country");
+      replace(asnDb, geolite);
+      Await.until(Duration.ofSeconds(60), () -> reloads(geoliteExporter, "failure") == 1.0, geoliteExporter::log);
+      assertThat(geoliteExporter.isAlive()).isTrue();
+      assertThat(byCountry(Scrape.of(geoliteExporter.metricsPort()), "flow_country_receive_bytes_total"))
+          .isEqualTo(EXPECTED_BYTES.get("receive"));
+      Path renamed = write(dir, "GeoLite2-Country-renamed",
+          maxmindCsv().replace("United States", "United States of America"), "--shape=maxmind-country");
+      replace(renamed, geolite);
+      Await.until(Duration.ofSeconds(60), () -> {
+        Scrape s = Scrape.of(geoliteExporter.metricsPort());
+        return s != null && reloads(geoliteExporter, "success") == 1.0
+            && s.family("flow_country_receive_bytes_total").keySet().stream()
+                .anyMatch(l -> l.get("country").equals("US") && l.get("country_name").equals("United States of America"));
+      }, geoliteExporter::log);
+      assertThat(byCountry(Scrape.of(geoliteExporter.metricsPort()), "flow_country_receive_bytes_total"))
+          .isEqualTo(EXPECTED_BYTES.get("receive"));
+
       // IPinfo Lite gave the ASes too: the Google series is named from it.
       Scrape ipinfoScrape = Scrape.of(exporters.get("ipinfo-lite").metricsPort());
       assertThat(ipinfoScrape.family("flow_receive_bytes_total").keySet())
@@ -185,6 +206,22 @@ class CountryDatabaseIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as("write-mmdb.pl: %s", out).isZero();
     return mmdb;
+  }
+
+  /** Replaces {@code target} as geoipupdate does: a copy in the same directory, then a rename. */
+  private static void replace(Path source, Path target) throws Exception {
+    Path next = target.resolveSibling("." + target.getFileName() + ".new");
+    Files.copy(source, next, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(next, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static double reloads(ExporterProcess exporter, String result) {
+    Scrape s = Scrape.of(exporter.metricsPort());
+    if (s == null) {
+      return -1;
+    }
+    return s.family("flow_exporter_country_db_reloads_total").entrySet().stream()
+        .filter(e -> result.equals(e.getKey().get("result"))).mapToDouble(Map.Entry::getValue).sum();
   }
 
   private static Map<String, Double> byCountry(Scrape s, String family) {

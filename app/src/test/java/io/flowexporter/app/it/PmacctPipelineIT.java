@@ -88,7 +88,9 @@ class PmacctPipelineIT {
           Topics.create(broker.bootstrapServers(), topic, 3);
           Path out = dir.resolve(v.name());
           run(dir.resolve(v.name() + "-pipeline.log"), Duration.ofMinutes(3),
-              Map.of("PCAP_DIR", pcapDir.toString(), "GEOIPV2_FILE", countryMmdb.toString()),
+              v.moreArgs().contains("--country-from-pmacct")
+                  ? Map.of("PCAP_DIR", pcapDir.toString(), "GEOIPV2_FILE", countryMmdb.toString())
+                  : Map.of("PCAP_DIR", pcapDir.toString()),
               "bash", root.resolve("e2e/run-pipeline.sh").toString(), broker.bootstrapServers(), topic, v.name(), out.toString());
           List<String> args = new ArrayList<>(List.of(
               "--addr", "127.0.0.1:" + ports.get(v.name()), "--brokers", broker.bootstrapServers(), "--topic", topic,
