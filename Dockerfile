@@ -70,6 +70,8 @@ RUN set -eux; \
 COPY --from=build /flow-exporter.jar /opt/flow-exporter/flow-exporter.jar
 COPY --from=build /src/deploy/docker/healthcheck.sh /opt/flow-exporter/healthcheck.sh
 RUN chmod 0755 /opt/flow-exporter/healthcheck.sh
+# The flow log's directory (--flow-log; the compose profile "logs" mounts a volume here).
+RUN mkdir -p /var/log/flow-exporter && chown flowexporter:flowexporter /var/log/flow-exporter
 
 # Every flag of the exporter can be given as FLOW_EXPORTER_<FLAG>; these two
 # are the container's defaults. JDK_JAVA_OPTIONS is read by the java launcher:

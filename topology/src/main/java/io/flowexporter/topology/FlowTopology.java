@@ -37,6 +37,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *   count-flows (processor) --- pending-deltas (store, in memory, no changelog)
  *        |   per input partition: sums per series of every family since the last commit,
  *        |   forwarded while the task commits, one message per owner slot
+ *        |-- flow-documents (sink, only with --flow-topic)  key: event.id, value: ECS JSON,
+ *        |   one per counted record the filter selects, sent while the record is processed
  *        v
  *   [&lt;application.id&gt;-series-deltas-repartition]  key: owner slot, value: DeltaBatch
  *        |

@@ -53,7 +53,7 @@ public final class RollingDocumentLog implements DocumentLog {
    * @throws IOException when the file or its rotated names cannot be used
    */
   public static RollingDocumentLog open(Path file, long maxSize, int maxFiles) throws IOException {
-    dropPartialLastLine(file);
+    endPartialLastLine(file);
     RollingDocumentLog log = new RollingDocumentLog(file);
     log.start(maxSize, maxFiles);
     return log;
@@ -102,35 +102,25 @@ public final class RollingDocumentLog implements DocumentLog {
   }
 
   /**
-   * A killed process may leave part of a document after the last line end: a buffer that filled
-   * up was written in the middle of a line. That document was not flushed, so its record's offset
-   * was not committed and it will be written again whole; the part is cut off, so that the next
-   * document starts on a line of its own.
+   * A document is handed to the file in one write, so a kill leaves whole lines; should a write
+   * have been cut short all the same, the part is ended with a line end before anything else is
+   * appended: one line that is not JSON (Filebeat indexes it with an error), rather than a new
+   * document glued to it, and the record is written again whole as its offset was not committed.
+   * Only appended to, never truncated, so a reader that follows the file is never confused.
    */
-  static void dropPartialLastLine(Path file) throws IOException {
+  static void endPartialLastLine(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       return;
     }
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
-      long keep = size;
-      ByteBuffer buf = ByteBuffer.allocate(8192);
-      while (keep > 0) {
-        int n = (int) Math.min(buf.capacity(), keep);
-        buf.clear().limit(n);
-        ch.read(buf, keep - n);
-        int i = n - 1;
-        while (i >= 0 && buf.get(i) != '\n') {
-          i--;
-        }
-        if (i >= 0) {
-          keep = keep - n + i + 1;
-          break;
-        }
-        keep -= n;
+      if (size == 0) {
+        return;
       }
-      if (keep < size) {
-        ch.truncate(keep);
+      ByteBuffer last = ByteBuffer.allocate(1);
+      ch.read(last, size - 1);
+      if (last.get(0) != '\n') {
+        ch.write(ByteBuffer.wrap(NEWLINE), size);
       }
     }
   }

@@ -52,7 +52,8 @@ public final class InProcessHarness {
           scrape(Integer.parseInt(args[i]));
         }
       }
-      case "process" -> process(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      case "process" -> process(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+          args.length > 4 ? args[4] : "none");
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -138,7 +139,11 @@ public final class InProcessHarness {
         : AsFamily.key(d, host, BenchData.OWN_ASN, peer);
   }
 
-  private static void process(int records, int peers, int passes) {
+  /**
+   * @param documents {@code none}, {@code topic} (documents built and forwarded, the producer not
+   *     included), {@code log} (appended to a flow log in the temporary directory) or {@code both}
+   */
+  private static void process(int records, int peers, int passes, String documents) throws java.io.IOException {
     FlowGenerator gen = BenchData.generator(peers, 4, 7);
     byte[][] values = new byte[records][];
     for (int i = 0; i < records; i++) {
@@ -146,11 +151,21 @@ public final class InProcessHarness {
     }
     CommittedTotals committed = new CommittedTotals();
     RecordOutcomes outcomes = new RecordOutcomes();
+    java.nio.file.Path logDir = java.nio.file.Files.createTempDirectory("bench-flow-log");
+    java.util.Optional<io.flowexporter.topology.document.DocumentLog> log =
+        documents.equals("log") || documents.equals("both")
+            ? java.util.Optional.of(io.flowexporter.app.documents.RollingDocumentLog.open(
+                logDir.resolve("flows.json"), 100L * 1024 * 1024, 2))
+            : java.util.Optional.empty();
+    java.util.Optional<String> topic =
+        documents.equals("topic") || documents.equals("both") ? java.util.Optional.of("bench-docs") : java.util.Optional.empty();
     BenchStores.Stage1 stage1 = BenchStores.stage1(
         new FlowParser(),
         new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
         outcomes,
-        BenchStores.activeStore(committed));
+        BenchStores.activeStore(committed),
+        new io.flowexporter.topology.document.FlowDocuments(
+            io.flowexporter.topology.filter.FlowFilter.ALL, topic, log));
     long best = Long.MAX_VALUE;
     long bestCpu = Long.MAX_VALUE;
     long sinceCommit = 0;
@@ -173,8 +188,12 @@ public final class InProcessHarness {
       throw new IllegalStateException("counted " + outcomes.countedTotal());
     }
     System.out.printf(
-        "process records=%d passes=%d best_ns_per_record=%.0f best_cpu_ns_per_record=%.0f series=%d%n",
-        records, passes, (double) best / records, (double) bestCpu / records, committed.snapshot().size());
+        "process records=%d passes=%d documents=%s best_ns_per_record=%.0f best_cpu_ns_per_record=%.0f series=%d%n",
+        records, passes, documents, (double) best / records, (double) bestCpu / records, committed.snapshot().size());
+    log.ifPresent(l -> l.close());
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(logDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 
   private static long usedHeapAfterGc() throws InterruptedException {

@@ -241,7 +241,7 @@ class DeploymentKitTest {
   @Test
   void dockerComposeConfigAcceptsTheFileWithEveryProfile() {
     String tool = tool("docker-compose", "apt-get install docker-compose");
-    run(tool, "-f", "docker-compose.yml", "--profile", "demo", "--profile", "geoipupdate", "config", "-q");
+    run(tool, "-f", "docker-compose.yml", "--profile", "demo", "--profile", "geoipupdate", "--profile", "logs", "config", "-q");
   }
 
   @Test
@@ -358,6 +358,64 @@ class DeploymentKitTest {
             .exists();
       }
     }
+  }
+
+  /**
+   * Profile "logs": Filebeat reads the file the exporter writes (the same volume, the documented
+   * path), takes each line as the document, derives the Elasticsearch document id from {@code
+   * event.id}, and ships to the profile's Elasticsearch.
+   */
+  @Test
+  void filebeatShipsTheFlowLogToElasticsearchWithEventIdAsDocumentId() throws IOException {
+    JsonNode services = compose().path("services");
+    for (String svc : List.of("filebeat", "elasticsearch", "kibana")) {
+      assertThat(texts(services.path(svc).path("profiles"))).as("%s profiles", svc).containsExactly("logs");
+    }
+    String logDir = volumeMountPoint(services.path("flow-exporter"), "flow-log");
+    assertThat(volumeMountPoint(services.path("filebeat"), "flow-log")).isEqualTo(logDir);
+    assertThat(texts(services.path("filebeat").path("volumes"))).contains("flow-log:" + logDir + ":ro");
+    assertThat(services.path("flow-exporter").path("environment").has("FLOW_EXPORTER_FLOW_LOG")).isTrue();
+    assertThat(Files.readString(root.resolve("docker-compose.yml")))
+        .as("the documented way to turn the flow log on")
+        .contains("FLOW_EXPORTER_FLOW_LOG=" + logDir + "/flows.json");
+    assertThat(Files.readString(root.resolve("Dockerfile"))).contains("mkdir -p " + logDir);
+    String config = mountPointOf(bindMounts(services.path("filebeat")), "deploy/filebeat/filebeat.yml");
+    assertThat(config).isEqualTo("/usr/share/filebeat/filebeat.yml");
+
+    JsonNode fb = yaml("deploy/filebeat/filebeat.yml");
+    JsonNode input = fb.path("filebeat.inputs").get(0);
+    assertThat(input.path("type").asText()).isEqualTo("filestream");
+    assertThat(input.path("id").asText()).isNotBlank();
+    assertThat(texts(input.path("paths"))).containsExactly(logDir + "/flows.json");
+    JsonNode ndjson = input.path("parsers").get(0).path("ndjson");
+    assertThat(ndjson.path("target").asText("missing")).as("documents at the root").isEmpty();
+    assertThat(ndjson.path("overwrite_keys").asBoolean()).isTrue();
+    JsonNode fingerprint = null;
+    for (JsonNode processor : fb.path("processors")) {
+      if (processor.has("fingerprint")) {
+        fingerprint = processor.path("fingerprint");
+      }
+    }
+    assertThat(fingerprint).as("a fingerprint processor").isNotNull();
+    assertThat(texts(fingerprint.path("fields"))).containsExactly("event.id");
+    assertThat(fingerprint.path("target_field").asText()).isEqualTo("@metadata._id");
+    JsonNode es = fb.path("output.elasticsearch");
+    assertThat(texts(es.path("hosts"))).containsExactly("${ELASTICSEARCH_HOSTS:http://elasticsearch:9200}");
+    assertThat(services.path("filebeat").path("environment").path("ELASTICSEARCH_HOSTS").asText())
+        .isEqualTo("http://elasticsearch:9200");
+    assertThat(es.path("index").asText()).startsWith(fb.path("setup.template.pattern").asText().replace("*", ""));
+    assertThat(fb.path("setup.ilm.enabled").asBoolean(true)).as("a plain index, where an id can be written again").isFalse();
+  }
+
+  /** Where a service mounts a named volume. */
+  private static String volumeMountPoint(JsonNode service, String volume) {
+    for (String v : texts(service.path("volumes"))) {
+      String[] parts = v.split(":");
+      if (parts[0].equals(volume)) {
+        return parts[1];
+      }
+    }
+    throw new AssertionError("volume " + volume + " not mounted");
   }
 
   @Test

@@ -69,18 +69,19 @@ class RollingDocumentLogTest {
   }
 
   @Test
-  void aPartialLastLineLeftByAKilledProcessIsCutOff() throws Exception {
+  void aPartialLastLineIsEndedSoTheNextDocumentStartsOnALineOfItsOwn() throws Exception {
     Path file = dir.resolve("flows.json");
     Files.write(file, "{\"a\":1}\n{\"b\":2}\n{\"c\":".getBytes(StandardCharsets.UTF_8));
     try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
       log.append("{\"c\":3}".getBytes(StandardCharsets.UTF_8));
       log.flush();
     }
-    assertThat(Files.readAllLines(file)).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}");
-    Path noNewline = dir.resolve("only-part.json");
-    Files.write(noNewline, "{\"x\":".getBytes(StandardCharsets.UTF_8));
-    RollingDocumentLog.dropPartialLastLine(noNewline);
-    assertThat(Files.size(noNewline)).isZero();
+    assertThat(Files.readAllLines(file)).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":", "{\"c\":3}");
+    // A whole file is left as it is.
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      log.flush();
+    }
+    assertThat(Files.readAllLines(file)).hasSize(4);
   }
 
   @Test

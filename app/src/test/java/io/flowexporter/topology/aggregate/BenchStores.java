@@ -1,14 +1,18 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesKey;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Optional;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -54,9 +58,20 @@ public final class BenchStores {
   /** The first stage with its own pending store; {@link Stage1#commit} hands its batches to {@code owner}. */
   public static Stage1 stage1(FlowParser parser, FlowClassifier classifier, RecordOutcomes outcomes,
       SeriesTotalsStore owner) {
+    return stage1(parser, classifier, outcomes, owner, FlowDocuments.NONE);
+  }
+
+  /**
+   * The first stage writing flow documents: to {@code documents}' log as configured, and, with a
+   * topic, forwarded to a documents child that drops them (the producer's cost is not in-process).
+   */
+  public static Stage1 stage1(FlowParser parser, FlowClassifier classifier, RecordOutcomes outcomes,
+      SeriesTotalsStore owner, FlowDocuments documents) {
     PendingDeltasStore pending = new PendingDeltasStore("bench-pending");
+    boolean toTopic = documents.topic().isPresent();
     FlowCountingProcessor processor = new FlowCountingProcessor(
-        "bench-pending", "bench", parser, classifier, SeriesFamilies.asOnly(), outcomes, new InvalidRecordLog());
+        "bench-pending", "bench", parser, classifier, SeriesFamilies.asOnly(), outcomes, new InvalidRecordLog(),
+        documents, AsnLookup.EMPTY, toTopic ? "deltas" : null, toTopic ? "documents" : null);
     processor.init(forwardingInto(pending, owner));
     return new Stage1(processor, pending, owner);
   }
@@ -74,6 +89,24 @@ public final class BenchStores {
     }
   }
 
+  /** Where every bench record is said to come from: the event ids need a topic, partition and offset. */
+  private static final RecordMetadata METADATA = new RecordMetadata() {
+    @Override
+    public String topic() {
+      return "bench";
+    }
+
+    @Override
+    public int partition() {
+      return 0;
+    }
+
+    @Override
+    public long offset() {
+      return 123_456_789L;
+    }
+  };
+
   @SuppressWarnings("unchecked")
   private static InternalProcessorContext<byte[], byte[]> forwardingInto(PendingDeltasStore pending, SeriesTotalsStore owner) {
     ProcessorNode<byte[], byte[], byte[], byte[]> node = new ProcessorNode<>("bench-count");
@@ -87,7 +120,11 @@ public final class BenchStores {
                   case "currentNode" -> node;
                   case "taskId" -> new TaskId(0, 0);
                   case "currentSystemTimeMs" -> System.currentTimeMillis();
+                  case "recordMetadata" -> Optional.of(METADATA);
                   case "forward" -> {
+                    if (args.length > 1 && "documents".equals(args[1])) {
+                      yield null;
+                    }
                     Record<byte[], byte[]> batch = (Record<byte[], byte[]>) args[0];
                     long now = System.currentTimeMillis();
                     DeltaBatch.decode(batch.value(),

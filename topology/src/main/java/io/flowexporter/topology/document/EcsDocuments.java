@@ -51,6 +51,11 @@ public final class EcsDocuments {
   private final ByteArrayBuilder doc = new ByteArrayBuilder(1024);
   private final ByteArrayBuilder rest = new ByteArrayBuilder(512);
   private String observerIp;
+  /** The last time text parsed and the last time formatted: records of one flush share them. */
+  private String lastTimeText;
+  private long lastTimeMillis;
+  private long lastFormattedMillis = Long.MIN_VALUE;
+  private String lastFormatted;
 
   private static final byte[] PMACCT_FIELD = ",\"pmacct\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -75,7 +80,7 @@ public final class EcsDocuments {
       doc.reset();
       try (JsonGenerator g = json.createGenerator(doc)) {
         g.writeStartObject();
-        g.writeStringField("@timestamp", PmacctTime.format(time >= 0 ? time : kafkaMillis));
+        g.writeStringField("@timestamp", formatted(time >= 0 ? time : kafkaMillis));
         g.writeObjectFieldStart("ecs");
         g.writeStringField("version", ECS_VERSION);
         g.writeEndObject();
@@ -178,11 +183,30 @@ public final class EcsDocuments {
       g.writeEndObject();
     }
     for (String t : new String[] {timestampEnd, timestampStart, stampUpdated}) {
-      long millis = PmacctTime.parse(t);
+      long millis = parsed(t);
       if (millis >= 0) {
         return millis;
       }
     }
     return -1;
+  }
+
+  private long parsed(String text) {
+    if (text == null) {
+      return -1;
+    }
+    if (!text.equals(lastTimeText)) {
+      lastTimeMillis = PmacctTime.parse(text);
+      lastTimeText = text;
+    }
+    return lastTimeMillis;
+  }
+
+  private String formatted(long millis) {
+    if (millis != lastFormattedMillis) {
+      lastFormatted = PmacctTime.format(millis);
+      lastFormattedMillis = millis;
+    }
+    return lastFormatted;
   }
 }

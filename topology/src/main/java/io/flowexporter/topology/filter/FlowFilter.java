@@ -39,7 +39,7 @@ public final class FlowFilter {
   /** The empty query: every flow. */
   public static final FlowFilter ALL = new FlowFilter(Map.of(), "");
 
-  /** The parameters of the query syntax, in the order of the table above. */
+  /** The parameters of the query syntax. */
   public static final Set<String> PARAMETERS = Set.of(
       "ip", "src_ip", "dst_ip", "net", "src_net", "dst_net", "port", "src_port", "dst_port", "proto",
       "as", "src_as", "dst_as", "hostname", "country", "direction");

@@ -252,6 +252,17 @@ public final class FlowParser {
       f.reason = InvalidReason.WRONG_TYPE;
       return null;
     }
+    // tcp and udp are nearly every record: recognised in the parser's buffer, no string made.
+    if (p.getTextLength() == 3) {
+      char[] c = p.getTextCharacters();
+      int o = p.getTextOffset();
+      if (c[o] == 't' && c[o + 1] == 'c' && c[o + 2] == 'p') {
+        return "tcp";
+      }
+      if (c[o] == 'u' && c[o + 1] == 'd' && c[o + 2] == 'p') {
+        return "udp";
+      }
+    }
     String name = Protocols.name(p.getText());
     if (name == null || hasUnpairedSurrogate(name)) {
       name = null;
