@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hand-made files among the fuzz test's inputs (written by src/test/scripts/make-damaged-mmdb.py),
- * each with the outcome an operator should see.
+ * Damaged files among the fuzz test's inputs, hand-made (by src/test/scripts/make-damaged-mmdb.py)
+ * or found by fuzzing (crash-*), each with the outcome an operator should see.
  */
 class DamagedMmdbTest {
 
@@ -37,6 +37,16 @@ class DamagedMmdbTest {
         .isInstanceOf(AsnDatabaseException.class)
         .hasMessageContaining("damaged")
         .hasMessageStartingWith(file + ": ");
+  }
+
+  @Test
+  void metadataWhosePointersLoopIsRefusedInsteadOfOverflowingTheStack() throws Exception {
+    // Found by MmdbFuzzTest: maxmind-db's decoder follows the loop until the stack overflows.
+    Path file = input("crash-metadata-pointer-loop");
+    assertThatThrownBy(() -> AsnDatabase.load(file))
+        .isInstanceOf(AsnDatabaseException.class)
+        .hasMessage(file + ": damaged MaxMind DB file: its metadata holds a pointer loop");
+    assertThatThrownBy(() -> CountryDatabase.load(file)).isInstanceOf(AsnDatabaseException.class);
   }
 
   private static Path input(String name) throws URISyntaxException {
