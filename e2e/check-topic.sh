@@ -16,7 +16,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 CP_FILE=${PM_CLASSPATH_FILE:-/tmp/pm-cp.txt}
 mkdir -p "$OUT_DIR"
 if [[ ! -s $CP_FILE ]]; then
-  (cd "$ROOT" && mvn -B -q -pl kafka-broker dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2 || exit 3
+  (cd "$ROOT" && ./mvnw -B -q -pl kafka-broker dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2 || exit 3
 fi
 # The same classpath as e2e/dev-broker.sh's (the kafka-broker module's) brings kafka-clients and
 # Logback (DEBUG, on stdout): client logs go to topicdump.log.

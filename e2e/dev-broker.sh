@@ -19,7 +19,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 CP_FILE=${PM_CLASSPATH_FILE:-/tmp/pm-cp.txt}
 
 if [[ ! -s $CP_FILE ]]; then
-  (cd "$ROOT" && mvn -B -q -pl kafka-broker dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2
+  (cd "$ROOT" && ./mvnw -B -q -pl kafka-broker dependency:build-classpath -Dmdep.outputFile="$CP_FILE") >&2
 fi
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

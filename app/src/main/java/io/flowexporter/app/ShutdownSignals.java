@@ -10,6 +10,21 @@ import org.slf4j.LoggerFactory;
  * instead of the JVM's default exit status 130/143 after its shutdown hooks. Uses the JDK's
  * {@code sun.misc.Signal} (module jdk.unsupported) by reflection, so that the build needs no
  * internal API; where it is unavailable the JVM's default handling stays.
+ *
+ * <p>Why not only a JVM shutdown hook (the exporter registers one too, for every other way the JVM
+ * ends): a hook runs while the JVM is already exiting because of the signal, and then
+ * <ul>
+ *   <li>the exit status is 128 + the signal (143 for SIGTERM) whatever the hook does, short of
+ *       {@code Runtime.halt}, which would cut off the other hooks (logback's flush, the Kafka
+ *       clients'). A supervisor reads 143 as a failure: systemd marks the unit failed unless told
+ *       {@code SuccessExitStatus=143}, and the status that means something is lost (the exporter's
+ *       1 after a failure, {@code generate}'s 1 when the broker refused records). ExporterIT and
+ *       the other integration tests require status 0 after SIGTERM ({@code stopCleanly});
+ *   <li>hooks run concurrently, in no set order, beside a main thread that the JVM stops at its
+ *       end: the demo's main thread must close the exporter, then the generator, then the broker,
+ *       print its last line and remove its temporary files, in that order, which it does when the
+ *       handler releases it, and which a hook would race.
+ * </ul>
  */
 public final class ShutdownSignals {
 

@@ -97,7 +97,7 @@ final class MmdbLoader {
     long startNanos = System.nanoTime();
     checkReadable(file);
     // maxmind-db's Reader finds, parses and checks the metadata; MmdbWalker reads the rest
-    try (Reader reader = new Reader(file.toFile(), Reader.FileMode.MEMORY_MAPPED)) {
+    try (Reader reader = openReader(file)) {
       return indexer.build(index(file, reader, indexer, startNanos));
     } catch (AsnDatabaseException e) {
       throw e;
@@ -110,6 +110,22 @@ final class MmdbLoader {
       // MmdbWalker and maxmind-db report damaged trees and data as runtime exceptions
       String what = e instanceof IllegalStateException ? e.getMessage() : e.toString();
       throw new AsnDatabaseException(file, "damaged or truncated MaxMind DB file: " + what, e);
+    }
+  }
+
+  /**
+   * maxmind-db's {@code Reader}, which decodes the metadata as it opens. Its decoder follows
+   * pointers without a bound, so metadata with a pointer that leads back to itself recurses until
+   * the stack overflows (found by MmdbFuzzTest). That error is caught here, right around the
+   * constructor: the stack is unwound by then and nothing it built outlives it (no reader was
+   * returned), so the file is refused like any other damaged one.
+   */
+  private static Reader openReader(Path file) throws IOException {
+    try {
+      return new Reader(file.toFile(), Reader.FileMode.MEMORY_MAPPED);
+    } catch (StackOverflowError e) {
+      throw new AsnDatabaseException(
+          file, "damaged MaxMind DB file: its metadata holds a pointer loop", e);
     }
   }
 

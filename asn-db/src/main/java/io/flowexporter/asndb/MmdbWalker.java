@@ -142,8 +142,9 @@ final class MmdbWalker {
     if (ipVersion != 4 && ipVersion != 6) {
       throw new IllegalStateException("unsupported ip_version " + ipVersion);
     }
-    long treeBytes = nodeCount * recordSize / 4;
-    if (treeBytes + 16 > buffer.length) {
+    // nodeCount comes from the file: bounded first, so that the product cannot overflow
+    long treeBytes = nodeCount < 0 || nodeCount > buffer.length ? Long.MAX_VALUE : nodeCount * recordSize / 4;
+    if (treeBytes > buffer.length - 16L) {
       throw new IllegalStateException("file is shorter than its search tree (truncated?)");
     }
     this.buffer = buffer;
@@ -348,7 +349,7 @@ final class MmdbWalker {
         return map;
       }
       default:
-        skipPayload(type, size);
+        skipValues(skipPayload(type, size));
         return null;
     }
   }
@@ -385,35 +386,44 @@ final class MmdbWalker {
 
   /** Moves {@link #position} past the value there without decoding it. */
   private void skip() {
-    int ctrl = buffer[position++] & 0xFF;
-    int type = ctrl >>> 5;
-    if (type == POINTER) {
-      position += ((ctrl >>> 3) & 3) + 1;
-      return;
-    }
-    if (type == 0) {
-      type = 7 + (buffer[position++] & 0xFF);
-    }
-    skipPayload(type, size(ctrl));
+    skipValues(1);
   }
 
-  private void skipPayload(int type, int size) {
+  /**
+   * Moves {@link #position} past {@code count} values without decoding them. A loop, not a
+   * recursion: a damaged (or hostile) file can nest arrays or maps a hundred thousand deep in a
+   * field nobody reads, which overflowed the stack. Every value takes at least one byte, so the
+   * loop ends within the file, or at its end with an index out of bounds.
+   */
+  private void skipValues(long count) {
+    long pending = count;
+    while (pending > 0) {
+      pending--;
+      int ctrl = buffer[position++] & 0xFF;
+      int type = ctrl >>> 5;
+      if (type == POINTER) {
+        position += ((ctrl >>> 3) & 3) + 1;
+        continue;
+      }
+      if (type == 0) {
+        type = 7 + (buffer[position++] & 0xFF);
+      }
+      pending += skipPayload(type, size(ctrl));
+    }
+  }
+
+  /** Moves past the payload of a value of {@code type}; returns how many values it contains. */
+  private long skipPayload(int type, int size) {
     switch (type) {
       case MAP:
-        for (int i = 0; i < 2 * size; i++) {
-          skip();
-        }
-        return;
+        return 2L * size;
       case ARRAY:
-        for (int i = 0; i < size; i++) {
-          skip();
-        }
-        return;
+        return size;
       case BOOLEAN:
-        return;
+        return 0;
       case STRING, DOUBLE, BYTES, UINT16, UINT32, INT32, UINT64, UINT128, FLOAT:
         position += size;
-        return;
+        return 0;
       default:
         throw new IllegalStateException("unknown data type " + type + " in the data section");
     }

@@ -156,7 +156,7 @@ final class TestDatabases {
     }
     String hint =
         "The test databases are written with MaxMind's perl writer; install it with: "
-            + "apt-get install libmaxmind-db-writer-perl";
+            + "apt-get install libmaxmind-db-writer-perl (or run bin/test, which installs what the tests need)";
     Process process;
     try {
       process =

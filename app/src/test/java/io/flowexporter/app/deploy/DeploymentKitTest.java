@@ -451,36 +451,117 @@ class DeploymentKitTest {
         assertThat(stage.user()).as("USER of stage %s", stage.name()).isNotNull().isNotIn("root", "0", "0:0");
       }
     }
-    // The build makes both jars; the exporter's image is the last stage (docker build's default
-    // target) and copies only the exporter's jar: no broker, no demo.
-    assertThat(stages.get(0).text())
-        .contains("mvn -B -ntp package -DskipTests")
-        .contains("app/target/flow-exporter.jar")
-        .contains("demo/target/flow-exporter-demo.jar");
-    assertThat(stages.get(1).text())
-        .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/flow-exporter/flow-exporter-demo.jar\"]");
-    String exporter = stages.get(2).text();
-    assertThat(exporter)
-        .doesNotContain("flow-exporter-demo.jar")
-        .contains("EXPOSE 9590")
-        .contains("VOLUME [\"/var/lib/flow-exporter\"]")
-        .contains("org.opencontainers.image.title")
-        .contains("org.opencontainers.image.licenses")
-        .containsPattern("HEALTHCHECK .*CMD \\[\"/opt/flow-exporter/healthcheck.sh\"]")
-        .contains("ENTRYPOINT [\"java\", \"-jar\", \"/opt/flow-exporter/flow-exporter.jar\"]")
-        // The JIT inlining limits the README recommends (and the benchmark measures).
-        .containsPattern("JDK_JAVA_OPTIONS=\".*-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000\"");
-    assertThat(Files.readString(root.resolve("README.md")))
-        .contains("export JDK_JAVA_OPTIONS=\"-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000\"");
-    // The jars the Dockerfile copies are the ones app/pom.xml and demo/pom.xml build.
-    assertThat(Files.readString(root.resolve("app/pom.xml")))
-        .contains("<outputFile>${project.build.directory}/flow-exporter.jar</outputFile>");
-    assertThat(Files.readString(root.resolve("demo/pom.xml")))
-        .contains("<outputFile>${project.build.directory}/flow-exporter-demo.jar</outputFile>");
+    // The build runs Maven's package and takes out the very jars app/pom.xml and demo/pom.xml make.
+    Map<String, String> builtJars = copies(instructions(stages.get(0), "RUN"), Pattern.compile("\\bcp (\\S+) (\\S+)"));
+    assertThat(String.join(" ", instructions(stages.get(0), "RUN")).split("\\s+")).contains("mvn", "package");
+    String exporterJar = shadedJar("app");
+    String demoJar = shadedJar("demo");
+    assertThat(builtJars).containsOnlyKeys(exporterJar, demoJar);
+
+    // Each image runs the jar it copies from the build: the demo's jar only in the demo's.
+    Map<String, String> demoCopies = copiesFromBuild(stages.get(1));
+    assertThat(jsonArray(instructions(stages.get(1), "ENTRYPOINT")))
+        .containsExactly("java", "-jar", demoCopies.get(builtJars.get(demoJar)));
+    Stage exporter = stages.get(2);
+    Map<String, String> exporterCopies = copiesFromBuild(exporter);
+    assertThat(exporterCopies).doesNotContainKey(builtJars.get(demoJar));
+    assertThat(jsonArray(instructions(exporter, "ENTRYPOINT")))
+        .containsExactly("java", "-jar", exporterCopies.get(builtJars.get(exporterJar)));
+
+    // The environment: only variables that stand for a flag of the exporter, the JVM options the
+    // README recommends, the state volume where the state directory is, the port it listens on.
+    Map<String, String> env = keyValues(instructions(exporter, "ENV"));
+    Set<String> flagVariables = new LinkedHashSet<>();
+    for (picocli.CommandLine.Model.OptionSpec o :
+        new picocli.CommandLine(new io.flowexporter.app.ExporterCommand()).getCommandSpec().options()) {
+      flagVariables.add("FLOW_EXPORTER_" + o.longestName().replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT));
+    }
+    env.keySet().stream().filter(k -> k.startsWith("FLOW_EXPORTER_"))
+        .forEach(k -> assertThat(flagVariables).as("%s names a flag", k).contains(k));
+    Matcher readme = Pattern.compile("export JDK_JAVA_OPTIONS=\"([^\"]*)\"").matcher(Files.readString(root.resolve("README.md")));
+    assertThat(readme.find()).as("README recommends JDK_JAVA_OPTIONS").isTrue();
+    assertThat(List.of(env.getOrDefault("JDK_JAVA_OPTIONS", "").split("\\s+")))
+        .as("the image's JVM options include the README's")
+        .containsAll(List.of(readme.group(1).split("\\s+")));
+    assertThat(jsonArray(instructions(exporter, "VOLUME"))).containsExactly(env.get("FLOW_EXPORTER_STATE_DIR"));
+    String port = env.get("FLOW_EXPORTER_ADDR").substring(env.get("FLOW_EXPORTER_ADDR").lastIndexOf(':') + 1);
+    assertThat(instructions(exporter, "EXPOSE")).containsExactly(port);
+
+    // The health check runs a script the image copies in, executable in the repository.
+    String healthcheck = instructions(exporter, "HEALTHCHECK").get(0);
+    List<String> cmd = jsonArray(List.of(healthcheck.substring(healthcheck.indexOf("CMD ") + 4)));
+    assertThat(cmd).hasSize(1);
+    String script = exporterCopies.entrySet().stream().filter(e -> e.getValue().equals(cmd.get(0)))
+        .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("HEALTHCHECK runs " + cmd + ", which no COPY brings"));
+    assertThat(root.resolve(script.replaceFirst("^/src/", ""))).isExecutable();
     // What the build stage copies out of the context is let in by .dockerignore.
     List<String> ignore = Files.readAllLines(root.resolve(".dockerignore"));
-    assertThat(ignore).contains("!pom.xml", "!*/pom.xml", "!*/src/", "!deploy/docker/healthcheck.sh", "**/target/");
-    assertThat(root.resolve("deploy/docker/healthcheck.sh")).isExecutable();
+    assertThat(ignore).contains("!pom.xml", "!*/pom.xml", "!*/src/", "!" + script.replaceFirst("^/src/", ""), "**/target/");
+
+    Map<String, String> labels = keyValues(instructions(exporter, "LABEL"));
+    assertThat(labels).containsKeys("org.opencontainers.image.title", "org.opencontainers.image.version");
+    Matcher licence = Pattern.compile("<license>\\s*<name>([^<]+)</name>").matcher(Files.readString(root.resolve("pom.xml")));
+    assertThat(licence.find()).isTrue();
+    assertThat(labels.get("org.opencontainers.image.licenses")).isEqualTo(licence.group(1));
+  }
+
+  /** The shaded jar a module's pom writes (its outputFile), relative to the repository root. */
+  private static String shadedJar(String module) throws IOException {
+    Matcher m = Pattern.compile("<outputFile>\\$\\{project\\.build\\.directory}/([^<]+)</outputFile>")
+        .matcher(Files.readString(root.resolve(module + "/pom.xml")));
+    assertThat(m.find()).as("%s/pom.xml names its runnable jar", module).isTrue();
+    return module + "/target/" + m.group(1);
+  }
+
+  /** The arguments of each instruction of {@code stage} named {@code instruction}. */
+  private static List<String> instructions(Stage stage, String instruction) {
+    List<String> out = new ArrayList<>();
+    for (String line : stage.text().split("\n")) {
+      String[] kv = line.split("\\s+", 2);
+      if (kv[0].equalsIgnoreCase(instruction)) {
+        out.add(kv.length > 1 ? kv[1] : "");
+      }
+    }
+    return out;
+  }
+
+  /** Source → destination of every match of {@code pattern} (two groups) in the lines. */
+  private static Map<String, String> copies(List<String> lines, Pattern pattern) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String line : lines) {
+      Matcher m = pattern.matcher(line);
+      while (m.find()) {
+        out.put(m.group(1), m.group(2));
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, String> copiesFromBuild(Stage stage) {
+    return copies(instructions(stage, "COPY"), Pattern.compile("--from=build (\\S+) (\\S+)"));
+  }
+
+  /** KEY=value and KEY="value" pairs, as ENV and LABEL take them. */
+  private static Map<String, String> keyValues(List<String> lines) {
+    Map<String, String> out = new LinkedHashMap<>();
+    Pattern pair = Pattern.compile("([\\w.]+)=(?:\"([^\"]*)\"|(\\S+))");
+    for (String line : lines) {
+      Matcher m = pair.matcher(line);
+      while (m.find()) {
+        out.put(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
+      }
+    }
+    return out;
+  }
+
+  /** The exec form of an instruction, a JSON array. */
+  private static List<String> jsonArray(List<String> lines) throws IOException {
+    assertThat(lines).as("one instruction").hasSize(1);
+    List<String> out = new ArrayList<>();
+    for (JsonNode n : JSON.readTree(lines.get(0))) {
+      out.add(n.asText());
+    }
+    return out;
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The README shows the pmacct configurations the end-to-end test uses, as they are now, and the
- * quick start that demo/'s BinDemoIT runs.
+ * quick start that demo/'s BinDemoIT runs; its test command is what CI runs.
  */
 class ReadmeTest {
 
@@ -39,5 +39,16 @@ class ReadmeTest {
         assertThat(Files.readString(doc)).as("%s", doc).doesNotContain("flow-exporter.jar demo", "flow-exporter.jar generate");
       }
     }
+  }
+
+  @Test
+  void theTestCommandIsBinTestAndCiRunsExactlyIt() throws Exception {
+    assertThat(Files.readString(ROOT.resolve("README.md"))).contains("```sh\nbin/test\n```");
+    assertThat(ROOT.resolve("bin/test")).isExecutable();
+    List<String> commands = Files.readAllLines(ROOT.resolve(".ci/run")).stream()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd "))
+        .toList();
+    assertThat(commands).containsExactly("exec bin/test");
   }
 }

@@ -2,10 +2,13 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,11 +74,69 @@ class ExporterIT {
     }
   }
 
+  /**
+   * 100,000 good records with malformed messages of every kind mixed in (about 8% of the messages,
+   * each kind many times, and a few of 1 MiB): the good totals are exact on /metrics, and each
+   * kind is counted under its reason.
+   */
+  @Test
+  void countsEveryKindOfMalformedRecordUnderItsReasonAndTheGoodOnesExactly(@TempDir Path dir) throws Exception {
+    String topic = "flows-malformed";
+    // room for the messages over 1 MiB, which the exporter must see to count them as too large
+    Topics.create(broker.bootstrapServers(), topic, 3, Map.of("max.message.bytes", Integer.toString(4 << 20)));
+    PmacctRecords records = new PmacctRecords(18);
+    MalformedRecords bad = new MalformedRecords(records);
+    List<byte[]> messages = new ArrayList<>();
+    int oneMib = 0;
+    for (int i = 1; records.counted + records.unmatched < 100_000; i++) {
+      messages.add(records.nextMessage().getBytes(StandardCharsets.UTF_8));
+      if (i % 12 == 0) {
+        messages.add(bad.next());
+      }
+      if (i % 3_000 == 0 && oneMib < 20) { // 20 MiB in all: a few suffice
+        messages.add(bad.of(MalformedRecords.KINDS.get(MalformedRecords.KINDS.size() - 1 - oneMib++ % 2)));
+      }
+    }
+    Topics.produceBytes(broker.bootstrapServers(), topic, messages);
+    long malformed = bad.total() + records.invalid;
+    assertThat(bad.byKind()).hasSameSizeAs(MalformedRecords.KINDS).allSatisfy((kind, n) -> assertThat(n).as(kind).isGreaterThanOrEqualTo(10));
+    assertThat((double) malformed / messages.size()).isGreaterThanOrEqualTo(0.05);
+
+    String[] args = {
+      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,AS4200000001",
+      "--state-dir", dir.resolve("state").toString(), "--application-id", "it-malformed",
+      "--from-beginning", "--commit-interval", "300"
+    };
+    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+      Scrape s = awaitTotals(exporter, records, Duration.ofSeconds(300));
+      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}")).isEqualTo(records.counted);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"unmatched\"}")).isEqualTo(records.unmatched);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"marker\"}")).isEqualTo(records.markers);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}")).isEqualTo(malformed);
+      Map<String, Long> expected = new TreeMap<>(records.invalidByReason);
+      bad.byReason().forEach((reason, n) -> expected.merge(reason, n, Long::sum));
+      Map<String, Long> scraped = new TreeMap<>();
+      s.family("flow_exporter_invalid_records_total").forEach((labels, v) -> {
+        if (v > 0) {
+          scraped.put(labels.get("reason"), v.longValue());
+        }
+      });
+      assertThat(scraped).isEqualTo(expected);
+      // One line a minute about invalid records at most, never one per record.
+      assertThat(exporter.ownLog().lines().count()).isLessThan(200);
+      exporter.stopCleanly();
+    }
+  }
+
   /** Waits until /metrics shows exactly the expected totals; returns that scrape. */
   static Scrape awaitTotals(ExporterProcess exporter, PmacctRecords records) {
+    return awaitTotals(exporter, records, Duration.ofSeconds(120));
+  }
+
+  static Scrape awaitTotals(ExporterProcess exporter, PmacctRecords records, Duration timeout) {
     Scrape[] last = {null};
     Await.until(
-        Duration.ofSeconds(120),
+        timeout,
         () -> {
           if (!exporter.isAlive()) {
             throw new AssertionError("exporter exited early:\n" + exporter.log());

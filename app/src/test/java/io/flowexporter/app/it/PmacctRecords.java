@@ -21,6 +21,8 @@ public final class PmacctRecords {
   public final Traffic expected = new Traffic();
   public long counted;
   public long invalid;
+  /** The invalid messages by the reason they must be counted under. */
+  public final java.util.Map<String, Long> invalidByReason = new java.util.TreeMap<>();
   public long markers;
   public long unmatched;
   private Traffic lastMessage = new Traffic();
@@ -35,7 +37,11 @@ public final class PmacctRecords {
     int kind = random.nextInt(100);
     if (kind < 3) {
       invalid++;
-      return switch (random.nextInt(5)) {
+      int which = random.nextInt(5);
+      invalidByReason.merge(
+          List.of("malformed_json", "not_an_object", "wrong_type", "out_of_range", "missing_bytes").get(which),
+          1L, Long::sum);
+      return switch (which) {
         case 0 -> "{not json";
         case 1 -> "[1,2,3]";
         case 2 -> "{\"as_src\": \"64500\", \"as_dst\": 15169, \"bytes\": 10}";
@@ -63,7 +69,8 @@ public final class PmacctRecords {
     return lastMessage;
   }
 
-  private String record() {
+  /** One good record's line, counted in the totals (as counted or unmatched). */
+  public String record() {
     long peer = PEERS[random.nextInt(PEERS.length)];
     long own = random.nextInt(4) == 0 ? OWN_BIG : OWN;
     int dir = random.nextInt(10);

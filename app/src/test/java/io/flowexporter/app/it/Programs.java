@@ -38,7 +38,7 @@ public final class Programs {
       }
     }
     throw new AssertionError(program + " is not installed: apt-get install " + debianPackage
-        + " (or run .ci/run, which installs what the tests need)");
+        + " (or run bin/test, which installs what the tests need)");
   }
 
   /** Fails unless {@code command} exits 0, e.g. to check that a Python or Perl module loads. */

@@ -25,11 +25,42 @@ public final class Topics {
   private Topics() {}
 
   public static void create(String brokers, String topic, int partitions) throws Exception {
+    create(brokers, topic, partitions, Map.of());
+  }
+
+  /** Creates a topic with topic-level configuration, e.g. {@code max.message.bytes}. */
+  public static void create(String brokers, String topic, int partitions, Map<String, String> configs) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", brokers);
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs))).all().get();
       FreshTopics.awaitLeaders(admin, topic, partitions);
+    }
+  }
+
+  /**
+   * Sends message values as they are (any bytes, up to 4 MiB each), round-robin over partitions,
+   * and waits for every ack.
+   */
+  public static void produceBytes(String brokers, String topic, Iterable<byte[]> values) throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"); // see producer()
+    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20));
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+        p, new org.apache.kafka.common.serialization.ByteArraySerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      int i = 0;
+      for (byte[] value : values) {
+        acks.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i++).getBytes(java.nio.charset.StandardCharsets.UTF_8), value)));
+      }
+      producer.flush();
+    }
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get();
     }
   }
 

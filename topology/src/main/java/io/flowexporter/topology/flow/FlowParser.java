@@ -146,64 +146,110 @@ public final class FlowParser {
         line);
   }
 
+  // The fields read, one bit each: a record that names one twice is refused (DUPLICATE_FIELD).
+  private static final int BYTES = 1;
+  private static final int PACKETS = 1 << 1;
+  private static final int AS_SRC = 1 << 2;
+  private static final int AS_DST = 1 << 3;
+  private static final int SAMPLING_RATE = 1 << 4;
+  private static final int LABEL = 1 << 5;
+  private static final int EVENT_TYPE = 1 << 6;
+  private static final int PEER_IP_SRC = 1 << 7;
+  private static final int IP_SRC = 1 << 8;
+  private static final int IP_DST = 1 << 9;
+  private static final int COUNTRY_IP_SRC = 1 << 10;
+  private static final int COUNTRY_IP_DST = 1 << 11;
+  private static final int PORT_SRC = 1 << 12;
+  private static final int PORT_DST = 1 << 13;
+  private static final int IP_PROTO = 1 << 14;
+  private static final int FLOWS = 1 << 15;
+
   /** Reads one field into {@code f}; false (with {@code f.reason} set) when it is unusable. */
   private static boolean read(String field, JsonToken value, JsonParser p, Fields f)
       throws IOException {
+    int bit =
+        switch (field) {
+          case "bytes" -> BYTES;
+          case "packets" -> PACKETS;
+          case "as_src" -> AS_SRC;
+          case "as_dst" -> AS_DST;
+          case "sampling_rate" -> SAMPLING_RATE;
+          case "label" -> LABEL;
+          case "event_type" -> EVENT_TYPE;
+          case "peer_ip_src" -> PEER_IP_SRC;
+          case "ip_src" -> IP_SRC;
+          case "ip_dst" -> IP_DST;
+          case "country_ip_src" -> COUNTRY_IP_SRC;
+          case "country_ip_dst" -> COUNTRY_IP_DST;
+          case "port_src" -> PORT_SRC;
+          case "port_dst" -> PORT_DST;
+          case "ip_proto" -> IP_PROTO;
+          case "flows" -> FLOWS;
+          default -> 0;
+        };
+    if (bit == 0) {
+      p.skipChildren();
+      return true;
+    }
+    if ((f.seen & bit) != 0) {
+      // JSON leaves duplicate names to the reader; which of two byte counts pmacct meant cannot
+      // be known, and taking either would count traffic that may not exist.
+      f.reason = InvalidReason.DUPLICATE_FIELD;
+      return false;
+    }
+    f.seen |= bit;
     if (value == JsonToken.VALUE_NULL) {
       return true;
     }
-    switch (field) {
-      case "bytes":
+    switch (bit) {
+      case BYTES:
         f.bytes = number(value, p, MAX_BYTES, f);
         return f.bytes >= 0;
-      case "packets":
+      case PACKETS:
         f.packets = number(value, p, MAX_PACKETS, f);
         return f.packets >= 0;
-      case "as_src":
+      case AS_SRC:
         f.asSrc = number(value, p, AsnLookup.MAX_ASN, f);
         return f.asSrc >= 0;
-      case "as_dst":
+      case AS_DST:
         f.asDst = number(value, p, AsnLookup.MAX_ASN, f);
         return f.asDst >= 0;
-      case "sampling_rate":
+      case SAMPLING_RATE:
         f.samplingRate = number(value, p, MAX_SAMPLING_RATE, f);
         return f.samplingRate >= 0;
-      case "label":
+      case LABEL:
         f.label = label(value, p, f);
         return f.label != null;
-      case "event_type":
+      case EVENT_TYPE:
         f.eventType = text(value, p, f);
         return f.eventType != null;
-      case "peer_ip_src":
+      case PEER_IP_SRC:
         f.peerIpSrc = text(value, p, f);
         return f.peerIpSrc != null;
-      case "ip_src":
+      case IP_SRC:
         f.ipSrc = text(value, p, f);
         return f.ipSrc != null;
-      case "ip_dst":
+      case IP_DST:
         f.ipDst = text(value, p, f);
         return f.ipDst != null;
-      case "country_ip_src":
+      case COUNTRY_IP_SRC:
         f.countryIpSrc = country(value, p);
         return true;
-      case "country_ip_dst":
+      case COUNTRY_IP_DST:
         f.countryIpDst = country(value, p);
         return true;
-      case "port_src":
+      case PORT_SRC:
         f.portSrc = (int) number(value, p, MAX_PORT, f);
         return f.portSrc >= 0;
-      case "port_dst":
+      case PORT_DST:
         f.portDst = (int) number(value, p, MAX_PORT, f);
         return f.portDst >= 0;
-      case "ip_proto":
+      case IP_PROTO:
         f.protocol = protocol(value, p, f);
         return f.protocol != null;
-      case "flows":
+      default: // FLOWS
         f.flows = number(value, p, MAX_PACKETS, f);
         return f.flows >= 0;
-      default:
-        p.skipChildren();
-        return true;
     }
   }
 
@@ -396,6 +442,7 @@ public final class FlowParser {
     String protocol = "";
     long flows = 1;
     String eventType;
+    int seen; // bits of the fields met, null or not
     InvalidReason reason;
   }
 }

@@ -16,7 +16,9 @@ public enum InvalidReason {
   /** Negative or absurd byte or packet count, sampling rate or AS number. */
   OUT_OF_RANGE,
   /** The Kafka message is larger than {@link FlowParser#MAX_MESSAGE_BYTES}. */
-  TOO_LARGE;
+  TOO_LARGE,
+  /** A field that flow-exporter reads appears twice in one record. */
+  DUPLICATE_FIELD;
 
   /** The label value: {@code malformed_json}, {@code wrong_type}, ... */
   public String label() {

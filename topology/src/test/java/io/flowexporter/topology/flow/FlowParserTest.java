@@ -283,4 +283,71 @@ class FlowParserTest {
     });
     assertThat(seen).containsExactly("edge1 1500", "MALFORMED_JSON", "edge1 1500", "edge2 1500");
   }
+
+  /** Bytes as they come from Kafka, not necessarily UTF-8. */
+  private Collected parseBytes(byte[] message) {
+    Collected c = new Collected();
+    parser.parse(message, c);
+    return c;
+  }
+
+  private static byte[] concat(String before, byte[] middle, String after) {
+    byte[] a = before.getBytes(StandardCharsets.UTF_8);
+    byte[] c = after.getBytes(StandardCharsets.UTF_8);
+    byte[] out = new byte[a.length + middle.length + c.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(middle, 0, out, a.length, middle.length);
+    System.arraycopy(c, 0, out, a.length + middle.length, c.length);
+    return out;
+  }
+
+  @Test
+  void malformedRecordsOfEveryKindAreCountedUnderTheirReason() {
+    byte[] nul = {0};
+    byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, (byte) 0xc3};
+    assertThat(parseBytes(concat("{\"bytes\": 1, \"label\": \"a", nul, "b\"}")).invalid)
+        .as("a raw NUL in a string").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parseBytes(concat("{\"bytes\": 1", nul, "}")).invalid)
+        .as("a NUL between tokens").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parseBytes(concat("{\"bytes\": 1, \"writer_id\": \"a", nul, "\"}")).invalid)
+        .as("a raw NUL in a field nobody reads").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parseBytes(concat("{\"bytes\": 1, \"label\": \"", notUtf8, "\"}")).invalid)
+        .as("non-UTF-8 in the label").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parseBytes(concat("{\"bytes\": 1, \"writer_id\": \"", notUtf8, "\"}")).invalid)
+        .as("non-UTF-8 in a field nobody reads").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parseBytes(concat("{\"bytes\": 1, \"", notUtf8, "\": 2}")).invalid)
+        .as("non-UTF-8 in a field name").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"x\": " + "[".repeat(5000) + "]".repeat(5000) + "}").invalid)
+        .as("nesting deeper than Jackson's limit").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1e400}").invalid).as("a float").containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 123456789012345678901234567890}").invalid)
+        .as("beyond a long").containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1" + "0".repeat(2000) + "}").invalid)
+        .as("a number of 2001 digits").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"\\ud800\"}").invalid)
+        .as("an unpaired surrogate").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1} trailing").invalid).as("text after the object").containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("\"just a string\"").invalid).containsExactly(InvalidReason.NOT_AN_OBJECT);
+  }
+
+  @Test
+  void aFieldReadTwiceInOneRecordIsADuplicateAndNotGuessedAt() {
+    for (String field : List.of("bytes", "packets", "as_src", "as_dst", "sampling_rate", "label", "peer_ip_src", "event_type", "ip_src", "ip_dst")) {
+      String value = field.startsWith("as_") || field.equals("bytes") || field.equals("packets") || field.equals("sampling_rate") ? "1" : "\"x\"";
+      Collected c = parse("{\"bytes\": 5, \"" + field + "\": " + value + ", \"" + field + "\": " + value + "}");
+      assertThat(c.invalid).as(field).containsExactly(InvalidReason.DUPLICATE_FIELD);
+    }
+    // Fields nobody reads may repeat, and so may the keys inside a label map.
+    assertThat(parse("{\"bytes\": 5, \"port_src\": 1, \"port_src\": 2}").records).hasSize(1);
+    // A null counts as the field being there: a later value is still a duplicate.
+    assertThat(parse("{\"bytes\": null, \"bytes\": 5}").invalid).containsExactly(InvalidReason.DUPLICATE_FIELD);
+  }
+
+  @Test
+  void aTruncatedMultiValueMessageCountsItsCompleteLines() {
+    String message = NFACCTD_RECORD + "\n" + NFACCTD_RECORD + "\n" + NFACCTD_RECORD.substring(0, 100);
+    Collected c = parse(message);
+    assertThat(c.records).hasSize(2);
+    assertThat(c.invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+  }
 }

@@ -1,0 +1,76 @@
+package io.flowexporter.asndb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Coverage-guided fuzzing of the .mmdb reader with Jazzer: whatever bytes a database file holds,
+ * {@link AsnDatabase#load} and {@link CountryDatabase#load} either load it, and then answer
+ * lookups, or refuse it with an {@link AsnDatabaseException} naming the file; no other exception
+ * or error (a stack overflow, an out-of-memory) escapes, and nothing hangs.
+ *
+ * <p>Under {@code mvn verify} (regression mode) this replays the committed inputs in {@code
+ * src/test/resources/io/flowexporter/asndb/MmdbFuzzTestInputs/load/}: small valid databases
+ * written by MaxMind's writer (the seeds) and every input a fuzzing run has found to fail. {@code
+ * bench/fuzz} fuzzes it ({@code JAZZER_FUZZ=1}); see docs/testing.md.
+ */
+class MmdbFuzzTest {
+
+  /** One file, rewritten for each input: the loaders read files, as the exporter does. */
+  private static final Path FILE = scratchFile();
+
+  private static final String[] ADDRESSES = {
+    "8.8.8.8", "1.1.1.1", "0.0.0.0", "255.255.255.255", "::", "2001:4860::1", "::ffff:8.8.8.8",
+    "2002:808:808::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+  };
+
+  @FuzzTest(maxDuration = "10m")
+  void load(byte[] file) throws IOException {
+    Files.write(FILE, file);
+    try {
+      AsnDatabase asn = AsnDatabase.load(FILE);
+      for (String address : ADDRESSES) {
+        long number = asn.asnOf(address);
+        assertThat(number).isBetween(0L, AsnLookup.MAX_ASN);
+        assertThat(asn.nameOf(number)).isNotNull();
+      }
+    } catch (AsnDatabaseException e) {
+      assertRefusal(e);
+    }
+    try {
+      CountryDatabase country = CountryDatabase.load(FILE);
+      for (String address : ADDRESSES) {
+        String code = country.countryOf(address);
+        assertThat(code).hasSize(2);
+        assertThat(country.nameOf(code)).isNotNull();
+      }
+    } catch (AsnDatabaseException e) {
+      assertRefusal(e);
+    }
+  }
+
+  private static void assertRefusal(AsnDatabaseException e) {
+    assertThat(e.file()).isEqualTo(FILE);
+    assertThat(e.getMessage()).startsWith(FILE + ": ").hasSizeLessThan(2_000);
+  }
+
+  private static Path scratchFile() {
+    try {
+      Path shm = Path.of("/dev/shm");
+      Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
+          ? Files.createTempDirectory(shm, "mmdb-fuzz")
+          : Files.createTempDirectory("mmdb-fuzz");
+      dir.toFile().deleteOnExit();
+      Path file = dir.resolve("fuzz.mmdb");
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
