@@ -332,13 +332,15 @@ class FlowParserTest {
 
   @Test
   void aFieldReadTwiceInOneRecordIsADuplicateAndNotGuessedAt() {
-    for (String field : List.of("bytes", "packets", "as_src", "as_dst", "sampling_rate", "label", "peer_ip_src", "event_type", "ip_src", "ip_dst")) {
-      String value = field.startsWith("as_") || field.equals("bytes") || field.equals("packets") || field.equals("sampling_rate") ? "1" : "\"x\"";
+    for (String field : List.of("bytes", "packets", "as_src", "as_dst", "sampling_rate", "label", "peer_ip_src", "event_type",
+        "ip_src", "ip_dst", "country_ip_src", "country_ip_dst", "port_src", "port_dst", "ip_proto", "flows")) {
+      String value = field.startsWith("as_") || field.startsWith("port_") || field.equals("bytes") || field.equals("packets")
+          || field.equals("sampling_rate") || field.equals("flows") ? "1" : field.equals("ip_proto") ? "\"tcp\"" : "\"x\"";
       Collected c = parse("{\"bytes\": 5, \"" + field + "\": " + value + ", \"" + field + "\": " + value + "}");
       assertThat(c.invalid).as(field).containsExactly(InvalidReason.DUPLICATE_FIELD);
     }
     // Fields nobody reads may repeat, and so may the keys inside a label map.
-    assertThat(parse("{\"bytes\": 5, \"port_src\": 1, \"port_src\": 2}").records).hasSize(1);
+    assertThat(parse("{\"bytes\": 5, \"tos\": 1, \"tos\": 2}").records).hasSize(1);
     // A null counts as the field being there: a later value is still a duplicate.
     assertThat(parse("{\"bytes\": null, \"bytes\": 5}").invalid).containsExactly(InvalidReason.DUPLICATE_FIELD);
   }
