@@ -20,6 +20,7 @@ import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.asndb.ReloadingAsnDatabase;
 import io.flowexporter.asndb.ReloadingCountryDatabase;
 import io.flowexporter.app.config.CountryConfig;
+import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.document.DocumentLog;
@@ -317,6 +318,8 @@ public final class Exporter implements AutoCloseable {
       if (partitions < 0) {
         return;
       }
+      int threads = config.kafka().streamThreadsFor(partitions);
+      props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
       if (config.documents().topic().isPresent()) {
         String flowTopic = config.documents().topic().get();
         LOG.info("Producing flow documents ({}) to {} inside the counting transactions", config.documents().filter(), flowTopic);
@@ -332,8 +335,9 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
         return;
       }
-      LOG.info("Consuming {} ({} partitions) at {} as application {}",
-          config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId());
+      LOG.info("Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}",
+          config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId(),
+          threads, config.kafka().streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? " (auto)" : "");
       FlowDocuments documents = new FlowDocuments(config.documents().filter(), config.documents().topic(), flowLog);
       topology = FlowTopology.build(
           config.topology(), partitions, asn, countries, families, committed, outcomes, documents);

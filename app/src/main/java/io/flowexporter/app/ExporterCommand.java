@@ -112,8 +112,8 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "1", description = "Standby copies of each partition's totals on other instances (default: ${DEFAULT-VALUE}).")
   int standbyReplicas;
 
-  @Option(names = "--stream-threads", paramLabel = "N", defaultValue = "1", description = "Stream threads in this process (default: ${DEFAULT-VALUE}).")
-  int streamThreads;
+  @Option(names = "--stream-threads", paramLabel = "N|auto", defaultValue = "auto", description = "Stream threads in this process; auto: the processors the JVM sees, at most the input topic's partitions (default: ${DEFAULT-VALUE}).")
+  String streamThreads;
 
   @Option(names = "--max-series", paramLabel = "N", defaultValue = "200000", description = "Series one family may hold; later label sets count into its 'other' series (default: ${DEFAULT-VALUE}).")
   int maxSeries;
@@ -197,8 +197,9 @@ public final class ExporterCommand implements Callable<Integer> {
     if (standbyReplicas < 0) {
       throw fail("--standby-replicas", "must not be negative");
     }
-    if (streamThreads < 1) {
-      throw fail("--stream-threads", "must be at least 1");
+    int threads = streamThreads();
+    if (threads < 0) {
+      throw fail("--stream-threads", "must be 'auto' or a number of at least 1, got '" + streamThreads + "'");
     }
     if (maxSeries < 1) {
       throw fail("--max-series", "must be at least 1, got " + maxSeries);
@@ -228,7 +229,7 @@ public final class ExporterCommand implements Callable<Integer> {
             fromBeginning,
             Duration.ofMillis(commitIntervalMs),
             standbyReplicas,
-            streamThreads,
+            threads,
             clientProperties());
     validateKafkaSettings(kafka);
     TopologyConfig topology =
@@ -237,6 +238,20 @@ public final class ExporterCommand implements Callable<Integer> {
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
     CountryConfig countries = new CountryConfig(Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
     return new ExporterConfig(kafka, http, asn, topology, countries, ports, flowDocuments());
+  }
+
+  /** {@code --stream-threads}: {@link KafkaConfig#AUTO_STREAM_THREADS} for auto, -1 when not a valid value. */
+  private int streamThreads() {
+    String value = streamThreads.trim();
+    if (value.equalsIgnoreCase("auto")) {
+      return KafkaConfig.AUTO_STREAM_THREADS;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      return n >= 1 ? n : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private FlowDocumentsConfig flowDocuments() {

@@ -2,6 +2,8 @@ package io.flowexporter.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowexporter.app.config.KafkaConfig;
+import io.flowexporter.app.config.ProcessingGuarantee;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -144,6 +146,28 @@ class ExporterCommandTest {
     cli.assertBad("--port", with("--port", "65536"));
     cli.assertBad("--port", with("--port", "443,https"));
     cli.assertBad("--port", with("--port", "-1"));
+    cli.assertBad("--stream-threads", with("--stream-threads", "0"));
+    cli.assertBad("--stream-threads", with("--stream-threads", "two"));
+  }
+
+  @Test
+  void streamThreadsDefaultToAutoAndTakeANumber() {
+    assertThat(cli.run(with())).isZero();
+    assertThat(cli.out()).contains("stream-threads=auto");
+    assertThat(cli.run(with("--stream-threads", "3"))).isZero();
+    assertThat(cli.out()).contains("stream-threads=3");
+  }
+
+  @Test
+  void autoStreamThreadsAreTheProcessorsAtMostThePartitions() {
+    KafkaConfig auto = new KafkaConfig("k:9092", "a", Path.of("s"), ProcessingGuarantee.EXACTLY_ONCE_V2, false,
+        java.time.Duration.ofSeconds(1), 0, KafkaConfig.AUTO_STREAM_THREADS, Map.of());
+    int processors = Runtime.getRuntime().availableProcessors();
+    assertThat(auto.streamThreadsFor(1)).isEqualTo(1);
+    assertThat(auto.streamThreadsFor(64)).isEqualTo(Math.min(processors, 64));
+    KafkaConfig two = new KafkaConfig("k:9092", "a", Path.of("s"), ProcessingGuarantee.EXACTLY_ONCE_V2, false,
+        java.time.Duration.ofSeconds(1), 0, 2, Map.of());
+    assertThat(two.streamThreadsFor(1)).isEqualTo(2);
   }
 
   @Test

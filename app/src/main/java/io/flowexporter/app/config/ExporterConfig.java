@@ -53,7 +53,7 @@ public record ExporterConfig(
         "from-beginning=" + kafka.fromBeginning(),
         "commit-interval=" + kafka.commitInterval().toMillis() + "ms",
         "standby-replicas=" + kafka.standbyReplicas(),
-        "stream-threads=" + kafka.streamThreads(),
+        "stream-threads=" + (kafka.streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? "auto" : kafka.streamThreads()),
         "sampling-rate=" + topology.defaultSamplingRate(),
         "asn-db=" + asnDb.database().map(Object::toString).orElse("(none)"),
         "asn-names=" + asnDb.names().map(Object::toString).orElse("(none)"),

@@ -17,7 +17,9 @@ import java.util.Objects;
  * @param commitInterval how often offsets and totals are committed; also the delay before new
  *     counts show on /metrics
  * @param standbyReplicas warm copies of each partition's totals on other instances
- * @param streamThreads stream threads in this process
+ * @param streamThreads stream threads in this process, or {@link #AUTO_STREAM_THREADS}: the
+ *     processors the JVM sees, at most the input topic's partitions (a second thread was worth
+ *     half again the throughput on two cores; threads beyond the partitions would idle)
  * @param clientProperties extra properties for the Kafka clients (SASL, TLS, tuning), from
  *     {@code --kafka-config} and {@code --kafka-property}
  */
@@ -32,6 +34,9 @@ public record KafkaConfig(
     int streamThreads,
     Map<String, String> clientProperties) {
 
+  /** {@code --stream-threads auto}. */
+  public static final int AUTO_STREAM_THREADS = 0;
+
   public KafkaConfig {
     Objects.requireNonNull(brokers, "brokers");
     Objects.requireNonNull(applicationId, "applicationId");
@@ -39,8 +44,19 @@ public record KafkaConfig(
     Objects.requireNonNull(processingGuarantee, "processingGuarantee");
     Objects.requireNonNull(commitInterval, "commitInterval");
     clientProperties = Map.copyOf(clientProperties);
+    if (streamThreads < AUTO_STREAM_THREADS) {
+      throw new IllegalArgumentException("stream threads must be at least 1, or auto");
+    }
     if (commitInterval.isNegative() || commitInterval.isZero()) {
       throw new IllegalArgumentException("commit interval must be positive");
     }
+  }
+
+  /** The stream threads to run for an input topic of {@code partitions} partitions. */
+  public int streamThreadsFor(int partitions) {
+    if (streamThreads != AUTO_STREAM_THREADS) {
+      return streamThreads;
+    }
+    return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), partitions));
   }
 }

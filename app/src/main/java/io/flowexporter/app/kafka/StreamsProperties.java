@@ -31,7 +31,8 @@ public final class StreamsProperties {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee().configValue());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(kafka.commitInterval().toMillis()));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(kafka.standbyReplicas()));
-    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(kafka.streamThreads()));
+    // auto: one until the input topic's partitions are known (Exporter.startStreams sets it).
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(kafka.streamThreadsFor(1)));
     p.put(
         StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
         kafka.fromBeginning() ? "earliest" : "latest");
