@@ -69,7 +69,7 @@ class ExporterCommandTest {
     cli.assertBad("--flow-filter", with("--flow-filter", "colour=red"));
     assertThat(cli.err()).contains("colour: unknown parameter");
     cli.assertBad("--flow-filter", with("--flow-filter", "port=https"));
-    cli.assertBad("--flow-filter", with("--flow-filter", "country=FR"));
+    cli.assertBad("--flow-filter", with("--flow-filter", "country=FRA"));
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100M"));
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100"));
     cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "0"));

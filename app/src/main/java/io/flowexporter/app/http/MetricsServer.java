@@ -66,7 +66,15 @@ public final class MetricsServer implements AutoCloseable {
   /** Starts the server; the port is taken from the config (0: a free one). */
   public static MetricsServer start(
       HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state) {
+    return start(http, flows, registry, ready, state, app -> { });
+  }
+
+  /** Starts the server with more routes ({@code /api/...}) than its own. */
+  public static MetricsServer start(
+      HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state,
+      java.util.function.Consumer<Javalin> moreRoutes) {
     Javalin app = routes(flows, registry, ready, state);
+    moreRoutes.accept(app);
     if (http.host().isEmpty()) {
       app.start(http.port());
     } else {
