@@ -12,7 +12,7 @@ public final class BadFileException extends Exception {
   }
 
   /** The flag that named the file, e.g. {@code --asn-db}. */
-  String flag() {
+  public String flag() {
     return flag;
   }
 }

@@ -341,6 +341,36 @@ class FlowApiIT {
     }
   }
 
+  // ---- the exporter process ----
+
+  @Test
+  void theExporterServesTheApiOnlyWithATokenFile() throws Exception {
+    String[] args = {"--brokers", broker.bootstrapServers(), "--topic", TOPIC, "--asn", Long.toString(OWN_AS),
+        "--state-dir", dir.resolve("exporter-state").toString(), "--application-id", "it-api", "--from-beginning",
+        "--commit-interval", "300", "--api-token-file", dir.resolve("tokens").toString(), "--api-max-scans", "2"};
+    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+      Await.until(Duration.ofSeconds(60), () -> Scrape.status(exporter.metricsPort(), "/readyz") == 200, exporter::log);
+      HttpResponse<String> search = HTTP.send(request(exporter.metricsPort(), "/api/v1/flows/search?ip=203.0.113.6&from="
+          + base + "&to=" + base.plus(Duration.ofHours(1)), TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(search.statusCode()).isEqualTo(200);
+      Answer a = Answer.of(search.body());
+      assertThat(a.ids()).containsExactlyInAnyOrderElementsOf(
+          past.stream().filter(s -> s.src().equals("203.0.113.6")).map(Sent::id).toList());
+      HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(
+          URI.create(url(exporter.metricsPort(), "/api/v1/flows/tap"))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(anonymous.statusCode()).isEqualTo(401);
+      assertThat(exporter.log()).contains("flow search by alice").doesNotContain(TOKEN);
+    }
+    String[] without = java.util.Arrays.copyOf(args, args.length - 4);
+    without[9] = "it-api-off";
+    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter-off.log"), Map.of(), without)) {
+      Await.until(Duration.ofSeconds(60), () -> Scrape.status(exporter.metricsPort(), "/healthz") == 200, exporter::log);
+      HttpResponse<String> off = HTTP.send(request(exporter.metricsPort(), "/api/v1/flows/tap", TOKEN).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(off.statusCode()).isEqualTo(404);
+    }
+  }
+
   // ---- helpers ----
 
   private static String tapRecord(String src, int i) {
