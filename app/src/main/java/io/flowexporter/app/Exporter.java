@@ -172,6 +172,7 @@ public final class Exporter implements AutoCloseable {
       }
     });
     java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
+    io.flowexporter.app.http.WebTls tls = webTls();
     http = MetricsServer.start(
         config.http(),
         (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
@@ -179,12 +180,12 @@ public final class Exporter implements AutoCloseable {
         this::ready,
         () -> streams == null ? "waiting for Kafka and the topic"
             : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name(),
-        flowApi);
+        flowApi, tls);
     synchronized (this) { // startStreams pushes from the background thread
       toClose.push(http);
     }
     httpStarted.countDown();
-    LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
+    LOG.info("Serving /metrics, /healthz and /readyz on port {}{}", http.port(), tls != null ? " (HTTPS only)" : "");
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
   }
@@ -206,6 +207,17 @@ public final class Exporter implements AutoCloseable {
     LOG.info("Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time", FlowApi.TAP, FlowApi.SEARCH,
         tokens.size(), config.api().tokenFile().get(), config.api().maxScans());
     return api::mount;
+  }
+
+  /** HTTPS, or null for plain HTTP; the pair is read again every 10 s when it changed. */
+  private io.flowexporter.app.http.WebTls webTls() throws BadFileException {
+    if (!config.webTls().enabled()) {
+      return null;
+    }
+    io.flowexporter.app.http.WebTls tls =
+        io.flowexporter.app.http.WebTls.load(config.webTls().cert().get(), config.webTls().key().get());
+    background.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
+    return tls;
   }
 
   /** The flow log, opened before the stream so that a bad path is a bad flag; closed after it. */

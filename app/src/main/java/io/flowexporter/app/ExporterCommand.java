@@ -10,6 +10,7 @@ import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
+import io.flowexporter.app.config.WebTlsConfig;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.filter.FlowFilter;
@@ -157,6 +158,12 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--api-max-scans", paramLabel = "N", defaultValue = "4", description = "Flow API scans at a time on this instance; one more answers 429 (default: ${DEFAULT-VALUE}).")
   int apiMaxScans;
 
+  @Option(names = "--web-tls-cert", paramLabel = "FILE", description = "Serve every endpoint over HTTPS with this PEM certificate chain (with --web-tls-key); reloaded on change.")
+  Path webTlsCert;
+
+  @Option(names = "--web-tls-key", paramLabel = "FILE", description = "The PEM PKCS#8 private key of --web-tls-cert.")
+  Path webTlsKey;
+
   @Option(names = "--check", description = "Print the effective configuration and exit.")
   boolean check;
 
@@ -243,7 +250,20 @@ public final class ExporterCommand implements Callable<Integer> {
             maxSeries, ttl);
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
     CountryConfig countries = new CountryConfig(Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
-    return new ExporterConfig(kafka, http, asn, topology, countries, ports, flowDocuments(), api());
+    return new ExporterConfig(kafka, http, asn, topology, countries, ports, flowDocuments(), api(), webTls());
+  }
+
+  private WebTlsConfig webTls() {
+    if ((webTlsCert == null) != (webTlsKey == null)) {
+      throw fail(webTlsCert == null ? "--web-tls-cert" : "--web-tls-key", "--web-tls-cert and --web-tls-key go together");
+    }
+    if (webTlsCert != null && !Files.isRegularFile(webTlsCert)) {
+      throw fail("--web-tls-cert", webTlsCert + ": no such file");
+    }
+    if (webTlsKey != null && !Files.isRegularFile(webTlsKey)) {
+      throw fail("--web-tls-key", webTlsKey + ": no such file");
+    }
+    return new WebTlsConfig(Optional.ofNullable(webTlsCert), Optional.ofNullable(webTlsKey));
   }
 
   private ApiConfig api() {

@@ -71,6 +71,11 @@ class ExporterCommandTest {
     assertThat(cli.out()).contains("api-token-file=" + tokens, "api-max-scans=2").doesNotContain("0123456789abcdef");
     cli.assertBad("--api-token-file", with("--api-token-file", dir.resolve("missing").toString()));
     cli.assertBad("--api-max-scans", with("--api-max-scans", "0"));
+    assertThat(cli.run(with())).isZero();
+    assertThat(cli.out()).contains("web-tls-cert=(none: plain HTTP)");
+    cli.assertBad("--web-tls-key", with("--web-tls-cert", tokens.toString()));
+    cli.assertBad("--web-tls-cert", with("--web-tls-key", tokens.toString()));
+    cli.assertBad("--web-tls-cert", with("--web-tls-cert", dir.resolve("missing").toString(), "--web-tls-key", tokens.toString()));
   }
 
   @Test
