@@ -126,9 +126,11 @@ public final class FlowApi {
     ctx.status(status).contentType("application/json").result(json.toString());
   }
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
   private static String quote(String s) {
     try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+      return JSON.writeValueAsString(s);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
