@@ -110,7 +110,13 @@ public final class FlowApi {
       ctx.res().setContentType(out.contentType());
       // Proxies such as nginx would otherwise hold the stream back.
       ctx.header("X-Accel-Buffering", "no");
-      ScanEnd end = scan.run(out);
+      ScanEnd end;
+      try {
+        end = scan.run(out);
+      } catch (FlowScan.ScanFailedException e) {
+        LOG.warn("A flow scan failed: {}", e.getMessage());
+        end = e.end;
+      }
       AUDIT.info("flow {} by {}: {}; ended by {}: {} flows returned, {} records scanned, {} ms",
           query.kind().name().toLowerCase(java.util.Locale.ROOT), who, query.describe(), end.reason(),
           end.flows(), end.scanned(), end.ms());

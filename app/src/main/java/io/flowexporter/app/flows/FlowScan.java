@@ -107,6 +107,26 @@ public final class FlowScan implements AutoCloseable {
     } catch (IOException | UncheckedIOException e) {
       // The client closed the connection.
       return new ScanEnd("client", flows, scanned, (System.nanoTime() - start) / 1_000_000);
+    } catch (org.apache.kafka.common.KafkaException e) {
+      // Kafka refused the scan midway (authorization, a deleted topic): say so in the end line.
+      ScanEnd end = new ScanEnd("error", flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      try {
+        writer.end(end);
+      } catch (IOException gone) {
+        // the client left as well
+      }
+      throw new ScanFailedException(end, e);
+    }
+  }
+
+  /** A scan that Kafka ended; the client got an end line with reason {@code error}. */
+  static final class ScanFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient ScanEnd end;
+
+    ScanFailedException(ScanEnd end, Throwable cause) {
+      super(cause.toString(), cause);
+      this.end = end;
     }
   }
 

@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
  * "scanned": n, "ms": n}}}.
  *
  * @param reason {@code limit}, {@code timeout}, {@code bytes}, {@code range} (a search reached
- *     its {@code to} on every partition) or {@code client} (the client went away)
+ *     its {@code to} on every partition), {@code client} (the client went away) or {@code error}
+ *     (Kafka refused the scan midway)
  * @param flows flows answered
  * @param scanned flow records read (before the filter)
  * @param ms how long the scan ran
