@@ -1,5 +1,10 @@
 package io.flowexporter.app;
 
+import io.flowexporter.app.flows.ApiTokens;
+import io.flowexporter.app.flows.FlowApi;
+import io.flowexporter.app.flows.FlowScanner;
+import io.flowexporter.app.flows.ScanConsumers;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
@@ -167,20 +172,53 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
       }
     });
+    java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
+    io.flowexporter.app.http.WebTls tls = webTls();
     http = MetricsServer.start(
         config.http(),
         (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
         registry,
         this::ready,
         () -> streams == null ? "waiting for Kafka and the topic"
-            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name());
+            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name(),
+        flowApi, tls);
     synchronized (this) { // startStreams pushes from the background thread
       toClose.push(http);
     }
     httpStarted.countDown();
-    LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
+    LOG.info("Serving /metrics, /healthz and /readyz on port {}{}", http.port(), tls != null ? " (HTTPS only)" : "");
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * The flow API's routes, or none without {@code --api-token-file}. Its scans read the input
+   * topic on consumers of their own, on the HTTP server's threads, never on the stream threads.
+   */
+  private java.util.function.Consumer<io.javalin.Javalin> flowApi() throws BadFileException {
+    if (!config.api().enabled()) {
+      return app -> { };
+    }
+    ApiTokens tokens = ApiTokens.load(config.api().tokenFile().get());
+    FlowClassifier classifier = new FlowClassifier(config.topology().ownAsns(), config.topology().asnFromIp(),
+        config.topology().defaultSamplingRate(), asn, countries);
+    FlowScanner scanner = new FlowScanner(new ScanConsumers(config.kafka()), config.topology().inputTopic(), classifier,
+        asn, FlowScanner.MAX_BYTES);
+    FlowApi api = new FlowApi(tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC());
+    LOG.info("Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time", FlowApi.TAP, FlowApi.SEARCH,
+        tokens.size(), config.api().tokenFile().get(), config.api().maxScans());
+    return api::mount;
+  }
+
+  /** HTTPS, or null for plain HTTP; the pair is read again every 10 s when it changed. */
+  private io.flowexporter.app.http.WebTls webTls() throws BadFileException {
+    if (!config.webTls().enabled()) {
+      return null;
+    }
+    io.flowexporter.app.http.WebTls tls =
+        io.flowexporter.app.http.WebTls.load(config.webTls().cert().get(), config.webTls().key().get());
+    background.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
+    return tls;
   }
 
   /** The flow log, opened before the stream so that a bad path is a bad flag; closed after it. */

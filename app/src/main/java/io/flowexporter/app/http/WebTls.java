@@ -1,0 +1,140 @@
+package io.flowexporter.app.http;
+
+import io.flowexporter.app.BadFileException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTPS side of the web server ({@code --web-tls-cert}, {@code --web-tls-key}): a PEM
+ * certificate chain (the server's certificate first, then any intermediates) and its PEM private
+ * key in PKCS#8 ({@code BEGIN PRIVATE KEY}, as {@code openssl genpkey} writes it; RSA, EC or
+ * Ed25519). {@link #reloadIfChanged} replaces both when either file changes, for the connections
+ * opened after it: a renewed certificate needs no restart. A pair that cannot be read keeps the
+ * previous one, with a warning. The key is held in memory only.
+ */
+public final class WebTls {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebTls.class);
+  /** The in-memory key store's password: it never leaves this process. */
+  private static final char[] PASSWORD = "in-memory".toCharArray();
+
+  private final Path cert;
+  private final Path key;
+  private final SslContextFactory.Server factory = new SslContextFactory.Server();
+  private FileTime certModified;
+  private FileTime keyModified;
+
+  private WebTls(Path cert, Path key) {
+    this.cert = cert;
+    this.key = key;
+  }
+
+  /**
+   * Reads the pair.
+   *
+   * @throws BadFileException naming {@code --web-tls-cert} or {@code --web-tls-key}
+   */
+  public static WebTls load(Path cert, Path key) throws BadFileException {
+    WebTls tls = new WebTls(cert, key);
+    try {
+      tls.certModified = Files.getLastModifiedTime(cert);
+      tls.keyModified = Files.getLastModifiedTime(key);
+    } catch (IOException e) {
+      throw new BadFileException("--web-tls-cert", e.getMessage(), e);
+    }
+    tls.factory.setKeyStore(keyStore(cert, key));
+    tls.factory.setKeyStorePassword(new String(PASSWORD));
+    return tls;
+  }
+
+  /** Jetty's TLS settings, for the server's connector. */
+  public SslContextFactory.Server factory() {
+    return factory;
+  }
+
+  /** Reads the files again if either changed since; called every few seconds. */
+  public synchronized void reloadIfChanged() {
+    try {
+      FileTime c = Files.getLastModifiedTime(cert);
+      FileTime k = Files.getLastModifiedTime(key);
+      if (c.equals(certModified) && k.equals(keyModified)) {
+        return;
+      }
+      KeyStore ks = keyStore(cert, key);
+      factory.reload(f -> f.setKeyStore(ks));
+      certModified = c;
+      keyModified = k;
+      LOG.info("Reloaded the TLS certificate {} and key {}", cert, key);
+    } catch (Exception e) {
+      LOG.warn("Keeping the TLS certificate in use: {}", e.getMessage());
+    }
+  }
+
+  private static KeyStore keyStore(Path cert, Path key) throws BadFileException {
+    Collection<? extends Certificate> chain;
+    try (InputStream in = Files.newInputStream(cert)) {
+      chain = CertificateFactory.getInstance("X.509").generateCertificates(in);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new BadFileException("--web-tls-cert", cert + ": not a PEM certificate: " + e.getMessage(), e);
+    }
+    if (chain.isEmpty()) {
+      throw new BadFileException("--web-tls-cert", cert + ": no certificate in the file", null);
+    }
+    PrivateKey privateKey = privateKey(key);
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("web", privateKey, PASSWORD, chain.toArray(Certificate[]::new));
+      return ks;
+    } catch (IOException | GeneralSecurityException e) {
+      throw new BadFileException("--web-tls-key", key + ": does not go with the certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private static PrivateKey privateKey(Path key) throws BadFileException {
+    String pem;
+    try {
+      pem = Files.readString(key, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new BadFileException("--web-tls-key", key + ": " + e.getMessage(), e);
+    }
+    String begin = "-----BEGIN PRIVATE KEY-----";
+    int start = pem.indexOf(begin);
+    int end = pem.indexOf("-----END PRIVATE KEY-----");
+    if (start < 0 || end < start) {
+      throw new BadFileException("--web-tls-key", key + ": not a PEM PKCS#8 private key (BEGIN PRIVATE KEY); "
+          + "convert one with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key", null);
+    }
+    byte[] der;
+    try {
+      der = Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
+    } catch (IllegalArgumentException e) {
+      throw new BadFileException("--web-tls-key", key + ": bad base64", e);
+    }
+    for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
+      try {
+        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
+      } catch (GeneralSecurityException e) {
+        // try the next algorithm
+      }
+    }
+    throw new BadFileException("--web-tls-key", key + ": not an RSA, EC or Ed25519 private key", null);
+  }
+}
