@@ -60,7 +60,7 @@ public final class FlowScan implements AutoCloseable {
     this.query = query;
     this.ends = new HashMap<>(ends);
     this.classifier = classifier;
-    this.ecs = new EcsDocuments(names);
+    this.ecs = new EcsDocuments(names, classifier);
     this.maxBytes = maxBytes;
     this.flow = new CountedFlow(classifier);
   }

@@ -109,7 +109,7 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
     forwarder = new CommitTimeForwarder<>(context, inputTopic);
     store.onFlush(this::forwardPending);
     if (documents != null) {
-      ecs = new EcsDocuments(names);
+      ecs = new EcsDocuments(names, classifier);
       documents.log().ifPresent(log -> store.beforeCommit(log::flush));
     }
   }

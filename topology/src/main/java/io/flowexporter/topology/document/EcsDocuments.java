@@ -6,7 +6,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.series.CountedFlow;
 import java.io.IOException;
@@ -52,6 +54,8 @@ public final class EcsDocuments {
   private final ByteArrayBuilder doc = new ByteArrayBuilder(1024);
   private final ByteArrayBuilder rest = new ByteArrayBuilder(512);
   private String observerIp;
+  private final FlowClassifier countries;
+
   /** The last time text parsed and the last time formatted: records of one flush share them. */
   private String lastTimeText;
   private long lastTimeMillis;
@@ -60,8 +64,19 @@ public final class EcsDocuments {
 
   private static final byte[] PMACCT_FIELD = ",\"pmacct\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /** Documents without countries (no {@code geo} objects). */
   public EcsDocuments(AsnLookup names) {
+    this(names, null);
+  }
+
+  /**
+   * @param countries where each address's country comes from (pmacct's fields, else the country
+   *     database): {@code source.geo.country_iso_code} and the same under {@code destination},
+   *     left out for an unknown country; null for no countries at all
+   */
+  public EcsDocuments(AsnLookup names, FlowClassifier countries) {
     this.names = names;
+    this.countries = countries;
   }
 
   /**
@@ -95,8 +110,10 @@ public final class EcsDocuments {
         g.writeString("connection");
         g.writeEndArray();
         g.writeEndObject();
-        endpoint(g, "source", r.ipSrc(), r.portSrc(), flow.sourceAs());
-        endpoint(g, "destination", r.ipDst(), r.portDst(), flow.destinationAs());
+        endpoint(g, "source", r.ipSrc(), r.portSrc(), flow.sourceAs(),
+            countries == null ? null : countries.sourceCountry(r));
+        endpoint(g, "destination", r.ipDst(), r.portDst(), flow.destinationAs(),
+            countries == null ? null : countries.destinationCountry(r));
         g.writeObjectFieldStart("network");
         if (!r.protocol().isEmpty()) {
           g.writeStringField("transport", r.protocol());
@@ -128,13 +145,19 @@ public final class EcsDocuments {
     return d == null ? "unknown" : d == Direction.RECEIVE ? "inbound" : "outbound";
   }
 
-  private void endpoint(JsonGenerator g, String name, String ip, int port, long as) throws IOException {
+  private void endpoint(JsonGenerator g, String name, String ip, int port, long as, String country)
+      throws IOException {
     g.writeObjectFieldStart(name);
     if (ip != null) {
       g.writeStringField("ip", ip);
     }
     if (port > 0) {
       g.writeNumberField("port", port);
+    }
+    if (country != null && !CountryLookup.UNKNOWN.equals(country)) {
+      g.writeObjectFieldStart("geo");
+      g.writeStringField("country_iso_code", country);
+      g.writeEndObject();
     }
     if (as > 0) {
       g.writeObjectFieldStart("as");

@@ -85,11 +85,17 @@ public final class FlowClassifier {
    */
   public String remoteCountry(FlowRecord r, Direction direction) {
     boolean receive = direction == Direction.RECEIVE;
-    String given = receive ? r.countryIpSrc() : r.countryIpDst();
-    if (given != null) {
-      return given;
-    }
-    return countries.countryOf(receive ? r.ipSrc() : r.ipDst());
+    return receive ? sourceCountry(r) : destinationCountry(r);
+  }
+
+  /** The source address's country: pmacct's {@code country_ip_src}, else the database's. */
+  public String sourceCountry(FlowRecord r) {
+    return r.countryIpSrc() != null ? r.countryIpSrc() : countries.countryOf(r.ipSrc());
+  }
+
+  /** The destination address's country: pmacct's {@code country_ip_dst}, else the database's. */
+  public String destinationCountry(FlowRecord r) {
+    return r.countryIpDst() != null ? r.countryIpDst() : countries.countryOf(r.ipDst());
   }
 
   private boolean isOwn(long as) {

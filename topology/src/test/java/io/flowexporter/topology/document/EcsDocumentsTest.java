@@ -106,6 +106,39 @@ class EcsDocumentsTest {
   }
 
   @Test
+  void eachAddressGetsItsCountryFromPmacctOrTheCountryDatabaseAndAnUnknownOneNone() throws Exception {
+    io.flowexporter.asndb.CountryLookup countries = new io.flowexporter.asndb.CountryLookup() {
+      @Override
+      public String countryOf(String ip) {
+        return "8.8.8.8".equals(ip) ? "US" : UNKNOWN;
+      }
+
+      @Override
+      public String nameOf(String code) {
+        return code;
+      }
+    };
+    io.flowexporter.topology.enrich.FlowClassifier withDatabase = new io.flowexporter.topology.enrich.FlowClassifier(
+        java.util.List.of(64500L), io.flowexporter.topology.enrich.AsnFromIp.NEVER, 1,
+        io.flowexporter.asndb.AsnLookup.EMPTY, countries);
+    byte[] b = NFACCTD.getBytes(StandardCharsets.UTF_8);
+    CountedFlow flow = new CountedFlow(withDatabase).set(parse(NFACCTD), Direction.RECEIVE, 15169, 64500);
+    JsonNode d = JSON.readTree(new EcsDocuments(NAMES, withDatabase).document(flow, 1, 1, b, 0, b.length, "t:0:1:1", 0));
+    assertThat(d.path("source").path("geo").toString()).isEqualTo("{\"country_iso_code\":\"US\"}");
+    assertThat(d.path("destination").has("geo")).as("an address the database does not know").isFalse();
+
+    String given = NFACCTD.substring(0, NFACCTD.lastIndexOf('}')) + ", \"country_ip_src\": \"DE\", \"country_ip_dst\": \"NL\"}";
+    byte[] g = given.getBytes(StandardCharsets.UTF_8);
+    flow = new CountedFlow(withDatabase).set(parse(given), Direction.RECEIVE, 15169, 64500);
+    d = JSON.readTree(new EcsDocuments(NAMES, withDatabase).document(flow, 1, 1, g, 0, g.length, "t:0:1:1", 0));
+    assertThat(d.path("source").path("geo").path("country_iso_code").asText()).isEqualTo("DE");
+    assertThat(d.path("destination").path("geo").path("country_iso_code").asText()).isEqualTo("NL");
+
+    // Without a country database, and without pmacct's fields, no geo objects at all.
+    assertThat(document(NFACCTD, Direction.RECEIVE, 15169, 64500, 1, 1, 0).toString()).doesNotContain("\"geo\"");
+  }
+
+  @Test
   void aPmacctdRecordInEcsWithAnAsResolvedFromItsAddress() throws Exception {
     JsonNode d = document(PMACCTD, Direction.TRANSMIT, 15169, 64500, 120, 1, 0);
     assertThat(d.path("@timestamp").asText()).isEqualTo("2026-11-21T06:01:01Z"); // stamp_updated
