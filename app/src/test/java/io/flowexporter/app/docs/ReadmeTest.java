@@ -11,8 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The README shows the pmacct configurations the end-to-end test uses, as they are now, and the
- * quick start that demo/'s BinDemoIT runs; its test command is what CI runs.
+ * docs/running.md shows the pmacct configurations the end-to-end test uses, as they are now; the
+ * README has the quick start that demo/'s BinDemoIT runs, and its test command is what CI runs.
  */
 class ReadmeTest {
 
@@ -20,8 +20,8 @@ class ReadmeTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"deploy/pmacct/nfacctd.conf", "deploy/pmacct/pmacctd.conf"})
-  void readmeQuotesTheTestedPmacctConfiguration(String file) throws Exception {
-    String readme = Files.readString(ROOT.resolve("README.md"));
+  void runningGuideQuotesTheTestedPmacctConfiguration(String file) throws Exception {
+    String readme = Files.readString(ROOT.resolve("docs/running.md"));
     List<String> settings = Files.readAllLines(ROOT.resolve(file)).stream()
         .filter(l -> !l.isBlank() && !l.startsWith("!"))
         .toList();
