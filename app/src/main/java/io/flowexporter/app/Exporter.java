@@ -1,6 +1,9 @@
 package io.flowexporter.app;
 
 import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.console.ConsolePage;
+import io.flowexporter.app.console.RateSampler;
+import io.flowexporter.app.console.TopApi;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.documents.RollingDocumentLog;
@@ -166,18 +169,25 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
       }
     });
+    RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
+    toClose.push(rates);
+    TopApi top = new TopApi(rates, asn, countries, false);
     http = MetricsServer.start(
         config.http(),
         (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
         registry,
         this::ready,
         () -> streams == null ? "waiting for Kafka and the topic"
-            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name());
+            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name(),
+        app -> {
+          top.mount(app);
+          new ConsolePage().mount(app);
+        });
     synchronized (this) { // startStreams pushes from the background thread
       toClose.push(http);
     }
     httpStarted.countDown();
-    LOG.info("Serving /metrics, /healthz and /readyz on port {}", http.port());
+    LOG.info("Serving the console at /, /metrics, /healthz and /readyz on port {}", http.port());
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
   }

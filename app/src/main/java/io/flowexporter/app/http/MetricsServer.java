@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * The HTTP endpoints, and nothing else: {@code /metrics} (traffic counters from the committed
  * totals, then the exporter's own meters), {@code /healthz} (the process is alive) and {@code
- * /readyz} (200 only while the stream is RUNNING).
+ * /readyz} (200 only while the stream is RUNNING); the console and the APIs add theirs.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -57,16 +57,21 @@ public final class MetricsServer implements AutoCloseable {
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).result("not ready: " + state.get() + "\n");
           }
         });
-    app.get(
-        "/",
-        ctx -> ctx.result("flow-exporter: /metrics /healthz /readyz\n"));
     return app;
   }
 
   /** Starts the server; the port is taken from the config (0: a free one). */
   public static MetricsServer start(
       HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state) {
+    return start(http, flows, registry, ready, state, app -> { });
+  }
+
+  /** Starts the server with more routes ({@code /api/...}) than its own. */
+  public static MetricsServer start(
+      HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state,
+      java.util.function.Consumer<Javalin> moreRoutes) {
     Javalin app = routes(flows, registry, ready, state);
+    moreRoutes.accept(app);
     if (http.host().isEmpty()) {
       app.start(http.port());
     } else {
