@@ -64,7 +64,7 @@ async function getJson(url) {
   return r.json();
 }
 
-function top(family, direction, n) {
+function ranked(family, direction, n) {
   return getJson('/api/v1/top?family=' + family + '&direction=' + direction + '&n=' + n);
 }
 
@@ -92,7 +92,7 @@ function sparkCell(history) {
 async function refresh() {
   try {
     const [asIn, asOut, rIn, rOut] = await Promise.all([
-      top('as', 'receive', 10), top('as', 'transmit', 10), top('router', 'receive', 10), top('router', 'transmit', 10)]);
+      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', 10), ranked('router', 'transmit', 10)]);
     $('#now-in').textContent = bits(asIn.total.bits_per_second);
     $('#now-out').textContent = bits(asOut.total.bits_per_second);
     $('#spark-in').replaceChildren(spark(asIn.total.history, 160, 32));
@@ -113,12 +113,12 @@ async function refresh() {
     fill($('#routers tbody'), [...routers.entries()], ([h, v]) => [
       el('td', h === undefined ? 'other' : h), el('td', bits(v.in), 'num'), el('td', bits(v.out), 'num')]);
     if (info.families.includes('country')) {
-      const [cIn, cOut] = await Promise.all([top('country', 'receive', 300), top('country', 'transmit', 300)]);
+      const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300), ranked('country', 'transmit', 300)]);
       countryRows = { receive: cIn.top, transmit: cOut.top };
       shadeMap();
     }
     if (info.families.includes('port')) {
-      const [pIn, pOut] = await Promise.all([top('port', 'receive', 10), top('port', 'transmit', 10)]);
+      const [pIn, pOut] = await Promise.all([ranked('port', 'receive', 10), ranked('port', 'transmit', 10)]);
       for (const [id, answer] of [['#ports-receive', pIn], ['#ports-transmit', pOut]]) {
         fill($(id + ' tbody'), answer.top, (r) => [
           el('td', r.other ? 'other' : r.port + '/' + r.protocol), el('td', bits(r.bits_per_second), 'num'),
