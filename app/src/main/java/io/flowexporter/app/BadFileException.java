@@ -6,13 +6,13 @@ public final class BadFileException extends Exception {
   private static final long serialVersionUID = 1L;
   private final String flag;
 
-  BadFileException(String flag, String message, Throwable cause) {
+  public BadFileException(String flag, String message, Throwable cause) {
     super(message, cause);
     this.flag = flag;
   }
 
   /** The flag that named the file, e.g. {@code --asn-db}. */
-  String flag() {
+  public String flag() {
     return flag;
   }
 }

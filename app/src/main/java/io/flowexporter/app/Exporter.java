@@ -1,5 +1,10 @@
 package io.flowexporter.app;
 
+import io.flowexporter.app.flows.ApiTokens;
+import io.flowexporter.app.flows.FlowApi;
+import io.flowexporter.app.flows.FlowScanner;
+import io.flowexporter.app.flows.ScanConsumers;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.console.ConsolePage;
 import io.flowexporter.app.console.RateSampler;
@@ -169,9 +174,10 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
       }
     });
+    java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
     RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
     toClose.push(rates);
-    TopApi top = new TopApi(rates, asn, countries, false);
+    TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
     http = MetricsServer.start(
         config.http(),
         (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
@@ -180,6 +186,7 @@ public final class Exporter implements AutoCloseable {
         () -> streams == null ? "waiting for Kafka and the topic"
             : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name(),
         app -> {
+          flowApi.accept(app);
           top.mount(app);
           new ConsolePage().mount(app);
         });
@@ -190,6 +197,25 @@ public final class Exporter implements AutoCloseable {
     LOG.info("Serving the console at /, /metrics, /healthz and /readyz on port {}", http.port());
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * The flow API's routes, or none without {@code --api-token-file}. Its scans read the input
+   * topic on consumers of their own, on the HTTP server's threads, never on the stream threads.
+   */
+  private java.util.function.Consumer<io.javalin.Javalin> flowApi() throws BadFileException {
+    if (!config.api().enabled()) {
+      return app -> { };
+    }
+    ApiTokens tokens = ApiTokens.load(config.api().tokenFile().get());
+    FlowClassifier classifier = new FlowClassifier(config.topology().ownAsns(), config.topology().asnFromIp(),
+        config.topology().defaultSamplingRate(), asn, countries);
+    FlowScanner scanner = new FlowScanner(new ScanConsumers(config.kafka()), config.topology().inputTopic(), classifier,
+        asn, FlowScanner.MAX_BYTES);
+    FlowApi api = new FlowApi(tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC());
+    LOG.info("Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time", FlowApi.TAP, FlowApi.SEARCH,
+        tokens.size(), config.api().tokenFile().get(), config.api().maxScans());
+    return api::mount;
   }
 
   /** The flow log, opened before the stream so that a bad path is a bad flag; closed after it. */

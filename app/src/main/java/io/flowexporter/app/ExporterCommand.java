@@ -1,5 +1,6 @@
 package io.flowexporter.app;
 
+import io.flowexporter.app.config.ApiConfig;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.Durations;
@@ -150,6 +151,12 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(names = "--flow-filter", paramLabel = "QUERY", description = "Only flows that match become documents, e.g. 'port=443&proto=tcp&net=192.0.2.0/24'.")
   String flowFilter;
 
+  @Option(names = "--api-token-file", paramLabel = "FILE", description = "Serve the flow API (/api/v1/flows/tap, /api/v1/flows/search) to the bearer tokens in FILE ('name:token' lines, at least 16 characters; reloaded on change). Off without it.")
+  Path apiTokenFile;
+
+  @Option(names = "--api-max-scans", paramLabel = "N", defaultValue = "4", description = "Flow API scans at a time on this instance; one more answers 429 (default: ${DEFAULT-VALUE}).")
+  int apiMaxScans;
+
   @Option(names = "--check", description = "Print the effective configuration and exit.")
   boolean check;
 
@@ -236,7 +243,17 @@ public final class ExporterCommand implements Callable<Integer> {
             maxSeries, ttl);
     AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
     CountryConfig countries = new CountryConfig(Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
-    return new ExporterConfig(kafka, http, asn, topology, countries, ports, flowDocuments());
+    return new ExporterConfig(kafka, http, asn, topology, countries, ports, flowDocuments(), api());
+  }
+
+  private ApiConfig api() {
+    if (apiTokenFile != null && !Files.isRegularFile(apiTokenFile)) {
+      throw fail("--api-token-file", apiTokenFile + ": no such file");
+    }
+    if (apiMaxScans < 1) {
+      throw fail("--api-max-scans", "must be at least 1, got " + apiMaxScans);
+    }
+    return new ApiConfig(Optional.ofNullable(apiTokenFile), apiMaxScans);
   }
 
   private FlowDocumentsConfig flowDocuments() {
@@ -263,9 +280,6 @@ public final class ExporterCommand implements Callable<Integer> {
       filter = FlowFilter.parse(flowFilter);
     } catch (FlowFilterException e) {
       throw fail("--flow-filter", e.getMessage());
-    }
-    if (filter.usesCountry()) {
-      throw fail("--flow-filter", "country: flow documents cannot be selected by country yet");
     }
     return new FlowDocumentsConfig(Optional.ofNullable(flowTopic).map(String::trim), Optional.ofNullable(flowLog),
         maxSize, flowLogMaxFiles, filter);

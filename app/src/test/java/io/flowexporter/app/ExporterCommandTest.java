@@ -63,13 +63,24 @@ class ExporterCommandTest {
   }
 
   @Test
+  void flowApiFlags(@TempDir Path dir) throws Exception {
+    assertThat(cli.run(with())).isZero();
+    assertThat(cli.out()).contains("api-token-file=(none: flow API off)", "api-max-scans=4");
+    Path tokens = java.nio.file.Files.writeString(dir.resolve("tokens"), "alice:0123456789abcdef\n");
+    assertThat(cli.run(with("--api-token-file", tokens.toString(), "--api-max-scans", "2"))).isZero();
+    assertThat(cli.out()).contains("api-token-file=" + tokens, "api-max-scans=2").doesNotContain("0123456789abcdef");
+    cli.assertBad("--api-token-file", with("--api-token-file", dir.resolve("missing").toString()));
+    cli.assertBad("--api-max-scans", with("--api-max-scans", "0"));
+  }
+
+  @Test
   void aBadFlowFilterExitsTwoNamingTheFlagAndTheParameter() {
     cli.assertBad("--flow-filter", with("--flow-filter", "net=192.0.2.0/33"));
     assertThat(cli.err()).contains("net:");
     cli.assertBad("--flow-filter", with("--flow-filter", "colour=red"));
     assertThat(cli.err()).contains("colour: unknown parameter");
     cli.assertBad("--flow-filter", with("--flow-filter", "port=https"));
-    cli.assertBad("--flow-filter", with("--flow-filter", "country=FR"));
+    cli.assertBad("--flow-filter", with("--flow-filter", "country=FRA"));
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100M"));
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100"));
     cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "0"));

@@ -14,12 +14,14 @@ import java.util.TreeSet;
  * @param ports the ports of the port family ({@code --port}), sorted and distinct; empty: no port
  *     family
  * @param documents the flow documents' outputs and filter
+ * @param api the flow API, off without a token file
  */
 public record ExporterConfig(
     KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, CountryConfig countries,
-    List<Integer> ports, FlowDocumentsConfig documents) {
+    List<Integer> ports, FlowDocumentsConfig documents, ApiConfig api) {
 
   public ExporterConfig {
+    Objects.requireNonNull(api, "api");
     Objects.requireNonNull(kafka, "kafka");
     Objects.requireNonNull(http, "http");
     Objects.requireNonNull(asnDb, "asnDb");
@@ -32,6 +34,12 @@ public record ExporterConfig(
         throw new IllegalArgumentException("port outside 1..65535: " + port);
       }
     }
+  }
+
+  /** Without the flow API. */
+  public ExporterConfig(KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, CountryConfig countries,
+      List<Integer> ports, FlowDocumentsConfig documents) {
+    this(kafka, http, asnDb, topology, countries, ports, documents, ApiConfig.NONE);
   }
 
   /** Without countries, the port family or flow documents. */
@@ -68,6 +76,8 @@ public record ExporterConfig(
         "flow-log-max-size=" + documents.maxSize(),
         "flow-log-max-files=" + documents.maxFiles(),
         "flow-filter=" + documents.filter(),
+        "api-token-file=" + api.tokenFile().map(Object::toString).orElse("(none: flow API off)"),
+        "api-max-scans=" + api.maxScans(),
         "kafka-properties=" + maskedClientProperties());
   }
 

@@ -4,7 +4,9 @@ import io.flowexporter.app.it.Scrape;
 import io.flowexporter.broker.EmbeddedKafkaBroker;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -84,6 +87,8 @@ public final class Benchmark {
     opt.put("harness-jvm", "-Xmx6g");
     opt.put("jar", "app/target/flow-exporter.jar");
     opt.put("harness", "true");
+    // A flow API filter: a tap with it runs through the warm phase (what one tap costs the counting).
+    opt.put("tap", "");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--") || !opt.containsKey(a.substring(2)) || i + 1 >= args.length) {
@@ -235,6 +240,28 @@ public final class Benchmark {
       Map<String, Double> threadsBefore, Row row) throws Exception {
     row.name = "exporter, warm: a further " + String.format(Locale.ROOT, "%,d", records) + " records while running";
     row.load = loadAverage();
+    CompletableFuture<HttpResponse<InputStream>> tap = null;
+    if (!opt.get("tap").isEmpty()) {
+      // One tap through the whole phase: it reads every new record, and answers those that match.
+      row.name += ", one flow tap (" + opt.get("tap") + ") running";
+      tap = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portOf.get(p)
+              + "/api/v1/flows/tap?timeout=300s&limit=100000&" + opt.get("tap")))
+          .header("Authorization", "Bearer " + TAP_TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r = tap.get(30, TimeUnit.SECONDS);
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("tap answered " + r.statusCode());
+      }
+      InputStream body = r.body();
+      Thread reader = new Thread(() -> {
+        try (body) {
+          body.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+          // closed at the end of the phase
+        }
+      }, "bench-tap-reader");
+      reader.setDaemon(true);
+      reader.start();
+    }
     long t0 = System.currentTimeMillis();
     BenchData.produce(broker.bootstrapServers(), topic, records,
         BenchData.generator(Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 2), expected);
@@ -254,6 +281,8 @@ public final class Benchmark {
     row.peakRssKiB = after.peakRssKiB();
     row.extra = "rate set by the producer (produce and count); CPU is the exporter's for these records only";
   }
+
+  private static final String TAP_TOKEN = "bench-token-0123456789abcdef";
 
   private final Map<Process, Integer> portOf = new HashMap<>();
 
@@ -335,6 +364,11 @@ public final class Benchmark {
         "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
         "--addr", "127.0.0.1:" + port));
     cmd.addAll(words(opt.get("exporter-args")));
+    if (!opt.get("tap").isEmpty()) {
+      Path tokens = work.resolve("api-tokens");
+      Files.writeString(tokens, "bench:" + TAP_TOKEN + "\n");
+      cmd.addAll(List.of("--api-token-file", tokens.toString()));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));

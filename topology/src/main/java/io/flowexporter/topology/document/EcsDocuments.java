@@ -34,7 +34,8 @@ import java.util.Set;
  * <p>The AS numbers are those the counting used (AS 0 resolved from the address when so
  * configured), the names the AS database's at the time of writing; bytes and packets have the
  * sampling rate applied. A field the record lacks is left out (a port of 0, an AS of 0 included).
- * {@code network.direction} is {@code inbound} for receive and {@code outbound} for transmit.
+ * {@code network.direction} is {@code inbound} for receive, {@code outbound} for transmit and
+ * {@code unknown} for a flow that is not the operator's (the flow API shows those too).
  *
  * <p>Not thread-safe: one per stream task.
  */
@@ -95,7 +96,7 @@ public final class EcsDocuments {
         if (!r.protocol().isEmpty()) {
           g.writeStringField("transport", r.protocol());
         }
-        g.writeStringField("direction", flow.direction() == Direction.RECEIVE ? "inbound" : "outbound");
+        g.writeStringField("direction", direction(flow.direction()));
         g.writeNumberField("bytes", bytes);
         g.writeNumberField("packets", packets);
         g.writeEndObject();
@@ -116,6 +117,10 @@ public final class EcsDocuments {
       // The line was parsed once already; writing to memory does not fail.
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static String direction(Direction d) {
+    return d == null ? "unknown" : d == Direction.RECEIVE ? "inbound" : "outbound";
   }
 
   private void endpoint(JsonGenerator g, String name, String ip, int port, long as) throws IOException {

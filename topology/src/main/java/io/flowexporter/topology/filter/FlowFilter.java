@@ -28,7 +28,7 @@ import java.util.Set;
  *   <tr><td>{@code proto}<td>{@code tcp}, {@code udp}, ... or 0..255<td>{@code ip_proto} is that protocol
  *   <tr><td>{@code as}, {@code src_as}, {@code dst_as}<td>AS number ({@code 64500} or {@code AS64500})<td>either AS / the source / the destination AS (AS 0 resolved from the address when so configured) is it
  *   <tr><td>{@code hostname}<td>text<td>the router is it
- *   <tr><td>{@code country}<td>ISO 3166 two-letter code<td>either address is in that country (needs a country database)
+ *   <tr><td>{@code country}<td>ISO 3166 two-letter code<td>the remote side is in that country ({@link CountedFlow#remoteCountry()}: pmacct's country fields, else the country database; {@code ZZ} unknown)
  *   <tr><td>{@code direction}<td>{@code receive}, {@code transmit}, {@code unmatched}<td>the flow has that direction
  * </table>
  *
@@ -131,19 +131,27 @@ public final class FlowFilter {
   }
 
   /**
-   * Whether a counted flow is selected. {@code country} never holds here: flows carry no country
-   * yet, and callers refuse such a query without a country database.
+   * Whether a flow is selected, {@code country} included: the flow's remote country is looked up
+   * only when the query names one and every other parameter holds.
    */
   public boolean matches(CountedFlow flow) {
-    return matches(flow.record(), flow.direction(), flow.sourceAs(), flow.destinationAs());
+    if (!matchesExceptCountry(flow.record(), flow.direction(), flow.sourceAs(), flow.destinationAs())) {
+      return false;
+    }
+    return country == null || contains(country, flow.remoteCountry());
   }
 
   /**
-   * Whether a flow is selected.
+   * Whether a flow is selected, without its country: a query that names {@code country} never
+   * holds here (use {@link #matches(CountedFlow)}).
    *
    * @param direction null for a flow that is not the operator's ({@code unmatched})
    */
   public boolean matches(FlowRecord r, Direction direction, long sourceAs, long destinationAs) {
+    return country == null && matchesExceptCountry(r, direction, sourceAs, destinationAs);
+  }
+
+  private boolean matchesExceptCountry(FlowRecord r, Direction direction, long sourceAs, long destinationAs) {
     if (direction != null && this.direction != null
         && !contains(this.direction, direction == Direction.RECEIVE ? "receive" : "transmit")) {
       return false;
@@ -173,9 +181,6 @@ public final class FlowFilter {
       return false;
     }
     if (hostname != null && !contains(hostname, r.hostname())) {
-      return false;
-    }
-    if (country != null) {
       return false;
     }
     if (ip == null && srcIp == null && dstIp == null && net == null && srcNet == null && dstNet == null) {

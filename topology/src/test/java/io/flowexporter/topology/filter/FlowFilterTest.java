@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowRecord;
+import io.flowexporter.topology.series.CountedFlow;
 import org.junit.jupiter.api.Test;
 
 class FlowFilterTest {
@@ -116,5 +118,23 @@ class FlowFilterTest {
     FlowFilter f = FlowFilter.parse("country=fr");
     assertThat(f.usesCountry()).isTrue();
     assertThat(FlowFilter.parse("port=1").usesCountry()).isFalse();
+  }
+
+  @Test
+  void countryIsTheRemoteSidesFromPmacctsFields() {
+    FlowClassifier classifier =
+        new FlowClassifier(java.util.List.of(64500L), io.flowexporter.topology.enrich.AsnFromIp.NEVER, 1,
+            io.flowexporter.asndb.AsnLookup.EMPTY);
+    FlowRecord fromFrance =
+        new FlowRecord(15169, 64500, 100, 1, "edge1", 0, "198.51.100.7", "192.0.2.10", "FR", "DE", 51514, 443, "tcp", 1);
+    CountedFlow flow = new CountedFlow(classifier).set(fromFrance, Direction.RECEIVE, 15169, 64500);
+    assertThat(FlowFilter.parse("country=fr").matches(flow)).isTrue();
+    assertThat(FlowFilter.parse("country=DE&country=FR").matches(flow)).isTrue();
+    assertThat(FlowFilter.parse("country=DE").matches(flow)).isFalse();
+    assertThat(FlowFilter.parse("country=FR&port=80").matches(flow)).isFalse();
+    assertThat(FlowFilter.parse("country=ZZ").matches(
+        new CountedFlow(classifier).set(V4, Direction.RECEIVE, 15169, 64500))).isTrue();
+    // Without the flow's country at hand, a country query holds for nothing.
+    assertThat(matches("country=FR", fromFrance)).isFalse();
   }
 }

@@ -1,0 +1,136 @@
+package io.flowexporter.app.flows;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of the flow API: {@code GET /api/v1/flows/tap} and {@code GET
+ * /api/v1/flows/search}. Checks the bearer token (401 without one, 403 with a wrong one), parses
+ * the query (400 with {@code {"error": {"parameter": ..., "message": ...}}}, nothing started),
+ * admits at most {@code maxScans} scans at a time (then 429 with {@code Retry-After}), and runs
+ * the scan on the request's own thread, answering NDJSON, or server-sent events to a client that
+ * accepts {@code text/event-stream}. Logs one audit line per scan, with the token's name, never
+ * the token.
+ */
+public final class FlowApi {
+
+  public static final String TAP = "/api/v1/flows/tap";
+  public static final String SEARCH = "/api/v1/flows/search";
+  public static final int DEFAULT_MAX_SCANS = 4;
+  static final String RETRY_AFTER_SECONDS = "5";
+
+  private static final Logger AUDIT = LoggerFactory.getLogger("io.flowexporter.app.flows.audit");
+  private static final Logger LOG = LoggerFactory.getLogger(FlowApi.class);
+
+  private final ApiTokens tokens;
+  private final FlowScanner scanner;
+  private final Semaphore scans;
+  private final int maxScans;
+  private final Clock clock;
+
+  public FlowApi(ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock) {
+    if (maxScans < 1) {
+      throw new IllegalArgumentException("at least one scan at a time");
+    }
+    this.tokens = tokens;
+    this.scanner = scanner;
+    this.maxScans = maxScans;
+    this.scans = new Semaphore(maxScans);
+    this.clock = clock;
+  }
+
+  /** Adds the routes to a server. */
+  public void mount(Javalin app) {
+    app.get(TAP, ctx -> handle(ctx, FlowQuery.Kind.TAP));
+    app.get(SEARCH, ctx -> handle(ctx, FlowQuery.Kind.SEARCH));
+  }
+
+  /** Scans running now. */
+  public int activeScans() {
+    return maxScans - scans.availablePermits();
+  }
+
+  private void handle(Context ctx, FlowQuery.Kind kind) throws IOException {
+    ctx.header("Cache-Control", "no-store");
+    String auth = ctx.header("Authorization");
+    if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      error(ctx, HttpStatus.UNAUTHORIZED, null, "an API token is needed: Authorization: Bearer <token>");
+      return;
+    }
+    Optional<String> who = tokens.nameOf(auth.substring(7).trim());
+    if (who.isEmpty()) {
+      error(ctx, HttpStatus.FORBIDDEN, null, "this token is not one of the API's tokens");
+      return;
+    }
+    FlowQuery query;
+    try {
+      query = FlowQuery.parse(kind, ctx.queryString(), clock.instant());
+    } catch (FlowQueryException e) {
+      error(ctx, HttpStatus.BAD_REQUEST, e.parameter(), e.getMessage());
+      return;
+    }
+    if (!scans.tryAcquire()) {
+      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+      error(ctx, HttpStatus.TOO_MANY_REQUESTS, null, "at most " + maxScans + " scans at a time; try again later");
+      return;
+    }
+    try {
+      scan(ctx, query, who.get());
+    } finally {
+      scans.release();
+    }
+  }
+
+  private void scan(Context ctx, FlowQuery query, String who) throws IOException {
+    FlowScan scan;
+    try {
+      scan = scanner.open(query);
+    } catch (KafkaException e) {
+      LOG.warn("A flow {} could not start: {}", query.kind().name().toLowerCase(java.util.Locale.ROOT), e.toString());
+      error(ctx, HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not answer: " + e.getMessage());
+      return;
+    }
+    try (scan) {
+      String accept = ctx.header("Accept");
+      ctx.disableCompression();
+      // The raw stream: each flush reaches the client at once, with no compression buffering it.
+      FlowWriter out = accept != null && accept.contains("text/event-stream")
+          ? FlowWriter.sse(ctx.res().getOutputStream())
+          : FlowWriter.ndjson(ctx.res().getOutputStream());
+      ctx.status(HttpStatus.OK);
+      ctx.res().setContentType(out.contentType());
+      // Proxies such as nginx would otherwise hold the stream back.
+      ctx.header("X-Accel-Buffering", "no");
+      ScanEnd end = scan.run(out);
+      AUDIT.info("flow {} by {}: {}; ended by {}: {} flows returned, {} records scanned, {} ms",
+          query.kind().name().toLowerCase(java.util.Locale.ROOT), who, query.describe(), end.reason(),
+          end.flows(), end.scanned(), end.ms());
+    }
+  }
+
+  private static void error(Context ctx, HttpStatus status, String parameter, String message) {
+    StringBuilder json = new StringBuilder("{\"error\":{");
+    if (parameter != null) {
+      json.append("\"parameter\":").append(quote(parameter)).append(',');
+    }
+    json.append("\"message\":").append(quote(message)).append("}}\n");
+    ctx.status(status).contentType("application/json").result(json.toString());
+  }
+
+  private static String quote(String s) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package io.flowexporter.app.flows;
+
+import io.flowexporter.app.config.Durations;
+import io.flowexporter.topology.filter.FlowFilter;
+import io.flowexporter.topology.filter.FlowFilterException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * One flow API request, parsed once: the filter ({@link FlowFilter}'s parameters) and the
+ * bounds of the scan.
+ *
+ * @param kind a tap (from now on) or a search (a past window)
+ * @param filter which flows are answered
+ * @param limit flows answered at most, 1..{@value #MAX_LIMIT}
+ * @param timeout how long the scan may run, at most {@link #MAX_TIMEOUT}
+ * @param from a search's first instant (Kafka record time, inclusive); null for a tap
+ * @param to a search's end (exclusive), at most {@link #MAX_RANGE} after {@code from}; null for a tap
+ */
+public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeout, Instant from, Instant to) {
+
+  /** What a request scans. */
+  public enum Kind {
+    TAP,
+    SEARCH;
+
+    String label() {
+      return this == TAP ? "tap" : "search";
+    }
+  }
+
+  public static final int DEFAULT_LIMIT = 100;
+  public static final int MAX_LIMIT = 100_000;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration MAX_TIMEOUT = Duration.ofSeconds(300);
+  public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
+  public static final Duration MAX_RANGE = Duration.ofHours(24);
+
+  private static final Set<String> TAP_PARAMETERS = Set.of("limit", "timeout");
+  private static final Set<String> SEARCH_PARAMETERS = Set.of("limit", "timeout", "from", "to");
+
+  public FlowQuery {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(timeout, "timeout");
+    if ((kind == Kind.SEARCH) != (from != null && to != null)) {
+      throw new IllegalArgumentException("a search has from and to, a tap neither");
+    }
+  }
+
+  /**
+   * Parses a raw (URL-encoded) query string.
+   *
+   * @param now the instant relative times ({@code -15m}) count from, and the default {@code to}
+   * @throws FlowQueryException naming the parameter that is unknown, repeated, malformed or above
+   *     its cap
+   */
+  public static FlowQuery parse(Kind kind, String rawQuery, Instant now) {
+    Set<String> own = kind == Kind.TAP ? TAP_PARAMETERS : SEARCH_PARAMETERS;
+    StringJoiner filterQuery = new StringJoiner("&");
+    String limit = null;
+    String timeout = null;
+    String from = null;
+    String to = null;
+    Set<String> seen = new HashSet<>();
+    for (String pair : rawQuery == null || rawQuery.isBlank() ? new String[0] : rawQuery.split("&", -1)) {
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
+      if (!own.contains(name)) {
+        if (SEARCH_PARAMETERS.contains(name)) {
+          throw new FlowQueryException(name, name + ": only a search takes a time range; a tap runs from now on");
+        }
+        filterQuery.add(pair);
+        continue;
+      }
+      if (!seen.add(name)) {
+        throw new FlowQueryException(name, name + ": given more than once");
+      }
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), name).trim();
+      switch (name) {
+        case "limit" -> limit = value;
+        case "timeout" -> timeout = value;
+        case "from" -> from = value;
+        default -> to = value;
+      }
+    }
+    FlowFilter filter;
+    try {
+      filter = FlowFilter.parse(filterQuery.toString());
+    } catch (FlowFilterException e) {
+      throw new FlowQueryException(e.parameter(), e.getMessage());
+    }
+    int n = parseLimit(limit);
+    Duration t = parseTimeout(timeout);
+    if (kind == Kind.TAP) {
+      return new FlowQuery(kind, filter, n, t, null, null);
+    }
+    Instant end = to == null ? now : parseTime("to", to, now);
+    Instant start = from == null ? end.minus(DEFAULT_RANGE) : parseTime("from", from, now);
+    if (!start.isBefore(end)) {
+      throw new FlowQueryException("from", "from: " + start + " is not before to (" + end + ")");
+    }
+    if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
+      throw new FlowQueryException(from != null ? "from" : "to",
+          "from/to: the range is " + Durations.format(Duration.between(start, end)) + " wide; at most 24h (cap)");
+    }
+    return new FlowQuery(kind, filter, n, t, start, end);
+  }
+
+  private static int parseLimit(String value) {
+    if (value == null) {
+      return DEFAULT_LIMIT;
+    }
+    if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9')
+        || Integer.parseInt(value) < 1) {
+      throw new FlowQueryException("limit", "limit: '" + value + "' is not a number 1.." + MAX_LIMIT);
+    }
+    int n = Integer.parseInt(value);
+    if (n > MAX_LIMIT) {
+      throw new FlowQueryException("limit", "limit: " + n + " is above the cap of " + MAX_LIMIT);
+    }
+    return n;
+  }
+
+  private static Duration parseTimeout(String value) {
+    if (value == null) {
+      return DEFAULT_TIMEOUT;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new FlowQueryException("timeout", "timeout: " + e.getMessage());
+    }
+    if (d.compareTo(MAX_TIMEOUT) > 0) {
+      throw new FlowQueryException("timeout", "timeout: " + value + " is above the cap of 300s");
+    }
+    return d;
+  }
+
+  /** RFC 3339 ({@code 2026-11-29T14:02:00Z}), {@code now}, or relative to now ({@code -15m}). */
+  private static Instant parseTime(String name, String value, Instant now) {
+    if (value.equals("now")) {
+      return now;
+    }
+    if (value.startsWith("-")) {
+      try {
+        return now.minus(Durations.parse(value.substring(1)));
+      } catch (IllegalArgumentException e) {
+        throw new FlowQueryException(name, name + ": '" + value + "' is not a time such as -15m, -2h or 2026-11-29T14:02:00Z");
+      }
+    }
+    try {
+      return OffsetDateTime.parse(value).toInstant();
+    } catch (DateTimeParseException e) {
+      throw new FlowQueryException(name, name + ": '" + value + "' is not an RFC 3339 time such as 2026-11-29T14:02:00Z, or -15m");
+    }
+  }
+
+  private static String decode(String s, String parameter) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new FlowQueryException(parameter, parameter + ": bad %-escape in '" + s + "'");
+    }
+  }
+
+  /** For the audit log: the kind, the filter and the bounds, no secret. */
+  public String describe() {
+    return kind.label() + " " + filter + " limit=" + limit + " timeout=" + Durations.format(timeout)
+        + (kind == Kind.SEARCH ? " from=" + from + " to=" + to : "");
+  }
+}

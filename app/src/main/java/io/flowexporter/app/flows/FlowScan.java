@@ -1,0 +1,213 @@
+package io.flowexporter.app.flows;
+
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.document.EcsDocuments;
+import io.flowexporter.topology.document.EventIds;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.enrich.FlowClassifier;
+import io.flowexporter.topology.flow.FlowParser;
+import io.flowexporter.topology.flow.FlowRecord;
+import io.flowexporter.topology.flow.InvalidReason;
+import io.flowexporter.topology.flow.ParseListener;
+import io.flowexporter.topology.series.CountedFlow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * One running scan: polls its consumer, parses each message with the topology's parser, enriches
+ * each record with its classifier (resolved AS numbers, direction, country), keeps those the
+ * filter selects, and writes their ECS documents (sampling applied) as they come. Ends at the
+ * first of: the query's limit, its timeout, the byte cap, the end of a search's range on every
+ * partition, or the client going away (noticed within a second: while nothing is written, a
+ * keep-alive byte is sent every {@value #KEEP_ALIVE_MS} ms). Closes its consumer in every case.
+ *
+ * <p>A search's range is on the Kafka record time (the producer's time, as {@code
+ * offsetsForTimes} sees it): on each partition it starts at the first record at or after {@code
+ * from}, skips records before it, and ends at the first record at or after {@code to}, or at the
+ * end offset of the moment the search began. Single-threaded: run on the request's thread.
+ */
+public final class FlowScan implements AutoCloseable {
+
+  static final long KEEP_ALIVE_MS = 500;
+  private static final long POLL_MS = 200;
+
+  private final Consumer<byte[], byte[]> consumer;
+  private final FlowQuery query;
+  /** A search's partitions still open, with the offset they end at. */
+  private final Map<TopicPartition, Long> ends;
+  private final FlowClassifier classifier;
+  private final EcsDocuments ecs;
+  private final long maxBytes;
+  private final FlowParser parser = new FlowParser();
+  private final CountedFlow flow;
+  private final Lines lines = new Lines();
+  private FlowWriter out;
+  private String reason;
+  private long flows;
+  private long scanned;
+
+  FlowScan(Consumer<byte[], byte[]> consumer, FlowQuery query, Map<TopicPartition, Long> ends,
+      FlowClassifier classifier, AsnLookup names, long maxBytes) {
+    this.consumer = consumer;
+    this.query = query;
+    this.ends = new HashMap<>(ends);
+    this.classifier = classifier;
+    this.ecs = new EcsDocuments(names);
+    this.maxBytes = maxBytes;
+    this.flow = new CountedFlow(classifier);
+  }
+
+  /** Runs the scan to its end, writing to {@code writer}, and says how it ended. */
+  public ScanEnd run(FlowWriter writer) {
+    this.out = writer;
+    long start = System.nanoTime();
+    long deadline = start + query.timeout().toNanos();
+    long lastWrite = start;
+    try {
+      writer.flush(); // the headers: the client knows the scan is on
+      while (reason == null) {
+        if (query.kind() == FlowQuery.Kind.SEARCH && ends.isEmpty()) {
+          reason = "range";
+          break;
+        }
+        long now = System.nanoTime();
+        if (now >= deadline) {
+          reason = "timeout";
+          break;
+        }
+        long written = writer.bytes();
+        ConsumerRecords<byte[], byte[]> records =
+            consumer.poll(Duration.ofMillis(Math.max(1, Math.min(POLL_MS, (deadline - now) / 1_000_000))));
+        for (TopicPartition tp : records.partitions()) {
+          take(tp, records.records(tp));
+          if (reason != null) {
+            break;
+          }
+        }
+        closeFinishedPartitions();
+        if (writer.bytes() != written) {
+          writer.flush();
+          lastWrite = System.nanoTime();
+        } else if (System.nanoTime() - lastWrite >= KEEP_ALIVE_MS * 1_000_000) {
+          writer.keepAlive();
+          lastWrite = System.nanoTime();
+        }
+      }
+      ScanEnd end = new ScanEnd(reason, flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      writer.end(end);
+      return end;
+    } catch (IOException | UncheckedIOException e) {
+      // The client closed the connection.
+      return new ScanEnd("client", flows, scanned, (System.nanoTime() - start) / 1_000_000);
+    }
+  }
+
+  private void take(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
+    Long end = ends.get(tp);
+    for (ConsumerRecord<byte[], byte[]> m : records) {
+      if (query.kind() == FlowQuery.Kind.SEARCH) {
+        if (end == null) {
+          return; // finished in an earlier batch
+        }
+        if (m.offset() >= end || m.timestamp() >= query.to().toEpochMilli()) {
+          finish(tp);
+          return;
+        }
+        if (m.timestamp() < query.from().toEpochMilli()) {
+          continue;
+        }
+      }
+      lines.message = m;
+      parser.parse(m.value(), lines);
+      if (reason != null) {
+        return;
+      }
+    }
+  }
+
+  /** A search's partitions whose position reached the end offset (transaction markers included). */
+  private void closeFinishedPartitions() {
+    if (query.kind() != FlowQuery.Kind.SEARCH || reason != null) {
+      return;
+    }
+    for (Map.Entry<TopicPartition, Long> e : Map.copyOf(ends).entrySet()) {
+      if (consumer.position(e.getKey()) >= e.getValue()) {
+        finish(e.getKey());
+      }
+    }
+  }
+
+  private void finish(TopicPartition tp) {
+    ends.remove(tp);
+    consumer.pause(List.of(tp));
+  }
+
+  /** The parser's listener: one flow record at a time, of {@link #lines}' current message. */
+  private final class Lines implements ParseListener {
+
+    ConsumerRecord<byte[], byte[]> message;
+
+    @Override
+    public void record(FlowRecord r) {
+      throw new IllegalStateException("the parser reports where each record is");
+    }
+
+    @Override
+    public void record(FlowRecord r, int start, int end, int line) {
+      if (reason != null) {
+        return;
+      }
+      scanned++;
+      long src = classifier.sourceAs(r);
+      long dst = classifier.destinationAs(r);
+      Direction direction = classifier.directionOf(src, dst);
+      flow.set(r, direction, src, dst);
+      if (!query.filter().matches(flow)) {
+        return;
+      }
+      long rate = classifier.samplingRate(r);
+      long bytes;
+      long packets;
+      try {
+        bytes = Math.multiplyExact(r.bytes(), rate);
+        packets = Math.multiplyExact(r.packets(), rate);
+      } catch (ArithmeticException e) {
+        return; // the counting skips it as out of range too
+      }
+      String id = EventIds.of(message.topic(), message.partition(), message.offset(), line);
+      byte[] doc = ecs.document(flow, bytes, packets, message.value(), start, end, id, message.timestamp());
+      // Room for the document and the end line: the answer never goes past the cap.
+      if (out.bytes() + doc.length + 200 > maxBytes) {
+        reason = "bytes";
+        return;
+      }
+      try {
+        out.flow(doc);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (++flows >= query.limit()) {
+        reason = "limit";
+      }
+    }
+
+    @Override
+    public void marker() {}
+
+    @Override
+    public void invalid(InvalidReason why, String sample) {}
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,57 @@
+package io.flowexporter.app.flows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flowexporter.app.BadFileException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ApiTokensTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void namedAndBareTokensCommentsAndBlankLines() throws Exception {
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "# operators\nalice:aaaaaaaaaaaaaaaa1\n\n  bbbbbbbbbbbbbbbb2  \n");
+    ApiTokens tokens = ApiTokens.load(file);
+    assertThat(tokens.size()).isEqualTo(2);
+    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).contains("alice");
+    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("line 4");
+    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa")).isEmpty();
+    assertThat(tokens.nameOf("")).isEmpty();
+  }
+
+  @Test
+  void aShortTokenOrAnEmptyFileIsABadFileNamingTheLineNotTheToken() throws Exception {
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\nbob:short-secret\n");
+    assertThatThrownBy(() -> ApiTokens.load(file))
+        .isInstanceOfSatisfying(BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--api-token-file"))
+        .hasMessageContaining("line 2").hasMessageContaining("16")
+        .hasMessageNotContaining("short-secret");
+    Files.writeString(file, "# nobody\n");
+    assertThatThrownBy(() -> ApiTokens.load(file)).hasMessageContaining("no token");
+  }
+
+  @Test
+  void theFileIsReadAgainWhenItChangesAndABrokenOneKeepsTheOldTokens() throws Exception {
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\n");
+    ApiTokens tokens = ApiTokens.load(file);
+    Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
+    Thread.sleep(1100); // checked at most once a second
+    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
+    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).isEmpty();
+    Files.writeString(file, "bob:short\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+    Thread.sleep(1100);
+    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
+  }
+}
