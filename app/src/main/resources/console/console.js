@@ -37,6 +37,8 @@ function spark(history, width = 120, height = 24) {
   const svg = document.createElementNS(SVG, 'svg');
   svg.setAttribute('width', width);
   svg.setAttribute('height', height);
+  svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+  svg.setAttribute('preserveAspectRatio', 'none');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('class', 'sparkline');
   const values = (history || []);
@@ -265,7 +267,8 @@ async function runFlows(event) {
       let why = 'HTTP ' + r.status;
       try {
         const body = await r.json();
-        why += ': ' + (body.parameter ? body.parameter + ': ' : '') + (body.error || body.message || JSON.stringify(body));
+        const err = body.error || {};
+        why += ': ' + (err.parameter ? err.parameter + ': ' : '') + (err.message || JSON.stringify(body));
       } catch (e) { /* not JSON */ }
       if (r.status === 404) why += ' (the flow API is off on this instance)';
       if (r.status === 401 || r.status === 403) sessionStorage.removeItem(TOKEN_KEY);

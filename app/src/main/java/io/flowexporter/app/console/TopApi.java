@@ -21,7 +21,8 @@ import java.util.Set;
  * history for sparklines, and the instance's total; {@code GET /api/v1/console}: what this
  * instance ranks. Open like /metrics: they show nothing /metrics does not.
  *
- * <p>A bad or unknown parameter answers 400 with {@code {"error": ..., "parameter": ...}}.
+ * <p>A bad or unknown parameter answers 400 with {@code {"error": {"parameter": ..., "message":
+ * ...}}}, as the flow API does.
  */
 public final class TopApi {
 
@@ -118,9 +119,11 @@ public final class TopApi {
     try {
       q = parse(ctx.queryParamMap(), view.dimensions());
     } catch (BadParameter e) {
+      // The flow API's envelope, so that a script handles both alike.
       ObjectNode error = NODES.objectNode();
-      error.put("error", e.getMessage());
-      error.put("parameter", e.parameter);
+      ObjectNode what = error.putObject("error");
+      what.put("parameter", e.parameter);
+      what.put("message", e.getMessage());
       ctx.status(HttpStatus.BAD_REQUEST);
       json(ctx, error);
       return;

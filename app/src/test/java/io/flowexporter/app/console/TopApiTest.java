@@ -150,12 +150,12 @@ class TopApiTest {
       HttpResponse<String> r = get(e.getKey());
       assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
       JsonNode body = JSON.readTree(r.body());
-      assertThat(body.path("parameter").asText()).as(e.getKey()).isEqualTo(e.getValue());
-      assertThat(body.path("error").asText()).as(e.getKey()).isNotEmpty();
+      assertThat(body.path("error").path("parameter").asText()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(body.path("error").path("message").asText()).as(e.getKey()).isNotEmpty();
     }
-    assertThat(JSON.readTree(get("/api/v1/top?family=port&direction=receive").body()).path("error").asText())
+    assertThat(JSON.readTree(get("/api/v1/top?family=port&direction=receive").body()).path("error").path("message").asText())
         .contains("--port");
-    assertThat(JSON.readTree(get("/api/v1/top?family=as&direction=receive&n=1001").body()).path("error").asText())
+    assertThat(JSON.readTree(get("/api/v1/top?family=as&direction=receive&n=1001").body()).path("error").path("message").asText())
         .contains("1..1000");
   }
 }

@@ -91,7 +91,7 @@ class TopApiIT {
           "http://127.0.0.1:" + exporter.metricsPort() + "/api/v1/top?family=country&direction=receive")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(notCounted.statusCode()).isEqualTo(400);
-      assertThat(JSON.readTree(notCounted.body()).path("parameter").asText()).isEqualTo("family");
+      assertThat(JSON.readTree(notCounted.body()).path("error").path("parameter").asText()).isEqualTo("family");
       exporter.stopCleanly();
     }
   }
