@@ -6,6 +6,9 @@ import io.flowexporter.app.flows.FlowScanner;
 import io.flowexporter.app.flows.ScanConsumers;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.console.ConsolePage;
+import io.flowexporter.app.console.RateSampler;
+import io.flowexporter.app.console.TopApi;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.documents.RollingDocumentLog;
@@ -174,6 +177,9 @@ public final class Exporter implements AutoCloseable {
     });
     java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
     io.flowexporter.app.http.WebTls tls = webTls();
+    RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
+    toClose.push(rates);
+    TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
     http = MetricsServer.start(
         config.http(),
         (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
@@ -181,12 +187,18 @@ public final class Exporter implements AutoCloseable {
         this::ready,
         () -> streams == null ? "waiting for Kafka and the topic"
             : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name(),
-        flowApi, tls);
+        app -> {
+          flowApi.accept(app);
+          top.mount(app);
+          new ConsolePage().mount(app);
+        },
+        tls);
     synchronized (this) { // startStreams pushes from the background thread
       toClose.push(http);
     }
     httpStarted.countDown();
-    LOG.info("Serving /metrics, /healthz and /readyz on port {}{}", http.port(), tls != null ? " (HTTPS only)" : "");
+    LOG.info("Serving the console at /, /metrics, /healthz and /readyz on port {}{}", http.port(),
+        tls != null ? " (HTTPS only)" : "");
     background.scheduleAtFixedRate(
         new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
   }

@@ -2,6 +2,7 @@ package io.flowexporter.demo;
 
 import io.flowexporter.app.Exporter;
 import io.flowexporter.app.ShutdownSignals;
+import io.flowexporter.app.config.ApiConfig;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.ExporterConfig;
@@ -9,6 +10,7 @@ import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
+import io.flowexporter.app.config.WebTlsConfig;
 import io.flowexporter.broker.EmbeddedKafkaBroker;
 import io.flowexporter.generator.Acks;
 import io.flowexporter.generator.FlowGenerator;
@@ -95,8 +97,17 @@ public final class DemoCommand implements Callable<Integer> {
       Acks produced = new Acks();
       generatorThread = startGenerator(broker.bootstrapServers(), produced, stopping);
       out.println("[demo] generator writing " + rate + " pmacct records/s to " + TOPIC);
-      exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb, countryMmdb));
+      Path tokens = root.resolve("api-tokens");
+      String token = apiToken();
+      Files.writeString(tokens, "demo:" + token + "\n");
+      exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb, countryMmdb, tokens));
       int httpPort = exporter.httpPort();
+      out.println("[demo] the console: http://localhost:" + httpPort + "/");
+      // A token made for this run only, over synthetic traffic: shown so that the console's flow
+      // form and curl can be tried at once.
+      out.println("[demo] flow API token of this run (for the console's flow form): " + token);
+      out.println("[demo]   curl -N -H 'Authorization: Bearer " + token + "' 'http://localhost:" + httpPort
+          + "/api/v1/flows/tap?as=15169&limit=5'");
       out.println("[demo] exporter running; counters appear within a few seconds at:");
       out.println("[demo]   curl -s http://localhost:" + httpPort + "/metrics | grep ^flow_");
       out.println("[demo] PromQL, bits per second received per peer AS:");
@@ -181,13 +192,21 @@ public final class DemoCommand implements Callable<Integer> {
     return t;
   }
 
-  private ExporterConfig config(String brokers, Path root, Path mmdb, Path countryMmdb) {
+  /** A random token for the flow API of this run: 24 bytes, URL-safe Base64. */
+  private static String apiToken() {
+    byte[] b = new byte[24];
+    new java.security.SecureRandom().nextBytes(b);
+    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  private ExporterConfig config(String brokers, Path root, Path mmdb, Path countryMmdb, Path apiTokens) {
     KafkaConfig kafka = new KafkaConfig(
         brokers, "flow-exporter-demo", root.resolve("state"), ProcessingGuarantee.EXACTLY_ONCE_V2,
         true, Duration.ofMillis(500), 0, 1, Map.of());
     TopologyConfig topology = new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
     return new ExporterConfig(
         kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology,
-        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)), List.of(), FlowDocumentsConfig.NONE);
+        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)), List.of(), FlowDocumentsConfig.NONE,
+        new ApiConfig(Optional.of(apiTokens), 4), WebTlsConfig.NONE);
   }
 }

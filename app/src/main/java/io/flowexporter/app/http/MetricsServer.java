@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 /**
  * The HTTP endpoints, and nothing else: {@code /metrics} (traffic counters from the committed
  * totals, then the exporter's own meters), {@code /healthz} (the process is alive) and {@code
- * /readyz} (200 only while the stream is RUNNING).
+ * /readyz} (200 only while the stream is RUNNING); the console and the APIs add theirs.
  */
 public final class MetricsServer implements AutoCloseable {
 
@@ -71,9 +71,6 @@ public final class MetricsServer implements AutoCloseable {
             ctx.status(HttpStatus.SERVICE_UNAVAILABLE).result("not ready: " + state.get() + "\n");
           }
         });
-    app.get(
-        "/",
-        ctx -> ctx.result("flow-exporter: /metrics /healthz /readyz\n"));
     return app;
   }
 

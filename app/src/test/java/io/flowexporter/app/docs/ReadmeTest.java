@@ -32,10 +32,13 @@ class ReadmeTest {
   @Test
   void theQuickStartIsBinDemoAndNoDocumentRunsTheDemoFromTheExportersJar() throws Exception {
     assertThat(Files.readString(ROOT.resolve("README.md"))).contains("```sh\nbin/demo\n```");
+    // The console first, with its screenshot.
+    assertThat(Files.readString(ROOT.resolve("README.md"))).contains("open <http://localhost:9590/>", "(docs/console.png)");
+    assertThat(ROOT.resolve("docs/console.png")).isRegularFile();
     assertThat(ROOT.resolve("bin/demo")).isExecutable();
     // demo and generate are commands of demo/target/flow-exporter-demo.jar only.
     try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
-      for (Path doc : Stream.concat(Stream.of(ROOT.resolve("README.md")), docs).toList()) {
+      for (Path doc : Stream.concat(Stream.of(ROOT.resolve("README.md")), docs.filter(d -> d.toString().endsWith(".md"))).toList()) {
         assertThat(Files.readString(doc)).as("%s", doc).doesNotContain("flow-exporter.jar demo", "flow-exporter.jar generate");
       }
     }

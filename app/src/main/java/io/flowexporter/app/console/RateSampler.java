@@ -1,0 +1,292 @@
+package io.flowexporter.app.console;
+
+import io.flowexporter.topology.aggregate.TotalsSnapshot;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesFamily;
+import io.flowexporter.topology.series.SeriesKey;
+import io.flowexporter.topology.series.Unit;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rates for the console, from this instance's own committed totals: every few seconds it reads a
+ * snapshot of the totals (the one /metrics shows), and turns the growth of each series since the
+ * previous sample into bits, packets and flows per second, summed per {@link Dimension} entity
+ * and direction. It keeps the last 15 minutes of rates of the busiest entities in memory, for
+ * sparklines; it is not a time-series database (Prometheus is), and it forgets everything on
+ * restart.
+ *
+ * <p>Rates come from the growth of each series, never of a sum: a series that appears (a new
+ * label set, or a partition this instance took over) starts counting at its second sample instead
+ * of adding its whole total as a spike, and a series whose total went down (a partition handed
+ * back and forth) counts no growth.
+ *
+ * <p>Bounded: history is kept for the {@value #TRACKED} busiest entities of each dimension and
+ * direction at each sample (an entity keeps its history until it has been out of that top for a
+ * whole window), so memory does not grow with the number of series.
+ *
+ * <p>Threading: {@link #sample} runs on one thread (the sampler's); {@link #view()} may be called
+ * from any thread and returns an immutable view of the last sample.
+ */
+public final class RateSampler implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RateSampler.class);
+
+  /** Time between samples. */
+  public static final Duration INTERVAL = Duration.ofSeconds(5);
+  /** How far back rates are kept. */
+  public static final Duration WINDOW = Duration.ofMinutes(15);
+  /** Entities of one dimension and direction whose history is kept. */
+  public static final int TRACKED = 100;
+
+  private final Supplier<TotalsSnapshot> source;
+  private final Clock clock;
+  private final Duration interval;
+  private final int slots;
+  private final SeriesFamily[] familyById = new SeriesFamily[128];
+  private final List<Dimension> dimensions = new ArrayList<>();
+  private ScheduledExecutorService thread;
+
+  // State of the sampling thread.
+  private TotalsSnapshot previous;
+  private Map<SeriesKey, Integer> previousIndex = Map.of();
+  private long previousNanos;
+  /** Samples with rates so far. */
+  private long rateSamples;
+  private final Map<Group, Map<String, Track>> tracks = new HashMap<>();
+  private final EnumMap<Direction, Track> totalTracks = new EnumMap<>(Direction.class);
+
+  private volatile RateView view;
+
+  /** One ranked list: a dimension in one direction. */
+  public record Group(Dimension dimension, Direction direction) {}
+
+  /**
+   * @param source the committed totals of this instance, as /metrics shows them
+   * @param families the families this instance counts: their dimensions are ranked
+   * @param interval time between samples (the rates' resolution)
+   * @param window how far back history is kept
+   */
+  public RateSampler(Supplier<TotalsSnapshot> source, SeriesFamilies families, Duration interval, Duration window, Clock clock) {
+    this.source = source;
+    this.clock = clock;
+    this.interval = interval;
+    this.slots = (int) Math.max(1, window.toMillis() / interval.toMillis());
+    for (SeriesFamily f : families.all()) {
+      familyById[f.id()] = f;
+    }
+    for (Dimension d : Dimension.values()) {
+      if (familyById[d.familyId()] != null) {
+        dimensions.add(d);
+      }
+    }
+    for (Direction dir : Direction.values()) {
+      totalTracks.put(dir, new Track(slots));
+    }
+    this.view = RateView.empty(dimensions, interval, window);
+  }
+
+  /** Starts sampling every {@link #INTERVAL} on a daemon thread of its own. */
+  public static RateSampler start(Supplier<TotalsSnapshot> source, SeriesFamilies families) {
+    RateSampler sampler = new RateSampler(source, families, INTERVAL, WINDOW, Clock.systemUTC());
+    sampler.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "flow-exporter-rates");
+      t.setDaemon(true);
+      return t;
+    });
+    sampler.thread.scheduleAtFixedRate(() -> {
+      try {
+        sampler.sample(source.get(), System.nanoTime());
+      } catch (RuntimeException e) {
+        // A failed sample must not end the schedule: the next one starts afresh.
+        LOG.warn("Could not sample the rates for the console", e);
+      }
+    }, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    return sampler;
+  }
+
+  /** The dimensions this instance ranks (those of the families it counts). */
+  public List<Dimension> dimensions() {
+    return List.copyOf(dimensions);
+  }
+
+  /** The last sample's rates and totals; any thread. */
+  public RateView view() {
+    return view;
+  }
+
+  /** Takes one sample of {@code now}, read at {@code nanos} ({@link System#nanoTime()}). */
+  public void sample(TotalsSnapshot now, long nanos) {
+    boolean hasRate = previous != null && nanos > previousNanos;
+    double seconds = hasRate ? (nanos - previousNanos) / 1e9 : Double.NaN;
+    Map<Group, Map<String, Acc>> sums = new HashMap<>();
+    EnumMap<Direction, Acc> totals = new EnumMap<>(Direction.class);
+    for (Direction dir : Direction.values()) {
+      totals.put(dir, new Acc());
+      for (Dimension d : dimensions) {
+        sums.put(new Group(d, dir), new HashMap<>());
+      }
+    }
+    Map<SeriesKey, Integer> index = new HashMap<>((int) (now.size() / 0.75f) + 1);
+    long[] delta = new long[3];
+    for (int i = 0; i < now.size(); i++) {
+      SeriesKey key = now.key(i);
+      SeriesFamily family = key.familyId() < familyById.length ? familyById[key.familyId()] : null;
+      if (family == null) {
+        continue;
+      }
+      index.put(key, i);
+      Integer before = previousIndex.get(key);
+      for (Unit u : Unit.values()) {
+        delta[u.ordinal()] = before == null ? 0 : Math.max(0, now.total(i, u) - previous.total(before, u));
+      }
+      if (family.id() == AsFamily.FAMILY.id()) {
+        totals.get(key.direction()).add(now, i, delta);
+      }
+      for (Dimension d : dimensions) {
+        if (d.familyId() == family.id()) {
+          sums.get(new Group(d, key.direction()))
+              .computeIfAbsent(d.entityOf(key, family), e -> new Acc())
+              .add(now, i, delta);
+        }
+      }
+    }
+    if (hasRate) {
+      rateSamples++;
+    }
+    Map<Group, RateView.Ranking> rankings = new HashMap<>();
+    for (Map.Entry<Group, Map<String, Acc>> g : sums.entrySet()) {
+      rankings.put(g.getKey(), rank(g.getKey(), g.getValue(), hasRate, seconds));
+    }
+    EnumMap<Direction, RateView.Entity> totalViews = new EnumMap<>(Direction.class);
+    for (Direction dir : Direction.values()) {
+      RateView.Entity e = totals.get(dir).entity("total", hasRate, seconds);
+      Track t = totalTracks.get(dir);
+      if (hasRate) {
+        t.push(e.bitsPerSecond(), rateSamples);
+      }
+      totalViews.put(dir, e.withHistory(t.history(rateSamples, historyLength())));
+    }
+    previous = now;
+    previousIndex = index;
+    previousNanos = nanos;
+    view = new RateView(Instant.now(clock), interval, Duration.ofMillis(interval.toMillis() * slots),
+        historyLength(), List.copyOf(dimensions), rankings, totalViews);
+  }
+
+  private int historyLength() {
+    return (int) Math.min(rateSamples, slots);
+  }
+
+  /** The group's entities, busiest first, the tracked ones with their history. */
+  private RateView.Ranking rank(Group group, Map<String, Acc> sums, boolean hasRate, double seconds) {
+    List<RateView.Entity> rows = new ArrayList<>(sums.size());
+    for (Map.Entry<String, Acc> e : sums.entrySet()) {
+      rows.add(e.getValue().entity(e.getKey(), hasRate, seconds));
+    }
+    rows.sort(Comparator.comparingDouble((RateView.Entity e) -> Double.isNaN(e.bitsPerSecond()) ? 0 : e.bitsPerSecond())
+        .reversed()
+        .thenComparing(Comparator.comparingLong(RateView.Entity::bytes).reversed())
+        .thenComparing(RateView.Entity::id));
+    Map<String, Track> groupTracks = tracks.computeIfAbsent(group, g -> new HashMap<>());
+    for (int i = 0; i < Math.min(TRACKED, rows.size()); i++) {
+      groupTracks.computeIfAbsent(rows.get(i).id(), id -> new Track(slots)).lastInTop = rateSamples;
+    }
+    Map<String, RateView.Entity> byId = new HashMap<>();
+    for (RateView.Entity e : rows) {
+      byId.put(e.id(), e);
+    }
+    int length = historyLength();
+    for (Iterator<Map.Entry<String, Track>> it = groupTracks.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Track> t = it.next();
+      if (rateSamples - t.getValue().lastInTop > slots) {
+        it.remove();
+        continue;
+      }
+      if (hasRate) {
+        RateView.Entity e = byId.get(t.getKey());
+        t.getValue().push(e == null ? 0 : e.bitsPerSecond(), rateSamples);
+      }
+    }
+    List<RateView.Entity> withHistory = new ArrayList<>(rows.size());
+    for (RateView.Entity e : rows) {
+      Track t = groupTracks.get(e.id());
+      withHistory.add(t == null ? e : e.withHistory(t.history(rateSamples, length)));
+    }
+    return new RateView.Ranking(withHistory);
+  }
+
+  /** Sums of one entity in one sample. */
+  private static final class Acc {
+    final long[] totals = new long[3];
+    final long[] growth = new long[3];
+
+    void add(TotalsSnapshot now, int i, long[] delta) {
+      for (Unit u : Unit.values()) {
+        totals[u.ordinal()] += now.total(i, u);
+        growth[u.ordinal()] += delta[u.ordinal()];
+      }
+    }
+
+    RateView.Entity entity(String id, boolean hasRate, double seconds) {
+      double bps = hasRate ? 8 * growth[Unit.BYTES.ordinal()] / seconds : Double.NaN;
+      double pps = hasRate ? growth[Unit.PACKETS.ordinal()] / seconds : Double.NaN;
+      double fps = hasRate ? growth[Unit.FLOWS.ordinal()] / seconds : Double.NaN;
+      return new RateView.Entity(id, bps, pps, fps, totals[Unit.BYTES.ordinal()],
+          totals[Unit.PACKETS.ordinal()], totals[Unit.FLOWS.ordinal()], null);
+    }
+  }
+
+  /** The bits per second of one entity at each of the last samples, in a ring. */
+  private static final class Track {
+    final float[] ring;
+    /** The rate sample number of the last value pushed, 0 before the first. */
+    long last;
+    long lastInTop;
+
+    Track(int slots) {
+      ring = new float[slots];
+      Arrays.fill(ring, Float.NaN);
+    }
+
+    void push(double bps, long sample) {
+      ring[(int) (sample % ring.length)] = (float) bps;
+      last = sample;
+    }
+
+    /** The values of samples {@code upTo - length + 1 .. upTo}, NaN where none was pushed. */
+    double[] history(long upTo, int length) {
+      double[] h = new double[length];
+      for (int k = 0; k < length; k++) {
+        long sample = upTo - length + 1 + k;
+        boolean known = sample >= 1 && sample <= last && last - sample < ring.length;
+        h[k] = known ? ring[(int) (sample % ring.length)] : Double.NaN;
+      }
+      return h;
+    }
+  }
+
+  @Override
+  public void close() {
+    if (thread != null) {
+      thread.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,351 @@
+// The flow-exporter console: reads /api/v1/console and /api/v1/top (the JSON scripts use too),
+// draws the world map from /console/world.json, and runs the flow API's tap and search with the
+// token the user typed (kept in this tab's sessionStorage only). No framework, no library.
+'use strict';
+
+const TOKEN_KEY = 'flow-exporter-api-token';
+const SVG = 'http://www.w3.org/2000/svg';
+let info = { families: ['as', 'router'], flow_api: false, interval_seconds: 5 };
+let countryRows = { receive: [], transmit: [] };
+let mapPaths = new Map();
+let flowAbort = null;
+
+const $ = (sel) => document.querySelector(sel);
+
+function bits(v) {
+  if (v === null || v === undefined) return '–';
+  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s'];
+  let i = 0;
+  while (v >= 1000 && i < units.length - 1) { v /= 1000; i++; }
+  return (v >= 100 || i === 0 ? v.toFixed(0) : v.toFixed(1)) + ' ' + units[i];
+}
+
+function count(v) {
+  if (v === null || v === undefined) return '–';
+  return Number(v).toLocaleString('en-US', { maximumFractionDigits: 1 });
+}
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+
+/** A sparkline of bits per second (nulls skipped), 120 by 24, hidden from screen readers. */
+function spark(history, width = 120, height = 24) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('width', width);
+  svg.setAttribute('height', height);
+  svg.setAttribute('viewBox', '0 0 ' + width + ' ' + height);
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'sparkline');
+  const values = (history || []);
+  const max = Math.max(1, ...values.filter((v) => v !== null));
+  const step = values.length > 1 ? width / (values.length - 1) : width;
+  let d = '';
+  values.forEach((v, i) => {
+    if (v === null) return;
+    const x = (i * step).toFixed(1);
+    const y = (height - 1 - (v / max) * (height - 2)).toFixed(1);
+    d += (d === '' || values[i - 1] === null ? 'M' : 'L') + x + ',' + y;
+  });
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', d);
+  path.setAttribute('fill', 'none');
+  path.setAttribute('stroke', '#0b5cad');
+  path.setAttribute('stroke-width', '1.5');
+  svg.appendChild(path);
+  return svg;
+}
+
+async function getJson(url) {
+  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+  return r.json();
+}
+
+function ranked(family, direction, n) {
+  return getJson('/api/v1/top?family=' + family + '&direction=' + direction + '&n=' + n);
+}
+
+function fill(tbody, rows, cells) {
+  tbody.replaceChildren(...rows.map((row) => {
+    const tr = el('tr');
+    cells(row).forEach((c) => tr.appendChild(c));
+    return tr;
+  }));
+  if (rows.length === 0) {
+    const tr = el('tr');
+    const td = el('td', 'nothing counted yet', 'note');
+    td.colSpan = tbody.parentElement.querySelectorAll('th').length;
+    tr.appendChild(td);
+    tbody.appendChild(tr);
+  }
+}
+
+function sparkCell(history) {
+  const td = el('td');
+  td.appendChild(spark(history));
+  return td;
+}
+
+async function refresh() {
+  try {
+    const [asIn, asOut, rIn, rOut] = await Promise.all([
+      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', 10), ranked('router', 'transmit', 10)]);
+    $('#now-in').textContent = bits(asIn.total.bits_per_second);
+    $('#now-out').textContent = bits(asOut.total.bits_per_second);
+    $('#spark-in').replaceChildren(spark(asIn.total.history, 160, 32));
+    $('#spark-out').replaceChildren(spark(asOut.total.history, 160, 32));
+    for (const [id, answer] of [['#peers-receive', asIn], ['#peers-transmit', asOut]]) {
+      fill($(id + ' tbody'), answer.top, (r) => [
+        el('td', r.other ? 'other' : r.as), el('td', r.name || '(no name)'),
+        el('td', bits(r.bits_per_second), 'num'), sparkCell(r.history)]);
+    }
+    const routers = new Map();
+    rIn.top.forEach((r) => routers.set(r.hostname, { in: r.bits_per_second, out: null, bytes: r.bytes }));
+    rOut.top.forEach((r) => {
+      const v = routers.get(r.hostname) || { in: null, bytes: 0 };
+      v.out = r.bits_per_second;
+      v.bytes += r.bytes;
+      routers.set(r.hostname, v);
+    });
+    fill($('#routers tbody'), [...routers.entries()], ([h, v]) => [
+      el('td', h === undefined ? 'other' : h), el('td', bits(v.in), 'num'), el('td', bits(v.out), 'num')]);
+    if (info.families.includes('country')) {
+      const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300), ranked('country', 'transmit', 300)]);
+      countryRows = { receive: cIn.top, transmit: cOut.top };
+      shadeMap();
+    }
+    if (info.families.includes('port')) {
+      const [pIn, pOut] = await Promise.all([ranked('port', 'receive', 10), ranked('port', 'transmit', 10)]);
+      for (const [id, answer] of [['#ports-receive', pIn], ['#ports-transmit', pOut]]) {
+        fill($(id + ' tbody'), answer.top, (r) => [
+          el('td', r.other ? 'other' : r.port + '/' + r.protocol), el('td', bits(r.bits_per_second), 'num'),
+          el('td', count(r.flows_per_second), 'num')]);
+      }
+    }
+    const at = asIn.sampled_at ? new Date(asIn.sampled_at).toLocaleTimeString() : 'not yet';
+    $('#status').textContent = 'Last sample: ' + at + '; rates over ' + asIn.interval_seconds
+      + ' s, sparklines over the last ' + Math.round(asIn.history_seconds / 60) + ' minutes'
+      + (asIn.total.bits_per_second === null ? ' (measuring: rates need two samples)' : '') + '.';
+  } catch (e) {
+    $('#status').textContent = 'Could not read the rates: ' + e.message;
+  }
+}
+
+// ---- The world map ----
+
+function mapDirection() {
+  return document.querySelector('input[name="map-dir"]:checked').value;
+}
+
+/** #deebf7 to #08306b on a log scale of the country's share of the busiest. */
+function shade(fraction) {
+  const a = [0xde, 0xeb, 0xf7];
+  const b = [0x08, 0x30, 0x6b];
+  const c = a.map((v, i) => Math.round(v + (b[i] - v) * fraction));
+  return 'rgb(' + c.join(',') + ')';
+}
+
+function measure(row) {
+  return row.bits_per_second === null ? row.bytes : row.bits_per_second;
+}
+
+function shadeMap() {
+  const rows = countryRows[mapDirection()] || [];
+  const byCode = new Map(rows.filter((r) => !r.other).map((r) => [r.country, r]));
+  const max = Math.max(1, ...rows.map(measure));
+  for (const [code, path] of mapPaths) {
+    const row = byCode.get(code);
+    const v = row ? measure(row) : 0;
+    if (row && v > 0) {
+      path.style.fill = shade(Math.log1p(v) / Math.log1p(max));
+      path.classList.add('has-traffic');
+    } else {
+      path.style.fill = '';
+      path.classList.remove('has-traffic');
+    }
+    const label = path.dataset.name + ': ' + (row ? bits(row.bits_per_second) : 'no traffic');
+    path.setAttribute('aria-label', label);
+    path.firstChild.textContent = label;
+  }
+  const ramp = el('span', null, 'ramp');
+  ramp.setAttribute('aria-hidden', 'true');
+  const busiest = rows.length ? rows[0] : null;
+  $('#legend').replaceChildren(el('span', 'none'), ramp,
+    el('span', busiest ? bits(busiest.bits_per_second) + ' (' + (busiest.name || busiest.country) + ', log scale)' : 'no traffic yet'));
+  fill($('#country-table tbody'), rows.slice(0, 10), (r) => [
+    el('td', r.other ? 'other' : r.name + ' (' + r.country + ')'), el('td', bits(r.bits_per_second), 'num'),
+    el('td', count(r.bytes), 'num')]);
+}
+
+function showTip(path) {
+  $('#map-tip').textContent = path.getAttribute('aria-label');
+}
+
+async function drawMap() {
+  const world = await getJson('/console/world.json');
+  const svg = $('#map');
+  svg.setAttribute('viewBox', world.viewBox);
+  for (const c of world.countries) {
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', c.d);
+    p.setAttribute('tabindex', '0');
+    p.setAttribute('role', 'img');
+    p.dataset.code = c.code;
+    p.dataset.name = c.name;
+    p.appendChild(document.createElementNS(SVG, 'title'));
+    p.addEventListener('mouseenter', () => showTip(p));
+    p.addEventListener('focus', () => showTip(p));
+    svg.appendChild(p);
+    mapPaths.set(c.code, p);
+  }
+  shadeMap();
+}
+
+// ---- Flow tap and search ----
+
+const FILTERS = ['ip', 'net', 'port', 'proto', 'as', 'hostname', 'country', 'direction', 'limit', 'timeout'];
+
+function flowMode() {
+  return document.querySelector('input[name="mode"]:checked').value;
+}
+
+function flowRow(f) {
+  const s = f.source || {};
+  const d = f.destination || {};
+  const n = f.network || {};
+  const asText = (e) => (e.as ? e.as.number + (e.as.organization ? ' ' + e.as.organization.name : '') : '');
+  const tr = el('tr');
+  [f['@timestamp'], (s.ip || '') + (s.port !== undefined ? ':' + s.port : ''),
+    (d.ip || '') + (d.port !== undefined ? ':' + d.port : ''), n.transport, asText(s), asText(d), n.direction,
+    (f.observer || {}).hostname].forEach((v) => tr.appendChild(el('td', v === undefined ? '' : v)));
+  tr.appendChild(el('td', count(n.bytes), 'num'));
+  tr.appendChild(el('td', count(n.packets), 'num'));
+  return tr;
+}
+
+function setRunning(running) {
+  $('#flow-start').disabled = running;
+  $('#flow-stop').disabled = !running;
+}
+
+async function runFlows(event) {
+  event.preventDefault();
+  const form = $('#flow-form');
+  const token = $('#token').value.trim();
+  const status = $('#flow-status');
+  if (!token) {
+    status.textContent = 'Enter the API token first.';
+    status.className = 'bad';
+    $('#token').focus();
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  const mode = flowMode();
+  const q = new URLSearchParams();
+  for (const name of FILTERS.concat(mode === 'search' ? ['from', 'to'] : [])) {
+    const v = form.elements[name].value.trim();
+    if (v) q.append(name, v);
+  }
+  const tbody = $('#flow-table tbody');
+  tbody.replaceChildren();
+  status.className = '';
+  status.textContent = (mode === 'tap' ? 'Tapping' : 'Searching') + '…';
+  flowAbort = new AbortController();
+  setRunning(true);
+  let flows = 0;
+  try {
+    const r = await fetch('/api/v1/flows/' + mode + '?' + q, {
+      headers: { Authorization: 'Bearer ' + token, Accept: 'application/x-ndjson' },
+      signal: flowAbort.signal,
+    });
+    if (!r.ok) {
+      let why = 'HTTP ' + r.status;
+      try {
+        const body = await r.json();
+        const err = body.error || {};
+        why += ': ' + (err.parameter ? err.parameter + ': ' : '') + (err.message || JSON.stringify(body));
+      } catch (e) { /* not JSON */ }
+      if (r.status === 404) why += ' (the flow API is off on this instance)';
+      if (r.status === 401 || r.status === 403) sessionStorage.removeItem(TOKEN_KEY);
+      status.textContent = why;
+      status.className = 'bad';
+      return;
+    }
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let nl;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl).trim();
+        buffer = buffer.slice(nl + 1);
+        if (!line) continue;
+        const doc = JSON.parse(line);
+        if (doc.end) {
+          const e = doc.end;
+          status.textContent = 'Ended: ' + e.reason + ' (' + e.flows + ' flows, ' + e.scanned + ' records scanned, '
+            + e.ms + ' ms)';
+          status.dataset.reason = e.reason;
+        } else {
+          tbody.appendChild(flowRow(doc));
+          flows++;
+          if (!status.dataset.reason) status.textContent = flows + ' flows so far…';
+        }
+      }
+    }
+  } catch (e) {
+    if (e.name === 'AbortError') {
+      status.textContent = 'Stopped (client) after ' + flows + ' flows.';
+      status.dataset.reason = 'client';
+    } else {
+      status.textContent = 'Failed: ' + e.message;
+      status.className = 'bad';
+    }
+  } finally {
+    setRunning(false);
+    flowAbort = null;
+  }
+}
+
+function showSearchFields() {
+  const search = flowMode() === 'search';
+  document.querySelectorAll('.search-only').forEach((e) => { e.hidden = !search; });
+}
+
+async function start() {
+  try {
+    info = await getJson('/api/v1/console');
+  } catch (e) {
+    $('#status').textContent = 'Could not read /api/v1/console: ' + e.message;
+  }
+  $('#ports').hidden = !info.families.includes('port');
+  const countries = info.families.includes('country');
+  $('#map-off').hidden = countries;
+  $('#map-on').hidden = !countries;
+  $('#flows-off').hidden = info.flow_api;
+  const saved = sessionStorage.getItem(TOKEN_KEY);
+  if (saved) $('#token').value = saved;
+  document.querySelectorAll('input[name="map-dir"]').forEach((r) => r.addEventListener('change', shadeMap));
+  document.querySelectorAll('input[name="mode"]').forEach((r) => r.addEventListener('change', showSearchFields));
+  showSearchFields();
+  $('#flow-form').addEventListener('submit', (e) => {
+    delete $('#flow-status').dataset.reason;
+    runFlows(e);
+  });
+  $('#flow-stop').addEventListener('click', () => flowAbort && flowAbort.abort());
+  if (countries) {
+    drawMap().catch((e) => { $('#map-tip').textContent = 'Could not draw the map: ' + e.message; });
+  }
+  await refresh();
+  setInterval(refresh, Math.max(2, info.interval_seconds || 5) * 1000);
+}
+
+document.addEventListener('DOMContentLoaded', start);

@@ -1,0 +1,156 @@
+package io.flowexporter.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /api/v1/top} end to end on a real KRaft broker, the exporter in a child process: records
+ * of known peers, routers and ports in; the committed totals of every peer AS, router and port per
+ * direction exactly as computed here from the input, ranked, with rates once two samples were
+ * taken; a family the instance does not count is a 400 naming it.
+ */
+class TopApiIT {
+
+  @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
+
+  private static final long[] PEERS = {15169, 13335, 2906, 32934};
+  private static final String[] HOSTS = {"edge1", "edge2", "edge3"};
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Expected bytes per family and direction, then entity (as on the answer's label). */
+  private final Map<String, Map<String, Long>> expected = new TreeMap<>();
+
+  @Test
+  void topAnswersTheExactCommittedTotalsOfEachPeerRouterAndPort(@TempDir Path dir) throws Exception {
+    String topic = "flows-top";
+    Topics.create(broker.bootstrapServers(), topic, 3);
+    produce(topic, 1500, new SplittableRandom(16));
+
+    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("top.log"), Map.of(),
+        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500", "--from-beginning",
+        "--commit-interval", "300", "--state-dir", dir.resolve("state").toString(), "--application-id", "it-top",
+        "--port", "443")) {
+      HttpClient http = HttpClient.newHttpClient();
+      Map<String, Map<String, Long>> last = new TreeMap<>();
+      Await.until(Duration.ofSeconds(120), () -> {
+        if (!exporter.isAlive()) {
+          throw new AssertionError("exporter exited early:\n" + exporter.log());
+        }
+        last.clear();
+        for (String family : new String[] {"as", "router", "port"}) {
+          for (String direction : new String[] {"receive", "transmit"}) {
+            JsonNode answer = get(http, exporter.metricsPort(), family, direction);
+            if (answer == null) {
+              return false;
+            }
+            Map<String, Long> bytes = new HashMap<>();
+            answer.path("top").forEach(row -> bytes.put(labelOf(family, row), row.path("bytes").asLong()));
+            last.put(family + " " + direction, bytes);
+          }
+        }
+        return expected.equals(last);
+      }, () -> "expected " + expected + "\nlast answers " + last + "\nlog:\n" + exporter.log());
+
+      // Ranked by rate, then by total: with no traffic any more, the totals decide.
+      Await.until(Duration.ofSeconds(30), () -> {
+        JsonNode answer = get(http, exporter.metricsPort(), "as", "receive");
+        return answer != null && !answer.path("total").path("bits_per_second").isNull()
+            && answer.path("total").path("bits_per_second").asDouble() == 0;
+      }, exporter::log);
+      JsonNode top = get(http, exporter.metricsPort(), "as", "receive");
+      List<Long> ranked = new ArrayList<>();
+      top.path("top").forEach(row -> ranked.add(row.path("bytes").asLong()));
+      assertThat(ranked).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+      assertThat(top.path("total").path("bytes").asLong())
+          .isEqualTo(expected.get("as receive").values().stream().mapToLong(Long::longValue).sum());
+      assertThat(top.path("top").get(0).path("name").isTextual()).isTrue();
+      assertThat(top.path("top").get(0).path("history").size()).isPositive();
+
+      HttpResponse<String> notCounted = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + exporter.metricsPort() + "/api/v1/top?family=country&direction=receive")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(notCounted.statusCode()).isEqualTo(400);
+      assertThat(JSON.readTree(notCounted.body()).path("error").path("parameter").asText()).isEqualTo("family");
+      exporter.stopCleanly();
+    }
+  }
+
+  private static JsonNode get(HttpClient http, int port, String family, String direction) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + port + "/api/v1/top?family=" + family + "&direction=" + direction + "&n=1000")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private static String labelOf(String family, JsonNode row) {
+    return switch (family) {
+      case "as" -> row.path("as").asText();
+      case "router" -> row.path("hostname").asText();
+      default -> row.path("port").asText() + "/" + row.path("protocol").asText();
+    };
+  }
+
+  private void produce(String topic, int messages, SplittableRandom random) throws Exception {
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    try (KafkaProducer<String, String> producer = Topics.producer(broker.bootstrapServers())) {
+      for (int m = 0; m < messages; m++) {
+        acks.add(producer.send(new ProducerRecord<>(topic, Integer.toString(m), record(random))));
+      }
+      producer.flush();
+    }
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get();
+    }
+  }
+
+  private String record(SplittableRandom random) {
+    boolean receive = random.nextBoolean();
+    long peer = PEERS[random.nextInt(PEERS.length)];
+    long src = receive ? peer : 64500;
+    long dst = receive ? 64500 : peer;
+    String host = HOSTS[random.nextInt(HOSTS.length)];
+    int port = random.nextInt(3) == 0 ? 443 : 8080;
+    long packets = 1 + random.nextInt(40);
+    long bytes = packets * (40 + random.nextInt(1460));
+    long sampling = random.nextInt(4) == 0 ? 10 : 1;
+    String direction = receive ? "receive" : "transmit";
+    add("as " + direction, Long.toString(peer), bytes * sampling);
+    add("router " + direction, host, bytes * sampling);
+    if (port == 443) {
+      add("port " + direction, "443/tcp", bytes * sampling);
+    }
+    return "{\"event_type\": \"purge\", \"label\": \"" + host + "\", \"as_src\": " + src + ", \"as_dst\": " + dst
+        + ", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\", \"port_src\": 51000, \"port_dst\": " + port
+        + ", \"ip_proto\": \"tcp\"" + (sampling > 1 ? ", \"sampling_rate\": " + sampling : "")
+        + ", \"packets\": " + packets + ", \"bytes\": " + bytes + "}";
+  }
+
+  private void add(String group, String entity, long amount) {
+    expected.computeIfAbsent(group, k -> new HashMap<>()).merge(entity, amount, Long::sum);
+  }
+}
