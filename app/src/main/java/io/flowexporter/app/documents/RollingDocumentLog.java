@@ -41,7 +41,17 @@ public final class RollingDocumentLog implements DocumentLog {
   /** Errors Logback reported; a listener, as its status list keeps only the first and last few. */
   private final AtomicInteger errors = new AtomicInteger();
   private volatile Status lastError;
-  private int errorsSeen;
+  /** {@link #errors} when the file was last (re)opened; guarded by this. */
+  private int errorsHandled;
+  /** How often the file was reopened after a failure; guarded by this. */
+  private int reopenings;
+  /**
+   * The reopenings each stream thread has answered for. Every thread's documents share the file,
+   * so a failure must fail the next commit of every thread that may have written since, not only
+   * of the first to flush: Logback reports the first failed write and drops what follows, and a
+   * reopening drops what the stream held.
+   */
+  private final ThreadLocal<int[]> reopeningsSeen = ThreadLocal.withInitial(() -> new int[] {0});
 
   private RollingDocumentLog(Path file) {
     this.file = file;
@@ -98,7 +108,6 @@ public final class RollingDocumentLog implements DocumentLog {
       appender.stop();
       throw new IOException(file + ": " + (lastError == null ? "cannot be opened" : describe(lastError)));
     }
-    errorsSeen = errors.get();
   }
 
   /**
@@ -150,15 +159,21 @@ public final class RollingDocumentLog implements DocumentLog {
         problem = e.getMessage();
       }
     }
-    int seen = errors.get();
-    if (seen > errorsSeen) {
-      errorsSeen = seen;
-      problem = describe(lastError);
+    if (problem == null && errors.get() > errorsHandled) {
+      problem = lastError == null ? "a write failed" : describe(lastError);
     }
     if (problem != null) {
       appender.stop();
       appender.start();
-      errorsSeen = errors.get();
+      errorsHandled = errors.get();
+      reopenings++;
+    }
+    int[] seen = reopeningsSeen.get();
+    if (problem == null && seen[0] != reopenings) {
+      problem = "reopened after a failure, documents of this thread may be missing";
+    }
+    seen[0] = reopenings;
+    if (problem != null) {
       throw new UncheckedIOException(new IOException(file + ": " + problem));
     }
   }

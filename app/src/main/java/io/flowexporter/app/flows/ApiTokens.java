@@ -95,7 +95,28 @@ public final class ApiTokens {
       loaded = read(file);
       LOG.info("Reloaded {} API token(s) from {}", loaded.tokens().size(), file);
     } catch (IOException | IllegalArgumentException e) {
-      LOG.warn("Keeping the {} API token(s) in force: {}: {}", old.tokens().size(), file, e.getMessage());
+      // Fail closed: emptying or deleting the file is how a leaked token is revoked, and a file
+      // with a bad line may be one from which a token was being removed.
+      if (!old.tokens().isEmpty()) {
+        LOG.warn("Refusing every flow API request until {} holds valid tokens again: {}", file, e.getMessage());
+      }
+      loaded = new Loaded(List.of(), modifiedOrNull(file), sizeOrMinusOne(file));
+    }
+  }
+
+  private static FileTime modifiedOrNull(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static long sizeOrMinusOne(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1;
     }
   }
 

@@ -40,7 +40,7 @@ class ApiTokensTest {
   }
 
   @Test
-  void theFileIsReadAgainWhenItChangesAndABrokenOneKeepsTheOldTokens() throws Exception {
+  void theFileIsReadAgainWhenItChangesAndABrokenOrMissingOneRevokesEveryToken() throws Exception {
     Path file = dir.resolve("tokens");
     Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\n");
     ApiTokens tokens = ApiTokens.load(file);
@@ -49,9 +49,16 @@ class ApiTokensTest {
     Thread.sleep(1100); // checked at most once a second
     assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
     assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).isEmpty();
-    Files.writeString(file, "bob:short\n");
+    Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\ncarol:short\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
     Thread.sleep(1100);
+    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).as("a bad line refuses everyone").isEmpty();
+    Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\n");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(15)));
+    Thread.sleep(1100);
     assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
+    Files.delete(file);
+    Thread.sleep(1100);
+    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).as("a deleted file revokes every token").isEmpty();
   }
 }

@@ -1,8 +1,10 @@
 package io.flowexporter.topology.aggregate;
 
 import io.flowexporter.topology.series.SeriesKey;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArraySet;
@@ -93,15 +95,20 @@ public final class CommittedTotals {
    * thread. A store publishing meanwhile is read before or after its publication, per series.
    */
   public TotalsSnapshot totals() {
+    // One view per store, taken once: a store that publishes while the arrays are filled must not
+    // take the room of another store's series.
+    List<SeriesTotalsStore.Published> views = new ArrayList<>();
     int capacity = 0;
     for (SeriesTotalsStore store : active) {
-      capacity += store.publishedSeries();
+      SeriesTotalsStore.Published view = store.published();
+      views.add(view);
+      capacity += view.count();
     }
     SeriesKey[] keys = new SeriesKey[capacity];
     long[] sums = new long[3 * capacity];
     int size = 0;
-    for (SeriesTotalsStore store : active) {
-      size = store.copyPublished(keys, sums, size);
+    for (SeriesTotalsStore.Published view : views) {
+      size = view.copyInto(keys, sums, size);
     }
     return new TotalsSnapshot(keys, sums, size);
   }

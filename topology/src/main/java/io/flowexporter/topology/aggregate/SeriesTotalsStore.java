@@ -47,7 +47,7 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * bucket is rewritten without it) and from scrapes. Both depend only on what the store holds, so
  * a restarted or new owner, restored from the changelog, decides alike.
  *
- * <p>Threading: everything but {@link #copyPublished} and the counts runs on the task's stream
+ * <p>Threading: everything but {@link #published} and the counts runs on the task's stream
  * thread. Scrapes read a {@link Published} view: compact arrays of series keys and totals
  * updated in place at each publication. The three totals of a series may come from two successive
  * commits, each of them committed.
@@ -372,23 +372,9 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return all;
   }
 
-  /**
-   * Copies the committed totals of every series of this partition into {@code keys} and {@code
-   * totals} (three per series) from {@code at} on, as far as they have room; any thread.
-   *
-   * @return the index after the last series copied
-   */
-  int copyPublished(SeriesKey[] keys, long[] totals, int at) {
-    Published p = published;
-    int n = Math.min(p.count, keys.length - at);
-    System.arraycopy(p.keys, 0, keys, at, n);
-    for (int i = 0; i < n; i++) {
-      int to = 3 * (at + i);
-      totals[to] = p.totals.get(3 * i);
-      totals[to + 1] = p.totals.get(3 * i + 1);
-      totals[to + 2] = p.totals.get(3 * i + 2);
-    }
-    return at + n;
+  /** The committed totals of every series of this partition, as of the last publication; any thread. */
+  Published published() {
+    return published;
   }
 
   /** How many series of this partition are published; any thread. */
@@ -415,8 +401,24 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    * (flows). Only the stream thread writes; it replaces the view (a volatile write) at the end of
    * every publication.
    */
-  private record Published(SeriesKey[] keys, AtomicLongArray totals, int count) {
+  record Published(SeriesKey[] keys, AtomicLongArray totals, int count) {
     static final Published EMPTY = new Published(new SeriesKey[0], new AtomicLongArray(0), 0);
+
+    /**
+     * Copies the keys and totals (three per series) into the arrays from {@code at} on.
+     *
+     * @return the index after the last series copied
+     */
+    int copyInto(SeriesKey[] toKeys, long[] toTotals, int at) {
+      System.arraycopy(keys, 0, toKeys, at, count);
+      for (int i = 0; i < count; i++) {
+        int to = 3 * (at + i);
+        toTotals[to] = totals.get(3 * i);
+        toTotals[to + 1] = totals.get(3 * i + 1);
+        toTotals[to + 2] = totals.get(3 * i + 2);
+      }
+      return at + count;
+    }
   }
 
   @Override
