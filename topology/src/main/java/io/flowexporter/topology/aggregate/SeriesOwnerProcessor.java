@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -8,7 +9,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The second stage: adds each {@link DeltaBatch} from the repartition topic to the series this
  * owner partition owns, and drops series past their TTL. Forwards nothing: totals leave through
- * the store's published view. One instance per stream task.
+ * the store's published view, at the thread's next commit, which it asks for early (see {@link
+ * CommitPacer}). One instance per stream task.
  */
 public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Void, Void> {
 
@@ -16,6 +18,7 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
   private final SeriesLimits limits;
   private SeriesTotalsStore store;
   private ProcessorContext<Void, Void> context;
+  private CommitPacer pacer;
 
   public SeriesOwnerProcessor(String storeName, SeriesLimits limits) {
     this.storeName = storeName;
@@ -27,6 +30,7 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     this.context = context;
     store = context.getStateStore(storeName);
     store.activate();
+    pacer = new CommitPacer(commitIntervalMs(context));
     context.schedule(limits.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
         now -> store.expire(now - limits.ttl().toMillis()));
   }
@@ -36,6 +40,15 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     long now = context.currentSystemTimeMs();
     DeltaBatch.decode(batch.value(),
         (key, offset, length, bytes, packets, flows) -> store.add(key, offset, length, bytes, packets, flows, now));
+    if (pacer.shouldRequestCommit(now)) {
+      context.commit();
+    }
+  }
+
+  /** The thread's commit interval as Kafka Streams resolved it (its values include the defaults). */
+  private static long commitIntervalMs(ProcessorContext<?, ?> context) {
+    Object value = context.appConfigs().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
+    return value == null ? 1000 : Long.parseLong(value.toString());
   }
 
   @Override
