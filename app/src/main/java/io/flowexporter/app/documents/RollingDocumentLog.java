@@ -52,6 +52,8 @@ public final class RollingDocumentLog implements DocumentLog {
    * reopening drops what the stream held.
    */
   private final ThreadLocal<int[]> reopeningsSeen = ThreadLocal.withInitial(() -> new int[] {0});
+  private FixedWindowRollingPolicy rolling;
+  private SizeBasedTriggeringPolicy<byte[]> trigger;
 
   private RollingDocumentLog(Path file) {
     this.file = file;
@@ -83,14 +85,14 @@ public final class RollingDocumentLog implements DocumentLog {
     appender.setAppend(true);
     appender.setImmediateFlush(false);
     appender.setBufferSize(new FileSize(64 * 1024));
-    FixedWindowRollingPolicy rolling = new FixedWindowRollingPolicy();
+    rolling = new FixedWindowRollingPolicy();
     rolling.setContext(context);
     rolling.setParent(appender);
     rolling.setFileNamePattern(file + ".%i.gz");
     rolling.setMinIndex(1);
     rolling.setMaxIndex(maxFiles);
     rolling.start();
-    SizeBasedTriggeringPolicy<byte[]> trigger = new SizeBasedTriggeringPolicy<>();
+    trigger = new SizeBasedTriggeringPolicy<>();
     trigger.setContext(context);
     trigger.setMaxFileSize(new FileSize(maxSize));
     // The size is looked at (one stat) at most this often; Logback's default, 60 s, would let a
@@ -163,8 +165,7 @@ public final class RollingDocumentLog implements DocumentLog {
       problem = lastError == null ? "a write failed" : describe(lastError);
     }
     if (problem != null) {
-      appender.stop();
-      appender.start();
+      reopen();
       errorsHandled = errors.get();
       reopenings++;
     }
@@ -176,6 +177,14 @@ public final class RollingDocumentLog implements DocumentLog {
     if (problem != null) {
       throw new UncheckedIOException(new IOException(file + ": " + problem));
     }
+  }
+
+  /** Stopping the appender stops its policies too, and it will not start without them. */
+  private void reopen() {
+    appender.stop();
+    rolling.start();
+    trigger.start();
+    appender.start();
   }
 
   @Override

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Static checks of the deployment kit (issue 8): Dockerfile, docker-compose.yml, Prometheus
+ * Static checks of the deployment kit: Dockerfile, docker-compose.yml, Prometheus
  * configuration, rules and their unit tests, Grafana provisioning and dashboard. No Docker engine
  * is needed; the external tools are Debian's {@code promtool} (package prometheus) and {@code
  * docker-compose} (package docker-compose). A missing tool fails the test, it never skips it.

@@ -5,11 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RollingDocumentLogTest {
 
   @TempDir Path dir;
+
+  /** A second writer, as a second stream thread would be. */
+  private final ExecutorService otherThread = Executors.newSingleThreadExecutor();
 
   private static byte[] doc(int i) {
     return ("{\"event\":{\"id\":\"t:0:" + i + ":0\"},\"pad\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
@@ -82,6 +89,37 @@ class RollingDocumentLogTest {
       log.flush();
     }
     assertThat(Files.readAllLines(file)).hasSize(4);
+  }
+
+  @Test
+  void aFailedWriteFailsTheNextFlushOfEveryThreadThatMayHaveWritten() throws Exception {
+    // Linux's /dev/full takes the open and fails every write with "No space left on device".
+    Path file = Files.createSymbolicLink(dir.resolve("flows.json"), Path.of("/dev/full"));
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      CompletableFuture<Void> otherAppended = CompletableFuture.runAsync(() -> log.append(doc(1)), otherThread);
+      otherAppended.get();
+      log.append(doc(2));
+      assertThatThrownBy(log::flush).isInstanceOf(UncheckedIOException.class).hasMessageContaining("flows.json");
+      // This thread has answered for the failure: nothing of its own is pending.
+      log.flush();
+      // The other thread's document went with the failed write: its commit must fail too, once.
+      CompletableFuture<Void> otherFlush = CompletableFuture.runAsync(log::flush, otherThread);
+      assertThatThrownBy(otherFlush::get).hasCauseInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("documents of this thread may be missing");
+      CompletableFuture.runAsync(log::flush, otherThread).get();
+      // Room again (the name now leads to a real file): the next failed flush opens it anew, and
+      // from then on documents are written.
+      Path real = Files.createFile(dir.resolve("real.json"));
+      Files.delete(file);
+      Files.createSymbolicLink(file, real);
+      log.append(doc(3));
+      assertThatThrownBy(log::flush).isInstanceOf(UncheckedIOException.class).hasMessageNotContaining("not open");
+      log.append(doc(4));
+      log.flush();
+      assertThat(Files.readAllLines(real)).containsExactly(new String(doc(4), StandardCharsets.UTF_8));
+    } finally {
+      otherThread.shutdown();
+    }
   }
 
   @Test
