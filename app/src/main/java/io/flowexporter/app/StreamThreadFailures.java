@@ -26,19 +26,36 @@ final class StreamThreadFailures {
     return respond(failure, System.nanoTime());
   }
 
+  /**
+   * @param explained whether the failure was said already in the exporter's words (a refusal by
+   *     Kafka, see KafkaRefusalLog): then no stack trace follows
+   */
+  synchronized StreamThreadExceptionResponse respond(Throwable failure, boolean explained) {
+    return respond(failure, System.nanoTime(), explained);
+  }
+
   synchronized StreamThreadExceptionResponse respond(Throwable failure, long nowNanos) {
+    return respond(failure, nowNanos, false);
+  }
+
+  private StreamThreadExceptionResponse respond(Throwable failure, long nowNanos, boolean explained) {
     while (!recent.isEmpty() && nowNanos - recent.peekFirst() > WINDOW.toNanos()) {
       recent.removeFirst();
     }
     if (recent.size() >= REPLACEMENTS) {
       LOG.error("A stream thread failed for the {}th time within {} min; the failure does not go away,"
               + " so the exporter stops (exit status 1). Last failure:",
-          recent.size() + 1, WINDOW.toMinutes(), failure);
+          recent.size() + 1, WINDOW.toMinutes(), explained ? failure.toString() : failure);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     recent.addLast(nowNanos);
-    LOG.error("Stream thread failed; replacing it ({} of {} replacements within {} min)",
-        recent.size(), REPLACEMENTS, WINDOW.toMinutes(), failure);
+    if (explained) {
+      LOG.warn("Stream thread failed on that refusal; replacing it ({} of {} replacements within {} min)",
+          recent.size(), REPLACEMENTS, WINDOW.toMinutes());
+    } else {
+      LOG.error("Stream thread failed; replacing it ({} of {} replacements within {} min)",
+          recent.size(), REPLACEMENTS, WINDOW.toMinutes(), failure);
+    }
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 }

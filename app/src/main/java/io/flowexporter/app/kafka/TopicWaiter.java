@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Waits until the brokers answer and the input topic exists, saying so in the log once per
  * condition (and again every minute), instead of letting Kafka Streams fail on a missing topic or
- * flood the log with connection errors.
+ * flood the log with connection errors. A refusal (login, TLS, ACL) is said by the {@link
+ * KafkaRefusalLog}, in its words, and lasts for {@code /readyz} until the topic is found.
  */
 public final class TopicWaiter {
 
@@ -32,8 +33,8 @@ public final class TopicWaiter {
    *
    * @return the number of partitions of the topic, or -1 if {@code stopped} turned true first
    */
-  public static int await(Properties clientProperties, String brokers, String topic, BooleanSupplier stopped)
-      throws InterruptedException {
+  public static int await(Properties clientProperties, String brokers, String topic, BooleanSupplier stopped,
+      KafkaRefusalLog refusals) throws InterruptedException {
     Properties p = new Properties();
     p.putAll(clientProperties);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -46,11 +47,17 @@ public final class TopicWaiter {
         try {
           TopicDescription d =
               admin.describeTopics(List.of(topic)).allTopicNames().get(6, TimeUnit.SECONDS).get(topic);
+          refusals.clear();
           if (lastProblem != null) {
             LOG.info("Topic {} is there now ({} partitions)", topic, d.partitions().size());
           }
           return d.partitions().size();
         } catch (ExecutionException e) {
+          if (refusals.report(e.getCause()).isPresent()) {
+            lastProblem = "refused";
+            Thread.sleep(RETRY.toMillis());
+            continue;
+          }
           problem =
               e.getCause() instanceof UnknownTopicOrPartitionException
                   ? "Topic " + topic + " does not exist yet at " + brokers + "; waiting for it to be created"
