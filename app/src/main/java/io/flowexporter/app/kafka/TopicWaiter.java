@@ -3,6 +3,7 @@ package io.flowexporter.app.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +55,12 @@ public final class TopicWaiter {
           }
           return d.partitions().size();
         } catch (ExecutionException e) {
-          if (refusals.report(e.getCause()).isPresent()) {
+          Throwable cause = e.getCause();
+          if (cause instanceof TopicAuthorizationException denied && denied.unauthorizedTopics().isEmpty()) {
+            // describeTopics does not say which topic it was denied: the one asked for.
+            cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
+          }
+          if (refusals.report(cause).isPresent()) {
             lastProblem = "refused";
             Thread.sleep(RETRY.toMillis());
             continue;
