@@ -51,6 +51,24 @@ public final class KafkaRefusalLog {
     return refusal;
   }
 
+  /**
+   * A failure that says nothing new (a timeout) while a refusal lasts: the refusal is said again
+   * if a minute has passed.
+   *
+   * @return whether a refusal lasts (then the caller says nothing of its own)
+   */
+  public synchronized boolean remind() {
+    if (current == null) {
+      return false;
+    }
+    long now = nanoTime.getAsLong();
+    if (now - lastLogged >= REPEAT_NANOS) {
+      LOG.warn(current.message());
+      lastLogged = now;
+    }
+    return true;
+  }
+
   /** Kafka accepted the exporter: the refusal is over (said once in the log). */
   public synchronized void clear() {
     if (current != null) {

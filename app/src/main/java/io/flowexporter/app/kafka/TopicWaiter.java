@@ -65,11 +65,21 @@ public final class TopicWaiter {
             Thread.sleep(RETRY.toMillis());
             continue;
           }
-          problem =
-              e.getCause() instanceof UnknownTopicOrPartitionException
-                  ? "Topic " + topic + " does not exist yet at " + brokers + "; waiting for it to be created"
-                  : "Kafka at " + brokers + " is not answering (" + e.getCause().getMessage() + "); retrying";
+          if (cause instanceof UnknownTopicOrPartitionException) {
+            refusals.clear(); // Kafka let the exporter in and answered
+            problem = "Topic " + topic + " does not exist yet at " + brokers + "; waiting for it to be created";
+          } else if (refusals.remind()) {
+            // A client refused a moment ago backs off and then times out: still the refusal.
+            Thread.sleep(RETRY.toMillis());
+            continue;
+          } else {
+            problem = "Kafka at " + brokers + " is not answering (" + cause.getMessage() + "); retrying";
+          }
         } catch (TimeoutException e) {
+          if (refusals.remind()) {
+            Thread.sleep(RETRY.toMillis());
+            continue;
+          }
           problem = "Kafka at " + brokers + " is not reachable; retrying";
         }
         long now = System.nanoTime();

@@ -126,6 +126,8 @@ class KafkaRefusalsIT {
     System.out.printf("%s: over %d s: %d lines in all, the exporter's line %d time(s), %d Kafka client line(s), of which %d ERROR%n",
         line, WATCH.toSeconds(), log.lines().count(), ours.size(), kafkaLines.size(), kafkaErrors.size());
     assertThat(ours).as(log).hasSize(1);
+    // Retries that time out while Kafka refuses are still the refusal, not "not answering".
+    assertThat(log.substring(log.indexOf(line))).as(log).doesNotContain("is not answering", "is not reachable");
     assertThat(kafkaErrors).as(log).hasSizeLessThanOrEqualTo(1);
     assertThat(readyz(exporter).statusCode()).isEqualTo(503);
     assertThat(exporter.isAlive()).isTrue();

@@ -67,6 +67,19 @@ class KafkaRefusalLogTest {
   }
 
   @Test
+  void aTimeoutWhileARefusalLastsRemindsOfItOnceAMinute() {
+    assertThat(log.remind()).isFalse();
+    log.report(new SaslAuthenticationException("invalid credentials"));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(30));
+    assertThat(log.remind()).isTrue();
+    assertThat(lines.list).hasSize(1);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(30));
+    assertThat(log.remind()).isTrue();
+    assertThat(lines.list).hasSize(2);
+    assertThat(lines.list.get(1).getFormattedMessage()).isEqualTo(lines.list.get(0).getFormattedMessage());
+  }
+
+  @Test
   void otherFailuresAreNotReported() {
     assertThat(log.report(new TimeoutException("no answer"))).isEmpty();
     assertThat(log.current()).isEmpty();
