@@ -31,11 +31,12 @@ class KafkaRefusalsIT {
   private static final String USER = "exporter";
   private static final String PASSWORD = "exporter-secret-2";
   private static final String READER = "reader";
+  private static final String MEMBER = "member";
   private static final Duration WATCH = Duration.ofSeconds(20);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @RegisterExtension
-  static final SaslSslBroker broker = new SaslSslBroker(Map.of(USER, PASSWORD, READER, "reader-secret-3"));
+  static final SaslSslBroker broker = new SaslSslBroker(Map.of(USER, PASSWORD, READER, "reader-secret-3", MEMBER, "member-secret-4"));
 
   @Test
   void aWrongPasswordIsSaidOnceWithTheUserAndTheMechanism(@TempDir Path dir) throws Exception {
@@ -97,6 +98,34 @@ class KafkaRefusalsIT {
     }
   }
 
+  /**
+   * The group is refused once the stream starts (the topic is allowed): the stream thread is
+   * replaced every 5 s, the exporter neither floods the log nor exits, and counts once allowed.
+   */
+  @Test
+  void aGroupWithoutAnAclIsNamedUntilTheAclIsAdded(@TempDir Path dir) throws Exception {
+    String topic = "refused-group";
+    String app = "it-group";
+    broker.createTopic(topic, 2);
+    broker.allow(MEMBER, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+    broker.allow(MEMBER, ResourceType.TOPIC, app, PatternType.PREFIXED, AclOperation.ALL);
+    broker.allow(MEMBER, ResourceType.TRANSACTIONAL_ID, app, PatternType.PREFIXED, AclOperation.ALL);
+    broker.allow(MEMBER, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
+        AclOperation.IDEMPOTENT_WRITE, AclOperation.DESCRIBE);
+    PmacctRecords records = new PmacctRecords(6);
+    broker.produce(topic, records, 300);
+    String line = "Kafka at " + broker.bootstrapServers() + " denies user " + MEMBER + " access to group " + app;
+    try (ExporterProcess exporter = start(dir, broker.bootstrapServers(), topic, app, broker.broker().clientProperties(MEMBER))) {
+      assertRefusedFor20Seconds(exporter, line);
+
+      broker.allow(MEMBER, ResourceType.GROUP, app, PatternType.PREFIXED, AclOperation.ALL);
+      ExporterIT.awaitTotals(exporter, records);
+      Await.until(Duration.ofSeconds(60), () -> readyz(exporter).statusCode() == 200, () -> readyz(exporter).body());
+      assertThat(exporter.ownLog()).contains("Kafka accepts the exporter now");
+      exporter.stopCleanly();
+    }
+  }
+
   private static ExporterProcess start(Path dir, String brokers, String topic, String app, Properties client) {
     Path kafkaConfig = broker.writeClientConfig(dir.resolve("kafka.properties"), client);
     return ExporterProcess.start(dir.resolve("exporter.log"), Map.of(),
@@ -129,6 +158,7 @@ class KafkaRefusalsIT {
     // Retries that time out while Kafka refuses are still the refusal, not "not answering".
     assertThat(log.substring(log.indexOf(line))).as(log).doesNotContain("is not answering", "is not reachable");
     assertThat(kafkaErrors).as(log).hasSizeLessThanOrEqualTo(1);
+    assertThat(log).as("no stack trace printed raw").doesNotContain("Exception in thread");
     assertThat(readyz(exporter).statusCode()).isEqualTo(503);
     assertThat(exporter.isAlive()).isTrue();
   }
