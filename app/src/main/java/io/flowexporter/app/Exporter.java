@@ -17,6 +17,8 @@ import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
 import io.flowexporter.app.kafka.KafkaConnections;
+import io.flowexporter.app.kafka.KafkaRefusalLog;
+import io.flowexporter.app.kafka.KafkaRefusals;
 import io.flowexporter.app.kafka.PreviousFormat;
 import io.flowexporter.app.kafka.RestoreProgressLog;
 import io.flowexporter.app.kafka.StreamsProperties;
@@ -120,10 +122,15 @@ public final class Exporter implements AutoCloseable {
   /** The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts. */
   private volatile int ownerSubtopology = -1;
   private final StreamThreadFailures threadFailures = new StreamThreadFailures();
+  /** Kafka's refusals (login, TLS, ACLs) in the exporter's words, for the log and /readyz. */
+  private final KafkaRefusals kafkaRefusals;
+  private final KafkaRefusalLog refusalLog;
 
   private Exporter(ExporterConfig config) {
     this.config = config;
     this.families = familiesOf(config);
+    this.kafkaRefusals = KafkaRefusals.of(StreamsProperties.of(config.kafka()), config.kafka().brokers());
+    this.refusalLog = new KafkaRefusalLog(kafkaRefusals);
   }
 
   /** The AS family always; the others when their flags chose them. */
@@ -185,8 +192,9 @@ public final class Exporter implements AutoCloseable {
         (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
         registry,
         this::ready,
-        () -> streams == null ? "waiting for Kafka and the topic"
-            : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name(),
+        () -> refusalLog.current().map(KafkaRefusals.Refusal::message).orElseGet(() ->
+            streams == null ? "waiting for Kafka and the topic"
+                : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name()),
         app -> {
           flowApi.accept(app);
           top.mount(app);
@@ -216,7 +224,7 @@ public final class Exporter implements AutoCloseable {
         config.topology().defaultSamplingRate(), asn, countries);
     FlowScanner scanner = new FlowScanner(new ScanConsumers(config.kafka()), config.topology().inputTopic(), classifier,
         asn, FlowScanner.MAX_BYTES);
-    FlowApi api = new FlowApi(tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC());
+    FlowApi api = new FlowApi(tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC(), kafkaRefusals);
     LOG.info("Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time", FlowApi.TAP, FlowApi.SEARCH,
         tokens.size(), config.api().tokenFile().get(), config.api().maxScans());
     return api::mount;
@@ -364,7 +372,7 @@ public final class Exporter implements AutoCloseable {
     Properties props = StreamsProperties.of(config.kafka());
     Topology topology;
     try {
-      int partitions = TopicWaiter.await(props, config.kafka().brokers(), config.topology().inputTopic(), closing::get);
+      int partitions = TopicWaiter.await(props, config.kafka().brokers(), config.topology().inputTopic(), closing::get, refusalLog);
       if (partitions < 0) {
         return;
       }
@@ -373,7 +381,7 @@ public final class Exporter implements AutoCloseable {
       if (config.documents().topic().isPresent()) {
         String flowTopic = config.documents().topic().get();
         LOG.info("Producing flow documents ({}) to {} inside the counting transactions", config.documents().filter(), flowTopic);
-        if (TopicWaiter.await(props, config.kafka().brokers(), flowTopic, closing::get) < 0) {
+        if (TopicWaiter.await(props, config.kafka().brokers(), flowTopic, closing::get, refusalLog) < 0) {
           return;
         }
       }
@@ -412,6 +420,9 @@ public final class Exporter implements AutoCloseable {
         stateChanges.incrementAndGet();
         state = now;
         LOG.info("Stream state {} -> {}", before, now);
+        if (now == State.RUNNING) {
+          refusalLog.clear();
+        }
         if (now == State.ERROR) {
           LOG.error("The stream stopped for good; exiting");
           failed = true;
@@ -419,7 +430,7 @@ public final class Exporter implements AutoCloseable {
         }
       });
       s.setGlobalStateRestoreListener(new RestoreProgressLog());
-      s.setUncaughtExceptionHandler(threadFailures::respond);
+      s.setUncaughtExceptionHandler(failure -> threadFailures.respond(failure, refusalLog.report(failure).isPresent()));
       KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
       kafkaMetrics.bindTo(registry);
       toClose.push(kafkaMetrics);

@@ -2,6 +2,7 @@ package io.flowexporter.app;
 
 import java.io.PrintWriter;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /** The entry point of {@code java -jar flow-exporter.jar}. */
@@ -10,7 +11,22 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Thread.setDefaultUncaughtExceptionHandler(Main::uncaught);
     System.exit(run(args));
+  }
+
+  /**
+   * A thread that ends on an exception goes to the log, not raw to stderr. Kafka Streams rethrows
+   * a stream thread's failure after its handler (StreamThreadFailures) decided, and both have
+   * logged it by then (a refusal by Kafka in the exporter's words): at DEBUG only.
+   */
+  static void uncaught(Thread thread, Throwable failure) {
+    org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
+    if (thread.getName().matches(".*-StreamThread-\\d+")) {
+      log.debug("Stream thread {} ended on {}", thread.getName(), failure.toString());
+    } else {
+      log.error("Thread {} ended on an uncaught exception", thread.getName(), failure);
+    }
   }
 
   /** Runs the command line and returns the exit status: 0 ok, 1 failure, 2 bad flag or file. */

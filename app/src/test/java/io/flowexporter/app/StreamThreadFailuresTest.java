@@ -31,4 +31,19 @@ class StreamThreadFailuresTest {
     // Now three within ten minutes (5, 6, 11): the fourth stops the client.
     assertThat(f.respond(failure, 12 * MINUTE)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
   }
+
+  @Test
+  void aRefusalIsRetriedAfterAPauseForAsLongAsItLasts() {
+    StreamThreadFailures f = new StreamThreadFailures(java.time.Duration.ofMillis(50));
+    for (int i = 0; i < 10; i++) {
+      long start = System.nanoTime();
+      assertThat(f.respond(failure, true)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    // Refusals do not count: three other failures are still allowed.
+    for (int i = 0; i < 3; i++) {
+      assertThat(f.respond(failure, i * MINUTE)).isEqualTo(StreamThreadExceptionResponse.REPLACE_THREAD);
+    }
+    assertThat(f.respond(failure, 3 * MINUTE)).isEqualTo(StreamThreadExceptionResponse.SHUTDOWN_CLIENT);
+  }
 }

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -26,6 +28,9 @@ import org.apache.kafka.server.common.MetadataVersion;
  *
  * <p>The data directory is created by {@link #start} and deleted by {@link #close()} when it was a
  * temporary one. {@link #stop()} and {@link #restart()} keep the data, for tests of broker outages.
+ *
+ * <p>Its client listener speaks PLAINTEXT, or with {@link #startSaslSsl} SASL_SSL only (SCRAM
+ * users, a private CA, optionally ACLs); the controller listener is always PLAINTEXT on loopback.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -34,13 +39,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final String clusterId = Uuid.randomUuid().toString();
+  /** Null for a PLAINTEXT listener. */
+  private final SaslSslListener saslSsl;
+  private final TestCertificates certificates;
+  private final String superUserPassword = UUID.randomUUID().toString();
   private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int port, int controllerPort) {
+  private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int port, int controllerPort, SaslSslListener saslSsl) {
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
     this.port = port;
     this.controllerPort = controllerPort;
+    this.saslSsl = saslSsl;
+    this.certificates = saslSsl == null ? null : TestCertificates.create(dataDir.resolve("tls"), saslSsl.serverNames());
   }
 
   /** Starts a broker on a free loopback port with its data in a new temporary directory. */
@@ -60,8 +71,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Starts a broker whose data lives in {@code dataDir}. */
   public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int port) {
+    return start(dataDir, deleteOnClose, port, null);
+  }
+
+  /**
+   * Starts a broker whose client listener speaks SASL_SSL only, on a free loopback port, data and
+   * certificates in a new temporary directory.
+   */
+  public static EmbeddedKafkaBroker startSaslSsl(SaslSslListener listener) {
+    try {
+      Path dir = Files.createTempDirectory("flow-exporter-kafka-");
+      return start(dir, true, 0, listener);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int port, SaslSslListener saslSsl) {
     EmbeddedKafkaBroker broker =
-        new EmbeddedKafkaBroker(dataDir, deleteOnClose, port == 0 ? freePort() : port, freePort());
+        new EmbeddedKafkaBroker(dataDir, deleteOnClose, port == 0 ? freePort() : port, freePort(), saslSsl);
     broker.format();
     broker.startServer();
     return broker;
@@ -70,6 +98,58 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** {@code 127.0.0.1:port}, for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * What a client needs besides {@code bootstrap.servers}: nothing for PLAINTEXT; for SASL_SSL
+   * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config} and {@code
+   * ssl.truststore.*} for {@code user} (any user of the listener, or {@link
+   * SaslSslListener#SUPER_USER}).
+   */
+  public Properties clientProperties(String user) {
+    if (saslSsl == null) {
+      return new Properties();
+    }
+    String password = saslSsl.allUsers(superUserPassword).get(user);
+    if (password == null) {
+      throw new IllegalArgumentException("no user " + user + " on this broker");
+    }
+    return clientProperties(user, password);
+  }
+
+  /** As {@link #clientProperties(String)}, with any password (a wrong one, for tests). */
+  public Properties clientProperties(String user, String password) {
+    requireSaslSsl();
+    Properties p = new Properties();
+    p.put("security.protocol", "SASL_SSL");
+    p.put("sasl.mechanism", SaslSslListener.MECHANISM);
+    p.put("sasl.jaas.config", jaas(user, password));
+    p.put("ssl.truststore.location", certificates.truststore().toString());
+    p.put("ssl.truststore.password", certificates.password());
+    p.put("ssl.truststore.type", "PKCS12");
+    return p;
+  }
+
+  /** The super user's client properties: it may do anything, ACLs included. */
+  public Properties superUserProperties() {
+    return clientProperties(SaslSslListener.SUPER_USER);
+  }
+
+  /** The certificates of the SASL_SSL listener (for a truststore that does not trust them, say). */
+  public TestCertificates certificates() {
+    requireSaslSsl();
+    return certificates;
+  }
+
+  private void requireSaslSsl() {
+    if (saslSsl == null) {
+      throw new IllegalStateException("this broker's listener is PLAINTEXT");
+    }
+  }
+
+  private static String jaas(String user, String password) {
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+        + "\" password=\"" + password + "\";";
   }
 
   /** The directory holding the broker's logs. */
@@ -123,7 +203,39 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    if (saslSsl != null) {
+      secure(p);
+    }
     return p;
+  }
+
+  /** One SASL_SSL client listener, also the listener the broker uses to reach itself. */
+  private void secure(Properties p) {
+    p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port);
+    p.put("inter.broker.listener.name", "SASL_SSL");
+    p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+    p.put("sasl.enabled.mechanisms", SaslSslListener.MECHANISM);
+    p.put("sasl.mechanism.inter.broker.protocol", SaslSslListener.MECHANISM);
+    String prefix = "listener.name.sasl_ssl.";
+    p.put(prefix + SaslSslListener.MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+        jaas(SaslSslListener.SUPER_USER, superUserPassword));
+    p.put(prefix + "ssl.keystore.location", certificates.serverKeystore().toString());
+    p.put(prefix + "ssl.keystore.password", certificates.password());
+    p.put(prefix + "ssl.key.password", certificates.password());
+    p.put(prefix + "ssl.keystore.type", "PKCS12");
+    p.put(prefix + "ssl.truststore.location", certificates.truststore().toString());
+    p.put(prefix + "ssl.truststore.password", certificates.password());
+    p.put(prefix + "ssl.truststore.type", "PKCS12");
+    // The broker's own connections to itself (transaction markers) skip the host name check, so
+    // that a certificate made for another name (to test the clients' check) still works here.
+    p.put(prefix + "ssl.endpoint.identification.algorithm", "");
+    if (saslSsl.authorizer()) {
+      p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+      // ANONYMOUS: the broker's requests on the PLAINTEXT controller listener (loopback only,
+      // not advertised); every client on the SASL_SSL listener is a SCRAM user.
+      p.put("super.users", "User:" + SaslSslListener.SUPER_USER + ";User:ANONYMOUS");
+    }
   }
 
   private void format() {
@@ -138,10 +250,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           .setControllerListenerName("CONTROLLER")
           .setReleaseVersion(MetadataVersion.latestProduction())
           .setIgnoreFormatted(true)
+          .setScramArguments(scramArguments())
           .run();
     } catch (Exception e) {
       throw new IllegalStateException("could not format the embedded broker's storage in " + logs, e);
     }
+  }
+
+  /** The users as {@code kafka-storage format --add-scram} takes them. */
+  private List<String> scramArguments() {
+    if (saslSsl == null) {
+      return List.of();
+    }
+    return saslSsl.allUsers(superUserPassword).entrySet().stream()
+        .map((Map.Entry<String, String> u) ->
+            SaslSslListener.MECHANISM + "=[name=" + u.getKey() + ",password=" + u.getValue() + "]")
+        .toList();
   }
 
   private void startServer() {

@@ -1,5 +1,6 @@
 package io.flowexporter.app.flows;
 
+import io.flowexporter.app.kafka.KafkaRefusals;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -35,8 +36,18 @@ public final class FlowApi {
   private final Semaphore scans;
   private final int maxScans;
   private final Clock clock;
+  private final KafkaRefusals refusals;
 
   public FlowApi(ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock) {
+    this(tokens, scanner, maxScans, clock, null);
+  }
+
+  /**
+   * @param refusals says a refusal by Kafka (login, TLS, ACL) of a scan's consumer in the
+   *     exporter's words; null: Kafka's message as it is
+   */
+  public FlowApi(ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock, KafkaRefusals refusals) {
+    this.refusals = refusals;
     if (maxScans < 1) {
       throw new IllegalArgumentException("at least one scan at a time");
     }
@@ -45,6 +56,14 @@ public final class FlowApi {
     this.maxScans = maxScans;
     this.scans = new Semaphore(maxScans);
     this.clock = clock;
+  }
+
+  /** A failed scan's cause for the log: the refusal in the exporter's words, else Kafka's. */
+  private String explain(Exception e) {
+    Throwable cause = e instanceof FlowScan.ScanFailedException && e.getCause() != null ? e.getCause() : e;
+    return (refusals == null ? java.util.Optional.<KafkaRefusals.Refusal>empty() : refusals.classify(cause))
+        .map(KafkaRefusals.Refusal::message)
+        .orElse(e instanceof FlowScan.ScanFailedException ? e.getMessage() : e.toString());
   }
 
   /** Adds the routes to a server. */
@@ -95,7 +114,7 @@ public final class FlowApi {
     try {
       scan = scanner.open(query);
     } catch (KafkaException e) {
-      LOG.warn("A flow {} could not start: {}", query.kind().name().toLowerCase(java.util.Locale.ROOT), e.toString());
+      LOG.warn("A flow {} could not start: {}", query.kind().name().toLowerCase(java.util.Locale.ROOT), explain(e));
       error(ctx, HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not answer: " + e.getMessage());
       return;
     }
@@ -114,7 +133,7 @@ public final class FlowApi {
       try {
         end = scan.run(out);
       } catch (FlowScan.ScanFailedException e) {
-        LOG.warn("A flow scan failed: {}", e.getMessage());
+        LOG.warn("A flow scan failed: {}", explain(e));
         end = e.end;
       }
       AUDIT.info("flow {} by {}: {}; ended by {}: {} flows returned, {} records scanned, {} ms",

@@ -3,6 +3,7 @@ package io.flowexporter.app.kafka;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -10,6 +11,7 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Waits until the brokers answer and the input topic exists, saying so in the log once per
  * condition (and again every minute), instead of letting Kafka Streams fail on a missing topic or
- * flood the log with connection errors.
+ * flood the log with connection errors. A refusal (login, TLS, ACL) is said by the {@link
+ * KafkaRefusalLog}, in its words, and lasts for {@code /readyz} until the topic is found.
  */
 public final class TopicWaiter {
 
@@ -32,8 +35,8 @@ public final class TopicWaiter {
    *
    * @return the number of partitions of the topic, or -1 if {@code stopped} turned true first
    */
-  public static int await(Properties clientProperties, String brokers, String topic, BooleanSupplier stopped)
-      throws InterruptedException {
+  public static int await(Properties clientProperties, String brokers, String topic, BooleanSupplier stopped,
+      KafkaRefusalLog refusals) throws InterruptedException {
     Properties p = new Properties();
     p.putAll(clientProperties);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -46,16 +49,37 @@ public final class TopicWaiter {
         try {
           TopicDescription d =
               admin.describeTopics(List.of(topic)).allTopicNames().get(6, TimeUnit.SECONDS).get(topic);
+          refusals.clear();
           if (lastProblem != null) {
             LOG.info("Topic {} is there now ({} partitions)", topic, d.partitions().size());
           }
           return d.partitions().size();
         } catch (ExecutionException e) {
-          problem =
-              e.getCause() instanceof UnknownTopicOrPartitionException
-                  ? "Topic " + topic + " does not exist yet at " + brokers + "; waiting for it to be created"
-                  : "Kafka at " + brokers + " is not answering (" + e.getCause().getMessage() + "); retrying";
+          Throwable cause = e.getCause();
+          if (cause instanceof TopicAuthorizationException denied && denied.unauthorizedTopics().isEmpty()) {
+            // describeTopics does not say which topic it was denied: the one asked for.
+            cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
+          }
+          if (refusals.report(cause).isPresent()) {
+            lastProblem = "refused";
+            Thread.sleep(RETRY.toMillis());
+            continue;
+          }
+          if (cause instanceof UnknownTopicOrPartitionException) {
+            refusals.clear(); // Kafka let the exporter in and answered
+            problem = "Topic " + topic + " does not exist yet at " + brokers + "; waiting for it to be created";
+          } else if (refusals.remind()) {
+            // A client refused a moment ago backs off and then times out: still the refusal.
+            Thread.sleep(RETRY.toMillis());
+            continue;
+          } else {
+            problem = "Kafka at " + brokers + " is not answering (" + cause.getMessage() + "); retrying";
+          }
         } catch (TimeoutException e) {
+          if (refusals.remind()) {
+            Thread.sleep(RETRY.toMillis());
+            continue;
+          }
           problem = "Kafka at " + brokers + " is not reachable; retrying";
         }
         long now = System.nanoTime();

@@ -1,0 +1,49 @@
+package io.flowexporter.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.spi.FilterReply;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+/** The client's refusal lines pass once per logger; its other lines, and ours, always. */
+class KafkaRefusalLogFilterTest {
+
+  private final LoggerContext context = new LoggerContext();
+  private final KafkaRefusalLogFilter filter = new KafkaRefusalLogFilter();
+
+  @Test
+  void aRepeatedRefusalLinePassesOncePerLogger() {
+    String authFailed = "[AdminClient clientId=adminclient-1] Connection to node {} ({}) failed authentication due to: {}";
+    assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, authFailed, null)).isEqualTo(FilterReply.NEUTRAL);
+    assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, authFailed, null)).isEqualTo(FilterReply.DENY);
+    RuntimeException wrapped = new RuntimeException("x", new SaslAuthenticationException("invalid credentials"));
+    String fatal = "[AdminClient clientId=adminclient-1] Fatal error during metadata update";
+    assertThat(decide("org.apache.kafka.clients.admin.internals.AdminMetadataManager", Level.WARN, fatal, wrapped))
+        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(decide("org.apache.kafka.clients.admin.internals.AdminMetadataManager", Level.WARN, fatal, wrapped))
+        .isEqualTo(FilterReply.DENY);
+  }
+
+  @Test
+  void otherLinesPass() {
+    for (int i = 0; i < 3; i++) {
+      assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, "Connection to node {} was refused", null))
+          .isEqualTo(FilterReply.NEUTRAL);
+      assertThat(decide("org.apache.kafka.streams.processor.internals.StreamThread", Level.ERROR, "failed",
+          new TimeoutException("t"))).isEqualTo(FilterReply.NEUTRAL);
+      assertThat(decide("io.flowexporter.app.kafka.KafkaRefusalLog", Level.WARN, "Kafka at k:1 refused authentication", 
+          new SaslAuthenticationException("x"))).isEqualTo(FilterReply.NEUTRAL);
+    }
+  }
+
+  private FilterReply decide(String logger, Level level, String message, Throwable t) {
+    Logger l = context.getLogger(logger);
+    return filter.decide(new LoggingEvent(Logger.class.getName(), l, level, message, t, new Object[] {1, "h"}));
+  }
+}

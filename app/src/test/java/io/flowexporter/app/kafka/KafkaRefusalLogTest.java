@@ -1,0 +1,88 @@
+package io.flowexporter.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** A lasting refusal is logged once a minute, a new one at once, and stays for /readyz until cleared. */
+class KafkaRefusalLogTest {
+
+  private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
+  private final Logger logger = (Logger) LoggerFactory.getLogger(KafkaRefusalLog.class);
+  private final AtomicLong now = new AtomicLong();
+  private final KafkaRefusalLog log = new KafkaRefusalLog(KafkaRefusals.of(Map.of(
+      "sasl.mechanism", "SCRAM-SHA-512",
+      "sasl.jaas.config", "x required username=\"flows\" password=\"p\";"), "k:9093"), now::get);
+
+  @BeforeEach
+  void capture() {
+    lines.start();
+    logger.addAppender(lines);
+  }
+
+  @AfterEach
+  void release() {
+    logger.detachAppender(lines);
+  }
+
+  @Test
+  void aLastingRefusalIsSaidOnceAMinute() {
+    for (int second = 0; second < 150; second += 2) { // a retry every 2 s for 2.5 min
+      now.set(TimeUnit.SECONDS.toNanos(second));
+      assertThat(log.report(new SaslAuthenticationException("invalid credentials"))).isPresent();
+    }
+    assertThat(lines.list).hasSize(3).allSatisfy(e -> {
+      assertThat(e.getLevel()).isEqualTo(Level.WARN);
+      assertThat(e.getFormattedMessage()).startsWith("Kafka at k:9093 refused authentication for user flows");
+    });
+    assertThat(log.current()).map(KafkaRefusals.Refusal::kind).contains(KafkaRefusals.Kind.AUTHENTICATION);
+  }
+
+  @Test
+  void aDifferentRefusalIsSaidAtOnceAndClearingEndsIt() {
+    log.report(new SaslAuthenticationException("invalid credentials"));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(2));
+    log.report(new TopicAuthorizationException(Set.of("pmacct.flows")));
+    assertThat(lines.list).hasSize(2);
+    assertThat(log.current().get().message()).contains("topic pmacct.flows");
+    log.clear();
+    log.clear();
+    assertThat(log.current()).isEmpty();
+    assertThat(lines.list).hasSize(3);
+    assertThat(lines.list.get(2).getFormattedMessage()).startsWith("Kafka accepts the exporter now");
+  }
+
+  @Test
+  void aTimeoutWhileARefusalLastsRemindsOfItOnceAMinute() {
+    assertThat(log.remind()).isFalse();
+    log.report(new SaslAuthenticationException("invalid credentials"));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(30));
+    assertThat(log.remind()).isTrue();
+    assertThat(lines.list).hasSize(1);
+    now.addAndGet(TimeUnit.SECONDS.toNanos(30));
+    assertThat(log.remind()).isTrue();
+    assertThat(lines.list).hasSize(2);
+    assertThat(lines.list.get(1).getFormattedMessage()).isEqualTo(lines.list.get(0).getFormattedMessage());
+  }
+
+  @Test
+  void otherFailuresAreNotReported() {
+    assertThat(log.report(new TimeoutException("no answer"))).isEmpty();
+    assertThat(log.current()).isEmpty();
+    assertThat(lines.list).isEmpty();
+  }
+}
