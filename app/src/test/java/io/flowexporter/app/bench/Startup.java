@@ -28,8 +28,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  * run interleaved (A B A B ...), so that a change of the machine's load hits each alike; the
  * report gives each variant's median and range.
  *
- * <p>Options: {@code --runs 5} per variant, {@code --variant "name=JVM options"} (repeatable; by
- * default the benchmark's recommended options alone), {@code --jar app/target/flow-exporter.jar}.
+ * <p>Options: {@code --runs 5} per variant, {@code --variant "name=JVM options"} or {@code
+ * --variant "name=JVM options -- exporter flags"} (repeatable; by default the benchmark's
+ * recommended options alone), {@code --jar app/target/flow-exporter.jar}.
  */
 public final class Startup {
 
@@ -102,10 +103,14 @@ public final class Startup {
       throws Exception {
     int port = freePort();
     List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(Arrays.stream(jvm.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList());
+    String[] parts = (" " + jvm + " ").split(" -- ", 2);
+    cmd.addAll(words(parts[0]));
     cmd.addAll(List.of("-jar", jar, "--brokers", brokers, "--topic", "flows", "--asn", Long.toString(BenchData.OWN_ASN),
         "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
         "--addr", "127.0.0.1:" + port));
+    if (parts.length > 1) {
+      cmd.addAll(words(parts[1]));
+    }
     Path log = work.resolve(appId + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -137,6 +142,10 @@ public final class Startup {
       }
     }
     return new double[] {ready, commit, cpu};
+  }
+
+  private static List<String> words(String s) {
+    return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
   }
 
   private static boolean committed(Admin admin, String group) {
