@@ -76,8 +76,8 @@ RUN chmod 0755 /opt/flow-exporter/healthcheck.sh
 # loading them from the jar: about a third less CPU before /readyz (see
 # docs/performance.md). Trained here, on this image's JVM and this jar at this
 # path, which the archive is only valid with; the options are those of
-# JDK_JAVA_OPTIONS below. A JVM that cannot use it says so once and starts
-# without it.
+# JDK_JAVA_OPTIONS below. A JVM that cannot use it starts without it
+# (-Xlog:cds tells why).
 RUN --mount=type=bind,from=build,source=/flow-exporter-demo.jar,target=/tmp/flow-exporter-demo.jar \
     --mount=type=bind,from=build,source=/src/deploy/docker/cds-archive.sh,target=/tmp/cds-archive.sh \
     bash /tmp/cds-archive.sh /opt/flow-exporter/flow-exporter.jar /tmp/flow-exporter-demo.jar \

@@ -12,9 +12,9 @@
 #   cds-archive.sh EXPORTER_JAR DEMO_JAR ARCHIVE [JVM options of the exporter]
 #
 # The exporter must later run with the same JVM, the same jar at the same path (its size and time
-# are checked) and -XX:SharedArchiveFile=ARCHIVE; with anything else the JVM says so once and
-# starts without the archive. The Dockerfile runs this at image build time. Needs bash only
-# (HTTP over /dev/tcp), as the JRE image has no HTTP client.
+# are checked) and -XX:SharedArchiveFile=ARCHIVE; with anything else the JVM starts without the
+# archive, silently (-Xlog:cds tells why). The Dockerfile runs this at image build time. Needs
+# bash only (HTTP over /dev/tcp), as the JRE image has no HTTP client.
 set -euo pipefail
 jar="$1"
 demo_jar="$2"

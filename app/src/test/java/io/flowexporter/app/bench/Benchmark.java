@@ -83,7 +83,7 @@ public final class Benchmark {
     opt.put("repeat", "1");
     // The JVM options the README recommends and the Docker image sets, with the heap.
     // With the class data archive that bench/run writes as the Docker image does (a JVM that cannot
-    // use it says so in the exporter's log and starts without it).
+    // use it starts without it, silently; -Xlog:cds tells why).
     opt.put("exporter-jvm", "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000"
         + " -XX:SharedArchiveFile=app/target/flow-exporter.jsa");
     opt.put("exporter-args", "");
