@@ -85,6 +85,8 @@ public final class Startup {
           }
         }
       }
+    } finally {
+      EmbeddedKafkaBroker.deleteRecursively(work);
     }
     System.out.println();
     System.out.println("| variant | JVM options | runs | /readyz 200, s (median, range) | first commit, s | CPU s at /readyz |");
