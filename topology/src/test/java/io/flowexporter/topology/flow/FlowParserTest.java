@@ -352,4 +352,54 @@ class FlowParserTest {
     assertThat(c.records).hasSize(2);
     assertThat(c.invalid).containsExactly(InvalidReason.MALFORMED_JSON);
   }
+  @Test
+  void aLineInAnotherFieldOrderThanTheLastReadsTheSameAsOnAFreshParser() {
+    String reordered =
+        "{\"bytes\": 9000, \"packets\": 12, \"as_dst\": 64500, \"as_src\": 15169, \"label\": \"edge1\", "
+            + "\"ip_proto\": \"tcp\", \"port_dst\": 51514, \"port_src\": 443, \"ip_dst\": \"192.0.2.10\", "
+            + "\"ip_src\": \"8.8.8.8\", \"event_type\": \"purge\"}";
+    // Names the order guess would match by their first bytes, or only once unescaped.
+    String lookalikes = "{\"bytes_x\": 5, \"byte\": 6, \"by\\u0074es\": 7, \"packets\": 1}";
+    String fewer = "{\"bytes\": 3}";
+    List<String> lines = List.of(NFACCTD_RECORD, reordered, lookalikes, NFACCTD_RECORD, fewer, reordered, NFACCTD_RECORD);
+    for (String line : lines) {
+      Collected fresh = new Collected();
+      new FlowParser().parse(line.getBytes(StandardCharsets.UTF_8), fresh);
+      Collected used = parse(line);
+      assertThat(used.records).as(line).isEqualTo(fresh.records);
+      assertThat(used.invalid).as(line).isEqualTo(fresh.invalid);
+    }
+    assertThat(parse(lookalikes).records.get(0).bytes()).isEqualTo(7);
+    assertThat(parse(NFACCTD_RECORD + "\n" + reordered + "\n" + NFACCTD_RECORD).records).hasSize(3).allSatisfy(
+        r -> assertThat(r).isEqualTo(parse(NFACCTD_RECORD).records.get(0)));
+  }
+
+  @Test
+  void threadsSharingAParserOverLinesOfDifferentOrdersGetEveryRecordRight() throws Exception {
+    String reordered = "{\"packets\": 2, \"as_dst\": 64500, \"bytes\": 100, \"label\": \"edge2\", \"as_src\": 13335}";
+    FlowRecord a = parse(NFACCTD_RECORD).records.get(0);
+    FlowRecord b = parse(reordered).records.get(0);
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int t = 0; t < 4; t++) {
+      boolean first = t % 2 == 0;
+      Thread thread = new Thread(() -> {
+        try {
+          for (int i = 0; i < 20_000; i++) {
+            boolean useA = first == (i % 3 != 0);
+            Collected c = parse(useA ? NFACCTD_RECORD : reordered);
+            assertThat(c.records).containsExactly(useA ? a : b);
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(failures).isEmpty();
+  }
 }

@@ -1,0 +1,198 @@
+package io.flowexporter.app.bench;
+
+import io.flowexporter.broker.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+
+/**
+ * The exporter's start-up, variant against variant (not a test: {@code bench/startup} runs it).
+ *
+ * <p>A real broker in this JVM and a 4-partition topic holding 20,000 generated records. Each run
+ * starts the shaded jar with a fresh application id and state directory, reading from the
+ * beginning, and times from process start until {@code /readyz} answers 200 and until the group's
+ * first committed offset; the CPU seconds at readiness come from {@code /proc/PID/stat}. Variants
+ * run interleaved (A B A B ...), so that a change of the machine's load hits each alike; the
+ * report gives each variant's median and range.
+ *
+ * <p>Options: {@code --runs 5} per variant, {@code --variant "name=JVM options"} or {@code
+ * --variant "name=JVM options -- exporter flags"} (repeatable; by default the benchmark's
+ * recommended options alone), {@code --jar app/target/flow-exporter.jar}.
+ */
+public final class Startup {
+
+  private static final int PARTITIONS = 4;
+  private static final long RECORDS = 20_000;
+
+  private Startup() {}
+
+  public static void main(String[] args) throws Exception {
+    int runs = 5;
+    String jar = "app/target/flow-exporter.jar";
+    Map<String, String> variants = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      switch (args[i]) {
+        case "--runs" -> runs = Integer.parseInt(args[i + 1]);
+        case "--jar" -> jar = args[i + 1];
+        case "--variant" -> {
+          String v = args[i + 1];
+          int eq = v.indexOf('=');
+          if (eq < 1) {
+            System.err.println("--variant takes name=JVM options, got: " + v);
+            System.exit(2);
+          }
+          variants.put(v.substring(0, eq), v.substring(eq + 1));
+        }
+        default -> {
+          System.err.println("unknown option " + args[i] + "; options: --runs N, --variant name=opts, --jar PATH");
+          System.exit(2);
+        }
+      }
+    }
+    if (variants.isEmpty()) {
+      variants.put("recommended", "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000");
+    }
+    Path work = Files.createTempDirectory("flow-exporter-startup-");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    System.out.println("load average before start: " + loadAverage());
+    Map<String, List<double[]>> results = new LinkedHashMap<>();
+    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+      BenchData.createTopic(broker.bootstrapServers(), "flows", PARTITIONS);
+      BenchData.load(broker.bootstrapServers(), "flows", RECORDS, BenchData.generator(500, 4, 1));
+      Properties ap = new Properties();
+      ap.put("bootstrap.servers", broker.bootstrapServers());
+      try (Admin admin = Admin.create(ap)) {
+        int n = 0;
+        for (int r = 0; r < runs; r++) {
+          for (Map.Entry<String, String> v : variants.entrySet()) {
+            double[] m = once(java, jar, v.getValue(), broker.bootstrapServers(), admin, work, "startup-" + (n++));
+            results.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(m);
+            System.out.printf(Locale.ROOT, "%s: readyz %.2f s, first commit %.2f s, CPU at readyz %.2f s, load %s%n",
+                v.getKey(), m[0], m[1], m[2], loadAverage());
+          }
+        }
+      }
+    } finally {
+      EmbeddedKafkaBroker.deleteRecursively(work);
+    }
+    System.out.println();
+    System.out.println("| variant | JVM options | runs | /readyz 200, s (median, range) | first commit, s | CPU s at /readyz |");
+    System.out.println("|---|---|---:|---|---|---|");
+    for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
+      List<double[]> ms = e.getValue();
+      System.out.printf(Locale.ROOT, "| %s | `%s` | %d | %s | %s | %s |%n", e.getKey(), variants.get(e.getKey()), ms.size(),
+          summary(ms, 0), summary(ms, 1), summary(ms, 2));
+    }
+    System.out.println("load average at the end: " + loadAverage());
+    System.exit(0);
+  }
+
+  /** readyz seconds, first-commit seconds and CPU seconds at readyz, from process start. */
+  private static double[] once(String java, String jar, String jvm, String brokers, Admin admin, Path work, String appId)
+      throws Exception {
+    int port = freePort();
+    List<String> cmd = new ArrayList<>(List.of(java));
+    String[] parts = (" " + jvm + " ").split(" -- ", 2);
+    cmd.addAll(words(parts[0]));
+    cmd.addAll(List.of("-jar", jar, "--brokers", brokers, "--topic", "flows", "--asn", Long.toString(BenchData.OWN_ASN),
+        "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
+        "--addr", "127.0.0.1:" + port));
+    if (parts.length > 1) {
+      cmd.addAll(words(parts[1]));
+    }
+    Path log = work.resolve(appId + ".log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
+    long launch = System.nanoTime();
+    Process p = pb.start();
+    double ready = 0;
+    double commit = 0;
+    double cpu = 0;
+    try {
+      while (ready == 0 || commit == 0) {
+        if (!p.isAlive() || System.nanoTime() - launch > TimeUnit.SECONDS.toNanos(120)) {
+          throw new IllegalStateException("exporter did not start; log:\n" + Files.readString(log));
+        }
+        double now = (System.nanoTime() - launch) / 1e9;
+        if (ready == 0 && status(port) == 200) {
+          ready = now;
+          cpu = ProcStats.of(p.pid()).cpuSeconds();
+        }
+        if (commit == 0 && committed(admin, appId)) {
+          commit = (System.nanoTime() - launch) / 1e9;
+        }
+        Thread.sleep(10);
+      }
+    } finally {
+      p.destroy();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    return new double[] {ready, commit, cpu};
+  }
+
+  private static List<String> words(String s) {
+    return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+  }
+
+  private static boolean committed(Admin admin, String group) {
+    try {
+      Map<?, OffsetAndMetadata> offsets =
+          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+      return offsets.values().stream().anyMatch(o -> o != null && o.offset() > 0);
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static int status(int port) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/readyz").toURL().openConnection();
+      c.setConnectTimeout(200);
+      c.setReadTimeout(1000);
+      try {
+        return c.getResponseCode();
+      } finally {
+        c.disconnect();
+      }
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static String summary(List<double[]> ms, int i) {
+    double[] v = ms.stream().mapToDouble(m -> m[i]).sorted().toArray();
+    double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median, v[0], v[v.length - 1]);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+}
