@@ -193,12 +193,11 @@ public final class FlowScan implements AutoCloseable {
       if (!query.filter().matches(flow)) {
         return;
       }
-      long rate = classifier.samplingRate(r);
       long bytes;
       long packets;
       try {
-        bytes = Math.multiplyExact(r.bytes(), rate);
-        packets = Math.multiplyExact(r.packets(), rate);
+        bytes = classifier.sampledBytes(r);
+        packets = classifier.sampledPackets(r);
       } catch (ArithmeticException e) {
         return; // the counting skips it as out of range too
       }

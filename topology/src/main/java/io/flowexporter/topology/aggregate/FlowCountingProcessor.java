@@ -140,12 +140,11 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
       outcomes.unmatched();
       return;
     }
-    long rate = classifier.samplingRate(r);
     long bytes;
     long packets;
     try {
-      bytes = Math.multiplyExact(r.bytes(), rate);
-      packets = Math.multiplyExact(r.packets(), rate);
+      bytes = classifier.sampledBytes(r);
+      packets = classifier.sampledPackets(r);
     } catch (ArithmeticException e) {
       invalid(InvalidReason.OUT_OF_RANGE, r.toString());
       return;

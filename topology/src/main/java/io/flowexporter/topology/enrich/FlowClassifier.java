@@ -80,6 +80,24 @@ public final class FlowClassifier {
   }
 
   /**
+   * The record's bytes with sampling applied.
+   *
+   * @throws ArithmeticException past a long: the record is out of range, not counted
+   */
+  public long sampledBytes(FlowRecord r) {
+    return Math.multiplyExact(r.bytes(), samplingRate(r));
+  }
+
+  /**
+   * The record's packets with sampling applied.
+   *
+   * @throws ArithmeticException past a long: the record is out of range, not counted
+   */
+  public long sampledPackets(FlowRecord r) {
+    return Math.multiplyExact(r.packets(), samplingRate(r));
+  }
+
+  /**
    * The country of the remote side of a counted record: an upper-case ISO 3166-1 alpha-2 code, or
    * {@link CountryLookup#UNKNOWN}; never null. Allocates nothing.
    */

@@ -1,6 +1,7 @@
 package io.flowexporter.topology.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.flow.FlowRecord;
@@ -77,5 +78,16 @@ class FlowClassifierTest {
     assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1000, null, null))).isEqualTo(1000);
     assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1, null, null))).isEqualTo(64);
     assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 0, null, null))).isEqualTo(64);
+  }
+
+  @Test
+  void sampledAmountsAreExactOrRefusedPastALong() {
+    FlowClassifier sampled = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 64, ADDRESSES);
+    FlowRecord r = new FlowRecord(1, 64500, 1500, 3, "h", 1000, null, null);
+    assertThat(sampled.sampledBytes(r)).isEqualTo(1_500_000);
+    assertThat(sampled.sampledPackets(r)).isEqualTo(3000);
+    FlowRecord huge = new FlowRecord(1, 64500, Long.MAX_VALUE / 10, 1, "h", 0, null, null);
+    assertThatThrownBy(() -> sampled.sampledBytes(huge)).isInstanceOf(ArithmeticException.class);
+    assertThat(sampled.sampledPackets(huge)).isEqualTo(64);
   }
 }
