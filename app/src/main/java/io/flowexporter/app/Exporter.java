@@ -82,6 +82,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.flowexporter.app.http.WebTls;
 
 /**
  * One running exporter, wired in one place: AS database, metrics registry, topology, then the
@@ -183,7 +184,7 @@ public final class Exporter implements AutoCloseable {
       }
     });
     java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
-    io.flowexporter.app.http.WebTls tls = webTls();
+    WebTls tls = webTls();
     RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
     toClose.push(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
@@ -231,12 +232,12 @@ public final class Exporter implements AutoCloseable {
   }
 
   /** HTTPS, or null for plain HTTP; the pair is read again every 10 s when it changed. */
-  private io.flowexporter.app.http.WebTls webTls() throws BadFileException {
+  private WebTls webTls() throws BadFileException {
     if (!config.webTls().enabled()) {
       return null;
     }
-    io.flowexporter.app.http.WebTls tls =
-        io.flowexporter.app.http.WebTls.load(config.webTls().cert().get(), config.webTls().key().get());
+    WebTls tls =
+        WebTls.load(config.webTls().cert().get(), config.webTls().key().get());
     background.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
     return tls;
   }

@@ -40,6 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import java.util.HashMap;
+import java.util.Locale;
 
 /**
  * The exporter itself: {@code flow-exporter --brokers ... --topic ... --asn ...}. Flags are
@@ -331,11 +333,11 @@ public final class ExporterCommand implements Callable<Integer> {
     try {
       StreamsConfig streams = new StreamsConfig(StreamsProperties.of(kafka));
       // Kafka Streams hands the (de)serializers to the client constructors, not in the maps.
-      Map<String, Object> consumer = new java.util.HashMap<>(streams.getMainConsumerConfigs(kafka.applicationId(), "check", 0));
+      Map<String, Object> consumer = new HashMap<>(streams.getMainConsumerConfigs(kafka.applicationId(), "check", 0));
       consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
       consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
       new ConsumerConfig(consumer);
-      Map<String, Object> producer = new java.util.HashMap<>(streams.getProducerConfigs("check"));
+      Map<String, Object> producer = new HashMap<>(streams.getProducerConfigs("check"));
       producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       new ProducerConfig(producer);
@@ -374,7 +376,7 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     List<String> allowed = new ArrayList<>();
     for (E e : type.getEnumConstants()) {
-      allowed.add(e.name().toLowerCase(java.util.Locale.ROOT));
+      allowed.add(e.name().toLowerCase(Locale.ROOT));
     }
     throw fail(flag, "'" + value + "' is not one of " + String.join(", ", allowed));
   }

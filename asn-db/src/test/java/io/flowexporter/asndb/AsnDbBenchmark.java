@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * Load time, index heap and lookup cost on a synthetic database the size of the real ones.
@@ -78,7 +80,7 @@ public final class AsnDbBenchmark {
 
   /** 80,000 distinct ASNs: 16-bit ones and 32-bit ones (some above 2^31, as private ASNs are). */
   private static long[] asns(SplittableRandom random) {
-    java.util.Set<Long> seen = new java.util.HashSet<>();
+    Set<Long> seen = new HashSet<>();
     long[] asns = new long[ASNS];
     int n = 0;
     while (n < ASNS) {

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Map;
 
 class ReloadingAsnDatabaseTest {
 
@@ -165,7 +166,7 @@ class ReloadingAsnDatabaseTest {
   void overridesFollowReloads() throws Exception {
     Path file = TestDatabases.write(dir, "asn.mmdb", OLD);
     try (ReloadingAsnDatabase db = ReloadingAsnDatabase.open(file, Duration.ofHours(1), listener)) {
-      AsnLookup lookup = AsnNameOverrides.of(java.util.Map.of(15169L, "G")).applyTo(db);
+      AsnLookup lookup = AsnNameOverrides.of(Map.of(15169L, "G")).applyTo(db);
       replace(file, NEW);
       db.reloadIfChanged();
       assertThat(lookup.asnOf("8.8.8.8")).isEqualTo(4_200_000_001L);

@@ -35,6 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import java.util.Base64;
 
 /**
  * {@code flow-exporter demo}: a real single-node Kafka broker, a generator of pmacct records and
@@ -196,7 +197,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static String apiToken() {
     byte[] b = new byte[24];
     new java.security.SecureRandom().nextBytes(b);
-    return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   private ExporterConfig config(String brokers, Path root, Path mmdb, Path countryMmdb, Path apiTokens) {

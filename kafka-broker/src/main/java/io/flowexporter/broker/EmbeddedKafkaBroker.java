@@ -20,6 +20,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
+import java.util.Locale;
 
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one), in this process, on
@@ -218,7 +219,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("sasl.enabled.mechanisms", SaslSslListener.MECHANISM);
     p.put("sasl.mechanism.inter.broker.protocol", SaslSslListener.MECHANISM);
     String prefix = "listener.name.sasl_ssl.";
-    p.put(prefix + SaslSslListener.MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+    p.put(prefix + SaslSslListener.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
         jaas(SaslSslListener.SUPER_USER, superUserPassword));
     p.put(prefix + "ssl.keystore.location", certificates.serverKeystore().toString());
     p.put(prefix + "ssl.keystore.password", certificates.password());

@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.Set;
 
 /**
  * The SASL_SSL broker on a real listener: the right user gets in and, with an ACL, reads and
@@ -127,14 +128,14 @@ class SaslSslBrokerTest {
     return Admin.create(p);
   }
 
-  private static java.util.Set<String> listTopics(Properties client) throws Exception {
+  private static Set<String> listTopics(Properties client) throws Exception {
     Properties p = new Properties();
     p.putAll(client);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     return listTopicsAt(p);
   }
 
-  private static java.util.Set<String> listTopicsAt(Properties p) {
+  private static Set<String> listTopicsAt(Properties p) {
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "20000");
     try (Admin admin = Admin.create(p)) {

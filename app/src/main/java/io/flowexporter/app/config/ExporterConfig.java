@@ -5,6 +5,9 @@ import io.flowexporter.topology.series.PortFamily;
 import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * The whole configuration of one exporter process, parsed once from flags and environment
@@ -67,7 +70,7 @@ public record ExporterConfig(
         "sampling-rate=" + topology.defaultSamplingRate(),
         "asn-db=" + asnDb.database().map(Object::toString).orElse("(none)"),
         "asn-names=" + asnDb.names().map(Object::toString).orElse("(none)"),
-        "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(java.util.Locale.ROOT),
+        "asn-from-ip=" + topology.asnFromIp().name().toLowerCase(Locale.ROOT),
         "max-series=" + topology.maxSeries(),
         "series-ttl=" + Durations.format(topology.seriesTtl()),
         "country-db=" + countries.database().map(Object::toString).orElse("(none)"),
@@ -87,8 +90,8 @@ public record ExporterConfig(
 
   /** Client properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */
   private String maskedClientProperties() {
-    java.util.StringJoiner j = new java.util.StringJoiner(", ", "{", "}");
-    new java.util.TreeMap<>(kafka.clientProperties())
+    StringJoiner j = new StringJoiner(", ", "{", "}");
+    new TreeMap<>(kafka.clientProperties())
         .forEach((k, v) -> j.add(k + "=" + (k.matches("(?i).*(password|jaas|secret|key).*") ? "****" : v)));
     return j.toString();
   }

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Arrays;
 
 /**
  * The flow log ({@code --flow-log}): one JSON document per line, rotated by size with Logback's
@@ -205,7 +206,7 @@ public final class RollingDocumentLog implements DocumentLog {
 
     @Override
     public byte[] encode(byte[] document) {
-      byte[] line = java.util.Arrays.copyOf(document, document.length + 1);
+      byte[] line = Arrays.copyOf(document, document.length + 1);
       line[document.length] = NEWLINE[0];
       return line;
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.Semaphore;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
  * The HTTP side of the flow API: {@code GET /api/v1/flows/tap} and {@code GET
@@ -61,7 +62,7 @@ public final class FlowApi {
   /** A failed scan's cause for the log: the refusal in the exporter's words, else Kafka's. */
   private String explain(Exception e) {
     Throwable cause = e instanceof FlowScan.ScanFailedException && e.getCause() != null ? e.getCause() : e;
-    return (refusals == null ? java.util.Optional.<KafkaRefusals.Refusal>empty() : refusals.classify(cause))
+    return (refusals == null ? Optional.<KafkaRefusals.Refusal>empty() : refusals.classify(cause))
         .map(KafkaRefusals.Refusal::message)
         .orElse(e instanceof FlowScan.ScanFailedException ? e.getMessage() : e.toString());
   }
@@ -114,7 +115,7 @@ public final class FlowApi {
     try {
       scan = scanner.open(query);
     } catch (KafkaException e) {
-      LOG.warn("A flow {} could not start: {}", query.kind().name().toLowerCase(java.util.Locale.ROOT), explain(e));
+      LOG.warn("A flow {} could not start: {}", query.kind().name().toLowerCase(Locale.ROOT), explain(e));
       error(ctx, HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not answer: " + e.getMessage());
       return;
     }
@@ -137,7 +138,7 @@ public final class FlowApi {
         end = e.end;
       }
       AUDIT.info("flow {} by {}: {}; ended by {}: {} flows returned, {} records scanned, {} ms",
-          query.kind().name().toLowerCase(java.util.Locale.ROOT), who, query.describe(), end.reason(),
+          query.kind().name().toLowerCase(Locale.ROOT), who, query.describe(), end.reason(),
           end.flows(), end.scanned(), end.ms());
     }
   }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Locale;
 
 /**
  * The one place that tells the operator Kafka refuses the exporter: each refusal as one WARN line
@@ -72,7 +73,7 @@ public final class KafkaRefusalLog {
   /** Kafka accepted the exporter: the refusal is over (said once in the log). */
   public synchronized void clear() {
     if (current != null) {
-      LOG.info("Kafka accepts the exporter now (it had refused: {})", current.kind().name().toLowerCase(java.util.Locale.ROOT));
+      LOG.info("Kafka accepts the exporter now (it had refused: {})", current.kind().name().toLowerCase(Locale.ROOT));
       current = null;
     }
   }

@@ -22,6 +22,12 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import io.flowexporter.app.documents.RollingDocumentLog;
+import io.flowexporter.topology.document.DocumentLog;
+import io.flowexporter.topology.document.FlowDocuments;
+import io.flowexporter.topology.filter.FlowFilter;
+import java.util.Comparator;
+import java.util.Optional;
 
 /**
  * The parts of the exporter that can be timed without Kafka, in one JVM of their own:
@@ -152,20 +158,20 @@ public final class InProcessHarness {
     CommittedTotals committed = new CommittedTotals();
     RecordOutcomes outcomes = new RecordOutcomes();
     java.nio.file.Path logDir = java.nio.file.Files.createTempDirectory("bench-flow-log");
-    java.util.Optional<io.flowexporter.topology.document.DocumentLog> log =
+    Optional<DocumentLog> log =
         documents.equals("log") || documents.equals("both")
-            ? java.util.Optional.of(io.flowexporter.app.documents.RollingDocumentLog.open(
+            ? Optional.of(RollingDocumentLog.open(
                 logDir.resolve("flows.json"), 100L * 1024 * 1024, 2))
-            : java.util.Optional.empty();
-    java.util.Optional<String> topic =
-        documents.equals("topic") || documents.equals("both") ? java.util.Optional.of("bench-docs") : java.util.Optional.empty();
+            : Optional.empty();
+    Optional<String> topic =
+        documents.equals("topic") || documents.equals("both") ? Optional.of("bench-docs") : Optional.empty();
     BenchStores.Stage1 stage1 = BenchStores.stage1(
         new FlowParser(),
         new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
         outcomes,
         BenchStores.activeStore(committed),
-        new io.flowexporter.topology.document.FlowDocuments(
-            io.flowexporter.topology.filter.FlowFilter.ALL, topic, log));
+        new FlowDocuments(
+            FlowFilter.ALL, topic, log));
     long best = Long.MAX_VALUE;
     long bestCpu = Long.MAX_VALUE;
     long sinceCommit = 0;
@@ -192,7 +198,7 @@ public final class InProcessHarness {
         records, passes, documents, (double) best / records, (double) bestCpu / records, committed.snapshot().size());
     log.ifPresent(l -> l.close());
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(logDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 

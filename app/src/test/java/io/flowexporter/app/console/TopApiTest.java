@@ -28,6 +28,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import io.flowexporter.topology.series.SeriesKey;
 
 /** {@code /api/v1/top} and {@code /api/v1/console} over real HTTP on a free loopback port. */
 class TopApiTest {
@@ -89,7 +90,7 @@ class TopApiTest {
 
   @Test
   void ranksPeersWithNamesRatesTotalsAndHistory() throws Exception {
-    Map<io.flowexporter.topology.series.SeriesKey, Totals> t = new LinkedHashMap<>();
+    Map<SeriesKey, Totals> t = new LinkedHashMap<>();
     t.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 10, 1));
     t.put(AsFamily.key(Direction.RECEIVE, "edge1", 13335, 64500), new Totals(400, 4, 1));
     t.put(CountryFamily.key(Direction.RECEIVE, "US", "edge1"), new Totals(1400, 14, 2));

@@ -30,6 +30,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import io.flowexporter.app.ExporterCommand;
+import picocli.CommandLine;
 
 /**
  * Static checks of the deployment kit: Dockerfile, docker-compose.yml, Prometheus
@@ -472,8 +474,8 @@ class DeploymentKitTest {
     // README recommends, the state volume where the state directory is, the port it listens on.
     Map<String, String> env = keyValues(instructions(exporter, "ENV"));
     Set<String> flagVariables = new LinkedHashSet<>();
-    for (picocli.CommandLine.Model.OptionSpec o :
-        new picocli.CommandLine(new io.flowexporter.app.ExporterCommand()).getCommandSpec().options()) {
+    for (CommandLine.Model.OptionSpec o :
+        new CommandLine(new ExporterCommand()).getCommandSpec().options()) {
       flagVariables.add("FLOW_EXPORTER_" + o.longestName().replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT));
     }
     env.keySet().stream().filter(k -> k.startsWith("FLOW_EXPORTER_"))

@@ -20,6 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.flowexporter.asndb.CountryLookup;
+import io.flowexporter.topology.series.CountryFamily;
+import io.flowexporter.topology.series.SeriesKeyWriter;
+import java.util.Arrays;
 
 class FlowMetricsWriterTest {
 
@@ -116,8 +120,8 @@ class FlowMetricsWriterTest {
         List.of(new Counter(Direction.TRANSMIT, Unit.FLOWS, "test_port_transmit_flows", "Flows.")),
         (flow, out) -> out.begin().number(443).text(flow.record().hostname()).emit());
     SeriesKey[] key = new SeriesKey[1];
-    io.flowexporter.topology.series.SeriesKeyWriter w = new io.flowexporter.topology.series.SeriesKeyWriter(
-        (b, len, hash) -> key[0] = SeriesKey.wrap(java.util.Arrays.copyOf(b, len)));
+    SeriesKeyWriter w = new SeriesKeyWriter(
+        (b, len, hash) -> key[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
     w.use(ports, Direction.TRANSMIT);
     w.begin().number(443).text("r\"1").emit();
     Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
@@ -133,7 +137,7 @@ class FlowMetricsWriterTest {
 
   @Test
   void countrySeriesShowTheCodeAndTheDatabasesNameUnknownForZz() throws Exception {
-    io.flowexporter.asndb.CountryLookup countries = new io.flowexporter.asndb.CountryLookup() {
+    CountryLookup countries = new CountryLookup() {
       @Override
       public String countryOf(String ipAddress) {
         return UNKNOWN;
@@ -150,10 +154,10 @@ class FlowMetricsWriterTest {
       }
     };
     Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
-    snapshot.put(io.flowexporter.topology.series.CountryFamily.key(Direction.RECEIVE, "KR", "edge1"), new Totals(800, 4, 2));
-    snapshot.put(io.flowexporter.topology.series.CountryFamily.key(Direction.RECEIVE, "CI", "edge1"), new Totals(10, 1, 1));
-    snapshot.put(io.flowexporter.topology.series.CountryFamily.key(Direction.TRANSMIT, "ZZ", "edge2"), new Totals(70, 7, 1));
-    snapshot.put(SeriesKey.overflow(io.flowexporter.topology.series.CountryFamily.FAMILY, Direction.TRANSMIT), new Totals(5, 1, 1));
+    snapshot.put(CountryFamily.key(Direction.RECEIVE, "KR", "edge1"), new Totals(800, 4, 2));
+    snapshot.put(CountryFamily.key(Direction.RECEIVE, "CI", "edge1"), new Totals(10, 1, 1));
+    snapshot.put(CountryFamily.key(Direction.TRANSMIT, "ZZ", "edge2"), new Totals(70, 7, 1));
+    snapshot.put(SeriesKey.overflow(CountryFamily.FAMILY, Direction.TRANSMIT), new Totals(5, 1, 1));
     snapshot.put(AsFamily.key(Direction.TRANSMIT, "h", 64500, 1), new Totals(5, 5, 5));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     FlowMetricsWriter.write(out, TotalsSnapshot.of(snapshot), SeriesFamilies.of(true), NAMES, countries, false);

@@ -25,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.ArrayList;
 
 /** HTTPS with a test CA that the test makes with openssl: served, verified, reloaded, refused in clear. */
 class WebTlsTest {
@@ -120,7 +121,7 @@ class WebTlsTest {
   }
 
   private void openssl(String... args) throws Exception {
-    List<String> cmd = new java.util.ArrayList<>(List.of("openssl"));
+    List<String> cmd = new ArrayList<>(List.of("openssl"));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).directory(dir.toFile()).start();
     String out = new String(p.getInputStream().readAllBytes());

@@ -12,6 +12,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
+import java.util.HashMap;
 
 /**
  * AS names and AS-from-IP on a real broker: records with AS 0 (pmacct without BGP) are counted
@@ -88,7 +90,7 @@ class AsnDatabaseIT {
   void aBrokenDatabaseStopsStartUpWithStatusTwoNamingTheFile(@TempDir Path dir) throws Exception {
     Path broken = dir.resolve("GeoLite2-ASN.mmdb");
     byte[] good = Files.readAllBytes(sampleDatabase(dir));
-    Files.write(broken, java.util.Arrays.copyOf(good, good.length / 3));
+    Files.write(broken, Arrays.copyOf(good, good.length / 3));
     try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(),
         "--brokers", broker.bootstrapServers(), "--topic", "any", "--asn", "64500", "--asn-db", broken.toString())) {
       assertThat(exporter.waitFor(Duration.ofSeconds(60))).isEqualTo(2);
@@ -97,7 +99,7 @@ class AsnDatabaseIT {
   }
 
   private static Map<String, Double> asText(Map<Map<String, String>, Double> family) {
-    Map<String, Double> m = new java.util.HashMap<>();
+    Map<String, Double> m = new HashMap<>();
     family.forEach((labels, v) -> m.put(labels.toString(), v));
     return m;
   }

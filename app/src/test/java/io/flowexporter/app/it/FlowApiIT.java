@@ -51,6 +51,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 
 /**
  * The flow API on a real broker: a search of a past window answers exactly the records the test
@@ -150,7 +152,7 @@ class FlowApiIT {
     Instant from = base.plus(Duration.ofMinutes(10));
     Instant to = base.plus(Duration.ofMinutes(40));
     Predicate<Sent> inWindow = s -> s.time() >= from.toEpochMilli() && s.time() < to.toEpochMilli();
-    Map<String, Predicate<Sent>> queries = new java.util.LinkedHashMap<>();
+    Map<String, Predicate<Sent>> queries = new LinkedHashMap<>();
     queries.put("ip=203.0.113.6", s -> s.src().equals("203.0.113.6") || s.dst().equals("203.0.113.6"));
     queries.put("ip=203.0.113.4", s -> s.src().equals("203.0.113.4") || s.dst().equals("203.0.113.4"));
     queries.put("src_ip=2001:db8::3", s -> s.src().equals("2001:db8::3"));
@@ -361,7 +363,7 @@ class FlowApiIT {
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(exporter.log()).contains("flow search by alice").doesNotContain(TOKEN);
     }
-    String[] without = java.util.Arrays.copyOf(args, args.length - 4);
+    String[] without = Arrays.copyOf(args, args.length - 4);
     without[9] = "it-api-off";
     try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter-off.log"), Map.of(), without)) {
       Await.until(Duration.ofSeconds(60), () -> Scrape.status(exporter.metricsPort(), "/healthz") == 200, exporter::log);

@@ -3,6 +3,8 @@ package io.flowexporter.app.it;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes pmacct JSON messages for the integration tests and keeps, independently of the
@@ -22,7 +24,7 @@ public final class PmacctRecords {
   public long counted;
   public long invalid;
   /** The invalid messages by the reason they must be counted under. */
-  public final java.util.Map<String, Long> invalidByReason = new java.util.TreeMap<>();
+  public final Map<String, Long> invalidByReason = new TreeMap<>();
   public long markers;
   public long unmatched;
   private Traffic lastMessage = new Traffic();

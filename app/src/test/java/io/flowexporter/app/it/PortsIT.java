@@ -17,6 +17,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
+import java.util.TreeMap;
 
 /**
  * The port family end to end on a real KRaft broker, the exporter in a child process: records
@@ -152,7 +154,7 @@ class PortsIT {
   }
 
   private void add(String metric, Map<String, String> labels, long amount) {
-    expected.computeIfAbsent(metric, k -> new HashMap<>()).merge(new java.util.TreeMap<>(labels), (double) amount, Double::sum);
+    expected.computeIfAbsent(metric, k -> new HashMap<>()).merge(new TreeMap<>(labels), (double) amount, Double::sum);
   }
 
   /** The port families of a scrape, in the form of {@link #expected}; absent families left out. */
@@ -172,7 +174,7 @@ class PortsIT {
   }
 
   private static String[] concat(String[] a, String... b) {
-    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    String[] all = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.HashMap;
 
 /**
  * One scrape of {@code /metrics}, parsed: series name and labels to value. Labels are kept as
@@ -64,7 +65,7 @@ public record Scrape(Map<String, Double> series) {
 
   /** Series of one metric name: labels map (sorted) to value. */
   public Map<Map<String, String>, Double> family(String name) {
-    Map<Map<String, String>, Double> out = new java.util.HashMap<>();
+    Map<Map<String, String>, Double> out = new HashMap<>();
     series.forEach((key, value) -> {
       int brace = key.indexOf('{');
       String n = brace < 0 ? key : key.substring(0, brace);

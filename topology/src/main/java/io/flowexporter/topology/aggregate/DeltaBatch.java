@@ -2,6 +2,7 @@ package io.flowexporter.topology.aggregate;
 
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import io.flowexporter.topology.series.SeriesKey;
 
 /**
  * The format of the repartition topic between the two stages ({@code
@@ -41,7 +42,7 @@ public final class DeltaBatch {
   }
 
   /** The owner partition of a series among {@code partitions}. */
-  public static int ownerPartition(io.flowexporter.topology.series.SeriesKey key, int partitions) {
+  public static int ownerPartition(SeriesKey key, int partitions) {
     return slotOf(key.hash()) % partitions;
   }
 

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which flows a query selects, parsed once: {@code name=value} parameters joined by {@code &}
@@ -102,7 +103,7 @@ public final class FlowFilter {
       String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
       if (!PARAMETERS.contains(name)) {
         throw new FlowFilterException(name.isEmpty() ? "(empty)" : name,
-            "unknown parameter; known are " + String.join(", ", new java.util.TreeSet<>(PARAMETERS)));
+            "unknown parameter; known are " + String.join(", ", new TreeSet<>(PARAMETERS)));
       }
       if (eq < 0) {
         throw new FlowFilterException(name, "has no value (expected " + name + "=...)");

@@ -1,4 +1,5 @@
 package io.flowexporter.topology.flow;
+import java.util.Locale;
 
 /**
  * Why a message, or one line of a multi-record message, was not counted. The lower-case names are
@@ -22,6 +23,6 @@ public enum InvalidReason {
 
   /** The label value: {@code malformed_json}, {@code wrong_type}, ... */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

@@ -2,6 +2,7 @@ package io.flowexporter.topology.series;
 
 import io.flowexporter.topology.enrich.Direction;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * The AS family: {@code flow_{receive,transmit}_{bytes,packets}_total} with the labels of the Go
@@ -36,7 +37,7 @@ public final class AsFamily {
   /** The key of one AS series. */
   public static SeriesKey key(Direction direction, String hostname, long sourceAs, long destinationAs) {
     SeriesKey[] made = new SeriesKey[1];
-    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(java.util.Arrays.copyOf(b, len)));
+    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
     w.use(FAMILY, direction);
     w.begin().as(sourceAs).as(destinationAs).text(hostname).emit();
     return made[0];

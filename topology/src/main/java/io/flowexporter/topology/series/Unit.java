@@ -1,4 +1,5 @@
 package io.flowexporter.topology.series;
+import java.util.Locale;
 
 /** The three amounts every series sums; a family exposes those it declares counters for. */
 public enum Unit {
@@ -8,6 +9,6 @@ public enum Unit {
 
   /** {@code bytes}, {@code packets} or {@code flows}, as in the metric names. */
   public String word() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

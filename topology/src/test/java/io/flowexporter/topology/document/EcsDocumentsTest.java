@@ -15,13 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import io.flowexporter.asndb.CountryLookup;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.enrich.FlowClassifier;
 
 class EcsDocumentsTest {
 
   /** Flows of these tests carry no country, and no country database is set. */
-  private static final io.flowexporter.topology.enrich.FlowClassifier NO_COUNTRIES =
-      new io.flowexporter.topology.enrich.FlowClassifier(
-          java.util.List.of(64500L), io.flowexporter.topology.enrich.AsnFromIp.NEVER, 1, io.flowexporter.asndb.AsnLookup.EMPTY);
+  private static final FlowClassifier NO_COUNTRIES =
+      new FlowClassifier(
+          List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
 
   /** nfacctd 1.7.7 (NetFlow v9, timestamp_start/end in the aggregate, sampled, label map). */
   static final String NFACCTD =
@@ -107,7 +110,7 @@ class EcsDocumentsTest {
 
   @Test
   void eachAddressGetsItsCountryFromPmacctOrTheCountryDatabaseAndAnUnknownOneNone() throws Exception {
-    io.flowexporter.asndb.CountryLookup countries = new io.flowexporter.asndb.CountryLookup() {
+    CountryLookup countries = new CountryLookup() {
       @Override
       public String countryOf(String ip) {
         return "8.8.8.8".equals(ip) ? "US" : UNKNOWN;
@@ -118,9 +121,9 @@ class EcsDocumentsTest {
         return code;
       }
     };
-    io.flowexporter.topology.enrich.FlowClassifier withDatabase = new io.flowexporter.topology.enrich.FlowClassifier(
-        java.util.List.of(64500L), io.flowexporter.topology.enrich.AsnFromIp.NEVER, 1,
-        io.flowexporter.asndb.AsnLookup.EMPTY, countries);
+    FlowClassifier withDatabase = new FlowClassifier(
+        List.of(64500L), AsnFromIp.NEVER, 1,
+        AsnLookup.EMPTY, countries);
     byte[] b = NFACCTD.getBytes(StandardCharsets.UTF_8);
     CountedFlow flow = new CountedFlow(withDatabase).set(parse(NFACCTD), Direction.RECEIVE, 15169, 64500);
     JsonNode d = JSON.readTree(new EcsDocuments(NAMES, withDatabase).document(flow, 1, 1, b, 0, b.length, "t:0:1:1", 0));

@@ -8,6 +8,9 @@ import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.series.CountedFlow;
 import org.junit.jupiter.api.Test;
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import java.util.List;
 
 class FlowFilterTest {
 
@@ -123,8 +126,8 @@ class FlowFilterTest {
   @Test
   void countryIsTheRemoteSidesFromPmacctsFields() {
     FlowClassifier classifier =
-        new FlowClassifier(java.util.List.of(64500L), io.flowexporter.topology.enrich.AsnFromIp.NEVER, 1,
-            io.flowexporter.asndb.AsnLookup.EMPTY);
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1,
+            AsnLookup.EMPTY);
     FlowRecord fromFrance =
         new FlowRecord(15169, 64500, 100, 1, "edge1", 0, "198.51.100.7", "192.0.2.10", "FR", "DE", 51514, 443, "tcp", 1);
     CountedFlow flow = new CountedFlow(classifier).set(fromFrance, Direction.RECEIVE, 15169, 64500);

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import java.util.Collections;
 
 class FlowParserTest {
 
@@ -380,7 +381,7 @@ class FlowParserTest {
     FlowRecord a = parse(NFACCTD_RECORD).records.get(0);
     FlowRecord b = parse(reordered).records.get(0);
     List<Thread> threads = new ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < 4; t++) {
       boolean first = t % 2 == 0;
       Thread thread = new Thread(() -> {

@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** The country family's extractor: one key per flow, the remote side's country, nothing allocated. */
 class CountryFamilyExtractorTest {
@@ -36,7 +37,7 @@ class CountryFamilyExtractorTest {
   @Test
   void oneKeyPerFlowWithTheRemoteSidesCountry() {
     List<SeriesKey> keys = new ArrayList<>();
-    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> keys.add(SeriesKey.wrap(java.util.Arrays.copyOf(b, len))));
+    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> keys.add(SeriesKey.wrap(Arrays.copyOf(b, len))));
     CountedFlow flow = new CountedFlow(classifier);
     FlowRecord in = new FlowRecord(15169, 64500, 100, 1, "edge1", 0, "8.8.8.8", "192.0.2.1");
     FlowRecord out = new FlowRecord(64500, 15169, 100, 1, "edge1", 0, "8.8.8.8", "192.0.2.1");

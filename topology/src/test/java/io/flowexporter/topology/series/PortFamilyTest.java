@@ -10,13 +10,16 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.enrich.FlowClassifier;
 
 class PortFamilyTest {
 
   /** Flows of these tests carry no country, and no country database is set. */
-  private static final io.flowexporter.topology.enrich.FlowClassifier NO_COUNTRIES =
-      new io.flowexporter.topology.enrich.FlowClassifier(
-          java.util.List.of(64500L), io.flowexporter.topology.enrich.AsnFromIp.NEVER, 1, io.flowexporter.asndb.AsnLookup.EMPTY);
+  private static final FlowClassifier NO_COUNTRIES =
+      new FlowClassifier(
+          List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
 
   private final SeriesFamily family = PortFamily.of(Set.of(443, 53, 5432));
 
