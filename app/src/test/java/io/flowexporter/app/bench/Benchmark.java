@@ -81,7 +81,7 @@ public final class Benchmark {
     opt.put("peers", "5000");
     opt.put("routers", "4");
     opt.put("repeat", "1");
-    // The JVM options the README recommends and the Docker image sets, with the heap.
+    // The JVM options the README recommends and the Docker image sets, with a 256 MiB heap.
     // With the class data archive that bench/run writes as the Docker image does (a JVM that cannot
     // use it starts without it, silently; -Xlog:cds tells why).
     opt.put("exporter-jvm", "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000"
