@@ -43,12 +43,15 @@ public final class Durations {
 
   /** The shortest of the forms {@link #parse} reads that says exactly {@code d}. */
   public static String format(Duration d) {
-    long ms = d.toMillis();
-    for (long[] unit : new long[][] {{86_400_000, 'd'}, {3_600_000, 'h'}, {60_000, 'm'}, {1000, 's'}}) {
-      if (ms % unit[0] == 0) {
-        return ms / unit[0] + String.valueOf((char) unit[1]);
+    // Whole seconds are counted in seconds: in milliseconds, a span between far instants overflows.
+    if (d.getNano() == 0) {
+      long s = d.getSeconds();
+      for (long[] unit : new long[][] {{86_400, 'd'}, {3_600, 'h'}, {60, 'm'}, {1, 's'}}) {
+        if (s % unit[0] == 0) {
+          return s / unit[0] + String.valueOf((char) unit[1]);
+        }
       }
     }
-    return ms + "ms";
+    return d.toMillis() + "ms";
   }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -110,7 +111,8 @@ public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeou
     }
     if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
       throw new FlowQueryException(from != null ? "from" : "to",
-          "from/to: the range is " + Durations.format(Duration.between(start, end)) + " wide; at most 24h (cap)");
+          "from/to: the range is " + Durations.format(Duration.between(start, end).truncatedTo(ChronoUnit.SECONDS))
+              + " wide; at most 24h (cap)");
     }
     return new FlowQuery(kind, filter, n, t, start, end);
   }
@@ -152,11 +154,17 @@ public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeou
       return now;
     }
     if (value.startsWith("-")) {
+      Duration ago;
       try {
-        return now.minus(Durations.parse(value.substring(1)));
+        ago = Durations.parse(value.substring(1));
       } catch (IllegalArgumentException e) {
         throw new FlowQueryException(name, name + ": '" + value + "' is not a time such as -15m, -2h or 2026-11-29T14:02:00Z");
       }
+      // A duration can reach further back than an Instant can (-999999999999d).
+      if (ago.compareTo(Duration.between(Instant.MIN, now)) > 0) {
+        throw new FlowQueryException(name, name + ": '" + value + "' is before the first instant there is");
+      }
+      return now.minus(ago);
     }
     try {
       return OffsetDateTime.parse(value).toInstant();

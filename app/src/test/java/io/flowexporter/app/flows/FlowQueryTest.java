@@ -47,6 +47,14 @@ class FlowQueryTest {
     assertThat(FlowQuery.parse(FlowQuery.Kind.TAP, "limit=100000&timeout=300s", NOW).limit()).isEqualTo(100_000);
   }
 
+  @Test
+  void timesBeyondWhatAnInstantHoldsAreRefusedNamingTheParameter() {
+    assertBad(FlowQuery.Kind.SEARCH, "from=-999999999999d", "from", "before the first instant");
+    assertBad(FlowQuery.Kind.SEARCH, "from=1970-01-01T00:00:00Z&to=%2B999999999-12-31T23:59:59Z", "from",
+        "wide; at most 24h");
+    assertBad(FlowQuery.Kind.SEARCH, "from=1970-01-01T00:00:00.5Z&to=%2B999999999-12-31T23:59:59Z", "from", "at most 24h");
+  }
+
   private static void assertBad(FlowQuery.Kind kind, String query, String parameter, String message) {
     assertThatThrownBy(() -> FlowQuery.parse(kind, query, NOW))
         .isInstanceOfSatisfying(FlowQueryException.class, e -> assertThat(e.parameter()).isEqualTo(parameter))

@@ -22,7 +22,9 @@ final class IpAddresses {
     }
     int zone = text.indexOf('%');
     String literal = zone < 0 ? text : text.substring(0, zone);
-    if (literal.indexOf(':') < 0) {
+    // InetAddress parses text as a literal only when it starts with a hex digit or a colon; from a
+    // dot on, it would ask DNS (".:" is a host name to it).
+    if (literal.indexOf(':') < 0 || literal.charAt(0) == '.') {
       return null;
     }
     for (int i = 0; i < literal.length(); i++) {

@@ -108,6 +108,9 @@ class FlowFilterTest {
     assertBad("hostname=", "hostname", "empty");
     assertBad("port=443&&proto=tcp", "(empty)", "unknown parameter");
     assertBad("port=%zz", "port", "%-escape");
+    // Text from a dot on is a host name to InetAddress: refused here before it asks DNS.
+    assertBad("ip=.:", "ip", "not an IPv4 or IPv6 address");
+    assertBad("src_net=.1:2/8", "src_net", "not a CIDR network");
   }
 
   private static void assertBad(String query, String parameter, String problem) {
