@@ -36,10 +36,16 @@ final class AsnDbMetrics implements ReloadListener {
     this.registry = registry;
     this.prefix = prefix;
     this.what = what;
-    this.successes = Counter.builder(prefix + ".reloads").tag("result", "success")
-        .description(what + " reloads after the file was replaced").register(registry);
-    this.failures = Counter.builder(prefix + ".reloads").tag("result", "failure")
-        .description(what + " reloads after the file was replaced").register(registry);
+    this.successes =
+        Counter.builder(prefix + ".reloads")
+            .tag("result", "success")
+            .description(what + " reloads after the file was replaced")
+            .register(registry);
+    this.failures =
+        Counter.builder(prefix + ".reloads")
+            .tag("result", "failure")
+            .description(what + " reloads after the file was replaced")
+            .register(registry);
   }
 
   @Override
@@ -47,12 +53,13 @@ final class AsnDbMetrics implements ReloadListener {
     if (info != null) {
       registry.remove(info);
     }
-    info = Gauge.builder(prefix + ".info", () -> 1)
-        .description("The " + what + " in use")
-        .tag("path", db.path().toString())
-        .tag("build_epoch", Long.toString(db.buildEpoch()))
-        .tag("type", db.type())
-        .register(registry);
+    info =
+        Gauge.builder(prefix + ".info", () -> 1)
+            .description("The " + what + " in use")
+            .tag("path", db.path().toString())
+            .tag("build_epoch", Long.toString(db.buildEpoch()))
+            .tag("type", db.type())
+            .register(registry);
     // The database logs its own loads; the first load is not a reload.
     if (initialLoad) {
       initialLoad = false;

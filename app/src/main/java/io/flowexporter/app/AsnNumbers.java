@@ -4,7 +4,9 @@ import io.flowexporter.asndb.AsnLookup;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Converts {@code 64500} or {@code AS64500} to an AS number, refusing anything outside 1..2^32-1. */
+/**
+ * Converts {@code 64500} or {@code AS64500} to an AS number, refusing anything outside 1..2^32-1.
+ */
 final class AsnNumbers implements ITypeConverter<Long> {
 
   @Override

@@ -1,19 +1,21 @@
 package io.flowexporter.app;
 
+import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.CountryConfig;
+import io.flowexporter.app.config.ExporterConfig;
+import io.flowexporter.app.config.FlowDocumentsConfig;
+import io.flowexporter.app.config.KafkaConfig;
+import io.flowexporter.app.console.ConsolePage;
+import io.flowexporter.app.console.RateSampler;
+import io.flowexporter.app.console.TopApi;
+import io.flowexporter.app.documents.RollingDocumentLog;
 import io.flowexporter.app.flows.ApiTokens;
 import io.flowexporter.app.flows.FlowApi;
 import io.flowexporter.app.flows.FlowScanner;
 import io.flowexporter.app.flows.ScanConsumers;
-import io.flowexporter.topology.enrich.FlowClassifier;
-import io.flowexporter.app.config.AsnDbConfig;
-import io.flowexporter.app.console.ConsolePage;
-import io.flowexporter.app.console.RateSampler;
-import io.flowexporter.app.console.TopApi;
-import io.flowexporter.app.config.ExporterConfig;
-import io.flowexporter.app.config.FlowDocumentsConfig;
-import io.flowexporter.app.documents.RollingDocumentLog;
 import io.flowexporter.app.http.FlowMetricsWriter;
 import io.flowexporter.app.http.MetricsServer;
+import io.flowexporter.app.http.WebTls;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
 import io.flowexporter.app.kafka.KafkaConnections;
@@ -29,15 +31,14 @@ import io.flowexporter.asndb.AsnNameOverrides;
 import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.asndb.ReloadingAsnDatabase;
 import io.flowexporter.asndb.ReloadingCountryDatabase;
-import io.flowexporter.app.config.CountryConfig;
-import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
-import io.flowexporter.topology.document.DocumentLog;
-import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
+import io.flowexporter.topology.document.DocumentLog;
+import io.flowexporter.topology.document.FlowDocuments;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.InvalidReason;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.CountryFamily;
@@ -82,12 +83,11 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.flowexporter.app.http.WebTls;
 
 /**
- * One running exporter, wired in one place: AS database, metrics registry, topology, then the
- * HTTP server while the topic is looked up, then Kafka Streams once the port is bound; {@link
- * #close()} takes them down in reverse.
+ * One running exporter, wired in one place: AS database, metrics registry, topology, then the HTTP
+ * server while the topic is looked up, then Kafka Streams once the port is bound; {@link #close()}
+ * takes them down in reverse.
  */
 public final class Exporter implements AutoCloseable {
 
@@ -96,20 +96,24 @@ public final class Exporter implements AutoCloseable {
 
   private final ExporterConfig config;
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+
   /** Open once the HTTP server is up, or when closing. */
   private final CountDownLatch httpStarted = new CountDownLatch(1);
+
   private final CommittedTotals committed = new CommittedTotals();
   private final RecordOutcomes outcomes = new RecordOutcomes();
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile boolean failed;
   private final ScheduledExecutorService background =
-      Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "flow-exporter-background");
-        t.setDaemon(true);
-        return t;
-      });
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "flow-exporter-background");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile KafkaStreams streams;
   private volatile State state = State.CREATED;
   private final AtomicLong stateChanges = new AtomicLong();
@@ -120,17 +124,24 @@ public final class Exporter implements AutoCloseable {
   private CountryLookup countries = CountryLookup.EMPTY;
   private Optional<DocumentLog> flowLog = Optional.empty();
   private final SeriesFamilies families;
-  /** The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts. */
+
+  /**
+   * The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts.
+   */
   private volatile int ownerSubtopology = -1;
+
   private final StreamThreadFailures threadFailures = new StreamThreadFailures();
+
   /** Kafka's refusals (login, TLS, ACLs) in the exporter's words, for the log and /readyz. */
   private final KafkaRefusals kafkaRefusals;
+
   private final KafkaRefusalLog refusalLog;
 
   private Exporter(ExporterConfig config) {
     this.config = config;
     this.families = familiesOf(config);
-    this.kafkaRefusals = KafkaRefusals.of(StreamsProperties.of(config.kafka()), config.kafka().brokers());
+    this.kafkaRefusals =
+        KafkaRefusals.of(StreamsProperties.of(config.kafka()), config.kafka().brokers());
     this.refusalLog = new KafkaRefusalLog(kafkaRefusals);
   }
 
@@ -174,60 +185,94 @@ public final class Exporter implements AutoCloseable {
     bindMeters();
     // Finding the brokers and the topic goes on while the HTTP server starts; the stream itself
     // (which joins the consumer group) starts only once the port is ours, see startStreams.
-    background.execute(() -> {
-      try {
-        startStreams();
-      } catch (RuntimeException e) {
-        LOG.error("Could not start the stream; exiting", e);
-        failed = true;
-        stopped.countDown();
-      }
-    });
+    background.execute(
+        () -> {
+          try {
+            startStreams();
+          } catch (RuntimeException e) {
+            LOG.error("Could not start the stream; exiting", e);
+            failed = true;
+            stopped.countDown();
+          }
+        });
     java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
     WebTls tls = webTls();
     RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
     toClose.push(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
-    http = MetricsServer.start(
-        config.http(),
-        (out, openMetrics) -> FlowMetricsWriter.write(out, trafficSnapshot(), families, asn, countries, openMetrics),
-        registry,
-        this::ready,
-        () -> refusalLog.current().map(KafkaRefusals.Refusal::message).orElseGet(() ->
-            streams == null ? "waiting for Kafka and the topic"
-                : state == State.RUNNING ? "RUNNING, but no connection to Kafka" : state.name()),
-        app -> {
-          flowApi.accept(app);
-          top.mount(app);
-          new ConsolePage().mount(app);
-        },
-        tls);
+    http =
+        MetricsServer.start(
+            config.http(),
+            (out, openMetrics) ->
+                FlowMetricsWriter.write(
+                    out, trafficSnapshot(), families, asn, countries, openMetrics),
+            registry,
+            this::ready,
+            () ->
+                refusalLog
+                    .current()
+                    .map(KafkaRefusals.Refusal::message)
+                    .orElseGet(
+                        () ->
+                            streams == null
+                                ? "waiting for Kafka and the topic"
+                                : state == State.RUNNING
+                                    ? "RUNNING, but no connection to Kafka"
+                                    : state.name()),
+            app -> {
+              flowApi.accept(app);
+              top.mount(app);
+              new ConsolePage().mount(app);
+            },
+            tls);
     synchronized (this) { // startStreams pushes from the background thread
       toClose.push(http);
     }
     httpStarted.countDown();
-    LOG.info("Serving the console at /, /metrics, /healthz and /readyz on port {}{}", http.port(),
+    LOG.info(
+        "Serving the console at /, /metrics, /healthz and /readyz on port {}{}",
+        http.port(),
         tls != null ? " (HTTPS only)" : "");
     background.scheduleAtFixedRate(
-        new StatusLog(), STATUS_INTERVAL.toSeconds(), STATUS_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        new StatusLog(),
+        STATUS_INTERVAL.toSeconds(),
+        STATUS_INTERVAL.toSeconds(),
+        TimeUnit.SECONDS);
   }
 
   /**
-   * The flow API's routes, or none without {@code --api-token-file}. Its scans read the input
-   * topic on consumers of their own, on the HTTP server's threads, never on the stream threads.
+   * The flow API's routes, or none without {@code --api-token-file}. Its scans read the input topic
+   * on consumers of their own, on the HTTP server's threads, never on the stream threads.
    */
   private java.util.function.Consumer<io.javalin.Javalin> flowApi() throws BadFileException {
     if (!config.api().enabled()) {
-      return app -> { };
+      return app -> {};
     }
     ApiTokens tokens = ApiTokens.load(config.api().tokenFile().get());
-    FlowClassifier classifier = new FlowClassifier(config.topology().ownAsns(), config.topology().asnFromIp(),
-        config.topology().defaultSamplingRate(), asn, countries);
-    FlowScanner scanner = new FlowScanner(new ScanConsumers(config.kafka()), config.topology().inputTopic(), classifier,
-        asn, FlowScanner.MAX_BYTES);
-    FlowApi api = new FlowApi(tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC(), kafkaRefusals);
-    LOG.info("Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time", FlowApi.TAP, FlowApi.SEARCH,
-        tokens.size(), config.api().tokenFile().get(), config.api().maxScans());
+    FlowClassifier classifier =
+        new FlowClassifier(
+            config.topology().ownAsns(),
+            config.topology().asnFromIp(),
+            config.topology().defaultSamplingRate(),
+            asn,
+            countries);
+    FlowScanner scanner =
+        new FlowScanner(
+            new ScanConsumers(config.kafka()),
+            config.topology().inputTopic(),
+            classifier,
+            asn,
+            FlowScanner.MAX_BYTES);
+    FlowApi api =
+        new FlowApi(
+            tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC(), kafkaRefusals);
+    LOG.info(
+        "Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time",
+        FlowApi.TAP,
+        FlowApi.SEARCH,
+        tokens.size(),
+        config.api().tokenFile().get(),
+        config.api().maxScans());
     return api::mount;
   }
 
@@ -236,8 +281,7 @@ public final class Exporter implements AutoCloseable {
     if (!config.webTls().enabled()) {
       return null;
     }
-    WebTls tls =
-        WebTls.load(config.webTls().cert().get(), config.webTls().key().get());
+    WebTls tls = WebTls.load(config.webTls().cert().get(), config.webTls().key().get());
     background.scheduleWithFixedDelay(tls::reloadIfChanged, 10, 10, TimeUnit.SECONDS);
     return tls;
   }
@@ -251,8 +295,12 @@ public final class Exporter implements AutoCloseable {
       RollingDocumentLog log =
           RollingDocumentLog.open(documents.log().get(), documents.maxSize(), documents.maxFiles());
       toClose.push(log);
-      LOG.info("Writing flow documents ({}) to {}, rotated past {} bytes, {} files kept",
-          documents.filter(), documents.log().get(), documents.maxSize(), documents.maxFiles());
+      LOG.info(
+          "Writing flow documents ({}) to {}, rotated past {} bytes, {} files kept",
+          documents.filter(),
+          documents.log().get(),
+          documents.maxSize(),
+          documents.maxFiles());
       return Optional.of(log);
     } catch (IOException e) {
       throw new BadFileException("--flow-log", e.getMessage(), e);
@@ -264,7 +312,8 @@ public final class Exporter implements AutoCloseable {
     if (db.database().isPresent()) {
       try {
         ReloadingAsnDatabase reloading =
-            ReloadingAsnDatabase.open(db.database().get(), db.reloadCheckInterval(), new AsnDbMetrics(registry));
+            ReloadingAsnDatabase.open(
+                db.database().get(), db.reloadCheckInterval(), new AsnDbMetrics(registry));
         toClose.push(reloading);
         lookup = reloading;
       } catch (AsnDatabaseException e) {
@@ -289,16 +338,19 @@ public final class Exporter implements AutoCloseable {
   private CountryLookup openCountryDatabase(CountryConfig c) throws BadFileException {
     if (c.database().isEmpty()) {
       if (c.fromPmacct()) {
-        LOG.info("Counting countries from pmacct's country_ip_src/country_ip_dst only (no --country-db): "
-            + "records without them count as ZZ");
+        LOG.info(
+            "Counting countries from pmacct's country_ip_src/country_ip_dst only (no --country-db): "
+                + "records without them count as ZZ");
       }
       return CountryLookup.EMPTY;
     }
     try {
       ReloadingCountryDatabase reloading =
-          ReloadingCountryDatabase.open(c.database().get(), c.reloadCheckInterval(), AsnDbMetrics.forCountries(registry));
+          ReloadingCountryDatabase.open(
+              c.database().get(), c.reloadCheckInterval(), AsnDbMetrics.forCountries(registry));
       toClose.push(reloading);
-      LOG.info("Counting countries from {}, reloaded when the file is replaced; pmacct's country_ip_src/country_ip_dst win where records have them",
+      LOG.info(
+          "Counting countries from {}, reloaded when the file is replaced; pmacct's country_ip_src/country_ip_dst win where records have them",
           c.database().get());
       return reloading;
     } catch (AsnDatabaseException e) {
@@ -313,25 +365,32 @@ public final class Exporter implements AutoCloseable {
     }
     for (long own : config.topology().ownAsns()) {
       if (asn.nameOf(own).isEmpty()) {
-        LOG.warn("AS {} (--asn) has no name in the AS database; its name labels will be empty (name it in --asn-names)", own);
+        LOG.warn(
+            "AS {} (--asn) has no name in the AS database; its name labels will be empty (name it in --asn-names)",
+            own);
       }
     }
   }
 
   private void bindMeters() {
     for (String outcome : new String[] {"counted", "unmatched", "marker", "invalid"}) {
-      FunctionCounter.builder("flow.exporter.records", outcomes, o -> switch (outcome) {
-            case "counted" -> o.countedTotal();
-            case "unmatched" -> o.unmatchedTotal();
-            case "marker" -> o.markerTotal();
-            default -> o.invalidTotal();
-          })
+      FunctionCounter.builder(
+              "flow.exporter.records",
+              outcomes,
+              o ->
+                  switch (outcome) {
+                    case "counted" -> o.countedTotal();
+                    case "unmatched" -> o.unmatchedTotal();
+                    case "marker" -> o.markerTotal();
+                    default -> o.invalidTotal();
+                  })
           .description("Input records by outcome since this process started")
           .tag("outcome", outcome)
           .register(registry);
     }
     for (InvalidReason reason : InvalidReason.values()) {
-      FunctionCounter.builder("flow.exporter.invalid.records", outcomes, o -> o.invalidTotal(reason))
+      FunctionCounter.builder(
+              "flow.exporter.invalid.records", outcomes, o -> o.invalidTotal(reason))
           .description("Input records skipped as invalid, by reason, since this process started")
           .tag("reason", reason.label())
           .register(registry);
@@ -339,10 +398,12 @@ public final class Exporter implements AutoCloseable {
     Gauge.builder("flow.exporter.ready", () -> ready() ? 1 : 0)
         .description("1 while the stream is RUNNING and connected to Kafka")
         .register(registry);
-    Gauge.builder("flow.exporter.consumer.lag.records", () -> {
-          KafkaStreams s = streams;
-          return s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
-        })
+    Gauge.builder(
+            "flow.exporter.consumer.lag.records",
+            () -> {
+              KafkaStreams s = streams;
+              return s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
+            })
         .description("Records behind on this instance's input partitions")
         .register(registry);
     Gauge.builder("flow.exporter.partitions", committed, CommittedTotals::activeStores)
@@ -353,8 +414,10 @@ public final class Exporter implements AutoCloseable {
           .description("Series of a family this instance exposes, its overflow series included")
           .tag("family", family.name())
           .register(registry);
-      FunctionCounter.builder("flow.exporter.series.overflow", committed, c -> c.overflowedTotal(family.id()))
-          .description("Updates of label sets beyond --max-series counted into the family's 'other' series, since this process started")
+      FunctionCounter.builder(
+              "flow.exporter.series.overflow", committed, c -> c.overflowedTotal(family.id()))
+          .description(
+              "Updates of label sets beyond --max-series counted into the family's 'other' series, since this process started")
           .tag("family", family.name())
           .register(registry);
     }
@@ -373,7 +436,13 @@ public final class Exporter implements AutoCloseable {
     Properties props = StreamsProperties.of(config.kafka());
     Topology topology;
     try {
-      int partitions = TopicWaiter.await(props, config.kafka().brokers(), config.topology().inputTopic(), closing::get, refusalLog);
+      int partitions =
+          TopicWaiter.await(
+              props,
+              config.kafka().brokers(),
+              config.topology().inputTopic(),
+              closing::get,
+              refusalLog);
       if (partitions < 0) {
         return;
       }
@@ -381,29 +450,51 @@ public final class Exporter implements AutoCloseable {
       props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
       if (config.documents().topic().isPresent()) {
         String flowTopic = config.documents().topic().get();
-        LOG.info("Producing flow documents ({}) to {} inside the counting transactions", config.documents().filter(), flowTopic);
-        if (TopicWaiter.await(props, config.kafka().brokers(), flowTopic, closing::get, refusalLog) < 0) {
+        LOG.info(
+            "Producing flow documents ({}) to {} inside the counting transactions",
+            config.documents().filter(),
+            flowTopic);
+        if (TopicWaiter.await(props, config.kafka().brokers(), flowTopic, closing::get, refusalLog)
+            < 0) {
           return;
         }
       }
       Optional<String> previous =
-          PreviousFormat.check(props, config.kafka().applicationId(), config.topology().inputTopic());
+          PreviousFormat.check(
+              props, config.kafka().applicationId(), config.topology().inputTopic());
       if (previous.isPresent()) {
         LOG.error("{}; exiting", previous.get());
         failed = true;
         stopped.countDown();
         return;
       }
-      LOG.info("Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}",
-          config.topology().inputTopic(), partitions, config.kafka().brokers(), config.kafka().applicationId(),
-          threads, config.kafka().streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? " (auto)" : "");
-      FlowDocuments documents = new FlowDocuments(config.documents().filter(), config.documents().topic(), flowLog);
-      topology = FlowTopology.build(
-          config.topology(), partitions, asn, countries, families, committed, outcomes, documents);
+      LOG.info(
+          "Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}",
+          config.topology().inputTopic(),
+          partitions,
+          config.kafka().brokers(),
+          config.kafka().applicationId(),
+          threads,
+          config.kafka().streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? " (auto)" : "");
+      FlowDocuments documents =
+          new FlowDocuments(config.documents().filter(), config.documents().topic(), flowLog);
+      topology =
+          FlowTopology.build(
+              config.topology(),
+              partitions,
+              asn,
+              countries,
+              families,
+              committed,
+              outcomes,
+              documents);
       ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
-      LOG.info("Families of series: {}; at most {} series per family ({} per owner partition), dropped after {} without traffic",
-          families.all().stream().map(SeriesFamily::name).toList(), config.topology().maxSeries(),
-          SeriesLimits.of(config.topology().maxSeries(), partitions, config.topology().seriesTtl()).maxSeriesPerPartition(),
+      LOG.info(
+          "Families of series: {}; at most {} series per family ({} per owner partition), dropped after {} without traffic",
+          families.all().stream().map(SeriesFamily::name).toList(),
+          config.topology().maxSeries(),
+          SeriesLimits.of(config.topology().maxSeries(), partitions, config.topology().seriesTtl())
+              .maxSeriesPerPartition(),
           config.topology().seriesTtl());
       LOG.debug("Topology:\n{}", topology.describe());
       // A second instance started on a busy port must fail without making the group rebalance.
@@ -417,21 +508,23 @@ public final class Exporter implements AutoCloseable {
         return;
       }
       KafkaStreams s = new KafkaStreams(topology, props, new CommitAwareClientSupplier(committed));
-      s.setStateListener((now, before) -> {
-        stateChanges.incrementAndGet();
-        state = now;
-        LOG.info("Stream state {} -> {}", before, now);
-        if (now == State.RUNNING) {
-          refusalLog.clear();
-        }
-        if (now == State.ERROR) {
-          LOG.error("The stream stopped for good; exiting");
-          failed = true;
-          stopped.countDown();
-        }
-      });
+      s.setStateListener(
+          (now, before) -> {
+            stateChanges.incrementAndGet();
+            state = now;
+            LOG.info("Stream state {} -> {}", before, now);
+            if (now == State.RUNNING) {
+              refusalLog.clear();
+            }
+            if (now == State.ERROR) {
+              LOG.error("The stream stopped for good; exiting");
+              failed = true;
+              stopped.countDown();
+            }
+          });
       s.setGlobalStateRestoreListener(new RestoreProgressLog());
-      s.setUncaughtExceptionHandler(failure -> threadFailures.respond(failure, refusalLog.report(failure).isPresent()));
+      s.setUncaughtExceptionHandler(
+          failure -> threadFailures.respond(failure, refusalLog.report(failure).isPresent()));
       KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
       kafkaMetrics.bindTo(registry);
       toClose.push(kafkaMetrics);
@@ -439,19 +532,24 @@ public final class Exporter implements AutoCloseable {
       // the other instances (or this one, restarted) would wait session.timeout.ms (45 s) before
       // the group noticed and handed the partitions over. A static member (group.instance.id set)
       // stays, as static membership intends: restarted in time, it gets its partitions back.
-      GroupMembershipOperation onClose = isStaticMember(props)
-          ? GroupMembershipOperation.REMAIN_IN_GROUP
-          : GroupMembershipOperation.LEAVE_GROUP;
-      toClose.push(() -> s.close(CloseOptions.groupMembershipOperation(onClose).withTimeout(Duration.ofSeconds(30))));
+      GroupMembershipOperation onClose =
+          isStaticMember(props)
+              ? GroupMembershipOperation.REMAIN_IN_GROUP
+              : GroupMembershipOperation.LEAVE_GROUP;
+      toClose.push(
+          () ->
+              s.close(
+                  CloseOptions.groupMembershipOperation(onClose)
+                      .withTimeout(Duration.ofSeconds(30))));
       streams = s;
       s.start();
     }
   }
 
   /**
-   * Ready: the stream is RUNNING and every main consumer is connected to Kafka. Kafka Streams
-   * stays RUNNING while all brokers are unreachable (the consumers just fetch nothing), so the
-   * state alone would keep an instance "ready" through a whole outage while its totals stand still.
+   * Ready: the stream is RUNNING and every main consumer is connected to Kafka. Kafka Streams stays
+   * RUNNING while all brokers are unreachable (the consumers just fetch nothing), so the state
+   * alone would keep an instance "ready" through a whole outage while its totals stand still.
    */
   boolean ready() {
     KafkaStreams s = streams;
@@ -487,14 +585,15 @@ public final class Exporter implements AutoCloseable {
           }
         }
         TotalsSnapshot now = committed.totals();
-        if (committed.activeStores() == assigned && state == State.RUNNING && stateChanges.get() == changes) {
+        if (committed.activeStores() == assigned
+            && state == State.RUNNING
+            && stateChanges.get() == changes) {
           lastCompleteSnapshot = now;
         }
       }
       return lastCompleteSnapshot;
     }
   }
-
 
   /** The id of the sub-topology holding a processor node. */
   private static int subtopologyOf(Topology topology, String node) {
@@ -574,9 +673,14 @@ public final class Exporter implements AutoCloseable {
       long invalid = outcomes.invalidTotal();
       KafkaStreams s = streams;
       double lag = s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
-      LOG.info("Status: {}, {} records counted and {} invalid in the last {}s, {} series from {} partitions, consumer lag {}",
-          state, counted - lastCounted, invalid - lastInvalid, STATUS_INTERVAL.toSeconds(),
-          trafficSnapshot().size(), committed.activeStores(),
+      LOG.info(
+          "Status: {}, {} records counted and {} invalid in the last {}s, {} series from {} partitions, consumer lag {}",
+          state,
+          counted - lastCounted,
+          invalid - lastInvalid,
+          STATUS_INTERVAL.toSeconds(),
+          trafficSnapshot().size(),
+          committed.activeStores(),
           Double.isNaN(lag) ? "unknown" : String.format("%.0f", lag));
       lastCounted = counted;
       lastInvalid = invalid;

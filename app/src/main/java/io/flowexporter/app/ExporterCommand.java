@@ -1,16 +1,17 @@
 package io.flowexporter.app;
 
+import ch.qos.logback.core.util.FileSize;
 import io.flowexporter.app.config.ApiConfig;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.Durations;
-import ch.qos.logback.core.util.FileSize;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
 import io.flowexporter.app.config.WebTlsConfig;
+import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.filter.FlowFilter;
@@ -21,13 +22,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import io.flowexporter.app.kafka.StreamsProperties;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,13 +42,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import java.util.HashMap;
-import java.util.Locale;
 
 /**
  * The exporter itself: {@code flow-exporter --brokers ... --topic ... --asn ...}. Flags are
- * compatible with the Go flow-exporter; every flag can also be set through an environment
- * variable ({@link EnvironmentDefaults}).
+ * compatible with the Go flow-exporter; every flag can also be set through an environment variable
+ * ({@link EnvironmentDefaults}).
  */
 @Command(
     name = "flow-exporter",
@@ -63,10 +63,16 @@ public final class ExporterCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--brokers", paramLabel = "HOST:PORT[,...]", description = "Kafka bootstrap servers (required).")
+  @Option(
+      names = "--brokers",
+      paramLabel = "HOST:PORT[,...]",
+      description = "Kafka bootstrap servers (required).")
   String brokers;
 
-  @Option(names = "--topic", paramLabel = "TOPIC", description = "Topic that pmacct writes JSON to (required).")
+  @Option(
+      names = "--topic",
+      paramLabel = "TOPIC",
+      description = "Topic that pmacct writes JSON to (required).")
   String topic;
 
   @Option(
@@ -77,58 +83,126 @@ public final class ExporterCommand implements Callable<Integer> {
       description = "Your own AS number(s); repeatable and comma-separated (required).")
   List<Long> asns = new ArrayList<>();
 
-  @Option(names = "--addr", paramLabel = "[HOST]:PORT", defaultValue = ":9590", description = "Listen address for /metrics (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--addr",
+      paramLabel = "[HOST]:PORT",
+      defaultValue = ":9590",
+      description = "Listen address for /metrics (default: ${DEFAULT-VALUE}).")
   String addr;
 
-  @Option(names = "--asn-db", paramLabel = "FILE", description = "MaxMind-format .mmdb AS database (GeoLite2-ASN, DB-IP ASN Lite, IPinfo ASN).")
+  @Option(
+      names = "--asn-db",
+      paramLabel = "FILE",
+      description = "MaxMind-format .mmdb AS database (GeoLite2-ASN, DB-IP ASN Lite, IPinfo ASN).")
   Path asnDb;
 
-  @Option(names = "--asn-names", paramLabel = "FILE", description = "CSV of 'asn,name' lines that override database names.")
+  @Option(
+      names = "--asn-names",
+      paramLabel = "FILE",
+      description = "CSV of 'asn,name' lines that override database names.")
   Path asnNames;
 
-  @Option(names = "--asn-from-ip", paramLabel = "auto|never", defaultValue = "auto", description = "Look up the AS of ip_src/ip_dst where pmacct reports AS 0 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--asn-from-ip",
+      paramLabel = "auto|never",
+      defaultValue = "auto",
+      description =
+          "Look up the AS of ip_src/ip_dst where pmacct reports AS 0 (default: ${DEFAULT-VALUE}).")
   String asnFromIp;
 
-  @Option(names = "--application-id", defaultValue = "flow-exporter", description = "Kafka Streams application id and consumer group (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--application-id",
+      defaultValue = "flow-exporter",
+      description = "Kafka Streams application id and consumer group (default: ${DEFAULT-VALUE}).")
   String applicationId;
 
-  @Option(names = "--state-dir", paramLabel = "DIR", description = "Directory for the state stores (default: <tmpdir>/flow-exporter).")
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      description = "Directory for the state stores (default: <tmpdir>/flow-exporter).")
   Path stateDir;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE", description = "Properties file for the Kafka clients (SASL, TLS, ...).")
+  @Option(
+      names = "--kafka-config",
+      paramLabel = "FILE",
+      description = "Properties file for the Kafka clients (SASL, TLS, ...).")
   Path kafkaConfig;
 
-  @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", description = "A Kafka client property; repeatable; wins over --kafka-config.")
+  @Option(
+      names = "--kafka-property",
+      paramLabel = "KEY=VALUE",
+      description = "A Kafka client property; repeatable; wins over --kafka-config.")
   List<String> kafkaProperties = new ArrayList<>();
 
-  @Option(names = "--from-beginning", description = "A new consumer group starts at the oldest record (default: the newest).")
+  @Option(
+      names = "--from-beginning",
+      description = "A new consumer group starts at the oldest record (default: the newest).")
   boolean fromBeginning;
 
-  @Option(names = "--sampling-rate", paramLabel = "N", defaultValue = "1", description = "Multiplier for records without sampling_rate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sampling-rate",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "Multiplier for records without sampling_rate (default: ${DEFAULT-VALUE}).")
   long samplingRate;
 
-  @Option(names = "--processing-guarantee", paramLabel = "exactly_once_v2|at_least_once", defaultValue = "exactly_once_v2", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--processing-guarantee",
+      paramLabel = "exactly_once_v2|at_least_once",
+      defaultValue = "exactly_once_v2",
+      description = "Default: ${DEFAULT-VALUE}.")
   String processingGuarantee;
 
-  @Option(names = "--commit-interval", paramLabel = "MS", defaultValue = "1000", description = "Commit interval in ms: how fresh /metrics is (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--commit-interval",
+      paramLabel = "MS",
+      defaultValue = "1000",
+      description = "Commit interval in ms: how fresh /metrics is (default: ${DEFAULT-VALUE}).")
   long commitIntervalMs;
 
-  @Option(names = "--standby-replicas", paramLabel = "N", defaultValue = "1", description = "Standby copies of each partition's totals on other instances (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--standby-replicas",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Standby copies of each partition's totals on other instances (default: ${DEFAULT-VALUE}).")
   int standbyReplicas;
 
-  @Option(names = "--stream-threads", paramLabel = "N|auto", defaultValue = "auto", description = "Stream threads in this process; auto: the processors the JVM sees, at most the input topic's partitions (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--stream-threads",
+      paramLabel = "N|auto",
+      defaultValue = "auto",
+      description =
+          "Stream threads in this process; auto: the processors the JVM sees, at most the input topic's partitions (default: ${DEFAULT-VALUE}).")
   String streamThreads;
 
-  @Option(names = "--max-series", paramLabel = "N", defaultValue = "200000", description = "Series one family may hold; later label sets count into its 'other' series (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-series",
+      paramLabel = "N",
+      defaultValue = "200000",
+      description =
+          "Series one family may hold; later label sets count into its 'other' series (default: ${DEFAULT-VALUE}).")
   int maxSeries;
 
-  @Option(names = "--series-ttl", paramLabel = "DURATION", defaultValue = "30d", description = "Drop series without traffic for this long, e.g. 30d, 12h (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--series-ttl",
+      paramLabel = "DURATION",
+      defaultValue = "30d",
+      description =
+          "Drop series without traffic for this long, e.g. 30d, 12h (default: ${DEFAULT-VALUE}).")
   String seriesTtl;
 
-  @Option(names = "--country-db", paramLabel = "FILE", description = "Country .mmdb (GeoLite2-Country/City, DB-IP country/city lite, IPinfo Lite); counts flow_country_*_total.")
+  @Option(
+      names = "--country-db",
+      paramLabel = "FILE",
+      description =
+          "Country .mmdb (GeoLite2-Country/City, DB-IP country/city lite, IPinfo Lite); counts flow_country_*_total.")
   Path countryDb;
 
-  @Option(names = "--country-from-pmacct", description = "Count flow_country_*_total from pmacct's country_ip_src/country_ip_dst, also without --country-db.")
+  @Option(
+      names = "--country-from-pmacct",
+      description =
+          "Count flow_country_*_total from pmacct's country_ip_src/country_ip_dst, also without --country-db.")
   boolean countryFromPmacct;
 
   @Option(
@@ -136,34 +210,73 @@ public final class ExporterCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "PORT",
       converter = PortNumbers.class,
-      description = "Count traffic from or to these ports (1..65535) as flow_port_* series; repeatable and comma-separated.")
+      description =
+          "Count traffic from or to these ports (1..65535) as flow_port_* series; repeatable and comma-separated.")
   List<Integer> ports = new ArrayList<>();
 
-  @Option(names = "--flow-topic", paramLabel = "TOPIC", description = "Also produce each counted flow as an ECS JSON document to this topic, exactly once with the counting.")
+  @Option(
+      names = "--flow-topic",
+      paramLabel = "TOPIC",
+      description =
+          "Also produce each counted flow as an ECS JSON document to this topic, exactly once with the counting.")
   String flowTopic;
 
-  @Option(names = "--flow-log", paramLabel = "FILE", description = "Also append each counted flow as an ECS JSON document (one per line) to this file.")
+  @Option(
+      names = "--flow-log",
+      paramLabel = "FILE",
+      description =
+          "Also append each counted flow as an ECS JSON document (one per line) to this file.")
   Path flowLog;
 
-  @Option(names = "--flow-log-max-size", paramLabel = "SIZE", defaultValue = "100MB", description = "Rotate the flow log past this size, e.g. 100MB, 512KB, 1GB (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--flow-log-max-size",
+      paramLabel = "SIZE",
+      defaultValue = "100MB",
+      description =
+          "Rotate the flow log past this size, e.g. 100MB, 512KB, 1GB (default: ${DEFAULT-VALUE}).")
   String flowLogMaxSize;
 
-  @Option(names = "--flow-log-max-files", paramLabel = "N", defaultValue = "10", description = "Rotated, gzip-compressed flow log files kept, 1..20 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--flow-log-max-files",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "Rotated, gzip-compressed flow log files kept, 1..20 (default: ${DEFAULT-VALUE}).")
   int flowLogMaxFiles;
 
-  @Option(names = "--flow-filter", paramLabel = "QUERY", description = "Only flows that match become documents, e.g. 'port=443&proto=tcp&net=192.0.2.0/24'.")
+  @Option(
+      names = "--flow-filter",
+      paramLabel = "QUERY",
+      description =
+          "Only flows that match become documents, e.g. 'port=443&proto=tcp&net=192.0.2.0/24'.")
   String flowFilter;
 
-  @Option(names = "--api-token-file", paramLabel = "FILE", description = "Serve the flow API (/api/v1/flows/tap, /api/v1/flows/search) to the bearer tokens in FILE ('name:token' lines, at least 16 characters; reloaded on change). Off without it.")
+  @Option(
+      names = "--api-token-file",
+      paramLabel = "FILE",
+      description =
+          "Serve the flow API (/api/v1/flows/tap, /api/v1/flows/search) to the bearer tokens in FILE ('name:token' lines, at least 16 characters; reloaded on change). Off without it.")
   Path apiTokenFile;
 
-  @Option(names = "--api-max-scans", paramLabel = "N", defaultValue = "4", description = "Flow API scans at a time on this instance; one more answers 429 (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--api-max-scans",
+      paramLabel = "N",
+      defaultValue = "4",
+      description =
+          "Flow API scans at a time on this instance; one more answers 429 (default: ${DEFAULT-VALUE}).")
   int apiMaxScans;
 
-  @Option(names = "--web-tls-cert", paramLabel = "FILE", description = "Serve every endpoint over HTTPS with this PEM certificate chain (with --web-tls-key); reloaded on change.")
+  @Option(
+      names = "--web-tls-cert",
+      paramLabel = "FILE",
+      description =
+          "Serve every endpoint over HTTPS with this PEM certificate chain (with --web-tls-key); reloaded on change.")
   Path webTlsCert;
 
-  @Option(names = "--web-tls-key", paramLabel = "FILE", description = "The PEM PKCS#8 private key of --web-tls-cert.")
+  @Option(
+      names = "--web-tls-key",
+      paramLabel = "FILE",
+      description = "The PEM PKCS#8 private key of --web-tls-cert.")
   Path webTlsKey;
 
   @Option(names = "--check", description = "Print the effective configuration and exit.")
@@ -179,7 +292,8 @@ public final class ExporterCommand implements Callable<Integer> {
     try (Exporter exporter = Exporter.start(config)) {
       // Ctrl-C or SIGTERM: close in order and exit 0; other exits still close through the hook.
       ShutdownSignals.install(() -> new Thread(exporter::close, "flow-exporter-shutdown").start());
-      Runtime.getRuntime().addShutdownHook(new Thread(exporter::close, "flow-exporter-shutdown-hook"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(exporter::close, "flow-exporter-shutdown-hook"));
       exporter.awaitShutdown();
       return exporter.failed() ? 1 : 0;
     } catch (BadFileException e) {
@@ -190,10 +304,12 @@ public final class ExporterCommand implements Callable<Integer> {
   /** Turns the flags into the validated configuration; a bad flag is a ParameterException. */
   ExporterConfig toConfig() {
     if (brokers == null || brokers.isBlank()) {
-      throw fail("--brokers", "missing; set --brokers or " + EnvironmentDefaults.variableFor("--brokers"));
+      throw fail(
+          "--brokers", "missing; set --brokers or " + EnvironmentDefaults.variableFor("--brokers"));
     }
     if (topic == null || topic.isBlank()) {
-      throw fail("--topic", "missing; set --topic or " + EnvironmentDefaults.variableFor("--topic"));
+      throw fail(
+          "--topic", "missing; set --topic or " + EnvironmentDefaults.variableFor("--topic"));
     }
     if (asns.isEmpty()) {
       throw fail("--asn", "missing; give your own AS number(s), e.g. --asn 64500");
@@ -215,7 +331,9 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     int threads = streamThreads();
     if (threads < 0) {
-      throw fail("--stream-threads", "must be 'auto' or a number of at least 1, got '" + streamThreads + "'");
+      throw fail(
+          "--stream-threads",
+          "must be 'auto' or a number of at least 1, got '" + streamThreads + "'");
     }
     if (maxSeries < 1) {
       throw fail("--max-series", "must be at least 1, got " + maxSeries);
@@ -240,7 +358,9 @@ public final class ExporterCommand implements Callable<Integer> {
         new KafkaConfig(
             brokers.trim(),
             applicationId,
-            stateDir != null ? stateDir : Path.of(System.getProperty("java.io.tmpdir"), "flow-exporter"),
+            stateDir != null
+                ? stateDir
+                : Path.of(System.getProperty("java.io.tmpdir"), "flow-exporter"),
             enumFlag("--processing-guarantee", processingGuarantee, ProcessingGuarantee.class),
             fromBeginning,
             Duration.ofMillis(commitIntervalMs),
@@ -249,16 +369,28 @@ public final class ExporterCommand implements Callable<Integer> {
             clientProperties());
     validateKafkaSettings(kafka);
     TopologyConfig topology =
-        new TopologyConfig(topic.trim(), asns, enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class), samplingRate,
-            maxSeries, ttl);
-    AsnDbConfig asn = new AsnDbConfig(Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
-    CountryConfig countries = new CountryConfig(Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
-    return new ExporterConfig(kafka, http, asn, topology, countries, ports, flowDocuments(), api(), webTls());
+        new TopologyConfig(
+            topic.trim(),
+            asns,
+            enumFlag("--asn-from-ip", asnFromIp, AsnFromIp.class),
+            samplingRate,
+            maxSeries,
+            ttl);
+    AsnDbConfig asn =
+        new AsnDbConfig(
+            Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
+    CountryConfig countries =
+        new CountryConfig(
+            Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
+    return new ExporterConfig(
+        kafka, http, asn, topology, countries, ports, flowDocuments(), api(), webTls());
   }
 
   private WebTlsConfig webTls() {
     if ((webTlsCert == null) != (webTlsKey == null)) {
-      throw fail(webTlsCert == null ? "--web-tls-cert" : "--web-tls-key", "--web-tls-cert and --web-tls-key go together");
+      throw fail(
+          webTlsCert == null ? "--web-tls-cert" : "--web-tls-key",
+          "--web-tls-cert and --web-tls-key go together");
     }
     if (webTlsCert != null && !Files.isRegularFile(webTlsCert)) {
       throw fail("--web-tls-cert", webTlsCert + ": no such file");
@@ -279,7 +411,10 @@ public final class ExporterCommand implements Callable<Integer> {
     return new ApiConfig(Optional.ofNullable(apiTokenFile), apiMaxScans);
   }
 
-  /** {@code --stream-threads}: {@link KafkaConfig#AUTO_STREAM_THREADS} for auto, -1 when not a valid value. */
+  /**
+   * {@code --stream-threads}: {@link KafkaConfig#AUTO_STREAM_THREADS} for auto, -1 when not a valid
+   * value.
+   */
   private int streamThreads() {
     String value = streamThreads.trim();
     if (value.equalsIgnoreCase("auto")) {
@@ -294,7 +429,8 @@ public final class ExporterCommand implements Callable<Integer> {
   }
 
   private FlowDocumentsConfig flowDocuments() {
-    if (flowTopic != null && (flowTopic.isBlank() || !flowTopic.trim().matches("[a-zA-Z0-9._-]{1,249}"))) {
+    if (flowTopic != null
+        && (flowTopic.isBlank() || !flowTopic.trim().matches("[a-zA-Z0-9._-]{1,249}"))) {
       throw fail("--flow-topic", "'" + flowTopic + "' is not a Kafka topic name");
     }
     if (flowLog != null && Files.isDirectory(flowLog)) {
@@ -304,7 +440,9 @@ public final class ExporterCommand implements Callable<Integer> {
     try {
       maxSize = FileSize.valueOf(flowLogMaxSize.trim()).getSize();
     } catch (IllegalArgumentException e) {
-      throw fail("--flow-log-max-size", "'" + flowLogMaxSize + "' is not a size such as 100MB, 512KB or 1GB");
+      throw fail(
+          "--flow-log-max-size",
+          "'" + flowLogMaxSize + "' is not a size such as 100MB, 512KB or 1GB");
     }
     if (maxSize < FlowDocumentsConfig.MIN_MAX_SIZE) {
       throw fail("--flow-log-max-size", "must be at least 1KB, got " + flowLogMaxSize);
@@ -318,8 +456,12 @@ public final class ExporterCommand implements Callable<Integer> {
     } catch (FlowFilterException e) {
       throw fail("--flow-filter", e.getMessage());
     }
-    return new FlowDocumentsConfig(Optional.ofNullable(flowTopic).map(String::trim), Optional.ofNullable(flowLog),
-        maxSize, flowLogMaxFiles, filter);
+    return new FlowDocumentsConfig(
+        Optional.ofNullable(flowTopic).map(String::trim),
+        Optional.ofNullable(flowLog),
+        maxSize,
+        flowLogMaxFiles,
+        filter);
   }
 
   /**
@@ -333,7 +475,8 @@ public final class ExporterCommand implements Callable<Integer> {
     try {
       StreamsConfig streams = new StreamsConfig(StreamsProperties.of(kafka));
       // Kafka Streams hands the (de)serializers to the client constructors, not in the maps.
-      Map<String, Object> consumer = new HashMap<>(streams.getMainConsumerConfigs(kafka.applicationId(), "check", 0));
+      Map<String, Object> consumer =
+          new HashMap<>(streams.getMainConsumerConfigs(kafka.applicationId(), "check", 0));
       consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
       consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
       new ConsumerConfig(consumer);
@@ -343,7 +486,9 @@ public final class ExporterCommand implements Callable<Integer> {
       new ProducerConfig(producer);
       new AdminClientConfig(streams.getAdminConfigs("check"));
     } catch (ConfigException e) {
-      throw fail(kafka.clientProperties().isEmpty() ? "--brokers" : "--kafka-property/--kafka-config", e.getMessage());
+      throw fail(
+          kafka.clientProperties().isEmpty() ? "--brokers" : "--kafka-property/--kafka-config",
+          e.getMessage());
     }
   }
 
@@ -382,6 +527,7 @@ public final class ExporterCommand implements Callable<Integer> {
   }
 
   private ParameterException fail(String flag, String message) {
-    return new ParameterException(spec.commandLine(), "Invalid value for option '" + flag + "': " + message);
+    return new ParameterException(
+        spec.commandLine(), "Invalid value for option '" + flag + "': " + message);
   }
 }

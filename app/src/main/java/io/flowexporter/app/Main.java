@@ -16,9 +16,9 @@ public final class Main {
   }
 
   /**
-   * A thread that ends on an exception goes to the log, not raw to stderr. Kafka Streams rethrows
-   * a stream thread's failure after its handler (StreamThreadFailures) decided, and both have
-   * logged it by then (a refusal by Kafka in the exporter's words): at DEBUG only.
+   * A thread that ends on an exception goes to the log, not raw to stderr. Kafka Streams rethrows a
+   * stream thread's failure after its handler (StreamThreadFailures) decided, and both have logged
+   * it by then (a refusal by Kafka in the exporter's words): at DEBUG only.
    */
   static void uncaught(Thread thread, Throwable failure) {
     org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);

@@ -7,12 +7,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns SIGINT (Ctrl-C) and SIGTERM (docker stop, systemd) into an orderly shutdown that exits 0,
- * instead of the JVM's default exit status 130/143 after its shutdown hooks. Uses the JDK's
- * {@code sun.misc.Signal} (module jdk.unsupported) by reflection, so that the build needs no
- * internal API; where it is unavailable the JVM's default handling stays.
+ * instead of the JVM's default exit status 130/143 after its shutdown hooks. Uses the JDK's {@code
+ * sun.misc.Signal} (module jdk.unsupported) by reflection, so that the build needs no internal API;
+ * where it is unavailable the JVM's default handling stays.
  *
  * <p>Why not only a JVM shutdown hook (the exporter registers one too, for every other way the JVM
  * ends): a hook runs while the JVM is already exiting because of the signal, and then
+ *
  * <ul>
  *   <li>the exit status is 128 + the signal (143 for SIGTERM) whatever the hook does, short of
  *       {@code Runtime.halt}, which would cut off the other hooks (logback's flush, the Kafka
@@ -46,7 +47,8 @@ public final class ShutdownSignals {
             return null;
           };
       Object handler =
-          Proxy.newProxyInstance(ShutdownSignals.class.getClassLoader(), new Class<?>[] {handlerClass}, invocation);
+          Proxy.newProxyInstance(
+              ShutdownSignals.class.getClassLoader(), new Class<?>[] {handlerClass}, invocation);
       for (String name : new String[] {"INT", "TERM"}) {
         Object signal = signalClass.getConstructor(String.class).newInstance(name);
         signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);

@@ -55,7 +55,8 @@ final class StreamThreadFailures {
     synchronized (this) {
       long now = System.nanoTime();
       if (lastRefusalLog < 0 || now - lastRefusalLog >= TimeUnit.MINUTES.toNanos(1)) {
-        LOG.warn("A stream thread stopped on that refusal; it is replaced every {} s until Kafka accepts the exporter",
+        LOG.warn(
+            "A stream thread stopped on that refusal; it is replaced every {} s until Kafka accepts the exporter",
             refusalPause.toSeconds());
         lastRefusalLog = now;
       }
@@ -73,14 +74,21 @@ final class StreamThreadFailures {
       recent.removeFirst();
     }
     if (recent.size() >= REPLACEMENTS) {
-      LOG.error("A stream thread failed for the {}th time within {} min; the failure does not go away,"
+      LOG.error(
+          "A stream thread failed for the {}th time within {} min; the failure does not go away,"
               + " so the exporter stops (exit status 1). Last failure:",
-          recent.size() + 1, WINDOW.toMinutes(), failure);
+          recent.size() + 1,
+          WINDOW.toMinutes(),
+          failure);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
     recent.addLast(nowNanos);
-    LOG.error("Stream thread failed; replacing it ({} of {} replacements within {} min)",
-        recent.size(), REPLACEMENTS, WINDOW.toMinutes(), failure);
+    LOG.error(
+        "Stream thread failed; replacing it ({} of {} replacements within {} min)",
+        recent.size(),
+        REPLACEMENTS,
+        WINDOW.toMinutes(),
+        failure);
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 }

@@ -45,7 +45,9 @@ public final class CapturedCommandLine {
     return err.toString();
   }
 
-  /** Asserts that {@code args} exit with status 2 (a bad flag) and a message naming {@code flag}. */
+  /**
+   * Asserts that {@code args} exit with status 2 (a bad flag) and a message naming {@code flag}.
+   */
   public void assertBad(String flag, String... args) {
     err.getBuffer().setLength(0);
     assertThat(run(args)).as("exit status for %s", String.join(" ", args)).isEqualTo(2);

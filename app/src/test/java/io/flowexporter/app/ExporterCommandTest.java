@@ -15,7 +15,9 @@ class ExporterCommandTest {
 
   private final CapturedCommandLine cli = new CapturedCommandLine(Main::commandLine);
 
-  private static final String[] REQUIRED = {"--brokers", "k1:9092,k2:9092", "--topic", "pmacct", "--asn", "64500"};
+  private static final String[] REQUIRED = {
+    "--brokers", "k1:9092,k2:9092", "--topic", "pmacct", "--asn", "64500"
+  };
 
   private String[] with(String... more) {
     String[] all = new String[REQUIRED.length + more.length + 1];
@@ -29,9 +31,18 @@ class ExporterCommandTest {
   void checkPrintsTheEffectiveConfigurationWithGoCompatibleDefaults() {
     assertThat(cli.run(with("--asn", "AS4200000001,65001"))).isZero();
     assertThat(cli.out())
-        .contains("brokers=k1:9092,k2:9092", "topic=pmacct", "asn=[64500, 4200000001, 65001]",
-            "addr=:9590", "application-id=flow-exporter", "processing-guarantee=exactly_once_v2",
-            "from-beginning=false", "sampling-rate=1", "asn-from-ip=auto", "max-series=200000", "series-ttl=30d");
+        .contains(
+            "brokers=k1:9092,k2:9092",
+            "topic=pmacct",
+            "asn=[64500, 4200000001, 65001]",
+            "addr=:9590",
+            "application-id=flow-exporter",
+            "processing-guarantee=exactly_once_v2",
+            "from-beginning=false",
+            "sampling-rate=1",
+            "asn-from-ip=auto",
+            "max-series=200000",
+            "series-ttl=30d");
   }
 
   @Test
@@ -55,29 +66,61 @@ class ExporterCommandTest {
   @Test
   void flowDocumentFlags(@TempDir Path dir) {
     assertThat(cli.run(with())).isZero();
-    assertThat(cli.out()).contains("flow-topic=(none)", "flow-log=(none)", "flow-log-max-size=104857600",
-        "flow-log-max-files=10", "flow-filter=(all)");
+    assertThat(cli.out())
+        .contains(
+            "flow-topic=(none)",
+            "flow-log=(none)",
+            "flow-log-max-size=104857600",
+            "flow-log-max-files=10",
+            "flow-filter=(all)");
     Path log = dir.resolve("flows.json");
-    assertThat(cli.run(with("--flow-topic", "flow-docs", "--flow-log", log.toString(), "--flow-log-max-size", "512KB",
-        "--flow-log-max-files", "20", "--flow-filter", "port=443&proto=tcp&net=192.0.2.0/24"))).isZero();
-    assertThat(cli.out()).contains("flow-topic=flow-docs", "flow-log=" + log, "flow-log-max-size=524288",
-        "flow-log-max-files=20", "flow-filter=port=443&proto=tcp&net=192.0.2.0/24");
+    assertThat(
+            cli.run(
+                with(
+                    "--flow-topic",
+                    "flow-docs",
+                    "--flow-log",
+                    log.toString(),
+                    "--flow-log-max-size",
+                    "512KB",
+                    "--flow-log-max-files",
+                    "20",
+                    "--flow-filter",
+                    "port=443&proto=tcp&net=192.0.2.0/24")))
+        .isZero();
+    assertThat(cli.out())
+        .contains(
+            "flow-topic=flow-docs",
+            "flow-log=" + log,
+            "flow-log-max-size=524288",
+            "flow-log-max-files=20",
+            "flow-filter=port=443&proto=tcp&net=192.0.2.0/24");
   }
 
   @Test
   void flowApiFlags(@TempDir Path dir) throws Exception {
     assertThat(cli.run(with())).isZero();
     assertThat(cli.out()).contains("api-token-file=(none: flow API off)", "api-max-scans=4");
-    Path tokens = java.nio.file.Files.writeString(dir.resolve("tokens"), "alice:0123456789abcdef\n");
-    assertThat(cli.run(with("--api-token-file", tokens.toString(), "--api-max-scans", "2"))).isZero();
-    assertThat(cli.out()).contains("api-token-file=" + tokens, "api-max-scans=2").doesNotContain("0123456789abcdef");
+    Path tokens =
+        java.nio.file.Files.writeString(dir.resolve("tokens"), "alice:0123456789abcdef\n");
+    assertThat(cli.run(with("--api-token-file", tokens.toString(), "--api-max-scans", "2")))
+        .isZero();
+    assertThat(cli.out())
+        .contains("api-token-file=" + tokens, "api-max-scans=2")
+        .doesNotContain("0123456789abcdef");
     cli.assertBad("--api-token-file", with("--api-token-file", dir.resolve("missing").toString()));
     cli.assertBad("--api-max-scans", with("--api-max-scans", "0"));
     assertThat(cli.run(with())).isZero();
     assertThat(cli.out()).contains("web-tls-cert=(none: plain HTTP)");
     cli.assertBad("--web-tls-key", with("--web-tls-cert", tokens.toString()));
     cli.assertBad("--web-tls-cert", with("--web-tls-key", tokens.toString()));
-    cli.assertBad("--web-tls-cert", with("--web-tls-cert", dir.resolve("missing").toString(), "--web-tls-key", tokens.toString()));
+    cli.assertBad(
+        "--web-tls-cert",
+        with(
+            "--web-tls-cert",
+            dir.resolve("missing").toString(),
+            "--web-tls-key",
+            tokens.toString()));
   }
 
   @Test
@@ -98,29 +141,65 @@ class ExporterCommandTest {
 
   @Test
   void everyFlagCanComeFromTheEnvironment() {
-    Map<String, String> env = Map.of(
-        "FLOW_EXPORTER_BROKERS", "env:9092", "FLOW_EXPORTER_TOPIC", "t", "FLOW_EXPORTER_ASN", "64500,64501",
-        "FLOW_EXPORTER_ADDR", "127.0.0.1:9999", "FLOW_EXPORTER_PROCESSING_GUARANTEE", "at_least_once",
-        "FLOW_EXPORTER_FROM_BEGINNING", "true", "FLOW_EXPORTER_SAMPLING_RATE", "100");
+    Map<String, String> env =
+        Map.of(
+            "FLOW_EXPORTER_BROKERS",
+            "env:9092",
+            "FLOW_EXPORTER_TOPIC",
+            "t",
+            "FLOW_EXPORTER_ASN",
+            "64500,64501",
+            "FLOW_EXPORTER_ADDR",
+            "127.0.0.1:9999",
+            "FLOW_EXPORTER_PROCESSING_GUARANTEE",
+            "at_least_once",
+            "FLOW_EXPORTER_FROM_BEGINNING",
+            "true",
+            "FLOW_EXPORTER_SAMPLING_RATE",
+            "100");
     assertThat(cli.run(env, "--check")).isZero();
-    assertThat(cli.out()).contains("brokers=env:9092", "asn=[64500, 64501]", "addr=127.0.0.1:9999",
-        "processing-guarantee=at_least_once", "from-beginning=true", "sampling-rate=100");
+    assertThat(cli.out())
+        .contains(
+            "brokers=env:9092",
+            "asn=[64500, 64501]",
+            "addr=127.0.0.1:9999",
+            "processing-guarantee=at_least_once",
+            "from-beginning=true",
+            "sampling-rate=100");
   }
 
   @Test
   void aFlagWinsOverItsEnvironmentVariable() {
-    assertThat(cli.run(Map.of("FLOW_EXPORTER_TOPIC", "from-env"),
-        "--brokers", "b:1", "--asn", "64500", "--topic", "from-flag", "--check")).isZero();
+    assertThat(
+            cli.run(
+                Map.of("FLOW_EXPORTER_TOPIC", "from-env"),
+                "--brokers",
+                "b:1",
+                "--asn",
+                "64500",
+                "--topic",
+                "from-flag",
+                "--check"))
+        .isZero();
     assertThat(cli.out()).contains("topic=from-flag");
   }
 
   @Test
   void kafkaPropertiesComeFromAFileAndFlagsWithFlagsWinning(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("client.properties");
-    Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config=secret stuff\n");
-    assertThat(cli.run(with("--kafka-config", file.toString(), "--kafka-property", "sasl.mechanism=SCRAM-SHA-512"))).isZero();
+    Files.writeString(
+        file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config=secret stuff\n");
+    assertThat(
+            cli.run(
+                with(
+                    "--kafka-config",
+                    file.toString(),
+                    "--kafka-property",
+                    "sasl.mechanism=SCRAM-SHA-512")))
+        .isZero();
     assertThat(cli.out())
-        .contains("kafka-properties={sasl.jaas.config=****, sasl.mechanism=SCRAM-SHA-512, security.protocol=SASL_SSL}");
+        .contains(
+            "kafka-properties={sasl.jaas.config=****, sasl.mechanism=SCRAM-SHA-512, security.protocol=SASL_SSL}");
   }
 
   @Test
@@ -176,13 +255,31 @@ class ExporterCommandTest {
 
   @Test
   void autoStreamThreadsAreTheProcessorsAtMostThePartitions() {
-    KafkaConfig auto = new KafkaConfig("k:9092", "a", Path.of("s"), ProcessingGuarantee.EXACTLY_ONCE_V2, false,
-        java.time.Duration.ofSeconds(1), 0, KafkaConfig.AUTO_STREAM_THREADS, Map.of());
+    KafkaConfig auto =
+        new KafkaConfig(
+            "k:9092",
+            "a",
+            Path.of("s"),
+            ProcessingGuarantee.EXACTLY_ONCE_V2,
+            false,
+            java.time.Duration.ofSeconds(1),
+            0,
+            KafkaConfig.AUTO_STREAM_THREADS,
+            Map.of());
     int processors = Runtime.getRuntime().availableProcessors();
     assertThat(auto.streamThreadsFor(1)).isEqualTo(1);
     assertThat(auto.streamThreadsFor(64)).isEqualTo(Math.min(processors, 64));
-    KafkaConfig two = new KafkaConfig("k:9092", "a", Path.of("s"), ProcessingGuarantee.EXACTLY_ONCE_V2, false,
-        java.time.Duration.ofSeconds(1), 0, 2, Map.of());
+    KafkaConfig two =
+        new KafkaConfig(
+            "k:9092",
+            "a",
+            Path.of("s"),
+            ProcessingGuarantee.EXACTLY_ONCE_V2,
+            false,
+            java.time.Duration.ofSeconds(1),
+            0,
+            2,
+            Map.of());
     assertThat(two.streamThreadsFor(1)).isEqualTo(2);
   }
 
@@ -191,7 +288,8 @@ class ExporterCommandTest {
     CapturedCommandLine none = new CapturedCommandLine(Main::commandLine);
     assertThat(none.run(with())).isZero();
     assertThat(none.out()).contains("country-db=(none)", "country-from-pmacct=false");
-    Path db = Files.writeString(dir.resolve("GeoLite2-Country.mmdb"), "read when the exporter starts");
+    Path db =
+        Files.writeString(dir.resolve("GeoLite2-Country.mmdb"), "read when the exporter starts");
     CapturedCommandLine file = new CapturedCommandLine(Main::commandLine);
     assertThat(file.run(with("--country-db", db.toString()))).isZero();
     assertThat(file.out()).contains("country-db=" + db, "country-from-pmacct=false");
@@ -210,7 +308,8 @@ class ExporterCommandTest {
   @Test
   void helpAndVersionExitZero() {
     assertThat(cli.run("--help")).isZero();
-    assertThat(cli.out()).contains("--brokers", "--topic", "--asn", "--asn-db", "FLOW_EXPORTER_ASN_DB");
+    assertThat(cli.out())
+        .contains("--brokers", "--topic", "--asn", "--asn-db", "FLOW_EXPORTER_ASN_DB");
     assertThat(cli.run("--version")).isZero();
     assertThat(cli.out()).contains("flow-exporter", "Kafka Streams");
   }
@@ -218,6 +317,7 @@ class ExporterCommandTest {
   @Test
   void environmentVariableNamesFollowTheFlags() {
     assertThat(EnvironmentDefaults.variableFor("--asn-db")).isEqualTo("FLOW_EXPORTER_ASN_DB");
-    assertThat(EnvironmentDefaults.variableFor("--kafka-property")).isEqualTo("FLOW_EXPORTER_KAFKA_PROPERTY");
+    assertThat(EnvironmentDefaults.variableFor("--kafka-property"))
+        .isEqualTo("FLOW_EXPORTER_KAFKA_PROPERTY");
   }
 }

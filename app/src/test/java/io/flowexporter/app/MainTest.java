@@ -27,7 +27,9 @@ class MainTest {
       logger.detachAppender(lines);
       logger.setLevel(before);
     }
-    assertThat(lines.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.DEBUG, Level.ERROR);
+    assertThat(lines.list)
+        .extracting(ILoggingEvent::getLevel)
+        .containsExactly(Level.DEBUG, Level.ERROR);
     assertThat(lines.list.get(1).getThrowableProxy().getMessage()).isEqualTo("bug");
   }
 }

@@ -3,18 +3,17 @@ package io.flowexporter.asndb;
 import java.nio.file.Path;
 
 /**
- * One loaded AS database: an immutable snapshot of a MaxMind-format (.mmdb) file, indexed for
- * fast lookups.
+ * One loaded AS database: an immutable snapshot of a MaxMind-format (.mmdb) file, indexed for fast
+ * lookups.
  *
  * <p>{@link #load(Path)} opens the file with maxmind-db's {@code Reader} (metadata), walks its
  * search tree once, decoding each distinct record once, builds its own compact index — sorted
- * primitive arrays of IPv4 and IPv6 ranges searched by binary search, and a primitive hash table
- * of AS number → name with shared name strings — and lets go of the file. Lookups then touch only
- * that index: they do not block, do no I/O, allocate nothing and are safe from any number of
- * threads.
+ * primitive arrays of IPv4 and IPv6 ranges searched by binary search, and a primitive hash table of
+ * AS number → name with shared name strings — and lets go of the file. Lookups then touch only that
+ * index: they do not block, do no I/O, allocate nothing and are safe from any number of threads.
  *
- * <p>Supported record shapes are listed in {@link RecordShape}. Networks whose record has no
- * valid AS number are left out (they look up as AS 0).
+ * <p>Supported record shapes are listed in {@link RecordShape}. Networks whose record has no valid
+ * AS number are left out (they look up as AS 0).
  */
 public final class AsnDatabase extends MmdbDatabase implements AsnLookup {
 

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 /**
  * An AS database, country database or name-override file could not be used: it is missing,
  * unreadable, truncated, not a MaxMind DB file, or holds records of a shape this module does not
- * know or of the other kind (an AS database given as a country database). The message always
- * names the file and says what is wrong, so it can be shown to an operator as is.
+ * know or of the other kind (an AS database given as a country database). The message always names
+ * the file and says what is wrong, so it can be shown to an operator as is.
  */
 public final class AsnDatabaseException extends IOException {
 
@@ -25,7 +25,9 @@ public final class AsnDatabaseException extends IOException {
     this.file = file;
   }
 
-  /** @see #AsnDatabaseException(Path, String, Throwable) */
+  /**
+   * @see #AsnDatabaseException(Path, String, Throwable)
+   */
   public AsnDatabaseException(Path file, String problem) {
     this(file, problem, null);
   }

@@ -48,8 +48,7 @@ final class AsnDatabaseLoader extends MmdbLoader.Indexer<AsnDatabase> {
   @Override
   AsnDatabase build(MmdbLoader.Loaded loaded) throws AsnDatabaseException {
     if (shape == null) {
-      String found =
-          loaded.fieldNames().isEmpty() ? "no fields" : "fields " + loaded.fieldNames();
+      String found = loaded.fieldNames().isEmpty() ? "no fields" : "fields " + loaded.fieldNames();
       throw new AsnDatabaseException(
           loaded.path(),
           "unknown record shape: found "

@@ -1,12 +1,12 @@
 package io.flowexporter.asndb;
 
 /**
- * What the flow topology needs from an AS database: the AS that announces an address, and the
- * name of an AS.
+ * What the flow topology needs from an AS database: the AS that announces an address, and the name
+ * of an AS.
  *
  * <p>Implementations are immutable or atomically swapped and safe to call from any thread. Both
- * methods are on the per-record hot path: they must not allocate much, block, or touch the
- * network (no DNS: addresses arrive as text and are parsed, never resolved).
+ * methods are on the per-record hot path: they must not allocate much, block, or touch the network
+ * (no DNS: addresses arrive as text and are parsed, never resolved).
  */
 public interface AsnLookup {
 

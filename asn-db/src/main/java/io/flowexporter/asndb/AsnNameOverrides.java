@@ -15,11 +15,11 @@ import java.util.Map;
  * 4200000000–4294967294), which no public database names, and for an operator's own naming.
  *
  * <p>File format (UTF-8), one AS a line: {@code asn,name}. The AS number is decimal, optionally
- * written {@code AS64512}; the name is the rest of the line, trimmed (it may contain commas; it
- * may be wrapped in double quotes, with {@code ""} for a quote inside). Blank lines and lines
- * starting with {@code #} are ignored, and so is a first line {@code asn,name}. A line that does
- * not parse, an AS outside 0–4294967295, an empty name or an AS listed twice is an error naming
- * the file and line.
+ * written {@code AS64512}; the name is the rest of the line, trimmed (it may contain commas; it may
+ * be wrapped in double quotes, with {@code ""} for a quote inside). Blank lines and lines starting
+ * with {@code #} are ignored, and so is a first line {@code asn,name}. A line that does not parse,
+ * an AS outside 0–4294967295, an empty name or an AS listed twice is an error naming the file and
+ * line.
  *
  * <p>Immutable; safe from any thread.
  */
@@ -90,8 +90,8 @@ public final class AsnNameOverrides {
   }
 
   /**
-   * A lookup that answers addresses from {@code lookup} and names from these overrides first,
-   * then from {@code lookup}. It calls {@code lookup} on each call, so it follows a {@link
+   * A lookup that answers addresses from {@code lookup} and names from these overrides first, then
+   * from {@code lookup}. It calls {@code lookup} on each call, so it follows a {@link
    * ReloadingAsnDatabase}'s reloads.
    */
   public AsnLookup applyTo(AsnLookup lookup) {

@@ -5,9 +5,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * AS number → organisation name, as an open-addressing hash table over a primitive key array
- * (no boxing on lookup). Equal names share one String. Immutable once built; safe from any
- * thread.
+ * AS number → organisation name, as an open-addressing hash table over a primitive key array (no
+ * boxing on lookup). Equal names share one String. Immutable once built; safe from any thread.
  */
 final class AsnNames {
 

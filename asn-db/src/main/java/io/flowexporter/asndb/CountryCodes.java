@@ -1,9 +1,9 @@
 package io.flowexporter.asndb;
 
 /**
- * ISO 3166-1 alpha-2 codes as small numbers, so that a country index holds a number per range,
- * not a String: AA is 1, AB 2, … ZY 675; ZZ, "no country", is 0. Code strings come from one
- * static table, so turning a number back into a code allocates nothing. Stateless.
+ * ISO 3166-1 alpha-2 codes as small numbers, so that a country index holds a number per range, not
+ * a String: AA is 1, AB 2, … ZY 675; ZZ, "no country", is 0. Code strings come from one static
+ * table, so turning a number back into a code allocates nothing. Stateless.
  */
 final class CountryCodes {
 

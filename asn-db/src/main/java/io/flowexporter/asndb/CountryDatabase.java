@@ -3,19 +3,19 @@ package io.flowexporter.asndb;
 import java.nio.file.Path;
 
 /**
- * One loaded country database: an immutable snapshot of a MaxMind-format (.mmdb) file, indexed
- * for fast lookups — GeoLite2-Country, GeoIP2-Country, GeoLite2-City, DB-IP's country and city
+ * One loaded country database: an immutable snapshot of a MaxMind-format (.mmdb) file, indexed for
+ * fast lookups — GeoLite2-Country, GeoIP2-Country, GeoLite2-City, DB-IP's country and city
  * databases, or IPinfo Lite.
  *
- * <p>{@link #load(Path)} reads the file as {@link AsnDatabase#load} does, decoding only the
- * country fields of each distinct record, and keeps the same sorted primitive range arrays with a
- * small number per range for the country ({@link CountryCodes}), merging neighbouring ranges of one
- * country, and a table of the countries' English names. Lookups then touch only that index: they
- * do not block, do no I/O, allocate nothing and are safe from any number of threads.
+ * <p>{@link #load(Path)} reads the file as {@link AsnDatabase#load} does, decoding only the country
+ * fields of each distinct record, and keeps the same sorted primitive range arrays with a small
+ * number per range for the country ({@link CountryCodes}), merging neighbouring ranges of one
+ * country, and a table of the countries' English names. Lookups then touch only that index: they do
+ * not block, do no I/O, allocate nothing and are safe from any number of threads.
  *
  * <p>Supported layouts are the {@link RecordShape.Kind#COUNTRY COUNTRY} {@link RecordShape}s.
- * Networks whose record has no country, or the code ZZ, look up as {@link #UNKNOWN}; so do
- * networks whose code is not two letters.
+ * Networks whose record has no country, or the code ZZ, look up as {@link #UNKNOWN}; so do networks
+ * whose code is not two letters.
  */
 public final class CountryDatabase extends MmdbDatabase implements CountryLookup {
 

@@ -12,8 +12,8 @@ public interface CountryLookup {
 
   /**
    * The code that stands for "no country": unknown, not in the database, a private or reserved
-   * address, or text that is not an address. ISO 3166 keeps ZZ for user use, and MaxMind, DB-IP
-   * and IPinfo use it the same way.
+   * address, or text that is not an address. ISO 3166 keeps ZZ for user use, and MaxMind, DB-IP and
+   * IPinfo use it the same way.
    */
   String UNKNOWN = "ZZ";
 
@@ -48,11 +48,11 @@ public interface CountryLookup {
   /**
    * The English name of a country, from the database, for a {@code country_name} label.
    *
-   * @param code an ISO 3166-1 alpha-2 code, as {@link #countryOf} returns it (lower case is read
-   *     as upper case)
-   * @return the name ({@code "Germany"}); {@link #UNKNOWN_NAME} for {@link #UNKNOWN}, null or
-   *     the empty string; the code itself (upper case) when the database has no name for it, and
-   *     the text itself when it is not a code; never null
+   * @param code an ISO 3166-1 alpha-2 code, as {@link #countryOf} returns it (lower case is read as
+   *     upper case)
+   * @return the name ({@code "Germany"}); {@link #UNKNOWN_NAME} for {@link #UNKNOWN}, null or the
+   *     empty string; the code itself (upper case) when the database has no name for it, and the
+   *     text itself when it is not a code; never null
    */
   String nameOf(String code);
 }

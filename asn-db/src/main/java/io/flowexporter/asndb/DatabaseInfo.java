@@ -13,10 +13,10 @@ import java.time.Instant;
  *     GeoLite2-Country}
  * @param buildEpoch the metadata {@code build_epoch}: when the file was built, in seconds since
  *     1970-01-01T00:00:00Z
- * @param shape the record layout found in the file; {@link RecordShape#kind()} tells an AS
- *     database from a country database
- * @param ipv4Networks IPv4 networks in the file (networks in the IPv6 tree's {@code ::/96}
- *     subtree count here; the {@code ::ffff:0:0/96} alias is not counted twice)
+ * @param shape the record layout found in the file; {@link RecordShape#kind()} tells an AS database
+ *     from a country database
+ * @param ipv4Networks IPv4 networks in the file (networks in the IPv6 tree's {@code ::/96} subtree
+ *     count here; the {@code ::ffff:0:0/96} alias is not counted twice)
  * @param ipv6Networks IPv6 networks in the file
  * @param asns distinct AS numbers with a name (0 for a country database)
  * @param countries distinct countries (0 for an AS database)

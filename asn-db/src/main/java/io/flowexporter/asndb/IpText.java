@@ -1,10 +1,10 @@
 package io.flowexporter.asndb;
 
 /**
- * Parses IP address text without {@link java.net.InetAddress} (which may resolve names through
- * DNS) and without allocating. Accepts IPv4 dotted quads and every RFC 4291 IPv6 text form:
- * full, {@code ::}-compressed, with an embedded dotted quad ({@code ::ffff:1.2.3.4}) and with a
- * zone suffix ({@code fe80::1%eth0}, ignored). Stateless; safe from any thread.
+ * Parses IP address text without {@link java.net.InetAddress} (which may resolve names through DNS)
+ * and without allocating. Accepts IPv4 dotted quads and every RFC 4291 IPv6 text form: full, {@code
+ * ::}-compressed, with an embedded dotted quad ({@code ::ffff:1.2.3.4}) and with a zone suffix
+ * ({@code fe80::1%eth0}, ignored). Stateless; safe from any thread.
  */
 final class IpText {
 

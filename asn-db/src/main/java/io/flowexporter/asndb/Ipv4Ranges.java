@@ -4,16 +4,18 @@ import java.util.Arrays;
 
 /**
  * Sorted, non-overlapping IPv4 ranges and their values (AS numbers, or country codes as numbers),
- * in three primitive arrays, searched by binary search. A table of 65,536 entries (one per /16) narrows each search to the ranges
- * that can hold the address, so a lookup touches a few cache lines, not twenty. Range bounds are
- * stored with the sign bit flipped so that signed int comparison orders them as unsigned
- * addresses; values are unsigned ints, 0 standing for none. Immutable once built; safe from any thread.
+ * in three primitive arrays, searched by binary search. A table of 65,536 entries (one per /16)
+ * narrows each search to the ranges that can hold the address, so a lookup touches a few cache
+ * lines, not twenty. Range bounds are stored with the sign bit flipped so that signed int
+ * comparison orders them as unsigned addresses; values are unsigned ints, 0 standing for none.
+ * Immutable once built; safe from any thread.
  */
 final class Ipv4Ranges {
 
   private final int[] starts;
   private final int[] ends;
   private final int[] values;
+
   /** firstIndex[b]: the first range starting at or after b.0.0 (b = the top 16 bits). */
   private final int[] firstIndex;
 
@@ -25,7 +27,8 @@ final class Ipv4Ranges {
     int i = 0;
     for (int bucket = 0; bucket <= 1 << 16; bucket++) {
       long bucketStart = (long) bucket << 16;
-      while (i < starts.length && Integer.toUnsignedLong(starts[i] ^ Integer.MIN_VALUE) < bucketStart) {
+      while (i < starts.length
+          && Integer.toUnsignedLong(starts[i] ^ Integer.MIN_VALUE) < bucketStart) {
         i++;
       }
       firstIndex[bucket] = i;
@@ -66,7 +69,9 @@ final class Ipv4Ranges {
     private int[] values = new int[1024];
     private int size;
 
-    /** @param value an unsigned 32-bit value, not 0 */
+    /**
+     * @param value an unsigned 32-bit value, not 0
+     */
     void add(long start, long end, long value) {
       if (size == ends.length) {
         packed = Arrays.copyOf(packed, size * 2);

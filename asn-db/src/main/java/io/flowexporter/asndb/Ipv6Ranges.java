@@ -5,9 +5,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Sorted, non-overlapping IPv6 ranges and their values (as {@link Ipv4Ranges}): each bound is two longs (high and low
- * 64 bits) in parallel primitive arrays, searched by binary search. Immutable once built; safe
- * from any thread.
+ * Sorted, non-overlapping IPv6 ranges and their values (as {@link Ipv4Ranges}): each bound is two
+ * longs (high and low 64 bits) in parallel primitive arrays, searched by binary search. Immutable
+ * once built; safe from any thread.
  */
 final class Ipv6Ranges implements IpText.Ipv6Visitor {
 
@@ -46,9 +46,9 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
   }
 
   /**
-   * The value of a parsed IPv6 address, or 0. Addresses in {@code ::/96} (IPv4-compatible) and {@code
-   * ::ffff:0:0/96} (IPv4-mapped) are looked up as IPv4. So are addresses under the other prefixes
-   * the file's tree aliases to its IPv4 subtree ({@code 2002::/16} 6to4, {@code 2001::/32}
+   * The value of a parsed IPv6 address, or 0. Addresses in {@code ::/96} (IPv4-compatible) and
+   * {@code ::ffff:0:0/96} (IPv4-mapped) are looked up as IPv4. So are addresses under the other
+   * prefixes the file's tree aliases to its IPv4 subtree ({@code 2002::/16} 6to4, {@code 2001::/32}
    * Teredo), using the 32 bits after the prefix: the answer MaxMind's own reader gives.
    */
   @Override
@@ -137,8 +137,10 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
         for (int i = 0; i < size; i++) {
           order[i] = i;
         }
-        Arrays.sort(order, Comparator.comparing(i -> i, (a, b) -> compare(
-            startHi[a], startLo[a], startHi[b], startLo[b])));
+        Arrays.sort(
+            order,
+            Comparator.comparing(
+                i -> i, (a, b) -> compare(startHi[a], startLo[a], startHi[b], startLo[b])));
         long[] sh = new long[size];
         long[] sl = new long[size];
         long[] eh = new long[size];

@@ -15,11 +15,10 @@ import java.util.TreeSet;
 import org.slf4j.Logger;
 
 /**
- * Reads a .mmdb file into one kind of database: checks that the file can be read, lets
- * maxmind-db's {@code Reader} find and check the metadata, walks the search tree with {@link
- * MmdbWalker} and builds the {@link RangeIndex}. What the records mean is the kind's {@link
- * Indexer}'s. Every failure is an {@link AsnDatabaseException} naming the file. Stateless; safe
- * from any thread.
+ * Reads a .mmdb file into one kind of database: checks that the file can be read, lets maxmind-db's
+ * {@code Reader} find and check the metadata, walks the search tree with {@link MmdbWalker} and
+ * builds the {@link RangeIndex}. What the records mean is the kind's {@link Indexer}'s. Every
+ * failure is an {@link AsnDatabaseException} naming the file. Stateless; safe from any thread.
  */
 final class MmdbLoader {
 
@@ -73,8 +72,16 @@ final class MmdbLoader {
 
     /** What was loaded, the load time counted up to now. */
     DatabaseInfo info(RecordShape shape, int asns, int countries) {
-      return new DatabaseInfo(path, type, buildEpoch, shape, ipv4Networks, ipv6Networks, asns,
-          countries, (System.nanoTime() - startNanos) / 1_000_000);
+      return new DatabaseInfo(
+          path,
+          type,
+          buildEpoch,
+          shape,
+          ipv4Networks,
+          ipv6Networks,
+          asns,
+          countries,
+          (System.nanoTime() - startNanos) / 1_000_000);
     }
 
     /** Logs the load at INFO: "Loaded {what} {file}: type …, built …, networks, {count} {noun}". */

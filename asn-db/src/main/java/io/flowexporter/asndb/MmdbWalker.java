@@ -15,17 +15,17 @@ import java.util.Set;
  *
  * <p>Why not {@code Reader.networks()}: the maxmind-db iterator builds an {@code InetAddress}, a
  * {@code Network} and a cache lookup for every one of the ~600,000 networks of a real ASN file,
- * which took 2.2–2.7 s for the first load in a fresh JVM (measured with {@code bench/asn-db}),
- * over the 2 s budget. This walker keeps addresses as two longs, remembers records by data-section
+ * which took 2.2–2.7 s for the first load in a fresh JVM (measured with {@code bench/asn-db}), over
+ * the 2 s budget. This walker keeps addresses as two longs, remembers records by data-section
  * offset in a primitive table, and loads the same file in about half a second on a quiet machine
- * (figures in docs/databases.md). maxmind-db's {@code Reader} still opens the file first and
- * parses and checks its metadata.
+ * (figures in docs/databases.md). maxmind-db's {@code Reader} still opens the file first and parses
+ * and checks its metadata.
  *
- * <p>Follows the MaxMind DB format 2.0 spec: 24-, 28- or 32-bit records, a 16-byte separator,
- * then the data section. In an IPv6 tree the IPv4 networks live under {@code ::/96}; the aliases
- * writers add for {@code ::ffff:0:0/96}, {@code 2001::/32} and {@code 2002::/16} point back to that
- * subtree and are skipped, as the maxmind-db iterator does. One walker per load; not thread-safe.
- * Damaged files surface as runtime exceptions (index out of bounds, {@link IllegalStateException}).
+ * <p>Follows the MaxMind DB format 2.0 spec: 24-, 28- or 32-bit records, a 16-byte separator, then
+ * the data section. In an IPv6 tree the IPv4 networks live under {@code ::/96}; the aliases writers
+ * add for {@code ::ffff:0:0/96}, {@code 2001::/32} and {@code 2002::/16} point back to that subtree
+ * and are skipped, as the maxmind-db iterator does. One walker per load; not thread-safe. Damaged
+ * files surface as runtime exceptions (index out of bounds, {@link IllegalStateException}).
  */
 final class MmdbWalker {
 
@@ -33,8 +33,8 @@ final class MmdbWalker {
   interface Sink {
     /**
      * A data record met for the first time, before the first network that has it. Records are
-     * numbered from 0 in the order they are met. Maps inside {@code data} may be shared with
-     * other records: read them, do not change them.
+     * numbered from 0 in the order they are met. Maps inside {@code data} may be shared with other
+     * records: read them, do not change them.
      *
      * @param data the record's fields that {@link Fields} asked for (empty if the record is not a
      *     map); nested maps are decoded as maps, arrays are left out
@@ -65,10 +65,10 @@ final class MmdbWalker {
     }
 
     /**
-     * The fields named by dotted paths, e.g. {@code "country.iso_code"}: a map is decoded only
-     * for the keys on some path; the value at a path's end is decoded in full. A value that is not
-     * a map is decoded whatever paths go through it ({@code country} may be a map in one layout
-     * and a string in another).
+     * The fields named by dotted paths, e.g. {@code "country.iso_code"}: a map is decoded only for
+     * the keys on some path; the value at a path's end is decoded in full. A value that is not a
+     * map is decoded whatever paths go through it ({@code country} may be a map in one layout and a
+     * string in another).
      */
     static Fields of(String... paths) {
       Map<String, Fields> root = new HashMap<>();
@@ -134,7 +134,9 @@ final class MmdbWalker {
   private int position; // decoder cursor, absolute
   private int nesting;
 
-  /** @param fields what to decode of each record */
+  /**
+   * @param fields what to decode of each record
+   */
   MmdbWalker(byte[] buffer, long nodeCount, int recordSize, int ipVersion, Fields fields) {
     if (recordSize != 24 && recordSize != 28 && recordSize != 32) {
       throw new IllegalStateException("unsupported record size " + recordSize);
@@ -143,7 +145,8 @@ final class MmdbWalker {
       throw new IllegalStateException("unsupported ip_version " + ipVersion);
     }
     // nodeCount comes from the file: bounded first, so that the product cannot overflow
-    long treeBytes = nodeCount < 0 || nodeCount > buffer.length ? Long.MAX_VALUE : nodeCount * recordSize / 4;
+    long treeBytes =
+        nodeCount < 0 || nodeCount > buffer.length ? Long.MAX_VALUE : nodeCount * recordSize / 4;
     if (treeBytes > buffer.length - 16L) {
       throw new IllegalStateException("file is shorter than its search tree (truncated?)");
     }
@@ -169,8 +172,8 @@ final class MmdbWalker {
   }
 
   /**
-   * The names of the top-level fields of the records met so far, decoded or not: what a file
-   * holds, for messages about files of the wrong kind.
+   * The names of the top-level fields of the records met so far, decoded or not: what a file holds,
+   * for messages about files of the wrong kind.
    */
   Set<String> fieldNames() {
     return fieldNames;
@@ -245,17 +248,19 @@ final class MmdbWalker {
 
   private long readRecord(long node, int side) {
     switch (recordSize) {
-      case 24: {
-        int at = (int) (node * 6) + side * 3;
-        return uint(at, 3);
-      }
-      case 28: {
-        int at = (int) (node * 7);
-        int middle = buffer[at + 3] & 0xFF;
-        return side == 0
-            ? ((long) (middle & 0xF0) << 20) | uint(at, 3)
-            : ((long) (middle & 0x0F) << 24) | uint(at + 4, 3);
-      }
+      case 24:
+        {
+          int at = (int) (node * 6) + side * 3;
+          return uint(at, 3);
+        }
+      case 28:
+        {
+          int at = (int) (node * 7);
+          int middle = buffer[at + 3] & 0xFF;
+          return side == 0
+              ? ((long) (middle & 0xF0) << 20) | uint(at, 3)
+              : ((long) (middle & 0x0F) << 24) | uint(at + 4, 3);
+        }
       default:
         return uint((int) (node * 8) + side * 4, 4);
     }
@@ -312,42 +317,45 @@ final class MmdbWalker {
     }
     int size = size(ctrl);
     switch (type) {
-      case STRING: {
-        String text = new String(buffer, position, size, StandardCharsets.UTF_8);
-        position += size;
-        return text;
-      }
+      case STRING:
+        {
+          String text = new String(buffer, position, size, StandardCharsets.UTF_8);
+          position += size;
+          return text;
+        }
       case UINT16:
       case UINT32:
       case UINT64:
       case UINT128:
-      case INT32: {
-        if (size > 8) {
+      case INT32:
+        {
+          if (size > 8) {
+            position += size;
+            return null; // beyond a long: not an AS number anyway
+          }
+          long value = uint(position, size);
           position += size;
-          return null; // beyond a long: not an AS number anyway
+          return type == INT32 && size == 4 ? (long) (int) value : value;
         }
-        long value = uint(position, size);
-        position += size;
-        return type == INT32 && size == 4 ? (long) (int) value : value;
-      }
-      case MAP: {
-        boolean record = atRecord;
-        atRecord = false;
-        Map<String, Object> map = new HashMap<>();
-        for (int i = 0; i < size; i++) {
-          String key = key();
-          if (record) {
-            fieldNames.add(key);
+      case MAP:
+        {
+          boolean record = atRecord;
+          atRecord = false;
+          Map<String, Object> map = new HashMap<>();
+          for (int i = 0; i < size; i++) {
+            String key = key();
+            if (record) {
+              fieldNames.add(key);
+            }
+            Fields child = wanted.child(key);
+            if (child == null) {
+              skip();
+            } else {
+              map.put(key, decode(child));
+            }
           }
-          Fields child = wanted.child(key);
-          if (child == null) {
-            skip();
-          } else {
-            map.put(key, decode(child));
-          }
+          return map;
         }
-        return map;
-      }
       default:
         skipValues(skipPayload(type, size));
         return null;
@@ -356,8 +364,8 @@ final class MmdbWalker {
 
   /**
    * The value a pointer points to. Writers store each key, and each string or map that several
-   * records share, once and point to it: such a value is decoded once and then taken from a
-   * table (a map only if it was decoded for the same fields). Callers must not change it.
+   * records share, once and point to it: such a value is decoded once and then taken from a table
+   * (a map only if it was decoded for the same fields). Callers must not change it.
    */
   private Object pointed(int pointer, Fields wanted) {
     int known = pointedByOffset.get(pointer);

@@ -9,8 +9,8 @@ import java.util.Map;
  */
 public enum RecordShape {
   /**
-   * MaxMind GeoLite2-ASN and DB-IP ASN: {@code autonomous_system_number} (an unsigned integer)
-   * and {@code autonomous_system_organization} (a string).
+   * MaxMind GeoLite2-ASN and DB-IP ASN: {@code autonomous_system_number} (an unsigned integer) and
+   * {@code autonomous_system_organization} (a string).
    */
   MAXMIND(Kind.AS, "autonomous_system_number", "autonomous_system_organization"),
 

@@ -8,10 +8,9 @@ import java.nio.file.Path;
  * counter without this module knowing about metrics ({@link DatabaseInfo#shape()} tells the kinds
  * apart, should one listener hear both).
  *
- * <p>{@link #loaded} is called once from {@code open} on the caller's thread, then from the
- * reload thread; {@link #failed} only from the reload thread (a failed first load
- * throws instead). Implementations must be quick and thread-safe; what they throw is logged and
- * ignored.
+ * <p>{@link #loaded} is called once from {@code open} on the caller's thread, then from the reload
+ * thread; {@link #failed} only from the reload thread (a failed first load throws instead).
+ * Implementations must be quick and thread-safe; what they throw is logged and ignored.
  */
 public interface ReloadListener {
 

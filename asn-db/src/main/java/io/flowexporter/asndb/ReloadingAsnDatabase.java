@@ -4,10 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * An {@link AsnLookup} over an AS database file that may be replaced while the application runs,
- * as {@code geoipupdate} does. The file is checked by a daemon thread, {@code asn-db-reload}; a
- * good replacement is swapped in atomically, a bad one is refused and the old database keeps
- * answering: see {@link ReloadingDatabase}.
+ * An {@link AsnLookup} over an AS database file that may be replaced while the application runs, as
+ * {@code geoipupdate} does. The file is checked by a daemon thread, {@code asn-db-reload}; a good
+ * replacement is swapped in atomically, a bad one is refused and the old database keeps answering:
+ * see {@link ReloadingDatabase}.
  *
  * <p>Thread-safe. {@link #close()} stops the checks; lookups keep working on the last database.
  */
@@ -25,8 +25,8 @@ public final class ReloadingAsnDatabase extends ReloadingDatabase<AsnDatabase>
   /**
    * Loads {@code file} now and starts watching it.
    *
-   * @param checkInterval how often to look at the file (a few seconds is plenty: geoipupdate
-   *     runs at most a few times a week)
+   * @param checkInterval how often to look at the file (a few seconds is plenty: geoipupdate runs
+   *     at most a few times a week)
    * @param listener told about this first load, then about every reload and failed reload
    * @throws AsnDatabaseException if the first load fails (see {@link AsnDatabase#load})
    */

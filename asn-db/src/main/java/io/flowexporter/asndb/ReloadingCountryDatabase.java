@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A {@link CountryLookup} over a country database file that may be replaced while the
- * application runs, as {@code geoipupdate} does. The file is checked by a daemon thread, {@code
+ * A {@link CountryLookup} over a country database file that may be replaced while the application
+ * runs, as {@code geoipupdate} does. The file is checked by a daemon thread, {@code
  * country-db-reload}; a good replacement is swapped in atomically, a bad one (an AS database, say)
  * is refused and the old database keeps answering: see {@link ReloadingDatabase}.
  *

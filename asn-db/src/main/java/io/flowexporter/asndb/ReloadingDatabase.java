@@ -17,17 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A database file that may be replaced while the application runs, as {@code geoipupdate} does
- * (it writes a new file and renames it over the old one): the reload mechanism of {@link
+ * A database file that may be replaced while the application runs, as {@code geoipupdate} does (it
+ * writes a new file and renames it over the old one): the reload mechanism of {@link
  * ReloadingAsnDatabase} and {@link ReloadingCountryDatabase}.
  *
  * <p>A daemon thread ({@code asn-db-reload}, {@code country-db-reload}) checks the file every
  * {@code checkInterval}: when its inode, size or modification time differ from the last check it
  * loads the file in that thread and, if the load succeeds, swaps the new database in with one
- * atomic reference write. Lookups never wait and always see one whole database, old or new. A
- * file that fails to load (missing, truncated, not a .mmdb, records of the wrong kind) is logged
- * at WARN and reported to the listener once; the previous database keeps answering, and the file
- * is tried again when it changes again.
+ * atomic reference write. Lookups never wait and always see one whole database, old or new. A file
+ * that fails to load (missing, truncated, not a .mmdb, records of the wrong kind) is logged at WARN
+ * and reported to the listener once; the previous database keeps answering, and the file is tried
+ * again when it changes again.
  *
  * <p>Thread-safe. {@link #close()} stops the checks; lookups keep working on the last database.
  *
@@ -178,14 +178,17 @@ public abstract sealed class ReloadingDatabase<T extends MmdbDatabase> implement
     }
   }
 
-  /** What tells a replaced file from the old one: inode (where the platform has one), size, mtime. */
+  /**
+   * What tells a replaced file from the old one: inode (where the platform has one), size, mtime.
+   */
   private record FileState(Object fileKey, long size, FileTime modified) {
     static final FileState MISSING = new FileState(null, -1, null);
 
     static FileState of(Path file) throws AsnDatabaseException {
       try {
         BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-        return new FileState(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
+        return new FileState(
+            attributes.fileKey(), attributes.size(), attributes.lastModifiedTime());
       } catch (NoSuchFileException e) {
         throw new AsnDatabaseException(file, "no such file", e);
       } catch (IOException e) {

@@ -4,10 +4,10 @@
  * city lite databases for countries; IPinfo Lite for both.
  *
  * <ul>
- *   <li>{@link io.flowexporter.asndb.AsnLookup} and {@link io.flowexporter.asndb.CountryLookup}
- *       are what the rest of the project codes against.
- *   <li>{@link io.flowexporter.asndb.AsnDatabase} and {@link
- *       io.flowexporter.asndb.CountryDatabase} are one loaded, immutable, indexed snapshot.
+ *   <li>{@link io.flowexporter.asndb.AsnLookup} and {@link io.flowexporter.asndb.CountryLookup} are
+ *       what the rest of the project codes against.
+ *   <li>{@link io.flowexporter.asndb.AsnDatabase} and {@link io.flowexporter.asndb.CountryDatabase}
+ *       are one loaded, immutable, indexed snapshot.
  *   <li>{@link io.flowexporter.asndb.ReloadingAsnDatabase} and {@link
  *       io.flowexporter.asndb.ReloadingCountryDatabase} follow a file that {@code geoipupdate}
  *       replaces, swapping snapshots atomically ({@link io.flowexporter.asndb.ReloadingDatabase}).

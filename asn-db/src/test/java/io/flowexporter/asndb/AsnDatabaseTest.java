@@ -100,7 +100,8 @@ class AsnDatabaseTest {
   void ipinfoLiteShapeNamesFromAsName() throws IOException {
     AsnDatabase db =
         AsnDatabase.load(
-            TestDatabases.write(dir, "lite.mmdb", TestDatabases.IPINFO_LITE, "--shape=ipinfo-lite"));
+            TestDatabases.write(
+                dir, "lite.mmdb", TestDatabases.IPINFO_LITE, "--shape=ipinfo-lite"));
 
     assertThat(db.info().shape()).isEqualTo(RecordShape.IPINFO);
     assertThat(db.asnOf("1.1.1.1")).isEqualTo(13335);
@@ -126,10 +127,33 @@ class AsnDatabaseTest {
 
     for (String text :
         Arrays.asList(
-            null, "", "9.9.9.9", "0.0.0.0", "::", "::1", "2a00::1", "garbage", "8.8.8", "8.8.8.8.8",
-            "8.8.8.256", "8.8.8.8 ", " 8.8.8.8", "8.8.8.-1", "example.com", "2001:4860::1::2",
-            "2001:4860:::1", "2001:4860:0:0:0:0:0:0:1", "2001:48600::", "2001:4860::1:", ":2001::",
-            "::ffff:8.8.8", "::ffff:8.8.8.8.8", "[2001:4860::1]", "g::1", ":", ":::")) {
+            null,
+            "",
+            "9.9.9.9",
+            "0.0.0.0",
+            "::",
+            "::1",
+            "2a00::1",
+            "garbage",
+            "8.8.8",
+            "8.8.8.8.8",
+            "8.8.8.256",
+            "8.8.8.8 ",
+            " 8.8.8.8",
+            "8.8.8.-1",
+            "example.com",
+            "2001:4860::1::2",
+            "2001:4860:::1",
+            "2001:4860:0:0:0:0:0:0:1",
+            "2001:48600::",
+            "2001:4860::1:",
+            ":2001::",
+            "::ffff:8.8.8",
+            "::ffff:8.8.8.8.8",
+            "[2001:4860::1]",
+            "g::1",
+            ":",
+            ":::")) {
       assertThat(db.asnOf(text)).as("%s", text).isZero();
     }
     assertThat(db.nameOf(0)).isEmpty();

@@ -17,8 +17,8 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * What {@link AsnDbBenchmark} and {@link CountryDbBenchmark} share: synthetic networks written
- * once with the perl writer, load time and heap, nanoseconds per lookup.
+ * What {@link AsnDbBenchmark} and {@link CountryDbBenchmark} share: synthetic networks written once
+ * with the perl writer, load time and heap, nanoseconds per lookup.
  */
 final class BenchmarkSupport {
 
@@ -41,8 +41,9 @@ final class BenchmarkSupport {
    * Non-overlapping networks in address order with gaps between them; prefix lengths mostly /24
    * (IPv4) and /32–/48 (IPv6), as in real routing tables.
    */
-  static Networks writeCsv(Path csv, SplittableRandom random, int ipv4Networks, int ipv6Networks,
-      Columns columns) throws IOException {
+  static Networks writeCsv(
+      Path csv, SplittableRandom random, int ipv4Networks, int ipv6Networks, Columns columns)
+      throws IOException {
     List<long[]> ipv4 = new ArrayList<>();
     List<long[]> ipv6 = new ArrayList<>();
     Path tmp = csv.resolveSibling(csv.getFileName() + ".tmp");
@@ -53,9 +54,16 @@ final class BenchmarkSupport {
         int prefix = r < 60 ? 24 : r < 75 ? 22 : r < 85 ? 23 : r < 93 ? 20 : r < 98 ? 19 : 16;
         long size = 1L << (32 - prefix);
         address = (address + size - 1) / size * size;
-        out.write(String.format(Locale.ROOT, "%d.%d.%d.%d/%d,%s%n", address >>> 24,
-            (address >>> 16) & 255, (address >>> 8) & 255, address & 255, prefix,
-            columns.of(i, false)));
+        out.write(
+            String.format(
+                Locale.ROOT,
+                "%d.%d.%d.%d/%d,%s%n",
+                address >>> 24,
+                (address >>> 16) & 255,
+                (address >>> 8) & 255,
+                address & 255,
+                prefix,
+                columns.of(i, false)));
         ipv4.add(new long[] {address, address + size - 1});
         address += size + (random.nextInt(4) == 0 ? 256L * random.nextInt(1, 8) : 0);
       }
@@ -67,8 +75,15 @@ final class BenchmarkSupport {
         int prefix = 32 + 4 * random.nextInt(5); // 32..48
         long size = 1L << (64 - prefix);
         hi = (hi + size - 1) / size * size;
-        out.write(String.format(Locale.ROOT, "%x:%x:%x::/%d,%s%n", hi >>> 48, (hi >>> 32) & 0xFFFF,
-            (hi >>> 16) & 0xFFFF, prefix, columns.of(i, true)));
+        out.write(
+            String.format(
+                Locale.ROOT,
+                "%x:%x:%x::/%d,%s%n",
+                hi >>> 48,
+                (hi >>> 32) & 0xFFFF,
+                (hi >>> 16) & 0xFFFF,
+                prefix,
+                columns.of(i, true)));
         ipv6.add(new long[] {hi, hi + size - 1});
         hi += size + (random.nextInt(3) == 0 ? (1L << 32) * random.nextInt(1, 4) : 0);
       }
@@ -85,8 +100,9 @@ final class BenchmarkSupport {
     System.out.printf("writing %s with the perl writer (minutes, once)...%n", mmdb);
     long t = System.nanoTime();
     Path tmp = mmdb.resolveSibling(mmdb.getFileName() + ".tmp");
-    List<String> command = new ArrayList<>(List.of("perl", TestDatabases.SCRIPT.toString(),
-        "--build-epoch=1767225600"));
+    List<String> command =
+        new ArrayList<>(
+            List.of("perl", TestDatabases.SCRIPT.toString(), "--build-epoch=1767225600"));
     command.addAll(List.of(options));
     command.addAll(List.of(csv.toString(), tmp.toString()));
     TestDatabases.run(command);
@@ -103,8 +119,8 @@ final class BenchmarkSupport {
    * Loads {@code mmdb} once in this fresh JVM and three times more, and prints the load times and
    * the heap the database holds; {@code describe} prints what was loaded after the first load.
    */
-  static <T extends MmdbDatabase> T measureLoad(Path mmdb, Loader<T> loader,
-      Consumer<T> describe) throws IOException, InterruptedException {
+  static <T extends MmdbDatabase> T measureLoad(Path mmdb, Loader<T> loader, Consumer<T> describe)
+      throws IOException, InterruptedException {
     System.out.printf("%n%-34s %s (%.1f MB)%n", "file", mmdb, Files.size(mmdb) / 1e6);
     // start the logging backend now, so that its set-up is not counted as load time
     org.slf4j.LoggerFactory.getLogger(BenchmarkSupport.class).info("benchmark starts");
@@ -115,7 +131,8 @@ final class BenchmarkSupport {
     long firstLoad = System.nanoTime() - t0;
     long after = usedAfterGc(memory);
     describe.accept(db);
-    System.out.printf("%-34s %d ms (DatabaseInfo.loadMillis %d ms)%n",
+    System.out.printf(
+        "%-34s %d ms (DatabaseInfo.loadMillis %d ms)%n",
         "load time, first (cold JVM)", firstLoad / 1_000_000, db.info().loadMillis());
     long best = Long.MAX_VALUE;
     for (int i = 0; i < 3; i++) {
@@ -125,8 +142,9 @@ final class BenchmarkSupport {
       sink += again.info().ipv4Networks();
     }
     System.out.printf("%-34s %d ms%n", "load time, best of 3 more (warm)", best / 1_000_000);
-    System.out.printf("%-34s %.1f MB (GC + MemoryMXBean, before/after)%n", "heap held by the index",
-        (after - before) / 1e6);
+    System.out.printf(
+        "%-34s %.1f MB (GC + MemoryMXBean, before/after)%n",
+        "heap held by the index", (after - before) / 1e6);
     return db;
   }
 
@@ -139,9 +157,9 @@ final class BenchmarkSupport {
   }
 
   /**
-   * Nanoseconds per call: the best of 5 timed rounds after 3 warm-up rounds of {@code batch},
-   * which makes {@code calls} calls in a loop of its own (so that the JIT compiles that loop with
-   * the lookup inlined, as the topology's call site would be) and returns a checksum.
+   * Nanoseconds per call: the best of 5 timed rounds after 3 warm-up rounds of {@code batch}, which
+   * makes {@code calls} calls in a loop of its own (so that the JIT compiles that loop with the
+   * lookup inlined, as the topology's call site would be) and returns a checksum.
    */
   static double nsPer(int calls, LongSupplier batch) {
     double best = Double.MAX_VALUE;
@@ -163,13 +181,23 @@ final class BenchmarkSupport {
       long[] n = networks.get(random.nextInt(networks.size()));
       boolean miss = i % 10 == 0;
       if (!v6) {
-        long a = miss ? random.nextLong(0xE000_0000L, 0xEFFF_FFFFL) : random.nextLong(n[0], n[1] + 1);
+        long a =
+            miss ? random.nextLong(0xE000_0000L, 0xEFFF_FFFFL) : random.nextLong(n[0], n[1] + 1);
         out[i] = (a >>> 24) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + "." + (a & 255);
       } else {
-        long hi = miss ? random.nextLong() | 0xF000_0000_0000_0000L : random.nextLong(n[0], n[1] + 1);
+        long hi =
+            miss ? random.nextLong() | 0xF000_0000_0000_0000L : random.nextLong(n[0], n[1] + 1);
         long lo = random.nextLong();
-        out[i] = String.format(Locale.ROOT, "%x:%x:%x:%x::%x:%x", hi >>> 48, (hi >>> 32) & 0xFFFF,
-            (hi >>> 16) & 0xFFFF, hi & 0xFFFF, (lo >>> 16) & 0xFFFF, lo & 0xFFFF);
+        out[i] =
+            String.format(
+                Locale.ROOT,
+                "%x:%x:%x:%x::%x:%x",
+                hi >>> 48,
+                (hi >>> 32) & 0xFFFF,
+                (hi >>> 16) & 0xFFFF,
+                hi & 0xFFFF,
+                (lo >>> 16) & 0xFFFF,
+                lo & 0xFFFF);
       }
     }
     return out;
@@ -180,21 +208,31 @@ final class BenchmarkSupport {
    * addresses ({@code each} makes the batch for an array of them), {@code nameOf} (a batch of
    * {@link #LOOKUPS} calls), and the checksum.
    */
-  static void printLookups(String method, String[] ipv4, String[] ipv6,
-      Function<String[], LongSupplier> each, LongSupplier nameOf) {
+  static void printLookups(
+      String method,
+      String[] ipv4,
+      String[] ipv6,
+      Function<String[], LongSupplier> each,
+      LongSupplier nameOf) {
     String[] mapped = new String[ipv4.length];
     for (int i = 0; i < ipv4.length; i++) {
       mapped[i] = "::ffff:" + ipv4[i];
     }
-    System.out.printf("%-34s %s%n", "lookups", String.format(Locale.ROOT,
-        "%,d random addresses per kind (90%% in the database), best of 5 rounds after 3 warm-up",
-        LOOKUPS));
-    System.out.printf("%-34s %.0f ns%n", method + " IPv4 (\"a.b.c.d\")",
-        nsPer(ipv4.length, each.apply(ipv4)));
-    System.out.printf("%-34s %.0f ns%n", method + " IPv6 (compressed text)",
-        nsPer(ipv6.length, each.apply(ipv6)));
-    System.out.printf("%-34s %.0f ns%n", method + " IPv4-mapped (\"::ffff:a.b.c.d\")",
-        nsPer(mapped.length, each.apply(mapped)));
+    System.out.printf(
+        "%-34s %s%n",
+        "lookups",
+        String.format(
+            Locale.ROOT,
+            "%,d random addresses per kind (90%% in the database), best of 5 rounds after 3 warm-up",
+            LOOKUPS));
+    System.out.printf(
+        "%-34s %.0f ns%n", method + " IPv4 (\"a.b.c.d\")", nsPer(ipv4.length, each.apply(ipv4)));
+    System.out.printf(
+        "%-34s %.0f ns%n",
+        method + " IPv6 (compressed text)", nsPer(ipv6.length, each.apply(ipv6)));
+    System.out.printf(
+        "%-34s %.0f ns%n",
+        method + " IPv4-mapped (\"::ffff:a.b.c.d\")", nsPer(mapped.length, each.apply(mapped)));
     System.out.printf("%-34s %.0f ns%n", "nameOf", nsPer(LOOKUPS, nameOf));
     System.out.printf("%-34s %d%n", "(checksum)", sink);
   }

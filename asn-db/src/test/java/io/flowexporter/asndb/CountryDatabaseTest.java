@@ -86,8 +86,9 @@ class CountryDatabaseTest {
 
   @Test
   void ipinfoLiteIsAlsoAnAsDatabase() throws IOException {
-    Path file = TestDatabases.write(dir, "ipinfo_lite.mmdb", TestDatabases.IPINFO_LITE,
-        "--shape=ipinfo-lite");
+    Path file =
+        TestDatabases.write(
+            dir, "ipinfo_lite.mmdb", TestDatabases.IPINFO_LITE, "--shape=ipinfo-lite");
     AsnDatabase asns = AsnDatabase.load(file);
     CountryDatabase countries = CountryDatabase.load(file);
 
@@ -108,10 +109,35 @@ class CountryDatabaseTest {
 
     for (String text :
         Arrays.asList(
-            null, "", "9.9.9.9", "0.0.0.0", "::", "::1", "127.0.0.1", "10.1.2.3", "172.16.0.1",
-            "192.168.1.1", "100.64.0.1", "169.254.1.1", "fd00::1", "fe80::1%eth0", "ff02::1",
-            "198.51.100.7", "garbage", "8.8.8", "8.8.8.8.8", "8.8.8.256", " 8.8.8.8", "8.8.8.8 ",
-            "example.com", "2001:4860::1::2", "[2001:4860::1]", "g::1", ":", ":::", "US")) {
+            null,
+            "",
+            "9.9.9.9",
+            "0.0.0.0",
+            "::",
+            "::1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "100.64.0.1",
+            "169.254.1.1",
+            "fd00::1",
+            "fe80::1%eth0",
+            "ff02::1",
+            "198.51.100.7",
+            "garbage",
+            "8.8.8",
+            "8.8.8.8.8",
+            "8.8.8.256",
+            " 8.8.8.8",
+            "8.8.8.8 ",
+            "example.com",
+            "2001:4860::1::2",
+            "[2001:4860::1]",
+            "g::1",
+            ":",
+            ":::",
+            "US")) {
       assertThat(db.countryOf(text)).as("%s", text).isEqualTo("ZZ");
     }
   }
@@ -135,7 +161,8 @@ class CountryDatabaseTest {
 
   @Test
   void namesInEnglishFromTheFirstRecordThatHasOne() throws IOException {
-    String csv = """
+    String csv =
+        """
         192.0.2.0/25,FR,
         192.0.2.128/25,FR,France
         198.51.100.0/24,FR,Frankreich
@@ -149,7 +176,8 @@ class CountryDatabaseTest {
 
   @Test
   void codesAreUpperCasedAndBadCodesAreZz() throws IOException {
-    String csv = """
+    String csv =
+        """
         192.0.2.0/24,de,Germany
         198.51.100.0/24,X1,Nowhere
         203.0.113.0/24,USA,United States
@@ -177,8 +205,13 @@ class CountryDatabaseTest {
 
   @Test
   void infoAndItsLogDescribeTheFile() throws IOException {
-    Path file = TestDatabases.write(dir, "GeoLite2-City.mmdb", COUNTRIES, "--shape=maxmind-city",
-        "--build-epoch=1700000000");
+    Path file =
+        TestDatabases.write(
+            dir,
+            "GeoLite2-City.mmdb",
+            COUNTRIES,
+            "--shape=maxmind-city",
+            "--build-epoch=1700000000");
     DatabaseInfo info = CountryDatabase.load(file).info();
 
     assertThat(info.path()).isEqualTo(file);
@@ -199,15 +232,17 @@ class CountryDatabaseTest {
 
     assertThatThrownBy(() -> CountryDatabase.load(file))
         .isInstanceOf(AsnDatabaseException.class)
-        .hasMessage(file + ": no country fields (country.iso_code, registered_country.iso_code,"
-            + " country_code); its records have autonomous_system_number,"
-            + " autonomous_system_organization");
+        .hasMessage(
+            file
+                + ": no country fields (country.iso_code, registered_country.iso_code,"
+                + " country_code); its records have autonomous_system_number,"
+                + " autonomous_system_organization");
   }
 
   @Test
   void aCountryDatabaseIsRefusedAsAnAsDatabase() throws IOException {
-    Path file = TestDatabases.write(dir, "GeoLite2-Country.mmdb", COUNTRIES,
-        "--shape=maxmind-country");
+    Path file =
+        TestDatabases.write(dir, "GeoLite2-Country.mmdb", COUNTRIES, "--shape=maxmind-country");
 
     assertThatThrownBy(() -> AsnDatabase.load(file))
         .isInstanceOf(AsnDatabaseException.class)
@@ -222,8 +257,9 @@ class CountryDatabaseTest {
         .isInstanceOf(AsnDatabaseException.class)
         .hasMessage(missing + ": no such file");
 
-    byte[] whole = java.nio.file.Files.readAllBytes(
-        TestDatabases.write(dir, "country.mmdb", COUNTRIES, "--shape=maxmind-city"));
+    byte[] whole =
+        java.nio.file.Files.readAllBytes(
+            TestDatabases.write(dir, "country.mmdb", COUNTRIES, "--shape=maxmind-city"));
     Path cut = dir.resolve("cut.mmdb");
     java.nio.file.Files.write(cut, Arrays.copyOf(whole, whole.length / 2));
     assertThatThrownBy(() -> CountryDatabase.load(cut))

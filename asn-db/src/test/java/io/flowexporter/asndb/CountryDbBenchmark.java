@@ -32,44 +32,62 @@ public final class CountryDbBenchmark {
   public static void main(String[] args) throws Exception {
     String kind = args.length > 0 ? args[0] : "country";
     Path dir = Path.of(args.length > 1 ? args[1] : "asn-db/target/bench");
-    boolean city = switch (kind) {
-      case "country" -> false;
-      case "city" -> true;
-      default -> throw new IllegalArgumentException("usage: CountryDbBenchmark country|city [DIR]");
-    };
+    boolean city =
+        switch (kind) {
+          case "country" -> false;
+          case "city" -> true;
+          default ->
+              throw new IllegalArgumentException("usage: CountryDbBenchmark country|city [DIR]");
+        };
     Files.createDirectories(dir);
     SplittableRandom random = new SplittableRandom(city ? 43 : 44);
     String[] countries = codes(random);
     Path csv = dir.resolve("synthetic-" + kind + "-" + VERSION + ".csv");
     Path mmdb = dir.resolve("synthetic-" + kind + "-" + VERSION + ".mmdb");
     int[] current = {0};
-    BenchmarkSupport.Networks networks = BenchmarkSupport.writeCsv(csv, random,
-        city ? 250_000 : 400_000, city ? 50_000 : 100_000, (i, ipv6) -> {
-          if (random.nextInt(10) < 3) { // runs of one country, as in real files
-            current[0] = random.nextInt(countries.length);
-          }
-          String code = countries[current[0]];
-          String name = "Country " + code;
-          int r = random.nextInt(20);
-          String registered = r == 0 ? countries[random.nextInt(countries.length)] : code;
-          String columns = (r == 1 ? "," : code + "," + name) + "," + registered
-              + ",Country " + registered;
-          return city ? columns + ",City " + random.nextInt(20_000) : columns;
-        });
+    BenchmarkSupport.Networks networks =
+        BenchmarkSupport.writeCsv(
+            csv,
+            random,
+            city ? 250_000 : 400_000,
+            city ? 50_000 : 100_000,
+            (i, ipv6) -> {
+              if (random.nextInt(10) < 3) { // runs of one country, as in real files
+                current[0] = random.nextInt(countries.length);
+              }
+              String code = countries[current[0]];
+              String name = "Country " + code;
+              int r = random.nextInt(20);
+              String registered = r == 0 ? countries[random.nextInt(countries.length)] : code;
+              String columns =
+                  (r == 1 ? "," : code + "," + name) + "," + registered + ",Country " + registered;
+              return city ? columns + ",City " + random.nextInt(20_000) : columns;
+            });
     // a city file's data section needs 28-bit records, as GeoLite2-City has
-    BenchmarkSupport.writeOnce(mmdb, csv, "--record-size=" + (city ? 28 : 24),
+    BenchmarkSupport.writeOnce(
+        mmdb,
+        csv,
+        "--record-size=" + (city ? 28 : 24),
         city ? "--shape=maxmind-city" : "--shape=maxmind-country",
         "--database-type=" + (city ? "GeoLite2-City" : "GeoLite2-Country"));
 
-    CountryDatabase db = BenchmarkSupport.measureLoad(mmdb, CountryDatabase::load, loaded -> {
-      DatabaseInfo info = loaded.info();
-      System.out.printf(
-          "%-34s %d IPv4 + %d IPv6 networks, %d countries (%d + %d ranges after merging)%n",
-          "loaded", info.ipv4Networks(), info.ipv6Networks(), info.countries(),
-          loaded.ipv4Ranges(), loaded.ipv6Ranges());
-    });
-    System.out.printf("%-34s %.1f MB (array lengths)%n", "  of which arrays",
-        db.indexBytes() / 1e6);
+    CountryDatabase db =
+        BenchmarkSupport.measureLoad(
+            mmdb,
+            CountryDatabase::load,
+            loaded -> {
+              DatabaseInfo info = loaded.info();
+              System.out.printf(
+                  "%-34s %d IPv4 + %d IPv6 networks, %d countries (%d + %d ranges after merging)%n",
+                  "loaded",
+                  info.ipv4Networks(),
+                  info.ipv6Networks(),
+                  info.countries(),
+                  loaded.ipv4Ranges(),
+                  loaded.ipv6Ranges());
+            });
+    System.out.printf(
+        "%-34s %.1f MB (array lengths)%n", "  of which arrays", db.indexBytes() / 1e6);
 
     String[] v4 = BenchmarkSupport.addresses(random, networks.ipv4(), false);
     String[] v6 = BenchmarkSupport.addresses(random, networks.ipv6(), true);
@@ -77,7 +95,11 @@ public final class CountryDbBenchmark {
     for (int i = 0; i < codes.length; i++) {
       codes[i] = db.countryOf(v4[i]); // what the topology asks names of
     }
-    BenchmarkSupport.printLookups("countryOf", v4, v6, addresses -> countryOfEach(db, addresses),
+    BenchmarkSupport.printLookups(
+        "countryOf",
+        v4,
+        v6,
+        addresses -> countryOfEach(db, addresses),
         () -> {
           long sum = 0;
           for (String code : codes) {

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class DamagedMmdbTest {
 
   @Test
-  void valuesNestedDeeplyInAFieldNobodyReadsAreSkippedWithoutOverflowingTheStack() throws Exception {
+  void valuesNestedDeeplyInAFieldNobodyReadsAreSkippedWithoutOverflowingTheStack()
+      throws Exception {
     for (String name : new String[] {"deep-array-in-skipped-field", "deep-map-in-skipped-field"}) {
       AsnDatabase db = AsnDatabase.load(input(name));
       assertThat(db.asnOf("8.8.8.8")).as(name).isEqualTo(15169);
@@ -27,7 +28,9 @@ class DamagedMmdbTest {
     Path file = input("node-count-uint64-huge");
     assertThatThrownBy(() -> AsnDatabase.load(file))
         .isInstanceOf(AsnDatabaseException.class)
-        .hasMessage(file + ": damaged or truncated MaxMind DB file: file is shorter than its search tree (truncated?)");
+        .hasMessage(
+            file
+                + ": damaged or truncated MaxMind DB file: file is shorter than its search tree (truncated?)");
   }
 
   @Test

@@ -16,11 +16,14 @@ class IpTextTest {
 
   private static String v6(String text) {
     long[] out = new long[2];
-    long r = IpText.parseIpv6(text, (hi, lo) -> {
-      out[0] = hi;
-      out[1] = lo;
-      return 1;
-    });
+    long r =
+        IpText.parseIpv6(
+            text,
+            (hi, lo) -> {
+              out[0] = hi;
+              out[1] = lo;
+              return 1;
+            });
     return r < 0 ? "invalid" : String.format("%016x%016x", out[0], out[1]);
   }
 
@@ -37,8 +40,21 @@ class IpTextTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", ".", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "256.1.1.1", "1..2.3", "1.2.3.4x",
-      "1.2.3.0004", "-1.2.3.4", "a.b.c.d", "1.2.3. 4"})
+  @ValueSource(
+      strings = {
+        "",
+        ".",
+        "1.2.3",
+        "1.2.3.4.",
+        "1.2.3.4.5",
+        "256.1.1.1",
+        "1..2.3",
+        "1.2.3.4x",
+        "1.2.3.0004",
+        "-1.2.3.4",
+        "a.b.c.d",
+        "1.2.3. 4"
+      })
   void notDottedQuads(String text) {
     assertThat(v4(text)).isEqualTo(-1);
   }
@@ -67,17 +83,36 @@ class IpTextTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", ":", ":::", "1:2", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9",
-      "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7", "2001:db8::1:", ":2001:db8::1",
-      "g::", "::ffff:1.2.3", "::1.2.3.4:5", "1:2:3:4:5:6:7:1.2.3.4", "2001:db8::1 ", "[::1]",
-      "\u0661::1", "\uFF11::1"})
+  @ValueSource(
+      strings = {
+        "",
+        ":",
+        ":::",
+        "1:2",
+        "1::2::3",
+        "12345::",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7:8::",
+        "::1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7",
+        "2001:db8::1:",
+        ":2001:db8::1",
+        "g::",
+        "::ffff:1.2.3",
+        "::1.2.3.4:5",
+        "1:2:3:4:5:6:7:1.2.3.4",
+        "2001:db8::1 ",
+        "[::1]",
+        "\u0661::1",
+        "\uFF11::1"
+      })
   void notIpv6(String text) {
     assertThat(v6(text)).isEqualTo("invalid");
   }
 
   /**
-   * Random text, mostly address-shaped: the parsers never throw (the counting path would stop on
-   * an exception), and every IPv6 literal reads as the JDK's own literal parser reads it. The one
+   * Random text, mostly address-shaped: the parsers never throw (the counting path would stop on an
+   * exception), and every IPv6 literal reads as the JDK's own literal parser reads it. The one
    * difference allowed: the JDK accepts groups of more than four digits ({@code 0165f::}), which
    * RFC 4291 does not and pmacct never prints. Only texts that start with a hex digit or a colon
    * and hold a colon go to the JDK, which reads those as literals and never asks a resolver.
@@ -94,15 +129,25 @@ class IpTextTest {
         int groups = random.nextInt(10);
         for (int g = 0; g < groups; g++) {
           b.append(g == 0 ? "" : random.nextInt(6) == 0 ? "::" : ":")
-              .append(Integer.toHexString(random.nextInt(random.nextBoolean() ? 0x10000 : 0x100000)));
+              .append(
+                  Integer.toHexString(random.nextInt(random.nextBoolean() ? 0x10000 : 0x100000)));
         }
         if (random.nextInt(8) == 0) {
           b.setLength(0);
-          b.append(random.nextBoolean() ? "::ffff:" : "::ffff:" + Integer.toHexString(random.nextInt(0x10000)) + ":");
+          b.append(
+              random.nextBoolean()
+                  ? "::ffff:"
+                  : "::ffff:" + Integer.toHexString(random.nextInt(0x10000)) + ":");
           b.append(Integer.toHexString(random.nextInt(0x10000)));
         } else if (random.nextInt(5) == 0) {
-          b.append(':').append(random.nextInt(300)).append('.').append(random.nextInt(300))
-              .append('.').append(random.nextInt(256)).append('.').append(random.nextInt(256));
+          b.append(':')
+              .append(random.nextInt(300))
+              .append('.')
+              .append(random.nextInt(300))
+              .append('.')
+              .append(random.nextInt(256))
+              .append('.')
+              .append(random.nextInt(256));
         }
       } else {
         int length = random.nextInt(45);
@@ -113,10 +158,11 @@ class IpTextTest {
       String text = b.toString();
       v4(text);
       String ours = v6(text);
-      boolean comparable = text.indexOf(':') >= 0
-          && (text.charAt(0) == ':' || Character.digit(text.charAt(0), 16) >= 0)
-          && text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
-          && Arrays.stream(text.split("[:.]")).allMatch(group -> group.length() <= 4);
+      boolean comparable =
+          text.indexOf(':') >= 0
+              && (text.charAt(0) == ':' || Character.digit(text.charAt(0), 16) >= 0)
+              && text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')
+              && Arrays.stream(text.split("[:.]")).allMatch(group -> group.length() <= 4);
       if (comparable) {
         assertThat(ours).as(text).isEqualTo(jdk(text));
         compared++;

@@ -21,18 +21,31 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Our tree walker and index against MaxMind's own reader, on random databases written by
- * MaxMind's own writer: the same networks in the same order, and the same AS or country for
- * random addresses.
+ * Our tree walker and index against MaxMind's own reader, on random databases written by MaxMind's
+ * own writer: the same networks in the same order, and the same AS or country for random addresses.
  */
 class MaxMindReaderCrossCheckTest {
 
   /** Countries for random country databases, with made-up names (one with a comma). */
   private static final String[][] COUNTRIES = {
-    {"US", "United States"}, {"DE", "Germany"}, {"FR", "France"}, {"GB", "United Kingdom"},
-    {"JP", "Japan"}, {"BR", "Brazil"}, {"IN", "India"}, {"ZA", "South Africa"}, {"AU", "Australia"},
-    {"CH", "Switzerland"}, {"SE", "Sweden"}, {"KR", "Korea, Republic of"}, {"XK", "Kosovo"},
-    {"CN", "China"}, {"NL", "Netherlands"}, {"AR", "Argentina"}, {"EG", "Egypt"}, {"ZZ", ""}
+    {"US", "United States"},
+    {"DE", "Germany"},
+    {"FR", "France"},
+    {"GB", "United Kingdom"},
+    {"JP", "Japan"},
+    {"BR", "Brazil"},
+    {"IN", "India"},
+    {"ZA", "South Africa"},
+    {"AU", "Australia"},
+    {"CH", "Switzerland"},
+    {"SE", "Sweden"},
+    {"KR", "Korea, Republic of"},
+    {"XK", "Kosovo"},
+    {"CN", "China"},
+    {"NL", "Netherlands"},
+    {"AR", "Argentina"},
+    {"EG", "Egypt"},
+    {"ZZ", ""}
   };
 
   @TempDir Path dir;
@@ -44,11 +57,17 @@ class MaxMindReaderCrossCheckTest {
   })
   void sameNetworksAndAnswersAsMaxMindsReader(int recordSize, String option) throws Exception {
     SplittableRandom random = new SplittableRandom(recordSize * 31L + option.hashCode());
-    String csv = randomNetworks(random, option, i -> {
-      long asn = random.nextInt(20) == 0 ? random.nextLong(4_200_000_000L, 4_294_967_295L)
-          : random.nextLong(1, 70_000);
-      return asn + ",AS " + asn + " name";
-    });
+    String csv =
+        randomNetworks(
+            random,
+            option,
+            i -> {
+              long asn =
+                  random.nextInt(20) == 0
+                      ? random.nextLong(4_200_000_000L, 4_294_967_295L)
+                      : random.nextLong(1, 70_000);
+              return asn + ",AS " + asn + " name";
+            });
     Path file = TestDatabases.write(dir, "random.mmdb", csv, "--record-size=" + recordSize, option);
 
     try (Reader reader = new Reader(file.toFile())) {
@@ -71,8 +90,8 @@ class MaxMindReaderCrossCheckTest {
   }
 
   /**
-   * Random country databases: a country that differs from the registered one, a registered
-   * country only, no name, ZZ; IPinfo Lite's file checked as an AS database too.
+   * Random country databases: a country that differs from the registered one, a registered country
+   * only, no name, ZZ; IPinfo Lite's file checked as an AS database too.
    */
   @ParameterizedTest(name = "{0}, record size {1}, {2}")
   @CsvSource({
@@ -80,24 +99,32 @@ class MaxMindReaderCrossCheckTest {
     "dbip-country, 32, --ip-version=6", "dbip-city, 24, --no-alias",
     "ipinfo-lite, 28, --ip-version=6", "maxmind-country, 24, --ip-version=4"
   })
-  void sameCountriesAsMaxMindsReader(String shape, int recordSize, String option)
-      throws Exception {
+  void sameCountriesAsMaxMindsReader(String shape, int recordSize, String option) throws Exception {
     SplittableRandom random = new SplittableRandom(shape.hashCode() * 31L + recordSize);
     boolean ipinfo = shape.equals("ipinfo-lite");
-    String csv = randomNetworks(random, option, i -> {
-      String[] country = COUNTRIES[random.nextInt(COUNTRIES.length)];
-      String name = random.nextInt(30) == 0 ? "" : '"' + country[1] + '"';
-      if (ipinfo) {
-        long asn = random.nextLong(1, 70_000);
-        return country[0] + "," + name + "," + (random.nextInt(10) == 0 ? "," : asn + ",AS" + asn);
-      }
-      String[] registered = random.nextInt(4) == 0 ? COUNTRIES[random.nextInt(COUNTRIES.length)]
-          : country;
-      String code = random.nextInt(8) == 0 ? "" : country[0]; // registered country only
-      return code + "," + name + "," + registered[0] + ",\"" + registered[1] + '"';
-    });
-    Path file = TestDatabases.write(dir, "random.mmdb", csv, "--shape=" + shape,
-        "--record-size=" + recordSize, option);
+    String csv =
+        randomNetworks(
+            random,
+            option,
+            i -> {
+              String[] country = COUNTRIES[random.nextInt(COUNTRIES.length)];
+              String name = random.nextInt(30) == 0 ? "" : '"' + country[1] + '"';
+              if (ipinfo) {
+                long asn = random.nextLong(1, 70_000);
+                return country[0]
+                    + ","
+                    + name
+                    + ","
+                    + (random.nextInt(10) == 0 ? "," : asn + ",AS" + asn);
+              }
+              String[] registered =
+                  random.nextInt(4) == 0 ? COUNTRIES[random.nextInt(COUNTRIES.length)] : country;
+              String code = random.nextInt(8) == 0 ? "" : country[0]; // registered country only
+              return code + "," + name + "," + registered[0] + ",\"" + registered[1] + '"';
+            });
+    Path file =
+        TestDatabases.write(
+            dir, "random.mmdb", csv, "--shape=" + shape, "--record-size=" + recordSize, option);
 
     try (Reader reader = new Reader(file.toFile())) {
       Function<Map<?, ?>, Object> code = record -> expectedCountry(record)[0];
@@ -109,8 +136,8 @@ class MaxMindReaderCrossCheckTest {
       for (int i = 0; i < 20_000; i++) {
         String text = randomAddress(random, option);
         Map<?, ?> record = reader.get(InetAddress.getByName(text), Map.class); // a literal: no DNS
-        String[] expected = record == null ? new String[] {"ZZ", "Unknown"}
-            : expectedCountry(record);
+        String[] expected =
+            record == null ? new String[] {"ZZ", "Unknown"} : expectedCountry(record);
         assertThat(db.countryOf(text)).as(text).isEqualTo(expected[0]);
         if (!expected[0].equals("ZZ")) {
           found++;
@@ -140,14 +167,16 @@ class MaxMindReaderCrossCheckTest {
       return new String[] {"ZZ", "Unknown"};
     }
     Map<?, ?> names = (Map<?, ?>) country.get("names");
-    return new String[] {(String) country.get("iso_code"),
-        names == null ? "" : (String) names.get("en")};
+    return new String[] {
+      (String) country.get("iso_code"), names == null ? "" : (String) names.get("en")
+    };
   }
 
   private static long expectedAsn(Reader reader, String address, String field) throws IOException {
     Map<?, ?> record = reader.get(InetAddress.getByName(address), Map.class); // a literal: no DNS
     Object asn = record == null ? null : record.get(field);
-    return asn instanceof Number number ? number.longValue()
+    return asn instanceof Number number
+        ? number.longValue()
         : asn instanceof String text ? Long.parseLong(text.substring(2)) : 0;
   }
 
@@ -155,23 +184,37 @@ class MaxMindReaderCrossCheckTest {
    * About 3,000 random networks, one a line: the network, then what {@code columns} gives.
    * Overlapping networks are fine: the writer splits the earlier one.
    */
-  private static String randomNetworks(SplittableRandom random, String option,
-      IntFunction<String> columns) {
+  private static String randomNetworks(
+      SplittableRandom random, String option, IntFunction<String> columns) {
     StringBuilder csv = new StringBuilder();
     for (int i = 0; i < 3000; i++) {
       if (i % 3 != 0 || option.equals("--ip-version=4")) {
         int prefix = random.nextInt(8, 33);
         long address = random.nextLong(0x0100_0000L, 0xE000_0000L) & (-1L << (32 - prefix));
-        csv.append(String.format("%d.%d.%d.%d/%d,%s%n", address >>> 24, (address >>> 16) & 255,
-            (address >>> 8) & 255, address & 255, prefix, columns.apply(i)));
+        csv.append(
+            String.format(
+                "%d.%d.%d.%d/%d,%s%n",
+                address >>> 24,
+                (address >>> 16) & 255,
+                (address >>> 8) & 255,
+                address & 255,
+                prefix,
+                columns.apply(i)));
       } else {
         int prefix = random.nextInt(19, 65);
         long hi = (0x2000_0000_0000_0000L | random.nextLong(1L << 60)) & (-1L << (64 - prefix));
         if ((hi >>> 48) == 0x2001 || (hi >>> 48) == 0x2002) {
           continue; // aliased to IPv4 by the writer
         }
-        csv.append(String.format("%x:%x:%x:%x::/%d,%s%n", hi >>> 48, (hi >>> 32) & 0xFFFF,
-            (hi >>> 16) & 0xFFFF, hi & 0xFFFF, prefix, columns.apply(i)));
+        csv.append(
+            String.format(
+                "%x:%x:%x:%x::/%d,%s%n",
+                hi >>> 48,
+                (hi >>> 32) & 0xFFFF,
+                (hi >>> 16) & 0xFFFF,
+                hi & 0xFFFF,
+                prefix,
+                columns.apply(i)));
       }
     }
     return csv.toString();
@@ -189,34 +232,45 @@ class MaxMindReaderCrossCheckTest {
     return out;
   }
 
-  private static List<String> walkerNetworks(Reader reader, Path file,
-      Function<Map<?, ?>, Object> value) throws IOException {
+  private static List<String> walkerNetworks(
+      Reader reader, Path file, Function<Map<?, ?>, Object> value) throws IOException {
     byte[] bytes = Files.readAllBytes(file);
     var metadata = reader.getMetadata();
-    MmdbWalker walker = new MmdbWalker(bytes, metadata.nodeCount(), metadata.recordSize(),
-        metadata.ipVersion(), MmdbWalker.Fields.ALL);
+    MmdbWalker walker =
+        new MmdbWalker(
+            bytes,
+            metadata.nodeCount(),
+            metadata.recordSize(),
+            metadata.ipVersion(),
+            MmdbWalker.Fields.ALL);
     List<String> out = new ArrayList<>();
     List<Map<String, Object>> records = new ArrayList<>();
-    walker.walk(new MmdbWalker.Sink() {
-      @Override
-      public void record(int record, Map<String, Object> data) {
-        assertThat(record).isEqualTo(records.size());
-        records.add(data);
-      }
+    walker.walk(
+        new MmdbWalker.Sink() {
+          @Override
+          public void record(int record, Map<String, Object> data) {
+            assertThat(record).isEqualTo(records.size());
+            records.add(data);
+          }
 
-      @Override
-      public void network(boolean ipv4, long hi, long lo, int prefix, int record) {
-        byte[] address = ipv4
-            ? ByteBuffer.allocate(4).putInt((int) lo).array()
-            : ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
-        try {
-          out.add(InetAddress.getByAddress(address).getHostAddress() + "/" + prefix + " "
-              + value.apply(records.get(record)));
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-      }
-    });
+          @Override
+          public void network(boolean ipv4, long hi, long lo, int prefix, int record) {
+            byte[] address =
+                ipv4
+                    ? ByteBuffer.allocate(4).putInt((int) lo).array()
+                    : ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
+            try {
+              out.add(
+                  InetAddress.getByAddress(address).getHostAddress()
+                      + "/"
+                      + prefix
+                      + " "
+                      + value.apply(records.get(record)));
+            } catch (IOException e) {
+              throw new AssertionError(e);
+            }
+          }
+        });
     return out;
   }
 
@@ -225,12 +279,23 @@ class MaxMindReaderCrossCheckTest {
     boolean v6 = !option.equals("--ip-version=4") && random.nextInt(3) == 0;
     if (v6) {
       long hi = 0x2000_0000_0000_0000L | random.nextLong(1L << 60);
-      return String.format("%x:%x:%x:%x::%x", hi >>> 48, (hi >>> 32) & 0xFFFF,
-          (hi >>> 16) & 0xFFFF, hi & 0xFFFF, random.nextInt(0x10000));
+      return String.format(
+          "%x:%x:%x:%x::%x",
+          hi >>> 48,
+          (hi >>> 32) & 0xFFFF,
+          (hi >>> 16) & 0xFFFF,
+          hi & 0xFFFF,
+          random.nextInt(0x10000));
     }
     long address = random.nextLong(0, 1L << 32);
-    String text = (address >>> 24) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255)
-        + "." + (address & 255);
+    String text =
+        (address >>> 24)
+            + "."
+            + ((address >>> 16) & 255)
+            + "."
+            + ((address >>> 8) & 255)
+            + "."
+            + (address & 255);
     return random.nextInt(4) == 0 ? "::ffff:" + text : text;
   }
 }

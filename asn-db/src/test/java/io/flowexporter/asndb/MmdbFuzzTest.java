@@ -10,12 +10,12 @@ import java.nio.file.StandardCopyOption;
 /**
  * Coverage-guided fuzzing of the .mmdb reader with Jazzer: whatever bytes a database file holds,
  * {@link AsnDatabase#load} and {@link CountryDatabase#load} either load it, and then answer
- * lookups, or refuse it with an {@link AsnDatabaseException} naming the file; no other exception
- * or error (a stack overflow, an out-of-memory) escapes, and nothing hangs.
+ * lookups, or refuse it with an {@link AsnDatabaseException} naming the file; no other exception or
+ * error (a stack overflow, an out-of-memory) escapes, and nothing hangs.
  *
  * <p>Under {@code mvn verify} (regression mode) this replays the committed inputs in {@code
- * src/test/resources/io/flowexporter/asndb/MmdbFuzzTestInputs/load/}: small valid databases
- * written by MaxMind's writer (the seeds) and every input a fuzzing run has found to fail. {@code
+ * src/test/resources/io/flowexporter/asndb/MmdbFuzzTestInputs/load/}: small valid databases written
+ * by MaxMind's writer (the seeds) and every input a fuzzing run has found to fail. {@code
  * bench/fuzz} fuzzes it ({@code JAZZER_FUZZ=1}); see docs/testing.md.
  */
 class MmdbFuzzTest {
@@ -33,8 +33,15 @@ class MmdbFuzzTest {
   private static final String MESSAGE_START = FILE + ": ";
 
   private static final String[] ADDRESSES = {
-    "8.8.8.8", "1.1.1.1", "0.0.0.0", "255.255.255.255", "::", "2001:4860::1", "::ffff:8.8.8.8",
-    "2002:808:808::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+    "8.8.8.8",
+    "1.1.1.1",
+    "0.0.0.0",
+    "255.255.255.255",
+    "::",
+    "2001:4860::1",
+    "::ffff:8.8.8.8",
+    "2002:808:808::1",
+    "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
   };
 
   // Plain checks rather than AssertJ's: this runs millions of times when fuzzing.
@@ -66,8 +73,12 @@ class MmdbFuzzTest {
 
   private static void assertRefusal(AsnDatabaseException e) {
     check(FILE.equals(e.file()), "file named by", e);
-    check(e.getMessage() != null && e.getMessage().startsWith(MESSAGE_START) && e.getMessage().length() < 2_000,
-        "message of", e);
+    check(
+        e.getMessage() != null
+            && e.getMessage().startsWith(MESSAGE_START)
+            && e.getMessage().length() < 2_000,
+        "message of",
+        e);
   }
 
   private static void check(boolean ok, String what, Object about) {
@@ -79,9 +90,10 @@ class MmdbFuzzTest {
   private static Path scratchFile() {
     try {
       Path shm = Path.of("/dev/shm");
-      Path dir = Files.isDirectory(shm) && Files.isWritable(shm)
-          ? Files.createTempDirectory(shm, "mmdb-fuzz")
-          : Files.createTempDirectory("mmdb-fuzz");
+      Path dir =
+          Files.isDirectory(shm) && Files.isWritable(shm)
+              ? Files.createTempDirectory(shm, "mmdb-fuzz")
+              : Files.createTempDirectory("mmdb-fuzz");
       dir.toFile().deleteOnExit();
       Path file = dir.resolve("fuzz.mmdb");
       file.toFile().deleteOnExit();

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -18,13 +19,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Map;
 
 class ReloadingAsnDatabaseTest {
 
   private static final Duration CHECK = Duration.ofMillis(20);
 
-  private static final String OLD = "8.8.8.0/24,15169,Google LLC\n2001:4860::/32,15169,Google LLC\n";
+  private static final String OLD =
+      "8.8.8.0/24,15169,Google LLC\n2001:4860::/32,15169,Google LLC\n";
   private static final String NEW =
       "8.8.8.0/24,4200000001,New Owner\n2001:4860::/32,4200000001,New Owner\n";
 
@@ -118,7 +119,8 @@ class ReloadingAsnDatabaseTest {
       // not an mmdb
       TestDatabases.replace(file, "this is not a database".getBytes(StandardCharsets.UTF_8));
       await("first failure reported", () -> failed.size() == 1);
-      assertThat(failed.get(0)).isInstanceOf(AsnDatabaseException.class)
+      assertThat(failed.get(0))
+          .isInstanceOf(AsnDatabaseException.class)
           .hasMessageContaining(file.toString());
       assertThat(db.asnOf("8.8.8.8")).isEqualTo(15169);
 

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The country database reloads with the AS database's mechanism ({@link ReloadingDatabase}, whose
- * races and edge cases {@link ReloadingAsnDatabaseTest} covers): new answers after a
- * replacement, bad replacements refused with the old answers kept.
+ * races and edge cases {@link ReloadingAsnDatabaseTest} covers): new answers after a replacement,
+ * bad replacements refused with the old answers kept.
  */
 class ReloadingCountryDatabaseTest {
 
-  private static final String OLD = "8.8.8.0/24,US,United States\n2001:4860::/32,US,United States\n";
+  private static final String OLD =
+      "8.8.8.0/24,US,United States\n2001:4860::/32,US,United States\n";
   private static final String NEW = "8.8.8.0/24,CH,Switzerland\n2001:4860::/32,CH,Switzerland\n";
 
   @TempDir Path dir;
@@ -27,8 +28,9 @@ class ReloadingCountryDatabaseTest {
 
   @Test
   void replacedFileGivesNewAnswersAndBadReplacementsAreRefused() throws Exception {
-    Path file = TestDatabases.write(dir, "GeoLite2-Country.mmdb", OLD, "--shape=maxmind-country",
-        "--build-epoch=1000");
+    Path file =
+        TestDatabases.write(
+            dir, "GeoLite2-Country.mmdb", OLD, "--shape=maxmind-country", "--build-epoch=1000");
     try (ReloadingCountryDatabase db =
         ReloadingCountryDatabase.open(file, Duration.ofMillis(20), listener)) {
       assertThat(db.countryOf("8.8.8.8")).isEqualTo("US");
@@ -80,24 +82,30 @@ class ReloadingCountryDatabaseTest {
 
   @Test
   void ipinfoLiteServesAsBothDatabasesAndBothFollowIt() throws Exception {
-    Path file = TestDatabases.write(dir, "ipinfo_lite.mmdb", TestDatabases.IPINFO_LITE,
-        "--shape=ipinfo-lite");
-    try (ReloadingAsnDatabase asns = ReloadingAsnDatabase.open(file, Duration.ofHours(1), listener);
+    Path file =
+        TestDatabases.write(
+            dir, "ipinfo_lite.mmdb", TestDatabases.IPINFO_LITE, "--shape=ipinfo-lite");
+    try (ReloadingAsnDatabase asns =
+            ReloadingAsnDatabase.open(file, Duration.ofHours(1), listener);
         ReloadingCountryDatabase countries =
             ReloadingCountryDatabase.open(file, Duration.ofHours(1), listener)) {
       assertThat(asns.asnOf("8.8.8.8")).isEqualTo(15169);
       assertThat(countries.countryOf("8.8.8.8")).isEqualTo("US");
 
-      TestDatabases.replace(dir, file, "8.8.8.0/24,CH,Switzerland,64512,Moved\n",
-          "--shape=ipinfo-lite");
+      TestDatabases.replace(
+          dir, file, "8.8.8.0/24,CH,Switzerland,64512,Moved\n", "--shape=ipinfo-lite");
       assertThat(asns.reloadIfChanged()).isTrue();
       assertThat(countries.reloadIfChanged()).isTrue();
       assertThat(asns.asnOf("8.8.8.8")).isEqualTo(64512);
       assertThat(asns.nameOf(64512)).isEqualTo("Moved");
       assertThat(countries.countryOf("8.8.8.8")).isEqualTo("CH");
-      assertThat(listener.loaded).extracting(DatabaseInfo::shape).containsExactly(
-          RecordShape.IPINFO, RecordShape.IPINFO_COUNTRY, RecordShape.IPINFO,
-          RecordShape.IPINFO_COUNTRY);
+      assertThat(listener.loaded)
+          .extracting(DatabaseInfo::shape)
+          .containsExactly(
+              RecordShape.IPINFO,
+              RecordShape.IPINFO_COUNTRY,
+              RecordShape.IPINFO,
+              RecordShape.IPINFO_COUNTRY);
       assertThat(Files.exists(file)).isTrue();
     }
   }

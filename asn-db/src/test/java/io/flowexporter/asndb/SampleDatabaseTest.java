@@ -34,14 +34,20 @@ class SampleDatabaseTest {
 
     assertThat(db.info().type()).isEqualTo("GeoLite2-ASN");
     assertThat(db.info().shape()).isEqualTo(RecordShape.MAXMIND);
-    int lines = forEachNetwork(ASN_CSV, 3, (line, fields, first, last) -> {
-      long asn = Long.parseLong(fields[1]);
-      String name = fields[2].startsWith("\"")
-          ? fields[2].substring(1, fields[2].length() - 1) : fields[2];
-      assertThat(db.asnOf(first)).as(line).isEqualTo(asn);
-      assertThat(db.asnOf(last)).as(line).isEqualTo(asn);
-      assertThat(db.nameOf(asn)).as(line).isEqualTo(name);
-    });
+    int lines =
+        forEachNetwork(
+            ASN_CSV,
+            3,
+            (line, fields, first, last) -> {
+              long asn = Long.parseLong(fields[1]);
+              String name =
+                  fields[2].startsWith("\"")
+                      ? fields[2].substring(1, fields[2].length() - 1)
+                      : fields[2];
+              assertThat(db.asnOf(first)).as(line).isEqualTo(asn);
+              assertThat(db.asnOf(last)).as(line).isEqualTo(asn);
+              assertThat(db.nameOf(asn)).as(line).isEqualTo(name);
+            });
     assertThat(lines).isGreaterThanOrEqualTo(20);
     assertThat(db.asnOf("192.0.2.1")).isEqualTo(64500);
     assertThat(db.asnOf("2001:db8::1")).isEqualTo(64500);
@@ -54,13 +60,17 @@ class SampleDatabaseTest {
 
     assertThat(db.info().type()).isEqualTo("GeoLite2-Country");
     assertThat(db.info().shape()).isEqualTo(RecordShape.MAXMIND_COUNTRY);
-    int lines = forEachNetwork(COUNTRY_CSV, 5, (line, fields, first, last) -> {
-      // network,country_code,country_name,registered_country_code,registered_country_name
-      int column = fields[1].isEmpty() ? 3 : 1;
-      assertThat(db.countryOf(first)).as(line).isEqualTo(fields[column]);
-      assertThat(db.countryOf(last)).as(line).isEqualTo(fields[column]);
-      assertThat(db.nameOf(fields[column])).as(line).isEqualTo(fields[column + 1]);
-    });
+    int lines =
+        forEachNetwork(
+            COUNTRY_CSV,
+            5,
+            (line, fields, first, last) -> {
+              // network,country_code,country_name,registered_country_code,registered_country_name
+              int column = fields[1].isEmpty() ? 3 : 1;
+              assertThat(db.countryOf(first)).as(line).isEqualTo(fields[column]);
+              assertThat(db.countryOf(last)).as(line).isEqualTo(fields[column]);
+              assertThat(db.nameOf(fields[column])).as(line).isEqualTo(fields[column + 1]);
+            });
     assertThat(lines).isGreaterThanOrEqualTo(20);
     assertThat(db.countryOf("1.1.1.1")).as("registered country only").isEqualTo("AU");
     assertThat(db.countryOf("192.0.2.1")).isEqualTo("NL");
@@ -72,15 +82,20 @@ class SampleDatabaseTest {
   void everyNetworkOfTheAsSampleHasACountry() throws IOException {
     CountryDatabase db = CountryDatabase.load(DEMO.resolve("sample-country.mmdb"));
 
-    forEachNetwork(ASN_CSV, 3, (line, fields, first, last) -> {
-      assertThat(db.countryOf(first)).as(line).isNotEqualTo("ZZ");
-      assertThat(db.countryOf(last)).as(line).isNotEqualTo("ZZ");
-    });
+    forEachNetwork(
+        ASN_CSV,
+        3,
+        (line, fields, first, last) -> {
+          assertThat(db.countryOf(first)).as(line).isNotEqualTo("ZZ");
+          assertThat(db.countryOf(last)).as(line).isNotEqualTo("ZZ");
+        });
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"make-sample-asn-db.sh, sample-asn.mmdb",
-      "make-sample-country-db.sh, sample-country.mmdb"})
+  @CsvSource({
+    "make-sample-asn-db.sh, sample-asn.mmdb",
+    "make-sample-country-db.sh, sample-country.mmdb"
+  })
   void committedDatabaseIsWhatTheScriptWritesFromTheList(String script, String mmdb)
       throws IOException {
     TestDatabases.requirePerlWriter();
@@ -95,17 +110,18 @@ class SampleDatabaseTest {
 
   /** Checks each network line of a sample list (split into {@code columns}); returns the count. */
   private static int forEachNetwork(Path csv, int columns, LineCheck check) throws IOException {
-    List<String> lines = Files.readAllLines(csv).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith("#"))
-        .toList();
+    List<String> lines =
+        Files.readAllLines(csv).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     for (String line : lines) {
       String[] fields = line.split(",", columns);
       String[] network = fields[0].split("/");
       InetAddress first = InetAddress.getByName(network[0]); // a literal: no DNS
       int bits = first.getAddress().length * 8;
       BigInteger start = new BigInteger(1, first.getAddress());
-      BigInteger last = start.add(BigInteger.ONE.shiftLeft(bits - Integer.parseInt(network[1])))
-          .subtract(BigInteger.ONE);
+      BigInteger last =
+          start
+              .add(BigInteger.ONE.shiftLeft(bits - Integer.parseInt(network[1])))
+              .subtract(BigInteger.ONE);
       check.check(line, fields, first.getHostAddress(), text(last, bits));
     }
     return lines.size();

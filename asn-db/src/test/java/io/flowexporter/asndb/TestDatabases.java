@@ -38,10 +38,10 @@ final class TestDatabases {
       """;
 
   /**
-   * A small country list for the country shapes: IPv4 and IPv6, country and registered country
-   * that differ (1.1.1.0/24), registered country only (the fallback), a code without a name, ZZ,
-   * a name with a comma. The dbip shapes ignore the registered columns, so that the registered-
-   * only networks have no country there.
+   * A small country list for the country shapes: IPv4 and IPv6, country and registered country that
+   * differ (1.1.1.0/24), registered country only (the fallback), a code without a name, ZZ, a name
+   * with a comma. The dbip shapes ignore the registered columns, so that the registered- only
+   * networks have no country there.
    */
   static final String COUNTRIES =
       """

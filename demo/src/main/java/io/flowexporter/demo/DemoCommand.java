@@ -23,6 +23,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import java.util.Base64;
 
 /**
  * {@code flow-exporter demo}: a real single-node Kafka broker, a generator of pmacct records and
@@ -56,22 +56,35 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--rate", defaultValue = "200", description = "Generated records per second (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "200",
+      description = "Generated records per second (default: ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--port", defaultValue = "9590", description = "Port of /metrics (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  @Option(
+      names = "--port",
+      defaultValue = "9590",
+      description = "Port of /metrics (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
-  @Option(names = "--kafka-port", defaultValue = "0", description = "Port of the embedded broker (default: a free one).")
+  @Option(
+      names = "--kafka-port",
+      defaultValue = "0",
+      description = "Port of the embedded broker (default: a free one).")
   int kafkaPort;
 
-  @Option(names = "--status-interval", defaultValue = "5", description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--status-interval",
+      defaultValue = "5",
+      description = "Seconds between status lines (default: ${DEFAULT-VALUE}).")
   int statusSeconds;
 
   @Override
   public Integer call() throws Exception {
     if (rate < 1) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
+      throw new ParameterException(
+          spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
     }
     PrintStream out = System.out;
     Path root = Files.createTempDirectory("flow-exporter-demo-");
@@ -107,23 +120,32 @@ public final class DemoCommand implements Callable<Integer> {
       // A token made for this run only, over synthetic traffic: shown so that the console's flow
       // form and curl can be tried at once.
       out.println("[demo] flow API token of this run (for the console's flow form): " + token);
-      out.println("[demo]   curl -N -H 'Authorization: Bearer " + token + "' 'http://localhost:" + httpPort
-          + "/api/v1/flows/tap?as=15169&limit=5'");
+      out.println(
+          "[demo]   curl -N -H 'Authorization: Bearer "
+              + token
+              + "' 'http://localhost:"
+              + httpPort
+              + "/api/v1/flows/tap?as=15169&limit=5'");
       out.println("[demo] exporter running; counters appear within a few seconds at:");
       out.println("[demo]   curl -s http://localhost:" + httpPort + "/metrics | grep ^flow_");
       out.println("[demo] PromQL, bits per second received per peer AS:");
       out.println("[demo]   8 * sum by (source_as_name) (rate(flow_receive_bytes_total[5m]))");
       out.println("[demo] and per country (sample country database):");
-      out.println("[demo]   8 * sum by (country_name) (rate(flow_country_receive_bytes_total[5m]))");
+      out.println(
+          "[demo]   8 * sum by (country_name) (rate(flow_country_receive_bytes_total[5m]))");
       out.println("[demo] press Ctrl-C to stop");
       AtomicBoolean exporterEnded = releaseWhenItEnds(exporter, stop);
       while (!stop.await(statusSeconds, java.util.concurrent.TimeUnit.SECONDS)) {
         out.printf(
             "[demo] status: %s, %d records produced%s, %d counted, %d invalid, %d series exposed%n",
-            exporter.state(), produced.acknowledged(),
-            produced.failed() == 0 ? "" : " (" + produced.failed() + " not written: " + produced.firstError() + ")",
+            exporter.state(),
+            produced.acknowledged(),
+            produced.failed() == 0
+                ? ""
+                : " (" + produced.failed() + " not written: " + produced.firstError() + ")",
             exporter.outcomes().countedTotal(),
-            exporter.outcomes().invalidTotal(), exporter.committedTotals().snapshot().size());
+            exporter.outcomes().invalidTotal(),
+            exporter.committedTotals().snapshot().size());
       }
       if (exporterEnded.get()) {
         out.println("[demo] the exporter failed; see the log above");
@@ -154,24 +176,35 @@ public final class DemoCommand implements Callable<Integer> {
    */
   private static AtomicBoolean releaseWhenItEnds(Exporter exporter, CountDownLatch stop) {
     AtomicBoolean ended = new AtomicBoolean();
-    daemon("demo-exporter-watch", () -> {
-      exporter.awaitShutdown();
-      ended.set(true);
-      stop.countDown();
-    });
+    daemon(
+        "demo-exporter-watch",
+        () -> {
+          exporter.awaitShutdown();
+          ended.set(true);
+          stop.countDown();
+        });
     return ended;
   }
 
   private Thread startGenerator(String brokers, Acks produced, AtomicBoolean stopping) {
     FlowGenerator generator =
         new FlowGenerator(
-            new FlowGenerator.Options(SamplePeers.DEMO_OWN_ASN, SamplePeers.DEMO_OWN_PREFIX, 3, 0.6, 0.15, 0.2, System.nanoTime()),
+            new FlowGenerator.Options(
+                SamplePeers.DEMO_OWN_ASN,
+                SamplePeers.DEMO_OWN_PREFIX,
+                3,
+                0.6,
+                0.15,
+                0.2,
+                System.nanoTime()),
             SamplePeers.load());
-    return daemon("demo-generator", () -> {
-      try (KafkaProducer<String, String> producer = FlowSender.producer(brokers)) {
-        FlowSender.send(generator, producer, TOPIC, rate, 0, stopping, produced);
-      }
-    });
+    return daemon(
+        "demo-generator",
+        () -> {
+          try (KafkaProducer<String, String> producer = FlowSender.producer(brokers)) {
+            FlowSender.send(generator, producer, TOPIC, rate, 0, stopping, produced);
+          }
+        });
   }
 
   /** Work that ends when its thread is interrupted. */
@@ -181,13 +214,16 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Starts {@code body} on a daemon thread, so that it never holds the JVM up. */
   private static Thread daemon(String name, Interruptible body) {
-    Thread t = new Thread(() -> {
-      try {
-        body.run();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, name);
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            name);
     t.setDaemon(true);
     t.start();
     return t;
@@ -200,14 +236,30 @@ public final class DemoCommand implements Callable<Integer> {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  private ExporterConfig config(String brokers, Path root, Path mmdb, Path countryMmdb, Path apiTokens) {
-    KafkaConfig kafka = new KafkaConfig(
-        brokers, "flow-exporter-demo", root.resolve("state"), ProcessingGuarantee.EXACTLY_ONCE_V2,
-        true, Duration.ofMillis(500), 0, 1, Map.of());
-    TopologyConfig topology = new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
+  private ExporterConfig config(
+      String brokers, Path root, Path mmdb, Path countryMmdb, Path apiTokens) {
+    KafkaConfig kafka =
+        new KafkaConfig(
+            brokers,
+            "flow-exporter-demo",
+            root.resolve("state"),
+            ProcessingGuarantee.EXACTLY_ONCE_V2,
+            true,
+            Duration.ofMillis(500),
+            0,
+            1,
+            Map.of());
+    TopologyConfig topology =
+        new TopologyConfig(TOPIC, List.of(SamplePeers.DEMO_OWN_ASN), AsnFromIp.AUTO, 1);
     return new ExporterConfig(
-        kafka, new HttpConfig("", port), new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)), topology,
-        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)), List.of(), FlowDocumentsConfig.NONE,
-        new ApiConfig(Optional.of(apiTokens), 4), WebTlsConfig.NONE);
+        kafka,
+        new HttpConfig("", port),
+        new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)),
+        topology,
+        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)),
+        List.of(),
+        FlowDocumentsConfig.NONE,
+        new ApiConfig(Optional.of(apiTokens), 4),
+        WebTlsConfig.NONE);
   }
 }

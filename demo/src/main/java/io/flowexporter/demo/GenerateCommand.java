@@ -32,36 +32,59 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--rate", defaultValue = "100", description = "Records per second (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      defaultValue = "100",
+      description = "Records per second (default: ${DEFAULT-VALUE}).")
   int rate;
 
-  @Option(names = "--count", defaultValue = "0", description = "Stop after this many records; 0: run until stopped.")
+  @Option(
+      names = "--count",
+      defaultValue = "0",
+      description = "Stop after this many records; 0: run until stopped.")
   long count;
 
-  @Option(names = "--own-asn", defaultValue = "64500", description = "The operator's AS in the generated traffic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--own-asn",
+      defaultValue = "64500",
+      description = "The operator's AS in the generated traffic (default: ${DEFAULT-VALUE}).")
   long ownAsn;
 
-  @Option(names = "--routers", defaultValue = "3", description = "Routers (label edge1..N) (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--routers",
+      defaultValue = "3",
+      description = "Routers (label edge1..N) (default: ${DEFAULT-VALUE}).")
   int routers;
 
-  @Option(names = "--zero-as-share", defaultValue = "0.1", description = "Share of records with AS 0, for AS-from-IP (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--zero-as-share",
+      defaultValue = "0.1",
+      description = "Share of records with AS 0, for AS-from-IP (default: ${DEFAULT-VALUE}).")
   double zeroAsShare;
 
-  @Option(names = "--partitions", defaultValue = "4", description = "Partitions if the topic has to be created (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      defaultValue = "4",
+      description = "Partitions if the topic has to be created (default: ${DEFAULT-VALUE}).")
   int partitions;
 
-  @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Override
   public Integer call() throws Exception {
     if (rate < 1) {
-      throw new ParameterException(spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
+      throw new ParameterException(
+          spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
     }
     FreshTopics.createIfMissing(brokers, topic, partitions);
     FlowGenerator generator =
         new FlowGenerator(
-            new FlowGenerator.Options(ownAsn, SamplePeers.DEMO_OWN_PREFIX, routers, 0.6, zeroAsShare, 0.2, seed),
+            new FlowGenerator.Options(
+                ownAsn, SamplePeers.DEMO_OWN_PREFIX, routers, 0.6, zeroAsShare, 0.2, seed),
             SamplePeers.load());
     AtomicBoolean stop = new AtomicBoolean();
     ShutdownSignals.install(() -> stop.set(true));
@@ -71,8 +94,13 @@ public final class GenerateCommand implements Callable<Integer> {
     }
     System.out.println("Sent " + acks.acknowledged() + " records to " + topic);
     if (acks.failed() > 0) {
-      System.err.println("flow-exporter generate: " + acks.failed() + " records were not written to "
-          + topic + "; first error: " + acks.firstError());
+      System.err.println(
+          "flow-exporter generate: "
+              + acks.failed()
+              + " records were not written to "
+              + topic
+              + "; first error: "
+              + acks.firstError());
       return 1;
     }
     return 0;

@@ -21,10 +21,15 @@ public final class SamplePeers {
   public static final String CSV = "/demo/sample-asn.csv";
   public static final String MMDB = "/demo/sample-asn.mmdb";
 
-  /** The sample country database (GeoLite2-Country layout), made by scripts/make-sample-country-db.sh. */
+  /**
+   * The sample country database (GeoLite2-Country layout), made by
+   * scripts/make-sample-country-db.sh.
+   */
   public static final String COUNTRY_MMDB = "/demo/sample-country.mmdb";
+
   /** The demo operator: AS 64500 with 192.0.2.0/24 (documentation ranges). */
   public static final long DEMO_OWN_ASN = 64500;
+
   public static final String DEMO_OWN_PREFIX = "192.0.2.0/24";
 
   private SamplePeers() {}

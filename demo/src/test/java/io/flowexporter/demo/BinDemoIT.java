@@ -41,7 +41,8 @@ class BinDemoIT {
     Files.createDirectories(tree.resolve("demo/src/test/java"));
     calls = stubs.resolve("calls");
     // mvnw "builds" the jar; both write their working directory and arguments to the calls file.
-    stub(tree, "mvnw", "echo \"mvnw $PWD $*\" >> " + calls + "; mkdir -p demo/target; touch " + JAR);
+    stub(
+        tree, "mvnw", "echo \"mvnw $PWD $*\" >> " + calls + "; mkdir -p demo/target; touch " + JAR);
     stub("java", "echo \"java $*\" >> " + calls);
   }
 
@@ -49,18 +50,22 @@ class BinDemoIT {
   void theRepositorysScriptRunsTheFreshJarWithoutBuilding() throws Exception {
     // The real script and the jar this build just made; a build here would be a stale-check bug.
     Path java = Path.of(System.getProperty("java.home"), "bin");
-    Result r = run(Programs.root().resolve("bin/demo"), java + ":" + System.getenv("PATH"), "--help");
+    Result r =
+        run(Programs.root().resolve("bin/demo"), java + ":" + System.getenv("PATH"), "--help");
     assertThat(r.status).as(r.output).isZero();
-    assertThat(r.output).contains("Usage: flow-exporter demo", "--rate", "--kafka-port").doesNotContain("building");
+    assertThat(r.output)
+        .contains("Usage: flow-exporter demo", "--rate", "--kafka-port")
+        .doesNotContain("building");
   }
 
   @Test
   void aMissingJarIsBuiltThenTheDemoRunsWithTheArguments() throws Exception {
     Result r = runCopy("--rate", "5");
     assertThat(r.status).as(r.output).isZero();
-    assertThat(calls()).containsExactly(
-        "mvnw " + tree + " -B -q package -DskipTests",
-        "java -jar " + tree.resolve(JAR) + " demo --rate 5");
+    assertThat(calls())
+        .containsExactly(
+            "mvnw " + tree + " -B -q package -DskipTests",
+            "java -jar " + tree.resolve(JAR) + " demo --rate 5");
   }
 
   @Test
@@ -79,7 +84,12 @@ class BinDemoIT {
       Files.writeString(tree.resolve(source), "changed\n");
       Files.deleteIfExists(calls);
       assertThat(runCopy().status).isZero();
-      assertThat(calls()).as("after a change of %s", source).hasSize(2).first().asString().startsWith("mvnw ");
+      assertThat(calls())
+          .as("after a change of %s", source)
+          .hasSize(2)
+          .first()
+          .asString()
+          .startsWith("mvnw ");
     }
   }
 
@@ -87,9 +97,10 @@ class BinDemoIT {
   void buildFirstForcesABuildAndIsNotPassedOn() throws Exception {
     freshJar();
     assertThat(runCopy("--build", "--port", "0").status).isZero();
-    assertThat(calls()).containsExactly(
-        "mvnw " + tree + " -B -q package -DskipTests",
-        "java -jar " + tree.resolve(JAR) + " demo --port 0");
+    assertThat(calls())
+        .containsExactly(
+            "mvnw " + tree + " -B -q package -DskipTests",
+            "java -jar " + tree.resolve(JAR) + " demo --port 0");
   }
 
   /** The sources as of an hour ago and a jar built a minute after them. */

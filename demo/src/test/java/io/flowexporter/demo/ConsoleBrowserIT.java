@@ -40,23 +40,28 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
- * on the demo as {@code bin/demo} runs it (broker, generator, sample databases, exporter with
- * the flow API): the top table names the sample peers, the map shades exactly the sample
- * database's countries that have traffic, a search returns matching rows and a tap fills the table
- * with its end reason; readable on a phone without horizontal scrolling. Screenshots go to {@code
+ * on the demo as {@code bin/demo} runs it (broker, generator, sample databases, exporter with the
+ * flow API): the top table names the sample peers, the map shades exactly the sample database's
+ * countries that have traffic, a search returns matching rows and a tap fills the table with its
+ * end reason; readable on a phone without horizontal scrolling. Screenshots go to {@code
  * target/console/} for a person to look at.
  */
 class ConsoleBrowserIT {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Pattern TOKEN = Pattern.compile("flow API token of this run \\(for the console's flow form\\): (\\S+)");
+  private static final Pattern TOKEN =
+      Pattern.compile("flow API token of this run \\(for the console's flow form\\): (\\S+)");
   private static final Path SHOTS = Path.of("target", "console");
 
   @Test
   void theDemosConsoleShowsPeersCountriesSearchAndTap(@TempDir Path dir) throws Exception {
-    assertThat(CHROMIUM).as("Debian's chromium is needed: apt-get install chromium chromium-driver").isExecutable();
-    assertThat(CHROMEDRIVER).as("Debian's chromium-driver is needed: apt-get install chromium-driver").isExecutable();
+    assertThat(CHROMIUM)
+        .as("Debian's chromium is needed: apt-get install chromium chromium-driver")
+        .isExecutable();
+    assertThat(CHROMEDRIVER)
+        .as("Debian's chromium-driver is needed: apt-get install chromium-driver")
+        .isExecutable();
     Files.createDirectories(SHOTS);
     Set<String> sampleNames = sampleColumn("/demo/sample-asn.csv", 2);
     // A network's country, or its registered country where it has none (1.1.1.0/24: AU).
@@ -67,15 +72,30 @@ class ConsoleBrowserIT {
     }
 
     int port = ExporterProcess.freePort();
-    try (ExporterProcess demo = ExporterProcess.startRaw(dir.resolve("demo.log"), Map.of(), port,
-        "demo", "--port", Integer.toString(port), "--rate", "300", "--status-interval", "5")) {
+    try (ExporterProcess demo =
+        ExporterProcess.startRaw(
+            dir.resolve("demo.log"),
+            Map.of(),
+            port,
+            "demo",
+            "--port",
+            Integer.toString(port),
+            "--rate",
+            "300",
+            "--status-interval",
+            "5")) {
       // Rates need two samples of committed totals.
       HttpClient http = HttpClient.newHttpClient();
-      Await.until(Duration.ofSeconds(120), () -> {
-        assertThat(demo.isAlive()).as("demo running; log:\n%s", demo.log()).isTrue();
-        JsonNode top = topAsReceive(http, port);
-        return top != null && top.path("top").size() > 0 && !top.path("top").get(0).path("bits_per_second").isNull();
-      }, demo::log);
+      Await.until(
+          Duration.ofSeconds(120),
+          () -> {
+            assertThat(demo.isAlive()).as("demo running; log:\n%s", demo.log()).isTrue();
+            JsonNode top = topAsReceive(http, port);
+            return top != null
+                && top.path("top").size() > 0
+                && !top.path("top").get(0).path("bits_per_second").isNull();
+          },
+          demo::log);
       Matcher m = TOKEN.matcher(demo.log());
       assertThat(m.find()).as("the demo prints its flow API token").isTrue();
       String token = m.group(1);
@@ -85,29 +105,41 @@ class ConsoleBrowserIT {
         browser.get("http://localhost:" + port + "/");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
 
-        wait.until(b -> b.findElements(By.cssSelector("#peers-receive tbody tr td:nth-child(2)")).size() >= 3);
+        wait.until(
+            b ->
+                b.findElements(By.cssSelector("#peers-receive tbody tr td:nth-child(2)")).size()
+                    >= 3);
         List<String> names = texts(browser, "#peers-receive tbody tr td:nth-child(2)");
         assertThat(names).allSatisfy(n -> assertThat(sampleNames).contains(n));
-        assertThat(texts(browser, "#peers-transmit tbody tr td:nth-child(2)")).allSatisfy(n -> assertThat(sampleNames).contains(n));
+        assertThat(texts(browser, "#peers-transmit tbody tr td:nth-child(2)"))
+            .allSatisfy(n -> assertThat(sampleNames).contains(n));
         assertThat(browser.findElement(By.id("now-in")).getText()).endsWith("bit/s");
-        assertThat(texts(browser, "#routers tbody tr td:first-child")).allSatisfy(h -> assertThat(h).startsWith("edge"));
+        assertThat(texts(browser, "#routers tbody tr td:first-child"))
+            .allSatisfy(h -> assertThat(h).startsWith("edge"));
 
         wait.until(b -> b.findElements(By.cssSelector("#map path.has-traffic")).size() > 0);
         List<WebElement> shapes = browser.findElements(By.cssSelector("#map path"));
         assertThat(shapes).hasSizeGreaterThan(170);
         Set<String> shaded = new HashSet<>();
-        browser.findElements(By.cssSelector("#map path.has-traffic")).forEach(p -> shaded.add(p.getAttribute("data-code")));
+        browser
+            .findElements(By.cssSelector("#map path.has-traffic"))
+            .forEach(p -> shaded.add(p.getAttribute("data-code")));
         assertThat(shaded).contains("US").allSatisfy(c -> assertThat(sampleCountries).contains(c));
         // Hovering a country names it with its rate (Germany: the middle of its box is in it)...
-        new Actions(browser).moveToElement(browser.findElement(By.cssSelector("#map path[data-code='DE']"))).perform();
+        new Actions(browser)
+            .moveToElement(browser.findElement(By.cssSelector("#map path[data-code='DE']")))
+            .perform();
         wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith("Germany: "));
         assertThat(browser.findElement(By.id("map-tip")).getText()).endsWith("bit/s");
         // ... and so does moving to it with the keyboard.
-        ((JavascriptExecutor) browser).executeScript("arguments[0].focus()",
-            browser.findElement(By.cssSelector("#map path[data-code='US']")));
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "arguments[0].focus()",
+                browser.findElement(By.cssSelector("#map path[data-code='US']")));
         wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith("United States: "));
         assertThat(browser.findElement(By.id("legend")).getText()).contains("log scale");
-        assertThat(browser.findElement(By.id("scope")).getText()).contains("this instance", "not a time-series database");
+        assertThat(browser.findElement(By.id("scope")).getText())
+            .contains("this instance", "not a time-series database");
         screenshot(browser, "console-1280.png", 1280, 2300);
 
         // A search of the last minutes for one peer: rows of that peer, and the end reason.
@@ -118,13 +150,16 @@ class ConsoleBrowserIT {
         field(browser, "limit", "20");
         browser.findElement(By.id("flow-start")).click();
         wait.until(b -> b.findElement(By.id("flow-status")).getAttribute("data-reason") != null);
-        assertThat(browser.findElement(By.id("flow-status")).getText()).startsWith("Ended: limit (20 flows");
+        assertThat(browser.findElement(By.id("flow-status")).getText())
+            .startsWith("Ended: limit (20 flows");
         List<WebElement> rows = browser.findElements(By.cssSelector("#flow-table tbody tr"));
         assertThat(rows).hasSize(20);
         for (WebElement row : rows) {
           String src = row.findElement(By.cssSelector("td:nth-child(5)")).getText();
           String dst = row.findElement(By.cssSelector("td:nth-child(6)")).getText();
-          assertThat(src.startsWith("15169 ") || dst.startsWith("15169 ")).as(src + " / " + dst).isTrue();
+          assertThat(src.startsWith("15169 ") || dst.startsWith("15169 "))
+              .as(src + " / " + dst)
+              .isTrue();
         }
         screenshot(browser, "console-search.png", 1280, 2600);
 
@@ -134,36 +169,56 @@ class ConsoleBrowserIT {
         field(browser, "limit", "15");
         new Select(browser.findElement(By.name("direction"))).selectByVisibleText("receive");
         browser.findElement(By.id("flow-start")).click();
-        wait.until(b -> "limit".equals(b.findElement(By.id("flow-status")).getAttribute("data-reason")));
-        assertThat(browser.findElement(By.id("flow-status")).getText()).startsWith("Ended: limit (15 flows");
+        wait.until(
+            b -> "limit".equals(b.findElement(By.id("flow-status")).getAttribute("data-reason")));
+        assertThat(browser.findElement(By.id("flow-status")).getText())
+            .startsWith("Ended: limit (15 flows");
         List<WebElement> tapped = browser.findElements(By.cssSelector("#flow-table tbody tr"));
         assertThat(tapped).hasSize(15);
-        assertThat(tapped).allSatisfy(r -> assertThat(r.findElement(By.cssSelector("td:nth-child(7)")).getText()).isEqualTo("inbound"));
+        assertThat(tapped)
+            .allSatisfy(
+                r ->
+                    assertThat(r.findElement(By.cssSelector("td:nth-child(7)")).getText())
+                        .isEqualTo("inbound"));
         // The token stays in this tab's session storage, nowhere else.
         JavascriptExecutor js = (JavascriptExecutor) browser;
-        assertThat(js.executeScript("return sessionStorage.getItem('flow-exporter-api-token')")).isEqualTo(token);
+        assertThat(js.executeScript("return sessionStorage.getItem('flow-exporter-api-token')"))
+            .isEqualTo(token);
         assertThat(js.executeScript("return localStorage.length")).isEqualTo(0L);
 
         // On a phone: nothing wider than the screen but the flow table, which scrolls in its box.
         browser.manage().window().setSize(new Dimension(390, 844));
-        Object overflow = js.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
-        assertThat(((Number) overflow).intValue()).as("horizontal overflow at 390 px").isLessThanOrEqualTo(0);
+        Object overflow =
+            js.executeScript("return document.documentElement.scrollWidth - window.innerWidth");
+        assertThat(((Number) overflow).intValue())
+            .as("horizontal overflow at 390 px")
+            .isLessThanOrEqualTo(0);
         screenshot(browser, "console-phone.png", 390, 3400);
       } finally {
         browser.quit();
       }
       demo.interrupt();
-      assertThat(demo.waitFor(Duration.ofSeconds(60))).as("exit status after Ctrl-C; log:\n%s", demo.log()).isZero();
+      assertThat(demo.waitFor(Duration.ofSeconds(60)))
+          .as("exit status after Ctrl-C; log:\n%s", demo.log())
+          .isZero();
     }
   }
 
   private static WebDriver chromium() {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-dev-shm-usage", "--window-size=1280,2300");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,2300");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .usingAnyFreePort()
+            .build();
     return new ChromeDriver(service, options);
   }
 
@@ -177,7 +232,8 @@ class ConsoleBrowserIT {
     return browser.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
   }
 
-  private static void screenshot(WebDriver browser, String name, int width, int height) throws IOException {
+  private static void screenshot(WebDriver browser, String name, int width, int height)
+      throws IOException {
     browser.manage().window().setSize(new Dimension(width, height));
     byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
     Files.write(SHOTS.resolve(name), png);
@@ -186,16 +242,25 @@ class ConsoleBrowserIT {
 
   private static JsonNode topAsReceive(HttpClient http, int port) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-          URI.create("http://localhost:" + port + "/api/v1/top?family=as&direction=receive&n=10")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://localhost:"
+                              + port
+                              + "/api/v1/top?family=as&direction=receive&n=10"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? new ObjectMapper().readTree(r.body()) : null;
     } catch (IOException | InterruptedException e) {
       return null;
     }
   }
 
-  /** Column {@code column} and the rest of each line of a bundled sample CSV, comments skipped, unquoted. */
+  /**
+   * Column {@code column} and the rest of each line of a bundled sample CSV, comments skipped,
+   * unquoted.
+   */
   private static Set<String> sampleColumn(String resource, int column) throws IOException {
     Set<String> values = new HashSet<>();
     try (InputStream in = ConsoleBrowserIT.class.getResourceAsStream(resource)) {

@@ -33,33 +33,47 @@ class GenerateIT {
   @Test
   void writesTheRequestedNumberOfValidPmacctRecords(@TempDir Path dir) {
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
-        ExporterProcess generate = ExporterProcess.startRaw(dir.resolve("generate.log"), Map.of(), 0,
-            "generate", "--brokers", broker.bootstrapServers(), "--topic", "generated", "--count", "600", "--rate", "2000")) {
+        ExporterProcess generate =
+            ExporterProcess.startRaw(
+                dir.resolve("generate.log"),
+                Map.of(),
+                0,
+                "generate",
+                "--brokers",
+                broker.bootstrapServers(),
+                "--topic",
+                "generated",
+                "--count",
+                "600",
+                "--rate",
+                "2000")) {
       assertThat(generate.waitFor(Duration.ofSeconds(90))).as(generate.log()).isZero();
       assertThat(generate.log()).contains("Sent 600 records to generated");
 
       List<FlowRecord> records = new ArrayList<>();
       List<InvalidReason> invalid = new ArrayList<>();
-      ParseListener collect = new ParseListener() {
-        @Override
-        public void record(FlowRecord r) {
-          records.add(r);
-        }
+      ParseListener collect =
+          new ParseListener() {
+            @Override
+            public void record(FlowRecord r) {
+              records.add(r);
+            }
 
-        @Override
-        public void marker() {}
+            @Override
+            public void marker() {}
 
-        @Override
-        public void invalid(InvalidReason reason, String sample) {
-          invalid.add(reason);
-        }
-      };
+            @Override
+            public void invalid(InvalidReason reason, String sample) {
+              invalid.add(reason);
+            }
+          };
       Properties p = new Properties();
       p.put("bootstrap.servers", broker.bootstrapServers());
       p.put("group.id", "generate-it");
       p.put("auto.offset.reset", "earliest");
       FlowParser parser = new FlowParser();
-      try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      try (KafkaConsumer<byte[], byte[]> consumer =
+          new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
         consumer.subscribe(List.of("generated"));
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (records.size() + invalid.size() < 600 && System.nanoTime() < deadline) {
@@ -73,7 +87,9 @@ class GenerateIT {
       Set<Long> peers = new HashSet<>();
       Set<String> routers = new HashSet<>();
       for (FlowRecord r : records) {
-        assertThat(r.asSrc() == 64500 || r.asDst() == 64500 || (r.asSrc() == 0 && r.asDst() == 0)).as(r.toString()).isTrue();
+        assertThat(r.asSrc() == 64500 || r.asDst() == 64500 || (r.asSrc() == 0 && r.asDst() == 0))
+            .as(r.toString())
+            .isTrue();
         assertThat(r.bytes()).isPositive();
         peers.add(r.asSrc() == 64500 ? r.asDst() : r.asSrc());
         routers.add(r.hostname());
@@ -90,11 +106,27 @@ class GenerateIT {
       Properties p = new Properties();
       p.put("bootstrap.servers", broker.bootstrapServers());
       try (Admin admin = Admin.create(p)) {
-        admin.createTopics(List.of(new NewTopic("tiny", 1, (short) 1).configs(Map.of("max.message.bytes", "100"))))
-            .all().get();
+        admin
+            .createTopics(
+                List.of(
+                    new NewTopic("tiny", 1, (short) 1).configs(Map.of("max.message.bytes", "100"))))
+            .all()
+            .get();
       }
-      try (ExporterProcess generate = ExporterProcess.startRaw(dir.resolve("generate.log"), Map.of(), 0,
-          "generate", "--brokers", broker.bootstrapServers(), "--topic", "tiny", "--count", "50", "--rate", "1000")) {
+      try (ExporterProcess generate =
+          ExporterProcess.startRaw(
+              dir.resolve("generate.log"),
+              Map.of(),
+              0,
+              "generate",
+              "--brokers",
+              broker.bootstrapServers(),
+              "--topic",
+              "tiny",
+              "--count",
+              "50",
+              "--rate",
+              "1000")) {
         assertThat(generate.waitFor(Duration.ofSeconds(90))).as(generate.log()).isEqualTo(1);
         assertThat(generate.log())
             .contains("Sent 0 records to tiny")

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What the broker acknowledged of the records sent; thread-safe, filled by the producer's
- * callbacks. A sender that counts acknowledgements, not sends, can say how many records are
- * really in the topic.
+ * callbacks. A sender that counts acknowledgements, not sends, can say how many records are really
+ * in the topic.
  */
 public final class Acks {
 

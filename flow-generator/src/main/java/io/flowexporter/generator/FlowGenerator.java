@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Makes pmacct flow records as nfacctd's kafka plugin writes them ({@code kafka_output: json}):
- * a few routers, both directions relative to the operator's AS, peers drawn with a skewed
- * (Zipf-like) spread, and optionally a share of records with AS 0 whose addresses lie in the
- * peers' prefixes, for the exporter's AS-from-IP lookup.
+ * Makes pmacct flow records as nfacctd's kafka plugin writes them ({@code kafka_output: json}): a
+ * few routers, both directions relative to the operator's AS, peers drawn with a skewed (Zipf-like)
+ * spread, and optionally a share of records with AS 0 whose addresses lie in the peers' prefixes,
+ * for the exporter's AS-from-IP lookup.
  *
  * <p>Deterministic for a seed. Not thread-safe: one generator per producing thread.
  */
@@ -67,19 +67,32 @@ public final class FlowGenerator {
     long bytes = packets * (40 + random.nextInt(1461));
     String stamp = STAMP.format(Instant.now());
     sb.setLength(0);
-    sb.append("{\"event_type\": \"purge\", \"label\": \"edge").append(router)
-        .append("\", \"as_src\": ").append(zeroAs ? 0 : src.asn())
-        .append(", \"as_dst\": ").append(zeroAs ? 0 : dst.asn())
-        .append(", \"peer_ip_src\": \"10.255.0.").append(router)
-        .append("\", \"ip_src\": \"").append(address(src, v6))
-        .append("\", \"ip_dst\": \"").append(address(dst, v6))
-        .append("\", \"port_src\": ").append(receive ? 443 : 1024 + random.nextInt(64000))
-        .append(", \"port_dst\": ").append(receive ? 1024 + random.nextInt(64000) : 443)
-        .append(", \"ip_proto\": \"").append(PROTOCOLS[random.nextInt(PROTOCOLS.length)])
-        .append("\", \"stamp_inserted\": \"").append(stamp)
-        .append("\", \"stamp_updated\": \"").append(stamp)
-        .append("\", \"packets\": ").append(packets)
-        .append(", \"bytes\": ").append(bytes)
+    sb.append("{\"event_type\": \"purge\", \"label\": \"edge")
+        .append(router)
+        .append("\", \"as_src\": ")
+        .append(zeroAs ? 0 : src.asn())
+        .append(", \"as_dst\": ")
+        .append(zeroAs ? 0 : dst.asn())
+        .append(", \"peer_ip_src\": \"10.255.0.")
+        .append(router)
+        .append("\", \"ip_src\": \"")
+        .append(address(src, v6))
+        .append("\", \"ip_dst\": \"")
+        .append(address(dst, v6))
+        .append("\", \"port_src\": ")
+        .append(receive ? 443 : 1024 + random.nextInt(64000))
+        .append(", \"port_dst\": ")
+        .append(receive ? 1024 + random.nextInt(64000) : 443)
+        .append(", \"ip_proto\": \"")
+        .append(PROTOCOLS[random.nextInt(PROTOCOLS.length)])
+        .append("\", \"stamp_inserted\": \"")
+        .append(stamp)
+        .append("\", \"stamp_updated\": \"")
+        .append(stamp)
+        .append("\", \"packets\": ")
+        .append(packets)
+        .append(", \"bytes\": ")
+        .append(bytes)
         .append(", \"writer_id\": \"default_kafka/4242\"}");
     return sb.toString();
   }
@@ -107,16 +120,29 @@ public final class FlowGenerator {
     }
     long size = 1L << (32 - len);
     long addr = base + 1 + (size > 2 ? random.nextLong(size - 2) : 0);
-    return (addr >> 24 & 255) + "." + (addr >> 16 & 255) + "." + (addr >> 8 & 255) + "." + (addr & 255);
+    return (addr >> 24 & 255)
+        + "."
+        + (addr >> 16 & 255)
+        + "."
+        + (addr >> 8 & 255)
+        + "."
+        + (addr & 255);
   }
 
-  /** An address inside an IPv6 prefix of /32 or shorter given as {@code a:b::/len} or {@code a::/len}. */
+  /**
+   * An address inside an IPv6 prefix of /32 or shorter given as {@code a:b::/len} or {@code
+   * a::/len}.
+   */
   private String randomV6(String cidr) {
     String net = cidr.substring(0, cidr.indexOf("::"));
     if (!net.contains(":")) {
       net = net + ":0";
     }
-    return net + ":" + Integer.toHexString(random.nextInt(0x10000)) + "::" + Integer.toHexString(1 + random.nextInt(0xfffe));
+    return net
+        + ":"
+        + Integer.toHexString(random.nextInt(0x10000))
+        + "::"
+        + Integer.toHexString(1 + random.nextInt(0xfffe));
   }
 
   /** A peer AS and some of its prefixes (may be none: records then carry the AS number only). */

@@ -8,8 +8,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Generated records into a topic at a steady rate: the traffic of the {@code generate} command
- * and of the demo.
+ * Generated records into a topic at a steady rate: the traffic of the {@code generate} command and
+ * of the demo.
  */
 public final class FlowSender {
 
@@ -47,7 +47,9 @@ public final class FlowSender {
     while (!stop.get() && (count <= 0 || n < count)) {
       long due = (System.nanoTime() - start) * rate / 1_000_000_000L + 1;
       while (n < due && (count <= 0 || n < count)) {
-        producer.send(new ProducerRecord<>(topic, generator.next()), (metadata, error) -> acks.completed(error));
+        producer.send(
+            new ProducerRecord<>(topic, generator.next()),
+            (metadata, error) -> acks.completed(error));
         n++;
       }
       Thread.sleep(5);

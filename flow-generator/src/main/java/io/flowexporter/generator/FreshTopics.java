@@ -20,14 +20,18 @@ public final class FreshTopics {
   private FreshTopics() {}
 
   /**
-   * Creates {@code topic} unless it exists, with the broker's default replication factor (right
-   * for a real cluster and for one node), and waits for its leaders.
+   * Creates {@code topic} unless it exists, with the broker's default replication factor (right for
+   * a real cluster and for one node), and waits for its leaders.
    */
-  public static void createIfMissing(String brokers, String topic, int partitions) throws Exception {
+  public static void createIfMissing(String brokers, String topic, int partitions)
+      throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", brokers);
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty()))).all().get();
+      admin
+          .createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
+          .all()
+          .get();
       awaitLeaders(admin, topic, partitions);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
@@ -38,11 +42,11 @@ public final class FreshTopics {
 
   /**
    * Waits until the leader of each partition of a topic created a moment ago serves it. Writing
-   * sooner can lose records: a broker that refuses a producer's first request (not the leader
-   * yet) and accepts its second makes every retry of the first fail as out of order, until it
-   * expires (KAFKA-15591). A list-offsets request meets the same leadership check as a write; it
-   * is asked again while the answer is a retriable "not yet" (unknown topic, no leader yet), for
-   * up to a minute.
+   * sooner can lose records: a broker that refuses a producer's first request (not the leader yet)
+   * and accepts its second makes every retry of the first fail as out of order, until it expires
+   * (KAFKA-15591). A list-offsets request meets the same leadership check as a write; it is asked
+   * again while the answer is a retriable "not yet" (unknown topic, no leader yet), for up to a
+   * minute.
    */
   public static void awaitLeaders(Admin admin, String topic, int partitions) throws Exception {
     Map<TopicPartition, OffsetSpec> latest = new HashMap<>();

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -20,7 +21,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
-import java.util.Locale;
 
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one), in this process, on
@@ -40,19 +40,25 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final int port;
   private final int controllerPort;
   private final String clusterId = Uuid.randomUuid().toString();
+
   /** Null for a PLAINTEXT listener. */
   private final SaslSslListener saslSsl;
+
   private final TestCertificates certificates;
   private final String superUserPassword = UUID.randomUUID().toString();
   private KafkaRaftServer server;
 
-  private EmbeddedKafkaBroker(Path dataDir, boolean deleteOnClose, int port, int controllerPort, SaslSslListener saslSsl) {
+  private EmbeddedKafkaBroker(
+      Path dataDir, boolean deleteOnClose, int port, int controllerPort, SaslSslListener saslSsl) {
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
     this.port = port;
     this.controllerPort = controllerPort;
     this.saslSsl = saslSsl;
-    this.certificates = saslSsl == null ? null : TestCertificates.create(dataDir.resolve("tls"), saslSsl.serverNames());
+    this.certificates =
+        saslSsl == null
+            ? null
+            : TestCertificates.create(dataDir.resolve("tls"), saslSsl.serverNames());
   }
 
   /** Starts a broker on a free loopback port with its data in a new temporary directory. */
@@ -88,9 +94,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int port, SaslSslListener saslSsl) {
+  private static EmbeddedKafkaBroker start(
+      Path dataDir, boolean deleteOnClose, int port, SaslSslListener saslSsl) {
     EmbeddedKafkaBroker broker =
-        new EmbeddedKafkaBroker(dataDir, deleteOnClose, port == 0 ? freePort() : port, freePort(), saslSsl);
+        new EmbeddedKafkaBroker(
+            dataDir, deleteOnClose, port == 0 ? freePort() : port, freePort(), saslSsl);
     broker.format();
     broker.startServer();
     return broker;
@@ -149,8 +157,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   private static String jaas(String user, String password) {
-    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-        + "\" password=\"" + password + "\";";
+    return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   /** The directory holding the broker's logs. */
@@ -187,7 +198,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -212,14 +224,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** One SASL_SSL client listener, also the listener the broker uses to reach itself. */
   private void secure(Properties p) {
-    p.put("listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners", "SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
     p.put("advertised.listeners", "SASL_SSL://127.0.0.1:" + port);
     p.put("inter.broker.listener.name", "SASL_SSL");
     p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
     p.put("sasl.enabled.mechanisms", SaslSslListener.MECHANISM);
     p.put("sasl.mechanism.inter.broker.protocol", SaslSslListener.MECHANISM);
     String prefix = "listener.name.sasl_ssl.";
-    p.put(prefix + SaslSslListener.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+    p.put(
+        prefix + SaslSslListener.MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
         jaas(SaslSslListener.SUPER_USER, superUserPassword));
     p.put(prefix + "ssl.keystore.location", certificates.serverKeystore().toString());
     p.put(prefix + "ssl.keystore.password", certificates.password());
@@ -254,7 +268,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
           .setScramArguments(scramArguments())
           .run();
     } catch (Exception e) {
-      throw new IllegalStateException("could not format the embedded broker's storage in " + logs, e);
+      throw new IllegalStateException(
+          "could not format the embedded broker's storage in " + logs, e);
     }
   }
 
@@ -264,8 +279,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       return List.of();
     }
     return saslSsl.allUsers(superUserPassword).entrySet().stream()
-        .map((Map.Entry<String, String> u) ->
-            SaslSslListener.MECHANISM + "=[name=" + u.getKey() + ",password=" + u.getValue() + "]")
+        .map(
+            (Map.Entry<String, String> u) ->
+                SaslSslListener.MECHANISM
+                    + "=[name="
+                    + u.getKey()
+                    + ",password="
+                    + u.getValue()
+                    + "]")
         .toList();
   }
 

@@ -17,7 +17,8 @@ import java.util.Objects;
  *     clients connect to {@code 127.0.0.1}, so leaving it out makes every client's host name check
  *     fail
  */
-public record SaslSslListener(Map<String, String> users, boolean authorizer, List<String> serverNames) {
+public record SaslSslListener(
+    Map<String, String> users, boolean authorizer, List<String> serverNames) {
 
   /** The broker's own user: a super user when the authorizer is on. */
   public static final String SUPER_USER = "admin";
@@ -34,11 +35,15 @@ public record SaslSslListener(Map<String, String> users, boolean authorizer, Lis
     if (users.containsKey(SUPER_USER)) {
       throw new IllegalArgumentException(SUPER_USER + " is the broker's own user");
     }
-    users.forEach((name, password) -> {
-      if (!name.matches("[A-Za-z0-9_.-]+") || password.isEmpty() || password.matches(".*[\\],\"].*")) {
-        throw new IllegalArgumentException("user names are plain words and passwords hold no ] , or \": " + name);
-      }
-    });
+    users.forEach(
+        (name, password) -> {
+          if (!name.matches("[A-Za-z0-9_.-]+")
+              || password.isEmpty()
+              || password.matches(".*[\\],\"].*")) {
+            throw new IllegalArgumentException(
+                "user names are plain words and passwords hold no ] , or \": " + name);
+          }
+        });
   }
 
   /** Users without ACLs, a certificate for 127.0.0.1 and localhost. */

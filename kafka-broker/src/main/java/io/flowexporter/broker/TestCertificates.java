@@ -35,9 +35,9 @@ public final class TestCertificates {
   }
 
   /**
-   * Makes a CA and a server certificate for {@code serverNames} (host names, or IPv4 addresses
-   * such as {@code 127.0.0.1}), unless {@code dir} holds them already (a restarted broker keeps
-   * its certificate).
+   * Makes a CA and a server certificate for {@code serverNames} (host names, or IPv4 addresses such
+   * as {@code 127.0.0.1}), unless {@code dir} holds them already (a restarted broker keeps its
+   * certificate).
    */
   static TestCertificates create(Path dir, List<String> serverNames) {
     try {
@@ -48,16 +48,81 @@ public final class TestCertificates {
       }
       TestCertificates c = new TestCertificates(dir, UUID.randomUUID().toString());
       c.makeCa("ca.p12", "flow-exporter test CA");
-      c.keytool("-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-          "-dname", "CN=" + serverNames.get(0), "-validity", DAYS, "-keystore", c.file("server.p12"));
-      c.keytool("-certreq", "-alias", "server", "-keystore", c.file("server.p12"), "-file", c.file("server.csr"));
-      c.keytool("-gencert", "-alias", "ca", "-keystore", c.file("ca.p12"), "-infile", c.file("server.csr"),
-          "-outfile", c.file("server.pem"), "-rfc", "-validity", DAYS, "-ext", "SAN=" + subjectAltNames(serverNames),
-          "-ext", "EKU=serverAuth,clientAuth");
-      c.keytool("-exportcert", "-alias", "ca", "-keystore", c.file("ca.p12"), "-rfc", "-file", c.file("ca.pem"));
-      c.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", c.file("ca.pem"), "-keystore", c.file("server.p12"));
-      c.keytool("-importcert", "-noprompt", "-alias", "server", "-file", c.file("server.pem"), "-keystore", c.file("server.p12"));
-      c.keytool("-importcert", "-noprompt", "-alias", "ca", "-file", c.file("ca.pem"), "-keystore", c.file("truststore.p12"));
+      c.keytool(
+          "-genkeypair",
+          "-alias",
+          "server",
+          "-keyalg",
+          "EC",
+          "-groupname",
+          "secp256r1",
+          "-dname",
+          "CN=" + serverNames.get(0),
+          "-validity",
+          DAYS,
+          "-keystore",
+          c.file("server.p12"));
+      c.keytool(
+          "-certreq",
+          "-alias",
+          "server",
+          "-keystore",
+          c.file("server.p12"),
+          "-file",
+          c.file("server.csr"));
+      c.keytool(
+          "-gencert",
+          "-alias",
+          "ca",
+          "-keystore",
+          c.file("ca.p12"),
+          "-infile",
+          c.file("server.csr"),
+          "-outfile",
+          c.file("server.pem"),
+          "-rfc",
+          "-validity",
+          DAYS,
+          "-ext",
+          "SAN=" + subjectAltNames(serverNames),
+          "-ext",
+          "EKU=serverAuth,clientAuth");
+      c.keytool(
+          "-exportcert",
+          "-alias",
+          "ca",
+          "-keystore",
+          c.file("ca.p12"),
+          "-rfc",
+          "-file",
+          c.file("ca.pem"));
+      c.keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "ca",
+          "-file",
+          c.file("ca.pem"),
+          "-keystore",
+          c.file("server.p12"));
+      c.keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "server",
+          "-file",
+          c.file("server.pem"),
+          "-keystore",
+          c.file("server.p12"));
+      c.keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "ca",
+          "-file",
+          c.file("ca.pem"),
+          "-keystore",
+          c.file("truststore.p12"));
       Files.writeString(passwordFile, c.password, StandardCharsets.UTF_8);
       return c;
     } catch (IOException e) {
@@ -85,15 +150,47 @@ public final class TestCertificates {
     Path other = dir.resolve("other-truststore.p12");
     if (!Files.exists(other)) {
       makeCa("other-ca.p12", "flow-exporter other test CA");
-      keytool("-exportcert", "-alias", "ca", "-keystore", file("other-ca.p12"), "-rfc", "-file", file("other-ca.pem"));
-      keytool("-importcert", "-noprompt", "-alias", "ca", "-file", file("other-ca.pem"), "-keystore", other.toString());
+      keytool(
+          "-exportcert",
+          "-alias",
+          "ca",
+          "-keystore",
+          file("other-ca.p12"),
+          "-rfc",
+          "-file",
+          file("other-ca.pem"));
+      keytool(
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "ca",
+          "-file",
+          file("other-ca.pem"),
+          "-keystore",
+          other.toString());
     }
     return other;
   }
 
   private void makeCa(String keystore, String name) {
-    keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-        "-validity", DAYS, "-ext", "BC:c=ca:true", "-ext", "KU=keyCertSign,cRLSign", "-keystore", file(keystore));
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=" + name,
+        "-validity",
+        DAYS,
+        "-ext",
+        "BC:c=ca:true",
+        "-ext",
+        "KU=keyCertSign,cRLSign",
+        "-keystore",
+        file(keystore));
   }
 
   private static String subjectAltNames(List<String> names) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,12 +34,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.util.Set;
 
 /**
- * The SASL_SSL broker on a real listener: the right user gets in and, with an ACL, reads and
- * writes its topic; a wrong password, an untrusted CA, a certificate for another name and a topic
- * without an ACL each fail with the client's own exception.
+ * The SASL_SSL broker on a real listener: the right user gets in and, with an ACL, reads and writes
+ * its topic; a wrong password, an untrusted CA, a certificate for another name and a topic without
+ * an ACL each fail with the client's own exception.
  */
 class SaslSslBrokerTest {
 
@@ -46,7 +46,9 @@ class SaslSslBrokerTest {
 
   @BeforeAll
   static void start() {
-    broker = EmbeddedKafkaBroker.startSaslSsl(SaslSslListener.of(Map.of("alice", "alice-secret")).withAuthorizer());
+    broker =
+        EmbeddedKafkaBroker.startSaslSsl(
+            SaslSslListener.of(Map.of("alice", "alice-secret")).withAuthorizer());
   }
 
   @AfterAll
@@ -59,27 +61,40 @@ class SaslSslBrokerTest {
   @Test
   void aUserWithAnAclWritesAndReadsItsTopicAndNoOther() throws Exception {
     try (Admin admin = admin(broker.superUserProperties())) {
-      admin.createTopics(List.of(new NewTopic("allowed", 1, (short) 1), new NewTopic("forbidden", 1, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
-      admin.createAcls(List.of(
-              acl(ResourceType.TOPIC, "allowed", AclOperation.ALL),
-              acl(ResourceType.GROUP, "g", AclOperation.ALL)))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("allowed", 1, (short) 1), new NewTopic("forbidden", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      admin
+          .createAcls(
+              List.of(
+                  acl(ResourceType.TOPIC, "allowed", AclOperation.ALL),
+                  acl(ResourceType.GROUP, "g", AclOperation.ALL)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
     Properties p = broker.clientProperties("alice");
     p.put("bootstrap.servers", broker.bootstrapServers());
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       for (int i = 0; i < 3; i++) {
         producer.send(new ProducerRecord<>("allowed", "k", "v" + i)).get(30, TimeUnit.SECONDS);
       }
-      assertThatThrownBy(() -> producer.send(new ProducerRecord<>("forbidden", "k", "v")).get(30, TimeUnit.SECONDS))
+      assertThatThrownBy(
+              () ->
+                  producer
+                      .send(new ProducerRecord<>("forbidden", "k", "v"))
+                      .get(30, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(TopicAuthorizationException.class);
     }
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "g");
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of("allowed"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (values.size() < 3 && System.nanoTime() < deadline) {
@@ -107,17 +122,21 @@ class SaslSslBrokerTest {
   @Test
   void aCertificateForAnotherNameFailsTheHostNameCheck() {
     try (EmbeddedKafkaBroker elsewhere =
-        EmbeddedKafkaBroker.startSaslSsl(SaslSslListener.of(Map.of("alice", "alice-secret")).withServerNames("broker.invalid"))) {
+        EmbeddedKafkaBroker.startSaslSsl(
+            SaslSslListener.of(Map.of("alice", "alice-secret"))
+                .withServerNames("broker.invalid"))) {
       Properties p = elsewhere.clientProperties("alice");
       p.put("bootstrap.servers", elsewhere.bootstrapServers());
-      assertThatThrownBy(() -> listTopicsAt(p)).hasCauseInstanceOf(SslAuthenticationException.class);
+      assertThatThrownBy(() -> listTopicsAt(p))
+          .hasCauseInstanceOf(SslAuthenticationException.class);
       p.put("ssl.endpoint.identification.algorithm", "");
       assertThat(listTopicsAt(p)).isEmpty();
     }
   }
 
   private static AclBinding acl(ResourceType type, String name, AclOperation operation) {
-    return new AclBinding(new ResourcePattern(type, name, PatternType.LITERAL),
+    return new AclBinding(
+        new ResourcePattern(type, name, PatternType.LITERAL),
         new AccessControlEntry("User:alice", "*", operation, AclPermissionType.ALLOW));
   }
 

@@ -26,8 +26,8 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
- * The flow-exporter topology: pmacct JSON from one topic, counted in two stages so that each
- * series has one owner holding its whole total.
+ * The flow-exporter topology: pmacct JSON from one topic, counted in two stages so that each series
+ * has one owner holding its whole total.
  *
  * <pre>
  *   [input topic]  key: ignored, value: pmacct JSON (one object, or several newline-separated)
@@ -46,10 +46,10 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *                               &lt;application.id&gt;-series-totals-changelog; see SeriesBuckets)
  * </pre>
  *
- * <p>The second stage's partition of a series is fixed by the series key's hash, so one instance
- * at a time exposes each series, with its total over every input partition. Only what changed in
- * a commit interval crosses the repartition topic. Names of nodes, stores and the repartition
- * topic are stable: the internal topic names derive from them.
+ * <p>The second stage's partition of a series is fixed by the series key's hash, so one instance at
+ * a time exposes each series, with its total over every input partition. Only what changed in a
+ * commit interval crosses the repartition topic. Names of nodes, stores and the repartition topic
+ * are stable: the internal topic names derive from them.
  */
 public final class FlowTopology {
 
@@ -59,10 +59,15 @@ public final class FlowTopology {
   public static final String DELTAS = "series-deltas";
   public static final String OWNER = "own-series";
   public static final String STORE = "series-totals";
-  /** The sink of the flow documents ({@code --flow-topic}); key: event.id, value: the ECS document. */
+
+  /**
+   * The sink of the flow documents ({@code --flow-topic}); key: event.id, value: the ECS document.
+   */
   public static final String DOCUMENTS = "flow-documents";
+
   /** The node the DSL puts between {@code count-flows} and the repartition topic's sink. */
   static final String DELTAS_CHILD = DELTAS + "-repartition-filter";
+
   /** The store of flow-exporter 0.1 (per-input-partition totals, format 1). */
   public static final String PREVIOUS_STORE = "flow-totals";
 
@@ -86,7 +91,15 @@ public final class FlowTopology {
       SeriesFamilies families,
       CommittedTotals committed,
       RecordOutcomes outcomes) {
-    return build(config, inputPartitions, asn, CountryLookup.EMPTY, families, committed, outcomes, FlowDocuments.NONE);
+    return build(
+        config,
+        inputPartitions,
+        asn,
+        CountryLookup.EMPTY,
+        families,
+        committed,
+        outcomes,
+        FlowDocuments.NONE);
   }
 
   /** Without flow documents. */
@@ -98,7 +111,8 @@ public final class FlowTopology {
       SeriesFamilies families,
       CommittedTotals committed,
       RecordOutcomes outcomes) {
-    return build(config, inputPartitions, asn, countries, families, committed, outcomes, FlowDocuments.NONE);
+    return build(
+        config, inputPartitions, asn, countries, families, committed, outcomes, FlowDocuments.NONE);
   }
 
   /** Without a country database. */
@@ -110,7 +124,15 @@ public final class FlowTopology {
       CommittedTotals committed,
       RecordOutcomes outcomes,
       FlowDocuments documents) {
-    return build(config, inputPartitions, asn, CountryLookup.EMPTY, families, committed, outcomes, documents);
+    return build(
+        config,
+        inputPartitions,
+        asn,
+        CountryLookup.EMPTY,
+        families,
+        committed,
+        outcomes,
+        documents);
   }
 
   /**
@@ -133,29 +155,48 @@ public final class FlowTopology {
     boolean toTopic = documents.topic().isPresent();
     FlowParser parser = new FlowParser();
     FlowClassifier classifier =
-        new FlowClassifier(config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn, countries);
+        new FlowClassifier(
+            config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn, countries);
     SeriesLimits limits = SeriesLimits.of(config.maxSeries(), inputPartitions, config.seriesTtl());
     InvalidRecordLog invalidLog = new InvalidRecordLog();
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(new PendingDeltasStore.Builder(PENDING_STORE));
     builder.addStateStore(new SeriesTotalsStoreBuilder(STORE, committed, limits));
-    builder.stream(config.inputTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
+    builder.stream(
+            config.inputTopic(),
+            Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(SOURCE))
         .process(
-            () -> new FlowCountingProcessor(
-                PENDING_STORE, config.inputTopic(), parser, classifier, families, outcomes, invalidLog,
-                documents, asn, toTopic ? DELTAS_CHILD : null, toTopic ? DOCUMENTS : null),
+            () ->
+                new FlowCountingProcessor(
+                    PENDING_STORE,
+                    config.inputTopic(),
+                    parser,
+                    classifier,
+                    families,
+                    outcomes,
+                    invalidLog,
+                    documents,
+                    asn,
+                    toTopic ? DELTAS_CHILD : null,
+                    toTopic ? DOCUMENTS : null),
             Named.as(PROCESSOR),
             PENDING_STORE)
         .repartition(
             Repartitioned.<byte[], byte[]>as(DELTAS)
                 .withKeySerde(Serdes.ByteArray())
                 .withValueSerde(Serdes.ByteArray())
-                .withStreamPartitioner((topic, key, value, partitions) ->
-                    Optional.of(Set.of(DeltaBatch.partitionOf(key, partitions)))))
+                .withStreamPartitioner(
+                    (topic, key, value, partitions) ->
+                        Optional.of(Set.of(DeltaBatch.partitionOf(key, partitions)))))
         .process(() -> new SeriesOwnerProcessor(STORE, limits), Named.as(OWNER), STORE);
     Topology topology = builder.build();
     if (toTopic) {
-      topology.addSink(DOCUMENTS, documents.topic().get(), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+      topology.addSink(
+          DOCUMENTS,
+          documents.topic().get(),
+          new ByteArraySerializer(),
+          new ByteArraySerializer(),
+          PROCESSOR);
     }
     return topology;
   }

@@ -28,8 +28,15 @@ public record TopologyConfig(
   public static final Duration DEFAULT_SERIES_TTL = Duration.ofDays(30);
 
   /** With the default bound and expiry. */
-  public TopologyConfig(String inputTopic, List<Long> ownAsns, AsnFromIp asnFromIp, long defaultSamplingRate) {
-    this(inputTopic, ownAsns, asnFromIp, defaultSamplingRate, DEFAULT_MAX_SERIES, DEFAULT_SERIES_TTL);
+  public TopologyConfig(
+      String inputTopic, List<Long> ownAsns, AsnFromIp asnFromIp, long defaultSamplingRate) {
+    this(
+        inputTopic,
+        ownAsns,
+        asnFromIp,
+        defaultSamplingRate,
+        DEFAULT_MAX_SERIES,
+        DEFAULT_SERIES_TTL);
   }
 
   public TopologyConfig {
@@ -55,7 +62,8 @@ public record TopologyConfig(
       throw new IllegalArgumentException("series TTL must be positive: " + seriesTtl);
     }
     if (defaultSamplingRate < 1) {
-      throw new IllegalArgumentException("sampling rate must be at least 1: " + defaultSamplingRate);
+      throw new IllegalArgumentException(
+          "sampling rate must be at least 1: " + defaultSamplingRate);
     }
   }
 }

@@ -51,10 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  * in the owner's store, published on commit.
  *
  * <p>What TopologyTestDriver can and cannot show: it runs both sub-topologies in one task on one
- * partition per topic, and commits after every input message (the first stage's deltas are
- * flushed, captured from the repartition topic, then fed to the second stage, which is flushed in
- * turn). So these tests prove the counting, the batch format on the wire and the owner's sums, not
- * the spread over several partitions; {@code aggregate.TwoStageRoutingTest} covers that part.
+ * partition per topic, and commits after every input message (the first stage's deltas are flushed,
+ * captured from the repartition topic, then fed to the second stage, which is flushed in turn). So
+ * these tests prove the counting, the batch format on the wire and the owner's sums, not the spread
+ * over several partitions; {@code aggregate.TwoStageRoutingTest} covers that part.
  */
 class FlowTopologyTest {
 
@@ -91,7 +91,8 @@ class FlowTopologyTest {
       // Step 1: pmacct records in, one per message and several in one message.
       TestInputTopic<String, String> in = input(driver);
       in.pipeInput(record("edge1", 15169, 64500, 1000, 2));
-      in.pipeInput(record("edge1", 15169, 64500, 500, 1) + "\n" + record("edge1", 64500, 15169, 70, 1));
+      in.pipeInput(
+          record("edge1", 15169, 64500, 500, 1) + "\n" + record("edge1", 64500, 15169, 70, 1));
       in.pipeInput(record("edge2", 0, 64500, 10, 1)); // AS 0 looked up from ip_src: 15169
       in.pipeInput(record("edge1", 13335, 2906, 999, 9)); // not ours: unmatched
       in.pipeInput("{\"event_type\": \"purge_close\"}");
@@ -99,10 +100,11 @@ class FlowTopologyTest {
 
       // Step 2: the owner's store holds the sums, written when the driver committed.
       SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
-      Map<SeriesKey, Totals> expected = Map.of(
-          AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3, 2),
-          AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169), new Totals(70, 1, 1),
-          AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(10, 1, 1));
+      Map<SeriesKey, Totals> expected =
+          Map.of(
+              AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1500, 3, 2),
+              AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169), new Totals(70, 1, 1),
+              AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(10, 1, 1));
       assertThat(store.readStore()).isEqualTo(expected);
 
       // Step 3: nothing is visible to scrapes until the transaction is known to be committed.
@@ -127,8 +129,10 @@ class FlowTopologyTest {
       in.pipeInput(record("edge1", 15169, 64500, 1, 1));
       committed.aborted();
       committed.committed();
-      assertThat(committed.snapshot()).containsExactly(
-          Map.entry(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 2, 1)));
+      assertThat(committed.snapshot())
+          .containsExactly(
+              Map.entry(
+                  AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 2, 1)));
     }
   }
 
@@ -140,8 +144,10 @@ class FlowTopologyTest {
       in.pipeInput("k", new byte[0]);
       in.pipeInput("k", record("edge1", 15169, 64500, 5, 1).getBytes(StandardCharsets.UTF_8));
       committed.committed();
-      assertThat(committed.snapshot()).containsExactly(
-          Map.entry(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(5, 1, 1)));
+      assertThat(committed.snapshot())
+          .containsExactly(
+              Map.entry(
+                  AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(5, 1, 1)));
       assertThat(outcomes.invalidTotal()).isEqualTo(2);
     }
   }
@@ -151,7 +157,9 @@ class FlowTopologyTest {
     try (TopologyTestDriver driver = driver()) {
       TestInputTopic<String, String> in = input(driver);
       // 2^50 bytes (the parser's largest) sampled 1 in 4096 = 2^62: fits in a long.
-      String huge = record("edge1", 15169, 64500, 1L << 50, 1).replace("\"packets\"", "\"sampling_rate\": 4096, \"packets\"");
+      String huge =
+          record("edge1", 15169, 64500, 1L << 50, 1)
+              .replace("\"packets\"", "\"sampling_rate\": 4096, \"packets\"");
       in.pipeInput(huge);
       committed.committed();
       SeriesKey edge1 = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
@@ -161,31 +169,43 @@ class FlowTopologyTest {
       // Long.MAX_VALUE; so does the owner's total. Records are counted, not refused.
       in.pipeInput(huge + "\n" + huge);
       // 2^50 sampled 1 in 2^24 is 2^74: that one record is refused as out of range.
-      in.pipeInput(record("edge1", 15169, 64500, 1L << 50, 1).replace("\"packets\"", "\"sampling_rate\": 16777216, \"packets\""));
+      in.pipeInput(
+          record("edge1", 15169, 64500, 1L << 50, 1)
+              .replace("\"packets\"", "\"sampling_rate\": 16777216, \"packets\""));
       in.pipeInput(record("edge2", 15169, 64500, 7, 1));
       committed.committed();
-      assertThat(committed.snapshot()).isEqualTo(Map.of(
-          edge1, new Totals(Long.MAX_VALUE, 3 * 4096, 3),
-          AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500), new Totals(7, 1, 1)));
+      assertThat(committed.snapshot())
+          .isEqualTo(
+              Map.of(
+                  edge1,
+                  new Totals(Long.MAX_VALUE, 3 * 4096, 3),
+                  AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500),
+                  new Totals(7, 1, 1)));
       assertThat(outcomes.invalidTotal(InvalidReason.OUT_OF_RANGE)).isEqualTo(1);
       assertThat(outcomes.countedTotal()).isEqualTo(4);
 
       // A saturated counter stays put (monotonic) as traffic goes on.
       in.pipeInput(huge);
       committed.committed();
-      assertThat(committed.snapshot().get(edge1)).isEqualTo(new Totals(Long.MAX_VALUE, 4 * 4096, 4));
+      assertThat(committed.snapshot().get(edge1))
+          .isEqualTo(new Totals(Long.MAX_VALUE, 4 * 4096, 4));
     }
   }
 
   @Test
   void theTopologyHasTwoStagesThroughOneRepartitionTopicAndStableNames() {
-    TopologyDescription description = FlowTopology.build(
-        new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1), AsnLookup.EMPTY, committed, outcomes)
-        .describe();
+    TopologyDescription description =
+        FlowTopology.build(
+                new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1),
+                AsnLookup.EMPTY,
+                committed,
+                outcomes)
+            .describe();
     assertThat(description.subtopologies()).hasSize(2);
     Map<String, TopologyDescription.Node> nodes = new HashMap<>();
     description.subtopologies().forEach(s -> s.nodes().forEach(n -> nodes.put(n.name(), n)));
-    assertThat(((TopologyDescription.Source) nodes.get(FlowTopology.SOURCE)).topicSet()).containsExactly(TOPIC);
+    assertThat(((TopologyDescription.Source) nodes.get(FlowTopology.SOURCE)).topicSet())
+        .containsExactly(TOPIC);
     assertThat(((TopologyDescription.Processor) nodes.get(FlowTopology.PROCESSOR)).stores())
         .containsExactly(FlowTopology.PENDING_STORE);
     assertThat(((TopologyDescription.Processor) nodes.get(FlowTopology.OWNER)).stores())
@@ -216,11 +236,16 @@ class FlowTopologyTest {
         boolean receive = random.nextBoolean();
         long bytes = 1 + random.nextInt(1_000_000);
         long packets = 1 + random.nextInt(1000);
-        message.append(r == 0 ? "" : "\n")
-            .append(receive ? record(host, other, 64500, bytes, packets) : record(host, 64500, other, bytes, packets));
-        SeriesKey key = receive
-            ? AsFamily.key(Direction.RECEIVE, host, other, 64500)
-            : AsFamily.key(Direction.TRANSMIT, host, 64500, other);
+        message
+            .append(r == 0 ? "" : "\n")
+            .append(
+                receive
+                    ? record(host, other, 64500, bytes, packets)
+                    : record(host, 64500, other, bytes, packets));
+        SeriesKey key =
+            receive
+                ? AsFamily.key(Direction.RECEIVE, host, other, 64500)
+                : AsFamily.key(Direction.TRANSMIT, host, 64500, other);
         expected.merge(key, new Totals(bytes, packets, 1), TestFlows::sum);
       }
       messages.add(message.toString());
@@ -233,15 +258,20 @@ class FlowTopologyTest {
       assertThat(store.readStore()).isEqualTo(expected);
       committed.committed();
       assertThat(committed.snapshot()).isEqualTo(expected);
-      assertThat(outcomes.countedTotal()).isEqualTo(expected.values().stream().mapToLong(Totals::flows).sum());
+      assertThat(outcomes.countedTotal())
+          .isEqualTo(expected.values().stream().mapToLong(Totals::flows).sum());
 
       assertThat(driver.producedTopicNames()).contains(REPARTITION);
-      List<KeyValue<byte[], byte[]>> batches = driver
-          .createOutputTopic(REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-          .readKeyValuesToList();
-      // One commit per message; each sends one batch per owner slot it touched, never one per record.
-      assertThat(batches.size()).isGreaterThanOrEqualTo(messages.size()).isLessThan(expected.values().stream()
-          .mapToInt(t -> (int) t.flows()).sum());
+      List<KeyValue<byte[], byte[]>> batches =
+          driver
+              .createOutputTopic(
+                  REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+              .readKeyValuesToList();
+      // One commit per message; each sends one batch per owner slot it touched, never one per
+      // record.
+      assertThat(batches.size())
+          .isGreaterThanOrEqualTo(messages.size())
+          .isLessThan(expected.values().stream().mapToInt(t -> (int) t.flows()).sum());
       Map<SeriesKey, Totals> carried = new HashMap<>();
       for (KeyValue<byte[], byte[]> batch : batches) {
         int slot = slotOf(batch.key);
@@ -258,14 +288,22 @@ class FlowTopologyTest {
   @Test
   void recordsOfOneCommitArePreAggregatedBeforeTheRepartitionTopic() {
     try (TopologyTestDriver driver = driver()) {
-      input(driver).pipeInput(String.join("\n",
-          record("edge1", 15169, 64500, 100, 1), record("edge1", 15169, 64500, 20, 2), record("edge1", 15169, 64500, 3, 3)));
+      input(driver)
+          .pipeInput(
+              String.join(
+                  "\n",
+                  record("edge1", 15169, 64500, 100, 1),
+                  record("edge1", 15169, 64500, 20, 2),
+                  record("edge1", 15169, 64500, 3, 3)));
       TestOutputTopic<byte[], byte[]> deltas =
-          driver.createOutputTopic(REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+          driver.createOutputTopic(
+              REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       List<byte[]> values = deltas.readValuesToList();
       assertThat(values).hasSize(1);
-      assertThat(decodeBatch(values.get(0))).containsExactly(
-          Map.entry(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(123, 6, 3)));
+      assertThat(decodeBatch(values.get(0)))
+          .containsExactly(
+              Map.entry(
+                  AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(123, 6, 3)));
     }
   }
 
@@ -276,18 +314,29 @@ class FlowTopologyTest {
    */
   @Test
   void aFamilyDeclaredInTheTestCountsAlongsideTheAsFamily() {
-    SeriesFamily byHost = new SeriesFamily(99, "host",
-        List.of(new Label("hostname", LabelKind.TEXT)),
-        List.of(new Counter(Direction.RECEIVE, Unit.BYTES, "host_receive_bytes", "test"),
-            new Counter(Direction.TRANSMIT, Unit.BYTES, "host_transmit_bytes", "test")),
-        (flow, out) -> out.begin().text(flow.record().hostname()).emit());
+    SeriesFamily byHost =
+        new SeriesFamily(
+            99,
+            "host",
+            List.of(new Label("hostname", LabelKind.TEXT)),
+            List.of(
+                new Counter(Direction.RECEIVE, Unit.BYTES, "host_receive_bytes", "test"),
+                new Counter(Direction.TRANSMIT, Unit.BYTES, "host_transmit_bytes", "test")),
+            (flow, out) -> out.begin().text(flow.record().hostname()).emit());
     TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1);
-    Topology topology = FlowTopology.build(
-        config, 1, NAMES, new SeriesFamilies(List.of(AsFamily.FAMILY, byHost)), committed, outcomes);
+    Topology topology =
+        FlowTopology.build(
+            config,
+            1,
+            NAMES,
+            new SeriesFamilies(List.of(AsFamily.FAMILY, byHost)),
+            committed,
+            outcomes);
     try (TopologyTestDriver driver = driver(topology)) {
       TestInputTopic<String, String> in = input(driver);
       in.pipeInput(record("edge1", 15169, 64500, 1000, 2));
-      in.pipeInput(record("edge1", 13335, 64500, 300, 3) + "\n" + record("edge1", 64500, 15169, 70, 1));
+      in.pipeInput(
+          record("edge1", 13335, 64500, 300, 3) + "\n" + record("edge1", 64500, 15169, 70, 1));
       in.pipeInput(record("édge2", 15169, 64500, 10, 1));
       committed.committed();
 
@@ -304,8 +353,12 @@ class FlowTopologyTest {
       assertThat(committed.seriesOf(99)).isEqualTo(3);
       assertThat(committed.seriesOf(0)).isEqualTo(4);
       // The family's keys decode by its own declaration.
-      assertThat(snapshot.keySet().stream().filter(k -> k.familyId() == 99).map(k -> k.values(byHost).get(0))
-          .collect(Collectors.toSet())).containsExactlyInAnyOrder("edge1", "édge2");
+      assertThat(
+              snapshot.keySet().stream()
+                  .filter(k -> k.familyId() == 99)
+                  .map(k -> k.values(byHost).get(0))
+                  .collect(Collectors.toSet()))
+          .containsExactlyInAnyOrder("edge1", "édge2");
       // Records are counted once, whatever the number of families.
       assertThat(outcomes.countedTotal()).isEqualTo(4);
     }
@@ -313,7 +366,8 @@ class FlowTopologyTest {
 
   static SeriesKey hostKey(SeriesFamily family, Direction direction, String host) {
     SeriesKey[] made = new SeriesKey[1];
-    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
+    SeriesKeyWriter w =
+        new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
     w.use(family, direction);
     w.begin().text(host).emit();
     return made[0];

@@ -46,17 +46,43 @@ class PortCountingTest {
   private TopologyTestDriver driver() {
     TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1);
     return TestFlows.driver(
-        FlowTopology.build(config, 1, AsnLookup.EMPTY, new SeriesFamilies(List.of(AsFamily.FAMILY, ports)), committed, outcomes),
+        FlowTopology.build(
+            config,
+            1,
+            AsnLookup.EMPTY,
+            new SeriesFamilies(List.of(AsFamily.FAMILY, ports)),
+            committed,
+            outcomes),
         stateDir);
   }
 
-  private static String record(long src, long dst, int portSrc, int portDst, String proto, long bytes, long packets,
-      Long flows, long sampling) {
-    return "{\"event_type\": \"purge\", \"label\": \"edge1\", \"as_src\": " + src + ", \"as_dst\": " + dst
-        + ", \"ip_src\": \"198.51.100.7\", \"ip_dst\": \"192.0.2.1\", \"port_src\": " + portSrc + ", \"port_dst\": " + portDst
-        + ", \"ip_proto\": " + proto + (flows == null ? "" : ", \"flows\": " + flows)
+  private static String record(
+      long src,
+      long dst,
+      int portSrc,
+      int portDst,
+      String proto,
+      long bytes,
+      long packets,
+      Long flows,
+      long sampling) {
+    return "{\"event_type\": \"purge\", \"label\": \"edge1\", \"as_src\": "
+        + src
+        + ", \"as_dst\": "
+        + dst
+        + ", \"ip_src\": \"198.51.100.7\", \"ip_dst\": \"192.0.2.1\", \"port_src\": "
+        + portSrc
+        + ", \"port_dst\": "
+        + portDst
+        + ", \"ip_proto\": "
+        + proto
+        + (flows == null ? "" : ", \"flows\": " + flows)
         + (sampling > 0 ? ", \"sampling_rate\": " + sampling : "")
-        + ", \"packets\": " + packets + ", \"bytes\": " + bytes + "}";
+        + ", \"packets\": "
+        + packets
+        + ", \"bytes\": "
+        + bytes
+        + "}";
   }
 
   @Test
@@ -65,18 +91,25 @@ class PortCountingTest {
       TestInputTopic<String, String> in = input(driver);
       in.pipeInput(record(15169, 64500, 50000, 443, "\"tcp\"", 1000, 10, 4L, 0));
       in.pipeInput(record(15169, 64500, 50001, 443, "6", 500, 5, null, 0)); // no flows: one
-      in.pipeInput(record(64500, 15169, 53, 5432, "\"udp\"", 80, 1, 2L, 10)); // both chosen, sampled
+      in.pipeInput(
+          record(64500, 15169, 53, 5432, "\"udp\"", 80, 1, 2L, 10)); // both chosen, sampled
       in.pipeInput(record(64500, 15169, 80, 8080, "\"tcp\"", 999, 9, 1L, 0)); // no chosen port
       in.pipeInput(record(13335, 2906, 443, 50000, "\"tcp\"", 999, 9, 1L, 0)); // not ours
       committed.committed();
 
-      Map<SeriesKey, Totals> portSeries = committed.snapshot().entrySet().stream()
-          .filter(e -> e.getKey().familyId() == PortFamily.ID)
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-      assertThat(portSeries).isEqualTo(Map.of(
-          PortFamily.key(ports, Direction.RECEIVE, 443, "tcp", "edge1"), new Totals(1500, 15, 5),
-          PortFamily.key(ports, Direction.TRANSMIT, 53, "udp", "edge1"), new Totals(800, 10, 2),
-          PortFamily.key(ports, Direction.TRANSMIT, 5432, "udp", "edge1"), new Totals(800, 10, 2)));
+      Map<SeriesKey, Totals> portSeries =
+          committed.snapshot().entrySet().stream()
+              .filter(e -> e.getKey().familyId() == PortFamily.ID)
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      assertThat(portSeries)
+          .isEqualTo(
+              Map.of(
+                  PortFamily.key(ports, Direction.RECEIVE, 443, "tcp", "edge1"),
+                      new Totals(1500, 15, 5),
+                  PortFamily.key(ports, Direction.TRANSMIT, 53, "udp", "edge1"),
+                      new Totals(800, 10, 2),
+                  PortFamily.key(ports, Direction.TRANSMIT, 5432, "udp", "edge1"),
+                      new Totals(800, 10, 2)));
       // The AS family is counted as before, its flows from the same field.
       assertThat(committed.snapshot().get(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500)))
           .isEqualTo(new Totals(1500, 15, 5));
@@ -99,14 +132,16 @@ class PortCountingTest {
         long bytes = 1 + random.nextInt(100_000);
         long packets = 1 + random.nextInt(100);
         Long flows = random.nextInt(4) == 0 ? null : (long) random.nextInt(5);
-        in.pipeInput(receive
-            ? record(15169, 64500, portSrc, portDst, proto, bytes, packets, flows, 0)
-            : record(64500, 15169, portSrc, portDst, proto, bytes, packets, flows, 0));
-        String label = switch (proto) {
-          case "\"tcp\"", "6" -> "tcp";
-          case "\"udp\"", "17" -> "udp";
-          default -> "icmp";
-        };
+        in.pipeInput(
+            receive
+                ? record(15169, 64500, portSrc, portDst, proto, bytes, packets, flows, 0)
+                : record(64500, 15169, portSrc, portDst, proto, bytes, packets, flows, 0));
+        String label =
+            switch (proto) {
+              case "\"tcp\"", "6" -> "tcp";
+              case "\"udp\"", "17" -> "udp";
+              default -> "icmp";
+            };
         Totals t = new Totals(bytes, packets, flows == null ? 1 : flows);
         Direction d = receive ? Direction.RECEIVE : Direction.TRANSMIT;
         for (int port : portSrc == portDst ? new int[] {portSrc} : new int[] {portSrc, portDst}) {
@@ -116,9 +151,10 @@ class PortCountingTest {
         }
       }
       committed.committed();
-      Map<SeriesKey, Totals> actual = committed.snapshot().entrySet().stream()
-          .filter(e -> e.getKey().familyId() == PortFamily.ID)
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      Map<SeriesKey, Totals> actual =
+          committed.snapshot().entrySet().stream()
+              .filter(e -> e.getKey().familyId() == PortFamily.ID)
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
       assertThat(actual).isEqualTo(expected);
     }
   }

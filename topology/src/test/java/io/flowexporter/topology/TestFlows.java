@@ -21,10 +21,13 @@ public final class TestFlows {
 
   public static final String TOPIC = "pmacct.flows";
   public static final String APP_ID = "test";
+
   /** The repartition topic between the stages, as Kafka Streams names it under {@link #APP_ID}. */
   public static final String REPARTITION = APP_ID + "-" + FlowTopology.DELTAS + "-repartition";
+
   /** The owner store's changelog topic under {@link #APP_ID}. */
   public static final String CHANGELOG = APP_ID + "-" + FlowTopology.STORE + "-changelog";
+
   /** The driver's wall clock at start: fixed, so expiry tests can count from it. */
   public static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -32,9 +35,17 @@ public final class TestFlows {
 
   /** One pmacct record, as pmacct's Kafka plugin writes it. */
   public static String record(String label, long src, long dst, long bytes, long packets) {
-    return "{\"event_type\": \"purge\", \"label\": \"" + label + "\", \"as_src\": " + src + ", \"as_dst\": " + dst
+    return "{\"event_type\": \"purge\", \"label\": \""
+        + label
+        + "\", \"as_src\": "
+        + src
+        + ", \"as_dst\": "
+        + dst
         + ", \"peer_ip_src\": \"10.0.0.1\", \"ip_src\": \"8.8.8.8\", \"ip_dst\": \"192.0.2.1\", \"packets\": "
-        + packets + ", \"bytes\": " + bytes + "}";
+        + packets
+        + ", \"bytes\": "
+        + bytes
+        + "}";
   }
 
   public static TopologyTestDriver driver(Topology topology, Path stateDir) {
@@ -51,8 +62,8 @@ public final class TestFlows {
 
   /**
    * The repartition format as DeltaBatch's Javadoc documents it, decoded here rather than by the
-   * production decoder: a format byte (2), then per series a 2-byte key length, the key, and
-   * bytes, packets, flows as 8-byte big-endian numbers.
+   * production decoder: a format byte (2), then per series a 2-byte key length, the key, and bytes,
+   * packets, flows as 8-byte big-endian numbers.
    */
   public static Map<SeriesKey, Totals> decodeBatch(byte[] value) {
     ByteBuffer in = ByteBuffer.wrap(value);
@@ -61,7 +72,8 @@ public final class TestFlows {
     while (in.hasRemaining()) {
       byte[] key = new byte[in.getShort() & 0xffff];
       in.get(key);
-      Totals previous = entries.put(SeriesKey.wrap(key), new Totals(in.getLong(), in.getLong(), in.getLong()));
+      Totals previous =
+          entries.put(SeriesKey.wrap(key), new Totals(in.getLong(), in.getLong(), in.getLong()));
       assertThat(previous).as("a series twice in one batch").isNull();
     }
     return entries;

@@ -20,15 +20,26 @@ class TopologyConfigTest {
 
   @Test
   void aBoundBelowOneOrAnExpiryThatIsNotPositiveIsRefused() {
-    assertThatThrownBy(() -> new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 0, Duration.ofDays(1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max series");
-    assertThatThrownBy(() -> new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 1, Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TTL");
-    assertThatThrownBy(() -> new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 1, Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TTL");
+    assertThatThrownBy(
+            () ->
+                new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 0, Duration.ofDays(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("max series");
+    assertThatThrownBy(
+            () -> new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TTL");
+    assertThatThrownBy(
+            () ->
+                new TopologyConfig(
+                    "t", List.of(64500L), AsnFromIp.AUTO, 1, 1, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TTL");
     assertThatThrownBy(() -> new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 1, null))
         .isInstanceOf(NullPointerException.class);
-    assertThat(new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 1, Duration.ofMillis(1)).maxSeries())
+    assertThat(
+            new TopologyConfig("t", List.of(64500L), AsnFromIp.AUTO, 1, 1, Duration.ofMillis(1))
+                .maxSeries())
         .isEqualTo(1);
   }
 }

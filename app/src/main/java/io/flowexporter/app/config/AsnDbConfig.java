@@ -11,4 +11,5 @@ import java.util.Optional;
  * @param names a CSV file of {@code asn,name} overrides, if any
  * @param reloadCheckInterval how often the database file is checked for replacement
  */
-public record AsnDbConfig(Optional<Path> database, Optional<Path> names, Duration reloadCheckInterval) {}
+public record AsnDbConfig(
+    Optional<Path> database, Optional<Path> names, Duration reloadCheckInterval) {}

@@ -15,10 +15,12 @@ import java.util.Optional;
  *     even without a database (they win over the database in any case)
  * @param reloadCheckInterval how often the database file is checked for replacement
  */
-public record CountryConfig(Optional<Path> database, boolean fromPmacct, Duration reloadCheckInterval) {
+public record CountryConfig(
+    Optional<Path> database, boolean fromPmacct, Duration reloadCheckInterval) {
 
   /** No countries: the family is absent. */
-  public static final CountryConfig NONE = new CountryConfig(Optional.empty(), false, Duration.ofSeconds(10));
+  public static final CountryConfig NONE =
+      new CountryConfig(Optional.empty(), false, Duration.ofSeconds(10));
 
   /** Whether the country family is counted. */
   public boolean enabled() {

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Durations as operators write them: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code 500ms}, or ISO-8601 ({@code PT1H}). */
+/**
+ * Durations as operators write them: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code
+ * 500ms}, or ISO-8601 ({@code PT1H}).
+ */
 public final class Durations {
 
   private Durations() {}
@@ -24,16 +27,18 @@ public final class Durations {
         d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
       } else {
         long n = Long.parseLong(t.substring(0, Math.max(0, t.length() - 1)));
-        d = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
-          case 'd' -> Duration.ofDays(n);
-          case 'h' -> Duration.ofHours(n);
-          case 'm' -> Duration.ofMinutes(n);
-          case 's' -> Duration.ofSeconds(n);
-          default -> throw new NumberFormatException();
-        };
+        d =
+            switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+              case 'd' -> Duration.ofDays(n);
+              case 'h' -> Duration.ofHours(n);
+              case 'm' -> Duration.ofMinutes(n);
+              case 's' -> Duration.ofSeconds(n);
+              default -> throw new NumberFormatException();
+            };
       }
     } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration such as 30d, 12h, 90m, 45s or 500ms");
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a duration such as 30d, 12h, 90m, 45s or 500ms");
     }
     if (d.isNegative() || d.isZero()) {
       throw new IllegalArgumentException("'" + text + "' must be longer than zero");

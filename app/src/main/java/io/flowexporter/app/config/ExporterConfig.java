@@ -3,15 +3,15 @@ package io.flowexporter.app.config;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.series.PortFamily;
 import java.util.List;
-import java.util.Objects;
-import java.util.TreeSet;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * The whole configuration of one exporter process, parsed once from flags and environment
- * variables by {@link io.flowexporter.app.ExporterCommand} and validated by the records' compact
+ * The whole configuration of one exporter process, parsed once from flags and environment variables
+ * by {@link io.flowexporter.app.ExporterCommand} and validated by the records' compact
  * constructors.
  *
  * @param ports the ports of the port family ({@code --port}), sorted and distinct; empty: no port
@@ -21,8 +21,15 @@ import java.util.TreeMap;
  * @param webTls HTTPS for every endpoint, or plain HTTP
  */
 public record ExporterConfig(
-    KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, CountryConfig countries,
-    List<Integer> ports, FlowDocumentsConfig documents, ApiConfig api, WebTlsConfig webTls) {
+    KafkaConfig kafka,
+    HttpConfig http,
+    AsnDbConfig asnDb,
+    TopologyConfig topology,
+    CountryConfig countries,
+    List<Integer> ports,
+    FlowDocumentsConfig documents,
+    ApiConfig api,
+    WebTlsConfig webTls) {
 
   public ExporterConfig {
     Objects.requireNonNull(api, "api");
@@ -42,17 +49,35 @@ public record ExporterConfig(
   }
 
   /** Without the flow API. */
-  public ExporterConfig(KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology, CountryConfig countries,
-      List<Integer> ports, FlowDocumentsConfig documents) {
-    this(kafka, http, asnDb, topology, countries, ports, documents, ApiConfig.NONE, WebTlsConfig.NONE);
+  public ExporterConfig(
+      KafkaConfig kafka,
+      HttpConfig http,
+      AsnDbConfig asnDb,
+      TopologyConfig topology,
+      CountryConfig countries,
+      List<Integer> ports,
+      FlowDocumentsConfig documents) {
+    this(
+        kafka,
+        http,
+        asnDb,
+        topology,
+        countries,
+        ports,
+        documents,
+        ApiConfig.NONE,
+        WebTlsConfig.NONE);
   }
 
   /** Without countries, the port family or flow documents. */
-  public ExporterConfig(KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
+  public ExporterConfig(
+      KafkaConfig kafka, HttpConfig http, AsnDbConfig asnDb, TopologyConfig topology) {
     this(kafka, http, asnDb, topology, CountryConfig.NONE, List.of(), FlowDocumentsConfig.NONE);
   }
 
-  /** The effective configuration, one setting per line, for {@code --check} and the start-up log. */
+  /**
+   * The effective configuration, one setting per line, for {@code --check} and the start-up log.
+   */
   public String describe() {
     return String.join(
         "\n",
@@ -66,7 +91,10 @@ public record ExporterConfig(
         "from-beginning=" + kafka.fromBeginning(),
         "commit-interval=" + kafka.commitInterval().toMillis() + "ms",
         "standby-replicas=" + kafka.standbyReplicas(),
-        "stream-threads=" + (kafka.streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? "auto" : kafka.streamThreads()),
+        "stream-threads="
+            + (kafka.streamThreads() == KafkaConfig.AUTO_STREAM_THREADS
+                ? "auto"
+                : kafka.streamThreads()),
         "sampling-rate=" + topology.defaultSamplingRate(),
         "asn-db=" + asnDb.database().map(Object::toString).orElse("(none)"),
         "asn-names=" + asnDb.names().map(Object::toString).orElse("(none)"),
@@ -92,7 +120,9 @@ public record ExporterConfig(
   private String maskedClientProperties() {
     StringJoiner j = new StringJoiner(", ", "{", "}");
     new TreeMap<>(kafka.clientProperties())
-        .forEach((k, v) -> j.add(k + "=" + (k.matches("(?i).*(password|jaas|secret|key).*") ? "****" : v)));
+        .forEach(
+            (k, v) ->
+                j.add(k + "=" + (k.matches("(?i).*(password|jaas|secret|key).*") ? "****" : v)));
     return j.toString();
   }
 }

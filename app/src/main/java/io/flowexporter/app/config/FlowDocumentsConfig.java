@@ -20,11 +20,13 @@ public record FlowDocumentsConfig(
   public static final long DEFAULT_MAX_SIZE = 100L * 1024 * 1024;
   public static final long MIN_MAX_SIZE = 1024;
   public static final int DEFAULT_MAX_FILES = 10;
+
   /** Logback's fixed-window rotation keeps at most 20 files. */
   public static final int MAX_MAX_FILES = 20;
 
   public static final FlowDocumentsConfig NONE =
-      new FlowDocumentsConfig(Optional.empty(), Optional.empty(), DEFAULT_MAX_SIZE, DEFAULT_MAX_FILES, FlowFilter.ALL);
+      new FlowDocumentsConfig(
+          Optional.empty(), Optional.empty(), DEFAULT_MAX_SIZE, DEFAULT_MAX_FILES, FlowFilter.ALL);
 
   public FlowDocumentsConfig {
     Objects.requireNonNull(topic, "topic");

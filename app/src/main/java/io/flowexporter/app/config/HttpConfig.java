@@ -15,8 +15,8 @@ public record HttpConfig(String host, int port) {
   }
 
   /**
-   * Parses {@code host:port}, {@code :port} or {@code [v6]:port}, as the Go flow-exporter's
-   * {@code --addr} did.
+   * Parses {@code host:port}, {@code :port} or {@code [v6]:port}, as the Go flow-exporter's {@code
+   * --addr} did.
    */
   public static HttpConfig parse(String addr) {
     int colon = addr.lastIndexOf(':');

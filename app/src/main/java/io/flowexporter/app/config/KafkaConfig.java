@@ -18,10 +18,10 @@ import java.util.Objects;
  *     counts show on /metrics
  * @param standbyReplicas warm copies of each partition's totals on other instances
  * @param streamThreads stream threads in this process, or {@link #AUTO_STREAM_THREADS}: the
- *     processors the JVM sees, at most the input topic's partitions (a second thread was worth
- *     half again the throughput on two cores; threads beyond the partitions would idle)
- * @param clientProperties extra properties for the Kafka clients (SASL, TLS, tuning), from
- *     {@code --kafka-config} and {@code --kafka-property}
+ *     processors the JVM sees, at most the input topic's partitions (a second thread was worth half
+ *     again the throughput on two cores; threads beyond the partitions would idle)
+ * @param clientProperties extra properties for the Kafka clients (SASL, TLS, tuning), from {@code
+ *     --kafka-config} and {@code --kafka-property}
  */
 public record KafkaConfig(
     String brokers,

@@ -19,7 +19,8 @@ public record WebTlsConfig(Optional<Path> cert, Optional<Path> key) {
     Objects.requireNonNull(cert, "cert");
     Objects.requireNonNull(key, "key");
     if (cert.isPresent() != key.isPresent()) {
-      throw new IllegalArgumentException("a TLS certificate needs its key, and a key its certificate");
+      throw new IllegalArgumentException(
+          "a TLS certificate needs its key, and a key its certificate");
     }
   }
 

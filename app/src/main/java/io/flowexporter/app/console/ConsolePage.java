@@ -11,33 +11,39 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The console page at {@code /} and its few assets under {@code /console/}, all from the jar:
- * plain HTML, CSS and one script, and the world map's country shapes ({@link WorldMap}). The page
- * reads the same JSON as scripts do ({@code /api/v1/top}, {@code /api/v1/console}) and the flow
- * API with the token the user types.
+ * The console page at {@code /} and its few assets under {@code /console/}, all from the jar: plain
+ * HTML, CSS and one script, and the world map's country shapes ({@link WorldMap}). The page reads
+ * the same JSON as scripts do ({@code /api/v1/top}, {@code /api/v1/console}) and the flow API with
+ * the token the user types.
  */
 public final class ConsolePage {
 
   /** Asset name to content type; nothing else is served. */
-  private static final Map<String, String> ASSETS = Map.of(
-      "console.css", "text/css; charset=utf-8",
-      "console.js", "text/javascript; charset=utf-8");
+  private static final Map<String, String> ASSETS =
+      Map.of(
+          "console.css", "text/css; charset=utf-8",
+          "console.js", "text/javascript; charset=utf-8");
 
   private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
   /** Adds the routes. */
   public void mount(Javalin app) {
-    app.get("/", ctx -> send(ctx, "index.html", "text/html; charset=utf-8", () -> resource("index.html")));
-    app.get("/console/world.json", ctx -> send(ctx, "world.json", "application/json", WorldMap::json));
-    app.get("/console/{asset}", ctx -> {
-      String asset = ctx.pathParam("asset");
-      String type = ASSETS.get(asset);
-      if (type == null) {
-        ctx.status(HttpStatus.NOT_FOUND).result("not found\n");
-        return;
-      }
-      send(ctx, asset, type, () -> resource(asset));
-    });
+    app.get(
+        "/",
+        ctx -> send(ctx, "index.html", "text/html; charset=utf-8", () -> resource("index.html")));
+    app.get(
+        "/console/world.json", ctx -> send(ctx, "world.json", "application/json", WorldMap::json));
+    app.get(
+        "/console/{asset}",
+        ctx -> {
+          String asset = ctx.pathParam("asset");
+          String type = ASSETS.get(asset);
+          if (type == null) {
+            ctx.status(HttpStatus.NOT_FOUND).result("not found\n");
+            return;
+          }
+          send(ctx, asset, type, () -> resource(asset));
+        });
   }
 
   private void send(Context ctx, String name, String type, Supplier<byte[]> load) {
@@ -48,7 +54,8 @@ public final class ConsolePage {
     ctx.header("X-Content-Type-Options", "nosniff");
     if (name.equals("index.html")) {
       // The page runs only its own script and reads only its own origin.
-      ctx.header("Content-Security-Policy",
+      ctx.header(
+          "Content-Security-Policy",
           "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'");
     }
     ctx.result(body);

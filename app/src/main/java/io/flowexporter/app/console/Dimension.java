@@ -60,8 +60,8 @@ public enum Dimension {
   }
 
   /**
-   * The entity a series counts toward, as text ({@code 15169}, {@code US}, {@code 443/tcp},
-   * {@code edge1}); {@code other} for the family's overflow series.
+   * The entity a series counts toward, as text ({@code 15169}, {@code US}, {@code 443/tcp}, {@code
+   * edge1}); {@code other} for the family's overflow series.
    */
   String entityOf(SeriesKey key, SeriesFamily family) {
     if (key.isOverflow()) {

@@ -28,15 +28,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Rates for the console, from this instance's own committed totals: every few seconds it reads a
  * snapshot of the totals (the one /metrics shows), and turns the growth of each series since the
- * previous sample into bits, packets and flows per second, summed per {@link Dimension} entity
- * and direction. It keeps the last 15 minutes of rates of the busiest entities in memory, for
+ * previous sample into bits, packets and flows per second, summed per {@link Dimension} entity and
+ * direction. It keeps the last 15 minutes of rates of the busiest entities in memory, for
  * sparklines; it is not a time-series database (Prometheus is), and it forgets everything on
  * restart.
  *
- * <p>Rates come from the growth of each series, never of a sum: a series that appears (a new
- * label set, or a partition this instance took over) starts counting at its second sample instead
- * of adding its whole total as a spike, and a series whose total went down (a partition handed
- * back and forth) counts no growth.
+ * <p>Rates come from the growth of each series, never of a sum: a series that appears (a new label
+ * set, or a partition this instance took over) starts counting at its second sample instead of
+ * adding its whole total as a spike, and a series whose total went down (a partition handed back
+ * and forth) counts no growth.
  *
  * <p>Bounded: history is kept for the {@value #TRACKED} busiest entities of each dimension and
  * direction at each sample (an entity keeps its history until it has been out of that top for a
@@ -51,8 +51,10 @@ public final class RateSampler implements AutoCloseable {
 
   /** Time between samples. */
   public static final Duration INTERVAL = Duration.ofSeconds(5);
+
   /** How far back rates are kept. */
   public static final Duration WINDOW = Duration.ofMinutes(15);
+
   /** Entities of one dimension and direction whose history is kept. */
   public static final int TRACKED = 100;
 
@@ -68,8 +70,10 @@ public final class RateSampler implements AutoCloseable {
   private TotalsSnapshot previous;
   private Map<SeriesKey, Integer> previousIndex = Map.of();
   private long previousNanos;
+
   /** Samples with rates so far. */
   private long rateSamples;
+
   private final Map<Group, Map<String, Track>> tracks = new HashMap<>();
   private final EnumMap<Direction, Track> totalTracks = new EnumMap<>(Direction.class);
 
@@ -84,7 +88,12 @@ public final class RateSampler implements AutoCloseable {
    * @param interval time between samples (the rates' resolution)
    * @param window how far back history is kept
    */
-  public RateSampler(Supplier<TotalsSnapshot> source, SeriesFamilies families, Duration interval, Duration window, Clock clock) {
+  public RateSampler(
+      Supplier<TotalsSnapshot> source,
+      SeriesFamilies families,
+      Duration interval,
+      Duration window,
+      Clock clock) {
     this.source = source;
     this.clock = clock;
     this.interval = interval;
@@ -106,19 +115,25 @@ public final class RateSampler implements AutoCloseable {
   /** Starts sampling every {@link #INTERVAL} on a daemon thread of its own. */
   public static RateSampler start(Supplier<TotalsSnapshot> source, SeriesFamilies families) {
     RateSampler sampler = new RateSampler(source, families, INTERVAL, WINDOW, Clock.systemUTC());
-    sampler.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "flow-exporter-rates");
-      t.setDaemon(true);
-      return t;
-    });
-    sampler.thread.scheduleAtFixedRate(() -> {
-      try {
-        sampler.sample(source.get(), System.nanoTime());
-      } catch (RuntimeException e) {
-        // A failed sample must not end the schedule: the next one starts afresh.
-        LOG.warn("Could not sample the rates for the console", e);
-      }
-    }, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    sampler.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "flow-exporter-rates");
+              t.setDaemon(true);
+              return t;
+            });
+    sampler.thread.scheduleAtFixedRate(
+        () -> {
+          try {
+            sampler.sample(source.get(), System.nanoTime());
+          } catch (RuntimeException e) {
+            // A failed sample must not end the schedule: the next one starts afresh.
+            LOG.warn("Could not sample the rates for the console", e);
+          }
+        },
+        0,
+        INTERVAL.toMillis(),
+        TimeUnit.MILLISECONDS);
     return sampler;
   }
 
@@ -155,7 +170,8 @@ public final class RateSampler implements AutoCloseable {
       index.put(key, i);
       Integer before = previousIndex.get(key);
       for (Unit u : Unit.values()) {
-        delta[u.ordinal()] = before == null ? 0 : Math.max(0, now.total(i, u) - previous.total(before, u));
+        delta[u.ordinal()] =
+            before == null ? 0 : Math.max(0, now.total(i, u) - previous.total(before, u));
       }
       if (family.id() == AsFamily.FAMILY.id()) {
         totals.get(key.direction()).add(now, i, delta);
@@ -187,8 +203,15 @@ public final class RateSampler implements AutoCloseable {
     previous = now;
     previousIndex = index;
     previousNanos = nanos;
-    view = new RateView(Instant.now(clock), interval, Duration.ofMillis(interval.toMillis() * slots),
-        historyLength(), List.copyOf(dimensions), rankings, totalViews);
+    view =
+        new RateView(
+            Instant.now(clock),
+            interval,
+            Duration.ofMillis(interval.toMillis() * slots),
+            historyLength(),
+            List.copyOf(dimensions),
+            rankings,
+            totalViews);
   }
 
   private int historyLength() {
@@ -196,15 +219,18 @@ public final class RateSampler implements AutoCloseable {
   }
 
   /** The group's entities, busiest first, the tracked ones with their history. */
-  private RateView.Ranking rank(Group group, Map<String, Acc> sums, boolean hasRate, double seconds) {
+  private RateView.Ranking rank(
+      Group group, Map<String, Acc> sums, boolean hasRate, double seconds) {
     List<RateView.Entity> rows = new ArrayList<>(sums.size());
     for (Map.Entry<String, Acc> e : sums.entrySet()) {
       rows.add(e.getValue().entity(e.getKey(), hasRate, seconds));
     }
-    rows.sort(Comparator.comparingDouble((RateView.Entity e) -> Double.isNaN(e.bitsPerSecond()) ? 0 : e.bitsPerSecond())
-        .reversed()
-        .thenComparing(Comparator.comparingLong(RateView.Entity::bytes).reversed())
-        .thenComparing(RateView.Entity::id));
+    rows.sort(
+        Comparator.comparingDouble(
+                (RateView.Entity e) -> Double.isNaN(e.bitsPerSecond()) ? 0 : e.bitsPerSecond())
+            .reversed()
+            .thenComparing(Comparator.comparingLong(RateView.Entity::bytes).reversed())
+            .thenComparing(RateView.Entity::id));
     Map<String, Track> groupTracks = tracks.computeIfAbsent(group, g -> new HashMap<>());
     for (int i = 0; i < Math.min(TRACKED, rows.size()); i++) {
       groupTracks.computeIfAbsent(rows.get(i).id(), id -> new Track(slots)).lastInTop = rateSamples;
@@ -214,7 +240,8 @@ public final class RateSampler implements AutoCloseable {
       byId.put(e.id(), e);
     }
     int length = historyLength();
-    for (Iterator<Map.Entry<String, Track>> it = groupTracks.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, Track>> it = groupTracks.entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, Track> t = it.next();
       if (rateSamples - t.getValue().lastInTop > slots) {
         it.remove();
@@ -249,16 +276,25 @@ public final class RateSampler implements AutoCloseable {
       double bps = hasRate ? 8 * growth[Unit.BYTES.ordinal()] / seconds : Double.NaN;
       double pps = hasRate ? growth[Unit.PACKETS.ordinal()] / seconds : Double.NaN;
       double fps = hasRate ? growth[Unit.FLOWS.ordinal()] / seconds : Double.NaN;
-      return new RateView.Entity(id, bps, pps, fps, totals[Unit.BYTES.ordinal()],
-          totals[Unit.PACKETS.ordinal()], totals[Unit.FLOWS.ordinal()], null);
+      return new RateView.Entity(
+          id,
+          bps,
+          pps,
+          fps,
+          totals[Unit.BYTES.ordinal()],
+          totals[Unit.PACKETS.ordinal()],
+          totals[Unit.FLOWS.ordinal()],
+          null);
     }
   }
 
   /** The bits per second of one entity at each of the last samples, in a ring. */
   private static final class Track {
     final float[] ring;
+
     /** The rate sample number of the last value pushed, 0 before the first. */
     long last;
+
     long lastInTop;
 
     Track(int slots) {

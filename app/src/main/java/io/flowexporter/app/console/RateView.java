@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One sample of the {@link RateSampler}, immutable: per dimension and direction every entity
- * ranked busiest first, and the instance's total per direction.
+ * One sample of the {@link RateSampler}, immutable: per dimension and direction every entity ranked
+ * busiest first, and the instance's total per direction.
  *
  * @param sampledAt when the sample was taken; {@code null} before the first
  * @param interval time between samples
@@ -33,15 +33,22 @@ public record RateView(
    * One entity's rates (NaN until there are two samples), committed totals and history.
    *
    * @param id the entity as {@link Dimension} writes it
-   * @param history bits per second at each of the last {@code historyLength} samples, oldest
-   *     first, NaN where unknown; {@code null} for an entity whose history is not kept
+   * @param history bits per second at each of the last {@code historyLength} samples, oldest first,
+   *     NaN where unknown; {@code null} for an entity whose history is not kept
    */
   public record Entity(
-      String id, double bitsPerSecond, double packetsPerSecond, double flowsPerSecond,
-      long bytes, long packets, long flows, double[] history) {
+      String id,
+      double bitsPerSecond,
+      double packetsPerSecond,
+      double flowsPerSecond,
+      long bytes,
+      long packets,
+      long flows,
+      double[] history) {
 
     Entity withHistory(double[] h) {
-      return new Entity(id, bitsPerSecond, packetsPerSecond, flowsPerSecond, bytes, packets, flows, h);
+      return new Entity(
+          id, bitsPerSecond, packetsPerSecond, flowsPerSecond, bytes, packets, flows, h);
     }
   }
 
@@ -55,13 +62,15 @@ public record RateView(
   static RateView empty(List<Dimension> dimensions, Duration interval, Duration window) {
     Map<Direction, Entity> totals = new EnumMap<>(Direction.class);
     for (Direction d : Direction.values()) {
-      totals.put(d, new Entity("total", Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, new double[0]));
+      totals.put(
+          d, new Entity("total", Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, new double[0]));
     }
     return new RateView(null, interval, window, 0, List.copyOf(dimensions), Map.of(), totals);
   }
 
   /** The ranking of a dimension in a direction; empty if nothing was counted (or sampled) yet. */
   public Ranking ranking(Dimension dimension, Direction direction) {
-    return Optional.ofNullable(rankings.get(new RateSampler.Group(dimension, direction))).orElse(new Ranking(List.of()));
+    return Optional.ofNullable(rankings.get(new RateSampler.Group(dimension, direction)))
+        .orElse(new Ranking(List.of()));
   }
 }

@@ -18,8 +18,8 @@ import java.util.Set;
 /**
  * {@code GET /api/v1/top?family=as|country|port|router&direction=receive|transmit&n=10}: the
  * busiest entities of this instance by bits per second now, with their committed totals and a
- * history for sparklines, and the instance's total; {@code GET /api/v1/console}: what this
- * instance ranks. Open like /metrics: they show nothing /metrics does not.
+ * history for sparklines, and the instance's total; {@code GET /api/v1/console}: what this instance
+ * ranks. Open like /metrics: they show nothing /metrics does not.
  *
  * <p>A bad or unknown parameter answers 400 with {@code {"error": {"parameter": ..., "message":
  * ...}}}, as the flow API does.
@@ -71,7 +71,8 @@ public final class TopApi {
   record TopQuery(Dimension dimension, Direction direction, int n) {}
 
   /** Parses the query, every parameter given at most once. */
-  static TopQuery parse(Map<String, List<String>> query, List<Dimension> counted) throws BadParameter {
+  static TopQuery parse(Map<String, List<String>> query, List<Dimension> counted)
+      throws BadParameter {
     for (Map.Entry<String, List<String>> e : query.entrySet()) {
       if (!PARAMETERS.contains(e.getKey())) {
         throw new BadParameter(e.getKey(), "unknown parameter; known: family, direction, n");
@@ -80,19 +81,36 @@ public final class TopApi {
         throw new BadParameter(e.getKey(), "given more than once");
       }
     }
-    String family = one(query, "family").orElseThrow(() -> new BadParameter("family", "missing; one of " + Dimension.choices()));
-    Dimension dimension = Dimension.of(family)
-        .orElseThrow(() -> new BadParameter("family", "'" + family + "' is not one of " + Dimension.choices()));
+    String family =
+        one(query, "family")
+            .orElseThrow(
+                () -> new BadParameter("family", "missing; one of " + Dimension.choices()));
+    Dimension dimension =
+        Dimension.of(family)
+            .orElseThrow(
+                () ->
+                    new BadParameter(
+                        "family", "'" + family + "' is not one of " + Dimension.choices()));
     if (!counted.contains(dimension)) {
-      throw new BadParameter("family", "'" + family + "' is not counted by this instance"
-          + (dimension == Dimension.PORT ? " (start it with --port)" : " (start it with --country-db or --country-from-pmacct)"));
+      throw new BadParameter(
+          "family",
+          "'"
+              + family
+              + "' is not counted by this instance"
+              + (dimension == Dimension.PORT
+                  ? " (start it with --port)"
+                  : " (start it with --country-db or --country-from-pmacct)"));
     }
-    String dir = one(query, "direction").orElseThrow(() -> new BadParameter("direction", "missing; receive or transmit"));
-    Direction direction = switch (dir) {
-      case "receive" -> Direction.RECEIVE;
-      case "transmit" -> Direction.TRANSMIT;
-      default -> throw new BadParameter("direction", "'" + dir + "' is not receive or transmit");
-    };
+    String dir =
+        one(query, "direction")
+            .orElseThrow(() -> new BadParameter("direction", "missing; receive or transmit"));
+    Direction direction =
+        switch (dir) {
+          case "receive" -> Direction.RECEIVE;
+          case "transmit" -> Direction.TRANSMIT;
+          default ->
+              throw new BadParameter("direction", "'" + dir + "' is not receive or transmit");
+        };
     int n = DEFAULT_N;
     Optional<String> count = one(query, "n");
     if (count.isPresent()) {
@@ -167,10 +185,14 @@ public final class TopApi {
     view.dimensions().forEach(d -> families.add(d.parameter()));
     out.put("flow_api", flowApi);
     common(out, view);
-    out.put("note", "Rates are sampled in this process's memory every " + view.interval().toSeconds()
-        + " s from its committed totals and kept for " + view.window().toMinutes()
-        + " minutes; this is not a time-series database. With several instances each shows only the"
-        + " series it owns; Prometheus and the Grafana dashboard show the whole network.");
+    out.put(
+        "note",
+        "Rates are sampled in this process's memory every "
+            + view.interval().toSeconds()
+            + " s from its committed totals and kept for "
+            + view.window().toMinutes()
+            + " minutes; this is not a time-series database. With several instances each shows only the"
+            + " series it owns; Prometheus and the Grafana dashboard show the whole network.");
     json(ctx, out);
   }
 

@@ -18,17 +18,19 @@ import java.util.TreeMap;
 /**
  * The console's world map as SVG paths, one per country, keyed by ISO 3166-1 alpha-2 code (the
  * {@code country} label): made once from the GeoJSON country shapes packed into the jar at build
- * time (ECharts' world map, Natural Earth data, from its WebJar) and the table of their codes,
- * in an equirectangular projection of {@value #WIDTH} units per 360 degrees, rounded to a tenth
- * of a unit (about 0.04 degrees), so that the page draws and scales it without any library.
+ * time (ECharts' world map, Natural Earth data, from its WebJar) and the table of their codes, in
+ * an equirectangular projection of {@value #WIDTH} units per 360 degrees, rounded to a tenth of a
+ * unit (about 0.04 degrees), so that the page draws and scales it without any library.
  */
 public final class WorldMap {
 
   static final String SHAPES = "/console/map/world.json";
   static final String CODES = "/console/world-codes.tsv";
   static final int WIDTH = 1000;
+
   /** Latitudes shown: the inhabited world (Antarctica has no country traffic). */
   static final double NORTH = 84;
+
   static final double SOUTH = -58;
 
   private WorldMap() {}
@@ -38,9 +40,11 @@ public final class WorldMap {
     try (InputStream shapes = WorldMap.class.getResourceAsStream(SHAPES);
         InputStream codes = WorldMap.class.getResourceAsStream(CODES)) {
       if (shapes == null || codes == null) {
-        throw new IllegalStateException("the world map is missing from the jar (" + SHAPES + ", " + CODES + ")");
+        throw new IllegalStateException(
+            "the world map is missing from the jar (" + SHAPES + ", " + CODES + ")");
       }
-      return new ObjectMapper().writeValueAsBytes(build(new ObjectMapper().readTree(shapes), codesOf(codes)));
+      return new ObjectMapper()
+          .writeValueAsBytes(build(new ObjectMapper().readTree(shapes), codesOf(codes)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -76,7 +80,7 @@ public final class WorldMap {
       switch (geometry.path("type").asText()) {
         case "Polygon" -> polygon(geometry.path("coordinates"), d);
         case "MultiPolygon" -> geometry.path("coordinates").forEach(p -> polygon(p, d));
-        default -> { }
+        default -> {}
       }
     }
     JsonNodeFactory nodes = JsonNodeFactory.instance;

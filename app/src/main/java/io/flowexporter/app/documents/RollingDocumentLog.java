@@ -16,8 +16,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The flow log ({@code --flow-log}): one JSON document per line, rotated by size with Logback's
@@ -26,9 +26,9 @@ import java.util.Arrays;
  * thread during the rotation. The size is checked every 100 ms, so a file ends a little past it.
  *
  * <p>Writes are buffered; {@link #flush()} hands them to the operating system, so what was flushed
- * survives a kill of the process (not a crash of the host: there is no fsync). A write error
- * (disk full, file removed under a read-only directory) fails the next flush, and so the commit
- * it precedes, instead of losing documents quietly.
+ * survives a kill of the process (not a crash of the host: there is no fsync). A write error (disk
+ * full, file removed under a read-only directory) fails the next flush, and so the commit it
+ * precedes, instead of losing documents quietly.
  *
  * <p>Thread-safe: every stream thread appends to the one file; a lock keeps lines whole.
  */
@@ -39,20 +39,26 @@ public final class RollingDocumentLog implements DocumentLog {
   private final ContextBase context = new ContextBase();
   private final RollingFileAppender<byte[]> appender = new RollingFileAppender<>();
   private final Path file;
+
   /** Errors Logback reported; a listener, as its status list keeps only the first and last few. */
   private final AtomicInteger errors = new AtomicInteger();
+
   private volatile Status lastError;
+
   /** {@link #errors} when the file was last (re)opened; guarded by this. */
   private int errorsHandled;
+
   /** How often the file was reopened after a failure; guarded by this. */
   private int reopenings;
+
   /**
-   * The reopenings each stream thread has answered for. Every thread's documents share the file,
-   * so a failure must fail the next commit of every thread that may have written since, not only
-   * of the first to flush: Logback reports the first failed write and drops what follows, and a
+   * The reopenings each stream thread has answered for. Every thread's documents share the file, so
+   * a failure must fail the next commit of every thread that may have written since, not only of
+   * the first to flush: Logback reports the first failed write and drops what follows, and a
    * reopening drops what the stream held.
    */
   private final ThreadLocal<int[]> reopeningsSeen = ThreadLocal.withInitial(() -> new int[] {0});
+
   private FixedWindowRollingPolicy rolling;
   private SizeBasedTriggeringPolicy<byte[]> trigger;
 
@@ -74,12 +80,16 @@ public final class RollingDocumentLog implements DocumentLog {
 
   private void start(long maxSize, int maxFiles) throws IOException {
     context.setName("flow-log");
-    context.getStatusManager().add((ch.qos.logback.core.status.StatusListener) status -> {
-      if (status.getLevel() == Status.ERROR) {
-        lastError = status;
-        errors.incrementAndGet();
-      }
-    });
+    context
+        .getStatusManager()
+        .add(
+            (ch.qos.logback.core.status.StatusListener)
+                status -> {
+                  if (status.getLevel() == Status.ERROR) {
+                    lastError = status;
+                    errors.incrementAndGet();
+                  }
+                });
     appender.setContext(context);
     appender.setName("flow-log");
     appender.setFile(file.toString());
@@ -109,7 +119,8 @@ public final class RollingDocumentLog implements DocumentLog {
     appender.start();
     if (!appender.isStarted() || errors.get() > 0) {
       appender.stop();
-      throw new IOException(file + ": " + (lastError == null ? "cannot be opened" : describe(lastError)));
+      throw new IOException(
+          file + ": " + (lastError == null ? "cannot be opened" : describe(lastError)));
     }
   }
 
@@ -124,7 +135,8 @@ public final class RollingDocumentLog implements DocumentLog {
     if (!Files.isRegularFile(file)) {
       return;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       long size = ch.size();
       if (size == 0) {
         return;
@@ -194,7 +206,8 @@ public final class RollingDocumentLog implements DocumentLog {
   }
 
   private static String describe(Status error) {
-    return error.getMessage() + (error.getThrowable() != null ? " (" + error.getThrowable().getMessage() + ")" : "");
+    return error.getMessage()
+        + (error.getThrowable() != null ? " (" + error.getThrowable().getMessage() + ")" : "");
   }
 
   /** A document, then a line end; no header or footer. */

@@ -15,15 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bearer tokens of the flow API ({@code --api-token-file}): one per line, {@code name:token}
- * or a bare token (named {@code line N}), at least {@value #MIN_LENGTH} characters; blank lines
- * and lines starting with {@code #} are skipped.
+ * The bearer tokens of the flow API ({@code --api-token-file}): one per line, {@code name:token} or
+ * a bare token (named {@code line N}), at least {@value #MIN_LENGTH} characters; blank lines and
+ * lines starting with {@code #} are skipped.
  *
  * <p>The file is read again when its modification time or size changes, checked at most once a
- * second on a request; a file that became unreadable or invalid keeps the previous tokens (and
- * says so in the log). Tokens are kept as SHA-256 digests and every presented token is compared
- * with each of them in constant time, so neither timing nor a heap dump gives a token away. No
- * token is ever logged: only names and line numbers. Thread-safe.
+ * second on a request; a file that became unreadable or invalid keeps the previous tokens (and says
+ * so in the log). Tokens are kept as SHA-256 digests and every presented token is compared with
+ * each of them in constant time, so neither timing nor a heap dump gives a token away. No token is
+ * ever logged: only names and line numbers. Thread-safe.
  */
 public final class ApiTokens {
 
@@ -89,7 +89,8 @@ public final class ApiTokens {
   private synchronized void reloadIfChanged() {
     Loaded old = loaded;
     try {
-      if (Files.getLastModifiedTime(file).equals(old.modified()) && Files.size(file) == old.size()) {
+      if (Files.getLastModifiedTime(file).equals(old.modified())
+          && Files.size(file) == old.size()) {
         return;
       }
       loaded = read(file);
@@ -98,7 +99,10 @@ public final class ApiTokens {
       // Fail closed: emptying or deleting the file is how a leaked token is revoked, and a file
       // with a bad line may be one from which a token was being removed.
       if (!old.tokens().isEmpty()) {
-        LOG.warn("Refusing every flow API request until {} holds valid tokens again: {}", file, e.getMessage());
+        LOG.warn(
+            "Refusing every flow API request until {} holds valid tokens again: {}",
+            file,
+            e.getMessage());
       }
       loaded = new Loaded(List.of(), modifiedOrNull(file), sizeOrMinusOne(file));
     }
@@ -135,8 +139,12 @@ public final class ApiTokens {
       String token = colon > 0 ? line.substring(colon + 1).trim() : line;
       if (token.length() < MIN_LENGTH || token.chars().anyMatch(Character::isWhitespace)) {
         // The message names the line, never what is on it.
-        throw new IllegalArgumentException("line " + (i + 1) + ": a token must be at least " + MIN_LENGTH
-            + " characters without spaces");
+        throw new IllegalArgumentException(
+            "line "
+                + (i + 1)
+                + ": a token must be at least "
+                + MIN_LENGTH
+                + " characters without spaces");
       }
       tokens.add(new Token(name, sha256(token)));
     }

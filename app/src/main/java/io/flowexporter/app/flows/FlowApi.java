@@ -6,21 +6,21 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Locale;
 
 /**
  * The HTTP side of the flow API: {@code GET /api/v1/flows/tap} and {@code GET
  * /api/v1/flows/search}. Checks the bearer token (401 without one, 403 with a wrong one), parses
  * the query (400 with {@code {"error": {"parameter": ..., "message": ...}}}, nothing started),
- * admits at most {@code maxScans} scans at a time (then 429 with {@code Retry-After}), and runs
- * the scan on the request's own thread, answering NDJSON, or server-sent events to a client that
- * accepts {@code text/event-stream}. Logs one audit line per scan, with the token's name, never
- * the token.
+ * admits at most {@code maxScans} scans at a time (then 429 with {@code Retry-After}), and runs the
+ * scan on the request's own thread, answering NDJSON, or server-sent events to a client that
+ * accepts {@code text/event-stream}. Logs one audit line per scan, with the token's name, never the
+ * token.
  */
 public final class FlowApi {
 
@@ -47,7 +47,8 @@ public final class FlowApi {
    * @param refusals says a refusal by Kafka (login, TLS, ACL) of a scan's consumer in the
    *     exporter's words; null: Kafka's message as it is
    */
-  public FlowApi(ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock, KafkaRefusals refusals) {
+  public FlowApi(
+      ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock, KafkaRefusals refusals) {
     this.refusals = refusals;
     if (maxScans < 1) {
       throw new IllegalArgumentException("at least one scan at a time");
@@ -61,7 +62,8 @@ public final class FlowApi {
 
   /** A failed scan's cause for the log: the refusal in the exporter's words, else Kafka's. */
   private String explain(Exception e) {
-    Throwable cause = e instanceof FlowScan.ScanFailedException && e.getCause() != null ? e.getCause() : e;
+    Throwable cause =
+        e instanceof FlowScan.ScanFailedException && e.getCause() != null ? e.getCause() : e;
     return (refusals == null ? Optional.<KafkaRefusals.Refusal>empty() : refusals.classify(cause))
         .map(KafkaRefusals.Refusal::message)
         .orElse(e instanceof FlowScan.ScanFailedException ? e.getMessage() : e.toString());
@@ -83,7 +85,11 @@ public final class FlowApi {
     String auth = ctx.header("Authorization");
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.header("WWW-Authenticate", "Bearer");
-      error(ctx, HttpStatus.UNAUTHORIZED, null, "an API token is needed: Authorization: Bearer <token>");
+      error(
+          ctx,
+          HttpStatus.UNAUTHORIZED,
+          null,
+          "an API token is needed: Authorization: Bearer <token>");
       return;
     }
     Optional<String> who = tokens.nameOf(auth.substring(7).trim());
@@ -100,7 +106,11 @@ public final class FlowApi {
     }
     if (!scans.tryAcquire()) {
       ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-      error(ctx, HttpStatus.TOO_MANY_REQUESTS, null, "at most " + maxScans + " scans at a time; try again later");
+      error(
+          ctx,
+          HttpStatus.TOO_MANY_REQUESTS,
+          null,
+          "at most " + maxScans + " scans at a time; try again later");
       return;
     }
     try {
@@ -115,7 +125,10 @@ public final class FlowApi {
     try {
       scan = scanner.open(query);
     } catch (KafkaException e) {
-      LOG.warn("A flow {} could not start: {}", query.kind().name().toLowerCase(Locale.ROOT), explain(e));
+      LOG.warn(
+          "A flow {} could not start: {}",
+          query.kind().name().toLowerCase(Locale.ROOT),
+          explain(e));
       error(ctx, HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not answer: " + e.getMessage());
       return;
     }
@@ -123,9 +136,10 @@ public final class FlowApi {
       String accept = ctx.header("Accept");
       ctx.disableCompression();
       // The raw stream: each flush reaches the client at once, with no compression buffering it.
-      FlowWriter out = accept != null && accept.contains("text/event-stream")
-          ? FlowWriter.sse(ctx.res().getOutputStream())
-          : FlowWriter.ndjson(ctx.res().getOutputStream());
+      FlowWriter out =
+          accept != null && accept.contains("text/event-stream")
+              ? FlowWriter.sse(ctx.res().getOutputStream())
+              : FlowWriter.ndjson(ctx.res().getOutputStream());
       ctx.status(HttpStatus.OK);
       ctx.res().setContentType(out.contentType());
       // Proxies such as nginx would otherwise hold the stream back.
@@ -137,9 +151,15 @@ public final class FlowApi {
         LOG.warn("A flow scan failed: {}", explain(e));
         end = e.end;
       }
-      AUDIT.info("flow {} by {}: {}; ended by {}: {} flows returned, {} records scanned, {} ms",
-          query.kind().name().toLowerCase(Locale.ROOT), who, query.describe(), end.reason(),
-          end.flows(), end.scanned(), end.ms());
+      AUDIT.info(
+          "flow {} by {}: {}; ended by {}: {} flows returned, {} records scanned, {} ms",
+          query.kind().name().toLowerCase(Locale.ROOT),
+          who,
+          query.describe(),
+          end.reason(),
+          end.flows(),
+          end.scanned(),
+          end.ms());
     }
   }
 
@@ -152,7 +172,8 @@ public final class FlowApi {
     ctx.status(status).contentType("application/json").result(json.toString());
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   private static String quote(String s) {
     try {

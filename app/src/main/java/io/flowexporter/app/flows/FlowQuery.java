@@ -16,17 +16,19 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * One flow API request, parsed once: the filter ({@link FlowFilter}'s parameters) and the
- * bounds of the scan.
+ * One flow API request, parsed once: the filter ({@link FlowFilter}'s parameters) and the bounds of
+ * the scan.
  *
  * @param kind a tap (from now on) or a search (a past window)
  * @param filter which flows are answered
  * @param limit flows answered at most, 1..{@value #MAX_LIMIT}
  * @param timeout how long the scan may run, at most {@link #MAX_TIMEOUT}
  * @param from a search's first instant (Kafka record time, inclusive); null for a tap
- * @param to a search's end (exclusive), at most {@link #MAX_RANGE} after {@code from}; null for a tap
+ * @param to a search's end (exclusive), at most {@link #MAX_RANGE} after {@code from}; null for a
+ *     tap
  */
-public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeout, Instant from, Instant to) {
+public record FlowQuery(
+    Kind kind, FlowFilter filter, int limit, Duration timeout, Instant from, Instant to) {
 
   /** What a request scans. */
   public enum Kind {
@@ -72,12 +74,14 @@ public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeou
     String from = null;
     String to = null;
     Set<String> seen = new HashSet<>();
-    for (String pair : rawQuery == null || rawQuery.isBlank() ? new String[0] : rawQuery.split("&", -1)) {
+    for (String pair :
+        rawQuery == null || rawQuery.isBlank() ? new String[0] : rawQuery.split("&", -1)) {
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
       if (!own.contains(name)) {
         if (SEARCH_PARAMETERS.contains(name)) {
-          throw new FlowQueryException(name, name + ": only a search takes a time range; a tap runs from now on");
+          throw new FlowQueryException(
+              name, name + ": only a search takes a time range; a tap runs from now on");
         }
         filterQuery.add(pair);
         continue;
@@ -110,8 +114,10 @@ public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeou
       throw new FlowQueryException("from", "from: " + start + " is not before to (" + end + ")");
     }
     if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
-      throw new FlowQueryException(from != null ? "from" : "to",
-          "from/to: the range is " + Durations.format(Duration.between(start, end).truncatedTo(ChronoUnit.SECONDS))
+      throw new FlowQueryException(
+          from != null ? "from" : "to",
+          "from/to: the range is "
+              + Durations.format(Duration.between(start, end).truncatedTo(ChronoUnit.SECONDS))
               + " wide; at most 24h (cap)");
     }
     return new FlowQuery(kind, filter, n, t, start, end);
@@ -121,9 +127,12 @@ public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeou
     if (value == null) {
       return DEFAULT_LIMIT;
     }
-    if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9')
+    if (value.isEmpty()
+        || value.length() > 9
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')
         || Integer.parseInt(value) < 1) {
-      throw new FlowQueryException("limit", "limit: '" + value + "' is not a number 1.." + MAX_LIMIT);
+      throw new FlowQueryException(
+          "limit", "limit: '" + value + "' is not a number 1.." + MAX_LIMIT);
     }
     int n = Integer.parseInt(value);
     if (n > MAX_LIMIT) {
@@ -158,18 +167,23 @@ public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeou
       try {
         ago = Durations.parse(value.substring(1));
       } catch (IllegalArgumentException e) {
-        throw new FlowQueryException(name, name + ": '" + value + "' is not a time such as -15m, -2h or 2026-11-29T14:02:00Z");
+        throw new FlowQueryException(
+            name,
+            name + ": '" + value + "' is not a time such as -15m, -2h or 2026-11-29T14:02:00Z");
       }
       // A duration can reach further back than an Instant can (-999999999999d).
       if (ago.compareTo(Duration.between(Instant.MIN, now)) > 0) {
-        throw new FlowQueryException(name, name + ": '" + value + "' is before the first instant there is");
+        throw new FlowQueryException(
+            name, name + ": '" + value + "' is before the first instant there is");
       }
       return now.minus(ago);
     }
     try {
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeParseException e) {
-      throw new FlowQueryException(name, name + ": '" + value + "' is not an RFC 3339 time such as 2026-11-29T14:02:00Z, or -15m");
+      throw new FlowQueryException(
+          name,
+          name + ": '" + value + "' is not an RFC 3339 time such as 2026-11-29T14:02:00Z, or -15m");
     }
   }
 
@@ -183,7 +197,13 @@ public record FlowQuery(Kind kind, FlowFilter filter, int limit, Duration timeou
 
   /** For the audit log: the kind, the filter and the bounds, no secret. */
   public String describe() {
-    return kind.label() + " " + filter + " limit=" + limit + " timeout=" + Durations.format(timeout)
+    return kind.label()
+        + " "
+        + filter
+        + " limit="
+        + limit
+        + " timeout="
+        + Durations.format(timeout)
         + (kind == Kind.SEARCH ? " from=" + from + " to=" + to : "");
   }
 }

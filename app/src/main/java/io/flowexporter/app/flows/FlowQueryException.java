@@ -1,6 +1,8 @@
 package io.flowexporter.app.flows;
 
-/** A flow API request that is refused before anything starts; names the query parameter at fault. */
+/**
+ * A flow API request that is refused before anything starts; names the query parameter at fault.
+ */
 public final class FlowQueryException extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;

@@ -23,16 +23,16 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * One running scan: polls its consumer, parses each message with the topology's parser, enriches
- * each record with its classifier (resolved AS numbers, direction, country), keeps those the
- * filter selects, and writes their ECS documents (sampling applied) as they come. Ends at the
- * first of: the query's limit, its timeout, the byte cap, the end of a search's range on every
- * partition, or the client going away (noticed within a second: while nothing is written, a
- * keep-alive byte is sent every {@value #KEEP_ALIVE_MS} ms). Closes its consumer in every case.
+ * each record with its classifier (resolved AS numbers, direction, country), keeps those the filter
+ * selects, and writes their ECS documents (sampling applied) as they come. Ends at the first of:
+ * the query's limit, its timeout, the byte cap, the end of a search's range on every partition, or
+ * the client going away (noticed within a second: while nothing is written, a keep-alive byte is
+ * sent every {@value #KEEP_ALIVE_MS} ms). Closes its consumer in every case.
  *
- * <p>A search's range is on the Kafka record time (the producer's time, as {@code
- * offsetsForTimes} sees it): on each partition it starts at the first record at or after {@code
- * from}, skips records before it, and ends at the first record at or after {@code to}, or at the
- * end offset of the moment the search began. Single-threaded: run on the request's thread.
+ * <p>A search's range is on the Kafka record time (the producer's time, as {@code offsetsForTimes}
+ * sees it): on each partition it starts at the first record at or after {@code from}, skips records
+ * before it, and ends at the first record at or after {@code to}, or at the end offset of the
+ * moment the search began. Single-threaded: run on the request's thread.
  */
 public final class FlowScan implements AutoCloseable {
 
@@ -41,8 +41,10 @@ public final class FlowScan implements AutoCloseable {
 
   private final Consumer<byte[], byte[]> consumer;
   private final FlowQuery query;
+
   /** A search's partitions still open, with the offset they end at. */
   private final Map<TopicPartition, Long> ends;
+
   private final FlowClassifier classifier;
   private final EcsDocuments ecs;
   private final long maxBytes;
@@ -54,8 +56,13 @@ public final class FlowScan implements AutoCloseable {
   private long flows;
   private long scanned;
 
-  FlowScan(Consumer<byte[], byte[]> consumer, FlowQuery query, Map<TopicPartition, Long> ends,
-      FlowClassifier classifier, AsnLookup names, long maxBytes) {
+  FlowScan(
+      Consumer<byte[], byte[]> consumer,
+      FlowQuery query,
+      Map<TopicPartition, Long> ends,
+      FlowClassifier classifier,
+      AsnLookup names,
+      long maxBytes) {
     this.consumer = consumer;
     this.query = query;
     this.ends = new HashMap<>(ends);
@@ -85,7 +92,8 @@ public final class FlowScan implements AutoCloseable {
         }
         long written = writer.bytes();
         ConsumerRecords<byte[], byte[]> records =
-            consumer.poll(Duration.ofMillis(Math.max(1, Math.min(POLL_MS, (deadline - now) / 1_000_000))));
+            consumer.poll(
+                Duration.ofMillis(Math.max(1, Math.min(POLL_MS, (deadline - now) / 1_000_000))));
         for (TopicPartition tp : records.partitions()) {
           take(tp, records.records(tp));
           if (reason != null) {
@@ -202,7 +210,8 @@ public final class FlowScan implements AutoCloseable {
         return; // the counting skips it as out of range too
       }
       String id = EventIds.of(message.topic(), message.partition(), message.offset(), line);
-      byte[] doc = ecs.document(flow, bytes, packets, message.value(), start, end, id, message.timestamp());
+      byte[] doc =
+          ecs.document(flow, bytes, packets, message.value(), start, end, id, message.timestamp());
       // Room for the document and the end line: the answer never goes past the cap.
       if (out.bytes() + doc.length + 200 > maxBytes) {
         reason = "bytes";

@@ -15,10 +15,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Opens the scans of the flow API on the input topic: each on a consumer of its own, with no
- * consumer group (so it neither joins the exporter's group nor commits offsets) and every
- * partition assigned. A tap starts at each partition's end; a search at the first offset whose
- * time is {@code from} or later ({@code offsetsForTimes}), and stops at the end offsets of the
- * moment it started. No state is kept between scans. Thread-safe: each scan is its own.
+ * consumer group (so it neither joins the exporter's group nor commits offsets) and every partition
+ * assigned. A tap starts at each partition's end; a search at the first offset whose time is {@code
+ * from} or later ({@code offsetsForTimes}), and stops at the end offsets of the moment it started.
+ * No state is kept between scans. Thread-safe: each scan is its own.
  */
 public final class FlowScanner {
 
@@ -35,12 +35,17 @@ public final class FlowScanner {
   private final long maxBytes;
 
   /**
-   * @param consumers makes a new consumer for each scan (read_committed, no group); the scan closes it
+   * @param consumers makes a new consumer for each scan (read_committed, no group); the scan closes
+   *     it
    * @param names AS names for the documents
    * @param maxBytes the byte cap of one answer, {@link #MAX_BYTES} in production
    */
   public FlowScanner(
-      Supplier<Consumer<byte[], byte[]>> consumers, String topic, FlowClassifier classifier, AsnLookup names, long maxBytes) {
+      Supplier<Consumer<byte[], byte[]>> consumers,
+      String topic,
+      FlowClassifier classifier,
+      AsnLookup names,
+      long maxBytes) {
     this.consumers = consumers;
     this.topic = topic;
     this.classifier = classifier;
@@ -51,14 +56,16 @@ public final class FlowScanner {
   /**
    * Assigns and positions a new consumer for the query.
    *
-   * @throws org.apache.kafka.common.KafkaException when Kafka does not answer, or the topic is unknown
+   * @throws org.apache.kafka.common.KafkaException when Kafka does not answer, or the topic is
+   *     unknown
    */
   public FlowScan open(FlowQuery query) {
     Consumer<byte[], byte[]> consumer = consumers.get();
     try {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
       if (infos == null || infos.isEmpty()) {
-        throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException("topic " + topic + " has no partitions");
+        throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException(
+            "topic " + topic + " has no partitions");
       }
       List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo p : infos) {
@@ -68,12 +75,14 @@ public final class FlowScanner {
       Map<TopicPartition, Long> ends = new HashMap<>();
       if (query.kind() == FlowQuery.Kind.TAP) {
         consumer.seekToEnd(partitions);
-        // position() resolves the lazy seek now, so "from now on" is this moment, not the first poll.
+        // position() resolves the lazy seek now, so "from now on" is this moment, not the first
+        // poll.
         partitions.forEach(tp -> consumer.position(tp, METADATA_TIMEOUT));
       } else {
         Map<TopicPartition, Long> times = new HashMap<>();
         partitions.forEach(tp -> times.put(tp, query.from().toEpochMilli()));
-        Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(times, METADATA_TIMEOUT);
+        Map<TopicPartition, OffsetAndTimestamp> starts =
+            consumer.offsetsForTimes(times, METADATA_TIMEOUT);
         Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, METADATA_TIMEOUT);
         for (TopicPartition tp : partitions) {
           OffsetAndTimestamp start = starts.get(tp);

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * The consumers of the flow API's scans, with the exporter's own Kafka client settings (so that
  * {@code --kafka-config}'s SASL and TLS apply): what Kafka Streams would give a consumer of its
- * own, then no group, no commits and {@code read_committed}, so that a scan sees what the
- * counting sees and nothing of an aborted transaction.
+ * own, then no group, no commits and {@code read_committed}, so that a scan sees what the counting
+ * sees and nothing of an aborted transaction.
  */
 public final class ScanConsumers implements Supplier<Consumer<byte[], byte[]>> {
 
@@ -25,7 +25,9 @@ public final class ScanConsumers implements Supplier<Consumer<byte[], byte[]>> {
 
   public ScanConsumers(KafkaConfig kafka) {
     // The global consumer's settings: the user's client properties without the group ones.
-    Map<String, Object> p = new HashMap<>(new StreamsConfig(StreamsProperties.of(kafka)).getGlobalConsumerConfigs("flow-api"));
+    Map<String, Object> p =
+        new HashMap<>(
+            new StreamsConfig(StreamsProperties.of(kafka)).getGlobalConsumerConfigs("flow-api"));
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
     p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -20,7 +20,8 @@ import java.util.List;
  * format (0.0.4) or OpenMetrics 1.0, straight from a snapshot of committed totals: each family's
  * counters in declaration order, each sample's labels rendered from the series key's bytes as the
  * family declares them. AS and country names are looked up at scrape time, so a new database
- * renames series without reprocessing. A family's overflow series shows {@code other} in every label.
+ * renames series without reprocessing. A family's overflow series shows {@code other} in every
+ * label.
  *
  * <p>Written by hand rather than through one meter object per series: at 100,000 series a meter
  * registry costs hundreds of milliseconds per scrape and a lot of heap. The text is encoded
@@ -33,14 +34,17 @@ public final class FlowMetricsWriter {
   private static final byte[] CLOSE = ascii("\"} ");
 
   private static final int BUFFER = 1 << 16;
+
   /** Room for the fixed parts of a sample line and three numbers; names are written in pieces. */
   private static final int LINE_RESERVE = 256;
 
   private final OutputStream out;
   private final AsnLookup asn;
   private final CountryLookup countries;
+
   /** Escaped, encoded country names of this scrape, by the code's two letters. */
   private final byte[][] countryNames = new byte[26 * 26][];
+
   private final byte[] buf = new byte[BUFFER];
   private int pos;
   private long[] nameKeys = new long[1024];
@@ -74,12 +78,19 @@ public final class FlowMetricsWriter {
    * {@code out} itself); the caller writes {@code # EOF} after everything for OpenMetrics.
    */
   public static void write(
-      OutputStream out, TotalsSnapshot snapshot, SeriesFamilies families, AsnLookup asn, boolean openMetrics)
+      OutputStream out,
+      TotalsSnapshot snapshot,
+      SeriesFamilies families,
+      AsnLookup asn,
+      boolean openMetrics)
       throws IOException {
     write(out, snapshot, families, asn, CountryLookup.EMPTY, openMetrics);
   }
 
-  /** {@link #write(OutputStream, TotalsSnapshot, SeriesFamilies, AsnLookup, boolean)} with country names. */
+  /**
+   * {@link #write(OutputStream, TotalsSnapshot, SeriesFamilies, AsnLookup, boolean)} with country
+   * names.
+   */
   public static void write(
       OutputStream out,
       TotalsSnapshot snapshot,
@@ -126,7 +137,9 @@ public final class FlowMetricsWriter {
       Pieces pieces = Pieces.of(family);
       for (Counter c : family.counters()) {
         String header = openMetrics ? c.name() : c.name() + "_total";
-        w.raw(("# HELP " + header + " " + c.help() + "\n# TYPE " + header + " counter\n").getBytes(StandardCharsets.UTF_8));
+        w.raw(
+            ("# HELP " + header + " " + c.help() + "\n# TYPE " + header + " counter\n")
+                .getBytes(StandardCharsets.UTF_8));
         byte[] name = ascii(c.name());
         int g = 2 * f + c.direction().ordinal();
         for (int j = start[g]; j < start[g + 1]; j++) {
@@ -315,8 +328,8 @@ public final class FlowMetricsWriter {
   }
 
   /**
-   * Appends a number in decimal, two digits per division: a scrape of 100,000 series writes
-   * 200,000 of them, and the digit loop led the profile.
+   * Appends a number in decimal, two digits per division: a scrape of 100,000 series writes 200,000
+   * of them, and the digit loop led the profile.
    */
   private void putLong(long v) {
     if (v < 0) {

@@ -37,24 +37,34 @@ public final class MetricsServer implements AutoCloseable {
   }
 
   private static Javalin routes(
-      FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state,
-      HttpConfig http, WebTls tls) {
+      FlowFamilies flows,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      Supplier<String> state,
+      HttpConfig http,
+      WebTls tls) {
     Javalin app =
         Javalin.create(
             cfg -> {
               cfg.showJavalinBanner = false;
               if (tls != null) {
                 // The only connector: HTTPS on --addr, nothing in clear.
-                cfg.jetty.addConnector((server, httpConfig) -> {
-                  // No SNI host check: clients reach the exporter by address as often as by name.
-                  httpConfig.addCustomizer(new org.eclipse.jetty.server.SecureRequestCustomizer(false));
-                  org.eclipse.jetty.server.ServerConnector c = new org.eclipse.jetty.server.ServerConnector(server,
-                      new org.eclipse.jetty.server.SslConnectionFactory(tls.factory(), "http/1.1"),
-                      new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
-                  c.setHost(http.host().isEmpty() ? null : http.host());
-                  c.setPort(http.port());
-                  return c;
-                });
+                cfg.jetty.addConnector(
+                    (server, httpConfig) -> {
+                      // No SNI host check: clients reach the exporter by address as often as by
+                      // name.
+                      httpConfig.addCustomizer(
+                          new org.eclipse.jetty.server.SecureRequestCustomizer(false));
+                      org.eclipse.jetty.server.ServerConnector c =
+                          new org.eclipse.jetty.server.ServerConnector(
+                              server,
+                              new org.eclipse.jetty.server.SslConnectionFactory(
+                                  tls.factory(), "http/1.1"),
+                              new org.eclipse.jetty.server.HttpConnectionFactory(httpConfig));
+                      c.setHost(http.host().isEmpty() ? null : http.host());
+                      c.setPort(http.port());
+                      return c;
+                    });
               }
               // Prometheus asks for gzip. Level 1 instead of Javalin's default 6: a 10 MB scrape
               // (40,000 series) costs about 40 ms of CPU instead of 110 ms, for a body 25% larger.
@@ -76,24 +86,37 @@ public final class MetricsServer implements AutoCloseable {
 
   /** Starts the server; the port is taken from the config (0: a free one). */
   public static MetricsServer start(
-      HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state) {
-    return start(http, flows, registry, ready, state, app -> { });
+      HttpConfig http,
+      FlowFamilies flows,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      Supplier<String> state) {
+    return start(http, flows, registry, ready, state, app -> {});
   }
 
   /** Starts the server with more routes ({@code /api/...}) than its own. */
   public static MetricsServer start(
-      HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state,
+      HttpConfig http,
+      FlowFamilies flows,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      Supplier<String> state,
       java.util.function.Consumer<Javalin> moreRoutes) {
     return start(http, flows, registry, ready, state, moreRoutes, null);
   }
 
   /**
-   * Starts the server with more routes, over HTTPS when {@code tls} is given (every endpoint:
-   * there is then no plain HTTP port).
+   * Starts the server with more routes, over HTTPS when {@code tls} is given (every endpoint: there
+   * is then no plain HTTP port).
    */
   public static MetricsServer start(
-      HttpConfig http, FlowFamilies flows, PrometheusMeterRegistry registry, BooleanSupplier ready, Supplier<String> state,
-      java.util.function.Consumer<Javalin> moreRoutes, WebTls tls) {
+      HttpConfig http,
+      FlowFamilies flows,
+      PrometheusMeterRegistry registry,
+      BooleanSupplier ready,
+      Supplier<String> state,
+      java.util.function.Consumer<Javalin> moreRoutes,
+      WebTls tls) {
     Javalin app = routes(flows, registry, ready, state, http, tls);
     moreRoutes.accept(app);
     if (tls != null) {

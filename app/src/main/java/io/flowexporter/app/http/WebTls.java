@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class WebTls {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebTls.class);
+
   /** The in-memory key store's password: it never leaves this process. */
   private static final char[] PASSWORD = "in-memory".toCharArray();
 
@@ -92,7 +93,8 @@ public final class WebTls {
     try (InputStream in = Files.newInputStream(cert)) {
       chain = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException | GeneralSecurityException e) {
-      throw new BadFileException("--web-tls-cert", cert + ": not a PEM certificate: " + e.getMessage(), e);
+      throw new BadFileException(
+          "--web-tls-cert", cert + ": not a PEM certificate: " + e.getMessage(), e);
     }
     if (chain.isEmpty()) {
       throw new BadFileException("--web-tls-cert", cert + ": no certificate in the file", null);
@@ -104,7 +106,8 @@ public final class WebTls {
       ks.setKeyEntry("web", privateKey, PASSWORD, chain.toArray(Certificate[]::new));
       return ks;
     } catch (IOException | GeneralSecurityException e) {
-      throw new BadFileException("--web-tls-key", key + ": does not go with the certificate: " + e.getMessage(), e);
+      throw new BadFileException(
+          "--web-tls-key", key + ": does not go with the certificate: " + e.getMessage(), e);
     }
   }
 
@@ -119,8 +122,12 @@ public final class WebTls {
     int start = pem.indexOf(begin);
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (start < 0 || end < start) {
-      throw new BadFileException("--web-tls-key", key + ": not a PEM PKCS#8 private key (BEGIN PRIVATE KEY); "
-          + "convert one with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key", null);
+      throw new BadFileException(
+          "--web-tls-key",
+          key
+              + ": not a PEM PKCS#8 private key (BEGIN PRIVATE KEY); "
+              + "convert one with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key",
+          null);
     }
     byte[] der;
     try {
@@ -135,6 +142,7 @@ public final class WebTls {
         // try the next algorithm
       }
     }
-    throw new BadFileException("--web-tls-key", key + ": not an RSA, EC or Ed25519 private key", null);
+    throw new BadFileException(
+        "--web-tls-key", key + ": not an RSA, EC or Ed25519 private key", null);
   }
 }

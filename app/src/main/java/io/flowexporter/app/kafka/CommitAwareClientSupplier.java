@@ -17,9 +17,9 @@ import org.apache.kafka.streams.KafkaClientSupplier;
 /**
  * The Kafka clients Kafka Streams would create by default, with one addition: once a stream
  * thread's commit has succeeded — its producer's transaction under exactly-once, its consumer's
- * offset commit under at-least-once — {@link CommittedTotals#committed()} is called on that
- * thread, so that the totals written for that commit become visible on /metrics. Kafka Streams
- * itself offers state stores no call after a commit.
+ * offset commit under at-least-once — {@link CommittedTotals#committed()} is called on that thread,
+ * so that the totals written for that commit become visible on /metrics. Kafka Streams itself
+ * offers state stores no call after a commit.
  */
 public final class CommitAwareClientSupplier implements KafkaClientSupplier {
 

@@ -1,19 +1,19 @@
 package io.flowexporter.app.kafka;
 
 import io.flowexporter.app.kafka.KafkaRefusals.Refusal;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.Locale;
 
 /**
  * The one place that tells the operator Kafka refuses the exporter: each refusal as one WARN line
  * in the exporter's words ({@link KafkaRefusals}), again at most once a minute while it lasts (a
  * different refusal at once), and the latest one for {@code /readyz} until {@link #clear()} says
- * Kafka accepted the exporter again. Called from the topic waiter, the stream threads' handler
- * and state listener; thread-safe.
+ * Kafka accepted the exporter again. Called from the topic waiter, the stream threads' handler and
+ * state listener; thread-safe.
  */
 public final class KafkaRefusalLog {
 
@@ -41,20 +41,23 @@ public final class KafkaRefusalLog {
    */
   public synchronized Optional<Refusal> report(Throwable failure) {
     Optional<Refusal> refusal = refusals.classify(failure);
-    refusal.ifPresent(r -> {
-      long now = nanoTime.getAsLong();
-      if (current == null || !current.message().equals(r.message()) || now - lastLogged >= REPEAT_NANOS) {
-        LOG.warn(r.message());
-        lastLogged = now;
-      }
-      current = r;
-    });
+    refusal.ifPresent(
+        r -> {
+          long now = nanoTime.getAsLong();
+          if (current == null
+              || !current.message().equals(r.message())
+              || now - lastLogged >= REPEAT_NANOS) {
+            LOG.warn(r.message());
+            lastLogged = now;
+          }
+          current = r;
+        });
     return refusal;
   }
 
   /**
-   * A failure that says nothing new (a timeout) while a refusal lasts: the refusal is said again
-   * if a minute has passed.
+   * A failure that says nothing new (a timeout) while a refusal lasts: the refusal is said again if
+   * a minute has passed.
    *
    * @return whether a refusal lasts (then the caller says nothing of its own)
    */
@@ -73,7 +76,9 @@ public final class KafkaRefusalLog {
   /** Kafka accepted the exporter: the refusal is over (said once in the log). */
   public synchronized void clear() {
     if (current != null) {
-      LOG.info("Kafka accepts the exporter now (it had refused: {})", current.kind().name().toLowerCase(Locale.ROOT));
+      LOG.info(
+          "Kafka accepts the exporter now (it had refused: {})",
+          current.kind().name().toLowerCase(Locale.ROOT));
       current = null;
     }
   }

@@ -19,14 +19,15 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
   static final long QUIET_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   /** The exceptions by which a Kafka client says it was refused (subclasses are named too). */
-  private static final Set<String> REFUSALS = Set.of(
-      "org.apache.kafka.common.errors.SaslAuthenticationException",
-      "org.apache.kafka.common.errors.SslAuthenticationException",
-      "org.apache.kafka.common.errors.AuthenticationException",
-      "org.apache.kafka.common.errors.TopicAuthorizationException",
-      "org.apache.kafka.common.errors.GroupAuthorizationException",
-      "org.apache.kafka.common.errors.TransactionalIdAuthorizationException",
-      "org.apache.kafka.common.errors.ClusterAuthorizationException");
+  private static final Set<String> REFUSALS =
+      Set.of(
+          "org.apache.kafka.common.errors.SaslAuthenticationException",
+          "org.apache.kafka.common.errors.SslAuthenticationException",
+          "org.apache.kafka.common.errors.AuthenticationException",
+          "org.apache.kafka.common.errors.TopicAuthorizationException",
+          "org.apache.kafka.common.errors.GroupAuthorizationException",
+          "org.apache.kafka.common.errors.TransactionalIdAuthorizationException",
+          "org.apache.kafka.common.errors.ClusterAuthorizationException");
 
   private final ConcurrentHashMap<String, Long> lastPassed = new ConcurrentHashMap<>();
 
@@ -37,13 +38,15 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
     }
     long now = System.nanoTime();
     boolean[] pass = {false};
-    lastPassed.compute(event.getLoggerName(), (logger, last) -> {
-      if (last == null || now - last >= QUIET_NANOS) {
-        pass[0] = true;
-        return now;
-      }
-      return last;
-    });
+    lastPassed.compute(
+        event.getLoggerName(),
+        (logger, last) -> {
+          if (last == null || now - last >= QUIET_NANOS) {
+            pass[0] = true;
+            return now;
+          }
+          return last;
+        });
     return pass[0] ? FilterReply.NEUTRAL : FilterReply.DENY;
   }
 
@@ -53,7 +56,9 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
       return true;
     }
     int depth = 0;
-    for (IThrowableProxy t = event.getThrowableProxy(); t != null && depth++ < 20; t = t.getCause()) {
+    for (IThrowableProxy t = event.getThrowableProxy();
+        t != null && depth++ < 20;
+        t = t.getCause()) {
       if (REFUSALS.contains(t.getClassName())) {
         return true;
       }

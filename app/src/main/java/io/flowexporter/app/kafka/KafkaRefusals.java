@@ -23,25 +23,37 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 
 /**
- * Says in the exporter's words why Kafka refused this client: its login (SASL), its TLS
- * handshake (an untrusted CA, a certificate for another host name, an expired one), or an ACL
- * (a topic, a group, a transactional id, the cluster). Classified from the exception types in the
- * cause chain; the names come from the client properties (the user from {@code sasl.jaas.config},
- * {@code sasl.mechanism}, {@code ssl.truststore.location}). A message never holds a password nor
- * the JAAS line itself. Immutable; thread-safe.
+ * Says in the exporter's words why Kafka refused this client: its login (SASL), its TLS handshake
+ * (an untrusted CA, a certificate for another host name, an expired one), or an ACL (a topic, a
+ * group, a transactional id, the cluster). Classified from the exception types in the cause chain;
+ * the names come from the client properties (the user from {@code sasl.jaas.config}, {@code
+ * sasl.mechanism}, {@code ssl.truststore.location}). A message never holds a password nor the JAAS
+ * line itself. Immutable; thread-safe.
  */
 public final class KafkaRefusals {
 
   /** What was refused, for tests and for grouping; the message says it to the operator. */
-  public enum Kind { AUTHENTICATION, UNTRUSTED_CERTIFICATE, HOST_NAME_MISMATCH, EXPIRED_CERTIFICATE, TLS, AUTHORIZATION }
+  public enum Kind {
+    AUTHENTICATION,
+    UNTRUSTED_CERTIFICATE,
+    HOST_NAME_MISMATCH,
+    EXPIRED_CERTIFICATE,
+    TLS,
+    AUTHORIZATION
+  }
 
   /** One refusal: its kind and the line the exporter logs and {@code /readyz} shows. */
   public record Refusal(Kind kind, String message) {}
 
   private static final Pattern JAAS_USER = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
-  /** The JDK's words for a host name mismatch: "No name matching H found", "No subject alternative ... matching IP address H found". */
+
+  /**
+   * The JDK's words for a host name mismatch: "No name matching H found", "No subject alternative
+   * ... matching IP address H found".
+   */
   private static final Pattern MISMATCH =
-      Pattern.compile("No (?:subject alternative (?:DNS )?names? matching (?:IP address |DNS name )?|name matching )(\\S+) found");
+      Pattern.compile(
+          "No (?:subject alternative (?:DNS )?names? matching (?:IP address |DNS name )?|name matching )(\\S+) found");
 
   private final String brokers;
   private final Optional<String> user;
@@ -49,7 +61,11 @@ public final class KafkaRefusals {
   private final Optional<String> truststore;
   private final String endpointIdentification;
 
-  private KafkaRefusals(String brokers, Optional<String> user, String mechanism, Optional<String> truststore,
+  private KafkaRefusals(
+      String brokers,
+      Optional<String> user,
+      String mechanism,
+      Optional<String> truststore,
       String endpointIdentification) {
     this.brokers = brokers;
     this.user = user;
@@ -70,14 +86,19 @@ public final class KafkaRefusals {
     }
     Object mechanism = clientProperties.get(SaslConfigs.SASL_MECHANISM);
     Object truststore = clientProperties.get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG);
-    Object algorithm = clientProperties.get(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG);
+    Object algorithm =
+        clientProperties.get(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG);
     Object bootstrap = clientProperties.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
     return new KafkaRefusals(
-        brokers != null ? brokers : bootstrap == null ? "(no bootstrap.servers)" : bootstrap.toString(),
+        brokers != null
+            ? brokers
+            : bootstrap == null ? "(no bootstrap.servers)" : bootstrap.toString(),
         user,
         mechanism == null ? SaslConfigs.DEFAULT_SASL_MECHANISM : mechanism.toString(),
         Optional.ofNullable(truststore).map(Object::toString).filter(s -> !s.isBlank()),
-        algorithm == null ? SslConfigs.DEFAULT_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM : algorithm.toString());
+        algorithm == null
+            ? SslConfigs.DEFAULT_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM
+            : algorithm.toString());
   }
 
   /** Why Kafka refused, if {@code failure} (or one of its causes) says it did; else empty. */
@@ -85,34 +106,72 @@ public final class KafkaRefusals {
     Set<Throwable> seen = new HashSet<>();
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
       if (t instanceof SaslAuthenticationException) {
-        return refusal(Kind.AUTHENTICATION, "refused authentication for " + who() + " with mechanism " + mechanism
-            + ": check sasl.jaas.config");
+        return refusal(
+            Kind.AUTHENTICATION,
+            "refused authentication for "
+                + who()
+                + " with mechanism "
+                + mechanism
+                + ": check sasl.jaas.config");
       }
       if (t instanceof SslAuthenticationException) {
         return Optional.of(tls(t));
       }
       if (t instanceof AuthenticationException) {
-        return refusal(Kind.AUTHENTICATION, "refused authentication for " + who() + " with mechanism " + mechanism
-            + " (" + t.getMessage() + "): check sasl.mechanism and sasl.jaas.config");
+        return refusal(
+            Kind.AUTHENTICATION,
+            "refused authentication for "
+                + who()
+                + " with mechanism "
+                + mechanism
+                + " ("
+                + t.getMessage()
+                + "): check sasl.mechanism and sasl.jaas.config");
       }
       if (t instanceof TopicAuthorizationException e) {
         Set<String> topics = new TreeSet<>(e.unauthorizedTopics());
-        return refusal(Kind.AUTHORIZATION, "denies " + who() + " access to "
-            + (topics.isEmpty() ? "a topic" : (topics.size() == 1 ? "topic " : "topics ") + String.join(", ", topics))
-            + ": check the ACLs of " + principal() + " (READ and DESCRIBE on the input topic)");
+        return refusal(
+            Kind.AUTHORIZATION,
+            "denies "
+                + who()
+                + " access to "
+                + (topics.isEmpty()
+                    ? "a topic"
+                    : (topics.size() == 1 ? "topic " : "topics ") + String.join(", ", topics))
+                + ": check the ACLs of "
+                + principal()
+                + " (READ and DESCRIBE on the input topic)");
       }
       if (t instanceof GroupAuthorizationException e) {
-        return refusal(Kind.AUTHORIZATION, "denies " + who() + " access to group "
-            + (e.groupId() != null ? e.groupId() : "(the application id)")
-            + ": check the ACLs of " + principal() + " (READ on the group named by --application-id)");
+        return refusal(
+            Kind.AUTHORIZATION,
+            "denies "
+                + who()
+                + " access to group "
+                + (e.groupId() != null ? e.groupId() : "(the application id)")
+                + ": check the ACLs of "
+                + principal()
+                + " (READ on the group named by --application-id)");
       }
       if (t instanceof TransactionalIdAuthorizationException) {
-        return refusal(Kind.AUTHORIZATION, "denies " + who() + " its transactional ids: check the ACLs of "
-            + principal() + " (WRITE and DESCRIBE on transactional ids prefixed by --application-id)");
+        return refusal(
+            Kind.AUTHORIZATION,
+            "denies "
+                + who()
+                + " its transactional ids: check the ACLs of "
+                + principal()
+                + " (WRITE and DESCRIBE on transactional ids prefixed by --application-id)");
       }
       if (t instanceof ClusterAuthorizationException) {
-        return refusal(Kind.AUTHORIZATION, "denies " + who() + " a cluster operation (" + t.getMessage()
-            + "): check the ACLs of " + principal() + " (IDEMPOTENT_WRITE on the cluster)");
+        return refusal(
+            Kind.AUTHORIZATION,
+            "denies "
+                + who()
+                + " a cluster operation ("
+                + t.getMessage()
+                + "): check the ACLs of "
+                + principal()
+                + " (IDEMPOTENT_WRITE on the cluster)");
       }
     }
     return Optional.empty();
@@ -123,25 +182,48 @@ public final class KafkaRefusals {
     String root = sslFailure.getMessage();
     for (Throwable t = sslFailure; t != null && seen.add(t); t = t.getCause()) {
       root = t.getMessage() != null ? t.getMessage() : root;
-      if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
-        return new Refusal(Kind.EXPIRED_CERTIFICATE, "Kafka at " + brokers
-            + " presented a certificate outside its validity period (" + t.getMessage()
-            + "): renew the brokers' certificates, or check this machine's clock");
+      if (t instanceof CertificateExpiredException
+          || t instanceof CertificateNotYetValidException) {
+        return new Refusal(
+            Kind.EXPIRED_CERTIFICATE,
+            "Kafka at "
+                + brokers
+                + " presented a certificate outside its validity period ("
+                + t.getMessage()
+                + "): renew the brokers' certificates, or check this machine's clock");
       }
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
-        return new Refusal(Kind.UNTRUSTED_CERTIFICATE, "Kafka at " + brokers + " presented a certificate that is not trusted by "
-            + truststore.map(s -> "ssl.truststore.location " + s).orElse("the JVM's default truststore (no ssl.truststore.location)")
-            + ": it must hold the CA that signed the brokers' certificates");
+        return new Refusal(
+            Kind.UNTRUSTED_CERTIFICATE,
+            "Kafka at "
+                + brokers
+                + " presented a certificate that is not trusted by "
+                + truststore
+                    .map(s -> "ssl.truststore.location " + s)
+                    .orElse("the JVM's default truststore (no ssl.truststore.location)")
+                + ": it must hold the CA that signed the brokers' certificates");
       }
       Matcher m = t.getMessage() == null ? null : MISMATCH.matcher(t.getMessage());
       if (m != null && m.find()) {
-        return new Refusal(Kind.HOST_NAME_MISMATCH, "Kafka at " + brokers + " presented a certificate that is not valid for the host name "
-            + m.group(1) + " (ssl.endpoint.identification.algorithm=" + endpointIdentification
-            + "): connect by a name the certificate holds, or give the brokers a certificate for " + m.group(1));
+        return new Refusal(
+            Kind.HOST_NAME_MISMATCH,
+            "Kafka at "
+                + brokers
+                + " presented a certificate that is not valid for the host name "
+                + m.group(1)
+                + " (ssl.endpoint.identification.algorithm="
+                + endpointIdentification
+                + "): connect by a name the certificate holds, or give the brokers a certificate for "
+                + m.group(1));
       }
     }
-    return new Refusal(Kind.TLS, "Kafka at " + brokers + " failed the TLS handshake (" + root
-        + "): check security.protocol and the ssl.* settings");
+    return new Refusal(
+        Kind.TLS,
+        "Kafka at "
+            + brokers
+            + " failed the TLS handshake ("
+            + root
+            + "): check security.protocol and the ssl.* settings");
   }
 
   private Optional<Refusal> refusal(Kind kind, String what) {

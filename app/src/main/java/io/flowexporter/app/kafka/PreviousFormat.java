@@ -24,10 +24,11 @@ public final class PreviousFormat {
   private PreviousFormat() {}
 
   /**
-   * The message to stop with when the application id holds only the previous format's
-   * changelog; empty when the current format is there too (an upgraded id) or neither is.
+   * The message to stop with when the application id holds only the previous format's changelog;
+   * empty when the current format is there too (an upgraded id) or neither is.
    */
-  public static Optional<String> check(Properties clientProperties, String applicationId, String inputTopic)
+  public static Optional<String> check(
+      Properties clientProperties, String applicationId, String inputTopic)
       throws InterruptedException {
     String previous = applicationId + "-" + FlowTopology.PREVIOUS_STORE + "-changelog";
     String current = applicationId + "-" + FlowTopology.STORE + "-changelog";
@@ -37,7 +38,11 @@ public final class PreviousFormat {
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     Set<String> topics;
     try (Admin admin = Admin.create(p)) {
-      topics = admin.listTopics(new ListTopicsOptions().listInternal(false)).names().get(20, TimeUnit.SECONDS);
+      topics =
+          admin
+              .listTopics(new ListTopicsOptions().listInternal(false))
+              .names()
+              .get(20, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       // The stream's own start-up reports unreachable brokers; this check is not the place.
       return Optional.empty();
@@ -46,12 +51,18 @@ public final class PreviousFormat {
       return Optional.empty();
     }
     return Optional.of(
-        "Application id '" + applicationId + "' holds totals in the format of flow-exporter 0.1 (topic "
-            + previous + "): per-input-partition totals that this version, where each series has one"
+        "Application id '"
+            + applicationId
+            + "' holds totals in the format of flow-exporter 0.1 (topic "
+            + previous
+            + "): per-input-partition totals that this version, where each series has one"
             + " owner, cannot read. Either start with a new --application-id (counters start from"
             + " zero; --from-beginning recounts what the input topic still holds), or stop every"
             + " instance and reset this id with: kafka-streams-application-reset --bootstrap-server <brokers>"
-            + " --application-id " + applicationId + " --input-topics " + inputTopic
+            + " --application-id "
+            + applicationId
+            + " --input-topics "
+            + inputTopic
             + " (deletes its internal topics; counters start from zero). See docs/operations.md, 'Upgrading'.");
   }
 }

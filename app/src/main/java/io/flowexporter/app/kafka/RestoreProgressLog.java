@@ -31,7 +31,8 @@ public final class RestoreProgressLog implements StateRestoreListener {
   }
 
   @Override
-  public void onRestoreStart(TopicPartition partition, String store, long startOffset, long endOffset) {
+  public void onRestoreStart(
+      TopicPartition partition, String store, long startOffset, long endOffset) {
     long total = Math.max(0, endOffset - startOffset);
     progress.put(partition, new Progress(total));
     if (total == 0) {
@@ -41,11 +42,14 @@ public final class RestoreProgressLog implements StateRestoreListener {
     }
     LOG.info(
         "Restoring {} for {} from its changelog: {} records to read (state directory was empty or out of date)",
-        store, partition, total);
+        store,
+        partition,
+        total);
   }
 
   @Override
-  public void onBatchRestored(TopicPartition partition, String store, long batchEndOffset, long numRestored) {
+  public void onBatchRestored(
+      TopicPartition partition, String store, long batchEndOffset, long numRestored) {
     Progress p = progress.get(partition);
     if (p == null) {
       return;

@@ -12,8 +12,8 @@ public final class StreamsProperties {
   private StreamsProperties() {}
 
   /**
-   * Precedence, lowest first: flow-exporter's defaults, then the user's client properties
-   * ({@code --kafka-config}, {@code --kafka-property}), then the dedicated flags.
+   * Precedence, lowest first: flow-exporter's defaults, then the user's client properties ({@code
+   * --kafka-config}, {@code --kafka-property}), then the dedicated flags.
    */
   public static Properties of(KafkaConfig kafka) {
     Properties p = new Properties();
@@ -29,7 +29,8 @@ public final class StreamsProperties {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());
     p.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, kafka.processingGuarantee().configValue());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(kafka.commitInterval().toMillis()));
+    p.put(
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(kafka.commitInterval().toMillis()));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(kafka.standbyReplicas()));
     // auto: one until the input topic's partitions are known (Exporter.startStreams sets it).
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(kafka.streamThreadsFor(1)));

@@ -35,8 +35,13 @@ public final class TopicWaiter {
    *
    * @return the number of partitions of the topic, or -1 if {@code stopped} turned true first
    */
-  public static int await(Properties clientProperties, String brokers, String topic, BooleanSupplier stopped,
-      KafkaRefusalLog refusals) throws InterruptedException {
+  public static int await(
+      Properties clientProperties,
+      String brokers,
+      String topic,
+      BooleanSupplier stopped,
+      KafkaRefusalLog refusals)
+      throws InterruptedException {
     Properties p = new Properties();
     p.putAll(clientProperties);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
@@ -48,7 +53,11 @@ public final class TopicWaiter {
         String problem;
         try {
           TopicDescription d =
-              admin.describeTopics(List.of(topic)).allTopicNames().get(6, TimeUnit.SECONDS).get(topic);
+              admin
+                  .describeTopics(List.of(topic))
+                  .allTopicNames()
+                  .get(6, TimeUnit.SECONDS)
+                  .get(topic);
           refusals.clear();
           if (lastProblem != null) {
             LOG.info("Topic {} is there now ({} partitions)", topic, d.partitions().size());
@@ -56,7 +65,8 @@ public final class TopicWaiter {
           return d.partitions().size();
         } catch (ExecutionException e) {
           Throwable cause = e.getCause();
-          if (cause instanceof TopicAuthorizationException denied && denied.unauthorizedTopics().isEmpty()) {
+          if (cause instanceof TopicAuthorizationException denied
+              && denied.unauthorizedTopics().isEmpty()) {
             // describeTopics does not say which topic it was denied: the one asked for.
             cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
           }
@@ -67,13 +77,19 @@ public final class TopicWaiter {
           }
           if (cause instanceof UnknownTopicOrPartitionException) {
             refusals.clear(); // Kafka let the exporter in and answered
-            problem = "Topic " + topic + " does not exist yet at " + brokers + "; waiting for it to be created";
+            problem =
+                "Topic "
+                    + topic
+                    + " does not exist yet at "
+                    + brokers
+                    + "; waiting for it to be created";
           } else if (refusals.remind()) {
             // A client refused a moment ago backs off and then times out: still the refusal.
             Thread.sleep(RETRY.toMillis());
             continue;
           } else {
-            problem = "Kafka at " + brokers + " is not answering (" + cause.getMessage() + "); retrying";
+            problem =
+                "Kafka at " + brokers + " is not answering (" + cause.getMessage() + "); retrying";
           }
         } catch (TimeoutException e) {
           if (refusals.remind()) {

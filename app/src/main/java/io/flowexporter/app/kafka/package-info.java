@@ -1,2 +1,4 @@
-/** Running the topology on Kafka: client properties and clients, waiting, restore and lag reports. */
+/**
+ * Running the topology on Kafka: client properties and clients, waiting, restore and lag reports.
+ */
 package io.flowexporter.app.kafka;

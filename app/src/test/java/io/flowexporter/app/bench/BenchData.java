@@ -19,8 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The benchmark's data set, made with the project's own {@link FlowGenerator}: nfacctd-shaped
- * records from a few routers, synthetic peer ASes without prefixes (so records carry AS numbers,
- * no AS-from-IP lookups) drawn with the generator's skewed spread, 60% receive / 40% transmit.
+ * records from a few routers, synthetic peer ASes without prefixes (so records carry AS numbers, no
+ * AS-from-IP lookups) drawn with the generator's skewed spread, 60% receive / 40% transmit.
  */
 final class BenchData {
 
@@ -41,9 +41,9 @@ final class BenchData {
   }
 
   /**
-   * What the exporter must show after counting the data: bytes and packets per series, keyed
-   * {@code direction|hostname|source_as|destination_as}. Computed from the JSON with Jackson's
-   * tree model, independently of the exporter's parser and classifier.
+   * What the exporter must show after counting the data: bytes and packets per series, keyed {@code
+   * direction|hostname|source_as|destination_as}. Computed from the JSON with Jackson's tree model,
+   * independently of the exporter's parser and classifier.
    */
   static final class Expected {
     final Map<String, long[]> series = new HashMap<>();
@@ -55,7 +55,8 @@ final class BenchData {
       JsonNode n = json.readTree(record);
       long src = n.get("as_src").asLong();
       String direction = src == OWN_ASN ? "transmit" : "receive";
-      String key = direction + "|" + n.get("label").asText() + "|" + src + "|" + n.get("as_dst").asLong();
+      String key =
+          direction + "|" + n.get("label").asText() + "|" + src + "|" + n.get("as_dst").asLong();
       long[] t = series.computeIfAbsent(key, k -> new long[2]);
       t[0] += n.get("bytes").asLong();
       t[1] += n.get("packets").asLong();
@@ -85,7 +86,8 @@ final class BenchData {
   }
 
   /** Produces {@code count} more records, adding them to {@code expected}. */
-  static void produce(String brokers, String topic, long count, FlowGenerator generator, Expected expected)
+  static void produce(
+      String brokers, String topic, long count, FlowGenerator generator, Expected expected)
       throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -99,13 +101,15 @@ final class BenchData {
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       for (long i = 0; i < count; i++) {
         String record = generator.next();
-        producer.send(new ProducerRecord<>(topic, record), (metadata, error) -> acks.completed(error));
+        producer.send(
+            new ProducerRecord<>(topic, record), (metadata, error) -> acks.completed(error));
         expected.add(record);
       }
       producer.flush();
     }
     if (acks.failed() > 0) {
-      throw new IllegalStateException(acks.failed() + " benchmark records were not written", acks.firstError());
+      throw new IllegalStateException(
+          acks.failed() + " benchmark records were not written", acks.firstError());
     }
   }
 }

@@ -44,8 +44,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>the exporter's shaded jar in its own JVM, once without scrapes and once scraped every
  *       second, each from process start until the consumer group's committed offsets cover every
  *       record (under exactly-once the totals are published right after that commit); CPU seconds
- *       and peak RSS are read from {@code /proc/PID}; then {@code /metrics} is checked against
- *       the expected totals of every series;
+ *       and peak RSS are read from {@code /proc/PID}; then {@code /metrics} is checked against the
+ *       expected totals of every series;
  *   <li>the exporter's start-up alone (empty topic, until {@code /readyz} answers 200);
  *   <li>{@link InProcessHarness} in its own JVM: scrape latency and heap at 100,000 and 1,000,000
  *       series, and the per-record cost of the processing code without Kafka.
@@ -84,8 +84,10 @@ public final class Benchmark {
     // The JVM options the README recommends and the Docker image sets, with a 256 MiB heap.
     // With the class data archive that bench/run writes as the Docker image does (a JVM that cannot
     // use it starts without it, silently; -Xlog:cds tells why).
-    opt.put("exporter-jvm", "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000"
-        + " -XX:SharedArchiveFile=app/target/flow-exporter.jsa");
+    opt.put(
+        "exporter-jvm",
+        "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000"
+            + " -XX:SharedArchiveFile=app/target/flow-exporter.jsa");
     opt.put("exporter-args", "");
     opt.put("scrape-series", "100000,1000000");
     opt.put("harness-jvm", "-Xmx6g");
@@ -93,7 +95,8 @@ public final class Benchmark {
     opt.put("harness", "true");
     // false: no scraped exporter run (a 5,000,000-record run takes long enough without it).
     opt.put("scraped", "true");
-    // A flow API filter: a tap with it runs through the warm phase (what one tap costs the counting).
+    // A flow API filter: a tap with it runs through the warm phase (what one tap costs the
+    // counting).
     opt.put("tap", "");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -109,8 +112,15 @@ public final class Benchmark {
 
   private void run() throws Exception {
     System.out.println("flow-exporter benchmark, " + Instant.now());
-    System.out.println("machine: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors()
-        + " cores, " + (memTotalKiB() >> 10) + " MiB RAM; java " + System.getProperty("java.version"));
+    System.out.println(
+        "machine: "
+            + cpuModel()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + (memTotalKiB() >> 10)
+            + " MiB RAM; java "
+            + System.getProperty("java.version"));
     System.out.println("options: " + opt);
     loadAtStart = loadAverage();
     System.out.println("load average before start: " + loadAtStart);
@@ -120,12 +130,22 @@ public final class Benchmark {
       int partitions = Integer.parseInt(opt.get("partitions"));
       BenchData.createTopic(broker.bootstrapServers(), topic, partitions);
       long t0 = System.nanoTime();
-      expected = BenchData.load(broker.bootstrapServers(), topic, records,
-          BenchData.generator(Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 1));
-      System.out.printf(Locale.ROOT, "data: %,d records, %.0f bytes each on average, %,d series (label sets), "
+      expected =
+          BenchData.load(
+              broker.bootstrapServers(),
+              topic,
+              records,
+              BenchData.generator(
+                  Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 1));
+      System.out.printf(
+          Locale.ROOT,
+          "data: %,d records, %.0f bytes each on average, %,d series (label sets), "
               + "%d partitions, lz4; loaded in %.1f s%n",
-          expected.records, (double) expected.valueBytes / expected.records, expected.series.size(),
-          partitions, (System.nanoTime() - t0) / 1e9);
+          expected.records,
+          (double) expected.valueBytes / expected.records,
+          expected.series.size(),
+          partitions,
+          (System.nanoTime() - t0) / 1e9);
       BenchData.createTopic(broker.bootstrapServers(), "empty", partitions);
 
       List<Row> rows = new ArrayList<>();
@@ -138,7 +158,8 @@ public final class Benchmark {
         plain.add(plainConsumer(topic, "plain consumer (fetch+discard)" + suffix));
         quiet.add(exporter(topic, "exporter, no scrapes" + suffix, "run" + r + "-quiet", false));
         if (Boolean.parseBoolean(opt.get("scraped"))) {
-          scraped.add(exporter(topic, "exporter, scrape every 1 s" + suffix, "run" + r + "-scraped", true));
+          scraped.add(
+              exporter(topic, "exporter, scrape every 1 s" + suffix, "run" + r + "-scraped", true));
         }
       }
       rows.addAll(plain);
@@ -163,38 +184,95 @@ public final class Benchmark {
       Row q = best(quiet);
       Row s = scraped.isEmpty() ? q : best(scraped);
       System.out.println();
-      System.out.println("targets (best of " + repeat + " run(s) each; wall time from process start):");
-      target(String.format(Locale.ROOT, "end-to-end rate >= 50%% of plain consumer: %,.0f / %,.0f records/s = %.0f%%",
-          q.rate(), p.rate(), 100 * q.rate() / p.rate()), q.rate() >= 0.5 * p.rate());
-      target(String.format(Locale.ROOT, "CPU <= 2.3 CPU-s per million records, cold (from process start): %.2f "
-          + "(start-up alone %.2f)", q.cpuPerMillion(records), startup.cpuSeconds), q.cpuPerMillion(records) <= 2.3);
-      target(String.format(Locale.ROOT, "CPU <= 2.5 CPU-s per million records, warm (steady state): %.2f",
-          warm.cpuPerMillion(records)), warm.cpuPerMillion(records) <= 2.5);
-      target(String.format(Locale.ROOT, "steady-state rate >= 50%% of plain consumer's: %,.0f / %,.0f records/s = %.0f%%",
-          q.steadyRate, p.steadyRate, 100 * q.steadyRate / p.steadyRate), q.steadyRate >= 0.5 * p.steadyRate);
-      target(String.format(Locale.ROOT, "start-up: /readyz 200 < 1.5 s after process start (empty topic): %.2f s",
-          startup.wallSeconds), startup.wallSeconds < 1.5);
-      target(String.format(Locale.ROOT, "start-up: first commit < 2.5 s after process start (backlog): %.2f s",
-          q.firstCommitSeconds), q.firstCommitSeconds < 2.5);
+      System.out.println(
+          "targets (best of " + repeat + " run(s) each; wall time from process start):");
+      target(
+          String.format(
+              Locale.ROOT,
+              "end-to-end rate >= 50%% of plain consumer: %,.0f / %,.0f records/s = %.0f%%",
+              q.rate(),
+              p.rate(),
+              100 * q.rate() / p.rate()),
+          q.rate() >= 0.5 * p.rate());
+      target(
+          String.format(
+              Locale.ROOT,
+              "CPU <= 2.3 CPU-s per million records, cold (from process start): %.2f "
+                  + "(start-up alone %.2f)",
+              q.cpuPerMillion(records),
+              startup.cpuSeconds),
+          q.cpuPerMillion(records) <= 2.3);
+      target(
+          String.format(
+              Locale.ROOT,
+              "CPU <= 2.5 CPU-s per million records, warm (steady state): %.2f",
+              warm.cpuPerMillion(records)),
+          warm.cpuPerMillion(records) <= 2.5);
+      target(
+          String.format(
+              Locale.ROOT,
+              "steady-state rate >= 50%% of plain consumer's: %,.0f / %,.0f records/s = %.0f%%",
+              q.steadyRate,
+              p.steadyRate,
+              100 * q.steadyRate / p.steadyRate),
+          q.steadyRate >= 0.5 * p.steadyRate);
+      target(
+          String.format(
+              Locale.ROOT,
+              "start-up: /readyz 200 < 1.5 s after process start (empty topic): %.2f s",
+              startup.wallSeconds),
+          startup.wallSeconds < 1.5);
+      target(
+          String.format(
+              Locale.ROOT,
+              "start-up: first commit < 2.5 s after process start (backlog): %.2f s",
+              q.firstCommitSeconds),
+          q.firstCommitSeconds < 2.5);
       for (Map<String, String> m : scrapes) {
         long n = Long.parseLong(m.get("series"));
         double limit = n <= 100_000 ? 100 : 1500;
-        target(String.format(Locale.ROOT, "scrape of %,d series < %.0f ms (median): median %s ms, max %s ms", n, limit,
-            m.get("median_ms"), m.get("max_ms")), Double.parseDouble(m.get("median_ms")) < limit);
+        target(
+            String.format(
+                Locale.ROOT,
+                "scrape of %,d series < %.0f ms (median): median %s ms, max %s ms",
+                n,
+                limit,
+                m.get("median_ms"),
+                m.get("max_ms")),
+            Double.parseDouble(m.get("median_ms")) < limit);
       }
-      target(String.format(Locale.ROOT, "passes with %s at %,d series: peak RSS %,d MiB",
-          opt.get("exporter-jvm"), expected.series.size(), Math.max(q.peakRssKiB, s.peakRssKiB) >> 10), true);
+      target(
+          String.format(
+              Locale.ROOT,
+              "passes with %s at %,d series: peak RSS %,d MiB",
+              opt.get("exporter-jvm"),
+              expected.series.size(),
+              Math.max(q.peakRssKiB, s.peakRssKiB) >> 10),
+          true);
       if (!scraped.isEmpty()) {
         double cut = 100 * (1 - s.rate() / q.rate());
-        target(String.format(Locale.ROOT, "scrapes every second cut throughput by <= 10%%: %.1f%%", cut), cut <= 10);
+        target(
+            String.format(
+                Locale.ROOT, "scrapes every second cut throughput by <= 10%%: %.1f%%", cut),
+            cut <= 10);
       }
       notes.forEach(n -> System.out.println("note: " + n));
       System.out.println();
-      System.out.printf(Locale.ROOT, "summary (%,d records): steady state %,.0f records/s, plain consumer %,.0f records/s, "
+      System.out.printf(
+          Locale.ROOT,
+          "summary (%,d records): steady state %,.0f records/s, plain consumer %,.0f records/s, "
               + "ratio %.0f%%; CPU-s per million %.2f cold, %.2f warm; /readyz %.2f s, first commit %.2f s; "
               + "load %s at start, %s at end%n",
-          records, q.steadyRate, p.steadyRate, 100 * q.steadyRate / p.steadyRate, q.cpuPerMillion(records),
-          warm.cpuPerMillion(records), startup.wallSeconds, q.firstCommitSeconds, loadAtStart, loadAverage());
+          records,
+          q.steadyRate,
+          p.steadyRate,
+          100 * q.steadyRate / p.steadyRate,
+          q.cpuPerMillion(records),
+          warm.cpuPerMillion(records),
+          startup.wallSeconds,
+          q.firstCommitSeconds,
+          loadAtStart,
+          loadAverage());
     } finally {
       broker.close();
       deleteRecursively(work);
@@ -218,8 +296,13 @@ public final class Benchmark {
     long peakRssKiB;
     long count;
     String extra = "";
-    /** Records per second once running: from a tenth committed to all (exporter), first to last record (plain). */
+
+    /**
+     * Records per second once running: from a tenth committed to all (exporter), first to last
+     * record (plain).
+     */
     double steadyRate;
+
     /** From process start to the first committed offset, in seconds (exporter rows). */
     double firstCommitSeconds;
 
@@ -237,16 +320,25 @@ public final class Benchmark {
     row.name = name;
     row.load = loadAverage();
     long launch = System.currentTimeMillis();
-    Process p = new ProcessBuilder(java, "-cp", classpath, PlainConsumer.class.getName(),
-        broker.bootstrapServers(), topic, Long.toString(records))
-        .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("plain.log").toFile()))
-        .start();
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                classpath,
+                PlainConsumer.class.getName(),
+                broker.bootstrapServers(),
+                topic,
+                Long.toString(records))
+            .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("plain.log").toFile()))
+            .start();
     String line;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       line = r.readLine();
     }
     if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0 || line == null) {
-      throw new IllegalStateException("plain consumer failed: " + Files.readString(work.resolve("plain.log")));
+      throw new IllegalStateException(
+          "plain consumer failed: " + Files.readString(work.resolve("plain.log")));
     }
     Map<String, String> m = keyValues(line);
     row.count = Long.parseLong(m.get("records"));
@@ -255,7 +347,12 @@ public final class Benchmark {
     row.peakRssKiB = Long.parseLong(m.get("peak_rss_kib"));
     double steady = (Long.parseLong(m.get("last_ms")) - Long.parseLong(m.get("first_ms"))) / 1e3;
     row.steadyRate = row.count / steady;
-    row.extra = String.format(Locale.ROOT, "first to last record %.2f s (%,.0f records/s)", steady, row.count / steady);
+    row.extra =
+        String.format(
+            Locale.ROOT,
+            "first to last record %.2f s (%,.0f records/s)",
+            steady,
+            row.count / steady);
     return row;
   }
 
@@ -264,35 +361,61 @@ public final class Benchmark {
    * records} records are produced; the exporter's CPU for them (the JIT compiler has done most of
    * its work by then) is the steady-state cost per record. The producer sets the pace.
    */
-  private void warm(Admin admin, Process p, String appId, String topic, ProcStats before,
-      Map<String, Double> threadsBefore, Row row) throws Exception {
-    row.name = "exporter, warm: a further " + String.format(Locale.ROOT, "%,d", records) + " records while running";
+  private void warm(
+      Admin admin,
+      Process p,
+      String appId,
+      String topic,
+      ProcStats before,
+      Map<String, Double> threadsBefore,
+      Row row)
+      throws Exception {
+    row.name =
+        "exporter, warm: a further "
+            + String.format(Locale.ROOT, "%,d", records)
+            + " records while running";
     row.load = loadAverage();
     CompletableFuture<HttpResponse<InputStream>> tap = null;
     if (!opt.get("tap").isEmpty()) {
       // One tap through the whole phase: it reads every new record, and answers those that match.
       row.name += ", one flow tap (" + opt.get("tap") + ") running";
-      tap = HTTP.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + portOf.get(p)
-              + "/api/v1/flows/tap?timeout=300s&limit=100000&" + opt.get("tap")))
-          .header("Authorization", "Bearer " + TAP_TOKEN).build(), HttpResponse.BodyHandlers.ofInputStream());
+      tap =
+          HTTP.sendAsync(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + portOf.get(p)
+                              + "/api/v1/flows/tap?timeout=300s&limit=100000&"
+                              + opt.get("tap")))
+                  .header("Authorization", "Bearer " + TAP_TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofInputStream());
       HttpResponse<InputStream> r = tap.get(30, TimeUnit.SECONDS);
       if (r.statusCode() != 200) {
         throw new IllegalStateException("tap answered " + r.statusCode());
       }
       InputStream body = r.body();
-      Thread reader = new Thread(() -> {
-        try (body) {
-          body.transferTo(OutputStream.nullOutputStream());
-        } catch (IOException e) {
-          // closed at the end of the phase
-        }
-      }, "bench-tap-reader");
+      Thread reader =
+          new Thread(
+              () -> {
+                try (body) {
+                  body.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                  // closed at the end of the phase
+                }
+              },
+              "bench-tap-reader");
       reader.setDaemon(true);
       reader.start();
     }
     long t0 = System.currentTimeMillis();
-    BenchData.produce(broker.bootstrapServers(), topic, records,
-        BenchData.generator(Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 2), expected);
+    BenchData.produce(
+        broker.bootstrapServers(),
+        topic,
+        records,
+        BenchData.generator(
+            Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 2),
+        expected);
     while (committedOffsets(admin, appId) < 2 * records) {
       if (!p.isAlive() || System.currentTimeMillis() - t0 > 300_000) {
         throw new IllegalStateException("exporter did not count the second batch");
@@ -301,13 +424,17 @@ public final class Benchmark {
     }
     long done = System.currentTimeMillis();
     ProcStats after = ProcStats.of(p.pid());
-    notes.add(row.name + ": CPU s by thread: " + ProcStats.describe(ProcStats.threadCpu(p.pid()), threadsBefore, 8));
+    notes.add(
+        row.name
+            + ": CPU s by thread: "
+            + ProcStats.describe(ProcStats.threadCpu(p.pid()), threadsBefore, 8));
     verify(portOf.get(p), row.name, 2 * records);
     row.count = records;
     row.wallSeconds = (done - t0) / 1e3;
     row.cpuSeconds = after.cpuSeconds() - before.cpuSeconds();
     row.peakRssKiB = after.peakRssKiB();
-    row.extra = "rate set by the producer (produce and count); CPU is the exporter's for these records only";
+    row.extra =
+        "rate set by the producer (produce and count); CPU is the exporter's for these records only";
   }
 
   private static final String TAP_TOKEN = "bench-token-0123456789abcdef";
@@ -318,7 +445,8 @@ public final class Benchmark {
     return exporter(topic, name, appId, scrape, null);
   }
 
-  private Row exporter(String topic, String name, String appId, boolean scrape, Row warm) throws Exception {
+  private Row exporter(String topic, String name, String appId, boolean scrape, Row warm)
+      throws Exception {
     Row row = new Row();
     row.name = name;
     row.load = loadAverage();
@@ -339,10 +467,12 @@ public final class Benchmark {
     try (Admin admin = Admin.create(ap)) {
       while (done == 0) {
         if (!p.isAlive()) {
-          throw new IllegalStateException("exporter exited " + p.exitValue() + "; log:\n" + Files.readString(log));
+          throw new IllegalStateException(
+              "exporter exited " + p.exitValue() + "; log:\n" + Files.readString(log));
         }
         if (System.currentTimeMillis() - launch > 300_000) {
-          throw new IllegalStateException("exporter did not finish in 300 s; log:\n" + Files.readString(log));
+          throw new IllegalStateException(
+              "exporter did not finish in 300 s; log:\n" + Files.readString(log));
         }
         long committed = committedOffsets(admin, appId);
         long now = System.currentTimeMillis();
@@ -381,9 +511,14 @@ public final class Benchmark {
     row.peakRssKiB = atDone.peakRssKiB();
     row.firstCommitSeconds = (firstCommit - launch) / 1e3;
     // Commits come once a second: with fewer than two intervals between, there is no steady rate.
-    row.steadyRate = done - tenth >= 2000 ? (records - tenthCommitted) * 1e3 / (done - tenth) : Double.NaN;
-    row.extra = String.format(Locale.ROOT, "first commit at %.2f s; steady %,.0f records/s (a tenth committed to all)",
-        row.firstCommitSeconds, row.steadyRate);
+    row.steadyRate =
+        done - tenth >= 2000 ? (records - tenthCommitted) * 1e3 / (done - tenth) : Double.NaN;
+    row.extra =
+        String.format(
+            Locale.ROOT,
+            "first commit at %.2f s; steady %,.0f records/s (a tenth committed to all)",
+            row.firstCommitSeconds,
+            row.steadyRate);
     if (scraper != null) {
       row.extra += "; " + scraper.summary();
     }
@@ -397,18 +532,33 @@ public final class Benchmark {
   private Process startExporter(String topic, String appId, int port, Path log) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(java));
     cmd.addAll(words(opt.get("exporter-jvm")));
-    cmd.addAll(List.of("-jar", opt.get("jar"),
-        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", Long.toString(BenchData.OWN_ASN),
-        "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
-        "--addr", "127.0.0.1:" + port));
+    cmd.addAll(
+        List.of(
+            "-jar",
+            opt.get("jar"),
+            "--brokers",
+            broker.bootstrapServers(),
+            "--topic",
+            topic,
+            "--asn",
+            Long.toString(BenchData.OWN_ASN),
+            "--from-beginning",
+            "--application-id",
+            appId,
+            "--state-dir",
+            work.resolve(appId).toString(),
+            "--addr",
+            "127.0.0.1:" + port));
     cmd.addAll(words(opt.get("exporter-args")));
     if (!opt.get("tap").isEmpty()) {
       Path tokens = work.resolve("api-tokens");
       Files.writeString(tokens, "bench:" + TAP_TOKEN + "\n");
       cmd.addAll(List.of("--api-token-file", tokens.toString()));
     }
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
     return pb.start();
   }
@@ -425,7 +575,8 @@ public final class Benchmark {
     try {
       while (Scrape.status(port, "/readyz") != 200) {
         if (!p.isAlive() || System.currentTimeMillis() - launch > 120_000) {
-          throw new IllegalStateException("exporter did not become ready; log:\n" + Files.readString(log));
+          throw new IllegalStateException(
+              "exporter did not become ready; log:\n" + Files.readString(log));
         }
         Thread.sleep(50);
       }
@@ -446,7 +597,10 @@ public final class Benchmark {
   private static long committedOffsets(Admin admin, String group) {
     try {
       Map<TopicPartition, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(5, TimeUnit.SECONDS);
       long sum = 0;
       for (OffsetAndMetadata o : offsets.values()) {
         if (o != null) {
@@ -459,7 +613,9 @@ public final class Benchmark {
     }
   }
 
-  /** Every series on /metrics has exactly the expected totals, and every record was counted once. */
+  /**
+   * Every series on /metrics has exactly the expected totals, and every record was counted once.
+   */
   private void verify(int port, String name, long total) throws Exception {
     String problem = null;
     long deadline = System.currentTimeMillis() + 15_000;
@@ -484,11 +640,19 @@ public final class Benchmark {
       for (int unit = 0; unit < 2; unit++) {
         String family = "flow_" + direction + (unit == 0 ? "_bytes_total" : "_packets_total");
         int u = unit;
-        s.family(family).forEach((labels, value) -> {
-          String key = direction + "|" + labels.get("hostname") + "|" + labels.get("source_as") + "|"
-              + labels.get("destination_as");
-          seen.computeIfAbsent(key, k -> new long[2])[u] = value.longValue();
-        });
+        s.family(family)
+            .forEach(
+                (labels, value) -> {
+                  String key =
+                      direction
+                          + "|"
+                          + labels.get("hostname")
+                          + "|"
+                          + labels.get("source_as")
+                          + "|"
+                          + labels.get("destination_as");
+                  seen.computeIfAbsent(key, k -> new long[2])[u] = value.longValue();
+                });
       }
     }
     if (seen.size() != expected.series.size()) {
@@ -497,7 +661,12 @@ public final class Benchmark {
     for (Map.Entry<String, long[]> e : expected.series.entrySet()) {
       long[] got = seen.get(e.getKey());
       if (got == null || got[0] != e.getValue()[0] || got[1] != e.getValue()[1]) {
-        return e.getKey() + ": expected " + e.getValue()[0] + "/" + e.getValue()[1] + " bytes/packets";
+        return e.getKey()
+            + ": expected "
+            + e.getValue()[0]
+            + "/"
+            + e.getValue()[1]
+            + " bytes/packets";
       }
     }
     return null;
@@ -509,10 +678,13 @@ public final class Benchmark {
     cmd.addAll(List.of("-cp", classpath, InProcessHarness.class.getName()));
     cmd.addAll(List.of(args));
     String load = loadAverage();
-    Process p = new ProcessBuilder(cmd)
-        .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("harness.log").toFile())).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("harness.log").toFile()))
+            .start();
     List<Map<String, String>> out = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         Map<String, String> m = keyValues(line);
@@ -521,45 +693,73 @@ public final class Benchmark {
       }
     }
     if (p.waitFor() != 0) {
-      throw new IllegalStateException("harness failed: " + Files.readString(work.resolve("harness.log")));
+      throw new IllegalStateException(
+          "harness failed: " + Files.readString(work.resolve("harness.log")));
     }
     return out;
   }
 
   private void printRuns(List<Row> rows) {
     System.out.println();
-    System.out.println("| run | wall s | records/s | vs best plain | CPU s | CPU s per M records | peak RSS MiB | load 1/5/15 min | notes |");
+    System.out.println(
+        "| run | wall s | records/s | vs best plain | CPU s | CPU s per M records | peak RSS MiB | load 1/5/15 min | notes |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---|---|");
     // Relative to the best plain-consumer run of this benchmark.
-    double plainRate = rows.stream().filter(r -> r.name.startsWith("plain")).mapToDouble(Row::rate).max().orElse(1);
+    double plainRate =
+        rows.stream()
+            .filter(r -> r.name.startsWith("plain"))
+            .mapToDouble(Row::rate)
+            .max()
+            .orElse(1);
     for (Row r : rows) {
       boolean counts = r.count > 0;
-      System.out.printf(Locale.ROOT, "| %s | %.2f | %s | %s | %.2f | %s | %d | %s | %s |%n",
-          r.name, r.wallSeconds,
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %.2f | %s | %s | %.2f | %s | %d | %s | %s |%n",
+          r.name,
+          r.wallSeconds,
           counts ? String.format(Locale.ROOT, "%,.0f", r.rate()) : "-",
           counts ? String.format(Locale.ROOT, "%.0f%%", 100 * r.rate() / plainRate) : "-",
           r.cpuSeconds,
           counts ? String.format(Locale.ROOT, "%.2f", r.cpuPerMillion(r.count)) : "-",
-          r.peakRssKiB >> 10, r.load, r.extra);
+          r.peakRssKiB >> 10,
+          r.load,
+          r.extra);
     }
   }
 
-  private static void printHarness(List<Map<String, String>> scrapes, List<Map<String, String>> process) {
+  private static void printHarness(
+      List<Map<String, String>> scrapes, List<Map<String, String>> process) {
     System.out.println();
-    System.out.println("| in-process scrape (snapshot + text) | samples | body MB | median ms | max ms | median CPU ms | of which snapshot ms | heap B per series | load |");
+    System.out.println(
+        "| in-process scrape (snapshot + text) | samples | body MB | median ms | max ms | median CPU ms | of which snapshot ms | heap B per series | load |");
     System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---|");
     for (Map<String, String> m : scrapes) {
-      System.out.printf(Locale.ROOT, "| %,d series | %,d | %.1f | %s | %s | %s | %s | %s | %s |%n",
-          Long.parseLong(m.get("series")), Long.parseLong(m.get("samples")),
-          Long.parseLong(m.get("body_bytes")) / 1e6, m.get("median_ms"), m.get("max_ms"), m.get("cpu_median_ms"),
-          m.get("snapshot_median_ms"), m.get("heap_bytes_per_series"), m.get("load"));
+      System.out.printf(
+          Locale.ROOT,
+          "| %,d series | %,d | %.1f | %s | %s | %s | %s | %s | %s |%n",
+          Long.parseLong(m.get("series")),
+          Long.parseLong(m.get("samples")),
+          Long.parseLong(m.get("body_bytes")) / 1e6,
+          m.get("median_ms"),
+          m.get("max_ms"),
+          m.get("cpu_median_ms"),
+          m.get("snapshot_median_ms"),
+          m.get("heap_bytes_per_series"),
+          m.get("load"));
     }
     for (Map<String, String> m : process) {
       double ns = Double.parseDouble(m.get("best_ns_per_record"));
       double cpu = Double.parseDouble(m.get("best_cpu_ns_per_record"));
-      System.out.printf(Locale.ROOT, "in-process processing (parse + classify + count, no Kafka): %.0f ns wall, %.0f ns CPU "
-          + "per record (%,.0f records per CPU-second), best of %s passes over %,d records%n",
-          ns, cpu, 1e9 / cpu, m.get("passes"), Long.parseLong(m.get("records")));
+      System.out.printf(
+          Locale.ROOT,
+          "in-process processing (parse + classify + count, no Kafka): %.0f ns wall, %.0f ns CPU "
+              + "per record (%,.0f records per CPU-second), best of %s passes over %,d records%n",
+          ns,
+          cpu,
+          1e9 / cpu,
+          m.get("passes"),
+          Long.parseLong(m.get("records")));
     }
   }
 
@@ -590,12 +790,14 @@ public final class Benchmark {
         try {
           long t0 = System.nanoTime();
           // As Prometheus asks: text format, gzip (Javalin compresses by default).
-          HttpResponse<byte[]> r = HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                  .header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
-                  .header("Accept-Encoding", "gzip")
-                  .timeout(Duration.ofSeconds(10)).build(),
-              HttpResponse.BodyHandlers.ofByteArray());
+          HttpResponse<byte[]> r =
+              HTTP.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .header("Accept", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1")
+                      .header("Accept-Encoding", "gzip")
+                      .timeout(Duration.ofSeconds(10))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofByteArray());
           if (r.statusCode() == 200) {
             millis.add((System.nanoTime() - t0) / 1e6);
             bodyBytes = Math.max(bodyBytes, r.body().length);
@@ -629,8 +831,13 @@ public final class Benchmark {
       if (sorted.isEmpty()) {
         return "no scrape answered";
       }
-      return String.format(Locale.ROOT, "%d scrapes answered, median %.0f ms, max %.0f ms, largest body %.1f MB (gzip)",
-          sorted.size(), sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1), bodyBytes / 1e6);
+      return String.format(
+          Locale.ROOT,
+          "%d scrapes answered, median %.0f ms, max %.0f ms, largest body %.1f MB (gzip)",
+          sorted.size(),
+          sorted.get(sorted.size() / 2),
+          sorted.get(sorted.size() - 1),
+          bodyBytes / 1e6);
     }
   }
 
@@ -660,8 +867,11 @@ public final class Benchmark {
 
   private static String cpuModel() {
     try {
-      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-          .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
+      return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+          .filter(l -> l.startsWith("model name"))
+          .map(l -> l.substring(l.indexOf(':') + 1).trim())
+          .findFirst()
+          .orElse("?");
     } catch (IOException e) {
       return "?";
     }
@@ -669,8 +879,11 @@ public final class Benchmark {
 
   private static long memTotalKiB() {
     try {
-      return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
-          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).findFirst().orElse(0);
+      return Files.readAllLines(Path.of("/proc/meminfo")).stream()
+          .filter(l -> l.startsWith("MemTotal"))
+          .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+          .findFirst()
+          .orElse(0);
     } catch (IOException e) {
       return 0;
     }

@@ -27,16 +27,16 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * How long a record takes from the producer to {@code /metrics}: the freshness of the counters,
- * on one instance and on three (not a test: {@code bench/freshness} runs it).
+ * How long a record takes from the producer to {@code /metrics}: the freshness of the counters, on
+ * one instance and on three (not a test: {@code bench/freshness} runs it).
  *
- * <p>A real broker in this JVM, a 6-partition topic, exporters with the product's defaults
- * (commit interval 1 s, exactly-once), background traffic from {@link SteadyProducer}. Every 200
- * ms a probe record with a router name of its own ({@code probe-N}) goes to a random partition;
- * every instance's {@code /metrics} is read every 25 ms, and a probe's latency runs from just
- * before its send to the first scrape, on any instance, that shows its series. With three
- * instances the probe's series is owned by whichever instance owns its slot, so the figure
- * includes the second stage's hop through the repartition topic on another instance.
+ * <p>A real broker in this JVM, a 6-partition topic, exporters with the product's defaults (commit
+ * interval 1 s, exactly-once), background traffic from {@link SteadyProducer}. Every 200 ms a probe
+ * record with a router name of its own ({@code probe-N}) goes to a random partition; every
+ * instance's {@code /metrics} is read every 25 ms, and a probe's latency runs from just before its
+ * send to the first scrape, on any instance, that shows its series. With three instances the
+ * probe's series is owned by whichever instance owns its slot, so the figure includes the second
+ * stage's hop through the repartition topic on another instance.
  *
  * <p>Options: {@code --seconds 60} per run, {@code --instances 1,3}, {@code --background 2000}
  * messages a second, {@code --exporter-args "..."}.
@@ -44,7 +44,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Freshness {
 
   private static final int PARTITIONS = 6;
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private Freshness() {}
 
@@ -56,11 +57,17 @@ public final class Freshness {
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
-        case "--instances" -> instanceCounts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
+        case "--instances" ->
+            instanceCounts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
         case "--background" -> background = Integer.parseInt(args[i + 1]);
-        case "--exporter-args" -> exporterArgs = args[i + 1].isBlank() ? List.of() : List.of(args[i + 1].trim().split("\\s+"));
+        case "--exporter-args" ->
+            exporterArgs =
+                args[i + 1].isBlank() ? List.of() : List.of(args[i + 1].trim().split("\\s+"));
         default -> {
-          System.err.println("unknown option " + args[i] + " (--seconds, --instances, --background, --exporter-args)");
+          System.err.println(
+              "unknown option "
+                  + args[i]
+                  + " (--seconds, --instances, --background, --exporter-args)");
           System.exit(2);
         }
       }
@@ -68,7 +75,8 @@ public final class Freshness {
     Path work = Files.createTempDirectory("flow-exporter-freshness");
     System.setProperty("flowexporter.jar", "app/target/flow-exporter.jar");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
-      System.out.printf("freshness: %d s per run, probes every 200 ms, background %d messages/s, %d partitions, exporter defaults %s%n",
+      System.out.printf(
+          "freshness: %d s per run, probes every 200 ms, background %d messages/s, %d partitions, exporter defaults %s%n",
           seconds, background, PARTITIONS, exporterArgs);
       for (int n : instanceCounts) {
         run(broker.bootstrapServers(), n, seconds, background, exporterArgs, work);
@@ -78,22 +86,41 @@ public final class Freshness {
     }
   }
 
-  private static void run(String brokers, int instances, int seconds, int background, List<String> extra, Path work)
+  private static void run(
+      String brokers, int instances, int seconds, int background, List<String> extra, Path work)
       throws Exception {
     String topic = "freshness-" + instances;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
       admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
     }
     List<ExporterProcess> exporters = new ArrayList<>();
-    try (SteadyProducer traffic = SteadyProducer.start(brokers, topic, new PmacctRecords(7), background,
-        Duration.ofSeconds(seconds + 180));
+    try (SteadyProducer traffic =
+            SteadyProducer.start(
+                brokers,
+                topic,
+                new PmacctRecords(7),
+                background,
+                Duration.ofSeconds(seconds + 180));
         KafkaProducer<String, String> probes = producer(brokers)) {
       for (int i = 0; i < instances; i++) {
-        List<String> args = new ArrayList<>(List.of("--brokers", brokers, "--topic", topic,
-            "--asn", Long.toString(PmacctRecords.OWN), "--application-id", topic,
-            "--state-dir", work.resolve(topic + "-" + i).toString(), "--from-beginning"));
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "--brokers",
+                    brokers,
+                    "--topic",
+                    topic,
+                    "--asn",
+                    Long.toString(PmacctRecords.OWN),
+                    "--application-id",
+                    topic,
+                    "--state-dir",
+                    work.resolve(topic + "-" + i).toString(),
+                    "--from-beginning"));
         args.addAll(extra);
-        exporters.add(ExporterProcess.start(work.resolve(topic + "-" + i + ".log"), Map.of(), args.toArray(String[]::new)));
+        exporters.add(
+            ExporterProcess.start(
+                work.resolve(topic + "-" + i + ".log"), Map.of(), args.toArray(String[]::new)));
       }
       awaitReady(exporters);
       // The group settles (every instance owning tasks) before probes are timed.
@@ -103,34 +130,52 @@ public final class Freshness {
       long end = System.currentTimeMillis() + seconds * 1000L;
       long nextProbe = 0;
       int probe = 0;
-      while (System.currentTimeMillis() < end || (!sentAt.isEmpty() && System.currentTimeMillis() < end + 30_000)) {
+      while (System.currentTimeMillis() < end
+          || (!sentAt.isEmpty() && System.currentTimeMillis() < end + 30_000)) {
         long now = System.currentTimeMillis();
         if (now >= nextProbe && now < end) {
           String name = "probe-" + probe++;
           sentAt.put(name, System.nanoTime());
-          String json = "{\"event_type\":\"purge\",\"label\":\"" + name + "\",\"as_src\":15169,\"as_dst\":"
-              + PmacctRecords.OWN + ",\"ip_src\":\"192.0.2.1\",\"ip_dst\":\"198.51.100.1\",\"packets\":1,\"bytes\":100}";
-          probes.send(new ProducerRecord<>(topic, ThreadLocalRandom.current().nextInt(PARTITIONS), null, json));
+          String json =
+              "{\"event_type\":\"purge\",\"label\":\""
+                  + name
+                  + "\",\"as_src\":15169,\"as_dst\":"
+                  + PmacctRecords.OWN
+                  + ",\"ip_src\":\"192.0.2.1\",\"ip_dst\":\"198.51.100.1\",\"packets\":1,\"bytes\":100}";
+          probes.send(
+              new ProducerRecord<>(
+                  topic, ThreadLocalRandom.current().nextInt(PARTITIONS), null, json));
           nextProbe = now + 200;
         }
         for (ExporterProcess e : exporters) {
           String body = metrics(e.metricsPort());
           long seen = System.nanoTime();
-          sentAt.entrySet().removeIf(p -> {
-            if (body.contains("hostname=\"" + p.getKey() + "\"")) {
-              latencies.add((seen - p.getValue()) / 1_000_000);
-              return true;
-            }
-            return false;
-          });
+          sentAt
+              .entrySet()
+              .removeIf(
+                  p -> {
+                    if (body.contains("hostname=\"" + p.getKey() + "\"")) {
+                      latencies.add((seen - p.getValue()) / 1_000_000);
+                      return true;
+                    }
+                    return false;
+                  });
         }
         Thread.sleep(25);
       }
       long[] ms = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      System.out.printf(Locale.ROOT,
+      System.out.printf(
+          Locale.ROOT,
           "instances=%d probes=%d seen=%d p50_ms=%d p90_ms=%d p99_ms=%d max_ms=%d lost=%d background_sent=%d%n",
-          instances, probe, ms.length, pct(ms, 50), pct(ms, 90), pct(ms, 99), ms.length == 0 ? -1 : ms[ms.length - 1],
-          sentAt.size(), traffic.sent());
+          instances,
+          probe,
+          ms.length,
+          pct(ms, 50),
+          pct(ms, 90),
+          pct(ms, 99),
+          ms.length == 0 ? -1 : ms[ms.length - 1],
+          sentAt.size(),
+          traffic.sent());
     } finally {
       for (ExporterProcess e : exporters) {
         e.close();
@@ -159,8 +204,10 @@ public final class Freshness {
 
   private static int status(int port) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (Exception e) {
       return -1;
     }
@@ -168,8 +215,12 @@ public final class Freshness {
 
   private static String metrics(int port) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+      return HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
     } catch (Exception e) {
       return "";
     }

@@ -1,5 +1,6 @@
 package io.flowexporter.app.bench;
 
+import io.flowexporter.app.documents.RollingDocumentLog;
 import io.flowexporter.app.http.FlowMetricsWriter;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.generator.FlowGenerator;
@@ -9,24 +10,23 @@ import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesTotalsStore;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
+import io.flowexporter.topology.document.DocumentLog;
+import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
+import io.flowexporter.topology.filter.FlowFilter;
+import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesKey;
-import io.flowexporter.topology.flow.FlowParser;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
-import io.flowexporter.app.documents.RollingDocumentLog;
-import io.flowexporter.topology.document.DocumentLog;
-import io.flowexporter.topology.document.FlowDocuments;
-import io.flowexporter.topology.filter.FlowFilter;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,8 +36,8 @@ import java.util.Optional;
  *   <li>{@code scrape N...}: {@code N} series (label sets) in each of 4 partitions' real {@link
  *       SeriesTotalsStore}s, committed and published; then the time of what {@code /metrics} does
  *       for the traffic families: {@link CommittedTotals#totals()} plus {@link FlowMetricsWriter}
- *       as the HTTP server calls it, to a stream that only counts bytes. Also the
- *       heap those series hold, measured after full GCs.
+ *       as the HTTP server calls it, to a stream that only counts bytes. Also the heap those series
+ *       hold, measured after full GCs.
  *   <li>{@code process N}: N generated records through the real {@link FlowCountingProcessor}
  *       (parse, classify, count into the store, a commit every 250,000 records): nanoseconds per
  *       record spent in flow-exporter's own code.
@@ -58,8 +58,12 @@ public final class InProcessHarness {
           scrape(Integer.parseInt(args[i]));
         }
       }
-      case "process" -> process(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-          args.length > 4 ? args[4] : "none");
+      case "process" ->
+          process(
+              Integer.parseInt(args[1]),
+              Integer.parseInt(args[2]),
+              Integer.parseInt(args[3]),
+              args.length > 4 ? args[4] : "none");
       default -> throw new IllegalArgumentException(args[0]);
     }
   }
@@ -88,8 +92,7 @@ public final class InProcessHarness {
     for (int i = 0; i < series; i++) {
       // Each series in its one owner partition, as the repartition topic routes it.
       SeriesKey k = key(i);
-      BenchStores.add(stores[DeltaBatch.ownerPartition(k, PARTITIONS)], k,
-          1000L + i, 1L + i % 100);
+      BenchStores.add(stores[DeltaBatch.ownerPartition(k, PARTITIONS)], k, 1000L + i, 1L + i % 100);
     }
     BenchStores.commit(committed, stores);
     long heap = usedHeapAfterGc() - before;
@@ -119,9 +122,14 @@ public final class InProcessHarness {
     Arrays.sort(totalNanos);
     System.out.printf(
         "scrape series=%d samples=%d body_bytes=%d median_ms=%.1f max_ms=%.1f cpu_median_ms=%.1f snapshot_median_ms=%.1f heap_bytes_per_series=%d%n",
-        series, 2L * series, sink.bytes, totalNanos[runs / 2] / 1e6, totalNanos[runs - 1] / 1e6,
+        series,
+        2L * series,
+        sink.bytes,
+        totalNanos[runs / 2] / 1e6,
+        totalNanos[runs - 1] / 1e6,
         cpuNanos[runs / 2] / 1e6,
-        snapNanos[runs / 2] / 1e6, heap / series);
+        snapNanos[runs / 2] / 1e6,
+        heap / series);
     for (SeriesTotalsStore s : stores) {
       s.deactivate();
     }
@@ -149,7 +157,8 @@ public final class InProcessHarness {
    * @param documents {@code none}, {@code topic} (documents built and forwarded, the producer not
    *     included), {@code log} (appended to a flow log in the temporary directory) or {@code both}
    */
-  private static void process(int records, int peers, int passes, String documents) throws java.io.IOException {
+  private static void process(int records, int peers, int passes, String documents)
+      throws java.io.IOException {
     FlowGenerator gen = BenchData.generator(peers, 4, 7);
     byte[][] values = new byte[records][];
     for (int i = 0; i < records; i++) {
@@ -160,18 +169,20 @@ public final class InProcessHarness {
     java.nio.file.Path logDir = java.nio.file.Files.createTempDirectory("bench-flow-log");
     Optional<DocumentLog> log =
         documents.equals("log") || documents.equals("both")
-            ? Optional.of(RollingDocumentLog.open(
-                logDir.resolve("flows.json"), 100L * 1024 * 1024, 2))
+            ? Optional.of(
+                RollingDocumentLog.open(logDir.resolve("flows.json"), 100L * 1024 * 1024, 2))
             : Optional.empty();
     Optional<String> topic =
-        documents.equals("topic") || documents.equals("both") ? Optional.of("bench-docs") : Optional.empty();
-    BenchStores.Stage1 stage1 = BenchStores.stage1(
-        new FlowParser(),
-        new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
-        outcomes,
-        BenchStores.activeStore(committed),
-        new FlowDocuments(
-            FlowFilter.ALL, topic, log));
+        documents.equals("topic") || documents.equals("both")
+            ? Optional.of("bench-docs")
+            : Optional.empty();
+    BenchStores.Stage1 stage1 =
+        BenchStores.stage1(
+            new FlowParser(),
+            new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
+            outcomes,
+            BenchStores.activeStore(committed),
+            new FlowDocuments(FlowFilter.ALL, topic, log));
     long best = Long.MAX_VALUE;
     long bestCpu = Long.MAX_VALUE;
     long sinceCommit = 0;
@@ -195,7 +206,12 @@ public final class InProcessHarness {
     }
     System.out.printf(
         "process records=%d passes=%d documents=%s best_ns_per_record=%.0f best_cpu_ns_per_record=%.0f series=%d%n",
-        records, passes, documents, (double) best / records, (double) bestCpu / records, committed.snapshot().size());
+        records,
+        passes,
+        documents,
+        (double) best / records,
+        (double) bestCpu / records,
+        committed.snapshot().size());
     log.ifPresent(l -> l.close());
     try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(logDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -12,8 +12,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The baseline: a plain {@link KafkaConsumer} with default settings that fetches every record of
- * the topic and discards it (only value sizes are summed). Run by {@link Benchmark} as its own
- * JVM, like the exporter, so both pay the same start-up.
+ * the topic and discards it (only value sizes are summed). Run by {@link Benchmark} as its own JVM,
+ * like the exporter, so both pay the same start-up.
  *
  * <p>Usage: {@code PlainConsumer BROKERS TOPIC RECORDS}. Prints one line {@code records=N
  * value_bytes=B first_ms=T last_ms=T cpu_s=S peak_rss_kib=K} (wall-clock epoch milliseconds).
@@ -35,7 +35,9 @@ public final class PlainConsumer {
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> parts =
-          c.partitionsFor(topic).stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
       c.assign(parts);
       c.seekToBeginning(parts);
       while (n < expected) {

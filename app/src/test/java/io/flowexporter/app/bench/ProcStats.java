@@ -48,7 +48,9 @@ record ProcStats(double cpuSeconds, long peakRssKiB, long rssKiB) {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
           String stat = Files.readString(t.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+          String name =
+              stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+                  .replaceAll("[0-9]+", "N");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
           byName.merge(name, cpu, Double::sum);
@@ -69,8 +71,10 @@ record ProcStats(double cpuSeconds, long peakRssKiB, long rssKiB) {
         .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0.0)))
         .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
         .limit(top)
-        .forEach(e -> sb.append(sb.length() == 0 ? "" : ", ")
-            .append(String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())));
+        .forEach(
+            e ->
+                sb.append(sb.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())));
     return sb.toString();
   }
 

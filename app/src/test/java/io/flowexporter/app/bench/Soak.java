@@ -33,20 +33,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * The exporter under steady load for a long while, watched for leaks (not a test: {@code
  * bench/soak} runs it). A real broker in this JVM; the exporter as a child process with a short
- * {@code --series-ttl} and the flow API on; a producer at a fixed rate whose peer ASes move on
- * over time, so series keep being created and keep expiring; {@code /metrics} scraped every
- * second and a flow tap every minute.
+ * {@code --series-ttl} and the flow API on; a producer at a fixed rate whose peer ASes move on over
+ * time, so series keep being created and keep expiring; {@code /metrics} scraped every second and a
+ * flow tap every minute.
  *
- * <p>Every minute it forces a full GC in the exporter ({@code jcmd GC.run}) and prints the heap
- * and metaspace in use after it ({@code jcmd GC.heap_info}), the resident set, threads and open
- * file descriptors ({@code /proc/PID/status}, {@code /proc/PID/fd}), the consumer lag and the
- * series count ({@code /metrics}). At the end, over the second half of the run (the first half
- * fills the series up to where expiry balances creation): the least-squares slope of heap after GC
- * and of RSS, flat under {@code --heap-slope} and {@code --rss-slope} MiB per hour; threads and
- * file descriptors must end no higher than the first half's highest. A rise over the second half
- * smaller than one GC's noise ({@value #HEAP_NOISE_MIB} MiB of heap, {@value #RSS_NOISE_MIB} MiB of
- * RSS) is not growth, so a short run only catches a fast leak. Exit status 0 when all of it holds,
- * 1 when something grows, 2 for a bad option, 3 when the run itself failed.
+ * <p>Every minute it forces a full GC in the exporter ({@code jcmd GC.run}) and prints the heap and
+ * metaspace in use after it ({@code jcmd GC.heap_info}), the resident set, threads and open file
+ * descriptors ({@code /proc/PID/status}, {@code /proc/PID/fd}), the consumer lag and the series
+ * count ({@code /metrics}). At the end, over the second half of the run (the first half fills the
+ * series up to where expiry balances creation): the least-squares slope of heap after GC and of
+ * RSS, flat under {@code --heap-slope} and {@code --rss-slope} MiB per hour; threads and file
+ * descriptors must end no higher than the first half's highest. A rise over the second half smaller
+ * than one GC's noise ({@value #HEAP_NOISE_MIB} MiB of heap, {@value #RSS_NOISE_MIB} MiB of RSS) is
+ * not growth, so a short run only catches a fast leak. Exit status 0 when all of it holds, 1 when
+ * something grows, 2 for a bad option, 3 when the run itself failed.
  *
  * <p>Options: {@code --minutes 60}, {@code --rate 2000} records/s, {@code --peers 500} peer ASes
  * active at a time, {@code --churn 250} new peer ASes a minute, {@code --series-ttl 2m}, {@code
@@ -58,7 +58,8 @@ public final class Soak {
   static final double HEAP_NOISE_MIB = 2;
   static final double RSS_NOISE_MIB = 8;
   private static final String TOKEN = "soak-bench-token-0123456789abcdef";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
   private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
 
@@ -75,8 +76,15 @@ public final class Soak {
   }
 
   /** What one run does, parsed once from the command line. */
-  record Options(int minutes, int rate, int peers, int churnPerMinute, String seriesTtl, double heapSlope,
-      double rssSlope, List<String> exporterArgs) {
+  record Options(
+      int minutes,
+      int rate,
+      int peers,
+      int churnPerMinute,
+      String seriesTtl,
+      double heapSlope,
+      double rssSlope,
+      List<String> exporterArgs) {
 
     static Options parse(String[] args) {
       int minutes = 60;
@@ -102,9 +110,13 @@ public final class Soak {
             case "--series-ttl" -> ttl = value;
             case "--heap-slope" -> heapSlope = Double.parseDouble(value);
             case "--rss-slope" -> rssSlope = Double.parseDouble(value);
-            case "--exporter-args" -> extra = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
-            default -> throw new IllegalArgumentException(name + ": unknown option (--minutes, --rate, --peers,"
-                + " --churn, --series-ttl, --heap-slope, --rss-slope, --exporter-args)");
+            case "--exporter-args" ->
+                extra = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+            default ->
+                throw new IllegalArgumentException(
+                    name
+                        + ": unknown option (--minutes, --rate, --peers,"
+                        + " --churn, --series-ttl, --heap-slope, --rss-slope, --exporter-args)");
           }
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(name + ": '" + value + "' is not a number");
@@ -125,8 +137,16 @@ public final class Soak {
   }
 
   /** One minute's figures of the exporter process; heap and metaspace after a full GC. */
-  record Sample(double minute, long heapKiB, long metaspaceKiB, long rssKiB, int threads, int fds, long lag,
-      long series, long counted) {}
+  record Sample(
+      double minute,
+      long heapKiB,
+      long metaspaceKiB,
+      long rssKiB,
+      int threads,
+      int fds,
+      long lag,
+      long series,
+      long counted) {}
 
   public static void main(String[] args) throws Exception {
     Options options;
@@ -153,28 +173,53 @@ public final class Soak {
     System.setProperty("flowexporter.jar", "app/target/flow-exporter.jar");
     Path tokens = work.resolve("tokens");
     Files.writeString(tokens, "soak:" + TOKEN + "\n");
-    ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
-      Thread t = new Thread(r, "soak-timer");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService timers =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "soak-timer");
+              t.setDaemon(true);
+              return t;
+            });
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       String brokers = broker.bootstrapServers();
       Topics.create(brokers, "soak", PARTITIONS);
-      List<String> args = new ArrayList<>(List.of("--brokers", brokers, "--topic", "soak",
-          "--asn", Long.toString(PmacctRecords.OWN), "--application-id", "soak", "--state-dir",
-          work.resolve("state").toString(), "--from-beginning", "--series-ttl", options.seriesTtl(),
-          "--api-token-file", tokens.toString()));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--brokers",
+                  brokers,
+                  "--topic",
+                  "soak",
+                  "--asn",
+                  Long.toString(PmacctRecords.OWN),
+                  "--application-id",
+                  "soak",
+                  "--state-dir",
+                  work.resolve("state").toString(),
+                  "--from-beginning",
+                  "--series-ttl",
+                  options.seriesTtl(),
+                  "--api-token-file",
+                  tokens.toString()));
       args.addAll(options.exporterArgs());
-      System.out.printf(Locale.ROOT, "soak: %d min, %d records/s, %d peer ASes active, %d new a minute,"
+      System.out.printf(
+          Locale.ROOT,
+          "soak: %d min, %d records/s, %d peer ASes active, %d new a minute,"
               + " --series-ttl %s, scrape every 1 s, tap every minute; exporter %s%n",
-          options.minutes(), options.rate(), options.peers(), options.churnPerMinute(), options.seriesTtl(),
+          options.minutes(),
+          options.rate(),
+          options.peers(),
+          options.churnPerMinute(),
+          options.seriesTtl(),
           options.exporterArgs());
-      try (ExporterProcess exporter = ExporterProcess.start(work.resolve("exporter.log"), Map.of(),
-          args.toArray(String[]::new))) {
+      try (ExporterProcess exporter =
+          ExporterProcess.start(
+              work.resolve("exporter.log"), Map.of(), args.toArray(String[]::new))) {
         awaitReady(exporter);
         Duration length = Duration.ofMinutes(options.minutes());
-        try (ChurningProducer producer = ChurningProducer.start(brokers, "soak", options, length.plusMinutes(1))) {
+        try (ChurningProducer producer =
+            ChurningProducer.start(brokers, "soak", options, length.plusMinutes(1))) {
           timers.scheduleAtFixedRate(() -> scrape(exporter.metricsPort()), 0, 1, TimeUnit.SECONDS);
           timers.scheduleAtFixedRate(() -> tap(exporter.metricsPort()), 30, 60, TimeUnit.SECONDS);
           List<Sample> samples = watch(exporter, producer, length);
@@ -193,12 +238,16 @@ public final class Soak {
     }
   }
 
-  /** Samples the exporter at the start and after every minute; prints each sample as it is taken. */
-  private List<Sample> watch(ExporterProcess exporter, ChurningProducer producer, Duration length) throws Exception {
+  /**
+   * Samples the exporter at the start and after every minute; prints each sample as it is taken.
+   */
+  private List<Sample> watch(ExporterProcess exporter, ChurningProducer producer, Duration length)
+      throws Exception {
     List<Sample> samples = new ArrayList<>();
     long start = System.nanoTime();
-    System.out.println("minute  heap_MiB  meta_MiB  rss_MiB  threads  fds   lag  series  counted/s  sent/s"
-        + "  scrapes(failed, slowest ms)  tap");
+    System.out.println(
+        "minute  heap_MiB  meta_MiB  rss_MiB  threads  fds   lag  series  counted/s  sent/s"
+            + "  scrapes(failed, slowest ms)  tap");
     long lastCounted = 0;
     long lastSent = 0;
     for (int m = 0; m <= options.minutes(); m++) {
@@ -213,10 +262,22 @@ public final class Soak {
       Sample s = sample(exporter.pid(), (System.nanoTime() - start) / 60e9);
       samples.add(s);
       long sent = producer.sent();
-      System.out.printf(Locale.ROOT, "%6.1f  %8.1f  %8.1f  %7.1f  %7d  %4d  %5d  %6d  %9.0f  %6.0f  %8d(%d, %d)  %s%n",
-          s.minute(), s.heapKiB() / 1024.0, s.metaspaceKiB() / 1024.0, s.rssKiB() / 1024.0, s.threads(), s.fds(),
-          s.lag(), s.series(), m == 0 ? 0.0 : (s.counted() - lastCounted) / 60.0,
-          m == 0 ? 0.0 : (sent - lastSent) / 60.0, scrapes.get(), failedScrapes.get(), slowestScrapeMs.getAndSet(0),
+      System.out.printf(
+          Locale.ROOT,
+          "%6.1f  %8.1f  %8.1f  %7.1f  %7d  %4d  %5d  %6d  %9.0f  %6.0f  %8d(%d, %d)  %s%n",
+          s.minute(),
+          s.heapKiB() / 1024.0,
+          s.metaspaceKiB() / 1024.0,
+          s.rssKiB() / 1024.0,
+          s.threads(),
+          s.fds(),
+          s.lag(),
+          s.series(),
+          m == 0 ? 0.0 : (s.counted() - lastCounted) / 60.0,
+          m == 0 ? 0.0 : (sent - lastSent) / 60.0,
+          scrapes.get(),
+          failedScrapes.get(),
+          slowestScrapeMs.getAndSet(0),
           lastTap.getAndSet("-"));
       lastCounted = s.counted();
       lastSent = sent;
@@ -234,11 +295,27 @@ public final class Soak {
     }
     Scrape scrape = lastScrape.get();
     long lag = scrape == null ? -1 : (long) scrape.value("flow_exporter_consumer_lag_records");
-    long series = scrape == null ? -1
-        : (long) scrape.family("flow_exporter_series").values().stream().mapToDouble(Double::doubleValue).sum();
-    long counted = scrape == null ? 0 : (long) scrape.value("flow_exporter_records_total{outcome=\"counted\"}");
-    return new Sample(minute, kib(HEAP_USED, heapInfo), kib(METASPACE_USED, heapInfo), status.getOrDefault("VmRSS", -1L),
-        status.getOrDefault("Threads", -1L).intValue(), fds, lag, series, counted);
+    long series =
+        scrape == null
+            ? -1
+            : (long)
+                scrape.family("flow_exporter_series").values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sum();
+    long counted =
+        scrape == null
+            ? 0
+            : (long) scrape.value("flow_exporter_records_total{outcome=\"counted\"}");
+    return new Sample(
+        minute,
+        kib(HEAP_USED, heapInfo),
+        kib(METASPACE_USED, heapInfo),
+        status.getOrDefault("VmRSS", -1L),
+        status.getOrDefault("Threads", -1L).intValue(),
+        fds,
+        lag,
+        series,
+        counted);
   }
 
   /**
@@ -259,25 +336,54 @@ public final class Soak {
     boolean rssFlat = rss < options.rssSlope() || rss * secondHalfHours < RSS_NOISE_MIB;
     boolean threadsFlat = last.threads() <= firstThreads;
     boolean fdsFlat = last.fds() <= firstFds;
-    System.out.printf(Locale.ROOT, "soak: %d samples; second half from minute %.1f (%d samples)%n",
-        samples.size(), second.get(0).minute(), second.size());
-    System.out.printf(Locale.ROOT, "  heap after GC: %+.1f MiB/h (flat under %.1f, or under %.0f MiB in the half): %s%n",
-        heap, options.heapSlope(), HEAP_NOISE_MIB, heapFlat ? "flat" : "GROWING");
-    System.out.printf(Locale.ROOT, "  RSS:           %+.1f MiB/h (flat under %.1f, or under %.0f MiB in the half): %s%n",
-        rss, options.rssSlope(), RSS_NOISE_MIB, rssFlat ? "flat" : "GROWING");
-    System.out.printf(Locale.ROOT, "  threads:       %d at the end, at most %d in the first half: %s%n", last.threads(),
-        firstThreads, threadsFlat ? "flat" : "GROWING");
-    System.out.printf(Locale.ROOT, "  open fds:      %d at the end, at most %d in the first half: %s%n", last.fds(),
-        firstFds, fdsFlat ? "flat" : "GROWING");
-    System.out.printf(Locale.ROOT, "  records sent %d (failed %d), scrapes %d (failed %d), taps failed %d%n",
-        producer.sent(), producer.failed(), scrapes.get(), failedScrapes.get(), failedTaps.get());
+    System.out.printf(
+        Locale.ROOT,
+        "soak: %d samples; second half from minute %.1f (%d samples)%n",
+        samples.size(),
+        second.get(0).minute(),
+        second.size());
+    System.out.printf(
+        Locale.ROOT,
+        "  heap after GC: %+.1f MiB/h (flat under %.1f, or under %.0f MiB in the half): %s%n",
+        heap,
+        options.heapSlope(),
+        HEAP_NOISE_MIB,
+        heapFlat ? "flat" : "GROWING");
+    System.out.printf(
+        Locale.ROOT,
+        "  RSS:           %+.1f MiB/h (flat under %.1f, or under %.0f MiB in the half): %s%n",
+        rss,
+        options.rssSlope(),
+        RSS_NOISE_MIB,
+        rssFlat ? "flat" : "GROWING");
+    System.out.printf(
+        Locale.ROOT,
+        "  threads:       %d at the end, at most %d in the first half: %s%n",
+        last.threads(),
+        firstThreads,
+        threadsFlat ? "flat" : "GROWING");
+    System.out.printf(
+        Locale.ROOT,
+        "  open fds:      %d at the end, at most %d in the first half: %s%n",
+        last.fds(),
+        firstFds,
+        fdsFlat ? "flat" : "GROWING");
+    System.out.printf(
+        Locale.ROOT,
+        "  records sent %d (failed %d), scrapes %d (failed %d), taps failed %d%n",
+        producer.sent(),
+        producer.failed(),
+        scrapes.get(),
+        failedScrapes.get(),
+        failedTaps.get());
     if (second.size() < 2) {
       System.out.println("  (too few samples for a slope: run longer)");
     }
     if (options.minutes() < 20) {
       // Measured: RSS still rose 17 MiB between minutes 2 and 3 of a 3-minute run.
-      System.out.println("  (a run under 20 minutes mostly shows the warm-up, the JVM committing heap and compiling:"
-          + " judge with --minutes 60)");
+      System.out.println(
+          "  (a run under 20 minutes mostly shows the warm-up, the JVM committing heap and compiling:"
+              + " judge with --minutes 60)");
     }
     boolean flat = heapFlat && rssFlat && threadsFlat && fdsFlat;
     System.out.println("soak: " + (flat ? "FLAT" : "GROWING"));
@@ -313,13 +419,21 @@ public final class Soak {
     lastScrape.set(s);
   }
 
-  /** A short tap, as an operator runs one: its status and the flows it answered, for the minute's line. */
+  /**
+   * A short tap, as an operator runs one: its status and the flows it answered, for the minute's
+   * line.
+   */
   private void tap(int port) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + port + "/api/v1/flows/tap?limit=20&timeout=5s"))
-          .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:" + port + "/api/v1/flows/tap?limit=20&timeout=5s"))
+                  .header("Authorization", "Bearer " + TOKEN)
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       long lines = r.body().lines().filter(l -> !l.isBlank()).count();
       if (r.statusCode() != 200) {
         failedTaps.incrementAndGet();
@@ -335,7 +449,10 @@ public final class Soak {
 
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-    Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
@@ -398,7 +515,8 @@ public final class Soak {
       thread.setDaemon(true);
     }
 
-    static ChurningProducer start(String brokers, String topic, Options options, Duration maxDuration) {
+    static ChurningProducer start(
+        String brokers, String topic, Options options, Duration maxDuration) {
       ChurningProducer p = new ChurningProducer(brokers, topic, options, maxDuration);
       p.thread.start();
       return p;
@@ -417,18 +535,28 @@ public final class Soak {
             long peer = firstPeer + random.nextInt(options.peers());
             boolean receive = random.nextBoolean();
             long packets = 1 + random.nextInt(20);
-            String json = "{\"event_type\": \"purge\", \"label\": \"" + HOSTS[random.nextInt(HOSTS.length)]
-                + "\", \"as_src\": " + (receive ? peer : PmacctRecords.OWN) + ", \"as_dst\": "
-                + (receive ? PmacctRecords.OWN : peer) + ", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""
-                + ", \"port_src\": 443, \"port_dst\": 50000, \"ip_proto\": \"tcp\", \"packets\": " + packets
-                + ", \"bytes\": " + packets * 1000 + "}";
-            producer.send(new ProducerRecord<>(topic, Long.toString(i), json), (md, e) -> {
-              if (e == null) {
-                sent.incrementAndGet();
-              } else {
-                failed.incrementAndGet();
-              }
-            });
+            String json =
+                "{\"event_type\": \"purge\", \"label\": \""
+                    + HOSTS[random.nextInt(HOSTS.length)]
+                    + "\", \"as_src\": "
+                    + (receive ? peer : PmacctRecords.OWN)
+                    + ", \"as_dst\": "
+                    + (receive ? PmacctRecords.OWN : peer)
+                    + ", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""
+                    + ", \"port_src\": 443, \"port_dst\": 50000, \"ip_proto\": \"tcp\", \"packets\": "
+                    + packets
+                    + ", \"bytes\": "
+                    + packets * 1000
+                    + "}";
+            producer.send(
+                new ProducerRecord<>(topic, Long.toString(i), json),
+                (md, e) -> {
+                  if (e == null) {
+                    sent.incrementAndGet();
+                  } else {
+                    failed.incrementAndGet();
+                  }
+                });
           }
           long wait = start + TimeUnit.SECONDS.toNanos(i) / options.rate() - System.nanoTime();
           if (wait > 0) {

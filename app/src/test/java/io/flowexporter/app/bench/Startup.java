@@ -25,8 +25,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  * starts the shaded jar with a fresh application id and state directory, reading from the
  * beginning, and times from process start until {@code /readyz} answers 200 and until the group's
  * first committed offset; the CPU seconds at readiness come from {@code /proc/PID/stat}. Variants
- * run interleaved (A B A B ...), so that a change of the machine's load hits each alike; the
- * report gives each variant's median and range.
+ * run interleaved (A B A B ...), so that a change of the machine's load hits each alike; the report
+ * gives each variant's median and range.
  *
  * <p>Options: {@code --runs 5} per variant, {@code --variant "name=JVM options"} or {@code
  * --variant "name=JVM options -- exporter flags"} (repeatable; by default the benchmark's
@@ -57,13 +57,16 @@ public final class Startup {
           variants.put(v.substring(0, eq), v.substring(eq + 1));
         }
         default -> {
-          System.err.println("unknown option " + args[i] + "; options: --runs N, --variant name=opts, --jar PATH");
+          System.err.println(
+              "unknown option " + args[i] + "; options: --runs N, --variant name=opts, --jar PATH");
           System.exit(2);
         }
       }
     }
     if (variants.isEmpty()) {
-      variants.put("recommended", "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000");
+      variants.put(
+          "recommended",
+          "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000");
     }
     Path work = Files.createTempDirectory("flow-exporter-startup-");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -78,10 +81,24 @@ public final class Startup {
         int n = 0;
         for (int r = 0; r < runs; r++) {
           for (Map.Entry<String, String> v : variants.entrySet()) {
-            double[] m = once(java, jar, v.getValue(), broker.bootstrapServers(), admin, work, "startup-" + (n++));
+            double[] m =
+                once(
+                    java,
+                    jar,
+                    v.getValue(),
+                    broker.bootstrapServers(),
+                    admin,
+                    work,
+                    "startup-" + (n++));
             results.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(m);
-            System.out.printf(Locale.ROOT, "%s: readyz %.2f s, first commit %.2f s, CPU at readyz %.2f s, load %s%n",
-                v.getKey(), m[0], m[1], m[2], loadAverage());
+            System.out.printf(
+                Locale.ROOT,
+                "%s: readyz %.2f s, first commit %.2f s, CPU at readyz %.2f s, load %s%n",
+                v.getKey(),
+                m[0],
+                m[1],
+                m[2],
+                loadAverage());
           }
         }
       }
@@ -89,33 +106,58 @@ public final class Startup {
       EmbeddedKafkaBroker.deleteRecursively(work);
     }
     System.out.println();
-    System.out.println("| variant | JVM options | runs | /readyz 200, s (median, range) | first commit, s | CPU s at /readyz |");
+    System.out.println(
+        "| variant | JVM options | runs | /readyz 200, s (median, range) | first commit, s | CPU s at /readyz |");
     System.out.println("|---|---|---:|---|---|---|");
     for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
       List<double[]> ms = e.getValue();
-      System.out.printf(Locale.ROOT, "| %s | `%s` | %d | %s | %s | %s |%n", e.getKey(), variants.get(e.getKey()), ms.size(),
-          summary(ms, 0), summary(ms, 1), summary(ms, 2));
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | `%s` | %d | %s | %s | %s |%n",
+          e.getKey(),
+          variants.get(e.getKey()),
+          ms.size(),
+          summary(ms, 0),
+          summary(ms, 1),
+          summary(ms, 2));
     }
     System.out.println("load average at the end: " + loadAverage());
     System.exit(0);
   }
 
   /** readyz seconds, first-commit seconds and CPU seconds at readyz, from process start. */
-  private static double[] once(String java, String jar, String jvm, String brokers, Admin admin, Path work, String appId)
+  private static double[] once(
+      String java, String jar, String jvm, String brokers, Admin admin, Path work, String appId)
       throws Exception {
     int port = freePort();
     List<String> cmd = new ArrayList<>(List.of(java));
     String[] parts = (" " + jvm + " ").split(" -- ", 2);
     cmd.addAll(words(parts[0]));
-    cmd.addAll(List.of("-jar", jar, "--brokers", brokers, "--topic", "flows", "--asn", Long.toString(BenchData.OWN_ASN),
-        "--from-beginning", "--application-id", appId, "--state-dir", work.resolve(appId).toString(),
-        "--addr", "127.0.0.1:" + port));
+    cmd.addAll(
+        List.of(
+            "-jar",
+            jar,
+            "--brokers",
+            brokers,
+            "--topic",
+            "flows",
+            "--asn",
+            Long.toString(BenchData.OWN_ASN),
+            "--from-beginning",
+            "--application-id",
+            appId,
+            "--state-dir",
+            work.resolve(appId).toString(),
+            "--addr",
+            "127.0.0.1:" + port));
     if (parts.length > 1) {
       cmd.addAll(words(parts[1]));
     }
     Path log = work.resolve(appId + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
     long launch = System.nanoTime();
     Process p = pb.start();
@@ -153,7 +195,10 @@ public final class Startup {
   private static boolean committed(Admin admin, String group) {
     try {
       Map<?, OffsetAndMetadata> offsets =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(5, TimeUnit.SECONDS);
       return offsets.values().stream().anyMatch(o -> o != null && o.offset() > 0);
     } catch (Exception e) {
       return false;
@@ -162,7 +207,9 @@ public final class Startup {
 
   private static int status(int port) {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/readyz").toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection)
+              URI.create("http://127.0.0.1:" + port + "/readyz").toURL().openConnection();
       c.setConnectTimeout(200);
       c.setReadTimeout(1000);
       try {
@@ -177,7 +224,8 @@ public final class Startup {
 
   private static String summary(List<double[]> ms, int i) {
     double[] v = ms.stream().mapToDouble(m -> m[i]).sorted().toArray();
-    double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    double median =
+        v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median, v[0], v[v.length - 1]);
   }
 

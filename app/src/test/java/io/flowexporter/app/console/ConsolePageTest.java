@@ -24,34 +24,52 @@ class ConsolePageTest {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
   void servesThePageItsAssetsAndNothingElse() throws Exception {
-    try (MetricsServer server = MetricsServer.start(new HttpConfig("127.0.0.1", 0), (out, om) -> { },
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, () -> "RUNNING", new ConsolePage()::mount)) {
+    try (MetricsServer server =
+        MetricsServer.start(
+            new HttpConfig("127.0.0.1", 0),
+            (out, om) -> {},
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            () -> true,
+            () -> "RUNNING",
+            new ConsolePage()::mount)) {
       HttpResponse<String> page = get(server.port(), "/");
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
-      assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'self'");
-      assertThat(page.body()).contains("/console/console.js", "/console/console.css", "not a time-series database",
-          "this instance");
+      assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
+          .contains("default-src 'self'");
+      assertThat(page.body())
+          .contains(
+              "/console/console.js",
+              "/console/console.css",
+              "not a time-series database",
+              "this instance");
       // Nothing from the internet: every src and href of the page is on this server.
       Matcher m = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page.body());
       while (m.find()) {
         assertThat(m.group(1)).as("a link of the page").matches("^[/#].*");
       }
-      assertThat(get(server.port(), "/console/console.js").headers().firstValue("Content-Type").orElseThrow())
+      assertThat(
+              get(server.port(), "/console/console.js")
+                  .headers()
+                  .firstValue("Content-Type")
+                  .orElseThrow())
           .startsWith("text/javascript");
       assertThat(get(server.port(), "/console/console.css").statusCode()).isEqualTo(200);
       assertThat(get(server.port(), "/console/world-codes.tsv").statusCode()).isEqualTo(404);
-      assertThat(get(server.port(), "/console/..%2Fconsole%2Findex.html").statusCode()).isEqualTo(404);
+      assertThat(get(server.port(), "/console/..%2Fconsole%2Findex.html").statusCode())
+          .isEqualTo(404);
       assertThat(get(server.port(), "/metrics").statusCode()).isEqualTo(200);
       HttpResponse<String> world = get(server.port(), "/console/world.json");
       assertThat(world.statusCode()).isEqualTo(200);
-      assertThat(new ObjectMapper().readTree(world.body()).path("countries").size()).isGreaterThan(150);
+      assertThat(new ObjectMapper().readTree(world.body()).path("countries").size())
+          .isGreaterThan(150);
     }
   }
 
@@ -63,13 +81,17 @@ class ConsolePageTest {
     map.path("countries").forEach(c -> byCode.put(c.path("code").asText(), c));
     assertThat(byCode).hasSizeGreaterThan(170);
     // The sample country database's countries, and a few the table had to name.
-    for (String code : new String[] {"US", "IE", "NL", "SE", "JP", "BR", "DE", "FR", "GB", "AU", "CD", "KR", "CZ", "CI"}) {
+    for (String code :
+        new String[] {
+          "US", "IE", "NL", "SE", "JP", "BR", "DE", "FR", "GB", "AU", "CD", "KR", "CZ", "CI"
+        }) {
       assertThat(byCode).as(code).containsKey(code);
       assertThat(byCode.get(code).path("d").asText()).as(code).startsWith("M").endsWith("Z");
     }
     assertThat(byCode.get("US").path("name").asText()).isEqualTo("United States");
     // Every point lies in the view box.
-    Matcher m = Pattern.compile("[ML](-?[0-9.]+),(-?[0-9.]+)").matcher(byCode.get("US").path("d").asText());
+    Matcher m =
+        Pattern.compile("[ML](-?[0-9.]+),(-?[0-9.]+)").matcher(byCode.get("US").path("d").asText());
     int points = 0;
     while (m.find()) {
       assertThat(Double.parseDouble(m.group(1))).isBetween(0.0, 1000.0);

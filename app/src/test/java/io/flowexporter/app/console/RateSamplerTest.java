@@ -25,15 +25,24 @@ class RateSamplerTest {
 
   private static final long SECOND = 1_000_000_000L;
   private static final SeriesFamily PORTS = PortFamily.of(List.of(443, 53));
-  private static final SeriesFamilies FAMILIES = new SeriesFamilies(List.of(AsFamily.FAMILY, CountryFamily.FAMILY, PORTS));
+  private static final SeriesFamilies FAMILIES =
+      new SeriesFamilies(List.of(AsFamily.FAMILY, CountryFamily.FAMILY, PORTS));
 
   private final Map<SeriesKey, Totals> totals = new LinkedHashMap<>();
-  private final RateSampler sampler = new RateSampler(() -> TotalsSnapshot.EMPTY, FAMILIES, Duration.ofSeconds(5), Duration.ofSeconds(30),
-      Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
+  private final RateSampler sampler =
+      new RateSampler(
+          () -> TotalsSnapshot.EMPTY,
+          FAMILIES,
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(30),
+          Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
 
   private void add(SeriesKey key, long bytes, long packets, long flows) {
-    totals.merge(key, new Totals(bytes, packets, flows),
-        (a, b) -> new Totals(a.bytes() + b.bytes(), a.packets() + b.packets(), a.flows() + b.flows()));
+    totals.merge(
+        key,
+        new Totals(bytes, packets, flows),
+        (a, b) ->
+            new Totals(a.bytes() + b.bytes(), a.packets() + b.packets(), a.flows() + b.flows()));
   }
 
   private void sampleAt(long seconds) {
@@ -41,7 +50,10 @@ class RateSamplerTest {
   }
 
   private RateView.Entity row(Dimension d, Direction dir, String id) {
-    return sampler.view().ranking(d, dir).entities().stream().filter(e -> e.id().equals(id)).findFirst().orElseThrow();
+    return sampler.view().ranking(d, dir).entities().stream()
+        .filter(e -> e.id().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -71,17 +83,21 @@ class RateSamplerTest {
     assertThat(google.history()).containsExactly(8.0 * 2500 / 5);
     assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond()).isZero();
     // The peer of transmit traffic is the destination AS.
-    assertThat(row(Dimension.AS, Direction.TRANSMIT, "13335").bitsPerSecond()).isEqualTo(8.0 * 1000 / 5);
+    assertThat(row(Dimension.AS, Direction.TRANSMIT, "13335").bitsPerSecond())
+        .isEqualTo(8.0 * 1000 / 5);
     assertThat(sampler.view().ranking(Dimension.AS, Direction.RECEIVE).entities())
-        .extracting(RateView.Entity::id).containsExactly("15169", "13335");
+        .extracting(RateView.Entity::id)
+        .containsExactly("15169", "13335");
 
-    assertThat(row(Dimension.ROUTER, Direction.RECEIVE, "edge1").bitsPerSecond()).isEqualTo(8.0 * 2000 / 5);
+    assertThat(row(Dimension.ROUTER, Direction.RECEIVE, "edge1").bitsPerSecond())
+        .isEqualTo(8.0 * 2000 / 5);
     assertThat(row(Dimension.ROUTER, Direction.RECEIVE, "edge2").bytes()).isEqualTo(1000);
 
     RateView.Entity in = sampler.view().totals().get(Direction.RECEIVE);
     assertThat(in.bytes()).isEqualTo(4100);
     assertThat(in.bitsPerSecond()).isEqualTo(8.0 * 2500 / 5);
-    assertThat(sampler.view().totals().get(Direction.TRANSMIT).bitsPerSecond()).isEqualTo(8.0 * 1000 / 5);
+    assertThat(sampler.view().totals().get(Direction.TRANSMIT).bitsPerSecond())
+        .isEqualTo(8.0 * 1000 / 5);
   }
 
   @Test
@@ -96,7 +112,8 @@ class RateSamplerTest {
     assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond()).isZero();
     add(moved, 5000, 1, 1);
     sampleAt(10);
-    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond()).isEqualTo(8.0 * 5000 / 5);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond())
+        .isEqualTo(8.0 * 5000 / 5);
     // Handed back with a lower total: no negative rate.
     totals.put(moved, new Totals(10, 1, 1));
     sampleAt(15);
@@ -117,7 +134,8 @@ class RateSamplerTest {
     assertThat(row(Dimension.PORT, Direction.TRANSMIT, "443/tcp").flows()).isEqualTo(4);
     assertThat(row(Dimension.AS, Direction.RECEIVE, "other").bytes()).isEqualTo(42);
     assertThat(sampler.view().totals().get(Direction.RECEIVE).bytes()).isEqualTo(42);
-    assertThat(sampler.dimensions()).containsExactly(Dimension.AS, Dimension.COUNTRY, Dimension.PORT, Dimension.ROUTER);
+    assertThat(sampler.dimensions())
+        .containsExactly(Dimension.AS, Dimension.COUNTRY, Dimension.PORT, Dimension.ROUTER);
   }
 
   @Test
@@ -138,7 +156,13 @@ class RateSamplerTest {
     // A window of 30 s at 5 s: six samples of rates.
     assertThat(sampler.view().historyLength()).isEqualTo(6);
     assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").history())
-        .containsExactly(8.0 * 5000 / 5, 8.0 * 6000 / 5, 8.0 * 7000 / 5, 8.0 * 8000 / 5, 8.0 * 9000 / 5, 8.0 * 10000 / 5);
+        .containsExactly(
+            8.0 * 5000 / 5,
+            8.0 * 6000 / 5,
+            8.0 * 7000 / 5,
+            8.0 * 8000 / 5,
+            8.0 * 9000 / 5,
+            8.0 * 10000 / 5);
     double[] late = row(Dimension.AS, Direction.RECEIVE, "13335").history();
     assertThat(late).hasSize(6);
     assertThat(late[0]).isNaN();
@@ -156,19 +180,30 @@ class RateSamplerTest {
       add(AsFamily.key(Direction.RECEIVE, "edge1", as, 64500), as, 1, 1);
     }
     sampleAt(5);
-    List<RateView.Entity> ranked = sampler.view().ranking(Dimension.AS, Direction.RECEIVE).entities();
+    List<RateView.Entity> ranked =
+        sampler.view().ranking(Dimension.AS, Direction.RECEIVE).entities();
     assertThat(ranked).hasSize(RateSampler.TRACKED + 50);
     assertThat(ranked.get(0).id()).isEqualTo(Integer.toString(RateSampler.TRACKED + 50));
-    assertThat(ranked.subList(0, RateSampler.TRACKED)).allSatisfy(e -> assertThat(e.history()).isNotNull());
-    assertThat(ranked.subList(RateSampler.TRACKED, ranked.size())).allSatisfy(e -> assertThat(e.history()).isNull());
+    assertThat(ranked.subList(0, RateSampler.TRACKED))
+        .allSatisfy(e -> assertThat(e.history()).isNotNull());
+    assertThat(ranked.subList(RateSampler.TRACKED, ranked.size()))
+        .allSatisfy(e -> assertThat(e.history()).isNull());
   }
 
   @Test
   void familiesNotCountedAreNotRanked() {
-    RateSampler asOnly = new RateSampler(() -> TotalsSnapshot.EMPTY, new SeriesFamilies(List.of(AsFamily.FAMILY)),
-        Duration.ofSeconds(5), Duration.ofMinutes(15), Clock.systemUTC());
+    RateSampler asOnly =
+        new RateSampler(
+            () -> TotalsSnapshot.EMPTY,
+            new SeriesFamilies(List.of(AsFamily.FAMILY)),
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(15),
+            Clock.systemUTC());
     assertThat(asOnly.dimensions()).containsExactly(Dimension.AS, Dimension.ROUTER);
-    asOnly.sample(TotalsSnapshot.of(Map.of(CountryFamily.key(Direction.RECEIVE, "US", "e"), new Totals(1, 1, 1))), 0);
+    asOnly.sample(
+        TotalsSnapshot.of(
+            Map.of(CountryFamily.key(Direction.RECEIVE, "US", "e"), new Totals(1, 1, 1))),
+        0);
     assertThat(asOnly.view().ranking(Dimension.COUNTRY, Direction.RECEIVE).entities()).isEmpty();
   }
 }

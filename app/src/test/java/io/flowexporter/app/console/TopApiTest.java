@@ -14,6 +14,7 @@ import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.CountryFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
+import io.flowexporter.topology.series.SeriesKey;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
@@ -28,47 +29,57 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import io.flowexporter.topology.series.SeriesKey;
 
 /** {@code /api/v1/top} and {@code /api/v1/console} over real HTTP on a free loopback port. */
 class TopApiTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
-  private final RateSampler sampler = new RateSampler(() -> TotalsSnapshot.EMPTY,
-      new SeriesFamilies(List.of(AsFamily.FAMILY, CountryFamily.FAMILY)), Duration.ofSeconds(5), Duration.ofMinutes(15),
-      Clock.systemUTC());
+  private final RateSampler sampler =
+      new RateSampler(
+          () -> TotalsSnapshot.EMPTY,
+          new SeriesFamilies(List.of(AsFamily.FAMILY, CountryFamily.FAMILY)),
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(15),
+          Clock.systemUTC());
   private MetricsServer server;
 
-  private static final AsnLookup NAMES = new AsnLookup() {
-    @Override
-    public long asnOf(String ipAddress) {
-      return 0;
-    }
+  private static final AsnLookup NAMES =
+      new AsnLookup() {
+        @Override
+        public long asnOf(String ipAddress) {
+          return 0;
+        }
 
-    @Override
-    public String nameOf(long asn) {
-      return asn == 15169 ? "Google LLC" : asn == 13335 ? "Cloudflare, Inc." : "";
-    }
-  };
+        @Override
+        public String nameOf(long asn) {
+          return asn == 15169 ? "Google LLC" : asn == 13335 ? "Cloudflare, Inc." : "";
+        }
+      };
 
-  private static final CountryLookup COUNTRIES = new CountryLookup() {
-    @Override
-    public String countryOf(String ipAddress) {
-      return "ZZ";
-    }
+  private static final CountryLookup COUNTRIES =
+      new CountryLookup() {
+        @Override
+        public String countryOf(String ipAddress) {
+          return "ZZ";
+        }
 
-    @Override
-    public String nameOf(String code) {
-      return code.equals("US") ? "United States" : "Unknown";
-    }
-  };
+        @Override
+        public String nameOf(String code) {
+          return code.equals("US") ? "United States" : "Unknown";
+        }
+      };
 
   @BeforeEach
   void start() {
-    server = MetricsServer.start(new HttpConfig("127.0.0.1", 0), (out, om) -> { },
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> true, () -> "RUNNING",
-        new TopApi(sampler, NAMES, COUNTRIES, false)::mount);
+    server =
+        MetricsServer.start(
+            new HttpConfig("127.0.0.1", 0),
+            (out, om) -> {},
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            () -> true,
+            () -> "RUNNING",
+            new TopApi(sampler, NAMES, COUNTRIES, false)::mount);
   }
 
   @AfterEach
@@ -77,7 +88,9 @@ class TopApiTest {
   }
 
   private HttpResponse<String> get(String pathAndQuery) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -124,14 +137,20 @@ class TopApiTest {
     JsonNode country = ok("/api/v1/top?family=country&direction=receive&n=250");
     assertThat(country.path("top").get(0).path("country").asText()).isEqualTo("US");
     assertThat(country.path("top").get(0).path("name").asText()).isEqualTo("United States");
-    assertThat(ok("/api/v1/top?family=router&direction=receive").path("top").get(0).path("hostname").asText())
+    assertThat(
+            ok("/api/v1/top?family=router&direction=receive")
+                .path("top")
+                .get(0)
+                .path("hostname")
+                .asText())
         .isEqualTo("edge1");
     assertThat(ok("/api/v1/top?family=as&direction=transmit").path("top")).isEmpty();
 
     JsonNode console = ok("/api/v1/console");
     assertThat(console.path("families").toString()).isEqualTo("[\"as\",\"country\",\"router\"]");
     assertThat(console.path("flow_api").asBoolean()).isFalse();
-    assertThat(console.path("note").asText()).contains("not a time-series database", "only the series it owns");
+    assertThat(console.path("note").asText())
+        .contains("not a time-series database", "only the series it owns");
   }
 
   @Test
@@ -151,12 +170,22 @@ class TopApiTest {
       HttpResponse<String> r = get(e.getKey());
       assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
       JsonNode body = JSON.readTree(r.body());
-      assertThat(body.path("error").path("parameter").asText()).as(e.getKey()).isEqualTo(e.getValue());
+      assertThat(body.path("error").path("parameter").asText())
+          .as(e.getKey())
+          .isEqualTo(e.getValue());
       assertThat(body.path("error").path("message").asText()).as(e.getKey()).isNotEmpty();
     }
-    assertThat(JSON.readTree(get("/api/v1/top?family=port&direction=receive").body()).path("error").path("message").asText())
+    assertThat(
+            JSON.readTree(get("/api/v1/top?family=port&direction=receive").body())
+                .path("error")
+                .path("message")
+                .asText())
         .contains("--port");
-    assertThat(JSON.readTree(get("/api/v1/top?family=as&direction=receive&n=1001").body()).path("error").path("message").asText())
+    assertThat(
+            JSON.readTree(get("/api/v1/top?family=as&direction=receive&n=1001").body())
+                .path("error")
+                .path("message")
+                .asText())
         .contains("1..1000");
   }
 }

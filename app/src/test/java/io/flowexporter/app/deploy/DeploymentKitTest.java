@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
+import io.flowexporter.app.ExporterCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -30,17 +31,16 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import io.flowexporter.app.ExporterCommand;
 import picocli.CommandLine;
 
 /**
- * Static checks of the deployment kit: Dockerfile, docker-compose.yml, Prometheus
- * configuration, rules and their unit tests, Grafana provisioning and dashboard. No Docker engine
- * is needed; the external tools are Debian's {@code promtool} (package prometheus) and {@code
- * docker-compose} (package docker-compose). A missing tool fails the test, it never skips it.
+ * Static checks of the deployment kit: Dockerfile, docker-compose.yml, Prometheus configuration,
+ * rules and their unit tests, Grafana provisioning and dashboard. No Docker engine is needed; the
+ * external tools are Debian's {@code promtool} (package prometheus) and {@code docker-compose}
+ * (package docker-compose). A missing tool fails the test, it never skips it.
  *
- * <p>Run: {@code mvn -B -pl app -am -Dtest=DeploymentKitTest -Dsurefire.failIfNoSpecifiedTests=false
- * test}
+ * <p>Run: {@code mvn -B -pl app -am -Dtest=DeploymentKitTest
+ * -Dsurefire.failIfNoSpecifiedTests=false test}
  */
 class DeploymentKitTest {
 
@@ -66,7 +66,9 @@ class DeploymentKitTest {
             && Files.isRegularFile(dir.resolve("pom.xml")))) {
       dir = dir.getParent();
     }
-    assertThat(dir).as("repository root (with docker-compose.yml) above the working directory").isNotNull();
+    assertThat(dir)
+        .as("repository root (with docker-compose.yml) above the working directory")
+        .isNotNull();
     root = dir;
   }
 
@@ -109,10 +111,15 @@ class DeploymentKitTest {
     }
     for (Path rules : list("deploy/prometheus/rules", ".yml")) {
       String rel = root.resolve("deploy/prometheus").relativize(rules).toString();
-      assertThat(globs.stream().anyMatch(g -> rules.getFileSystem().getPathMatcher("glob:" + g).matches(Path.of(rel))))
+      assertThat(
+              globs.stream()
+                  .anyMatch(
+                      g -> rules.getFileSystem().getPathMatcher("glob:" + g).matches(Path.of(rel))))
           .as("%s is matched by rule_files %s of prometheus.yml", rel, globs)
           .isTrue();
-      assertThat(tested).as("rule files loaded by the promtool tests").contains(rules.normalize().toString());
+      assertThat(tested)
+          .as("rule files loaded by the promtool tests")
+          .contains(rules.normalize().toString());
     }
     // Every alert has at least one alert_rule_test.
     Set<String> alerts = new LinkedHashSet<>();
@@ -136,7 +143,9 @@ class DeploymentKitTest {
       }
     }
     assertThat(alerts).as("alerts").isNotEmpty();
-    assertThat(alertTests).as("alerts with a promtool test that expects them to fire").containsAll(alerts);
+    assertThat(alertTests)
+        .as("alerts with a promtool test that expects them to fire")
+        .containsAll(alerts);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -150,7 +159,9 @@ class DeploymentKitTest {
       String name = root.relativize(file).toString();
       assertThat(dash.path("uid").asText()).as("%s: uid", name).isNotBlank();
       assertThat(dash.path("title").asText()).as("%s: title", name).isNotBlank();
-      assertThat(Files.readString(file)).as("%s: no data source placeholders from an export", name).doesNotContain("${DS_");
+      assertThat(Files.readString(file))
+          .as("%s: no data source placeholders from an export", name)
+          .doesNotContain("${DS_");
 
       Set<Integer> ids = new LinkedHashSet<>();
       List<JsonNode> panels = panels(dash);
@@ -165,18 +176,24 @@ class DeploymentKitTest {
         JsonNode targets = panel.path("targets");
         assertThat(targets.isArray() && targets.size() > 0).as("%s: has queries", title).isTrue();
         for (JsonNode target : targets) {
-          assertDataSource(target.path("datasource"), uid, title + " query " + target.path("refId").asText());
+          assertDataSource(
+              target.path("datasource"), uid, title + " query " + target.path("refId").asText());
           assertThat(target.path("expr").asText()).as("%s: expr", title).isNotBlank();
         }
       }
       for (JsonNode variable : dash.path("templating").path("list")) {
         if ("query".equals(variable.path("type").asText())) {
-          assertDataSource(variable.path("datasource"), uid, name + " variable " + variable.path("name").asText());
+          assertDataSource(
+              variable.path("datasource"),
+              uid,
+              name + " variable " + variable.path("name").asText());
         }
       }
       // Variables the unit tests substitute are the only ones the queries use.
       Set<String> declared = new LinkedHashSet<>();
-      dash.path("templating").path("list").forEach(v -> declared.add("$" + v.path("name").asText()));
+      dash.path("templating")
+          .path("list")
+          .forEach(v -> declared.add("$" + v.path("name").asText()));
       for (String expr : dashboardExpressions(dash).keySet()) {
         Matcher m = Pattern.compile("\\$\\{?(\\w+)").matcher(expr);
         while (m.find()) {
@@ -202,7 +219,8 @@ class DeploymentKitTest {
     }
     List<String> missing = new ArrayList<>();
     for (Path file : list("deploy/grafana/dashboards", ".json")) {
-      for (Map.Entry<String, String> q : dashboardExpressions(JSON.readTree(file.toFile())).entrySet()) {
+      for (Map.Entry<String, String> q :
+          dashboardExpressions(JSON.readTree(file.toFile())).entrySet()) {
         String expr = normalize(substitute(q.getKey()));
         if (tested.getOrDefault(expr, 0) == 0) {
           missing.add(q.getValue() + ":\n    " + expr);
@@ -224,17 +242,25 @@ class DeploymentKitTest {
     String provider = mountPointOf(mounts, "deploy/grafana/provisioning");
     String dashboards = mountPointOf(mounts, "deploy/grafana/dashboards");
     assertThat(provider).isEqualTo("/etc/grafana/provisioning");
-    JsonNode providers = yaml("deploy/grafana/provisioning/dashboards/flow-exporter.yml").path("providers");
-    assertThat(texts(providers, "options", "path")).as("dashboard provider paths").containsExactly(dashboards);
-    String home = grafana.path("environment").path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText();
+    JsonNode providers =
+        yaml("deploy/grafana/provisioning/dashboards/flow-exporter.yml").path("providers");
+    assertThat(texts(providers, "options", "path"))
+        .as("dashboard provider paths")
+        .containsExactly(dashboards);
+    String home =
+        grafana.path("environment").path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText();
     assertThat(home).startsWith(dashboards + "/");
-    assertThat(root.resolve("deploy/grafana/dashboards").resolve(home.substring(dashboards.length() + 1)))
+    assertThat(
+            root.resolve("deploy/grafana/dashboards")
+                .resolve(home.substring(dashboards.length() + 1)))
         .as("home dashboard")
         .isRegularFile();
     JsonNode env = grafana.path("environment");
     assertThat(env.path("GF_AUTH_ANONYMOUS_ENABLED").asText()).isEqualTo("true");
     assertThat(env.path("GF_AUTH_ANONYMOUS_ORG_ROLE").asText()).isEqualTo("Viewer");
-    assertThat(texts(grafana.path("ports"))).as("Grafana published on loopback only").containsExactly("127.0.0.1:3000:3000");
+    assertThat(texts(grafana.path("ports")))
+        .as("Grafana published on loopback only")
+        .containsExactly("127.0.0.1:3000:3000");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -243,7 +269,18 @@ class DeploymentKitTest {
   @Test
   void dockerComposeConfigAcceptsTheFileWithEveryProfile() {
     String tool = tool("docker-compose", "apt-get install docker-compose");
-    run(tool, "-f", "docker-compose.yml", "--profile", "demo", "--profile", "geoipupdate", "--profile", "logs", "config", "-q");
+    run(
+        tool,
+        "-f",
+        "docker-compose.yml",
+        "--profile",
+        "demo",
+        "--profile",
+        "geoipupdate",
+        "--profile",
+        "logs",
+        "config",
+        "-q");
   }
 
   @Test
@@ -257,7 +294,8 @@ class DeploymentKitTest {
       JsonNode s = svc.getValue();
       JsonNode build = s.path("build");
       if (!build.isMissingNode()) {
-        Path context = root.resolve(build.isTextual() ? build.asText() : build.path("context").asText("."));
+        Path context =
+            root.resolve(build.isTextual() ? build.asText() : build.path("context").asText("."));
         String dockerfile = build.path("dockerfile").asText("Dockerfile");
         if (!Files.isDirectory(context) || !Files.isRegularFile(context.resolve(dockerfile))) {
           problems.add(name + ": build context/Dockerfile " + context + "/" + dockerfile);
@@ -296,19 +334,35 @@ class DeploymentKitTest {
         continue;
       }
       String image = s.path("image").asText();
-      String tag = image.contains("@") ? image.substring(image.indexOf('@')) : image.substring(image.lastIndexOf(':') + 1);
+      String tag =
+          image.contains("@")
+              ? image.substring(image.indexOf('@'))
+              : image.substring(image.lastIndexOf(':') + 1);
       assertThat(image).as("%s image has a tag", svc.getKey()).contains(":");
-      assertThat(tag).as("%s image %s is pinned to a version", svc.getKey(), image).containsPattern("\\d").doesNotContain("latest");
+      assertThat(tag)
+          .as("%s image %s is pinned to a version", svc.getKey(), image)
+          .containsPattern("\\d")
+          .doesNotContain("latest");
     }
     assertThat(fields(services).stream().map(Map.Entry::getKey))
-        .contains("kafka", "nfacctd", "flow-exporter", "flow-generator", "geoipupdate", "prometheus", "grafana");
+        .contains(
+            "kafka",
+            "nfacctd",
+            "flow-exporter",
+            "flow-generator",
+            "geoipupdate",
+            "prometheus",
+            "grafana");
     assertThat(texts(services.path("flow-generator").path("profiles"))).containsExactly("demo");
     assertThat(texts(services.path("geoipupdate").path("profiles"))).containsExactly("geoipupdate");
     for (String always : List.of("kafka", "nfacctd", "flow-exporter", "prometheus", "grafana")) {
-      assertThat(services.path(always).has("profiles")).as("%s starts without a profile", always).isFalse();
+      assertThat(services.path(always).has("profiles"))
+          .as("%s starts without a profile", always)
+          .isFalse();
     }
     JsonNode geo = services.path("geoipupdate").path("environment");
-    assertThat(geo.path("GEOIPUPDATE_EDITION_IDS").asText()).isEqualTo("GeoLite2-ASN GeoLite2-Country");
+    assertThat(geo.path("GEOIPUPDATE_EDITION_IDS").asText())
+        .isEqualTo("GeoLite2-ASN GeoLite2-Country");
     assertThat(geo.has("GEOIPUPDATE_ACCOUNT_ID") && geo.has("GEOIPUPDATE_LICENSE_KEY")).isTrue();
     // geoipupdate writes where the exporter reads.
     String dbDir = mountPointOf(bindMounts(services.path("geoipupdate")), "deploy/asn-db");
@@ -352,7 +406,8 @@ class DeploymentKitTest {
       } else if (key.startsWith("kafka_broker_host")) {
         assertThat(value).as("nfacctd.conf %s", key).isEqualTo("kafka");
       } else if (key.startsWith("nfacctd_port")) {
-        assertThat(texts(services.path("nfacctd").path("ports"))).contains(value + ":" + value + "/udp");
+        assertThat(texts(services.path("nfacctd").path("ports")))
+            .contains(value + ":" + value + "/udp");
       }
       if (value.startsWith(pmacctDir + "/")) {
         assertThat(root.resolve("deploy/pmacct").resolve(value.substring(pmacctDir.length() + 1)))
@@ -371,17 +426,22 @@ class DeploymentKitTest {
   void filebeatShipsTheFlowLogToElasticsearchWithEventIdAsDocumentId() throws IOException {
     JsonNode services = compose().path("services");
     for (String svc : List.of("filebeat", "elasticsearch", "kibana")) {
-      assertThat(texts(services.path(svc).path("profiles"))).as("%s profiles", svc).containsExactly("logs");
+      assertThat(texts(services.path(svc).path("profiles")))
+          .as("%s profiles", svc)
+          .containsExactly("logs");
     }
     String logDir = volumeMountPoint(services.path("flow-exporter"), "flow-log");
     assertThat(volumeMountPoint(services.path("filebeat"), "flow-log")).isEqualTo(logDir);
-    assertThat(texts(services.path("filebeat").path("volumes"))).contains("flow-log:" + logDir + ":ro");
-    assertThat(services.path("flow-exporter").path("environment").has("FLOW_EXPORTER_FLOW_LOG")).isTrue();
+    assertThat(texts(services.path("filebeat").path("volumes")))
+        .contains("flow-log:" + logDir + ":ro");
+    assertThat(services.path("flow-exporter").path("environment").has("FLOW_EXPORTER_FLOW_LOG"))
+        .isTrue();
     assertThat(Files.readString(root.resolve("docker-compose.yml")))
         .as("the documented way to turn the flow log on")
         .contains("FLOW_EXPORTER_FLOW_LOG=" + logDir + "/flows.json");
     assertThat(Files.readString(root.resolve("Dockerfile"))).contains("mkdir -p " + logDir);
-    String config = mountPointOf(bindMounts(services.path("filebeat")), "deploy/filebeat/filebeat.yml");
+    String config =
+        mountPointOf(bindMounts(services.path("filebeat")), "deploy/filebeat/filebeat.yml");
     assertThat(config).isEqualTo("/usr/share/filebeat/filebeat.yml");
 
     JsonNode fb = yaml("deploy/filebeat/filebeat.yml");
@@ -402,11 +462,15 @@ class DeploymentKitTest {
     assertThat(texts(fingerprint.path("fields"))).containsExactly("event.id");
     assertThat(fingerprint.path("target_field").asText()).isEqualTo("@metadata._id");
     JsonNode es = fb.path("output.elasticsearch");
-    assertThat(texts(es.path("hosts"))).containsExactly("${ELASTICSEARCH_HOSTS:http://elasticsearch:9200}");
+    assertThat(texts(es.path("hosts")))
+        .containsExactly("${ELASTICSEARCH_HOSTS:http://elasticsearch:9200}");
     assertThat(services.path("filebeat").path("environment").path("ELASTICSEARCH_HOSTS").asText())
         .isEqualTo("http://elasticsearch:9200");
-    assertThat(es.path("index").asText()).startsWith(fb.path("setup.template.pattern").asText().replace("*", ""));
-    assertThat(fb.path("setup.ilm.enabled").asBoolean(true)).as("a plain index, where an id can be written again").isFalse();
+    assertThat(es.path("index").asText())
+        .startsWith(fb.path("setup.template.pattern").asText().replace("*", ""));
+    assertThat(fb.path("setup.ilm.enabled").asBoolean(true))
+        .as("a plain index, where an id can be written again")
+        .isFalse();
   }
 
   /** Where a service mounts a named volume. */
@@ -424,7 +488,8 @@ class DeploymentKitTest {
   void prometheusScrapesTheExporterAndItsRulesAreMounted() throws IOException {
     JsonNode prometheus = compose().path("services").path("prometheus");
     Map<String, String> mounts = bindMounts(prometheus);
-    assertThat(mountPointOf(mounts, "deploy/prometheus/prometheus.yml")).isEqualTo("/etc/prometheus/prometheus.yml");
+    assertThat(mountPointOf(mounts, "deploy/prometheus/prometheus.yml"))
+        .isEqualTo("/etc/prometheus/prometheus.yml");
     assertThat(mountPointOf(mounts, "deploy/prometheus/rules")).isEqualTo("/etc/prometheus/rules");
     JsonNode config = yaml("deploy/prometheus/prometheus.yml");
     JsonNode job = null;
@@ -433,7 +498,9 @@ class DeploymentKitTest {
         job = j;
       }
     }
-    assertThat(job).as("scrape job flow-exporter (the alerts select job=\"flow-exporter\")").isNotNull();
+    assertThat(job)
+        .as("scrape job flow-exporter (the alerts select job=\"flow-exporter\")")
+        .isNotNull();
     assertThat(job.toString()).contains("flow-exporter").contains("9590");
   }
 
@@ -447,15 +514,25 @@ class DeploymentKitTest {
     assertThat(stages.get(0).image()).startsWith("maven:3.9").contains("eclipse-temurin-17");
     for (Stage stage : stages) {
       String image = stage.image();
-      assertThat(image.substring(image.indexOf(':') + 1)).as("pinned %s", image).containsPattern("\\d+\\.\\d+");
+      assertThat(image.substring(image.indexOf(':') + 1))
+          .as("pinned %s", image)
+          .containsPattern("\\d+\\.\\d+");
       if (stage != stages.get(0)) {
-        assertThat(image).as("stage %s", stage.name()).startsWith("eclipse-temurin:17").contains("jre");
-        assertThat(stage.user()).as("USER of stage %s", stage.name()).isNotNull().isNotIn("root", "0", "0:0");
+        assertThat(image)
+            .as("stage %s", stage.name())
+            .startsWith("eclipse-temurin:17")
+            .contains("jre");
+        assertThat(stage.user())
+            .as("USER of stage %s", stage.name())
+            .isNotNull()
+            .isNotIn("root", "0", "0:0");
       }
     }
     // The build runs Maven's package and takes out the very jars app/pom.xml and demo/pom.xml make.
-    Map<String, String> builtJars = copies(instructions(stages.get(0), "RUN"), Pattern.compile("\\bcp (\\S+) (\\S+)"));
-    assertThat(String.join(" ", instructions(stages.get(0), "RUN")).split("\\s+")).contains("mvn", "package");
+    Map<String, String> builtJars =
+        copies(instructions(stages.get(0), "RUN"), Pattern.compile("\\bcp (\\S+) (\\S+)"));
+    assertThat(String.join(" ", instructions(stages.get(0), "RUN")).split("\\s+"))
+        .contains("mvn", "package");
     String exporterJar = shadedJar("app");
     String demoJar = shadedJar("demo");
     assertThat(builtJars).containsOnlyKeys(exporterJar, demoJar);
@@ -476,41 +553,63 @@ class DeploymentKitTest {
     Set<String> flagVariables = new LinkedHashSet<>();
     for (CommandLine.Model.OptionSpec o :
         new CommandLine(new ExporterCommand()).getCommandSpec().options()) {
-      flagVariables.add("FLOW_EXPORTER_" + o.longestName().replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT));
+      flagVariables.add(
+          "FLOW_EXPORTER_"
+              + o.longestName().replaceFirst("^--", "").replace('-', '_').toUpperCase(Locale.ROOT));
     }
-    env.keySet().stream().filter(k -> k.startsWith("FLOW_EXPORTER_"))
+    env.keySet().stream()
+        .filter(k -> k.startsWith("FLOW_EXPORTER_"))
         .forEach(k -> assertThat(flagVariables).as("%s names a flag", k).contains(k));
-    Matcher readme = Pattern.compile("export JDK_JAVA_OPTIONS=\"([^\"]*)\"").matcher(Files.readString(root.resolve("README.md")));
+    Matcher readme =
+        Pattern.compile("export JDK_JAVA_OPTIONS=\"([^\"]*)\"")
+            .matcher(Files.readString(root.resolve("README.md")));
     assertThat(readme.find()).as("README recommends JDK_JAVA_OPTIONS").isTrue();
     assertThat(List.of(env.getOrDefault("JDK_JAVA_OPTIONS", "").split("\\s+")))
         .as("the image's JVM options include the README's")
         .containsAll(List.of(readme.group(1).split("\\s+")));
-    assertThat(jsonArray(instructions(exporter, "VOLUME"))).containsExactly(env.get("FLOW_EXPORTER_STATE_DIR"));
-    String port = env.get("FLOW_EXPORTER_ADDR").substring(env.get("FLOW_EXPORTER_ADDR").lastIndexOf(':') + 1);
+    assertThat(jsonArray(instructions(exporter, "VOLUME")))
+        .containsExactly(env.get("FLOW_EXPORTER_STATE_DIR"));
+    String port =
+        env.get("FLOW_EXPORTER_ADDR").substring(env.get("FLOW_EXPORTER_ADDR").lastIndexOf(':') + 1);
     assertThat(instructions(exporter, "EXPOSE")).containsExactly(port);
 
     // The health check runs a script the image copies in, executable in the repository.
     String healthcheck = instructions(exporter, "HEALTHCHECK").get(0);
     List<String> cmd = jsonArray(List.of(healthcheck.substring(healthcheck.indexOf("CMD ") + 4)));
     assertThat(cmd).hasSize(1);
-    String script = exporterCopies.entrySet().stream().filter(e -> e.getValue().equals(cmd.get(0)))
-        .map(Map.Entry::getKey).findFirst().orElseThrow(() -> new AssertionError("HEALTHCHECK runs " + cmd + ", which no COPY brings"));
+    String script =
+        exporterCopies.entrySet().stream()
+            .filter(e -> e.getValue().equals(cmd.get(0)))
+            .map(Map.Entry::getKey)
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("HEALTHCHECK runs " + cmd + ", which no COPY brings"));
     assertThat(root.resolve(script.replaceFirst("^/src/", ""))).isExecutable();
     // What the build stage copies out of the context is let in by .dockerignore.
     List<String> ignore = Files.readAllLines(root.resolve(".dockerignore"));
-    assertThat(ignore).contains("!pom.xml", "!*/pom.xml", "!*/src/", "!" + script.replaceFirst("^/src/", ""), "**/target/");
+    assertThat(ignore)
+        .contains(
+            "!pom.xml",
+            "!*/pom.xml",
+            "!*/src/",
+            "!" + script.replaceFirst("^/src/", ""),
+            "**/target/");
 
     Map<String, String> labels = keyValues(instructions(exporter, "LABEL"));
-    assertThat(labels).containsKeys("org.opencontainers.image.title", "org.opencontainers.image.version");
-    Matcher licence = Pattern.compile("<license>\\s*<name>([^<]+)</name>").matcher(Files.readString(root.resolve("pom.xml")));
+    assertThat(labels)
+        .containsKeys("org.opencontainers.image.title", "org.opencontainers.image.version");
+    Matcher licence =
+        Pattern.compile("<license>\\s*<name>([^<]+)</name>")
+            .matcher(Files.readString(root.resolve("pom.xml")));
     assertThat(licence.find()).isTrue();
     assertThat(labels.get("org.opencontainers.image.licenses")).isEqualTo(licence.group(1));
   }
 
   /** The shaded jar a module's pom writes (its outputFile), relative to the repository root. */
   private static String shadedJar(String module) throws IOException {
-    Matcher m = Pattern.compile("<outputFile>\\$\\{project\\.build\\.directory}/([^<]+)</outputFile>")
-        .matcher(Files.readString(root.resolve(module + "/pom.xml")));
+    Matcher m =
+        Pattern.compile("<outputFile>\\$\\{project\\.build\\.directory}/([^<]+)</outputFile>")
+            .matcher(Files.readString(root.resolve(module + "/pom.xml")));
     assertThat(m.find()).as("%s/pom.xml names its runnable jar", module).isTrue();
     return module + "/target/" + m.group(1);
   }
@@ -574,7 +673,9 @@ class DeploymentKitTest {
     assertThat(services.path("flow-exporter").path("build").has("target")).isFalse();
     String target = services.path("flow-generator").path("build").path("target").asText();
     assertThat(stages.stream().filter(st -> st.name().equals(target)).map(Stage::text).findFirst())
-        .as("the generator's stage '%s' runs the demo's jar, which has the generate command", target)
+        .as(
+            "the generator's stage '%s' runs the demo's jar, which has the generate command",
+            target)
         .hasValueSatisfying(text -> assertThat(text).contains("flow-exporter-demo.jar"));
     assertThat(services.path("flow-generator").path("image").asText())
         .as("the generator's image is not the exporter's")
@@ -583,7 +684,8 @@ class DeploymentKitTest {
 
   @Test
   void healthcheckScriptSucceedsOnlyOnHttp200FromHealthz() throws Exception {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     int[] status = {200};
     List<String> paths = new ArrayList<>();
     server.createContext(
@@ -618,7 +720,8 @@ class DeploymentKitTest {
   // helpers
 
   private static int healthcheck(String addr) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("deploy/docker/healthcheck.sh").toString());
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", root.resolve("deploy/docker/healthcheck.sh").toString());
     pb.environment().put("FLOW_EXPORTER_ADDR", addr);
     pb.redirectErrorStream(true);
     Process p = pb.start();
@@ -645,19 +748,26 @@ class DeploymentKitTest {
         return p.toString();
       }
     }
-    return fail(name + " is not installed: the deployment kit checks need it. Install it with `" + install + "`.");
+    return fail(
+        name
+            + " is not installed: the deployment kit checks need it. Install it with `"
+            + install
+            + "`.");
   }
 
   private static String run(String... cmd) {
     try {
-      Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
       byte[] out = p.getInputStream().readAllBytes();
       if (!p.waitFor(TOOL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         fail(String.join(" ", cmd) + " did not finish in " + TOOL_TIMEOUT_SECONDS + " s");
       }
       String output = new String(out, StandardCharsets.UTF_8);
-      assertThat(p.exitValue()).as("`%s` exit code; output:%n%s", String.join(" ", cmd), output).isZero();
+      assertThat(p.exitValue())
+          .as("`%s` exit code; output:%n%s", String.join(" ", cmd), output)
+          .isZero();
       return output;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -669,7 +779,9 @@ class DeploymentKitTest {
 
   private static List<Path> list(String dir, String suffix) {
     try (Stream<Path> s = Files.list(root.resolve(dir))) {
-      return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().collect(Collectors.toList());
+      return s.filter(p -> p.getFileName().toString().endsWith(suffix))
+          .sorted()
+          .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -731,7 +843,8 @@ class DeploymentKitTest {
   }
 
   private static String provisionedDataSourceUid() throws IOException {
-    JsonNode sources = yaml("deploy/grafana/provisioning/datasources/prometheus.yml").path("datasources");
+    JsonNode sources =
+        yaml("deploy/grafana/provisioning/datasources/prometheus.yml").path("datasources");
     assertThat(sources.size()).as("provisioned data sources").isEqualTo(1);
     JsonNode ds = sources.get(0);
     assertThat(ds.path("type").asText()).isEqualTo("prometheus");
@@ -742,7 +855,9 @@ class DeploymentKitTest {
   }
 
   private static void assertDataSource(JsonNode ds, String uid, String what) {
-    assertThat(ds.isObject()).as("%s: datasource is an object {type, uid}, got %s", what, ds).isTrue();
+    assertThat(ds.isObject())
+        .as("%s: datasource is an object {type, uid}, got %s", what, ds)
+        .isTrue();
     assertThat(ds.path("uid").asText()).as("%s: datasource uid", what).isEqualTo(uid);
     assertThat(ds.path("type").asText()).as("%s: datasource type", what).isEqualTo("prometheus");
   }
@@ -763,7 +878,9 @@ class DeploymentKitTest {
     for (JsonNode p : panels(dash)) {
       for (JsonNode t : p.path("targets")) {
         if (t.hasNonNull("expr")) {
-          out.put(t.get("expr").asText(), "panel '" + p.path("title").asText() + "' query " + t.path("refId").asText());
+          out.put(
+              t.get("expr").asText(),
+              "panel '" + p.path("title").asText() + "' query " + t.path("refId").asText());
         }
       }
     }
@@ -805,7 +922,9 @@ class DeploymentKitTest {
     return out;
   }
 
-  /** One FROM ... AS name stage of a Dockerfile: its base image (ARGs resolved), last USER, text. */
+  /**
+   * One FROM ... AS name stage of a Dockerfile: its base image (ARGs resolved), last USER, text.
+   */
   private record Stage(String name, String image, String user, String text) {}
 
   private static List<Stage> dockerfileStages(Path file) throws IOException {
@@ -830,7 +949,9 @@ class DeploymentKitTest {
         user = null;
         current = new ArrayList<>();
       } else if (instr.equals("ARG") && current == null && rest.contains("=")) {
-        args.put(rest.substring(0, rest.indexOf('=')), rest.substring(rest.indexOf('=') + 1).replace("\"", ""));
+        args.put(
+            rest.substring(0, rest.indexOf('=')),
+            rest.substring(rest.indexOf('=') + 1).replace("\"", ""));
       } else if (current != null) {
         if (instr.equals("USER")) {
           user = rest.trim();

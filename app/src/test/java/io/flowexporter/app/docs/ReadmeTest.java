@@ -22,9 +22,10 @@ class ReadmeTest {
   @ValueSource(strings = {"deploy/pmacct/nfacctd.conf", "deploy/pmacct/pmacctd.conf"})
   void runningGuideQuotesTheTestedPmacctConfiguration(String file) throws Exception {
     String readme = Files.readString(ROOT.resolve("docs/running.md"));
-    List<String> settings = Files.readAllLines(ROOT.resolve(file)).stream()
-        .filter(l -> !l.isBlank() && !l.startsWith("!"))
-        .toList();
+    List<String> settings =
+        Files.readAllLines(ROOT.resolve(file)).stream()
+            .filter(l -> !l.isBlank() && !l.startsWith("!"))
+            .toList();
     assertThat(settings).isNotEmpty();
     assertThat(readme).contains(String.join("\n", settings));
   }
@@ -33,13 +34,20 @@ class ReadmeTest {
   void theQuickStartIsBinDemoAndNoDocumentRunsTheDemoFromTheExportersJar() throws Exception {
     assertThat(Files.readString(ROOT.resolve("README.md"))).contains("```sh\nbin/demo\n```");
     // The console first, with its screenshot.
-    assertThat(Files.readString(ROOT.resolve("README.md"))).contains("open <http://localhost:9590/>", "(docs/console.png)");
+    assertThat(Files.readString(ROOT.resolve("README.md")))
+        .contains("open <http://localhost:9590/>", "(docs/console.png)");
     assertThat(ROOT.resolve("docs/console.png")).isRegularFile();
     assertThat(ROOT.resolve("bin/demo")).isExecutable();
     // demo and generate are commands of demo/target/flow-exporter-demo.jar only.
     try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
-      for (Path doc : Stream.concat(Stream.of(ROOT.resolve("README.md")), docs.filter(d -> d.toString().endsWith(".md"))).toList()) {
-        assertThat(Files.readString(doc)).as("%s", doc).doesNotContain("flow-exporter.jar demo", "flow-exporter.jar generate");
+      for (Path doc :
+          Stream.concat(
+                  Stream.of(ROOT.resolve("README.md")),
+                  docs.filter(d -> d.toString().endsWith(".md")))
+              .toList()) {
+        assertThat(Files.readString(doc))
+            .as("%s", doc)
+            .doesNotContain("flow-exporter.jar demo", "flow-exporter.jar generate");
       }
     }
   }
@@ -48,10 +56,16 @@ class ReadmeTest {
   void theTestCommandIsBinTestAndCiRunsExactlyIt() throws Exception {
     assertThat(Files.readString(ROOT.resolve("README.md"))).contains("```sh\nbin/test\n```");
     assertThat(ROOT.resolve("bin/test")).isExecutable();
-    List<String> commands = Files.readAllLines(ROOT.resolve(".ci/run")).stream()
-        .map(String::strip)
-        .filter(l -> !l.isEmpty() && !l.startsWith("#") && !l.startsWith("set ") && !l.startsWith("cd "))
-        .toList();
+    List<String> commands =
+        Files.readAllLines(ROOT.resolve(".ci/run")).stream()
+            .map(String::strip)
+            .filter(
+                l ->
+                    !l.isEmpty()
+                        && !l.startsWith("#")
+                        && !l.startsWith("set ")
+                        && !l.startsWith("cd "))
+            .toList();
     assertThat(commands).containsExactly("exec bin/test");
   }
 }

@@ -26,7 +26,8 @@ class RollingDocumentLogTest {
   private final ExecutorService otherThread = Executors.newSingleThreadExecutor();
 
   private static byte[] doc(int i) {
-    return ("{\"event\":{\"id\":\"t:0:" + i + ":0\"},\"pad\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
+    return ("{\"event\":{\"id\":\"t:0:" + i + ":0\"},\"pad\":\"" + "x".repeat(200) + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -38,7 +39,10 @@ class RollingDocumentLogTest {
       log.flush();
       // Flushed: in the file while the log is still open, as a killed process would leave it.
       List<String> lines = Files.readAllLines(file);
-      assertThat(lines).containsExactly(new String(doc(1), StandardCharsets.UTF_8), new String(doc(2), StandardCharsets.UTF_8));
+      assertThat(lines)
+          .containsExactly(
+              new String(doc(1), StandardCharsets.UTF_8),
+              new String(doc(2), StandardCharsets.UTF_8));
     }
   }
 
@@ -59,7 +63,9 @@ class RollingDocumentLogTest {
     try (var files = Files.list(dir)) {
       files.forEach(p -> names.add(p.getFileName().toString()));
     }
-    assertThat(names).containsExactlyInAnyOrder("flows.json", "flows.json.1.gz", "flows.json.2.gz", "flows.json.3.gz");
+    assertThat(names)
+        .containsExactlyInAnyOrder(
+            "flows.json", "flows.json.1.gz", "flows.json.2.gz", "flows.json.3.gz");
     List<String> lines = new ArrayList<>();
     for (String gz : List.of("flows.json.3.gz", "flows.json.2.gz", "flows.json.1.gz")) {
       try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(gz)))) {
@@ -83,7 +89,8 @@ class RollingDocumentLogTest {
       log.append("{\"c\":3}".getBytes(StandardCharsets.UTF_8));
       log.flush();
     }
-    assertThat(Files.readAllLines(file)).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":", "{\"c\":3}");
+    assertThat(Files.readAllLines(file))
+        .containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":", "{\"c\":3}");
     // A whole file is left as it is.
     try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
       log.flush();
@@ -96,15 +103,19 @@ class RollingDocumentLogTest {
     // Linux's /dev/full takes the open and fails every write with "No space left on device".
     Path file = Files.createSymbolicLink(dir.resolve("flows.json"), Path.of("/dev/full"));
     try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
-      CompletableFuture<Void> otherAppended = CompletableFuture.runAsync(() -> log.append(doc(1)), otherThread);
+      CompletableFuture<Void> otherAppended =
+          CompletableFuture.runAsync(() -> log.append(doc(1)), otherThread);
       otherAppended.get();
       log.append(doc(2));
-      assertThatThrownBy(log::flush).isInstanceOf(UncheckedIOException.class).hasMessageContaining("flows.json");
+      assertThatThrownBy(log::flush)
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("flows.json");
       // This thread has answered for the failure: nothing of its own is pending.
       log.flush();
       // The other thread's document went with the failed write: its commit must fail too, once.
       CompletableFuture<Void> otherFlush = CompletableFuture.runAsync(log::flush, otherThread);
-      assertThatThrownBy(otherFlush::get).hasCauseInstanceOf(UncheckedIOException.class)
+      assertThatThrownBy(otherFlush::get)
+          .hasCauseInstanceOf(UncheckedIOException.class)
           .hasMessageContaining("documents of this thread may be missing");
       CompletableFuture.runAsync(log::flush, otherThread).get();
       // Room again (the name now leads to a real file): the next failed flush opens it anew, and
@@ -113,10 +124,13 @@ class RollingDocumentLogTest {
       Files.delete(file);
       Files.createSymbolicLink(file, real);
       log.append(doc(3));
-      assertThatThrownBy(log::flush).isInstanceOf(UncheckedIOException.class).hasMessageNotContaining("not open");
+      assertThatThrownBy(log::flush)
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageNotContaining("not open");
       log.append(doc(4));
       log.flush();
-      assertThat(Files.readAllLines(real)).containsExactly(new String(doc(4), StandardCharsets.UTF_8));
+      assertThat(Files.readAllLines(real))
+          .containsExactly(new String(doc(4), StandardCharsets.UTF_8));
     } finally {
       otherThread.shutdown();
     }

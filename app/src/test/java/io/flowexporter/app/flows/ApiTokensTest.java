@@ -32,8 +32,10 @@ class ApiTokensTest {
     Path file = dir.resolve("tokens");
     Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\nbob:short-secret\n");
     assertThatThrownBy(() -> ApiTokens.load(file))
-        .isInstanceOfSatisfying(BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--api-token-file"))
-        .hasMessageContaining("line 2").hasMessageContaining("16")
+        .isInstanceOfSatisfying(
+            BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--api-token-file"))
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("16")
         .hasMessageNotContaining("short-secret");
     Files.writeString(file, "# nobody\n");
     assertThatThrownBy(() -> ApiTokens.load(file)).hasMessageContaining("no token");
@@ -59,6 +61,8 @@ class ApiTokensTest {
     assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
     Files.delete(file);
     Thread.sleep(1100);
-    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).as("a deleted file revokes every token").isEmpty();
+    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2"))
+        .as("a deleted file revokes every token")
+        .isEmpty();
   }
 }

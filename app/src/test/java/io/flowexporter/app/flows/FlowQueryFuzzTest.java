@@ -12,15 +12,14 @@ import java.time.Instant;
 /**
  * Coverage-guided fuzzing with Jazzer of the flow query parsers: whatever a query string holds,
  * {@link FlowFilter#parse} ({@code --flow-filter}) builds a filter or refuses it with a {@link
- * FlowFilterException} (exit status 2), and {@link FlowQuery#parse} (the flow API's tap and
- * search) builds a query within its caps or refuses it with a {@link FlowQueryException} (HTTP
- * 400); either refusal names the parameter at fault. No other exception escapes, a filter built
- * matches records without throwing, and nothing hangs.
+ * FlowFilterException} (exit status 2), and {@link FlowQuery#parse} (the flow API's tap and search)
+ * builds a query within its caps or refuses it with a {@link FlowQueryException} (HTTP 400); either
+ * refusal names the parameter at fault. No other exception escapes, a filter built matches records
+ * without throwing, and nothing hangs.
  *
  * <p>Under {@code mvn verify} (regression mode) this replays the committed inputs in {@code
- * src/test/resources/io/flowexporter/app/flows/FlowQueryFuzzTestInputs/parse/}: the seeds and
- * every input a fuzzing run has found to fail. {@code bench/fuzz filter} fuzzes it; see
- * docs/testing.md.
+ * src/test/resources/io/flowexporter/app/flows/FlowQueryFuzzTestInputs/parse/}: the seeds and every
+ * input a fuzzing run has found to fail. {@code bench/fuzz filter} fuzzes it; see docs/testing.md.
  */
 class FlowQueryFuzzTest {
 
@@ -28,8 +27,10 @@ class FlowQueryFuzzTest {
 
   /** Records of both families, with and without ports and protocol, for a built filter to test. */
   private static final FlowRecord[] RECORDS = {
-    new FlowRecord(64500, 15169, 1500, 1, "edge-1", 1, "192.0.2.7", "8.8.8.8", 40123, 443, "tcp", 1),
-    new FlowRecord(0, 64501, 80, 1, "edge-2", 0, "2001:db8::1", "2001:4860::8888", 53, 53, "udp", 1),
+    new FlowRecord(
+        64500, 15169, 1500, 1, "edge-1", 1, "192.0.2.7", "8.8.8.8", 40123, 443, "tcp", 1),
+    new FlowRecord(
+        0, 64501, 80, 1, "edge-2", 0, "2001:db8::1", "2001:4860::8888", 53, 53, "udp", 1),
     new FlowRecord(0, 0, 1, 1, "", 0, "", "not an address", null, null),
   };
 
@@ -49,7 +50,10 @@ class FlowQueryFuzzTest {
       filter = FlowFilter.parse(query);
     } catch (FlowFilterException e) {
       checkRefusal(e.parameter(), e.getMessage(), query);
-      check(e.getMessage().startsWith(e.parameter() + ": "), "a message led by its parameter", e.getMessage());
+      check(
+          e.getMessage().startsWith(e.parameter() + ": "),
+          "a message led by its parameter",
+          e.getMessage());
       return;
     }
     check(filter != null && filter.toString() != null, "a filter", query);
@@ -69,10 +73,16 @@ class FlowQueryFuzzTest {
     }
     check(q.limit() >= 1 && q.limit() <= FlowQuery.MAX_LIMIT, "limit", q.limit());
     Duration timeout = q.timeout();
-    check(!timeout.isNegative() && !timeout.isZero() && timeout.compareTo(FlowQuery.MAX_TIMEOUT) <= 0, "timeout", timeout);
+    check(
+        !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(FlowQuery.MAX_TIMEOUT) <= 0,
+        "timeout",
+        timeout);
     if (kind == FlowQuery.Kind.SEARCH) {
       check(q.from().isBefore(q.to()), "from before to", q.describe());
-      check(Duration.between(q.from(), q.to()).compareTo(FlowQuery.MAX_RANGE) <= 0, "range", q.describe());
+      check(
+          Duration.between(q.from(), q.to()).compareTo(FlowQuery.MAX_RANGE) <= 0,
+          "range",
+          q.describe());
     }
     check(q.describe() != null, "a description", query);
   }

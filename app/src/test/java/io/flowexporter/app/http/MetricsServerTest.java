@@ -29,19 +29,32 @@ class MetricsServerTest {
   @Test
   void servesTrafficFamiliesThenTheRegistryInBothFormats() throws Exception {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Counter.builder("flow.exporter.records").tag("outcome", "counted").register(registry).increment(3);
+    Counter.builder("flow.exporter.records")
+        .tag("outcome", "counted")
+        .register(registry)
+        .increment(3);
     AtomicBoolean ready = new AtomicBoolean();
-    MetricsServer.FlowFamilies flows = (out, openMetrics) -> out.write("flow_receive_bytes_total{hostname=\"a\"} 5\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    try (MetricsServer server = MetricsServer.start(new HttpConfig("127.0.0.1", 0), flows, registry, ready::get, () -> "REBALANCING")) {
+    MetricsServer.FlowFamilies flows =
+        (out, openMetrics) ->
+            out.write(
+                "flow_receive_bytes_total{hostname=\"a\"} 5\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (MetricsServer server =
+        MetricsServer.start(
+            new HttpConfig("127.0.0.1", 0), flows, registry, ready::get, () -> "REBALANCING")) {
       int port = server.port();
       HttpResponse<String> text = get(port, "/metrics", null);
       assertThat(text.statusCode()).isEqualTo(200);
-      assertThat(text.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/plain; version=0.0.4");
-      assertThat(text.body()).startsWith("flow_receive_bytes_total{hostname=\"a\"} 5\n")
+      assertThat(text.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("text/plain; version=0.0.4");
+      assertThat(text.body())
+          .startsWith("flow_receive_bytes_total{hostname=\"a\"} 5\n")
           .contains("flow_exporter_records_total{outcome=\"counted\"} 3");
 
-      HttpResponse<String> om = get(port, "/metrics", "application/openmetrics-text; version=1.0.0,text/plain;q=0.5");
-      assertThat(om.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/openmetrics-text");
+      HttpResponse<String> om =
+          get(port, "/metrics", "application/openmetrics-text; version=1.0.0,text/plain;q=0.5");
+      assertThat(om.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("application/openmetrics-text");
       assertThat(om.body()).endsWith("# EOF\n");
 
       assertThat(get(port, "/healthz", null).statusCode()).isEqualTo(200);

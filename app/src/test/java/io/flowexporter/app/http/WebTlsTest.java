@@ -20,14 +20,17 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.ArrayList;
 
-/** HTTPS with a test CA that the test makes with openssl: served, verified, reloaded, refused in clear. */
+/**
+ * HTTPS with a test CA that the test makes with openssl: served, verified, reloaded, refused in
+ * clear.
+ */
 class WebTlsTest {
 
   @TempDir Path dir;
@@ -40,31 +43,54 @@ class WebTlsTest {
     makeServerCert(ca, "first", cert, key);
     WebTls tls = WebTls.load(cert, key);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (MetricsServer server = MetricsServer.start(new HttpConfig("127.0.0.1", 0), (out, om) -> { }, registry,
-        () -> true, () -> "RUNNING", app -> { }, tls)) {
+    try (MetricsServer server =
+        MetricsServer.start(
+            new HttpConfig("127.0.0.1", 0),
+            (out, om) -> {},
+            registry,
+            () -> true,
+            () -> "RUNNING",
+            app -> {},
+            tls)) {
       HttpClient trusting = HttpClient.newBuilder().sslContext(trusting(ca)).build();
-      HttpResponse<String> ok = trusting.send(
-          HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/healthz")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> ok =
+          trusting.send(
+              HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/healthz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(subject(ok)).contains("CN=first");
 
       // In clear, nothing is served.
-      assertThatThrownBy(() -> HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/healthz")).build(),
-          HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+      assertThatThrownBy(
+              () ->
+                  HttpClient.newHttpClient()
+                      .send(
+                          HttpRequest.newBuilder(
+                                  URI.create("http://localhost:" + server.port() + "/healthz"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(IOException.class);
       // A client that does not trust the CA refuses the server.
-      assertThatThrownBy(() -> HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/healthz")).build(),
-          HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+      assertThatThrownBy(
+              () ->
+                  HttpClient.newHttpClient()
+                      .send(
+                          HttpRequest.newBuilder(
+                                  URI.create("https://localhost:" + server.port() + "/healthz"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString()))
+          .isInstanceOf(IOException.class);
 
       makeServerCert(ca, "second", cert, key);
       Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));
       tls.reloadIfChanged();
       HttpClient fresh = HttpClient.newBuilder().sslContext(trusting(ca)).build();
-      HttpResponse<String> renewed = fresh.send(
-          HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/readyz")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> renewed =
+          fresh.send(
+              HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/readyz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(renewed.statusCode()).isEqualTo(200);
       assertThat(subject(renewed)).contains("CN=second");
     }
@@ -79,14 +105,18 @@ class WebTlsTest {
     Path rsa = dir.resolve("rsa.key");
     openssl("genrsa", "-traditional", "-out", rsa.toString(), "2048");
     assertThatThrownBy(() -> WebTls.load(cert, rsa))
-        .isInstanceOfSatisfying(BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
+        .isInstanceOfSatisfying(
+            BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
         .hasMessageContaining("openssl pkcs8 -topk8");
     assertThatThrownBy(() -> WebTls.load(key, key))
-        .isInstanceOfSatisfying(BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
+        .isInstanceOfSatisfying(
+            BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
   }
 
   private static String subject(HttpResponse<?> r) throws Exception {
-    return ((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+    return ((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0])
+        .getSubjectX500Principal()
+        .getName();
   }
 
   private SSLContext trusting(Path caCert) throws Exception {
@@ -95,7 +125,8 @@ class WebTlsTest {
     try (InputStream in = Files.newInputStream(caCert)) {
       ts.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ts);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
@@ -105,8 +136,22 @@ class WebTlsTest {
   private Path makeCa() throws Exception {
     Path key = dir.resolve("ca.key");
     Path cert = dir.resolve("ca.crt");
-    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
-        "-subj", "/CN=flow-exporter test CA", "-keyout", key.toString(), "-out", cert.toString());
+    openssl(
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=flow-exporter test CA",
+        "-keyout",
+        key.toString(),
+        "-out",
+        cert.toString());
     return cert;
   }
 
@@ -115,9 +160,33 @@ class WebTlsTest {
     Path csr = dir.resolve(cn + ".csr");
     Path ext = dir.resolve("ext.cnf");
     Files.writeString(ext, "subjectAltName=DNS:localhost,IP:127.0.0.1\n");
-    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=" + cn, "-keyout", key.toString(), "-out", csr.toString());
-    openssl("x509", "-req", "-in", csr.toString(), "-CA", caCert.toString(), "-CAkey", dir.resolve("ca.key").toString(),
-        "-CAcreateserial", "-days", "2", "-extfile", ext.toString(), "-out", cert.toString());
+    openssl(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=" + cn,
+        "-keyout",
+        key.toString(),
+        "-out",
+        csr.toString());
+    openssl(
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        caCert.toString(),
+        "-CAkey",
+        dir.resolve("ca.key").toString(),
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        ext.toString(),
+        "-out",
+        cert.toString());
   }
 
   private void openssl(String... args) throws Exception {

@@ -13,7 +13,8 @@ public final class Await {
    *
    * @param describe called on timeout, to say what was last seen
    */
-  public static void until(Duration timeout, Supplier<Boolean> condition, Supplier<String> describe) {
+  public static void until(
+      Duration timeout, Supplier<Boolean> condition, Supplier<String> describe) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       if (Boolean.TRUE.equals(condition.get())) {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The broker goes away while the exporter runs and comes back (same data, same port): the exporter
- * reports not ready meanwhile, recovers by itself, and its totals stay exact and never go down.
- * The broker has this class to itself, since it is stopped.
+ * reports not ready meanwhile, recovers by itself, and its totals stay exact and never go down. The
+ * broker has this class to itself, since it is stopped.
  */
 class BrokerOutageIT {
 
@@ -26,17 +26,32 @@ class BrokerOutageIT {
       Topics.produce(broker.bootstrapServers(), topic, records, 2000);
       int port = ExporterProcess.freePort();
       String[] args = {
-        "--addr", "127.0.0.1:" + port, "--brokers", broker.bootstrapServers(), "--topic", topic,
-        "--asn", "64500,4200000001", "--state-dir", dir.resolve("state").toString(),
-        "--application-id", "it-outage", "--from-beginning", "--commit-interval", "200"
+        "--addr",
+        "127.0.0.1:" + port,
+        "--brokers",
+        broker.bootstrapServers(),
+        "--topic",
+        topic,
+        "--asn",
+        "64500,4200000001",
+        "--state-dir",
+        dir.resolve("state").toString(),
+        "--application-id",
+        "it-outage",
+        "--from-beginning",
+        "--commit-interval",
+        "200"
       };
-      try (ExporterProcess exporter = ExporterProcess.startRaw(dir.resolve("exporter.log"), Map.of(), port, args)) {
+      try (ExporterProcess exporter =
+          ExporterProcess.startRaw(dir.resolve("exporter.log"), Map.of(), port, args)) {
         scrapes.watch("exporter", port);
         ExporterIT.awaitTotals(exporter, records);
 
         long stopped = System.nanoTime();
         broker.stop();
-        Await.until(Duration.ofSeconds(90), () -> Scrape.status(port, "/readyz") == 503,
+        Await.until(
+            Duration.ofSeconds(90),
+            () -> Scrape.status(port, "/readyz") == 503,
             () -> "still ready with the broker down; log:\n" + exporter.log());
         long notReadyMs = (System.nanoTime() - stopped) / 1_000_000;
         assertThat(exporter.isAlive()).isTrue();
@@ -52,7 +67,9 @@ class BrokerOutageIT {
         long restarted = System.nanoTime();
         broker.restart();
         Topics.produce(broker.bootstrapServers(), topic, records, 1500);
-        Await.until(Duration.ofSeconds(120), () -> Scrape.status(port, "/readyz") == 200,
+        Await.until(
+            Duration.ofSeconds(120),
+            () -> Scrape.status(port, "/readyz") == 200,
             () -> "not ready again after the broker came back; log:\n" + exporter.log());
         long readyMs = (System.nanoTime() - restarted) / 1_000_000;
         ExporterIT.awaitTotals(exporter, records);
@@ -60,7 +77,11 @@ class BrokerOutageIT {
         System.out.printf(
             "broker outage: not ready %d ms after the broker stopped (outage %d ms); ready again %d ms and exact %d ms"
                 + " after it came back; %d scrapes%n",
-            notReadyMs, (restarted - stopped) / 1_000_000, readyMs, exactMs, scrapes.samples().size());
+            notReadyMs,
+            (restarted - stopped) / 1_000_000,
+            readyMs,
+            exactMs,
+            scrapes.samples().size());
         assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
         exporter.stopCleanly();
       }

@@ -13,7 +13,8 @@ final class ChildProcesses {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::killAll, "child-process-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ChildProcesses::killAll, "child-process-reaper"));
   }
 
   private ChildProcesses() {}

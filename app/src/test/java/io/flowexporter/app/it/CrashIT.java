@@ -17,9 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Under exactly_once_v2 (the default) nothing is lost and nothing is counted twice, and no
  * scrape ever shows a counter lower than an earlier scrape did, across kills and restarts. Under
- * at_least_once nothing is lost either, but records processed after the last commit may be
- * counted again: the second test measures by how much, and asserts that no series exceeds what the
- * killed processes had left uncommitted.
+ * at_least_once nothing is lost either, but records processed after the last commit may be counted
+ * again: the second test measures by how much, and asserts that no series exceeds what the killed
+ * processes had left uncommitted.
  */
 class CrashIT {
 
@@ -36,10 +36,12 @@ class CrashIT {
     SplittableRandom random = new SplittableRandom(6);
     List<String> kills = new ArrayList<>();
 
-    try (SteadyProducer producer = SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
+    try (SteadyProducer producer =
+            SteadyProducer.start(
+                broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
         ScrapeRecorder scrapes = new ScrapeRecorder(250)) {
       scrapes.watch("exporter", port);
-      kills.addAll(crashFiveTimes(log, port, args, random, true, () -> { }));
+      kills.addAll(crashFiveTimes(log, port, args, random, true, () -> {}));
       // A clean restart between the crashes and the end: SIGTERM, exit 0, start again.
       try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
         awaitReady(exporter);
@@ -51,7 +53,8 @@ class CrashIT {
         ExporterIT.awaitTotals(exporter, records);
         Thread.sleep(1000); // a few more scrapes of the final totals
         scrapes.close();
-        System.out.printf("exactly_once_v2: %d messages, kills %s, %d scrapes recorded (%d unanswered)%n",
+        System.out.printf(
+            "exactly_once_v2: %d messages, kills %s, %d scrapes recorded (%d unanswered)%n",
             producer.sent(), kills, scrapes.samples().size(), scrapes.failedScrapes());
         assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
         assertThat(scrapes.samples().size()).isGreaterThan(50);
@@ -71,7 +74,9 @@ class CrashIT {
     SplittableRandom random = new SplittableRandom(7);
     List<String> kills = new ArrayList<>();
 
-    try (SteadyProducer producer = SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
+    try (SteadyProducer producer =
+            SteadyProducer.start(
+                broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(150));
         ScrapeRecorder scrapes = new ScrapeRecorder(250)) {
       scrapes.watch("exporter", port);
       // What each killed process may have counted without committing it: the offsets of each
@@ -80,11 +85,22 @@ class CrashIT {
       // The same for the second stage: deltas past its committed offsets are added again.
       List<Traffic> uncommittedDeltas = new ArrayList<>();
       String deltas = "it-crash-alos-series-deltas-repartition";
-      kills.addAll(crashFiveTimes(log, port, args, random, false, () -> {
-        uncommitted.add(Topics.uncommitted(broker.bootstrapServers(), "it-crash-alos", topic));
-        uncommittedDeltas.add(Topics.deltas(broker.bootstrapServers(), deltas,
-            Topics.uncommitted(broker.bootstrapServers(), "it-crash-alos", deltas)));
-      }));
+      kills.addAll(
+          crashFiveTimes(
+              log,
+              port,
+              args,
+              random,
+              false,
+              () -> {
+                uncommitted.add(
+                    Topics.uncommitted(broker.bootstrapServers(), "it-crash-alos", topic));
+                uncommittedDeltas.add(
+                    Topics.deltas(
+                        broker.bootstrapServers(),
+                        deltas,
+                        Topics.uncommitted(broker.bootstrapServers(), "it-crash-alos", deltas)));
+              }));
       try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
         awaitReady(exporter);
         producer.finish();
@@ -93,7 +109,8 @@ class CrashIT {
 
         // The bound on what is counted twice. Each of the two stages can count again what it had
         // processed past its committed offsets: the first stage input records, the second stage
-        // deltas of the repartition topic. For the first: under at_least_once a commit sends the deltas to
+        // deltas of the repartition topic. For the first: under at_least_once a commit sends the
+        // deltas to
         // the changelog and then commits the input offsets, with no transaction around the two. A
         // kill -9 after the totals are written and before the offsets are committed leaves totals
         // in the changelog that include records past the committed offsets; the next process
@@ -113,7 +130,11 @@ class CrashIT {
         for (Map<Integer, long[]> atKill : uncommitted) {
           long messages = 0;
           for (Map.Entry<Integer, long[]> w : atKill.entrySet()) {
-            allowed = Traffic.sum(List.of(allowed, producer.producedIn(w.getKey(), w.getValue()[0], w.getValue()[1])));
+            allowed =
+                Traffic.sum(
+                    List.of(
+                        allowed,
+                        producer.producedIn(w.getKey(), w.getValue()[0], w.getValue()[1])));
             messages += w.getValue()[1] - w.getValue()[0];
           }
           windows.add(messages);
@@ -132,8 +153,17 @@ class CrashIT {
           assertThat(g[1]).as("packets of " + e.getKey()).isGreaterThanOrEqualTo(e.getValue()[1]);
           long[] b = bound.getOrDefault(e.getKey(), new long[2]);
           if (g[0] - e.getValue()[0] > b[0] || g[1] - e.getValue()[1] > b[1]) {
-            overBound.add(e.getKey() + ": counted " + (g[0] - e.getValue()[0]) + " bytes / " + (g[1] - e.getValue()[1])
-                + " packets more than produced, at most " + b[0] + " / " + b[1] + " were uncommitted at the kills");
+            overBound.add(
+                e.getKey()
+                    + ": counted "
+                    + (g[0] - e.getValue()[0])
+                    + " bytes / "
+                    + (g[1] - e.getValue()[1])
+                    + " packets more than produced, at most "
+                    + b[0]
+                    + " / "
+                    + b[1]
+                    + " were uncommitted at the kills");
           }
           excessBytes += g[0] - e.getValue()[0];
           excessPackets += g[1] - e.getValue()[1];
@@ -142,11 +172,22 @@ class CrashIT {
             "at_least_once: %d messages at 300/s, 5 kills %s, commit interval 200 ms: counted %d bytes more than produced"
                 + " (%.3f%% of %d) and %d packets more (%.3f%%); uncommitted at the kills: %s messages (%d in all,"
                 + " %d bytes, bound %.3f%%); %d scrapes, counters that went down: %s%n",
-            producer.sent(), kills, excessBytes, 100.0 * excessBytes / records.expected.totalBytes(),
-            records.expected.totalBytes(), excessPackets, 100.0 * excessPackets / packets(want), windows, windowMessages,
-            allowed.totalBytes(), 100.0 * allowed.totalBytes() / records.expected.totalBytes(),
-            scrapes.samples().size(), scrapes.decreases());
-        assertThat(overBound).as("series counted again more than the records uncommitted at the kills").isEmpty();
+            producer.sent(),
+            kills,
+            excessBytes,
+            100.0 * excessBytes / records.expected.totalBytes(),
+            records.expected.totalBytes(),
+            excessPackets,
+            100.0 * excessPackets / packets(want),
+            windows,
+            windowMessages,
+            allowed.totalBytes(),
+            100.0 * allowed.totalBytes() / records.expected.totalBytes(),
+            scrapes.samples().size(),
+            scrapes.decreases());
+        assertThat(overBound)
+            .as("series counted again more than the records uncommitted at the kills")
+            .isEmpty();
         assertThat(scrapes.decreases()).as("counters that went down").isEmpty();
         exporter.stopCleanly();
       }
@@ -160,8 +201,14 @@ class CrashIT {
    * @param afterKill runs after each kill, before the next start
    * @return when each kill happened, for the test's report
    */
-  private static List<String> crashFiveTimes(Path log, int port, String[] args, SplittableRandom random, boolean oneDuringStartUp,
-      AfterKill afterKill) throws Exception {
+  private static List<String> crashFiveTimes(
+      Path log,
+      int port,
+      String[] args,
+      SplittableRandom random,
+      boolean oneDuringStartUp,
+      AfterKill afterKill)
+      throws Exception {
     List<String> kills = new ArrayList<>();
     for (int kill = 1; kill <= 5; kill++) {
       try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
@@ -177,15 +224,32 @@ class CrashIT {
     void run() throws Exception;
   }
 
-  private static String[] args(String topic, Path dir, int port, String applicationId, String guarantee) {
+  private static String[] args(
+      String topic, Path dir, int port, String applicationId, String guarantee) {
     return new String[] {
-      "--addr", "127.0.0.1:" + port, "--brokers", broker.bootstrapServers(), "--topic", topic,
-      "--asn", "64500,4200000001", "--state-dir", dir.resolve("state").toString(),
-      "--application-id", applicationId, "--from-beginning", "--commit-interval", "200",
-      "--processing-guarantee", guarantee,
+      "--addr",
+      "127.0.0.1:" + port,
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500,4200000001",
+      "--state-dir",
+      dir.resolve("state").toString(),
+      "--application-id",
+      applicationId,
+      "--from-beginning",
+      "--commit-interval",
+      "200",
+      "--processing-guarantee",
+      guarantee,
       // A killed member leaves no LeaveGroup: the group waits this long before it hands the
       // partitions to the restarted process (the default is 45 s).
-      "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1500"
+      "--kafka-property",
+      "session.timeout.ms=6000",
+      "--kafka-property",
+      "heartbeat.interval.ms=1500"
     };
   }
 
@@ -194,7 +258,8 @@ class CrashIT {
    * ready), or, if {@code duringStart}, 0.5-4 s after the process started (joining the group,
    * restoring, or just running).
    */
-  private static String killAtRandomMoment(ExporterProcess exporter, SplittableRandom random, boolean duringStart)
+  private static String killAtRandomMoment(
+      ExporterProcess exporter, SplittableRandom random, boolean duringStart)
       throws InterruptedException {
     long started = System.nanoTime();
     String when;
@@ -208,7 +273,9 @@ class CrashIT {
       Thread.sleep(ms);
       when = ms + " ms after ready";
     }
-    assertThat(exporter.isAlive()).as("exporter alive before kill; log:\n" + exporter.log()).isTrue();
+    assertThat(exporter.isAlive())
+        .as("exporter alive before kill; log:\n" + exporter.log())
+        .isTrue();
     exporter.kill9();
     return when + " (" + (System.nanoTime() - started) / 1_000_000 + " ms)";
   }
@@ -238,7 +305,13 @@ class CrashIT {
           last[0] = t;
           return stable;
         },
-        () -> "expected at least " + expected + "\nlast scrape " + last[0] + "\nlog:\n" + exporter.log());
+        () ->
+            "expected at least "
+                + expected
+                + "\nlast scrape "
+                + last[0]
+                + "\nlog:\n"
+                + exporter.log());
     return last[0];
   }
 

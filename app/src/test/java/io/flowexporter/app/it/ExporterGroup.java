@@ -31,7 +31,13 @@ public final class ExporterGroup implements AutoCloseable {
    * @param partitions the topic's partition count, which the instances expose between them
    * @param extraArgs added to every instance's command line
    */
-  public ExporterGroup(String brokers, String topic, int partitions, String applicationId, Path dir, List<String> names,
+  public ExporterGroup(
+      String brokers,
+      String topic,
+      int partitions,
+      String applicationId,
+      Path dir,
+      List<String> names,
       String... extraArgs) {
     this.brokers = brokers;
     this.topic = topic;
@@ -60,13 +66,29 @@ public final class ExporterGroup implements AutoCloseable {
       throw new IllegalStateException(name + " is running");
     }
     int port = ports.get(name);
-    List<String> args = new ArrayList<>(List.of(
-        "--addr", "127.0.0.1:" + port, "--brokers", brokers, "--topic", topic,
-        "--asn", PmacctRecords.OWN + "," + PmacctRecords.OWN_BIG, "--state-dir", dir.resolve("state-" + name).toString(),
-        "--application-id", applicationId, "--from-beginning", "--commit-interval", "200",
-        "--standby-replicas", "1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--addr",
+                "127.0.0.1:" + port,
+                "--brokers",
+                brokers,
+                "--topic",
+                topic,
+                "--asn",
+                PmacctRecords.OWN + "," + PmacctRecords.OWN_BIG,
+                "--state-dir",
+                dir.resolve("state-" + name).toString(),
+                "--application-id",
+                applicationId,
+                "--from-beginning",
+                "--commit-interval",
+                "200",
+                "--standby-replicas",
+                "1"));
     args.addAll(extraArgs);
-    ExporterProcess p = ExporterProcess.startRaw(log(name), Map.of(), port, args.toArray(String[]::new));
+    ExporterProcess p =
+        ExporterProcess.startRaw(log(name), Map.of(), port, args.toArray(String[]::new));
     running.put(name, p);
     started.add(p);
     return p;
@@ -90,7 +112,8 @@ public final class ExporterGroup implements AutoCloseable {
       ExporterProcess p = take(n);
       int status = p.waitFor(Duration.ofSeconds(60));
       if (status != 0) {
-        throw new AssertionError(n + ": exit status " + status + " after SIGTERM; log:\n" + p.log());
+        throw new AssertionError(
+            n + ": exit status " + status + " after SIGTERM; log:\n" + p.log());
       }
     }
   }
@@ -106,10 +129,11 @@ public final class ExporterGroup implements AutoCloseable {
   /** {@code flow_exporter_partitions} of each running instance (0 if it does not answer). */
   public Map<String, Double> partitions() {
     Map<String, Double> out = new LinkedHashMap<>();
-    running.forEach((name, p) -> {
-      Scrape s = Scrape.of(p.metricsPort());
-      out.put(name, s == null ? 0 : s.value("flow_exporter_partitions"));
-    });
+    running.forEach(
+        (name, p) -> {
+          Scrape s = Scrape.of(p.metricsPort());
+          out.put(name, s == null ? 0 : s.value("flow_exporter_partitions"));
+        });
     return out;
   }
 
@@ -123,8 +147,8 @@ public final class ExporterGroup implements AutoCloseable {
   }
 
   /**
-   * Waits until every running instance answers and together they expose every partition once,
-   * each at least one: the rebalance after a start or a stop is over, whatever the totals.
+   * Waits until every running instance answers and together they expose every partition once, each
+   * at least one: the rebalance after a start or a stop is over, whatever the totals.
    */
   public void awaitSpread(Duration timeout) {
     await(null, timeout);
@@ -152,9 +176,16 @@ public final class ExporterGroup implements AutoCloseable {
           Traffic sum = Traffic.sum(parts);
           last[0] = "partitions " + exposed + ", sum " + sum;
           double all = exposed.values().stream().mapToDouble(Double::doubleValue).sum();
-          return all == partitions && exposed.values().stream().allMatch(p -> p > 0) && (expected == null || expected.equals(sum));
+          return all == partitions
+              && exposed.values().stream().allMatch(p -> p > 0)
+              && (expected == null || expected.equals(sum));
         },
-        () -> (expected == null ? "" : "expected " + expected + "\n") + "last: " + last[0] + "\n" + logs());
+        () ->
+            (expected == null ? "" : "expected " + expected + "\n")
+                + "last: "
+                + last[0]
+                + "\n"
+                + logs());
   }
 
   /** The end of each instance's log, for failure messages. */
@@ -162,8 +193,12 @@ public final class ExporterGroup implements AutoCloseable {
     StringBuilder out = new StringBuilder();
     for (String name : ports.keySet()) {
       String log = ExporterProcess.readLog(log(name));
-      out.append("--- log of ").append(name).append(log.length() > 20_000 ? " (last 20,000 characters)" : "").append(":\n")
-          .append(log.length() > 20_000 ? log.substring(log.length() - 20_000) : log).append('\n');
+      out.append("--- log of ")
+          .append(name)
+          .append(log.length() > 20_000 ? " (last 20,000 characters)" : "")
+          .append(":\n")
+          .append(log.length() > 20_000 ? log.substring(log.length() - 20_000) : log)
+          .append('\n');
     }
     return out.toString();
   }

@@ -29,17 +29,31 @@ class ExporterIT {
     PmacctRecords records = new PmacctRecords(42);
     Topics.produce(broker.bootstrapServers(), topic, records, 3000);
     String[] args = {
-      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,AS4200000001",
-      "--state-dir", dir.resolve("state").toString(), "--application-id", "it-restart",
-      "--from-beginning", "--commit-interval", "300"
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500,AS4200000001",
+      "--state-dir",
+      dir.resolve("state").toString(),
+      "--application-id",
+      "it-restart",
+      "--from-beginning",
+      "--commit-interval",
+      "300"
     };
     Path log = dir.resolve("exporter.log");
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       Scrape s = awaitTotals(exporter, records);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}")).isEqualTo(records.counted);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}")).isEqualTo(records.invalid);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"marker\"}")).isEqualTo(records.markers);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"unmatched\"}")).isEqualTo(records.unmatched);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}"))
+          .isEqualTo(records.counted);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}"))
+          .isEqualTo(records.invalid);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"marker\"}"))
+          .isEqualTo(records.markers);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"unmatched\"}"))
+          .isEqualTo(records.unmatched);
       assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(200);
       assertThat(Scrape.status(exporter.metricsPort(), "/healthz")).isEqualTo(200);
       exporter.stopCleanly();
@@ -61,29 +75,43 @@ class ExporterIT {
     PmacctRecords records = new PmacctRecords(7);
     Topics.produce(broker.bootstrapServers(), topic, records, 300);
     int port = ExporterProcess.freePort();
-    Map<String, String> env = Map.of(
-        "FLOW_EXPORTER_BROKERS", broker.bootstrapServers(),
-        "FLOW_EXPORTER_TOPIC", topic,
-        "FLOW_EXPORTER_ASN", "64500,4200000001",
-        "FLOW_EXPORTER_ADDR", "127.0.0.1:" + port,
-        "FLOW_EXPORTER_STATE_DIR", dir.resolve("state").toString(),
-        "FLOW_EXPORTER_APPLICATION_ID", "it-env",
-        "FLOW_EXPORTER_FROM_BEGINNING", "true");
-    try (ExporterProcess exporter = ExporterProcess.startRaw(dir.resolve("exporter.log"), env, port)) {
+    Map<String, String> env =
+        Map.of(
+            "FLOW_EXPORTER_BROKERS",
+            broker.bootstrapServers(),
+            "FLOW_EXPORTER_TOPIC",
+            topic,
+            "FLOW_EXPORTER_ASN",
+            "64500,4200000001",
+            "FLOW_EXPORTER_ADDR",
+            "127.0.0.1:" + port,
+            "FLOW_EXPORTER_STATE_DIR",
+            dir.resolve("state").toString(),
+            "FLOW_EXPORTER_APPLICATION_ID",
+            "it-env",
+            "FLOW_EXPORTER_FROM_BEGINNING",
+            "true");
+    try (ExporterProcess exporter =
+        ExporterProcess.startRaw(dir.resolve("exporter.log"), env, port)) {
       awaitTotals(exporter, records);
     }
   }
 
   /**
    * 100,000 good records with malformed messages of every kind mixed in (about 8% of the messages,
-   * each kind many times, and a few of 1 MiB): the good totals are exact on /metrics, and each
-   * kind is counted under its reason.
+   * each kind many times, and a few of 1 MiB): the good totals are exact on /metrics, and each kind
+   * is counted under its reason.
    */
   @Test
-  void countsEveryKindOfMalformedRecordUnderItsReasonAndTheGoodOnesExactly(@TempDir Path dir) throws Exception {
+  void countsEveryKindOfMalformedRecordUnderItsReasonAndTheGoodOnesExactly(@TempDir Path dir)
+      throws Exception {
     String topic = "flows-malformed";
     // room for the messages over 1 MiB, which the exporter must see to count them as too large
-    Topics.create(broker.bootstrapServers(), topic, 3, Map.of("max.message.bytes", Integer.toString(4 << 20)));
+    Topics.create(
+        broker.bootstrapServers(),
+        topic,
+        3,
+        Map.of("max.message.bytes", Integer.toString(4 << 20)));
     PmacctRecords records = new PmacctRecords(18);
     MalformedRecords bad = new MalformedRecords(records);
     List<byte[]> messages = new ArrayList<>();
@@ -94,33 +122,52 @@ class ExporterIT {
         messages.add(bad.next());
       }
       if (i % 3_000 == 0 && oneMib < 20) { // 20 MiB in all: a few suffice
-        messages.add(bad.of(MalformedRecords.KINDS.get(MalformedRecords.KINDS.size() - 1 - oneMib++ % 2)));
+        messages.add(
+            bad.of(MalformedRecords.KINDS.get(MalformedRecords.KINDS.size() - 1 - oneMib++ % 2)));
       }
     }
     Topics.produceBytes(broker.bootstrapServers(), topic, messages);
     long malformed = bad.total() + records.invalid;
-    assertThat(bad.byKind()).hasSameSizeAs(MalformedRecords.KINDS).allSatisfy((kind, n) -> assertThat(n).as(kind).isGreaterThanOrEqualTo(10));
+    assertThat(bad.byKind())
+        .hasSameSizeAs(MalformedRecords.KINDS)
+        .allSatisfy((kind, n) -> assertThat(n).as(kind).isGreaterThanOrEqualTo(10));
     assertThat((double) malformed / messages.size()).isGreaterThanOrEqualTo(0.05);
 
     String[] args = {
-      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,AS4200000001",
-      "--state-dir", dir.resolve("state").toString(), "--application-id", "it-malformed",
-      "--from-beginning", "--commit-interval", "300"
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500,AS4200000001",
+      "--state-dir",
+      dir.resolve("state").toString(),
+      "--application-id",
+      "it-malformed",
+      "--from-beginning",
+      "--commit-interval",
+      "300"
     };
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
       Scrape s = awaitTotals(exporter, records, Duration.ofSeconds(300));
-      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}")).isEqualTo(records.counted);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"unmatched\"}")).isEqualTo(records.unmatched);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"marker\"}")).isEqualTo(records.markers);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}"))
+          .isEqualTo(records.counted);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"unmatched\"}"))
+          .isEqualTo(records.unmatched);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"marker\"}"))
+          .isEqualTo(records.markers);
       assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}")).isEqualTo(malformed);
       Map<String, Long> expected = new TreeMap<>(records.invalidByReason);
       bad.byReason().forEach((reason, n) -> expected.merge(reason, n, Long::sum));
       Map<String, Long> scraped = new TreeMap<>();
-      s.family("flow_exporter_invalid_records_total").forEach((labels, v) -> {
-        if (v > 0) {
-          scraped.put(labels.get("reason"), v.longValue());
-        }
-      });
+      s.family("flow_exporter_invalid_records_total")
+          .forEach(
+              (labels, v) -> {
+                if (v > 0) {
+                  scraped.put(labels.get("reason"), v.longValue());
+                }
+              });
       assertThat(scraped).isEqualTo(expected);
       // One line a minute about invalid records at most, never one per record.
       assertThat(exporter.ownLog().lines().count()).isLessThan(200);
@@ -148,22 +195,42 @@ class ExporterIT {
           // The outcome counts say whether records went missing before or after counting; they
           // come first and last because a CI excerpt may keep only one end of a long message.
           String outcomes = outcomes(records, last[0]);
-          return outcomes + "\nexpected " + records.expected
-              + "\nlast scrape " + (last[0] == null ? null : Traffic.of(last[0]))
-              + "\nlog:\n" + exporter.log() + "\n" + outcomes;
+          return outcomes
+              + "\nexpected "
+              + records.expected
+              + "\nlast scrape "
+              + (last[0] == null ? null : Traffic.of(last[0]))
+              + "\nlog:\n"
+              + exporter.log()
+              + "\n"
+              + outcomes;
         });
     return last[0];
   }
 
   private static String outcomes(PmacctRecords records, Scrape s) {
     StringBuilder b = new StringBuilder("records (all produced / counted by this process):");
-    Map<String, Long> expected = Map.of(
-        "counted", records.counted, "invalid", records.invalid,
-        "marker", records.markers, "unmatched", records.unmatched);
+    Map<String, Long> expected =
+        Map.of(
+            "counted",
+            records.counted,
+            "invalid",
+            records.invalid,
+            "marker",
+            records.markers,
+            "unmatched",
+            records.unmatched);
     for (String outcome : List.of("counted", "invalid", "marker", "unmatched")) {
-      Double scraped = s == null ? null : s.series().get("flow_exporter_records_total{outcome=\"" + outcome + "\"}");
-      b.append(' ').append(outcome).append(' ').append(expected.get(outcome))
-          .append('/').append(scraped == null ? "-" : String.format("%.0f", scraped));
+      Double scraped =
+          s == null
+              ? null
+              : s.series().get("flow_exporter_records_total{outcome=\"" + outcome + "\"}");
+      b.append(' ')
+          .append(outcome)
+          .append(' ')
+          .append(expected.get(outcome))
+          .append('/')
+          .append(scraped == null ? "-" : String.format("%.0f", scraped));
     }
     return b.toString();
   }

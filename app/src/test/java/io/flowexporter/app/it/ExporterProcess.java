@@ -38,7 +38,8 @@ public final class ExporterProcess implements AutoCloseable {
     String path = System.getProperty("flowexporter.jar", "target/flow-exporter.jar");
     Path jar = Path.of(path);
     if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: run the integration tests with 'mvn verify'");
+      throw new IllegalStateException(
+          jar + " is missing: run the integration tests with 'mvn verify'");
     }
     return jar;
   }
@@ -56,20 +57,28 @@ public final class ExporterProcess implements AutoCloseable {
   }
 
   /** Starts {@code java -jar flow-exporter.jar args...} exactly as given. */
-  public static ExporterProcess startRaw(Path log, Map<String, String> env, int metricsPort, String... args) {
+  public static ExporterProcess startRaw(
+      Path log, Map<String, String> env, int metricsPort, String... args) {
     List<String> command = new ArrayList<>();
     // A shell without job control starts background jobs with SIGINT and SIGQUIT ignored, their
     // children inherit that, and the JVM then leaves Ctrl-C ignored: in a suite started with
     // `cmd &`, the exporter would be deaf to SIGINT. Perl (perl-base is essential in Debian)
     // restores the defaults and execs java in place, so the pid stays the exporter's.
-    command.addAll(List.of("perl", "-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";", "--"));
+    command.addAll(
+        List.of(
+            "perl",
+            "-e",
+            "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec $ARGV[0]: $!\\n\";",
+            "--"));
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("FLOW_EXPORTER_"));
     pb.environment().putAll(env);
     try {
@@ -119,7 +128,10 @@ public final class ExporterProcess implements AutoCloseable {
 
   private void signal(String name) {
     try {
-      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+      new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+          .inheritIO()
+          .start()
+          .waitFor();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -131,7 +143,8 @@ public final class ExporterProcess implements AutoCloseable {
   public int waitFor(Duration timeout) {
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw new AssertionError("flow-exporter did not exit within " + timeout + "; log:\n" + log());
+        throw new AssertionError(
+            "flow-exporter did not exit within " + timeout + "; log:\n" + log());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

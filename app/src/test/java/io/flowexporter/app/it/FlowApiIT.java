@@ -34,7 +34,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,14 +53,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 
 /**
  * The flow API on a real broker: a search of a past window answers exactly the records the test
- * wrote that match (expected sets computed from the test's own records, by event id), a tap
- * exactly the new ones; every way a scan ends; the caps, errors and access checks; a client that
- * leaves stops its scan within a second; no token in the log.
+ * wrote that match (expected sets computed from the test's own records, by event id), a tap exactly
+ * the new ones; every way a scan ends; the caps, errors and access checks; a client that leaves
+ * stops its scan within a second; no token in the log.
  */
 class FlowApiIT {
 
@@ -74,8 +74,19 @@ class FlowApiIT {
   private static final ListAppender<ILoggingEvent> LOG = new ListAppender<>();
 
   /** One record the test wrote: its fields, its time, and the event id the API must give it. */
-  record Sent(int i, String src, String dst, int srcPort, int dstPort, String proto, long asSrc, long asDst,
-      String countrySrc, long rate, long time, String id) {}
+  record Sent(
+      int i,
+      String src,
+      String dst,
+      int srcPort,
+      int dstPort,
+      String proto,
+      long asSrc,
+      long asDst,
+      String countrySrc,
+      long rate,
+      long time,
+      String id) {}
 
   private static final List<Sent> past = new ArrayList<>();
   private static Instant base;
@@ -96,19 +107,40 @@ class FlowApiIT {
     }
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "# who may look at flows\nalice:" + TOKEN + "\n");
-    FlowClassifier classifier = new FlowClassifier(List.of(OWN_AS), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
-    KafkaConfig kafka = new KafkaConfig(broker.bootstrapServers(), "flow-api-it", dir.resolve("state"),
-        ProcessingGuarantee.AT_LEAST_ONCE, false, Duration.ofSeconds(1), 0, 1, Map.of());
-    api = new FlowApi(ApiTokens.load(tokens),
-        new FlowScanner(new ScanConsumers(kafka), TOPIC, classifier, AsnLookup.EMPTY, FlowScanner.MAX_BYTES),
-        FlowApi.DEFAULT_MAX_SCANS, Clock.systemUTC());
+    FlowClassifier classifier =
+        new FlowClassifier(List.of(OWN_AS), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    KafkaConfig kafka =
+        new KafkaConfig(
+            broker.bootstrapServers(),
+            "flow-api-it",
+            dir.resolve("state"),
+            ProcessingGuarantee.AT_LEAST_ONCE,
+            false,
+            Duration.ofSeconds(1),
+            0,
+            1,
+            Map.of());
+    api =
+        new FlowApi(
+            ApiTokens.load(tokens),
+            new FlowScanner(
+                new ScanConsumers(kafka),
+                TOPIC,
+                classifier,
+                AsnLookup.EMPTY,
+                FlowScanner.MAX_BYTES),
+            FlowApi.DEFAULT_MAX_SCANS,
+            Clock.systemUTC());
     server = Javalin.create(c -> c.showJavalinBanner = false);
     api.mount(server);
     server.start("127.0.0.1", 0);
     // The same API with a 4 KiB byte cap, for the "bytes" end without writing 64 MiB.
     smallServer = Javalin.create(c -> c.showJavalinBanner = false);
-    new FlowApi(ApiTokens.load(tokens),
-        new FlowScanner(new ScanConsumers(kafka), TOPIC, classifier, AsnLookup.EMPTY, 4096), 4, Clock.systemUTC())
+    new FlowApi(
+            ApiTokens.load(tokens),
+            new FlowScanner(new ScanConsumers(kafka), TOPIC, classifier, AsnLookup.EMPTY, 4096),
+            4,
+            Clock.systemUTC())
         .mount(smallServer);
     smallServer.start("127.0.0.1", 0);
   }
@@ -125,7 +157,8 @@ class FlowApiIT {
   }
 
   /** Record i: IPv4 when even, IPv6 when odd; i%4 0 transmit, 1 receive, 2 and 3 not ours. */
-  private static Sent send(KafkaProducer<String, String> producer, int i, long time, int partition) throws Exception {
+  private static Sent send(KafkaProducer<String, String> producer, int i, long time, int partition)
+      throws Exception {
     String src = i % 2 == 0 ? "203.0.113." + i % 10 : "2001:db8::" + Integer.toHexString(i % 7 + 1);
     String dst = i % 2 == 0 ? "192.0.2." + i % 4 : "2001:db8:ffff::" + (i % 3 + 1);
     int srcPort = 40120 + i % 5;
@@ -135,13 +168,41 @@ class FlowApiIT {
     long asDst = i % 4 == 1 ? OWN_AS : 0;
     String country = i % 5 == 0 ? "FR" : null;
     long rate = i % 6 == 0 ? 10 : 1;
-    String json = "{\"event_type\":\"purge\",\"label\":\"edge1\",\"as_src\":" + asSrc + ",\"as_dst\":" + asDst
-        + ",\"ip_src\":\"" + src + "\",\"ip_dst\":\"" + dst + "\",\"port_src\":" + srcPort + ",\"port_dst\":" + dstPort
-        + ",\"ip_proto\":\"" + proto + "\",\"bytes\":" + (100 + i) + ",\"packets\":1"
-        + (country != null ? ",\"country_ip_src\":\"" + country + "\"" : "")
-        + (rate > 1 ? ",\"sampling_rate\":" + rate : "") + "}";
-    RecordMetadata m = producer.send(new ProducerRecord<>(TOPIC, partition, time, null, json)).get();
-    return new Sent(i, src, dst, srcPort, dstPort, proto, asSrc, asDst, country, rate, m.timestamp(),
+    String json =
+        "{\"event_type\":\"purge\",\"label\":\"edge1\",\"as_src\":"
+            + asSrc
+            + ",\"as_dst\":"
+            + asDst
+            + ",\"ip_src\":\""
+            + src
+            + "\",\"ip_dst\":\""
+            + dst
+            + "\",\"port_src\":"
+            + srcPort
+            + ",\"port_dst\":"
+            + dstPort
+            + ",\"ip_proto\":\""
+            + proto
+            + "\",\"bytes\":"
+            + (100 + i)
+            + ",\"packets\":1"
+            + (country != null ? ",\"country_ip_src\":\"" + country + "\"" : "")
+            + (rate > 1 ? ",\"sampling_rate\":" + rate : "")
+            + "}";
+    RecordMetadata m =
+        producer.send(new ProducerRecord<>(TOPIC, partition, time, null, json)).get();
+    return new Sent(
+        i,
+        src,
+        dst,
+        srcPort,
+        dstPort,
+        proto,
+        asSrc,
+        asDst,
+        country,
+        rate,
+        m.timestamp(),
         TOPIC + ":" + m.partition() + ":" + m.offset() + ":0");
   }
 
@@ -153,8 +214,10 @@ class FlowApiIT {
     Instant to = base.plus(Duration.ofMinutes(40));
     Predicate<Sent> inWindow = s -> s.time() >= from.toEpochMilli() && s.time() < to.toEpochMilli();
     Map<String, Predicate<Sent>> queries = new LinkedHashMap<>();
-    queries.put("ip=203.0.113.6", s -> s.src().equals("203.0.113.6") || s.dst().equals("203.0.113.6"));
-    queries.put("ip=203.0.113.4", s -> s.src().equals("203.0.113.4") || s.dst().equals("203.0.113.4"));
+    queries.put(
+        "ip=203.0.113.6", s -> s.src().equals("203.0.113.6") || s.dst().equals("203.0.113.6"));
+    queries.put(
+        "ip=203.0.113.4", s -> s.src().equals("203.0.113.4") || s.dst().equals("203.0.113.4"));
     queries.put("src_ip=2001:db8::3", s -> s.src().equals("2001:db8::3"));
     queries.put("dst_ip=2001:DB8:FFFF:0::2", s -> s.dst().equals("2001:db8:ffff::2"));
     queries.put("net=203.0.113.0/30", s -> s.src().matches("203\\.0\\.113\\.[0-3]"));
@@ -162,47 +225,89 @@ class FlowApiIT {
     queries.put("port=40121", s -> s.srcPort() == 40121 || s.dstPort() == 40121);
     queries.put("src_port=40122&src_port=40124", s -> s.srcPort() == 40122 || s.srcPort() == 40124);
     queries.put("dst_port=443&proto=tcp", s -> s.dstPort() == 443 && s.proto().equals("tcp"));
-    queries.put("proto=udp&net=2001:db8::/32", s -> s.proto().equals("udp") && s.src().contains(":"));
+    queries.put(
+        "proto=udp&net=2001:db8::/32", s -> s.proto().equals("udp") && s.src().contains(":"));
     queries.put("as=15170", s -> s.asSrc() == 15170 || s.asDst() == 15170);
     queries.put("src_as=AS64500&src_as=15169", s -> s.asSrc() == OWN_AS || s.asSrc() == 15169);
     queries.put("dst_as=64500", s -> s.asDst() == OWN_AS);
     queries.put("direction=unmatched", s -> s.asSrc() != OWN_AS && s.asDst() != OWN_AS);
-    queries.put("direction=receive&direction=transmit", s -> s.asSrc() == OWN_AS || s.asDst() == OWN_AS);
+    queries.put(
+        "direction=receive&direction=transmit", s -> s.asSrc() == OWN_AS || s.asDst() == OWN_AS);
     queries.put("country=FR", s -> s.asDst() == OWN_AS && "FR".equals(s.countrySrc()));
     queries.put("hostname=edge1&ip=192.0.2.2", s -> s.dst().equals("192.0.2.2"));
     for (Map.Entry<String, Predicate<Sent>> q : queries.entrySet()) {
-      Answer a = get("/api/v1/flows/search?" + encodeValues(q.getKey()) + "&from=" + from + "&to=" + to + "&limit=1000");
-      Set<String> expected = past.stream().filter(inWindow.and(q.getValue())).map(Sent::id).collect(Collectors.toSet());
+      Answer a =
+          get(
+              "/api/v1/flows/search?"
+                  + encodeValues(q.getKey())
+                  + "&from="
+                  + from
+                  + "&to="
+                  + to
+                  + "&limit=1000");
+      Set<String> expected =
+          past.stream()
+              .filter(inWindow.and(q.getValue()))
+              .map(Sent::id)
+              .collect(Collectors.toSet());
       assertThat(expected).as(q.getKey()).isNotEmpty();
       assertThat(a.ids()).as(q.getKey()).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(a.end().get("reason").asText()).as(q.getKey()).isEqualTo("range");
       assertThat(a.end().get("flows").asLong()).isEqualTo(expected.size());
-      assertThat(a.end().get("scanned").asLong()).as(q.getKey()).isEqualTo(past.stream().filter(inWindow).count());
+      assertThat(a.end().get("scanned").asLong())
+          .as(q.getKey())
+          .isEqualTo(past.stream().filter(inWindow).count());
     }
   }
 
   @Test
   void documentsCarryTheEnrichmentAndTheSampling() throws Exception {
-    Sent transmitSampled = past.stream().filter(s -> s.i() % 4 == 0 && s.rate() == 10).findFirst().orElseThrow();
-    Answer a = get("/api/v1/flows/search?src_ip=" + transmitSampled.src() + "&dst_port=" + transmitSampled.dstPort()
-        + "&from=" + Instant.ofEpochMilli(transmitSampled.time()) + "&to=" + Instant.ofEpochMilli(transmitSampled.time() + 1));
+    Sent transmitSampled =
+        past.stream().filter(s -> s.i() % 4 == 0 && s.rate() == 10).findFirst().orElseThrow();
+    Answer a =
+        get(
+            "/api/v1/flows/search?src_ip="
+                + transmitSampled.src()
+                + "&dst_port="
+                + transmitSampled.dstPort()
+                + "&from="
+                + Instant.ofEpochMilli(transmitSampled.time())
+                + "&to="
+                + Instant.ofEpochMilli(transmitSampled.time() + 1));
     assertThat(a.flows()).hasSize(1);
     JsonNode doc = a.flows().get(0);
     assertThat(doc.at("/event/id").asText()).isEqualTo(transmitSampled.id());
     assertThat(doc.at("/network/direction").asText()).isEqualTo("outbound");
     assertThat(doc.at("/network/bytes").asLong()).isEqualTo((100 + transmitSampled.i()) * 10L);
     assertThat(doc.at("/source/as/number").asLong()).isEqualTo(OWN_AS);
-    assertThat(doc.at("/@timestamp").asText()).isEqualTo(Instant.ofEpochMilli(transmitSampled.time()).toString());
+    assertThat(doc.at("/@timestamp").asText())
+        .isEqualTo(Instant.ofEpochMilli(transmitSampled.time()).toString());
   }
 
   @Test
   void searchEndsAtTheLimitAndAtTheByteCap() throws Exception {
-    Answer limited = get("/api/v1/flows/search?from=" + base + "&to=" + base.plus(Duration.ofHours(1)) + "&limit=7");
+    Answer limited =
+        get(
+            "/api/v1/flows/search?from="
+                + base
+                + "&to="
+                + base.plus(Duration.ofHours(1))
+                + "&limit=7");
     assertThat(limited.flows()).hasSize(7);
     assertThat(limited.end().get("reason").asText()).isEqualTo("limit");
 
-    HttpResponse<String> r = HTTP.send(request(smallServer.port(), "/api/v1/flows/search?from=" + base + "&to="
-        + base.plus(Duration.ofHours(1)) + "&limit=1000", TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            request(
+                    smallServer.port(),
+                    "/api/v1/flows/search?from="
+                        + base
+                        + "&to="
+                        + base.plus(Duration.ofHours(1))
+                        + "&limit=1000",
+                    TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     Answer capped = Answer.of(r.body());
     assertThat(capped.end().get("reason").asText()).isEqualTo("bytes");
     assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
@@ -212,14 +317,24 @@ class FlowApiIT {
 
   @Test
   void serverSentEventsForBrowsers() throws Exception {
-    HttpResponse<String> r = HTTP.send(request(server.port(), "/api/v1/flows/search?ip=203.0.113.6&from=" + base
-        + "&to=" + base.plus(Duration.ofHours(1)), TOKEN).header("Accept", "text/event-stream").build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            request(
+                    server.port(),
+                    "/api/v1/flows/search?ip=203.0.113.6&from="
+                        + base
+                        + "&to="
+                        + base.plus(Duration.ofHours(1)),
+                    TOKEN)
+                .header("Accept", "text/event-stream")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
     long expected = past.stream().filter(s -> s.src().equals("203.0.113.6")).count();
     assertThat(expected).isPositive();
     assertThat(r.body().split("event: flow\ndata: ", -1)).hasSize((int) expected + 1);
-    assertThat(r.body()).contains("event: end\ndata: {\"end\":{\"reason\":\"range\",\"flows\":" + expected + ",");
+    assertThat(r.body())
+        .contains("event: end\ndata: {\"end\":{\"reason\":\"range\",\"flows\":" + expected + ",");
   }
 
   // ---- tap ----
@@ -227,18 +342,33 @@ class FlowApiIT {
   @Test
   void aTapAnswersExactlyTheNewMatchingRecordsAsTheyArrive() throws Exception {
     try (KafkaProducer<String, String> producer = Topics.producer(broker.bootstrapServers())) {
-      producer.send(new ProducerRecord<>(TOPIC, 0, null, tapRecord("198.51.100.9", 1))).get(); // before the tap
-      CompletableFuture<HttpResponse<Stream<String>>> tap = HTTP.sendAsync(
-          request(server.port(), "/api/v1/flows/tap?net=198.51.100.0/24&limit=10&timeout=60s", TOKEN).build(),
-          HttpResponse.BodyHandlers.ofLines());
+      producer
+          .send(new ProducerRecord<>(TOPIC, 0, null, tapRecord("198.51.100.9", 1)))
+          .get(); // before the tap
+      CompletableFuture<HttpResponse<Stream<String>>> tap =
+          HTTP.sendAsync(
+              request(
+                      server.port(),
+                      "/api/v1/flows/tap?net=198.51.100.0/24&limit=10&timeout=60s",
+                      TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofLines());
       HttpResponse<Stream<String>> response = tap.get(); // the headers: the tap is positioned
       assertThat(response.statusCode()).isEqualTo(200);
-      assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
+      assertThat(response.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("application/x-ndjson");
       Set<String> expected = new HashSet<>();
       for (int i = 0; i < 20; i++) {
         boolean matches = i % 2 == 0;
-        RecordMetadata m = producer.send(new ProducerRecord<>(TOPIC, i % 3, null,
-            tapRecord(matches ? "198.51.100." + i : "198.18.0." + i, i))).get();
+        RecordMetadata m =
+            producer
+                .send(
+                    new ProducerRecord<>(
+                        TOPIC,
+                        i % 3,
+                        null,
+                        tapRecord(matches ? "198.51.100." + i : "198.18.0." + i, i)))
+                .get();
         if (matches) {
           expected.add(TOPIC + ":" + m.partition() + ":" + m.offset() + ":0");
         }
@@ -255,14 +385,17 @@ class FlowApiIT {
     Answer a = get("/api/v1/flows/tap?ip=192.0.2.254&timeout=1500ms");
     assertThat(a.flows()).isEmpty();
     assertThat(a.end().get("reason").asText()).isEqualTo("timeout");
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
   }
 
   @Test
   void aClientThatLeavesStopsItsScanWithinASecond() throws Exception {
-    Await.until(Duration.ofSeconds(30), () -> api.activeScans() == 0, () -> "scans left by other tests");
+    Await.until(
+        Duration.ofSeconds(30), () -> api.activeScans() == 0, () -> "scans left by other tests");
     try (Socket s = openTap()) {
-      Await.until(Duration.ofSeconds(10), () -> api.activeScans() == 1, () -> api.activeScans() + " scans");
+      Await.until(
+          Duration.ofSeconds(10), () -> api.activeScans() == 1, () -> api.activeScans() + " scans");
     }
     long closed = System.nanoTime();
     while (api.activeScans() > 0 && System.nanoTime() - closed < Duration.ofSeconds(5).toNanos()) {
@@ -271,20 +404,30 @@ class FlowApiIT {
     // The scan's consumer is closed before its slot is given back.
     assertThat(api.activeScans()).isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofMillis(1500));
-    Await.until(Duration.ofSeconds(5), () -> LOG.list.stream().anyMatch(e ->
-        e.getLoggerName().endsWith("audit") && e.getFormattedMessage().contains("ended by client")), () -> "no audit line");
+    Await.until(
+        Duration.ofSeconds(5),
+        () ->
+            LOG.list.stream()
+                .anyMatch(
+                    e ->
+                        e.getLoggerName().endsWith("audit")
+                            && e.getFormattedMessage().contains("ended by client")),
+        () -> "no audit line");
   }
 
   @Test
   void theFifthConcurrentScanIsTurnedAwayWith429() throws Exception {
-    Await.until(Duration.ofSeconds(30), () -> api.activeScans() == 0, () -> "scans left by other tests");
+    Await.until(
+        Duration.ofSeconds(30), () -> api.activeScans() == 0, () -> "scans left by other tests");
     List<Socket> taps = new ArrayList<>();
     try {
       for (int i = 0; i < 4; i++) {
         taps.add(openTap());
       }
-      HttpResponse<String> fifth = HTTP.send(request(server.port(), "/api/v1/flows/tap", TOKEN).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> fifth =
+          HTTP.send(
+              request(server.port(), "/api/v1/flows/tap", TOKEN).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(fifth.statusCode()).isEqualTo(429);
       assertThat(fifth.headers().firstValue("Retry-After")).isPresent();
     } finally {
@@ -292,8 +435,10 @@ class FlowApiIT {
         s.close();
       }
     }
-    Await.until(Duration.ofSeconds(5), () -> api.activeScans() == 0, () -> api.activeScans() + " scans");
-    assertThat(get("/api/v1/flows/tap?timeout=1s").end().get("reason").asText()).isEqualTo("timeout");
+    Await.until(
+        Duration.ofSeconds(5), () -> api.activeScans() == 0, () -> api.activeScans() + " scans");
+    assertThat(get("/api/v1/flows/tap?timeout=1s").end().get("reason").asText())
+        .isEqualTo("timeout");
   }
 
   // ---- refusals ----
@@ -322,18 +467,29 @@ class FlowApiIT {
 
   @Test
   void withoutATokenIs401WithAWrongOne403AndNoTokenIsEverLogged() throws Exception {
-    HttpResponse<String> none = HTTP.send(HttpRequest.newBuilder(URI.create(url(server.port(), "/api/v1/flows/tap"))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> none =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url(server.port(), "/api/v1/flows/tap"))).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(none.statusCode()).isEqualTo(401);
     assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
     String wrong = "not-the-token-of-anyone-0123456789";
-    HttpResponse<String> bad = HTTP.send(request(server.port(), "/api/v1/flows/tap", wrong).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> bad =
+        HTTP.send(
+            request(server.port(), "/api/v1/flows/tap", wrong).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(bad.statusCode()).isEqualTo(403);
     assertThat(bad.body()).doesNotContain(wrong);
     get("/api/v1/flows/search?ip=203.0.113.7");
-    Await.until(Duration.ofSeconds(5), () -> LOG.list.stream().anyMatch(e -> e.getLoggerName().endsWith("audit")
-        && e.getFormattedMessage().contains("by alice") && e.getFormattedMessage().contains("ip=203.0.113.7")),
+    Await.until(
+        Duration.ofSeconds(5),
+        () ->
+            LOG.list.stream()
+                .anyMatch(
+                    e ->
+                        e.getLoggerName().endsWith("audit")
+                            && e.getFormattedMessage().contains("by alice")
+                            && e.getFormattedMessage().contains("ip=203.0.113.7")),
         () -> "no audit line by alice");
     for (ILoggingEvent e : List.copyOf(LOG.list)) {
       assertThat(e.getFormattedMessage()).doesNotContain(TOKEN).doesNotContain(wrong);
@@ -347,28 +503,67 @@ class FlowApiIT {
 
   @Test
   void theExporterServesTheApiOnlyWithATokenFile() throws Exception {
-    String[] args = {"--brokers", broker.bootstrapServers(), "--topic", TOPIC, "--asn", Long.toString(OWN_AS),
-        "--state-dir", dir.resolve("exporter-state").toString(), "--application-id", "it-api", "--from-beginning",
-        "--commit-interval", "300", "--api-token-file", dir.resolve("tokens").toString(), "--api-max-scans", "2"};
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
-      Await.until(Duration.ofSeconds(60), () -> Scrape.status(exporter.metricsPort(), "/readyz") == 200, exporter::log);
-      HttpResponse<String> search = HTTP.send(request(exporter.metricsPort(), "/api/v1/flows/search?ip=203.0.113.6&from="
-          + base + "&to=" + base.plus(Duration.ofHours(1)), TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    String[] args = {
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      TOPIC,
+      "--asn",
+      Long.toString(OWN_AS),
+      "--state-dir",
+      dir.resolve("exporter-state").toString(),
+      "--application-id",
+      "it-api",
+      "--from-beginning",
+      "--commit-interval",
+      "300",
+      "--api-token-file",
+      dir.resolve("tokens").toString(),
+      "--api-max-scans",
+      "2"
+    };
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> Scrape.status(exporter.metricsPort(), "/readyz") == 200,
+          exporter::log);
+      HttpResponse<String> search =
+          HTTP.send(
+              request(
+                      exporter.metricsPort(),
+                      "/api/v1/flows/search?ip=203.0.113.6&from="
+                          + base
+                          + "&to="
+                          + base.plus(Duration.ofHours(1)),
+                      TOKEN)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(search.statusCode()).isEqualTo(200);
       Answer a = Answer.of(search.body());
-      assertThat(a.ids()).containsExactlyInAnyOrderElementsOf(
-          past.stream().filter(s -> s.src().equals("203.0.113.6")).map(Sent::id).toList());
-      HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(
-          URI.create(url(exporter.metricsPort(), "/api/v1/flows/tap"))).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(a.ids())
+          .containsExactlyInAnyOrderElementsOf(
+              past.stream().filter(s -> s.src().equals("203.0.113.6")).map(Sent::id).toList());
+      HttpResponse<String> anonymous =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url(exporter.metricsPort(), "/api/v1/flows/tap")))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(exporter.log()).contains("flow search by alice").doesNotContain(TOKEN);
     }
     String[] without = Arrays.copyOf(args, args.length - 4);
     without[9] = "it-api-off";
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter-off.log"), Map.of(), without)) {
-      Await.until(Duration.ofSeconds(60), () -> Scrape.status(exporter.metricsPort(), "/healthz") == 200, exporter::log);
-      HttpResponse<String> off = HTTP.send(request(exporter.metricsPort(), "/api/v1/flows/tap", TOKEN).build(),
-          HttpResponse.BodyHandlers.ofString());
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter-off.log"), Map.of(), without)) {
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> Scrape.status(exporter.metricsPort(), "/healthz") == 200,
+          exporter::log);
+      HttpResponse<String> off =
+          HTTP.send(
+              request(exporter.metricsPort(), "/api/v1/flows/tap", TOKEN).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(off.statusCode()).isEqualTo(404);
     }
   }
@@ -376,24 +571,36 @@ class FlowApiIT {
   // ---- helpers ----
 
   private static String tapRecord(String src, int i) {
-    return "{\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":" + OWN_AS + ",\"ip_src\":\"" + src
-        + "\",\"ip_dst\":\"192.0.2.1\",\"port_src\":" + (50000 + i) + ",\"port_dst\":443,\"ip_proto\":\"tcp\",\"bytes\":1500,\"packets\":1}";
+    return "{\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":"
+        + OWN_AS
+        + ",\"ip_src\":\""
+        + src
+        + "\",\"ip_dst\":\"192.0.2.1\",\"port_src\":"
+        + (50000 + i)
+        + ",\"port_dst\":443,\"ip_proto\":\"tcp\",\"bytes\":1500,\"packets\":1}";
   }
 
   /** A tap on a raw connection, whose headers have been read: a client that can leave at once. */
   private static Socket openTap() throws Exception {
     Socket s = new Socket("127.0.0.1", server.port());
     OutputStream out = s.getOutputStream();
-    out.write(("GET /api/v1/flows/tap?ip=192.0.2.254&timeout=60s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-        + TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("GET /api/v1/flows/tap?ip=192.0.2.254&timeout=60s HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + TOKEN
+                + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
-    String status = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+    String status =
+        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII))
+            .readLine();
     assertThat(status).isEqualTo("HTTP/1.1 200 OK");
     return s;
   }
 
   private static void assertBad(String path, String parameter, String message) throws Exception {
-    HttpResponse<String> r = HTTP.send(request(server.port(), path, TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            request(server.port(), path, TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path).isEqualTo(400);
     JsonNode error = JSON.readTree(r.body()).get("error");
     assertThat(error.get("parameter").asText()).as(path).isEqualTo(parameter);
@@ -402,10 +609,14 @@ class FlowApiIT {
 
   /** URL-encodes each value of a {@code a=b&c=d} query. */
   private static String encodeValues(String query) {
-    return Stream.of(query.split("&")).map(p -> {
-      int eq = p.indexOf('=');
-      return p.substring(0, eq + 1) + URLEncoder.encode(p.substring(eq + 1), StandardCharsets.UTF_8);
-    }).collect(Collectors.joining("&"));
+    return Stream.of(query.split("&"))
+        .map(
+            p -> {
+              int eq = p.indexOf('=');
+              return p.substring(0, eq + 1)
+                  + URLEncoder.encode(p.substring(eq + 1), StandardCharsets.UTF_8);
+            })
+        .collect(Collectors.joining("&"));
   }
 
   private static String url(int port, String path) {
@@ -413,11 +624,14 @@ class FlowApiIT {
   }
 
   private static HttpRequest.Builder request(int port, String path, String token) {
-    return HttpRequest.newBuilder(URI.create(url(port, path))).header("Authorization", "Bearer " + token);
+    return HttpRequest.newBuilder(URI.create(url(port, path)))
+        .header("Authorization", "Bearer " + token);
   }
 
   private static Answer get(String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(request(server.port(), path, TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            request(server.port(), path, TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
     return Answer.of(r.body());
   }

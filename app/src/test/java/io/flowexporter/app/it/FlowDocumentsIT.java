@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Flow documents end to end on a real KRaft broker, the exporter in a child process: the documents
  * topic (read with {@code isolation.level=read_committed}) and the flow log hold exactly the
- * counted records the filter selects, computed here from the input topic; the log rotates into
- * gzip files; across SIGKILLs under load the topic still holds each event once and the log every
- * event at least once, a repeated event always the same document.
+ * counted records the filter selects, computed here from the input topic; the log rotates into gzip
+ * files; across SIGKILLs under load the topic still holds each event once and the log every event
+ * at least once, a repeated event always the same document.
  */
 class FlowDocumentsIT {
 
@@ -44,6 +44,7 @@ class FlowDocumentsIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<Long> OWN = Set.of(PmacctRecords.OWN, PmacctRecords.OWN_BIG);
+
   /** Received traffic: what the filter of these tests selects. */
   private static final String FILTER = "dst_as=64500&dst_as=AS4200000001&proto=tcp";
 
@@ -57,15 +58,34 @@ class FlowDocumentsIT {
     Topics.produce(broker.bootstrapServers(), topic, records, 2000);
     Path flowLog = dir.resolve("flows.json");
     String[] args = {
-      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,4200000001",
-      "--state-dir", dir.resolve("state").toString(), "--application-id", "it-docs",
-      "--from-beginning", "--commit-interval", "300",
-      "--flow-topic", docs, "--flow-log", flowLog.toString(), "--flow-filter", FILTER,
-      "--flow-log-max-size", "64KB", "--flow-log-max-files", "20"
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500,4200000001",
+      "--state-dir",
+      dir.resolve("state").toString(),
+      "--application-id",
+      "it-docs",
+      "--from-beginning",
+      "--commit-interval",
+      "300",
+      "--flow-topic",
+      docs,
+      "--flow-log",
+      flowLog.toString(),
+      "--flow-filter",
+      FILTER,
+      "--flow-log-max-size",
+      "64KB",
+      "--flow-log-max-files",
+      "20"
     };
     Set<String> expected = selectedIds(topic);
     assertThat(expected).hasSizeGreaterThan(500);
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
       ExporterIT.awaitTotals(exporter, records);
       Map<String, Integer> inTopic = awaitTopic(docs, expected);
       assertThat(inTopic.keySet()).isEqualTo(expected);
@@ -76,7 +96,11 @@ class FlowDocumentsIT {
     assertThat(inLog.keySet()).isEqualTo(expected);
     assertThat(inLog.values()).allMatch(lines -> lines.size() == 1);
     try (Stream<Path> files = Files.list(dir)) {
-      List<String> rotated = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("flows\\.json\\.\\d+\\.gz")).toList();
+      List<String> rotated =
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.matches("flows\\.json\\.\\d+\\.gz"))
+              .toList();
       assertThat(rotated).as("rotated files").isNotEmpty().hasSizeLessThanOrEqualTo(20);
     }
     JsonNode doc = JSON.readTree(inLog.values().iterator().next().get(0));
@@ -86,7 +110,8 @@ class FlowDocumentsIT {
   }
 
   @Test
-  void acrossKillsTheTopicHoldsEachEventOnceAndTheLogEachAtLeastOnce(@TempDir Path dir) throws Exception {
+  void acrossKillsTheTopicHoldsEachEventOnceAndTheLogEachAtLeastOnce(@TempDir Path dir)
+      throws Exception {
     String topic = "flows-docs-crash";
     String docs = "flow-docs-crash";
     Topics.create(broker.bootstrapServers(), topic, 3);
@@ -95,23 +120,46 @@ class FlowDocumentsIT {
     int port = ExporterProcess.freePort();
     Path flowLog = dir.resolve("flows.json");
     String[] args = {
-      "--addr", "127.0.0.1:" + port, "--brokers", broker.bootstrapServers(), "--topic", topic,
-      "--asn", "64500,4200000001", "--state-dir", dir.resolve("state").toString(),
-      "--application-id", "it-docs-crash", "--from-beginning", "--commit-interval", "200",
-      "--flow-topic", docs, "--flow-log", flowLog.toString(), "--flow-filter", FILTER,
-      "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1500"
+      "--addr",
+      "127.0.0.1:" + port,
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500,4200000001",
+      "--state-dir",
+      dir.resolve("state").toString(),
+      "--application-id",
+      "it-docs-crash",
+      "--from-beginning",
+      "--commit-interval",
+      "200",
+      "--flow-topic",
+      docs,
+      "--flow-log",
+      flowLog.toString(),
+      "--flow-filter",
+      FILTER,
+      "--kafka-property",
+      "session.timeout.ms=6000",
+      "--kafka-property",
+      "heartbeat.interval.ms=1500"
     };
     Path log = dir.resolve("exporter.log");
     SplittableRandom random = new SplittableRandom(14);
     List<Integer> kills = new ArrayList<>();
     try (SteadyProducer producer =
-        SteadyProducer.start(broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(60))) {
+        SteadyProducer.start(
+            broker.bootstrapServers(), topic, records, 300, Duration.ofSeconds(60))) {
       for (int kill = 0; kill < 4; kill++) {
         try (ExporterProcess exporter = ExporterProcess.startRaw(log, Map.of(), port, args)) {
           CrashIT.awaitReady(exporter);
           int ms = random.nextInt(3000);
           Thread.sleep(ms);
-          assertThat(exporter.isAlive()).as("alive before the kill; log:\n" + exporter.log()).isTrue();
+          assertThat(exporter.isAlive())
+              .as("alive before the kill; log:\n" + exporter.log())
+              .isTrue();
           exporter.kill9();
           kills.add(ms);
         }
@@ -125,14 +173,20 @@ class FlowDocumentsIT {
         exporter.stopCleanly();
         Map<String, List<String>> inLog = readLog(flowLog);
         List<String> cut = inLog.getOrDefault(NOT_JSON, List.of());
-        assertThat(cut).as("lines cut short, at most one per kill").hasSizeLessThanOrEqualTo(kills.size());
+        assertThat(cut)
+            .as("lines cut short, at most one per kill")
+            .hasSizeLessThanOrEqualTo(kills.size());
         inLog.remove(NOT_JSON);
         long duplicates = inLog.values().stream().mapToInt(l -> l.size() - 1).sum();
-        System.out.printf("flow documents across kills %s ms after ready: %d messages, %d documents,"
-            + " %d written again to the log, %d lines cut short%n", kills, producer.sent(), expected.size(), duplicates,
-            cut.size());
+        System.out.printf(
+            "flow documents across kills %s ms after ready: %d messages, %d documents,"
+                + " %d written again to the log, %d lines cut short%n",
+            kills, producer.sent(), expected.size(), duplicates, cut.size());
         assertThat(inTopic.keySet()).isEqualTo(expected);
-        assertThat(inTopic.entrySet()).filteredOn(e -> e.getValue() != 1).as("events not exactly once in the topic").isEmpty();
+        assertThat(inTopic.entrySet())
+            .filteredOn(e -> e.getValue() != 1)
+            .as("events not exactly once in the topic")
+            .isEmpty();
         assertThat(inLog.keySet()).as("events in the log").isEqualTo(expected);
         for (Map.Entry<String, List<String>> e : inLog.entrySet()) {
           assertThat(new HashSet<>(e.getValue())).as("copies of %s", e.getKey()).hasSize(1);
@@ -154,7 +208,8 @@ class FlowDocumentsIT {
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+      while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
+          && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
           String[] lines = r.value().split("\n", -1);
           for (int i = 0; i < lines.length; i++) {
@@ -175,8 +230,11 @@ class FlowDocumentsIT {
     } catch (IOException e) {
       return false;
     }
-    return n != null && "purge".equals(n.path("event_type").asText()) && n.path("as_src").isNumber()
-        && !OWN.contains(n.path("as_src").asLong()) && OWN.contains(n.path("as_dst").asLong());
+    return n != null
+        && "purge".equals(n.path("event_type").asText())
+        && n.path("as_src").isNumber()
+        && !OWN.contains(n.path("as_src").asLong())
+        && OWN.contains(n.path("as_dst").asLong());
   }
 
   /** Reads the documents topic as read_committed until it holds every expected id: id to copies. */
@@ -186,13 +244,18 @@ class FlowDocumentsIT {
       List<TopicPartition> parts = partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
-      Await.until(Duration.ofSeconds(60), () -> {
-        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
-          assertThat(eventId(r.value())).isEqualTo(r.key());
-          seen.merge(r.key(), 1, Integer::sum);
-        }
-        return seen.keySet().containsAll(expected);
-      }, () -> "documents missing from the topic: " + expected.stream().filter(id -> !seen.containsKey(id)).limit(10).toList());
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> {
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
+              assertThat(eventId(r.value())).isEqualTo(r.key());
+              seen.merge(r.key(), 1, Integer::sum);
+            }
+            return seen.keySet().containsAll(expected);
+          },
+          () ->
+              "documents missing from the topic: "
+                  + expected.stream().filter(id -> !seen.containsKey(id)).limit(10).toList());
       // Anything more (a copy, a stray document) would arrive with the rest: one more read.
       for (ConsumerRecord<String, String> r : c.poll(Duration.ofSeconds(2))) {
         seen.merge(r.key(), 1, Integer::sum);
@@ -206,14 +269,16 @@ class FlowDocumentsIT {
     Map<String, List<String>> out = new HashMap<>();
     List<Path> files = new ArrayList<>();
     try (Stream<Path> all = Files.list(file.getParent())) {
-      all.filter(p -> p.getFileName().toString().startsWith(file.getFileName().toString())).forEach(files::add);
+      all.filter(p -> p.getFileName().toString().startsWith(file.getFileName().toString()))
+          .forEach(files::add);
     }
     for (Path p : files) {
       InputStream in = Files.newInputStream(p);
       if (p.toString().endsWith(".gz")) {
         in = new GZIPInputStream(in);
       }
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           String id = eventIdOrNull(line);

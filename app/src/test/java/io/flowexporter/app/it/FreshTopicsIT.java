@@ -32,14 +32,16 @@ class FreshTopicsIT {
       producerProps.put("acks", "all");
       producerProps.put("linger.ms", "0"); // many small requests, five in flight (the default)
       try (Admin admin = Admin.create(p);
-          KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
+          KafkaProducer<String, String> producer =
+              new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
         for (int t = 0; t < 20; t++) {
           String topic = "fresh-" + t;
           admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
           FreshTopics.awaitLeaders(admin, topic, 3);
           List<Future<RecordMetadata>> acks = new ArrayList<>();
           for (int i = 0; i < 300; i++) {
-            acks.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i), "{\"bytes\": 1}")));
+            acks.add(
+                producer.send(new ProducerRecord<>(topic, Integer.toString(i), "{\"bytes\": 1}")));
           }
           for (Future<RecordMetadata> ack : acks) {
             ack.get(60, TimeUnit.SECONDS);

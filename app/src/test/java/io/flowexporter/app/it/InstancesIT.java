@@ -9,10 +9,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three instances with one application id share a six-partition topic: the sum of their /metrics
- * is the input exactly. One stops (SIGTERM): the other two take over its partitions (from standby
- * replicas) and the sum stays exact. It starts again: it gets partitions back, and the sum is
- * still exact.
+ * Three instances with one application id share a six-partition topic: the sum of their /metrics is
+ * the input exactly. One stops (SIGTERM): the other two take over its partitions (from standby
+ * replicas) and the sum stays exact. It starts again: it gets partitions back, and the sum is still
+ * exact.
  */
 class InstancesIT {
 
@@ -29,8 +29,14 @@ class InstancesIT {
     // Watches each instance, to report (not assert) how often a series of one instance went down
     // when partitions moved: expected by design, see docs/operations.md.
     ScrapeRecorder scrapes = new ScrapeRecorder(300);
-    try (ExporterGroup group = new ExporterGroup(broker.bootstrapServers(), topic, PARTITIONS, "it-instances", dir,
-        List.of("a", "b", "c"))) {
+    try (ExporterGroup group =
+        new ExporterGroup(
+            broker.bootstrapServers(),
+            topic,
+            PARTITIONS,
+            "it-instances",
+            dir,
+            List.of("a", "b", "c"))) {
       group.ports().forEach(scrapes::watch);
       for (String name : group.ports().keySet()) {
         group.start(name);
@@ -60,7 +66,8 @@ class InstancesIT {
           firstMs, exitMs, PARTITIONS, takeoverMs, rejoinMs, partitions);
       scrapes.close();
       List<String> drops = scrapes.decreases();
-      System.out.printf("instances: %d scrapes; %d times a series of one instance went down as partitions moved, e.g. %s%n",
+      System.out.printf(
+          "instances: %d scrapes; %d times a series of one instance went down as partitions moved, e.g. %s%n",
           scrapes.samples().size(), drops.size(), drops.isEmpty() ? "none" : drops.get(0));
 
       group.stopAllCleanly();

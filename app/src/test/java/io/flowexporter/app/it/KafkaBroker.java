@@ -6,9 +6,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real KRaft broker shared by the tests of one class:
- * {@code @RegisterExtension static final KafkaBroker broker = new KafkaBroker();}. Started before
- * the first test, closed (data deleted) after the last, whatever the outcome.
+ * A real KRaft broker shared by the tests of one class: {@code @RegisterExtension static final
+ * KafkaBroker broker = new KafkaBroker();}. Started before the first test, closed (data deleted)
+ * after the last, whatever the outcome.
  */
 public final class KafkaBroker implements BeforeAllCallback, AfterAllCallback {
 

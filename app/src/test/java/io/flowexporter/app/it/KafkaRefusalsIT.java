@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka refuses the exporter (a wrong password, an untrusted CA, a certificate for another host
- * name, a topic without an ACL) on a SASL_SSL broker: over 20 s the exporter's log says it once
- * in its own words and the Kafka client's line comes at most once; {@code /readyz} answers 503
- * with the reason; once the ACL is added while the exporter runs, it counts and turns ready.
+ * name, a topic without an ACL) on a SASL_SSL broker: over 20 s the exporter's log says it once in
+ * its own words and the Kafka client's line comes at most once; {@code /readyz} answers 503 with
+ * the reason; once the ACL is added while the exporter runs, it counts and turns ready.
  */
 class KafkaRefusalsIT {
 
@@ -36,16 +36,23 @@ class KafkaRefusalsIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @RegisterExtension
-  static final SaslSslBroker broker = new SaslSslBroker(Map.of(USER, PASSWORD, READER, "reader-secret-3", MEMBER, "member-secret-4"));
+  static final SaslSslBroker broker =
+      new SaslSslBroker(
+          Map.of(USER, PASSWORD, READER, "reader-secret-3", MEMBER, "member-secret-4"));
 
   @Test
   void aWrongPasswordIsSaidOnceWithTheUserAndTheMechanism(@TempDir Path dir) throws Exception {
     String topic = "refused-login";
     broker.createTopic(topic, 1);
     Properties wrong = broker.broker().clientProperties(USER, "not-" + PASSWORD);
-    String line = "Kafka at " + broker.bootstrapServers() + " refused authentication for user " + USER
-        + " with mechanism SCRAM-SHA-512: check sasl.jaas.config";
-    try (ExporterProcess exporter = start(dir, broker.bootstrapServers(), topic, "it-login", wrong)) {
+    String line =
+        "Kafka at "
+            + broker.bootstrapServers()
+            + " refused authentication for user "
+            + USER
+            + " with mechanism SCRAM-SHA-512: check sasl.jaas.config";
+    try (ExporterProcess exporter =
+        start(dir, broker.bootstrapServers(), topic, "it-login", wrong)) {
       assertRefusedFor20Seconds(exporter, line);
       assertThat(exporter.ownLog()).doesNotContain(PASSWORD).doesNotContain("ScramLoginModule");
     }
@@ -58,20 +65,36 @@ class KafkaRefusalsIT {
     Properties untrusting = broker.broker().clientProperties(USER);
     Path other = broker.broker().certificates().otherTruststore();
     untrusting.put("ssl.truststore.location", other.toString());
-    String line = "Kafka at " + broker.bootstrapServers() + " presented a certificate that is not trusted by"
-        + " ssl.truststore.location " + other + ": it must hold the CA that signed the brokers' certificates";
-    try (ExporterProcess exporter = start(dir, broker.bootstrapServers(), topic, "it-ca", untrusting)) {
+    String line =
+        "Kafka at "
+            + broker.bootstrapServers()
+            + " presented a certificate that is not trusted by"
+            + " ssl.truststore.location "
+            + other
+            + ": it must hold the CA that signed the brokers' certificates";
+    try (ExporterProcess exporter =
+        start(dir, broker.bootstrapServers(), topic, "it-ca", untrusting)) {
       assertRefusedFor20Seconds(exporter, line);
     }
   }
 
   @Test
   void aCertificateForAnotherNameNamesTheHostAndTheCheck(@TempDir Path dir) throws Exception {
-    try (EmbeddedKafkaBroker elsewhere = EmbeddedKafkaBroker.startSaslSsl(
-        SaslSslListener.of(Map.of(USER, PASSWORD)).withServerNames("broker.invalid"))) {
-      String line = "Kafka at " + elsewhere.bootstrapServers() + " presented a certificate that is not valid for the host name"
-          + " 127.0.0.1 (ssl.endpoint.identification.algorithm=https)";
-      try (ExporterProcess exporter = start(dir, elsewhere.bootstrapServers(), "flows", "it-name", elsewhere.clientProperties(USER))) {
+    try (EmbeddedKafkaBroker elsewhere =
+        EmbeddedKafkaBroker.startSaslSsl(
+            SaslSslListener.of(Map.of(USER, PASSWORD)).withServerNames("broker.invalid"))) {
+      String line =
+          "Kafka at "
+              + elsewhere.bootstrapServers()
+              + " presented a certificate that is not valid for the host name"
+              + " 127.0.0.1 (ssl.endpoint.identification.algorithm=https)";
+      try (ExporterProcess exporter =
+          start(
+              dir,
+              elsewhere.bootstrapServers(),
+              "flows",
+              "it-name",
+              elsewhere.clientProperties(USER))) {
         assertRefusedFor20Seconds(exporter, line);
       }
     }
@@ -85,14 +108,32 @@ class KafkaRefusalsIT {
     broker.allowStreamsApplication(READER, app);
     PmacctRecords records = new PmacctRecords(5);
     broker.produce(topic, records, 300);
-    String line = "Kafka at " + broker.bootstrapServers() + " denies user " + READER + " access to topic " + topic
-        + ": check the ACLs of User:" + READER;
-    try (ExporterProcess exporter = start(dir, broker.bootstrapServers(), topic, app, broker.broker().clientProperties(READER))) {
+    String line =
+        "Kafka at "
+            + broker.bootstrapServers()
+            + " denies user "
+            + READER
+            + " access to topic "
+            + topic
+            + ": check the ACLs of User:"
+            + READER;
+    try (ExporterProcess exporter =
+        start(
+            dir, broker.bootstrapServers(), topic, app, broker.broker().clientProperties(READER))) {
       assertRefusedFor20Seconds(exporter, line);
 
-      broker.allow(READER, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+      broker.allow(
+          READER,
+          ResourceType.TOPIC,
+          topic,
+          PatternType.LITERAL,
+          AclOperation.READ,
+          AclOperation.DESCRIBE);
       ExporterIT.awaitTotals(exporter, records);
-      Await.until(Duration.ofSeconds(60), () -> readyz(exporter).statusCode() == 200, () -> readyz(exporter).body());
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> readyz(exporter).statusCode() == 200,
+          () -> readyz(exporter).body());
       assertThat(exporter.ownLog()).contains("Kafka accepts the exporter now");
       exporter.stopCleanly();
     }
@@ -107,56 +148,108 @@ class KafkaRefusalsIT {
     String topic = "refused-group";
     String app = "it-group";
     broker.createTopic(topic, 2);
-    broker.allow(MEMBER, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+    broker.allow(
+        MEMBER,
+        ResourceType.TOPIC,
+        topic,
+        PatternType.LITERAL,
+        AclOperation.READ,
+        AclOperation.DESCRIBE);
     broker.allow(MEMBER, ResourceType.TOPIC, app, PatternType.PREFIXED, AclOperation.ALL);
-    broker.allow(MEMBER, ResourceType.TRANSACTIONAL_ID, app, PatternType.PREFIXED, AclOperation.ALL);
-    broker.allow(MEMBER, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
-        AclOperation.IDEMPOTENT_WRITE, AclOperation.DESCRIBE);
+    broker.allow(
+        MEMBER, ResourceType.TRANSACTIONAL_ID, app, PatternType.PREFIXED, AclOperation.ALL);
+    broker.allow(
+        MEMBER,
+        ResourceType.CLUSTER,
+        "kafka-cluster",
+        PatternType.LITERAL,
+        AclOperation.IDEMPOTENT_WRITE,
+        AclOperation.DESCRIBE);
     PmacctRecords records = new PmacctRecords(6);
     broker.produce(topic, records, 300);
-    String line = "Kafka at " + broker.bootstrapServers() + " denies user " + MEMBER + " access to group " + app;
-    try (ExporterProcess exporter = start(dir, broker.bootstrapServers(), topic, app, broker.broker().clientProperties(MEMBER))) {
+    String line =
+        "Kafka at "
+            + broker.bootstrapServers()
+            + " denies user "
+            + MEMBER
+            + " access to group "
+            + app;
+    try (ExporterProcess exporter =
+        start(
+            dir, broker.bootstrapServers(), topic, app, broker.broker().clientProperties(MEMBER))) {
       assertRefusedFor20Seconds(exporter, line);
 
       broker.allow(MEMBER, ResourceType.GROUP, app, PatternType.PREFIXED, AclOperation.ALL);
       ExporterIT.awaitTotals(exporter, records);
-      Await.until(Duration.ofSeconds(60), () -> readyz(exporter).statusCode() == 200, () -> readyz(exporter).body());
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> readyz(exporter).statusCode() == 200,
+          () -> readyz(exporter).body());
       assertThat(exporter.ownLog()).contains("Kafka accepts the exporter now");
       exporter.stopCleanly();
     }
   }
 
-  private static ExporterProcess start(Path dir, String brokers, String topic, String app, Properties client) {
+  private static ExporterProcess start(
+      Path dir, String brokers, String topic, String app, Properties client) {
     Path kafkaConfig = broker.writeClientConfig(dir.resolve("kafka.properties"), client);
-    return ExporterProcess.start(dir.resolve("exporter.log"), Map.of(),
-        "--brokers", brokers, "--topic", topic, "--asn", "64500,AS4200000001",
-        "--state-dir", dir.resolve("state").toString(), "--application-id", app,
-        "--from-beginning", "--commit-interval", "300", "--kafka-config", kafkaConfig.toString());
+    return ExporterProcess.start(
+        dir.resolve("exporter.log"),
+        Map.of(),
+        "--brokers",
+        brokers,
+        "--topic",
+        topic,
+        "--asn",
+        "64500,AS4200000001",
+        "--state-dir",
+        dir.resolve("state").toString(),
+        "--application-id",
+        app,
+        "--from-beginning",
+        "--commit-interval",
+        "300",
+        "--kafka-config",
+        kafkaConfig.toString());
   }
 
   /**
    * Waits for the exporter's line, watches the log for 20 s from then, and checks: the line once,
    * the Kafka client's ERROR lines at most once, /readyz 503 with the line as its reason.
    */
-  private static void assertRefusedFor20Seconds(ExporterProcess exporter, String line) throws Exception {
-    Await.until(Duration.ofSeconds(90), () -> exporter.ownLog().contains(line),
+  private static void assertRefusedFor20Seconds(ExporterProcess exporter, String line)
+      throws Exception {
+    Await.until(
+        Duration.ofSeconds(90),
+        () -> exporter.ownLog().contains(line),
         () -> "the line \"" + line + "\" in the log:\n" + exporter.ownLog());
     long start = System.nanoTime();
     // The HTTP server may still be starting when the first refusal comes.
-    Await.until(Duration.ofSeconds(30), () -> readyzOrNull(exporter) != null, () -> "/readyz answers");
+    Await.until(
+        Duration.ofSeconds(30), () -> readyzOrNull(exporter) != null, () -> "/readyz answers");
     HttpResponse<String> ready = readyz(exporter);
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(ready.body()).startsWith("not ready: " + line).endsWith("\n").hasLineCount(1);
     Thread.sleep(Math.max(0, WATCH.toMillis() - (System.nanoTime() - start) / 1_000_000));
     String log = exporter.ownLog();
     List<String> ours = log.lines().filter(l -> l.contains(line)).toList();
-    List<String> kafkaErrors = log.lines().filter(l -> l.contains(" ERROR ") && l.contains("o.apache.kafka")).toList();
-    List<String> kafkaLines = log.lines().filter(l -> l.matches("\\S+ \\S+ +\\[.*\\] o(rg)?\\.a(pache)?\\.k.*")).toList();
-    System.out.printf("%s: over %d s: %d lines in all, the exporter's line %d time(s), %d Kafka client line(s), of which %d ERROR%n",
-        line, WATCH.toSeconds(), log.lines().count(), ours.size(), kafkaLines.size(), kafkaErrors.size());
+    List<String> kafkaErrors =
+        log.lines().filter(l -> l.contains(" ERROR ") && l.contains("o.apache.kafka")).toList();
+    List<String> kafkaLines =
+        log.lines().filter(l -> l.matches("\\S+ \\S+ +\\[.*\\] o(rg)?\\.a(pache)?\\.k.*")).toList();
+    System.out.printf(
+        "%s: over %d s: %d lines in all, the exporter's line %d time(s), %d Kafka client line(s), of which %d ERROR%n",
+        line,
+        WATCH.toSeconds(),
+        log.lines().count(),
+        ours.size(),
+        kafkaLines.size(),
+        kafkaErrors.size());
     assertThat(ours).as(log).hasSize(1);
     // Retries that time out while Kafka refuses are still the refusal, not "not answering".
-    assertThat(log.substring(log.indexOf(line))).as(log).doesNotContain("is not answering", "is not reachable");
+    assertThat(log.substring(log.indexOf(line)))
+        .as(log)
+        .doesNotContain("is not answering", "is not reachable");
     assertThat(kafkaErrors).as(log).hasSizeLessThanOrEqualTo(1);
     assertThat(log).as("no stack trace printed raw").doesNotContain("Exception in thread");
     assertThat(readyz(exporter).statusCode()).isEqualTo(503);
@@ -173,7 +266,10 @@ class KafkaRefusalsIT {
 
   private static HttpResponse<String> readyz(ExporterProcess exporter) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.metricsPort() + "/readyz")).build(),
+      return HTTP.send(
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + exporter.metricsPort() + "/readyz"))
+              .build(),
           HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new AssertionError(e);

@@ -42,8 +42,14 @@ class MetricsFormatIT {
     List<byte[]> messages = new ArrayList<>();
     StringBuilder message = new StringBuilder();
     for (int i = 0; i < SERIES; i++) {
-      message.append("{\"label\": \"edge").append(i % 3).append("\", \"as_src\": ").append(100_000 + i)
-          .append(", \"as_dst\": 64500, \"packets\": 2, \"bytes\": ").append(100 + i).append("}\n");
+      message
+          .append("{\"label\": \"edge")
+          .append(i % 3)
+          .append("\", \"as_src\": ")
+          .append(100_000 + i)
+          .append(", \"as_dst\": 64500, \"packets\": 2, \"bytes\": ")
+          .append(100 + i)
+          .append("}\n");
       if (i % 200 == 199) {
         messages.add(message.toString().getBytes(StandardCharsets.UTF_8));
         message.setLength(0);
@@ -51,40 +57,66 @@ class MetricsFormatIT {
     }
     Topics.produceBytes(broker.bootstrapServers(), topic, messages);
     String[] args = {
-      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500",
-      "--state-dir", dir.resolve("state").toString(), "--application-id", "it-format",
-      "--from-beginning", "--commit-interval", "300"
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500",
+      "--state-dir",
+      dir.resolve("state").toString(),
+      "--application-id",
+      "it-format",
+      "--from-beginning",
+      "--commit-interval",
+      "300"
     };
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
-      Await.until(Duration.ofSeconds(300), () -> {
-        Scrape s = Scrape.of(exporter.metricsPort());
-        // Every series published: flow_exporter_series counts a series as soon as the owner holds
-        // it, one commit before /metrics shows its committed total.
-        return s != null && s.value("flow_exporter_records_total{outcome=\"counted\"}") == SERIES
-            && s.family("flow_receive_bytes_total").size() == SERIES;
-      }, () -> "100,000 series on /metrics; log:\n" + exporter.log());
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+      Await.until(
+          Duration.ofSeconds(300),
+          () -> {
+            Scrape s = Scrape.of(exporter.metricsPort());
+            // Every series published: flow_exporter_series counts a series as soon as the owner
+            // holds
+            // it, one commit before /metrics shows its committed total.
+            return s != null
+                && s.value("flow_exporter_records_total{outcome=\"counted\"}") == SERIES
+                && s.family("flow_receive_bytes_total").size() == SERIES;
+          },
+          () -> "100,000 series on /metrics; log:\n" + exporter.log());
 
       // kept in target/ for a look when promtool complains
       Path out = Files.createDirectories(Path.of("target", "metrics-format-it"));
       String text = get(exporter.metricsPort(), null);
-      assertThat(text.lines().filter(l -> l.startsWith("flow_receive_bytes_total{"))).hasSize(SERIES);
+      assertThat(text.lines().filter(l -> l.startsWith("flow_receive_bytes_total{")))
+          .hasSize(SERIES);
       assertThat(ownProblems(promtool(out.resolve("text.prom"), text), Set.of())).isEmpty();
 
-      String openMetrics = get(exporter.metricsPort(), "application/openmetrics-text; version=1.0.0");
+      String openMetrics =
+          get(exporter.metricsPort(), "application/openmetrics-text; version=1.0.0");
       assertThat(openMetrics).endsWith("# EOF\n");
-      assertThat(openMetrics.lines().filter(l -> l.startsWith("flow_receive_bytes_total{"))).hasSize(SERIES);
+      assertThat(openMetrics.lines().filter(l -> l.startsWith("flow_receive_bytes_total{")))
+          .hasSize(SERIES);
       // promtool reads the text format: OpenMetrics names a counter family without its _total
       // (# TYPE flow_receive_bytes counter), so the _total samples look like families of their own
       // without help. That is allowed; no parse error and no other problem is.
       Set<String> counterFamilies = new TreeSet<>();
-      openMetrics.lines().filter(l -> l.startsWith("# TYPE ") && l.endsWith(" counter"))
+      openMetrics
+          .lines()
+          .filter(l -> l.startsWith("# TYPE ") && l.endsWith(" counter"))
           .forEach(l -> counterFamilies.add(l.split(" ")[2]));
       // promtool's parser also takes \\" in a HELP text as an invalid escape, which OpenMetrics
       // requires for a quote (Kafka's descriptions have some): those are unescaped first.
-      String helpUnescaped = openMetrics.lines()
-          .map(l -> l.startsWith("# HELP ") ? l.replace("\\\"", "\"") : l)
-          .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
-      assertThat(ownProblems(promtool(out.resolve("openmetrics.prom"), helpUnescaped), counterFamilies)).isEmpty();
+      String helpUnescaped =
+          openMetrics
+              .lines()
+              .map(l -> l.startsWith("# HELP ") ? l.replace("\\\"", "\"") : l)
+              .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+      assertThat(
+              ownProblems(
+                  promtool(out.resolve("openmetrics.prom"), helpUnescaped), counterFamilies))
+          .isEmpty();
       exporter.stopCleanly();
     }
   }
@@ -105,8 +137,10 @@ class MetricsFormatIT {
     for (String problem : lint.output.strip().lines().toList()) {
       String name = problem.split(" ", 2)[0];
       Matcher m = NO_HELP.matcher(problem);
-      boolean openMetricsTotal = m.matches() && name.endsWith("_total")
-          && counterFamilies.contains(name.substring(0, name.length() - "_total".length()));
+      boolean openMetricsTotal =
+          m.matches()
+              && name.endsWith("_total")
+              && counterFamilies.contains(name.substring(0, name.length() - "_total".length()));
       if (name.startsWith("flow_") && !openMetricsTotal) {
         own.add(problem);
       }
@@ -115,12 +149,14 @@ class MetricsFormatIT {
   }
 
   private static String get(int port, String accept) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-        .timeout(Duration.ofSeconds(60));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+            .timeout(Duration.ofSeconds(60));
     if (accept != null) {
       b.header("Accept", accept);
     }
-    HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }
@@ -130,10 +166,11 @@ class MetricsFormatIT {
   private static Result promtool(Path file, String metrics) throws Exception {
     Files.writeString(file, metrics, StandardCharsets.UTF_8);
     Path promtool = Programs.require("promtool", "prometheus");
-    Process p = new ProcessBuilder(promtool.toString(), "check", "metrics")
-        .redirectInput(file.toFile())
-        .redirectErrorStream(true)
-        .start();
+    Process p =
+        new ProcessBuilder(promtool.toString(), "check", "metrics")
+            .redirectInput(file.toFile())
+            .redirectErrorStream(true)
+            .start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("promtool finishes").isTrue();
     return new Result(p.exitValue(), output);

@@ -20,28 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
  * What Prometheus sees while instances come and go: every series is a counter that never goes down,
  * and summed over instances it is the input exactly.
  *
- * <p>Three instances with one application id share a six-partition topic, a producer writes
- * {@link PmacctRecords} (fixed seed, so the totals per direction, source AS, destination AS and
- * router are known) at 100 messages/s for the whole run, and Debian's Prometheus scrapes each
- * instance every second. Steps: all three up; one stopped cleanly; restarted; one killed with
- * SIGKILL; restarted; two stopped (one left); both started again. After each step the test waits,
- * traffic still flowing, until the rebalance is over, then holds the producer until the instances'
- * /metrics sum to the input exactly (byte for byte), and lets it go on.
+ * <p>Three instances with one application id share a six-partition topic, a producer writes {@link
+ * PmacctRecords} (fixed seed, so the totals per direction, source AS, destination AS and router are
+ * known) at 100 messages/s for the whole run, and Debian's Prometheus scrapes each instance every
+ * second. Steps: all three up; one stopped cleanly; restarted; one killed with SIGKILL; restarted;
+ * two stopped (one left); both started again. After each step the test waits, traffic still
+ * flowing, until the rebalance is over, then holds the producer until the instances' /metrics sum
+ * to the input exactly (byte for byte), and lets it go on.
  *
  * <p>At the end, with the producer stopped and everything counted, it asks Prometheus:
  *
  * <ul>
- *   <li>{@code resets(flow_*_total[15m])} is 0 for every series of the four families: no scrape
- *       of any instance ever showed a series lower than that instance's previous scrape of it;
+ *   <li>{@code resets(flow_*_total[15m])} is 0 for every series of the four families: no scrape of
+ *       any instance ever showed a series lower than that instance's previous scrape of it;
  *   <li>{@code sum by (source_as, destination_as, hostname)} of each family, over the samples of
  *       the last scrapes only, equals the produced totals exactly;
  *   <li>each series is exposed by one instance only.
  * </ul>
  *
- * <p>A series may be exposed by another instance after a move (another {@code instance} label).
- * The sums are taken at a moment after the last change, where the instance that gave a series
- * away has answered a scrape without it since, so Prometheus holds a staleness marker for it; the
- * query also keeps only samples scraped in the last 5 s, so no sample of a vanished series counts.
+ * <p>A series may be exposed by another instance after a move (another {@code instance} label). The
+ * sums are taken at a moment after the last change, where the instance that gave a series away has
+ * answered a scrape without it since, so Prometheus holds a staleness marker for it; the query also
+ * keeps only samples scraped in the last 5 s, so no sample of a vanished series counts.
  */
 class OwnershipPrometheusIT {
 
@@ -49,7 +49,11 @@ class OwnershipPrometheusIT {
   private static final int PER_SECOND = 100;
   private static final Duration STEP_WITHIN = Duration.ofSeconds(60);
   private static final List<String> FAMILIES =
-      List.of("flow_receive_bytes_total", "flow_transmit_bytes_total", "flow_receive_packets_total", "flow_transmit_packets_total");
+      List.of(
+          "flow_receive_bytes_total",
+          "flow_transmit_bytes_total",
+          "flow_receive_packets_total",
+          "flow_transmit_packets_total");
   private static final String SERIES = "source_as, destination_as, hostname";
 
   @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
@@ -63,42 +67,68 @@ class OwnershipPrometheusIT {
     PmacctRecords records = new PmacctRecords(113);
     List<String> timings = new ArrayList<>();
     long t0 = System.nanoTime();
-    try (ExporterGroup group = new ExporterGroup(broker.bootstrapServers(), topic, PARTITIONS, "it-ownership", dir,
-            List.of("a", "b", "c"),
-            // A killed member leaves no LeaveGroup: the group hands its partitions over after this.
-            "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=1500");
-        Prometheus prometheus = Prometheus.start(dir.resolve("prometheus"), Map.of("flow-exporter", List.copyOf(group.ports().values())));
-        SteadyProducer producer = SteadyProducer.start(broker.bootstrapServers(), topic, records, PER_SECOND, Duration.ofMinutes(5))) {
-      Step step = (name, action) -> {
-        long start = System.nanoTime();
-        action.run();
-        group.awaitSpread(STEP_WITHIN);
-        producer.pause();
-        group.awaitSum(records.expected, STEP_WITHIN);
-        producer.resume();
-        timings.add(name + " " + ms(start) + " ms (partitions " + group.partitions() + ")");
-      };
+    try (ExporterGroup group =
+            new ExporterGroup(
+                broker.bootstrapServers(),
+                topic,
+                PARTITIONS,
+                "it-ownership",
+                dir,
+                List.of("a", "b", "c"),
+                // A killed member leaves no LeaveGroup: the group hands its partitions over after
+                // this.
+                "--kafka-property",
+                "session.timeout.ms=6000",
+                "--kafka-property",
+                "heartbeat.interval.ms=1500");
+        Prometheus prometheus =
+            Prometheus.start(
+                dir.resolve("prometheus"),
+                Map.of("flow-exporter", List.copyOf(group.ports().values())));
+        SteadyProducer producer =
+            SteadyProducer.start(
+                broker.bootstrapServers(), topic, records, PER_SECOND, Duration.ofMinutes(5))) {
+      Step step =
+          (name, action) -> {
+            long start = System.nanoTime();
+            action.run();
+            group.awaitSpread(STEP_WITHIN);
+            producer.pause();
+            group.awaitSum(records.expected, STEP_WITHIN);
+            producer.resume();
+            timings.add(name + " " + ms(start) + " ms (partitions " + group.partitions() + ")");
+          };
       step.run("a, b and c started", () -> List.of("a", "b", "c").forEach(group::start));
       step.run("b stopped cleanly", () -> group.stopCleanly("b"));
       step.run("b restarted", () -> group.start("b"));
       step.run("c killed (SIGKILL)", () -> group.kill9("c"));
       step.run("c restarted", () -> group.start("c"));
-      step.run("scaled to one: a and c stopped cleanly", () -> {
-        group.stopCleanly("a");
-        group.stopCleanly("c");
-      });
+      step.run(
+          "scaled to one: a and c stopped cleanly",
+          () -> {
+            group.stopCleanly("a");
+            group.stopCleanly("c");
+          });
       step.run("back to three: a and c started", () -> List.of("a", "c").forEach(group::start));
 
       producer.finish();
       group.awaitSum(records.expected, STEP_WITHIN);
       Map<String, Long> want = expected(records.expected);
       Map<String, Long> got = new TreeMap<>();
-      Await.until(STEP_WITHIN, () -> {
-        got.clear();
-        got.putAll(sums(prometheus));
-        return got.equals(want);
-      }, () -> "Prometheus' sums over the last scrapes\n" + got + "\ndiffer from the produced totals\n" + want);
-      // Two more scrapes of every instance with nothing changing: what is asserted below is at rest.
+      Await.until(
+          STEP_WITHIN,
+          () -> {
+            got.clear();
+            got.putAll(sums(prometheus));
+            return got.equals(want);
+          },
+          () ->
+              "Prometheus' sums over the last scrapes\n"
+                  + got
+                  + "\ndiffer from the produced totals\n"
+                  + want);
+      // Two more scrapes of every instance with nothing changing: what is asserted below is at
+      // rest.
       Thread.sleep(2500);
 
       long resets = 0;
@@ -111,21 +141,35 @@ class OwnershipPrometheusIT {
       }
       List<String> shared = new ArrayList<>();
       for (String family : FAMILIES) {
-        for (JsonNode r : prometheus.query("count by (" + SERIES + ") (" + fresh(family) + ") > 1")) {
-          shared.add(family + r.get("metric") + " on " + r.get("value").get(1).asText() + " instances");
+        for (JsonNode r :
+            prometheus.query("count by (" + SERIES + ") (" + fresh(family) + ") > 1")) {
+          shared.add(
+              family + r.get("metric") + " on " + r.get("value").get(1).asText() + " instances");
         }
       }
       Map<String, Long> finalSums = sums(prometheus);
       System.out.printf(
           "ownership: %d messages at %d/s, %d series; steps: %s; Prometheus: %d counter resets in %d series, %d series"
               + " exposed by more than one instance; whole run %d ms%n",
-          producer.sent(), PER_SECOND, records.expected.series().size(), timings, resets, reset.size(), shared.size(), ms(t0));
+          producer.sent(),
+          PER_SECOND,
+          records.expected.series().size(),
+          timings,
+          resets,
+          reset.size(),
+          shared.size(),
+          ms(t0));
 
       assertThat(resets)
-          .as("counter resets (sum of resets(flow_*_total[15m])) over all instances; %d series with resets > 0:\n%s",
-              reset.size(), String.join("\n", reset.subList(0, Math.min(reset.size(), 40))) + (reset.size() > 40 ? "\n..." : ""))
+          .as(
+              "counter resets (sum of resets(flow_*_total[15m])) over all instances; %d series with resets > 0:\n%s",
+              reset.size(),
+              String.join("\n", reset.subList(0, Math.min(reset.size(), 40)))
+                  + (reset.size() > 40 ? "\n..." : ""))
           .isZero();
-      assertThat(finalSums).as("sum by (%s) of each family at the last scrapes", SERIES).isEqualTo(want);
+      assertThat(finalSums)
+          .as("sum by (%s) of each family at the last scrapes", SERIES)
+          .isEqualTo(want);
       assertThat(shared).as("series exposed by more than one instance").isEmpty();
       group.stopAllCleanly();
     }
@@ -142,7 +186,14 @@ class OwnershipPrometheusIT {
     for (String family : FAMILIES) {
       for (JsonNode r : prometheus.query("sum by (" + SERIES + ") (" + fresh(family) + ")")) {
         JsonNode m = r.get("metric");
-        out.put(family + "|" + m.path("hostname").asText() + "|" + m.path("source_as").asText() + "|" + m.path("destination_as").asText(),
+        out.put(
+            family
+                + "|"
+                + m.path("hostname").asText()
+                + "|"
+                + m.path("source_as").asText()
+                + "|"
+                + m.path("destination_as").asText(),
             new BigDecimal(r.get("value").get(1).asText()).longValueExact());
       }
     }
@@ -152,11 +203,14 @@ class OwnershipPrometheusIT {
   /** The produced totals in the keys of {@link #sums}. */
   private static Map<String, Long> expected(Traffic traffic) {
     Map<String, Long> out = new TreeMap<>();
-    traffic.series().forEach((key, v) -> {
-      String[] k = key.split("\\|", 2); // direction, then hostname|source_as|destination_as
-      out.put("flow_" + k[0] + "_bytes_total|" + k[1], v[0]);
-      out.put("flow_" + k[0] + "_packets_total|" + k[1], v[1]);
-    });
+    traffic
+        .series()
+        .forEach(
+            (key, v) -> {
+              String[] k = key.split("\\|", 2); // direction, then hostname|source_as|destination_as
+              out.put("flow_" + k[0] + "_bytes_total|" + k[1], v[0]);
+              out.put("flow_" + k[0] + "_packets_total|" + k[1], v[1]);
+            });
     return out;
   }
 

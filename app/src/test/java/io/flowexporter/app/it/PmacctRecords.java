@@ -2,15 +2,15 @@ package io.flowexporter.app.it;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /**
- * Writes pmacct JSON messages for the integration tests and keeps, independently of the
- * exporter's code, the totals they should produce: the direction rule (source AS own → transmit,
- * else destination AS own → receive), sampling, hostname fallback, multi-value messages, markers
- * and invalid messages mixed in.
+ * Writes pmacct JSON messages for the integration tests and keeps, independently of the exporter's
+ * code, the totals they should produce: the direction rule (source AS own → transmit, else
+ * destination AS own → receive), sampling, hostname fallback, multi-value messages, markers and
+ * invalid messages mixed in.
  */
 public final class PmacctRecords {
 
@@ -23,8 +23,10 @@ public final class PmacctRecords {
   public final Traffic expected = new Traffic();
   public long counted;
   public long invalid;
+
   /** The invalid messages by the reason they must be counted under. */
   public final Map<String, Long> invalidByReason = new TreeMap<>();
+
   public long markers;
   public long unmatched;
   private Traffic lastMessage = new Traffic();
@@ -41,8 +43,10 @@ public final class PmacctRecords {
       invalid++;
       int which = random.nextInt(5);
       invalidByReason.merge(
-          List.of("malformed_json", "not_an_object", "wrong_type", "out_of_range", "missing_bytes").get(which),
-          1L, Long::sum);
+          List.of("malformed_json", "not_an_object", "wrong_type", "out_of_range", "missing_bytes")
+              .get(which),
+          1L,
+          Long::sum);
       return switch (which) {
         case 0 -> "{not json";
         case 1 -> "[1,2,3]";
@@ -53,7 +57,9 @@ public final class PmacctRecords {
     }
     if (kind < 5) {
       markers++;
-      return "{\"event_type\": \"purge_" + (random.nextBoolean() ? "init" : "close") + "\", \"writer_id\": \"default_kafka/1\"}";
+      return "{\"event_type\": \"purge_"
+          + (random.nextBoolean() ? "init" : "close")
+          + "\", \"writer_id\": \"default_kafka/1\"}";
     }
     if (kind < 15) {
       List<String> lines = new ArrayList<>();
@@ -83,10 +89,18 @@ public final class PmacctRecords {
     long sampling = random.nextInt(5) == 0 ? 10 : 0;
     String peerIp = "10.0.0." + (1 + random.nextInt(3));
     int labelKind = random.nextInt(10);
-    String host = labelKind < 7 ? HOSTS[random.nextInt(HOSTS.length)] : labelKind < 9 ? "map-" + HOSTS[random.nextInt(HOSTS.length)] : peerIp;
-    String label = labelKind < 7 ? ", \"label\": \"" + host + "\""
-        : labelKind < 9 ? ", \"label\": {\"hostname\": \"" + host + "\", \"site\": \"par\"}" : "";
-    String direction = src == OWN || src == OWN_BIG ? "transmit" : dst == OWN || dst == OWN_BIG ? "receive" : null;
+    String host =
+        labelKind < 7
+            ? HOSTS[random.nextInt(HOSTS.length)]
+            : labelKind < 9 ? "map-" + HOSTS[random.nextInt(HOSTS.length)] : peerIp;
+    String label =
+        labelKind < 7
+            ? ", \"label\": \"" + host + "\""
+            : labelKind < 9
+                ? ", \"label\": {\"hostname\": \"" + host + "\", \"site\": \"par\"}"
+                : "";
+    String direction =
+        src == OWN || src == OWN_BIG ? "transmit" : dst == OWN || dst == OWN_BIG ? "receive" : null;
     long factor = sampling > 1 ? sampling : 1;
     if (direction == null) {
       unmatched++;
@@ -95,10 +109,21 @@ public final class PmacctRecords {
       expected.add(direction, host, src, dst, bytes * factor, packets * factor);
       lastMessage.add(direction, host, src, dst, bytes * factor, packets * factor);
     }
-    return "{\"event_type\": \"purge\"" + label + ", \"as_src\": " + src + ", \"as_dst\": " + dst
-        + ", \"peer_ip_src\": \"" + peerIp + "\", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""
+    return "{\"event_type\": \"purge\""
+        + label
+        + ", \"as_src\": "
+        + src
+        + ", \"as_dst\": "
+        + dst
+        + ", \"peer_ip_src\": \""
+        + peerIp
+        + "\", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""
         + ", \"port_src\": 443, \"port_dst\": 50000, \"ip_proto\": \"tcp\""
         + (sampling > 0 ? ", \"sampling_rate\": " + sampling : "")
-        + ", \"packets\": " + packets + ", \"bytes\": " + bytes + ", \"writer_id\": \"default_kafka/1\"}";
+        + ", \"packets\": "
+        + packets
+        + ", \"bytes\": "
+        + bytes
+        + ", \"writer_id\": \"default_kafka/1\"}";
   }
 }

@@ -13,7 +13,9 @@ public final class Programs {
   /** The repository's root directory (failsafe passes it; else the parent of the module). */
   public static Path root() {
     String root = System.getProperty("flowexporter.root");
-    return (root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent()).toAbsolutePath().normalize();
+    return (root != null ? Path.of(root) : Path.of("").toAbsolutePath().getParent())
+        .toAbsolutePath()
+        .normalize();
   }
 
   /**
@@ -37,8 +39,11 @@ public final class Programs {
         }
       }
     }
-    throw new AssertionError(program + " is not installed: apt-get install " + debianPackage
-        + " (or run bin/test, which installs what the tests need)");
+    throw new AssertionError(
+        program
+            + " is not installed: apt-get install "
+            + debianPackage
+            + " (or run bin/test, which installs what the tests need)");
   }
 
   /** Fails unless {@code command} exits 0, e.g. to check that a Python or Perl module loads. */
@@ -47,10 +52,16 @@ public final class Programs {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes());
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", command) + " failed (" + out.strip() + "): apt-get install " + debianPackage);
+        throw new AssertionError(
+            String.join(" ", command)
+                + " failed ("
+                + out.strip()
+                + "): apt-get install "
+                + debianPackage);
       }
     } catch (IOException e) {
-      throw new AssertionError(command[0] + " is not installed: apt-get install " + debianPackage, e);
+      throw new AssertionError(
+          command[0] + " is not installed: apt-get install " + debianPackage, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 public final class Prometheus implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Process process;
   private final Path log;
@@ -46,23 +47,41 @@ public final class Prometheus implements AutoCloseable {
   public static Prometheus start(Path dir, Map<String, List<Integer>> jobs) throws IOException {
     Path binary = Programs.require("prometheus", "prometheus");
     Files.createDirectories(dir);
-    StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n");
-    jobs.forEach((job, ports) -> {
-      config.append("  - job_name: ").append(job).append("\n    static_configs:\n      - targets: [");
-      for (int i = 0; i < ports.size(); i++) {
-        config.append(i == 0 ? "" : ", ").append("'127.0.0.1:").append(ports.get(i)).append('\'');
-      }
-      config.append("]\n");
-    });
+    StringBuilder config =
+        new StringBuilder(
+            "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\nscrape_configs:\n");
+    jobs.forEach(
+        (job, ports) -> {
+          config
+              .append("  - job_name: ")
+              .append(job)
+              .append("\n    static_configs:\n      - targets: [");
+          for (int i = 0; i < ports.size(); i++) {
+            config
+                .append(i == 0 ? "" : ", ")
+                .append("'127.0.0.1:")
+                .append(ports.get(i))
+                .append('\'');
+          }
+          config.append("]\n");
+        });
     Path file = Files.writeString(dir.resolve("prometheus.yml"), config);
     int port = ExporterProcess.freePort();
     Path log = dir.resolve("prometheus.log");
-    Process p = new ProcessBuilder(binary.toString(), "--config.file=" + file, "--storage.tsdb.path=" + dir.resolve("data"),
-        "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                binary.toString(),
+                "--config.file=" + file,
+                "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--log.level=warn")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     Prometheus prometheus = new Prometheus(ChildProcesses.track(p), log, port);
     try {
-      Await.until(Duration.ofSeconds(60), () -> Scrape.status(port, "/-/ready") == 200, prometheus::log);
+      Await.until(
+          Duration.ofSeconds(60), () -> Scrape.status(port, "/-/ready") == 200, prometheus::log);
     } catch (RuntimeException | Error e) {
       prometheus.close();
       throw e;
@@ -82,7 +101,11 @@ public final class Prometheus implements AutoCloseable {
 
   /** An instant query evaluated at {@code unixSeconds}. */
   public JsonNode queryAt(String promql, double unixSeconds) {
-    return get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + unixSeconds);
+    return get(
+        "/api/v1/query?query="
+            + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+            + "&time="
+            + unixSeconds);
   }
 
   /** The single value of a query that returns one sample (e.g. {@code sum(...)}), 0 if none. */
@@ -96,9 +119,12 @@ public final class Prometheus implements AutoCloseable {
 
   private JsonNode get(String pathAndQuery) {
     try {
-      HttpResponse<String> r = HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).timeout(Duration.ofSeconds(30)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery))
+                  .timeout(Duration.ofSeconds(30))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = JSON.readTree(r.body());
       if (!"success".equals(body.path("status").asText())) {
         throw new AssertionError("Prometheus query failed: " + pathAndQuery + ": " + r.body());

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real KRaft broker whose client listener speaks SASL_SSL only (SCRAM-SHA-512, a private CA,
- * ACLs checked), shared by the tests of one class. The test's own set-up (topics, records, ACLs)
- * runs as the broker's super user; the exporter runs as one of {@code users}, through a {@code
+ * A real KRaft broker whose client listener speaks SASL_SSL only (SCRAM-SHA-512, a private CA, ACLs
+ * checked), shared by the tests of one class. The test's own set-up (topics, records, ACLs) runs as
+ * the broker's super user; the exporter runs as one of {@code users}, through a {@code
  * --kafka-config} file ({@link #writeClientConfig}).
  */
 public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback {
@@ -80,18 +80,24 @@ public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback 
   /** Creates a topic as the super user and waits for its leaders. */
   public void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(topic, partitions, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
       FreshTopics.awaitLeaders(admin, topic, partitions);
     }
   }
 
   /** Allows {@code user} the operation on the resources named {@code name} (or starting so). */
-  public void allow(String user, ResourceType type, String name, PatternType pattern, AclOperation... operations)
+  public void allow(
+      String user, ResourceType type, String name, PatternType pattern, AclOperation... operations)
       throws Exception {
     List<AclBinding> acls = new ArrayList<>();
     for (AclOperation op : operations) {
-      acls.add(new AclBinding(new ResourcePattern(type, name, pattern),
-          new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)));
+      acls.add(
+          new AclBinding(
+              new ResourcePattern(type, name, pattern),
+              new AccessControlEntry("User:" + user, "*", op, AclPermissionType.ALLOW)));
     }
     try (Admin admin = admin()) {
       admin.createAcls(acls).all().get(60, TimeUnit.SECONDS);
@@ -105,9 +111,15 @@ public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback 
   public void allowStreamsApplication(String user, String applicationId) throws Exception {
     allow(user, ResourceType.TOPIC, applicationId, PatternType.PREFIXED, AclOperation.ALL);
     allow(user, ResourceType.GROUP, applicationId, PatternType.PREFIXED, AclOperation.ALL);
-    allow(user, ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, AclOperation.ALL);
-    allow(user, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
-        AclOperation.IDEMPOTENT_WRITE, AclOperation.DESCRIBE);
+    allow(
+        user, ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED, AclOperation.ALL);
+    allow(
+        user,
+        ResourceType.CLUSTER,
+        "kafka-cluster",
+        PatternType.LITERAL,
+        AclOperation.IDEMPOTENT_WRITE,
+        AclOperation.DESCRIBE);
   }
 
   /** Sends messages as the super user, waiting for every ack. */
@@ -118,7 +130,8 @@ public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback 
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"); // see Topics.producer
     List<Future<RecordMetadata>> acks = new ArrayList<>();
-    try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
       int i = 0;
       for (String value : values) {
         acks.add(producer.send(new ProducerRecord<>(topic, Integer.toString(i++), value)));

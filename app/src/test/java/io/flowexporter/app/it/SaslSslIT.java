@@ -25,9 +25,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exporter on a broker that speaks SASL_SSL only (SCRAM-SHA-512, a private CA, ACLs), its
- * Kafka settings in a {@code --kafka-config} file as an operator writes them: exact totals on
- * /metrics, and the flow API's search and tap answer the matching flows over the same broker.
+ * The exporter on a broker that speaks SASL_SSL only (SCRAM-SHA-512, a private CA, ACLs), its Kafka
+ * settings in a {@code --kafka-config} file as an operator writes them: exact totals on /metrics,
+ * and the flow API's search and tap answer the matching flows over the same broker.
  */
 class SaslSslIT {
 
@@ -44,22 +44,46 @@ class SaslSslIT {
     String topic = "sasl-flows";
     String app = "it-sasl";
     broker.createTopic(topic, 2);
-    broker.allow(USER, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+    broker.allow(
+        USER,
+        ResourceType.TOPIC,
+        topic,
+        PatternType.LITERAL,
+        AclOperation.READ,
+        AclOperation.DESCRIBE);
     broker.allowStreamsApplication(USER, app);
     PmacctRecords records = new PmacctRecords(11);
     broker.produce(topic, records, 500);
-    Path kafkaConfig = broker.writeClientConfig(dir.resolve("kafka.properties"), broker.broker().clientProperties(USER));
+    Path kafkaConfig =
+        broker.writeClientConfig(
+            dir.resolve("kafka.properties"), broker.broker().clientProperties(USER));
     Path tokens = Files.writeString(dir.resolve("tokens"), "alice:" + TOKEN + "\n");
     String[] args = {
-      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,AS4200000001",
-      "--state-dir", dir.resolve("state").toString(), "--application-id", app,
-      "--from-beginning", "--commit-interval", "300",
-      "--kafka-config", kafkaConfig.toString(), "--api-token-file", tokens.toString()
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500,AS4200000001",
+      "--state-dir",
+      dir.resolve("state").toString(),
+      "--application-id",
+      app,
+      "--from-beginning",
+      "--commit-interval",
+      "300",
+      "--kafka-config",
+      kafkaConfig.toString(),
+      "--api-token-file",
+      tokens.toString()
     };
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
       Scrape s = ExporterIT.awaitTotals(exporter, records);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}")).isEqualTo(records.counted);
-      assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}")).isEqualTo(records.invalid);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}"))
+          .isEqualTo(records.counted);
+      assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}"))
+          .isEqualTo(records.invalid);
       assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(200);
 
       // search: the past records with one source address, exactly those
@@ -68,14 +92,20 @@ class SaslSslIT {
         past.add(flow("192.0.2." + (i % 2 == 0 ? 7 : 8), i));
       }
       broker.produce(topic, past);
-      Answer search = Answer.of(get(exporter, "/api/v1/flows/search?ip=192.0.2.7&from=-15m&limit=100&timeout=30s").body());
-      assertThat(search.flows()).hasSize(4).allSatisfy(f -> assertThat(f.at("/source/ip").asText()).isEqualTo("192.0.2.7"));
+      Answer search =
+          Answer.of(
+              get(exporter, "/api/v1/flows/search?ip=192.0.2.7&from=-15m&limit=100&timeout=30s")
+                  .body());
+      assertThat(search.flows())
+          .hasSize(4)
+          .allSatisfy(f -> assertThat(f.at("/source/ip").asText()).isEqualTo("192.0.2.7"));
       assertThat(search.end().get("reason").asText()).isEqualTo("range");
 
       // tap: what arrives after the request, stopping at the limit
-      CompletableFuture<HttpResponse<Stream<String>>> tap = HTTP.sendAsync(
-          request(exporter, "/api/v1/flows/tap?ip=192.0.2.9&limit=3&timeout=60s").build(),
-          HttpResponse.BodyHandlers.ofLines());
+      CompletableFuture<HttpResponse<Stream<String>>> tap =
+          HTTP.sendAsync(
+              request(exporter, "/api/v1/flows/tap?ip=192.0.2.9&limit=3&timeout=60s").build(),
+              HttpResponse.BodyHandlers.ofLines());
       HttpResponse<Stream<String>> response = tap.get(60, TimeUnit.SECONDS); // headers: positioned
       assertThat(response.statusCode()).isEqualTo(200);
       List<String> live = new ArrayList<>();
@@ -84,7 +114,9 @@ class SaslSslIT {
       }
       broker.produce(topic, live);
       Answer tapped = Answer.of(response.body());
-      assertThat(tapped.flows()).hasSize(3).allSatisfy(f -> assertThat(f.at("/source/ip").asText()).isEqualTo("192.0.2.9"));
+      assertThat(tapped.flows())
+          .hasSize(3)
+          .allSatisfy(f -> assertThat(f.at("/source/ip").asText()).isEqualTo("192.0.2.9"));
       assertThat(tapped.end().get("reason").asText()).isEqualTo("limit");
       assertThat(exporter.ownLog()).doesNotContain(PASSWORD).doesNotContain(TOKEN);
       exporter.stopCleanly();
@@ -92,8 +124,10 @@ class SaslSslIT {
   }
 
   static String flow(String src, int i) {
-    return "{\"event_type\":\"purge\",\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":64500,\"ip_src\":\"" + src
-        + "\",\"ip_dst\":\"203.0.113.9\",\"port_src\":443,\"port_dst\":" + (40000 + i)
+    return "{\"event_type\":\"purge\",\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":64500,\"ip_src\":\""
+        + src
+        + "\",\"ip_dst\":\"203.0.113.9\",\"port_src\":443,\"port_dst\":"
+        + (40000 + i)
         + ",\"ip_proto\":\"tcp\",\"packets\":1,\"bytes\":100}";
   }
 
@@ -103,7 +137,8 @@ class SaslSslIT {
   }
 
   static HttpResponse<String> get(ExporterProcess exporter, String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(request(exporter, path).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(request(exporter, path).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
     return r;
   }

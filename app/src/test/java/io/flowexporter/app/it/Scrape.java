@@ -6,11 +6,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.HashMap;
 
 /**
  * One scrape of {@code /metrics}, parsed: series name and labels to value. Labels are kept as
@@ -18,15 +18,19 @@ import java.util.HashMap;
  */
 public record Scrape(Map<String, Double> series) {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   /** Scrapes {@code http://127.0.0.1:port/metrics}; null if nothing answers. */
   public static Scrape of(int port) {
     try {
-      HttpResponse<String> r = HTTP.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? parse(r.body()) : null;
     } catch (IOException e) {
       return null;
@@ -40,7 +44,9 @@ public record Scrape(Map<String, Double> series) {
   public static int status(int port, String path) {
     try {
       return HTTP.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
               HttpResponse.BodyHandlers.discarding())
           .statusCode();
     } catch (IOException e) {
@@ -66,13 +72,14 @@ public record Scrape(Map<String, Double> series) {
   /** Series of one metric name: labels map (sorted) to value. */
   public Map<Map<String, String>, Double> family(String name) {
     Map<Map<String, String>, Double> out = new HashMap<>();
-    series.forEach((key, value) -> {
-      int brace = key.indexOf('{');
-      String n = brace < 0 ? key : key.substring(0, brace);
-      if (n.equals(name)) {
-        out.put(labels(brace < 0 ? "" : key.substring(brace)), value);
-      }
-    });
+    series.forEach(
+        (key, value) -> {
+          int brace = key.indexOf('{');
+          String n = brace < 0 ? key : key.substring(0, brace);
+          if (n.equals(name)) {
+            out.put(labels(brace < 0 ? "" : key.substring(brace)), value);
+          }
+        });
     return out;
   }
 
@@ -85,7 +92,8 @@ public record Scrape(Map<String, Double> series) {
     Map<String, String> labels = new TreeMap<>();
     Matcher m = LABEL.matcher(braces);
     while (m.find()) {
-      labels.put(m.group(1), m.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
+      labels.put(
+          m.group(1), m.group(2).replace("\\\"", "\"").replace("\\n", "\n").replace("\\\\", "\\"));
     }
     return labels;
   }

@@ -45,7 +45,8 @@ public final class ScrapeRecorder implements AutoCloseable {
           if (s == null) {
             failedScrapes++;
           } else {
-            samples.add(new Sample(System.currentTimeMillis() - startMillis, e.getKey(), Traffic.of(s)));
+            samples.add(
+                new Sample(System.currentTimeMillis() - startMillis, e.getKey(), Traffic.of(s)));
           }
         }
       }
@@ -78,17 +79,40 @@ public final class ScrapeRecorder implements AutoCloseable {
     Map<String, Long> highestAt = new HashMap<>();
     for (Sample s : samples) {
       Map<String, long[]> seen = highest.computeIfAbsent(s.instance(), k -> new HashMap<>());
-      s.traffic().series().forEach((key, now) -> {
-        long[] max = seen.get(key);
-        if (max != null && (now[0] < max[0] || now[1] < max[1])) {
-          found.add(s.instance() + " " + key + " went from " + max[0] + "/" + max[1] + " (at " + highestAt.get(s.instance() + key)
-              + " ms) down to " + now[0] + "/" + now[1] + " at " + s.millis() + " ms");
-        }
-        if (max == null || now[0] > max[0] || now[1] > max[1]) {
-          seen.put(key, new long[] {Math.max(now[0], max == null ? 0 : max[0]), Math.max(now[1], max == null ? 0 : max[1])});
-          highestAt.put(s.instance() + key, s.millis());
-        }
-      });
+      s.traffic()
+          .series()
+          .forEach(
+              (key, now) -> {
+                long[] max = seen.get(key);
+                if (max != null && (now[0] < max[0] || now[1] < max[1])) {
+                  found.add(
+                      s.instance()
+                          + " "
+                          + key
+                          + " went from "
+                          + max[0]
+                          + "/"
+                          + max[1]
+                          + " (at "
+                          + highestAt.get(s.instance() + key)
+                          + " ms) down to "
+                          + now[0]
+                          + "/"
+                          + now[1]
+                          + " at "
+                          + s.millis()
+                          + " ms");
+                }
+                if (max == null || now[0] > max[0] || now[1] > max[1]) {
+                  seen.put(
+                      key,
+                      new long[] {
+                        Math.max(now[0], max == null ? 0 : max[0]),
+                        Math.max(now[1], max == null ? 0 : max[1])
+                      });
+                  highestAt.put(s.instance() + key, s.millis());
+                }
+              });
     }
     return found;
   }

@@ -23,11 +23,24 @@ class StartupIT {
   @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
   @Test
-  void unreachableBrokersGiveOneClearLineAndNotReady(@TempDir Path dir) throws InterruptedException {
+  void unreachableBrokersGiveOneClearLineAndNotReady(@TempDir Path dir)
+      throws InterruptedException {
     String nobody = "127.0.0.1:" + ExporterProcess.freePort();
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(),
-        "--brokers", nobody, "--topic", "flows", "--asn", "64500", "--state-dir", dir.resolve("state").toString())) {
-      Await.until(Duration.ofSeconds(60), () -> exporter.log().contains("Kafka at " + nobody + " is not"),
+    try (ExporterProcess exporter =
+        ExporterProcess.start(
+            dir.resolve("exporter.log"),
+            Map.of(),
+            "--brokers",
+            nobody,
+            "--topic",
+            "flows",
+            "--asn",
+            "64500",
+            "--state-dir",
+            dir.resolve("state").toString())) {
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> exporter.log().contains("Kafka at " + nobody + " is not"),
           () -> "no word about the unreachable broker; log:\n" + exporter.log());
       assertThat(Scrape.status(exporter.metricsPort(), "/healthz")).isEqualTo(200);
       assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(503);
@@ -35,7 +48,8 @@ class StartupIT {
       // problem is not logged again within the minute, and no stack trace appears.
       Thread.sleep(15_000);
       assertThat(exporter.isAlive()).isTrue();
-      long retriesLogged = exporter.log().lines().filter(l -> l.contains("Kafka at " + nobody)).count();
+      long retriesLogged =
+          exporter.log().lines().filter(l -> l.contains("Kafka at " + nobody)).count();
       assertThat(retriesLogged).as(exporter.log()).isEqualTo(1);
       assertThat(exporter.log()).doesNotContain("Exception", "\tat ");
       exporter.stopCleanly();
@@ -46,11 +60,26 @@ class StartupIT {
   void waitsForTheTopicThenCountsExactly(@TempDir Path dir) throws Exception {
     String topic = "flows-later";
     PmacctRecords records = new PmacctRecords(101);
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("exporter.log"), Map.of(),
-        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,4200000001",
-        "--state-dir", dir.resolve("state").toString(), "--application-id", "it-later",
-        "--from-beginning", "--commit-interval", "200")) {
-      Await.until(Duration.ofSeconds(60), () -> exporter.log().contains("Topic " + topic + " does not exist yet"),
+    try (ExporterProcess exporter =
+        ExporterProcess.start(
+            dir.resolve("exporter.log"),
+            Map.of(),
+            "--brokers",
+            broker.bootstrapServers(),
+            "--topic",
+            topic,
+            "--asn",
+            "64500,4200000001",
+            "--state-dir",
+            dir.resolve("state").toString(),
+            "--application-id",
+            "it-later",
+            "--from-beginning",
+            "--commit-interval",
+            "200")) {
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> exporter.log().contains("Topic " + topic + " does not exist yet"),
           () -> "no word about the missing topic; log:\n" + exporter.log());
       assertThat(Scrape.status(exporter.metricsPort(), "/healthz")).isEqualTo(200);
       assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(503);
@@ -73,9 +102,19 @@ class StartupIT {
     Path state = dir.resolve("state");
     Path log = dir.resolve("exporter.log");
     String[] args = {
-      "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500,4200000001",
-      "--state-dir", state.toString(), "--application-id", "it-state-lost", "--from-beginning",
-      "--commit-interval", "200"
+      "--brokers",
+      broker.bootstrapServers(),
+      "--topic",
+      topic,
+      "--asn",
+      "64500,4200000001",
+      "--state-dir",
+      state.toString(),
+      "--application-id",
+      "it-state-lost",
+      "--from-beginning",
+      "--commit-interval",
+      "200"
     };
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       ExporterIT.awaitTotals(exporter, records);
@@ -88,14 +127,19 @@ class StartupIT {
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       ExporterIT.awaitTotals(exporter, records);
       String afterRestart = exporter.ownLog();
-      List<String> restoreLines = afterRestart.lines().filter(l -> l.contains("RestoreProgressLog")).toList();
+      List<String> restoreLines =
+          afterRestart.lines().filter(l -> l.contains("RestoreProgressLog")).toList();
       System.out.println("state directory lost, restore log:\n" + String.join("\n", restoreLines));
       for (int p = 0; p < 3; p++) {
         assertThat(afterRestart)
-            .containsPattern("Restoring series-totals for it-state-lost-series-totals-changelog-" + p
-                + " from its changelog: [1-9][0-9]* records to read")
-            .containsPattern("Restored series-totals for it-state-lost-series-totals-changelog-" + p
-                + ": [1-9][0-9]* records in [0-9]+ ms");
+            .containsPattern(
+                "Restoring series-totals for it-state-lost-series-totals-changelog-"
+                    + p
+                    + " from its changelog: [1-9][0-9]* records to read")
+            .containsPattern(
+                "Restored series-totals for it-state-lost-series-totals-changelog-"
+                    + p
+                    + ": [1-9][0-9]* records in [0-9]+ ms");
       }
       exporter.stopCleanly();
     }

@@ -37,7 +37,8 @@ public final class SteadyProducer implements AutoCloseable {
   private boolean paused;
   private boolean idle;
 
-  private SteadyProducer(String brokers, String topic, PmacctRecords records, int perSecond, Duration maxDuration) {
+  private SteadyProducer(
+      String brokers, String topic, PmacctRecords records, int perSecond, Duration maxDuration) {
     this.brokers = brokers;
     this.topic = topic;
     this.records = records;
@@ -47,7 +48,8 @@ public final class SteadyProducer implements AutoCloseable {
   }
 
   /** Starts writing {@code perSecond} messages a second to {@code topic}. */
-  public static SteadyProducer start(String brokers, String topic, PmacctRecords records, int perSecond, Duration maxDuration) {
+  public static SteadyProducer start(
+      String brokers, String topic, PmacctRecords records, int perSecond, Duration maxDuration) {
     SteadyProducer p = new SteadyProducer(brokers, topic, records, perSecond, maxDuration);
     p.thread.setDaemon(true);
     p.thread.start();
@@ -65,22 +67,27 @@ public final class SteadyProducer implements AutoCloseable {
           producer.flush();
           long pausedAt = System.nanoTime();
           awaitResume();
-          start += System.nanoTime() - pausedAt; // the rate goes on from the resume, without a burst
+          start +=
+              System.nanoTime() - pausedAt; // the rate goes on from the resume, without a burst
           continue;
         }
         for (int n = 0; n < perTick; n++, i++) {
           String message = records.nextMessage();
           Traffic traffic = records.lastMessage();
           issued.incrementAndGet();
-          producer.send(new ProducerRecord<>(topic, Long.toString(i), message), (md, e) -> {
-            if (e == null) {
-              byOffset.computeIfAbsent(md.partition(), p -> new ConcurrentSkipListMap<>()).put(md.offset(), traffic);
-              sent.incrementAndGet();
-            } else {
-              failed.incrementAndGet();
-              firstFailure.compareAndSet(null, e);
-            }
-          });
+          producer.send(
+              new ProducerRecord<>(topic, Long.toString(i), message),
+              (md, e) -> {
+                if (e == null) {
+                  byOffset
+                      .computeIfAbsent(md.partition(), p -> new ConcurrentSkipListMap<>())
+                      .put(md.offset(), traffic);
+                  sent.incrementAndGet();
+                } else {
+                  failed.incrementAndGet();
+                  firstFailure.compareAndSet(null, e);
+                }
+              });
         }
         // Keep the rate: sleep until the time this many messages are due.
         long due = start + TimeUnit.SECONDS.toNanos(i) / perSecond;
@@ -146,7 +153,9 @@ public final class SteadyProducer implements AutoCloseable {
    */
   public Traffic producedIn(int partition, long from, long to) {
     NavigableMap<Long, Traffic> offsets = byOffset.get(partition);
-    return offsets == null || from >= to ? new Traffic() : Traffic.sum(offsets.subMap(from, to).values());
+    return offsets == null || from >= to
+        ? new Traffic()
+        : Traffic.sum(offsets.subMap(from, to).values());
   }
 
   /**
@@ -159,7 +168,8 @@ public final class SteadyProducer implements AutoCloseable {
       throw new AssertionError("producer did not stop");
     }
     if (failed.get() > 0) {
-      throw new AssertionError(failed.get() + " sends failed; expected totals unknown", firstFailure.get());
+      throw new AssertionError(
+          failed.get() + " sends failed; expected totals unknown", firstFailure.get());
     }
   }
 

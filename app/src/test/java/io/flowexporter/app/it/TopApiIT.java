@@ -42,42 +42,67 @@ class TopApiIT {
   private final Map<String, Map<String, Long>> expected = new TreeMap<>();
 
   @Test
-  void topAnswersTheExactCommittedTotalsOfEachPeerRouterAndPort(@TempDir Path dir) throws Exception {
+  void topAnswersTheExactCommittedTotalsOfEachPeerRouterAndPort(@TempDir Path dir)
+      throws Exception {
     String topic = "flows-top";
     Topics.create(broker.bootstrapServers(), topic, 3);
     produce(topic, 1500, new SplittableRandom(16));
 
-    try (ExporterProcess exporter = ExporterProcess.start(dir.resolve("top.log"), Map.of(),
-        "--brokers", broker.bootstrapServers(), "--topic", topic, "--asn", "64500", "--from-beginning",
-        "--commit-interval", "300", "--state-dir", dir.resolve("state").toString(), "--application-id", "it-top",
-        "--port", "443")) {
+    try (ExporterProcess exporter =
+        ExporterProcess.start(
+            dir.resolve("top.log"),
+            Map.of(),
+            "--brokers",
+            broker.bootstrapServers(),
+            "--topic",
+            topic,
+            "--asn",
+            "64500",
+            "--from-beginning",
+            "--commit-interval",
+            "300",
+            "--state-dir",
+            dir.resolve("state").toString(),
+            "--application-id",
+            "it-top",
+            "--port",
+            "443")) {
       HttpClient http = HttpClient.newHttpClient();
       Map<String, Map<String, Long>> last = new TreeMap<>();
-      Await.until(Duration.ofSeconds(120), () -> {
-        if (!exporter.isAlive()) {
-          throw new AssertionError("exporter exited early:\n" + exporter.log());
-        }
-        last.clear();
-        for (String family : new String[] {"as", "router", "port"}) {
-          for (String direction : new String[] {"receive", "transmit"}) {
-            JsonNode answer = get(http, exporter.metricsPort(), family, direction);
-            if (answer == null) {
-              return false;
+      Await.until(
+          Duration.ofSeconds(120),
+          () -> {
+            if (!exporter.isAlive()) {
+              throw new AssertionError("exporter exited early:\n" + exporter.log());
             }
-            Map<String, Long> bytes = new HashMap<>();
-            answer.path("top").forEach(row -> bytes.put(labelOf(family, row), row.path("bytes").asLong()));
-            last.put(family + " " + direction, bytes);
-          }
-        }
-        return expected.equals(last);
-      }, () -> "expected " + expected + "\nlast answers " + last + "\nlog:\n" + exporter.log());
+            last.clear();
+            for (String family : new String[] {"as", "router", "port"}) {
+              for (String direction : new String[] {"receive", "transmit"}) {
+                JsonNode answer = get(http, exporter.metricsPort(), family, direction);
+                if (answer == null) {
+                  return false;
+                }
+                Map<String, Long> bytes = new HashMap<>();
+                answer
+                    .path("top")
+                    .forEach(row -> bytes.put(labelOf(family, row), row.path("bytes").asLong()));
+                last.put(family + " " + direction, bytes);
+              }
+            }
+            return expected.equals(last);
+          },
+          () -> "expected " + expected + "\nlast answers " + last + "\nlog:\n" + exporter.log());
 
       // Ranked by rate, then by total: with no traffic any more, the totals decide.
-      Await.until(Duration.ofSeconds(30), () -> {
-        JsonNode answer = get(http, exporter.metricsPort(), "as", "receive");
-        return answer != null && !answer.path("total").path("bits_per_second").isNull()
-            && answer.path("total").path("bits_per_second").asDouble() == 0;
-      }, exporter::log);
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> {
+            JsonNode answer = get(http, exporter.metricsPort(), "as", "receive");
+            return answer != null
+                && !answer.path("total").path("bits_per_second").isNull()
+                && answer.path("total").path("bits_per_second").asDouble() == 0;
+          },
+          exporter::log);
       JsonNode top = get(http, exporter.metricsPort(), "as", "receive");
       List<Long> ranked = new ArrayList<>();
       top.path("top").forEach(row -> ranked.add(row.path("bytes").asLong()));
@@ -87,20 +112,37 @@ class TopApiIT {
       assertThat(top.path("top").get(0).path("name").isTextual()).isTrue();
       assertThat(top.path("top").get(0).path("history").size()).isPositive();
 
-      HttpResponse<String> notCounted = http.send(HttpRequest.newBuilder(URI.create(
-          "http://127.0.0.1:" + exporter.metricsPort() + "/api/v1/top?family=country&direction=receive")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> notCounted =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + exporter.metricsPort()
+                              + "/api/v1/top?family=country&direction=receive"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(notCounted.statusCode()).isEqualTo(400);
-      assertThat(JSON.readTree(notCounted.body()).path("error").path("parameter").asText()).isEqualTo("family");
+      assertThat(JSON.readTree(notCounted.body()).path("error").path("parameter").asText())
+          .isEqualTo("family");
       exporter.stopCleanly();
     }
   }
 
   private static JsonNode get(HttpClient http, int port, String family, String direction) {
     try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(
-          "http://127.0.0.1:" + port + "/api/v1/top?family=" + family + "&direction=" + direction + "&n=1000")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + port
+                              + "/api/v1/top?family="
+                              + family
+                              + "&direction="
+                              + direction
+                              + "&n=1000"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
     } catch (Exception e) {
       return null;
@@ -144,10 +186,21 @@ class TopApiIT {
     if (port == 443) {
       add("port " + direction, "443/tcp", bytes * sampling);
     }
-    return "{\"event_type\": \"purge\", \"label\": \"" + host + "\", \"as_src\": " + src + ", \"as_dst\": " + dst
-        + ", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\", \"port_src\": 51000, \"port_dst\": " + port
-        + ", \"ip_proto\": \"tcp\"" + (sampling > 1 ? ", \"sampling_rate\": " + sampling : "")
-        + ", \"packets\": " + packets + ", \"bytes\": " + bytes + "}";
+    return "{\"event_type\": \"purge\", \"label\": \""
+        + host
+        + "\", \"as_src\": "
+        + src
+        + ", \"as_dst\": "
+        + dst
+        + ", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\", \"port_src\": 51000, \"port_dst\": "
+        + port
+        + ", \"ip_proto\": \"tcp\""
+        + (sampling > 1 ? ", \"sampling_rate\": " + sampling : "")
+        + ", \"packets\": "
+        + packets
+        + ", \"bytes\": "
+        + bytes
+        + "}";
   }
 
   private void add(String group, String entity, long amount) {

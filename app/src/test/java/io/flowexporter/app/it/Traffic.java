@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Traffic totals per series, as a test expects them or as a scrape shows them. The key is
- * {@code direction|hostname|source_as|destination_as}; values are bytes and packets.
+ * Traffic totals per series, as a test expects them or as a scrape shows them. The key is {@code
+ * direction|hostname|source_as|destination_as}; values are bytes and packets.
  */
 public final class Traffic {
 
@@ -15,8 +15,15 @@ public final class Traffic {
     return direction + "|" + hostname + "|" + sourceAs + "|" + destinationAs;
   }
 
-  public synchronized void add(String direction, String hostname, long sourceAs, long destinationAs, long bytes, long packets) {
-    long[] t = totals.computeIfAbsent(key(direction, hostname, sourceAs, destinationAs), k -> new long[2]);
+  public synchronized void add(
+      String direction,
+      String hostname,
+      long sourceAs,
+      long destinationAs,
+      long bytes,
+      long packets) {
+    long[] t =
+        totals.computeIfAbsent(key(direction, hostname, sourceAs, destinationAs), k -> new long[2]);
     t[0] += bytes;
     t[1] += packets;
   }
@@ -25,12 +32,28 @@ public final class Traffic {
   public static Traffic of(Scrape scrape) {
     Traffic t = new Traffic();
     for (String direction : new String[] {"receive", "transmit"}) {
-      scrape.family("flow_" + direction + "_bytes_total").forEach((labels, v) ->
-          t.add(direction, labels.get("hostname"), Long.parseLong(labels.get("source_as")),
-              Long.parseLong(labels.get("destination_as")), v.longValue(), 0));
-      scrape.family("flow_" + direction + "_packets_total").forEach((labels, v) ->
-          t.add(direction, labels.get("hostname"), Long.parseLong(labels.get("source_as")),
-              Long.parseLong(labels.get("destination_as")), 0, v.longValue()));
+      scrape
+          .family("flow_" + direction + "_bytes_total")
+          .forEach(
+              (labels, v) ->
+                  t.add(
+                      direction,
+                      labels.get("hostname"),
+                      Long.parseLong(labels.get("source_as")),
+                      Long.parseLong(labels.get("destination_as")),
+                      v.longValue(),
+                      0));
+      scrape
+          .family("flow_" + direction + "_packets_total")
+          .forEach(
+              (labels, v) ->
+                  t.add(
+                      direction,
+                      labels.get("hostname"),
+                      Long.parseLong(labels.get("source_as")),
+                      Long.parseLong(labels.get("destination_as")),
+                      0,
+                      v.longValue()));
     }
     return t;
   }
@@ -39,11 +62,12 @@ public final class Traffic {
   public static Traffic sum(Iterable<Traffic> parts) {
     Traffic t = new Traffic();
     for (Traffic p : parts) {
-      p.totals.forEach((k, v) -> {
-        long[] s = t.totals.computeIfAbsent(k, x -> new long[2]);
-        s[0] += v[0];
-        s[1] += v[1];
-      });
+      p.totals.forEach(
+          (k, v) -> {
+            long[] s = t.totals.computeIfAbsent(k, x -> new long[2]);
+            s[0] += v[0];
+            s[1] += v[1];
+          });
     }
     return t;
   }

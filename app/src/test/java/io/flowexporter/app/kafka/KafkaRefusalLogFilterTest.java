@@ -19,31 +19,61 @@ class KafkaRefusalLogFilterTest {
 
   @Test
   void aRepeatedRefusalLinePassesOncePerLogger() {
-    String authFailed = "[AdminClient clientId=adminclient-1] Connection to node {} ({}) failed authentication due to: {}";
-    assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, authFailed, null)).isEqualTo(FilterReply.NEUTRAL);
-    assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, authFailed, null)).isEqualTo(FilterReply.DENY);
-    RuntimeException wrapped = new RuntimeException("x", new SaslAuthenticationException("invalid credentials"));
-    String fatal = "[AdminClient clientId=adminclient-1] Fatal error during metadata update";
-    assertThat(decide("org.apache.kafka.clients.admin.internals.AdminMetadataManager", Level.WARN, fatal, wrapped))
+    String authFailed =
+        "[AdminClient clientId=adminclient-1] Connection to node {} ({}) failed authentication due to: {}";
+    assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, authFailed, null))
         .isEqualTo(FilterReply.NEUTRAL);
-    assertThat(decide("org.apache.kafka.clients.admin.internals.AdminMetadataManager", Level.WARN, fatal, wrapped))
+    assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, authFailed, null))
+        .isEqualTo(FilterReply.DENY);
+    RuntimeException wrapped =
+        new RuntimeException("x", new SaslAuthenticationException("invalid credentials"));
+    String fatal = "[AdminClient clientId=adminclient-1] Fatal error during metadata update";
+    assertThat(
+            decide(
+                "org.apache.kafka.clients.admin.internals.AdminMetadataManager",
+                Level.WARN,
+                fatal,
+                wrapped))
+        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(
+            decide(
+                "org.apache.kafka.clients.admin.internals.AdminMetadataManager",
+                Level.WARN,
+                fatal,
+                wrapped))
         .isEqualTo(FilterReply.DENY);
   }
 
   @Test
   void otherLinesPass() {
     for (int i = 0; i < 3; i++) {
-      assertThat(decide("org.apache.kafka.clients.NetworkClient", Level.ERROR, "Connection to node {} was refused", null))
+      assertThat(
+              decide(
+                  "org.apache.kafka.clients.NetworkClient",
+                  Level.ERROR,
+                  "Connection to node {} was refused",
+                  null))
           .isEqualTo(FilterReply.NEUTRAL);
-      assertThat(decide("org.apache.kafka.streams.processor.internals.StreamThread", Level.ERROR, "failed",
-          new TimeoutException("t"))).isEqualTo(FilterReply.NEUTRAL);
-      assertThat(decide("io.flowexporter.app.kafka.KafkaRefusalLog", Level.WARN, "Kafka at k:1 refused authentication", 
-          new SaslAuthenticationException("x"))).isEqualTo(FilterReply.NEUTRAL);
+      assertThat(
+              decide(
+                  "org.apache.kafka.streams.processor.internals.StreamThread",
+                  Level.ERROR,
+                  "failed",
+                  new TimeoutException("t")))
+          .isEqualTo(FilterReply.NEUTRAL);
+      assertThat(
+              decide(
+                  "io.flowexporter.app.kafka.KafkaRefusalLog",
+                  Level.WARN,
+                  "Kafka at k:1 refused authentication",
+                  new SaslAuthenticationException("x")))
+          .isEqualTo(FilterReply.NEUTRAL);
     }
   }
 
   private FilterReply decide(String logger, Level level, String message, Throwable t) {
     Logger l = context.getLogger(logger);
-    return filter.decide(new LoggingEvent(Logger.class.getName(), l, level, message, t, new Object[] {1, "h"}));
+    return filter.decide(
+        new LoggingEvent(Logger.class.getName(), l, level, message, t, new Object[] {1, "h"}));
   }
 }

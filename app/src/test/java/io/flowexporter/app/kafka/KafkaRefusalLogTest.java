@@ -18,15 +18,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** A lasting refusal is logged once a minute, a new one at once, and stays for /readyz until cleared. */
+/**
+ * A lasting refusal is logged once a minute, a new one at once, and stays for /readyz until
+ * cleared.
+ */
 class KafkaRefusalLogTest {
 
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger(KafkaRefusalLog.class);
   private final AtomicLong now = new AtomicLong();
-  private final KafkaRefusalLog log = new KafkaRefusalLog(KafkaRefusals.of(Map.of(
-      "sasl.mechanism", "SCRAM-SHA-512",
-      "sasl.jaas.config", "x required username=\"flows\" password=\"p\";"), "k:9093"), now::get);
+  private final KafkaRefusalLog log =
+      new KafkaRefusalLog(
+          KafkaRefusals.of(
+              Map.of(
+                  "sasl.mechanism", "SCRAM-SHA-512",
+                  "sasl.jaas.config", "x required username=\"flows\" password=\"p\";"),
+              "k:9093"),
+          now::get);
 
   @BeforeEach
   void capture() {
@@ -45,11 +53,17 @@ class KafkaRefusalLogTest {
       now.set(TimeUnit.SECONDS.toNanos(second));
       assertThat(log.report(new SaslAuthenticationException("invalid credentials"))).isPresent();
     }
-    assertThat(lines.list).hasSize(3).allSatisfy(e -> {
-      assertThat(e.getLevel()).isEqualTo(Level.WARN);
-      assertThat(e.getFormattedMessage()).startsWith("Kafka at k:9093 refused authentication for user flows");
-    });
-    assertThat(log.current()).map(KafkaRefusals.Refusal::kind).contains(KafkaRefusals.Kind.AUTHENTICATION);
+    assertThat(lines.list)
+        .hasSize(3)
+        .allSatisfy(
+            e -> {
+              assertThat(e.getLevel()).isEqualTo(Level.WARN);
+              assertThat(e.getFormattedMessage())
+                  .startsWith("Kafka at k:9093 refused authentication for user flows");
+            });
+    assertThat(log.current())
+        .map(KafkaRefusals.Refusal::kind)
+        .contains(KafkaRefusals.Kind.AUTHENTICATION);
   }
 
   @Test
@@ -63,7 +77,8 @@ class KafkaRefusalLogTest {
     log.clear();
     assertThat(log.current()).isEmpty();
     assertThat(lines.list).hasSize(3);
-    assertThat(lines.list.get(2).getFormattedMessage()).startsWith("Kafka accepts the exporter now");
+    assertThat(lines.list.get(2).getFormattedMessage())
+        .startsWith("Kafka accepts the exporter now");
   }
 
   @Test
@@ -76,7 +91,8 @@ class KafkaRefusalLogTest {
     now.addAndGet(TimeUnit.SECONDS.toNanos(30));
     assertThat(log.remind()).isTrue();
     assertThat(lines.list).hasSize(2);
-    assertThat(lines.list.get(1).getFormattedMessage()).isEqualTo(lines.list.get(0).getFormattedMessage());
+    assertThat(lines.list.get(1).getFormattedMessage())
+        .isEqualTo(lines.list.get(0).getFormattedMessage());
   }
 
   @Test

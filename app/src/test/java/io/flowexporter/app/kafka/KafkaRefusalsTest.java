@@ -25,60 +25,99 @@ import org.junit.jupiter.api.Test;
 class KafkaRefusalsTest {
 
   private static final String PASSWORD = "pa55-word-never-logged";
-  private static final Map<String, String> SASL_SSL = Map.of(
-      "security.protocol", "SASL_SSL",
-      "sasl.mechanism", "SCRAM-SHA-512",
-      "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"flows\" password=\"" + PASSWORD + "\";",
-      "ssl.truststore.location", "/etc/flow-exporter/ca.p12",
-      "ssl.truststore.password", PASSWORD);
+  private static final Map<String, String> SASL_SSL =
+      Map.of(
+          "security.protocol", "SASL_SSL",
+          "sasl.mechanism", "SCRAM-SHA-512",
+          "sasl.jaas.config",
+              "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"flows\" password=\""
+                  + PASSWORD
+                  + "\";",
+          "ssl.truststore.location", "/etc/flow-exporter/ca.p12",
+          "ssl.truststore.password", PASSWORD);
   private final KafkaRefusals refusals = KafkaRefusals.of(SASL_SSL, "kafka1:9093");
 
   @Test
   void aWrongPasswordNamesTheUserAndTheMechanism() {
-    Refusal r = classify(new ExecutionException(new SaslAuthenticationException(
-        "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512")));
+    Refusal r =
+        classify(
+            new ExecutionException(
+                new SaslAuthenticationException(
+                    "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512")));
     assertThat(r.kind()).isEqualTo(Kind.AUTHENTICATION);
-    assertThat(r.message()).isEqualTo(
-        "Kafka at kafka1:9093 refused authentication for user flows with mechanism SCRAM-SHA-512: check sasl.jaas.config");
+    assertThat(r.message())
+        .isEqualTo(
+            "Kafka at kafka1:9093 refused authentication for user flows with mechanism SCRAM-SHA-512: check sasl.jaas.config");
   }
 
   @Test
   void anUntrustedCertificateNamesTheTruststore() {
-    Refusal r = classify(tls(new SSLHandshakeException("PKIX path building failed"),
-        new CertificateException("PKIX path building failed", new CertPathBuilderException("unable to find valid certification path"))));
+    Refusal r =
+        classify(
+            tls(
+                new SSLHandshakeException("PKIX path building failed"),
+                new CertificateException(
+                    "PKIX path building failed",
+                    new CertPathBuilderException("unable to find valid certification path"))));
     assertThat(r.kind()).isEqualTo(Kind.UNTRUSTED_CERTIFICATE);
-    assertThat(r.message()).isEqualTo("Kafka at kafka1:9093 presented a certificate that is not trusted by "
-        + "ssl.truststore.location /etc/flow-exporter/ca.p12: it must hold the CA that signed the brokers' certificates");
-    assertThat(KafkaRefusals.of(Map.of(), "k:1").classify(tls(new SSLHandshakeException("x"),
-        new CertPathBuilderException("y"))).get().message()).contains("the JVM's default truststore");
+    assertThat(r.message())
+        .isEqualTo(
+            "Kafka at kafka1:9093 presented a certificate that is not trusted by "
+                + "ssl.truststore.location /etc/flow-exporter/ca.p12: it must hold the CA that signed the brokers' certificates");
+    assertThat(
+            KafkaRefusals.of(Map.of(), "k:1")
+                .classify(tls(new SSLHandshakeException("x"), new CertPathBuilderException("y")))
+                .get()
+                .message())
+        .contains("the JVM's default truststore");
   }
 
   @Test
   void aHostNameMismatchNamesTheHostAndTheCheck() {
-    Refusal r = classify(tls(new SSLHandshakeException("No subject alternative names matching IP address 127.0.0.1 found"),
-        new CertificateException("No subject alternative names matching IP address 127.0.0.1 found")));
+    Refusal r =
+        classify(
+            tls(
+                new SSLHandshakeException(
+                    "No subject alternative names matching IP address 127.0.0.1 found"),
+                new CertificateException(
+                    "No subject alternative names matching IP address 127.0.0.1 found")));
     assertThat(r.kind()).isEqualTo(Kind.HOST_NAME_MISMATCH);
-    assertThat(r.message()).contains("not valid for the host name 127.0.0.1", "ssl.endpoint.identification.algorithm=https");
+    assertThat(r.message())
+        .contains(
+            "not valid for the host name 127.0.0.1", "ssl.endpoint.identification.algorithm=https");
     assertThat(classify(tls(new SSLHandshakeException("No name matching kafka1 found"))).message())
         .contains("host name kafka1 ");
-    assertThat(classify(tls(new SSLHandshakeException("No subject alternative DNS name matching kafka1.example found."))).message())
+    assertThat(
+            classify(
+                    tls(
+                        new SSLHandshakeException(
+                            "No subject alternative DNS name matching kafka1.example found.")))
+                .message())
         .contains("host name kafka1.example (");
   }
 
   @Test
   void anExpiredCertificateAndOtherHandshakeFailuresAreTls() {
-    assertThat(classify(tls(new SSLHandshakeException("x"), new CertificateExpiredException("NotAfter: 2020"))).kind())
+    assertThat(
+            classify(
+                    tls(
+                        new SSLHandshakeException("x"),
+                        new CertificateExpiredException("NotAfter: 2020")))
+                .kind())
         .isEqualTo(Kind.EXPIRED_CERTIFICATE);
-    Refusal other = classify(tls(new SSLHandshakeException("Received fatal alert: protocol_version")));
+    Refusal other =
+        classify(tls(new SSLHandshakeException("Received fatal alert: protocol_version")));
     assertThat(other.kind()).isEqualTo(Kind.TLS);
     assertThat(other.message()).contains("protocol_version", "ssl.*");
   }
 
   @Test
   void aDeniedTopicGroupOrTransactionalIdNamesItAndTheUser() {
-    Refusal topic = classify(new StreamsException(new TopicAuthorizationException(Set.of("pmacct.flows"))));
+    Refusal topic =
+        classify(new StreamsException(new TopicAuthorizationException(Set.of("pmacct.flows"))));
     assertThat(topic.kind()).isEqualTo(Kind.AUTHORIZATION);
-    assertThat(topic.message()).startsWith("Kafka at kafka1:9093 denies user flows access to topic pmacct.flows: ")
+    assertThat(topic.message())
+        .startsWith("Kafka at kafka1:9093 denies user flows access to topic pmacct.flows: ")
         .contains("User:flows");
     assertThat(classify(GroupAuthorizationException.forGroupId("flow-exporter")).message())
         .contains("denies user flows access to group flow-exporter");
@@ -88,14 +127,19 @@ class KafkaRefusalsTest {
 
   @Test
   void whatIsNoRefusalIsLeftToTheCaller() {
-    assertThat(refusals.classify(new TimeoutException("Timed out waiting for a node assignment"))).isEmpty();
+    assertThat(refusals.classify(new TimeoutException("Timed out waiting for a node assignment")))
+        .isEmpty();
     assertThat(refusals.classify(new IllegalStateException("x", new RuntimeException()))).isEmpty();
   }
 
   @Test
   void noMessageHoldsThePasswordOrTheJaasLine() {
-    for (Throwable t : new Throwable[] {new SaslAuthenticationException("bad " + PASSWORD),
-        tls(new SSLHandshakeException("x")), new TopicAuthorizationException(Set.of("t"))}) {
+    for (Throwable t :
+        new Throwable[] {
+          new SaslAuthenticationException("bad " + PASSWORD),
+          tls(new SSLHandshakeException("x")),
+          new TopicAuthorizationException(Set.of("t"))
+        }) {
       assertThat(classify(t).message()).doesNotContain(PASSWORD).doesNotContain("ScramLoginModule");
     }
   }

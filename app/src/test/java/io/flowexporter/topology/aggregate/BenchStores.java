@@ -19,12 +19,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Benchmark access to the real stores without Kafka Streams: the owner's {@link
- * SeriesTotalsStore} with an inner key-value store that keeps nothing (in the exporter it is
- * RocksDB, holding the serialized buckets off the heap), and the first stage's {@link
- * FlowCountingProcessor} whose commit-time batches go straight into an owner store instead of
- * through the repartition topic. In the app module's test sources, in the topology's package, so
- * the benchmark measures the real code rather than a copy of it.
+ * Benchmark access to the real stores without Kafka Streams: the owner's {@link SeriesTotalsStore}
+ * with an inner key-value store that keeps nothing (in the exporter it is RocksDB, holding the
+ * serialized buckets off the heap), and the first stage's {@link FlowCountingProcessor} whose
+ * commit-time batches go straight into an owner store instead of through the repartition topic. In
+ * the app module's test sources, in the topology's package, so the benchmark measures the real code
+ * rather than a copy of it.
  */
 public final class BenchStores {
 
@@ -33,7 +33,8 @@ public final class BenchStores {
   /** An active store registered with {@code committed}, as an active task's store is. */
   public static SeriesTotalsStore activeStore(CommittedTotals committed) {
     SeriesTotalsStore store =
-        new SeriesTotalsStore(discardingInner(), committed, new SeriesLimits(Integer.MAX_VALUE, Duration.ofDays(30)));
+        new SeriesTotalsStore(
+            discardingInner(), committed, new SeriesLimits(Integer.MAX_VALUE, Duration.ofDays(30)));
     store.activate();
     return store;
   }
@@ -55,8 +56,14 @@ public final class BenchStores {
     store.add(key.bytes(), 0, key.bytes().length, bytes, packets, 1, System.currentTimeMillis());
   }
 
-  /** The first stage with its own pending store; {@link Stage1#commit} hands its batches to {@code owner}. */
-  public static Stage1 stage1(FlowParser parser, FlowClassifier classifier, RecordOutcomes outcomes,
+  /**
+   * The first stage with its own pending store; {@link Stage1#commit} hands its batches to {@code
+   * owner}.
+   */
+  public static Stage1 stage1(
+      FlowParser parser,
+      FlowClassifier classifier,
+      RecordOutcomes outcomes,
       SeriesTotalsStore owner) {
     return stage1(parser, classifier, outcomes, owner, FlowDocuments.NONE);
   }
@@ -65,50 +72,73 @@ public final class BenchStores {
    * The first stage writing flow documents: to {@code documents}' log as configured, and, with a
    * topic, forwarded to a documents child that drops them (the producer's cost is not in-process).
    */
-  public static Stage1 stage1(FlowParser parser, FlowClassifier classifier, RecordOutcomes outcomes,
-      SeriesTotalsStore owner, FlowDocuments documents) {
+  public static Stage1 stage1(
+      FlowParser parser,
+      FlowClassifier classifier,
+      RecordOutcomes outcomes,
+      SeriesTotalsStore owner,
+      FlowDocuments documents) {
     PendingDeltasStore pending = new PendingDeltasStore("bench-pending");
     boolean toTopic = documents.topic().isPresent();
-    FlowCountingProcessor processor = new FlowCountingProcessor(
-        "bench-pending", "bench", parser, classifier, SeriesFamilies.asOnly(), outcomes, new InvalidRecordLog(),
-        documents, AsnLookup.EMPTY, toTopic ? "deltas" : null, toTopic ? "documents" : null);
+    FlowCountingProcessor processor =
+        new FlowCountingProcessor(
+            "bench-pending",
+            "bench",
+            parser,
+            classifier,
+            SeriesFamilies.asOnly(),
+            outcomes,
+            new InvalidRecordLog(),
+            documents,
+            AsnLookup.EMPTY,
+            toTopic ? "deltas" : null,
+            toTopic ? "documents" : null);
     processor.init(forwardingInto(pending, owner));
     return new Stage1(processor, pending, owner);
   }
 
   /** A first-stage processor, its pending store and the owner store its batches go to. */
-  public record Stage1(FlowCountingProcessor processor, PendingDeltasStore pending, SeriesTotalsStore owner) {
+  public record Stage1(
+      FlowCountingProcessor processor, PendingDeltasStore pending, SeriesTotalsStore owner) {
     public void process(byte[] value) {
       processor.process(new Record<>(null, value, 0L));
     }
 
-    /** A commit of both stages: the batches are forwarded and added, then both stores flush and publish. */
+    /**
+     * A commit of both stages: the batches are forwarded and added, then both stores flush and
+     * publish.
+     */
     public void commit(CommittedTotals committed) {
       pending.flushCache();
       BenchStores.commit(committed, owner);
     }
   }
 
-  /** Where every bench record is said to come from: the event ids need a topic, partition and offset. */
-  private static final RecordMetadata METADATA = new RecordMetadata() {
-    @Override
-    public String topic() {
-      return "bench";
-    }
+  /**
+   * Where every bench record is said to come from: the event ids need a topic, partition and
+   * offset.
+   */
+  private static final RecordMetadata METADATA =
+      new RecordMetadata() {
+        @Override
+        public String topic() {
+          return "bench";
+        }
 
-    @Override
-    public int partition() {
-      return 0;
-    }
+        @Override
+        public int partition() {
+          return 0;
+        }
 
-    @Override
-    public long offset() {
-      return 123_456_789L;
-    }
-  };
+        @Override
+        public long offset() {
+          return 123_456_789L;
+        }
+      };
 
   @SuppressWarnings("unchecked")
-  private static InternalProcessorContext<byte[], byte[]> forwardingInto(PendingDeltasStore pending, SeriesTotalsStore owner) {
+  private static InternalProcessorContext<byte[], byte[]> forwardingInto(
+      PendingDeltasStore pending, SeriesTotalsStore owner) {
     ProcessorNode<byte[], byte[], byte[], byte[]> node = new ProcessorNode<>("bench-count");
     return (InternalProcessorContext<byte[], byte[]>)
         Proxy.newProxyInstance(
@@ -127,8 +157,10 @@ public final class BenchStores {
                     }
                     Record<byte[], byte[]> batch = (Record<byte[], byte[]>) args[0];
                     long now = System.currentTimeMillis();
-                    DeltaBatch.decode(batch.value(),
-                        (key, offset, length, bytes, packets, flows) -> owner.add(key, offset, length, bytes, packets, flows, now));
+                    DeltaBatch.decode(
+                        batch.value(),
+                        (key, offset, length, bytes, packets, flows) ->
+                            owner.add(key, offset, length, bytes, packets, flows, now));
                     yield null;
                   }
                   default -> null;

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * An open-addressing table from series-key bytes to an int, probed with a key still in a reusable
- * buffer, so that finding a series costs no allocation. Written by hand because the counting
- * path runs it once per record and family: a {@code HashMap} would need a key object per lookup.
+ * buffer, so that finding a series costs no allocation. Written by hand because the counting path
+ * runs it once per record and family: a {@code HashMap} would need a key object per lookup.
  *
  * <p>Not thread-safe.
  */
@@ -31,7 +31,9 @@ final class ByteKeyIndex {
       if (k == null) {
         return -1;
       }
-      if (hashes[i] == hash && k.length == length && Arrays.equals(k, 0, length, b, offset, offset + length)) {
+      if (hashes[i] == hash
+          && k.length == length
+          && Arrays.equals(k, 0, length, b, offset, offset + length)) {
         return values[i];
       }
     }

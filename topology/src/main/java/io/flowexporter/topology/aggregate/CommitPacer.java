@@ -28,7 +28,9 @@ final class CommitPacer {
     this.intervalMs = intervalMs;
   }
 
-  /** True when this thread has not asked for a commit within the last interval; notes the request. */
+  /**
+   * True when this thread has not asked for a commit within the last interval; notes the request.
+   */
   boolean shouldRequestCommit(long nowMs) {
     long[] last = LAST_REQUEST_MS.get();
     if (nowMs - last[0] < intervalMs) {

@@ -13,10 +13,10 @@ import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
  * transaction that commits the input offsets of those records.
  *
  * <p>Kafka Streams offers no public hook before a commit; its own caching stores forward their
- * buffered records at exactly this moment, through the same internal calls used here (they set
- * the forwarding node and a record context, as {@code TimestampedCacheFlushListener} does).
- * {@code CommitOrderTest} pins the contract: forwarded during the flush, sent before the offsets
- * are committed. Captured in {@code init()}, where the context's current node is the processor's.
+ * buffered records at exactly this moment, through the same internal calls used here (they set the
+ * forwarding node and a record context, as {@code TimestampedCacheFlushListener} does). {@code
+ * CommitOrderTest} pins the contract: forwarded during the flush, sent before the offsets are
+ * committed. Captured in {@code init()}, where the context's current node is the processor's.
  */
 final class CommitTimeForwarder<K, V> {
 
@@ -25,8 +25,10 @@ final class CommitTimeForwarder<K, V> {
   private final String topic;
 
   CommitTimeForwarder(ProcessorContext<K, V> context, String topic) {
-    if (!(context instanceof InternalProcessorContext<K, V> internal) || internal.currentNode() == null) {
-      throw new IllegalStateException("commit-time forwarding needs Kafka Streams' own processor context, from init()");
+    if (!(context instanceof InternalProcessorContext<K, V> internal)
+        || internal.currentNode() == null) {
+      throw new IllegalStateException(
+          "commit-time forwarding needs Kafka Streams' own processor context, from init()");
     }
     this.context = internal;
     this.node = internal.currentNode();
@@ -43,7 +45,8 @@ final class CommitTimeForwarder<K, V> {
     ProcessorRecordContext previousRecord = context.recordContext();
     context.setCurrentNode(node);
     context.setRecordContext(
-        new ProcessorRecordContext(record.timestamp(), -1, context.taskId().partition(), topic, new RecordHeaders()));
+        new ProcessorRecordContext(
+            record.timestamp(), -1, context.taskId().partition(), topic, new RecordHeaders()));
     try {
       if (child == null) {
         context.forward(record);

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The committed totals of every active task of this instance, and the hand-over that makes
- * written totals committed.
+ * The committed totals of every active task of this instance, and the hand-over that makes written
+ * totals committed.
  *
  * <p>Kafka Streams flushes state stores before it commits, and offers stores no call once the
  * commit has succeeded. So the Kafka clients are wrapped (in the app module): after the stream
@@ -32,9 +32,9 @@ public final class CommittedTotals {
       ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
 
   /**
-   * Makes a store's published totals part of every snapshot. A store of the same task that is
-   * still registered (a task revived on another path before its old store was closed) is
-   * replaced: each series has one owner partition, and a snapshot must show it once.
+   * Makes a store's published totals part of every snapshot. A store of the same task that is still
+   * registered (a task revived on another path before its old store was closed) is replaced: each
+   * series has one owner partition, and a snapshot must show it once.
    */
   synchronized void register(SeriesTotalsStore store) {
     if (store.taskId() != null) {

@@ -1,8 +1,8 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.series.SeriesKey;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import io.flowexporter.topology.series.SeriesKey;
 
 /**
  * The format of the repartition topic between the two stages ({@code
@@ -10,12 +10,12 @@ import io.flowexporter.topology.series.SeriesKey;
  * commit, for the series of one owner slot.
  *
  * <ul>
- *   <li>key: the owner slot, 2 bytes big-endian, 0..{@value #SLOTS}−1: the series key's hash
- *       modulo {@value #SLOTS}; slot {@code s} goes to partition {@code s % partitions}, so each
- *       series always reaches the same owner;
+ *   <li>key: the owner slot, 2 bytes big-endian, 0..{@value #SLOTS}−1: the series key's hash modulo
+ *       {@value #SLOTS}; slot {@code s} goes to partition {@code s % partitions}, so each series
+ *       always reaches the same owner;
  *   <li>value: a format byte ({@value #VERSION}), then per series: the key's length (2 bytes), the
- *       {@linkplain io.flowexporter.topology.series.SeriesKey key}, and the bytes, packets and flows
- *       counted (8 bytes each, big-endian).
+ *       {@linkplain io.flowexporter.topology.series.SeriesKey key}, and the bytes, packets and
+ *       flows counted (8 bytes each, big-endian).
  * </ul>
  *
  * <p>One message per changed slot and commit, whatever the number of records: at most {@value
@@ -64,8 +64,11 @@ public final class DeltaBatch {
   static void decode(byte[] value, EntryConsumer to) {
     if (value == null || value.length < 1 || value[0] != VERSION) {
       throw new IllegalStateException(
-          "A series-delta message in format " + (value == null || value.length == 0 ? "(empty)" : value[0])
-              + " instead of " + VERSION + ": was it written by another version of flow-exporter?"
+          "A series-delta message in format "
+              + (value == null || value.length == 0 ? "(empty)" : value[0])
+              + " instead of "
+              + VERSION
+              + ": was it written by another version of flow-exporter?"
               + " Run one version per --application-id.");
     }
     ByteBuffer in = ByteBuffer.wrap(value);
@@ -75,7 +78,8 @@ public final class DeltaBatch {
         int length = in.getShort() & 0xffff;
         int offset = in.position();
         if (length < 2 || length > in.remaining() - 24) {
-          throw new IllegalStateException("A series-delta message holds a series key of " + length + " bytes");
+          throw new IllegalStateException(
+              "A series-delta message holds a series key of " + length + " bytes");
         }
         in.position(offset + length);
         to.accept(value, offset, length, in.getLong(), in.getLong(), in.getLong());
@@ -95,12 +99,17 @@ public final class DeltaBatch {
     }
 
     void entry(byte[] key, int length, long bytes, long packets, long flows) {
-      out.putShort((short) length).put(key, 0, length).putLong(bytes).putLong(packets).putLong(flows);
+      out.putShort((short) length)
+          .put(key, 0, length)
+          .putLong(bytes)
+          .putLong(packets)
+          .putLong(flows);
     }
 
     byte[] bytes() {
       if (out.hasRemaining()) {
-        throw new IllegalStateException("batch sized for " + out.capacity() + " bytes, " + out.position() + " written");
+        throw new IllegalStateException(
+            "batch sized for " + out.capacity() + " bytes, " + out.position() + " written");
       }
       return out.array();
     }

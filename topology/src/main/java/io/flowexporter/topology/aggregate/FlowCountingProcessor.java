@@ -29,7 +29,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * commits the record's offset), and appended to the document log, which is flushed before every
  * commit.
  */
-public final class FlowCountingProcessor implements Processor<byte[], byte[], byte[], byte[]>, ParseListener {
+public final class FlowCountingProcessor
+    implements Processor<byte[], byte[], byte[], byte[]>, ParseListener {
 
   private final String storeName;
   private final String inputTopic;
@@ -43,11 +44,18 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
   private SeriesKeyWriter keys;
   private CommitTimeForwarder<byte[], byte[]> forwarder;
   private ProcessorContext<byte[], byte[]> context;
+
   /** Null when no documents are written: the per-record cost is then one null check. */
   private final FlowDocuments documents;
+
   private final AsnLookup names;
-  /** The child that takes the deltas, or null for all: set when the documents' sink is a second child. */
+
+  /**
+   * The child that takes the deltas, or null for all: set when the documents' sink is a second
+   * child.
+   */
   private final String deltasChild;
+
   private final String documentsChild;
   private EcsDocuments ecs;
   private Record<byte[], byte[]> message;
@@ -64,8 +72,18 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
       SeriesFamilies families,
       RecordOutcomes outcomes,
       InvalidRecordLog invalidLog) {
-    this(storeName, inputTopic, parser, classifier, families, outcomes, invalidLog, FlowDocuments.NONE, AsnLookup.EMPTY,
-        null, null);
+    this(
+        storeName,
+        inputTopic,
+        parser,
+        classifier,
+        families,
+        outcomes,
+        invalidLog,
+        FlowDocuments.NONE,
+        AsnLookup.EMPTY,
+        null,
+        null);
   }
 
   /**
@@ -163,12 +181,17 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
 
   private void writeDocument(long bytes, long packets) {
     RecordMetadata m = messageMetadata;
-    String id = m == null
-        ? EventIds.of(inputTopic, -1, -1, line)
-        : EventIds.of(m.topic(), m.partition(), m.offset(), line);
-    byte[] doc = ecs.document(flow, bytes, packets, message.value(), lineStart, lineEnd, id, message.timestamp());
+    String id =
+        m == null
+            ? EventIds.of(inputTopic, -1, -1, line)
+            : EventIds.of(m.topic(), m.partition(), m.offset(), line);
+    byte[] doc =
+        ecs.document(
+            flow, bytes, packets, message.value(), lineStart, lineEnd, id, message.timestamp());
     if (documentsChild != null) {
-      context.forward(new Record<>(id.getBytes(java.nio.charset.StandardCharsets.UTF_8), doc, message.timestamp()),
+      context.forward(
+          new Record<>(
+              id.getBytes(java.nio.charset.StandardCharsets.UTF_8), doc, message.timestamp()),
           documentsChild);
     }
     if (documents.log().isPresent()) {
@@ -179,7 +202,9 @@ public final class FlowCountingProcessor implements Processor<byte[], byte[], by
   /** Sends the pending sums downstream; called by the store while the task commits. */
   private void forwardPending() {
     long now = context.currentSystemTimeMs();
-    pending.drain((slot, value) -> forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, now), deltasChild));
+    pending.drain(
+        (slot, value) ->
+            forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, now), deltasChild));
   }
 
   @Override

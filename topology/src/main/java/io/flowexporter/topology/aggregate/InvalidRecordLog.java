@@ -6,9 +6,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs invalid records without flooding: at most one line per interval for the whole process,
- * with how many were skipped since the last line and a short sample of the latest. One instance
- * is shared by every partition's processor; thread-safe.
+ * Logs invalid records without flooding: at most one line per interval for the whole process, with
+ * how many were skipped since the last line and a short sample of the latest. One instance is
+ * shared by every partition's processor; thread-safe.
  */
 public final class InvalidRecordLog {
 
@@ -17,6 +17,7 @@ public final class InvalidRecordLog {
 
   /** Since when {@link #skippedSinceLog} counts: creation, then the last line logged. */
   private long windowStartNanos = System.nanoTime();
+
   private boolean loggedAny;
   private long skippedSinceLog;
 

@@ -93,5 +93,4 @@ final class PendingDeltas implements SeriesKeyWriter.Sink {
     count = 0;
     index.clear();
   }
-
 }

@@ -12,9 +12,9 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 /**
  * The first stage's {@link PendingDeltas} as a state store, for one reason: Kafka Streams calls
  * {@link #flushCache()} on its stores when a task prepares to commit, before the offsets are
- * committed (and before the transaction commits, under exactly-once). That is when the pending
- * sums must leave, so that they are committed with the offsets of the records they count. There
- * is no changelog: what is pending and not committed is recounted from the input after a crash.
+ * committed (and before the transaction commits, under exactly-once). That is when the pending sums
+ * must leave, so that they are committed with the offsets of the records they count. There is no
+ * changelog: what is pending and not committed is recounted from the input after a crash.
  *
  * <p>{@code CachedStateStore} is Kafka Streams' internal interface of caching stores; {@code
  * CommitOrderTest} pins the order flush → send → commit on which this relies.
@@ -53,9 +53,12 @@ public final class PendingDeltasStore implements StateStore, CachedStateStore<By
   @Override
   public void init(StateStoreContext context, StateStore root) {
     pending.clear();
-    context.register(root, (key, value) -> {
-      throw new IllegalStateException("the pending-deltas store has no changelog to restore from");
-    });
+    context.register(
+        root,
+        (key, value) -> {
+          throw new IllegalStateException(
+              "the pending-deltas store has no changelog to restore from");
+        });
     open = true;
   }
 
@@ -74,7 +77,8 @@ public final class PendingDeltasStore implements StateStore, CachedStateStore<By
   }
 
   @Override
-  public boolean setFlushListener(CacheFlushListener<Bytes, byte[]> listener, boolean sendOldValues) {
+  public boolean setFlushListener(
+      CacheFlushListener<Bytes, byte[]> listener, boolean sendOldValues) {
     return false;
   }
 
@@ -122,7 +126,8 @@ public final class PendingDeltasStore implements StateStore, CachedStateStore<By
 
     @Override
     public StoreBuilder<PendingDeltasStore> withLoggingEnabled(Map<String, String> config) {
-      throw new UnsupportedOperationException("pending sums are recounted from the input, not logged");
+      throw new UnsupportedOperationException(
+          "pending sums are recounted from the input, not logged");
     }
 
     @Override

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What became of each input record since this process started: counted toward a series,
- * unmatched (not the operator's traffic), a pmacct marker, or invalid (by reason). The app exposes
- * these as {@code flow_exporter_records_total{outcome}} and {@code
+ * What became of each input record since this process started: counted toward a series, unmatched
+ * (not the operator's traffic), a pmacct marker, or invalid (by reason). The app exposes these as
+ * {@code flow_exporter_records_total{outcome}} and {@code
  * flow_exporter_invalid_records_total{reason}}; the topology has no metrics library.
  *
  * <p>Thread-safe; counters only grow. They count processing, so records reprocessed after a crash

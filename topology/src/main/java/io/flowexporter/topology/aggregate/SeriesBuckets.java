@@ -10,9 +10,9 @@ import java.nio.ByteBuffer;
  *
  * <ul>
  *   <li>key: the number of buckets, then the bucket's index, 4 bytes big-endian each;
- *   <li>value: a format byte ({@value #VERSION}), then for each series of the bucket: the length
- *       of its key (2 bytes), the {@linkplain SeriesKey key}, total bytes, packets and flows, and
- *       the time it last counted traffic (epoch milliseconds), 8 bytes each, big-endian.
+ *   <li>value: a format byte ({@value #VERSION}), then for each series of the bucket: the length of
+ *       its key (2 bytes), the {@linkplain SeriesKey key}, total bytes, packets and flows, and the
+ *       time it last counted traffic (epoch milliseconds), 8 bytes each, big-endian.
  * </ul>
  *
  * <p>Version 1 (flow-exporter 0.1) kept per-input-partition totals of the AS family in the store
@@ -84,8 +84,13 @@ final class SeriesBuckets {
       throw notOurs("bucket " + bucket + " outside 0.." + (count - 1));
     }
     if (value == null || value.length < HEADER_BYTES || value[0] != VERSION) {
-      throw notOurs("bucket " + bucket + " is in format "
-          + (value == null || value.length == 0 ? "(empty)" : value[0]) + ", not " + VERSION);
+      throw notOurs(
+          "bucket "
+              + bucket
+              + " is in format "
+              + (value == null || value.length == 0 ? "(empty)" : value[0])
+              + ", not "
+              + VERSION);
     }
     ByteBuffer in = ByteBuffer.wrap(value, HEADER_BYTES, value.length - HEADER_BYTES);
     try {
@@ -115,7 +120,8 @@ final class SeriesBuckets {
 
   private static IllegalStateException notOurs(String what) {
     return new IllegalStateException(
-        "The totals store holds an entry this version cannot read: " + what
+        "The totals store holds an entry this version cannot read: "
+            + what
             + ". Was this application id's changelog topic written by another program or a newer"
             + " version? Run one version per --application-id, or start a new one.");
   }
@@ -130,12 +136,18 @@ final class SeriesBuckets {
     }
 
     void entry(byte[] keyBytes, long bytes, long packets, long flows, long lastSeen) {
-      out.putShort((short) keyBytes.length).put(keyBytes).putLong(bytes).putLong(packets).putLong(flows).putLong(lastSeen);
+      out.putShort((short) keyBytes.length)
+          .put(keyBytes)
+          .putLong(bytes)
+          .putLong(packets)
+          .putLong(flows)
+          .putLong(lastSeen);
     }
 
     byte[] bytes() {
       if (out.hasRemaining()) {
-        throw new IllegalStateException("bucket sized for " + out.capacity() + " bytes, " + out.position() + " written");
+        throw new IllegalStateException(
+            "bucket sized for " + out.capacity() + " bytes, " + out.position() + " written");
       }
       return out.array();
     }

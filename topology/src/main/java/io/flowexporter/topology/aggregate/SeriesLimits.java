@@ -15,7 +15,8 @@ public record SeriesLimits(int maxSeriesPerPartition, Duration ttl) {
   public SeriesLimits {
     Objects.requireNonNull(ttl, "ttl");
     if (maxSeriesPerPartition < 1) {
-      throw new IllegalArgumentException("max series per partition must be at least 1: " + maxSeriesPerPartition);
+      throw new IllegalArgumentException(
+          "max series per partition must be at least 1: " + maxSeriesPerPartition);
     }
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("series TTL must be positive: " + ttl);
@@ -27,7 +28,10 @@ public record SeriesLimits(int maxSeriesPerPartition, Duration ttl) {
     return new SeriesLimits((int) ((maxSeries + (long) partitions - 1) / partitions), ttl);
   }
 
-  /** How often an owner looks for expired series: often enough for short test TTLs, at most once a minute. */
+  /**
+   * How often an owner looks for expired series: often enough for short test TTLs, at most once a
+   * minute.
+   */
   public Duration expiryCheckInterval() {
     long ms = Math.max(1000, Math.min(60_000, ttl.toMillis() / 4));
     return Duration.ofMillis(ms);

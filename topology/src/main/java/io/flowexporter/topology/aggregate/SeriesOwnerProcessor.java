@@ -8,8 +8,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * The second stage: adds each {@link DeltaBatch} from the repartition topic to the series this
- * owner partition owns, and drops series past their TTL. Forwards nothing: totals leave through
- * the store's published view, at the thread's next commit, which it asks for early (see {@link
+ * owner partition owns, and drops series past their TTL. Forwards nothing: totals leave through the
+ * store's published view, at the thread's next commit, which it asks for early (see {@link
  * CommitPacer}). One instance per stream task.
  */
 public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Void, Void> {
@@ -31,21 +31,27 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     store = context.getStateStore(storeName);
     store.activate();
     pacer = new CommitPacer(commitIntervalMs(context));
-    context.schedule(limits.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME,
+    context.schedule(
+        limits.expiryCheckInterval(),
+        PunctuationType.WALL_CLOCK_TIME,
         now -> store.expire(now - limits.ttl().toMillis()));
   }
 
   @Override
   public void process(Record<byte[], byte[]> batch) {
     long now = context.currentSystemTimeMs();
-    DeltaBatch.decode(batch.value(),
-        (key, offset, length, bytes, packets, flows) -> store.add(key, offset, length, bytes, packets, flows, now));
+    DeltaBatch.decode(
+        batch.value(),
+        (key, offset, length, bytes, packets, flows) ->
+            store.add(key, offset, length, bytes, packets, flows, now));
     if (pacer.shouldRequestCommit(now)) {
       context.commit();
     }
   }
 
-  /** The thread's commit interval as Kafka Streams resolved it (its values include the defaults). */
+  /**
+   * The thread's commit interval as Kafka Streams resolved it (its values include the defaults).
+   */
   private static long commitIntervalMs(ProcessorContext<?, ?> context) {
     Object value = context.appConfigs().get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG);
     return value == null ? 1000 : Long.parseLong(value.toString());

@@ -27,8 +27,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <ol>
  *   <li><b>pending</b>: the first stage's deltas since the last commit, summed on the series' own
  *       entry by the stream thread.
- *   <li><b>written</b>: when Kafka Streams commits, it first flushes the caches of its stores;
- *       this store then adds the pending deltas to its totals and rewrites each {@linkplain
+ *   <li><b>written</b>: when Kafka Streams commits, it first flushes the caches of its stores; this
+ *       store then adds the pending deltas to its totals and rewrites each {@linkplain
  *       SeriesBuckets bucket} holding a changed series, once, to the inner key-value store
  *       (RocksDB, logged to the changelog topic), inside the open transaction under exactly-once.
  *   <li><b>published</b>: only after the transaction (or, under at-least-once, the offset commit)
@@ -38,23 +38,23 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  *       reset. Published totals are committed, so they never decrease.
  * </ol>
  *
- * <p>Each series has exactly one owner partition (its {@linkplain DeltaBatch slot}), so this
- * store holds a series' whole total, and the instance owning the partition exposes it.
+ * <p>Each series has exactly one owner partition (its {@linkplain DeltaBatch slot}), so this store
+ * holds a series' whole total, and the instance owning the partition exposes it.
  *
- * <p>Bound and expiry ({@link SeriesLimits}): a family admits at most {@code
- * maxSeriesPerPartition} series here; the deltas of a label set beyond that are added to the
- * family's overflow series. A series with no delta for the TTL is dropped from the store (its
- * bucket is rewritten without it) and from scrapes. Both depend only on what the store holds, so
- * a restarted or new owner, restored from the changelog, decides alike.
+ * <p>Bound and expiry ({@link SeriesLimits}): a family admits at most {@code maxSeriesPerPartition}
+ * series here; the deltas of a label set beyond that are added to the family's overflow series. A
+ * series with no delta for the TTL is dropped from the store (its bucket is rewritten without it)
+ * and from scrapes. Both depend only on what the store holds, so a restarted or new owner, restored
+ * from the changelog, decides alike.
  *
- * <p>Threading: everything but {@link #published} and the counts runs on the task's stream
- * thread. Scrapes read a {@link Published} view: compact arrays of series keys and totals
- * updated in place at each publication. The three totals of a series may come from two successive
- * commits, each of them committed.
+ * <p>Threading: everything but {@link #published} and the counts runs on the task's stream thread.
+ * Scrapes read a {@link Published} view: compact arrays of series keys and totals updated in place
+ * at each publication. The three totals of a series may come from two successive commits, each of
+ * them committed.
  *
- * <p>The store becomes visible to scrapes when the processor of an active task {@link
- * #activate activates} it, which happens after restoration. Standby replicas restore into the
- * same kind of store but are never activated, so an instance exposes only what it owns.
+ * <p>The store becomes visible to scrapes when the processor of an active task {@link #activate
+ * activates} it, which happens after restoration. Standby replicas restore into the same kind of
+ * store but are never activated, so an instance exposes only what it owns.
  */
 public final class SeriesTotalsStore implements StateStore, CachedStateStore<Bytes, byte[]> {
 
@@ -66,23 +66,30 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   /** Every series of the partition; {@link #index} maps key bytes to a position here. */
   private final List<Series> series = new ArrayList<>();
+
   private ByteKeyIndex index = new ByteKeyIndex(1024);
+
   /** Series per family in this store, overflow series included; read by scrapes. */
   private final AtomicIntegerArray perFamily = new AtomicIntegerArray(FAMILIES);
+
   /** Series per family that count against the bound (overflow series do not). */
   private final int[] admitted = new int[FAMILIES];
+
   private int bucketCount = SeriesBuckets.MIN_COUNT;
   private Series[] bucketHeads = new Series[SeriesBuckets.MIN_COUNT];
   private final List<Series> changed = new ArrayList<>();
   private final BitSet changedBuckets = new BitSet(SeriesBuckets.MIN_COUNT);
+
   /** Store keys of a smaller bucket count, deleted by the next flush. */
   private final List<byte[]> obsoleteKeys = new ArrayList<>();
+
   private final List<Series> written = new ArrayList<>();
   private volatile Published published = Published.EMPTY;
   private boolean active;
   private volatile TaskId taskId;
 
-  SeriesTotalsStore(KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed, SeriesLimits limits) {
+  SeriesTotalsStore(
+      KeyValueStore<Bytes, byte[]> inner, CommittedTotals committed, SeriesLimits limits) {
     this.inner = inner;
     this.committed = committed;
     this.limits = limits;
@@ -113,7 +120,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    *
    * @throws IllegalArgumentException when the bytes are not a series key
    */
-  public void add(byte[] key, int offset, int length, long bytes, long packets, long flows, long now) {
+  public void add(
+      byte[] key, int offset, int length, long bytes, long packets, long flows, long now) {
     int hash = SeriesKey.hashOf(key, offset, length);
     int i = index.get(key, offset, length, hash);
     Series s;
@@ -155,21 +163,26 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> bucket = it.next();
         keys.add(bucket.key.get());
-        counts.add(SeriesBuckets.decode(bucket.key.get(), bucket.value,
-            (key, bytes, packets, flows, lastSeen) -> restored.put(key, new long[] {bytes, packets, flows, lastSeen})));
+        counts.add(
+            SeriesBuckets.decode(
+                bucket.key.get(),
+                bucket.value,
+                (key, bytes, packets, flows, lastSeen) ->
+                    restored.put(key, new long[] {bytes, packets, flows, lastSeen})));
       }
     }
     int newest = counts.stream().mapToInt(Integer::intValue).max().orElse(SeriesBuckets.MIN_COUNT);
     relink(SeriesBuckets.countFor(restored.size(), newest));
-    restored.forEach((key, t) -> {
-      Series s = track(key);
-      s.bytes = t[0];
-      s.packets = t[1];
-      s.flows = t[2];
-      s.lastSeen = t[3];
-      s.stored = true;
-      written.add(s);
-    });
+    restored.forEach(
+        (key, t) -> {
+          Series s = track(key);
+          s.bytes = t[0];
+          s.packets = t[1];
+          s.flows = t[2];
+          s.lastSeen = t[3];
+          s.stored = true;
+          written.add(s);
+        });
     boolean rewrite = false;
     for (int i = 0; i < keys.size(); i++) {
       if (counts.get(i) != bucketCount) {
@@ -231,14 +244,14 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   /**
    * Called by Kafka Streams in {@code StreamTask.prepareCommit}, before the transaction or offset
-   * commit: the pending deltas become written totals, sent to the changelog inside the
-   * transaction about to commit.
+   * commit: the pending deltas become written totals, sent to the changelog inside the transaction
+   * about to commit.
    *
    * <p>This is why the store implements Kafka Streams' internal {@link CachedStateStore}: since
    * KIP-1035 (Kafka 4.x), {@link #commit} is called only after the commit, when the changelog
-   * records would land in the <em>next</em> transaction while the offsets of the deltas they
-   * count are already committed. {@code CommitOrderTest} and the kill -9 integration tests guard
-   * this contract across Kafka upgrades.
+   * records would land in the <em>next</em> transaction while the offsets of the deltas they count
+   * are already committed. {@code CommitOrderTest} and the kill -9 integration tests guard this
+   * contract across Kafka upgrades.
    */
   @Override
   public void flushCache() {
@@ -277,8 +290,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
-   * The task is being recycled (active to standby or back): what was pending will not be
-   * committed by this store; the changelog has the truth.
+   * The task is being recycled (active to standby or back): what was pending will not be committed
+   * by this store; the changelog has the truth.
    */
   @Override
   public void clearCache() {
@@ -293,7 +306,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   /** No downstream listener: totals leave through scrapes, not through forwarding. */
   @Override
-  public boolean setFlushListener(CacheFlushListener<Bytes, byte[]> listener, boolean sendOldValues) {
+  public boolean setFlushListener(
+      CacheFlushListener<Bytes, byte[]> listener, boolean sendOldValues) {
     return false;
   }
 
@@ -357,22 +371,27 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
-   * What the inner key-value store holds, decoded: the totals written so far (committed or in
-   * the open transaction). Reads the whole store; for tests and diagnostics, stream thread only.
+   * What the inner key-value store holds, decoded: the totals written so far (committed or in the
+   * open transaction). Reads the whole store; for tests and diagnostics, stream thread only.
    */
   public Map<SeriesKey, Totals> readStore() {
     Map<SeriesKey, Totals> all = new HashMap<>();
     try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> bucket = it.next();
-        SeriesBuckets.decode(bucket.key.get(), bucket.value,
-            (key, bytes, packets, flows, lastSeen) -> all.put(key, new Totals(bytes, packets, flows)));
+        SeriesBuckets.decode(
+            bucket.key.get(),
+            bucket.value,
+            (key, bytes, packets, flows, lastSeen) ->
+                all.put(key, new Totals(bytes, packets, flows)));
       }
     }
     return all;
   }
 
-  /** The committed totals of every series of this partition, as of the last publication; any thread. */
+  /**
+   * The committed totals of every series of this partition, as of the last publication; any thread.
+   */
   Published published() {
     return published;
   }
@@ -396,10 +415,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
-   * What scrapes see: the first {@code count} series keys, in order of first publication, and
-   * their totals at {@code 3 * i} (bytes), {@code 3 * i + 1} (packets) and {@code 3 * i + 2}
-   * (flows). Only the stream thread writes; it replaces the view (a volatile write) at the end of
-   * every publication.
+   * What scrapes see: the first {@code count} series keys, in order of first publication, and their
+   * totals at {@code 3 * i} (bytes), {@code 3 * i + 1} (packets) and {@code 3 * i + 2} (flows).
+   * Only the stream thread writes; it replaces the view (a volatile write) at the end of every
+   * publication.
    */
   record Published(SeriesKey[] keys, AtomicLongArray totals, int count) {
     static final Published EMPTY = new Published(new SeriesKey[0], new AtomicLongArray(0), 0);
@@ -547,22 +566,30 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     final SeriesKey key;
     int bucket;
     Series nextInBucket;
+
     /** Written totals: flushed to the inner store (committed, or in the open transaction). */
     long bytes;
+
     long packets;
     long flows;
     long pendingBytes;
     long pendingPackets;
     long pendingFlows;
+
     /** Epoch ms of the last delta. */
     long lastSeen;
+
     /** In {@link #changed}: has pending deltas. */
     boolean changed;
+
     /** Has totals in the inner store; a series that was never flushed is left out of its bucket. */
     boolean stored;
+
     /** Written, not yet published: kept from expiring so its publication finds it. */
     boolean awaitingPublication;
+
     boolean expired;
+
     /** Where its committed totals are in the {@link Published} view; -1 before the first. */
     int publishedIndex = -1;
 

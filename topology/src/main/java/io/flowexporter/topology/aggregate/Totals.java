@@ -7,8 +7,8 @@ import io.flowexporter.topology.series.Unit;
  *
  * @param bytes total bytes, sampling applied
  * @param packets total packets, sampling applied
- * @param flows total flows: pmacct's {@code flows} of each counted record (one when the record
- *     has none), sampling not applied: a sampled record stands for the flows pmacct saw
+ * @param flows total flows: pmacct's {@code flows} of each counted record (one when the record has
+ *     none), sampling not applied: a sampled record stands for the flows pmacct saw
  */
 public record Totals(long bytes, long packets, long flows) {
 

@@ -9,8 +9,8 @@ import java.util.Map;
  * The committed totals of every series this instance exposes, as one scrape reads them: parallel
  * arrays in the order the owner stores published their series, nothing per series but the key
  * reference. Each series has one owner partition, so a snapshot is the stores' views laid end to
- * end, with no merging; a scrape of 100,000 series spent more time building a hash map of them
- * than writing the text.
+ * end, with no merging; a scrape of 100,000 series spent more time building a hash map of them than
+ * writing the text.
  */
 public final class TotalsSnapshot {
 
@@ -18,8 +18,13 @@ public final class TotalsSnapshot {
   public static final TotalsSnapshot EMPTY = new TotalsSnapshot(new SeriesKey[0], new long[0], 0);
 
   private final SeriesKey[] keys;
-  /** Bytes, packets and flows of series {@code i} at {@code 3 * i}, {@code 3 * i + 1}, {@code 3 * i + 2}. */
+
+  /**
+   * Bytes, packets and flows of series {@code i} at {@code 3 * i}, {@code 3 * i + 1}, {@code 3 * i
+   * + 2}.
+   */
   private final long[] totals;
+
   private final int size;
 
   TotalsSnapshot(SeriesKey[] keys, long[] totals, int size) {

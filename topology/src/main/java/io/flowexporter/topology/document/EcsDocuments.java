@@ -16,8 +16,8 @@ import java.io.UncheckedIOException;
 import java.util.Set;
 
 /**
- * Writes one counted flow as a JSON document in the Elastic Common Schema (ECS 8), so that
- * Filebeat and Elasticsearch take it with no mapping of their own:
+ * Writes one counted flow as a JSON document in the Elastic Common Schema (ECS 8), so that Filebeat
+ * and Elasticsearch take it with no mapping of their own:
  *
  * <pre>
  * {"@timestamp": "2026-11-21T06:01:01Z",                 pmacct's timestamp_end, timestamp_start
@@ -46,8 +46,18 @@ public final class EcsDocuments {
   public static final String ECS_VERSION = "8.11.0";
 
   /** pmacct fields with a home in ECS; every other field goes under {@code pmacct}. */
-  private static final Set<String> MAPPED = Set.of(
-      "as_src", "as_dst", "ip_src", "ip_dst", "port_src", "port_dst", "ip_proto", "bytes", "packets", "peer_ip_src");
+  private static final Set<String> MAPPED =
+      Set.of(
+          "as_src",
+          "as_dst",
+          "ip_src",
+          "ip_dst",
+          "port_src",
+          "port_dst",
+          "ip_proto",
+          "bytes",
+          "packets",
+          "peer_ip_src");
 
   private final JsonFactory json = new JsonFactory();
   private final AsnLookup names;
@@ -58,11 +68,13 @@ public final class EcsDocuments {
 
   /** The last time text parsed and the last time formatted: records of one flush share them. */
   private String lastTimeText;
+
   private long lastTimeMillis;
   private long lastFormattedMillis = Long.MIN_VALUE;
   private String lastFormatted;
 
-  private static final byte[] PMACCT_FIELD = ",\"pmacct\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PMACCT_FIELD =
+      ",\"pmacct\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** Documents without countries (no {@code geo} objects). */
   public EcsDocuments(AsnLookup names) {
@@ -71,8 +83,8 @@ public final class EcsDocuments {
 
   /**
    * @param countries where each address's country comes from (pmacct's fields, else the country
-   *     database): {@code source.geo.country_iso_code} and the same under {@code destination},
-   *     left out for an unknown country; null for no countries at all
+   *     database): {@code source.geo.country_iso_code} and the same under {@code destination}, left
+   *     out for an unknown country; null for no countries at all
    */
   public EcsDocuments(AsnLookup names, FlowClassifier countries) {
     this.names = names;
@@ -88,8 +100,15 @@ public final class EcsDocuments {
    * @param eventId see {@link EventIds}
    * @param kafkaMillis the Kafka record's time, for a record without a time of its own
    */
-  public byte[] document(CountedFlow flow, long bytes, long packets, byte[] line, int start, int end,
-      String eventId, long kafkaMillis) {
+  public byte[] document(
+      CountedFlow flow,
+      long bytes,
+      long packets,
+      byte[] line,
+      int start,
+      int end,
+      String eventId,
+      long kafkaMillis) {
     try {
       long time = copyUnmapped(line, start, end);
       FlowRecord r = flow.record();
@@ -110,9 +129,19 @@ public final class EcsDocuments {
         g.writeString("connection");
         g.writeEndArray();
         g.writeEndObject();
-        endpoint(g, "source", r.ipSrc(), r.portSrc(), flow.sourceAs(),
+        endpoint(
+            g,
+            "source",
+            r.ipSrc(),
+            r.portSrc(),
+            flow.sourceAs(),
             countries == null ? null : countries.sourceCountry(r));
-        endpoint(g, "destination", r.ipDst(), r.portDst(), flow.destinationAs(),
+        endpoint(
+            g,
+            "destination",
+            r.ipDst(),
+            r.portDst(),
+            flow.destinationAs(),
             countries == null ? null : countries.destinationCountry(r));
         g.writeObjectFieldStart("network");
         if (!r.protocol().isEmpty()) {
@@ -197,12 +226,14 @@ public final class EcsDocuments {
           p.skipChildren();
           continue;
         }
-        if (value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT) {
+        if (value == JsonToken.VALUE_STRING
+            || value == JsonToken.VALUE_NUMBER_INT
+            || value == JsonToken.VALUE_NUMBER_FLOAT) {
           switch (field) {
             case "timestamp_end" -> timestampEnd = p.getText();
             case "timestamp_start" -> timestampStart = p.getText();
             case "stamp_updated" -> stampUpdated = p.getText();
-            default -> { }
+            default -> {}
           }
         }
         g.writeFieldName(field);

@@ -11,12 +11,13 @@ import java.time.format.DateTimeFormatter;
  * pmacct's time stamps ({@code timestamp_start}, {@code timestamp_end}, {@code stamp_updated}) in
  * the forms its settings produce: {@code 2026-11-21 06:01:01} with optional fraction (read as UTC:
  * set {@code timestamps_utc: true} in pmacct, whose default is local time), RFC 3339 ({@code
- * timestamps_rfc3339}), and seconds since the epoch ({@code timestamps_since_epoch}), as a string or
- * a number.
+ * timestamps_rfc3339}), and seconds since the epoch ({@code timestamps_since_epoch}), as a string
+ * or a number.
  */
 final class PmacctTime {
 
-  private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
+  private static final DateTimeFormatter SPACED =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
 
   private PmacctTime() {}
 

@@ -18,8 +18,8 @@ import java.util.Collection;
  * above 1, else by the configured default rate.
  *
  * <p>The remote side's country: for receive traffic the source address's, for transmit the
- * destination's. pmacct's {@code country_ip_src} / {@code country_ip_dst} win where the record
- * has them; otherwise the country database answers, {@link CountryLookup#UNKNOWN} when it does not
+ * destination's. pmacct's {@code country_ip_src} / {@code country_ip_dst} win where the record has
+ * them; otherwise the country database answers, {@link CountryLookup#UNKNOWN} when it does not
  * know.
  *
  * <p>Immutable and thread-safe, given a thread-safe {@link AsnLookup} and {@link CountryLookup}.

@@ -17,8 +17,8 @@ import java.util.TreeSet;
 
 /**
  * Which flows a query selects, parsed once: {@code name=value} parameters joined by {@code &}
- * (URL-encoded as in a query string). Different parameters must all hold; a parameter given
- * several times holds when any of its values does ({@code port=80&port=443}: either port).
+ * (URL-encoded as in a query string). Different parameters must all hold; a parameter given several
+ * times holds when any of its values does ({@code port=80&port=443}: either port).
  *
  * <table>
  *   <caption>Parameters</caption>
@@ -41,9 +41,24 @@ public final class FlowFilter {
   public static final FlowFilter ALL = new FlowFilter(Map.of(), "");
 
   /** The parameters of the query syntax. */
-  public static final Set<String> PARAMETERS = Set.of(
-      "ip", "src_ip", "dst_ip", "net", "src_net", "dst_net", "port", "src_port", "dst_port", "proto",
-      "as", "src_as", "dst_as", "hostname", "country", "direction");
+  public static final Set<String> PARAMETERS =
+      Set.of(
+          "ip",
+          "src_ip",
+          "dst_ip",
+          "net",
+          "src_net",
+          "dst_net",
+          "port",
+          "src_port",
+          "dst_port",
+          "proto",
+          "as",
+          "src_as",
+          "dst_as",
+          "hostname",
+          "country",
+          "direction");
 
   private final IpNetwork[] ip;
   private final IpNetwork[] srcIp;
@@ -74,18 +89,30 @@ public final class FlowFilter {
     port = ports(values, "port");
     srcPort = ports(values, "src_port");
     dstPort = ports(values, "dst_port");
-    proto = texts(values, "proto", v -> Protocols.name(v), "is not a protocol name or a number 0..255");
+    proto =
+        texts(values, "proto", v -> Protocols.name(v), "is not a protocol name or a number 0..255");
     as = asNumbers(values, "as");
     srcAs = asNumbers(values, "src_as");
     dstAs = asNumbers(values, "dst_as");
     hostname = texts(values, "hostname", v -> v.isEmpty() ? null : v, "is empty");
-    country = texts(values, "country",
-        v -> v.length() == 2 && Character.isLetter(v.charAt(0)) && Character.isLetter(v.charAt(1)) && v.chars().allMatch(c -> c < 128)
-            ? v.toUpperCase(Locale.ROOT) : null,
-        "is not a two-letter country code");
-    direction = texts(values, "direction",
-        v -> Set.of("receive", "transmit", "unmatched").contains(v) ? v : null,
-        "is not one of receive, transmit, unmatched");
+    country =
+        texts(
+            values,
+            "country",
+            v ->
+                v.length() == 2
+                        && Character.isLetter(v.charAt(0))
+                        && Character.isLetter(v.charAt(1))
+                        && v.chars().allMatch(c -> c < 128)
+                    ? v.toUpperCase(Locale.ROOT)
+                    : null,
+            "is not a two-letter country code");
+    direction =
+        texts(
+            values,
+            "direction",
+            v -> Set.of("receive", "transmit", "unmatched").contains(v) ? v : null,
+            "is not one of receive, transmit, unmatched");
   }
 
   /**
@@ -102,13 +129,16 @@ public final class FlowFilter {
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
       if (!PARAMETERS.contains(name)) {
-        throw new FlowFilterException(name.isEmpty() ? "(empty)" : name,
+        throw new FlowFilterException(
+            name.isEmpty() ? "(empty)" : name,
             "unknown parameter; known are " + String.join(", ", new TreeSet<>(PARAMETERS)));
       }
       if (eq < 0) {
         throw new FlowFilterException(name, "has no value (expected " + name + "=...)");
       }
-      values.computeIfAbsent(name, k -> new ArrayList<>()).add(decode(pair.substring(eq + 1), name).trim());
+      values
+          .computeIfAbsent(name, k -> new ArrayList<>())
+          .add(decode(pair.substring(eq + 1), name).trim());
     }
     return new FlowFilter(values, query.trim());
   }
@@ -136,15 +166,16 @@ public final class FlowFilter {
    * only when the query names one and every other parameter holds.
    */
   public boolean matches(CountedFlow flow) {
-    if (!matchesExceptCountry(flow.record(), flow.direction(), flow.sourceAs(), flow.destinationAs())) {
+    if (!matchesExceptCountry(
+        flow.record(), flow.direction(), flow.sourceAs(), flow.destinationAs())) {
       return false;
     }
     return country == null || contains(country, flow.remoteCountry());
   }
 
   /**
-   * Whether a flow is selected, without its country: a query that names {@code country} never
-   * holds here (use {@link #matches(CountedFlow)}).
+   * Whether a flow is selected, without its country: a query that names {@code country} never holds
+   * here (use {@link #matches(CountedFlow)}).
    *
    * @param direction null for a flow that is not the operator's ({@code unmatched})
    */
@@ -152,8 +183,10 @@ public final class FlowFilter {
     return country == null && matchesExceptCountry(r, direction, sourceAs, destinationAs);
   }
 
-  private boolean matchesExceptCountry(FlowRecord r, Direction direction, long sourceAs, long destinationAs) {
-    if (direction != null && this.direction != null
+  private boolean matchesExceptCountry(
+      FlowRecord r, Direction direction, long sourceAs, long destinationAs) {
+    if (direction != null
+        && this.direction != null
         && !contains(this.direction, direction == Direction.RECEIVE ? "receive" : "transmit")) {
       return false;
     }
@@ -184,7 +217,12 @@ public final class FlowFilter {
     if (hostname != null && !contains(hostname, r.hostname())) {
       return false;
     }
-    if (ip == null && srcIp == null && dstIp == null && net == null && srcNet == null && dstNet == null) {
+    if (ip == null
+        && srcIp == null
+        && dstIp == null
+        && net == null
+        && srcNet == null
+        && dstNet == null) {
       return true;
     }
     byte[] src = IpAddresses.parse(r.ipSrc());
@@ -247,8 +285,14 @@ public final class FlowFilter {
     for (int i = 0; i < out.length; i++) {
       out[i] = IpNetwork.parse(texts.get(i), cidr);
       if (out[i] == null || (!cidr && texts.get(i).indexOf('/') >= 0)) {
-        throw new FlowFilterException(name, "'" + texts.get(i) + "' is not "
-            + (cidr ? "a CIDR network (192.0.2.0/24, 2001:db8::/32)" : "an IPv4 or IPv6 address"));
+        throw new FlowFilterException(
+            name,
+            "'"
+                + texts.get(i)
+                + "' is not "
+                + (cidr
+                    ? "a CIDR network (192.0.2.0/24, 2001:db8::/32)"
+                    : "an IPv4 or IPv6 address"));
       }
     }
     return out;
@@ -262,7 +306,10 @@ public final class FlowFilter {
     int[] out = new int[texts.size()];
     for (int i = 0; i < out.length; i++) {
       String t = texts.get(i);
-      if (t.isEmpty() || t.length() > 5 || !t.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(t) > 65535) {
+      if (t.isEmpty()
+          || t.length() > 5
+          || !t.chars().allMatch(c -> c >= '0' && c <= '9')
+          || Integer.parseInt(t) > 65535) {
         throw new FlowFilterException(name, "'" + t + "' is not a port 0..65535");
       }
       out[i] = Integer.parseInt(t);
@@ -279,7 +326,9 @@ public final class FlowFilter {
     for (int i = 0; i < out.length; i++) {
       String t = texts.get(i);
       String digits = t.regionMatches(true, 0, "AS", 0, 2) ? t.substring(2) : t;
-      if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
+      if (digits.isEmpty()
+          || digits.length() > 10
+          || !digits.chars().allMatch(c -> c >= '0' && c <= '9')
           || Long.parseLong(digits) > AsnLookup.MAX_ASN) {
         throw new FlowFilterException(name, "'" + t + "' is not an AS number 0..4294967295");
       }
@@ -292,7 +341,8 @@ public final class FlowFilter {
     String normalized(String value);
   }
 
-  private static String[] texts(Map<String, List<String>> values, String name, Check check, String problem) {
+  private static String[] texts(
+      Map<String, List<String>> values, String name, Check check, String problem) {
     List<String> texts = values.get(name);
     if (texts == null) {
       return null;

@@ -29,7 +29,11 @@ final class IpAddresses {
     }
     for (int i = 0; i < literal.length(); i++) {
       char c = literal.charAt(i);
-      if (!(c == ':' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+      if (!(c == ':'
+          || c == '.'
+          || (c >= '0' && c <= '9')
+          || (c >= 'a' && c <= 'f')
+          || (c >= 'A' && c <= 'F'))) {
         return null;
       }
     }

@@ -2,7 +2,8 @@ package io.flowexporter.topology.filter;
 
 /**
  * A CIDR network ({@code 192.0.2.0/24}, {@code 2001:db8::/32}); a single address is a network of
- * its full length. Host bits in the text are ignored ({@code 192.0.2.7/24} is {@code 192.0.2.0/24}).
+ * its full length. Host bits in the text are ignored ({@code 192.0.2.7/24} is {@code
+ * 192.0.2.0/24}).
  *
  * @param address the network's address, 4 or 16 bytes
  * @param bits the prefix length
@@ -22,7 +23,9 @@ record IpNetwork(byte[] address, int bits) {
     int bits = address.length * 8;
     if (slash >= 0) {
       String prefix = text.substring(slash + 1);
-      if (prefix.isEmpty() || prefix.length() > 3 || !prefix.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (prefix.isEmpty()
+          || prefix.length() > 3
+          || !prefix.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return null;
       }
       bits = Integer.parseInt(prefix);

@@ -17,10 +17,10 @@ final class CountryCodes {
   private CountryCodes() {}
 
   /**
-   * The code held in {@code chars[offset..offset+length)}: two ASCII letters in either case, as
-   * the shared upper-case String; null for anything else and for {@code ZZ} ("no country"), so
-   * that pmacct's unknown marker ({@code --}), the empty string and {@code ZZ} all leave the
-   * country to the country database.
+   * The code held in {@code chars[offset..offset+length)}: two ASCII letters in either case, as the
+   * shared upper-case String; null for anything else and for {@code ZZ} ("no country"), so that
+   * pmacct's unknown marker ({@code --}), the empty string and {@code ZZ} all leave the country to
+   * the country database.
    */
   static String of(char[] chars, int offset, int length) {
     if (length != 2) {

@@ -1,11 +1,11 @@
 package io.flowexporter.topology.flow;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import io.flowexporter.asndb.AsnLookup;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.io.SerializedString;
+import io.flowexporter.asndb.AsnLookup;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Only the fields of {@link FlowRecord} and {@code event_type} are read, with Jackson's
  * streaming parser; nothing is materialised for the others. Each line stands alone: a bad line is
- * reported as invalid and the lines around it are still parsed. Instances are thread-safe; the
- * only state they keep is the field order of the lines they have read, a guess that makes reading
- * faster when it is right and changes nothing when it is wrong.
+ * reported as invalid and the lines around it are still parsed. Instances are thread-safe; the only
+ * state they keep is the field order of the lines they have read, a guess that makes reading faster
+ * when it is right and changes nothing when it is wrong.
  */
 public final class FlowParser {
 
@@ -35,6 +35,7 @@ public final class FlowParser {
   static final long MAX_PACKETS = 1L << 44;
   static final long MAX_SAMPLING_RATE = 1L << 24;
   static final long MAX_PORT = 65535;
+
   /**
    * Longest router name (label or peer address), in characters: a series' key travels in the
    * changelog with a few dozen others, and no router is named in kilobytes.
@@ -49,14 +50,15 @@ public final class FlowParser {
   private final JsonFactory json = new JsonFactory();
 
   /**
-   * The field names of the last lines, by position: pmacct writes the same fields in the same
-   * order on every line, so the name at position i is tried first by comparing its bytes, which
-   * spares hashing it into Jackson's symbol table (field names were 14% of the stream thread).
-   * Shared by the threads that use this parser; a stale or mixed-up entry is only a miss.
+   * The field names of the last lines, by position: pmacct writes the same fields in the same order
+   * on every line, so the name at position i is tried first by comparing its bytes, which spares
+   * hashing it into Jackson's symbol table (field names were 14% of the stream thread). Shared by
+   * the threads that use this parser; a stale or mixed-up entry is only a miss.
    */
   private static final int ORDER_SLOTS = 64;
 
-  private final AtomicReferenceArray<SerializedString> order = new AtomicReferenceArray<>(ORDER_SLOTS);
+  private final AtomicReferenceArray<SerializedString> order =
+      new AtomicReferenceArray<>(ORDER_SLOTS);
 
   /** Parses one Kafka message value and tells the listener what each line held. */
   public void parse(byte[] message, ParseListener listener) {
@@ -146,7 +148,8 @@ public final class FlowParser {
     return name;
   }
 
-  private static void deliver(Fields f, byte[] buf, int start, int end, int line, ParseListener listener) {
+  private static void deliver(
+      Fields f, byte[] buf, int start, int end, int line, ParseListener listener) {
     if ("purge_init".equals(f.eventType) || "purge_close".equals(f.eventType)) {
       listener.marker();
       return;
@@ -295,8 +298,7 @@ public final class FlowParser {
   }
 
   /** A non-negative integer up to {@code max}, or -1 with the reason set. */
-  private static long number(JsonToken value, JsonParser p, long max, Fields f)
-      throws IOException {
+  private static long number(JsonToken value, JsonParser p, long max, Fields f) throws IOException {
     if (value != JsonToken.VALUE_NUMBER_INT) {
       f.reason = InvalidReason.WRONG_TYPE;
       return -1;
@@ -310,9 +312,9 @@ public final class FlowParser {
   }
 
   /**
-   * A country code, or null when the field does not give one: any value that is not a string of
-   * two letters (pmacct writes "" or its unknown marker where its database has no answer) leaves
-   * the country to the country database, and never makes the record invalid.
+   * A country code, or null when the field does not give one: any value that is not a string of two
+   * letters (pmacct writes "" or its unknown marker where its database has no answer) leaves the
+   * country to the country database, and never makes the record invalid.
    */
   private static String country(JsonToken value, JsonParser p) throws IOException {
     if (value != JsonToken.VALUE_STRING) {
@@ -456,7 +458,9 @@ public final class FlowParser {
   static boolean hasUnpairedSurrogate(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return true;

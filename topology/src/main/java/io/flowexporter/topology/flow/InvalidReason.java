@@ -1,4 +1,5 @@
 package io.flowexporter.topology.flow;
+
 import java.util.Locale;
 
 /**

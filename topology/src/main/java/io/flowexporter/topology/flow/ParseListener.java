@@ -11,8 +11,8 @@ public interface ParseListener {
 
   /**
    * A traffic record and where it is: bytes {@code [start, end)} of the message, its {@code
-   * line}-th line (from 0, blank lines counted). The parser calls this one; by default it is
-   * {@link #record(FlowRecord)}.
+   * line}-th line (from 0, blank lines counted). The parser calls this one; by default it is {@link
+   * #record(FlowRecord)}.
    */
   default void record(FlowRecord record, int start, int end, int line) {
     record(record);

@@ -3,10 +3,10 @@ package io.flowexporter.topology.flow;
 import java.util.Locale;
 
 /**
- * The one spelling of an IP protocol in labels and documents: the lower-case name pmacct prints
- * for the common protocols ({@code tcp}, {@code udp}, {@code icmp}, ...), else the number in
- * decimal. pmacct writes {@code ip_proto} as a name or, configured so, as a number; both spellings
- * of one protocol must make one series.
+ * The one spelling of an IP protocol in labels and documents: the lower-case name pmacct prints for
+ * the common protocols ({@code tcp}, {@code udp}, {@code icmp}, ...), else the number in decimal.
+ * pmacct writes {@code ip_proto} as a name or, configured so, as a number; both spellings of one
+ * protocol must make one series.
  */
 public final class Protocols {
 

@@ -1,8 +1,8 @@
 package io.flowexporter.topology.series;
 
 import io.flowexporter.topology.enrich.Direction;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The AS family: {@code flow_{receive,transmit}_{bytes,packets}_total} with the labels of the Go
@@ -21,23 +21,41 @@ public final class AsFamily {
               new Label("destination_as", LabelKind.AS),
               new Label("hostname", LabelKind.TEXT)),
           List.of(
-              new Counter(Direction.RECEIVE, Unit.BYTES, "flow_receive_bytes",
+              new Counter(
+                  Direction.RECEIVE,
+                  Unit.BYTES,
+                  "flow_receive_bytes",
                   "Bytes received from the source AS into your AS, sampling applied."),
-              new Counter(Direction.TRANSMIT, Unit.BYTES, "flow_transmit_bytes",
+              new Counter(
+                  Direction.TRANSMIT,
+                  Unit.BYTES,
+                  "flow_transmit_bytes",
                   "Bytes sent from your AS to the destination AS, sampling applied."),
-              new Counter(Direction.RECEIVE, Unit.PACKETS, "flow_receive_packets",
+              new Counter(
+                  Direction.RECEIVE,
+                  Unit.PACKETS,
+                  "flow_receive_packets",
                   "Packets received from the source AS into your AS, sampling applied."),
-              new Counter(Direction.TRANSMIT, Unit.PACKETS, "flow_transmit_packets",
+              new Counter(
+                  Direction.TRANSMIT,
+                  Unit.PACKETS,
+                  "flow_transmit_packets",
                   "Packets sent from your AS to the destination AS, sampling applied.")),
           (flow, out) ->
-              out.begin().as(flow.sourceAs()).as(flow.destinationAs()).text(flow.record().hostname()).emit());
+              out.begin()
+                  .as(flow.sourceAs())
+                  .as(flow.destinationAs())
+                  .text(flow.record().hostname())
+                  .emit());
 
   private AsFamily() {}
 
   /** The key of one AS series. */
-  public static SeriesKey key(Direction direction, String hostname, long sourceAs, long destinationAs) {
+  public static SeriesKey key(
+      Direction direction, String hostname, long sourceAs, long destinationAs) {
     SeriesKey[] made = new SeriesKey[1];
-    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
+    SeriesKeyWriter w =
+        new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
     w.use(FAMILY, direction);
     w.begin().as(sourceAs).as(destinationAs).text(hostname).emit();
     return made[0];

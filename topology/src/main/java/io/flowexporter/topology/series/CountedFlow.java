@@ -5,10 +5,10 @@ import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowRecord;
 
 /**
- * A flow record that counts, as the families' extractors see it: the record, its direction and
- * its resolved AS numbers, and the remote side's country, looked up only when a family asks for
- * it. One instance per stream task, refilled for every record (the hot path
- * allocates nothing per record); extractors must not keep it.
+ * A flow record that counts, as the families' extractors see it: the record, its direction and its
+ * resolved AS numbers, and the remote side's country, looked up only when a family asks for it. One
+ * instance per stream task, refilled for every record (the hot path allocates nothing per record);
+ * extractors must not keep it.
  */
 public final class CountedFlow {
 
@@ -25,7 +25,8 @@ public final class CountedFlow {
   }
 
   /** Refills this flow; the counting processor's job. */
-  public CountedFlow set(FlowRecord record, Direction direction, long sourceAs, long destinationAs) {
+  public CountedFlow set(
+      FlowRecord record, Direction direction, long sourceAs, long destinationAs) {
     this.record = record;
     this.direction = direction;
     this.sourceAs = sourceAs;

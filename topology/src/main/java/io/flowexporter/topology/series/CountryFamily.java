@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The country family: {@code flow_country_{receive,transmit}_{bytes,packets}_total} with the
- * labels {@code country} (the remote side's ISO 3166-1 alpha-2 code, {@code ZZ} when unknown),
- * {@code country_name} and {@code hostname}. The remote side is the source for receive traffic
- * and the destination for transmit traffic (see {@link
+ * The country family: {@code flow_country_{receive,transmit}_{bytes,packets}_total} with the labels
+ * {@code country} (the remote side's ISO 3166-1 alpha-2 code, {@code ZZ} when unknown), {@code
+ * country_name} and {@code hostname}. The remote side is the source for receive traffic and the
+ * destination for transmit traffic (see {@link
  * io.flowexporter.topology.enrich.FlowClassifier#remoteCountry}).
  */
 public final class CountryFamily {
@@ -20,22 +20,36 @@ public final class CountryFamily {
           "country",
           List.of(new Label("country", LabelKind.COUNTRY), new Label("hostname", LabelKind.TEXT)),
           List.of(
-              new Counter(Direction.RECEIVE, Unit.BYTES, "flow_country_receive_bytes",
+              new Counter(
+                  Direction.RECEIVE,
+                  Unit.BYTES,
+                  "flow_country_receive_bytes",
                   "Bytes received into your AS from addresses in the country, sampling applied."),
-              new Counter(Direction.TRANSMIT, Unit.BYTES, "flow_country_transmit_bytes",
+              new Counter(
+                  Direction.TRANSMIT,
+                  Unit.BYTES,
+                  "flow_country_transmit_bytes",
                   "Bytes sent from your AS to addresses in the country, sampling applied."),
-              new Counter(Direction.RECEIVE, Unit.PACKETS, "flow_country_receive_packets",
+              new Counter(
+                  Direction.RECEIVE,
+                  Unit.PACKETS,
+                  "flow_country_receive_packets",
                   "Packets received into your AS from addresses in the country, sampling applied."),
-              new Counter(Direction.TRANSMIT, Unit.PACKETS, "flow_country_transmit_packets",
+              new Counter(
+                  Direction.TRANSMIT,
+                  Unit.PACKETS,
+                  "flow_country_transmit_packets",
                   "Packets sent from your AS to addresses in the country, sampling applied.")),
-          (flow, out) -> out.begin().country(flow.remoteCountry()).text(flow.record().hostname()).emit());
+          (flow, out) ->
+              out.begin().country(flow.remoteCountry()).text(flow.record().hostname()).emit());
 
   private CountryFamily() {}
 
   /** The key of one country series. */
   public static SeriesKey key(Direction direction, String country, String hostname) {
     SeriesKey[] made = new SeriesKey[1];
-    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
+    SeriesKeyWriter w =
+        new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
     w.use(FAMILY, direction);
     w.begin().country(country).text(hostname).emit();
     return made[0];

@@ -7,8 +7,8 @@ package io.flowexporter.topology.series;
  */
 public enum LabelKind {
   /**
-   * An AS number: 4 bytes, unsigned big-endian. Rendered as two labels, {@code <name>} (the
-   * number) and {@code <name>_name} (the AS database's name, looked up at scrape time).
+   * An AS number: 4 bytes, unsigned big-endian. Rendered as two labels, {@code <name>} (the number)
+   * and {@code <name>_name} (the AS database's name, looked up at scrape time).
    */
   AS,
   /** A number: 4 bytes, unsigned big-endian, rendered in decimal. */

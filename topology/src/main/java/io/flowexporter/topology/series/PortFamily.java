@@ -6,11 +6,11 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The port family: {@code flow_port_{receive,transmit}_{bytes,packets,flows}_total} with the
- * labels {@code port}, {@code protocol} and {@code hostname}, for the ports chosen with {@code
- * --port}. A counted record whose {@code port_src} or {@code port_dst} is a chosen port counts
- * under that port; under each of the two when both are chosen and differ, so the series of one
- * family may add up to more than the traffic.
+ * The port family: {@code flow_port_{receive,transmit}_{bytes,packets,flows}_total} with the labels
+ * {@code port}, {@code protocol} and {@code hostname}, for the ports chosen with {@code --port}. A
+ * counted record whose {@code port_src} or {@code port_dst} is a chosen port counts under that
+ * port; under each of the two when both are chosen and differ, so the series of one family may add
+ * up to more than the traffic.
  */
 public final class PortFamily {
 
@@ -46,34 +46,62 @@ public final class PortFamily {
             new Label("protocol", LabelKind.TEXT),
             new Label("hostname", LabelKind.TEXT)),
         List.of(
-            new Counter(Direction.RECEIVE, Unit.BYTES, "flow_port_receive_bytes",
+            new Counter(
+                Direction.RECEIVE,
+                Unit.BYTES,
+                "flow_port_receive_bytes",
                 "Bytes received into your AS from or to a chosen port (port_src or port_dst), sampling applied."),
-            new Counter(Direction.TRANSMIT, Unit.BYTES, "flow_port_transmit_bytes",
+            new Counter(
+                Direction.TRANSMIT,
+                Unit.BYTES,
+                "flow_port_transmit_bytes",
                 "Bytes sent from your AS from or to a chosen port (port_src or port_dst), sampling applied."),
-            new Counter(Direction.RECEIVE, Unit.PACKETS, "flow_port_receive_packets",
+            new Counter(
+                Direction.RECEIVE,
+                Unit.PACKETS,
+                "flow_port_receive_packets",
                 "Packets received into your AS from or to a chosen port, sampling applied."),
-            new Counter(Direction.TRANSMIT, Unit.PACKETS, "flow_port_transmit_packets",
+            new Counter(
+                Direction.TRANSMIT,
+                Unit.PACKETS,
+                "flow_port_transmit_packets",
                 "Packets sent from your AS from or to a chosen port, sampling applied."),
-            new Counter(Direction.RECEIVE, Unit.FLOWS, "flow_port_receive_flows",
+            new Counter(
+                Direction.RECEIVE,
+                Unit.FLOWS,
+                "flow_port_receive_flows",
                 "Flows received into your AS from or to a chosen port: pmacct's flows, one per record without it."),
-            new Counter(Direction.TRANSMIT, Unit.FLOWS, "flow_port_transmit_flows",
+            new Counter(
+                Direction.TRANSMIT,
+                Unit.FLOWS,
+                "flow_port_transmit_flows",
                 "Flows sent from your AS from or to a chosen port: pmacct's flows, one per record without it.")),
         (flow, out) -> {
           int src = flow.record().portSrc();
           int dst = flow.record().portDst();
           if (chosen[src]) {
-            out.begin().number(src).text(flow.record().protocol()).text(flow.record().hostname()).emit();
+            out.begin()
+                .number(src)
+                .text(flow.record().protocol())
+                .text(flow.record().hostname())
+                .emit();
           }
           if (dst != src && chosen[dst]) {
-            out.begin().number(dst).text(flow.record().protocol()).text(flow.record().hostname()).emit();
+            out.begin()
+                .number(dst)
+                .text(flow.record().protocol())
+                .text(flow.record().hostname())
+                .emit();
           }
         });
   }
 
   /** The key of one port series. */
-  public static SeriesKey key(SeriesFamily family, Direction direction, int port, String protocol, String hostname) {
+  public static SeriesKey key(
+      SeriesFamily family, Direction direction, int port, String protocol, String hostname) {
     SeriesKey[] made = new SeriesKey[1];
-    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
+    SeriesKeyWriter w =
+        new SeriesKeyWriter((b, len, hash) -> made[0] = SeriesKey.wrap(Arrays.copyOf(b, len)));
     w.use(family, direction);
     w.begin().number(port).text(protocol).text(hostname).emit();
     return made[0];
@@ -85,6 +113,7 @@ public final class PortFamily {
   /** Decodes a port series key (not the overflow series). */
   public static Labels labels(SeriesFamily family, SeriesKey key) {
     List<Object> v = key.values(family);
-    return new Labels(key.direction(), ((Long) v.get(0)).intValue(), (String) v.get(1), (String) v.get(2));
+    return new Labels(
+        key.direction(), ((Long) v.get(0)).intValue(), (String) v.get(1), (String) v.get(2));
   }
 }

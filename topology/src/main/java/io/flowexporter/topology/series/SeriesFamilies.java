@@ -33,6 +33,8 @@ public record SeriesFamilies(List<SeriesFamily> all) {
 
   /** The AS family, and the country family when {@code countries} is true. */
   public static SeriesFamilies of(boolean countries) {
-    return countries ? new SeriesFamilies(List.of(AsFamily.FAMILY, CountryFamily.FAMILY)) : asOnly();
+    return countries
+        ? new SeriesFamilies(List.of(AsFamily.FAMILY, CountryFamily.FAMILY))
+        : asOnly();
   }
 }

@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param counters the exposed counters
  * @param extractor how a counted flow yields this family's series
  */
-public record SeriesFamily(int id, String name, List<Label> labels, List<Counter> counters, Extractor extractor) {
+public record SeriesFamily(
+    int id, String name, List<Label> labels, List<Counter> counters, Extractor extractor) {
 
   /** Writes the label sets of one counted flow: zero, one or several. */
   @FunctionalInterface

@@ -7,8 +7,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One series: a family, a direction and the family's label values, in the byte form that is
- * stored, sent between the aggregate's stages and rendered at scrape time.
+ * One series: a family, a direction and the family's label values, in the byte form that is stored,
+ * sent between the aggregate's stages and rendered at scrape time.
  *
  * <p>Format (version 2 of the series stores, see {@code SeriesBuckets}): byte 0 the family's
  * {@linkplain SeriesFamily#id() id}; byte 1 the direction ({@code 0} receive, {@code 1} transmit),
@@ -35,7 +35,9 @@ public final class SeriesKey {
 
   /** The key held in {@code bytes} (not copied: the caller hands it over). */
   public static SeriesKey wrap(byte[] bytes) {
-    if (bytes.length < 2 || bytes[0] < 0 || (bytes[1] & 0x7f) > 1
+    if (bytes.length < 2
+        || bytes[0] < 0
+        || (bytes[1] & 0x7f) > 1
         || ((bytes[1] & OVERFLOW) != 0 && bytes.length != 2)) {
       throw new IllegalArgumentException("not a series key: " + bytes.length + " bytes");
     }
@@ -90,9 +92,9 @@ public final class SeriesKey {
   }
 
   /**
-   * The label values, decoded by the family's declaration: {@code Long} for numbers and AS
-   * numbers, {@code String} for text and country codes; empty for the overflow series. For tests and diagnostics;
-   * scrapes read the bytes.
+   * The label values, decoded by the family's declaration: {@code Long} for numbers and AS numbers,
+   * {@code String} for text and country codes; empty for the overflow series. For tests and
+   * diagnostics; scrapes read the bytes.
    *
    * @throws IllegalArgumentException when the bytes do not hold the family's labels
    */
@@ -123,14 +125,18 @@ public final class SeriesKey {
       throw new IllegalArgumentException("series key too short for family " + family.name());
     }
     if (pos != bytes.length) {
-      throw new IllegalArgumentException("series key longer than family " + family.name() + " declares");
+      throw new IllegalArgumentException(
+          "series key longer than family " + family.name() + " declares");
     }
     return values;
   }
 
   /** An unsigned 32-bit big-endian number. */
   public static long uint32(byte[] b, int pos) {
-    return ((long) (b[pos] & 0xff) << 24) | ((b[pos + 1] & 0xff) << 16) | ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+    return ((long) (b[pos] & 0xff) << 24)
+        | ((b[pos + 1] & 0xff) << 16)
+        | ((b[pos + 2] & 0xff) << 8)
+        | (b[pos + 3] & 0xff);
   }
 
   @Override

@@ -1,4 +1,5 @@
 package io.flowexporter.topology.series;
+
 import java.util.Locale;
 
 /** The three amounts every series sums; a family exposes those it declares counters for. */

@@ -6,14 +6,17 @@ import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.SeriesKey;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
-/** The table both stages find series in (what the deleted SeriesTableTest checked of its predecessor). */
+/**
+ * The table both stages find series in (what the deleted SeriesTableTest checked of its
+ * predecessor).
+ */
 class ByteKeyIndexTest {
 
   private static SeriesKey randomKey(Random random) {
@@ -65,8 +68,12 @@ class ByteKeyIndexTest {
     SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
     index.put(key.bytes(), key.hash(), 7);
     byte[] longer = Arrays.copyOf(key.bytes(), key.bytes().length + 1);
-    assertThat(index.get(longer, 0, longer.length, key.hash())).as("same hash, one byte longer").isEqualTo(-1);
-    assertThat(index.get(key.bytes(), 0, key.bytes().length - 1, key.hash())).as("a prefix").isEqualTo(-1);
+    assertThat(index.get(longer, 0, longer.length, key.hash()))
+        .as("same hash, one byte longer")
+        .isEqualTo(-1);
+    assertThat(index.get(key.bytes(), 0, key.bytes().length - 1, key.hash()))
+        .as("a prefix")
+        .isEqualTo(-1);
     assertThat(index.get(key.bytes(), 0, key.bytes().length, key.hash())).isEqualTo(7);
   }
 

@@ -45,11 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  * under exactly-once, inside the transaction of) the offsets of the records they count; the owner's
  * totals are written then too, and published only once the app says the commit succeeded.
  *
- * <p>These run on TopologyTestDriver, whose loop per input message is the stream thread's:
- * process, {@code StreamTask.prepareCommit} (which flushes the stores), commit, postCommit. What
- * they cannot show is the broker-side order of a real transaction; the kill -9 integration tests
- * in app/ cover that. Should a Kafka upgrade stop calling flushCache() before the commit, or stop
- * accepting a forward from there, these fail.
+ * <p>These run on TopologyTestDriver, whose loop per input message is the stream thread's: process,
+ * {@code StreamTask.prepareCommit} (which flushes the stores), commit, postCommit. What they cannot
+ * show is the broker-side order of a real transaction; the kill -9 integration tests in app/ cover
+ * that. Should a Kafka upgrade stop calling flushCache() before the commit, or stop accepting a
+ * forward from there, these fail.
  */
 class CommitOrderTest {
 
@@ -62,19 +62,25 @@ class CommitOrderTest {
   void oneRecordsDeltasReachTheOwnerDuringTheCommitAndArePublishedOnlyAfterCommitted() {
     TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1);
     try (TopologyTestDriver driver =
-        TestFlows.driver(FlowTopology.build(config, AsnLookup.EMPTY, committed, outcomes), stateDir)) {
+        TestFlows.driver(
+            FlowTopology.build(config, AsnLookup.EMPTY, committed, outcomes), stateDir)) {
       TestFlows.input(driver).pipeInput(record("edge1", 15169, 64500, 1000, 2));
 
       SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
       // The first stage holds nothing any more: its deltas left when the driver committed...
-      PendingDeltasStore pending = (PendingDeltasStore) driver.getStateStore(FlowTopology.PENDING_STORE);
+      PendingDeltasStore pending =
+          (PendingDeltasStore) driver.getStateStore(FlowTopology.PENDING_STORE);
       assertThat(pending.pending().isEmpty()).isTrue();
       // ...as one batch on the repartition topic, in the slot of the series' hash...
-      var sent = driver.createOutputTopic(REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-          .readKeyValuesToList();
+      var sent =
+          driver
+              .createOutputTopic(
+                  REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+              .readKeyValuesToList();
       assertThat(sent).hasSize(1);
       assertThat(slotOf(sent.get(0).key)).isEqualTo(key.hash() & 255);
-      assertThat(decodeBatch(sent.get(0).value)).containsExactly(Map.entry(key, new Totals(1000, 2, 1)));
+      assertThat(decodeBatch(sent.get(0).value))
+          .containsExactly(Map.entry(key, new Totals(1000, 2, 1)));
       // ...which the owner added and wrote to its store when the driver committed again.
       SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
       assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(1000, 2, 1)));
@@ -95,7 +101,8 @@ class CommitOrderTest {
   }
 
   /** What a downstream node of the first stage saw: the batch and where it was called from. */
-  private record Received(byte[] key, byte[] value, RecordMetadata metadata, List<String> callers) {}
+  private record Received(
+      byte[] key, byte[] value, RecordMetadata metadata, List<String> callers) {}
 
   /**
    * The first stage alone, its output to a spy instead of the repartition topic: the spy records
@@ -108,38 +115,62 @@ class CommitOrderTest {
     List<Received> received = new ArrayList<>();
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(new PendingDeltasStore.Builder("pending"));
-    FlowClassifier classifier = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    FlowClassifier classifier =
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     builder.stream(TOPIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-        .process(() -> new FlowCountingProcessor(
-            "pending", TOPIC, new FlowParser(), classifier, SeriesFamilies.asOnly(), outcomes, new InvalidRecordLog()),
-            Named.as("count"), "pending")
-        .process(() -> new Processor<byte[], byte[], Void, Void>() {
-          private ProcessorContext<Void, Void> context;
+        .process(
+            () ->
+                new FlowCountingProcessor(
+                    "pending",
+                    TOPIC,
+                    new FlowParser(),
+                    classifier,
+                    SeriesFamilies.asOnly(),
+                    outcomes,
+                    new InvalidRecordLog()),
+            Named.as("count"),
+            "pending")
+        .process(
+            () ->
+                new Processor<byte[], byte[], Void, Void>() {
+                  private ProcessorContext<Void, Void> context;
 
-          @Override
-          public void init(ProcessorContext<Void, Void> context) {
-            this.context = context;
-          }
+                  @Override
+                  public void init(ProcessorContext<Void, Void> context) {
+                    this.context = context;
+                  }
 
-          @Override
-          public void process(Record<byte[], byte[]> r) {
-            List<String> callers = Arrays.stream(new Throwable().getStackTrace())
-                .map(f -> f.getClassName() + "." + f.getMethodName()).toList();
-            received.add(new Received(r.key(), r.value(), context.recordMetadata().orElseThrow(), callers));
-          }
-        }, Named.as("spy"));
+                  @Override
+                  public void process(Record<byte[], byte[]> r) {
+                    List<String> callers =
+                        Arrays.stream(new Throwable().getStackTrace())
+                            .map(f -> f.getClassName() + "." + f.getMethodName())
+                            .toList();
+                    received.add(
+                        new Received(
+                            r.key(), r.value(), context.recordMetadata().orElseThrow(), callers));
+                  }
+                },
+            Named.as("spy"));
 
     try (TopologyTestDriver driver = TestFlows.driver(builder.build(), stateDir)) {
-      TestFlows.input(driver).pipeInput(String.join("\n",
-          record("edge1", 15169, 64500, 100, 1), record("edge1", 15169, 64500, 20, 2), record("edge1", 15169, 64500, 3, 3)));
+      TestFlows.input(driver)
+          .pipeInput(
+              String.join(
+                  "\n",
+                  record("edge1", 15169, 64500, 100, 1),
+                  record("edge1", 15169, 64500, 20, 2),
+                  record("edge1", 15169, 64500, 3, 3)));
     }
 
     assertThat(received).hasSize(1);
     Received batch = received.get(0);
     assertThat(batch.callers())
-        .contains(PendingDeltasStore.class.getName() + ".flushCache",
+        .contains(
+            PendingDeltasStore.class.getName() + ".flushCache",
             "org.apache.kafka.streams.processor.internals.StreamTask.prepareCommit")
-        .doesNotContain(FlowCountingProcessor.class.getName() + ".process",
+        .doesNotContain(
+            FlowCountingProcessor.class.getName() + ".process",
             "org.apache.kafka.streams.processor.internals.StreamTask.process");
     // CommitTimeForwarder gives the forward a record context of the input partition, no offset.
     assertThat(batch.metadata().topic()).isEqualTo(TOPIC);
@@ -160,10 +191,15 @@ class CommitOrderTest {
     PendingDeltasStore store = new PendingDeltasStore.Builder("pending").build();
     List<Map<SeriesKey, Totals>> forwarded = new ArrayList<>();
     List<Integer> slots = new ArrayList<>();
-    store.onFlush(() -> store.pending().drain((slot, value) -> {
-      slots.add(slot);
-      forwarded.add(decodeBatch(value));
-    }));
+    store.onFlush(
+        () ->
+            store
+                .pending()
+                .drain(
+                    (slot, value) -> {
+                      slots.add(slot);
+                      forwarded.add(decodeBatch(value));
+                    }));
     SeriesKey key = AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169);
 
     store.flushCache();
@@ -191,14 +227,22 @@ class CommitOrderTest {
     store.pending().accept(buffer, key.bytes().length, key.hash());
   }
 
-  /** Forwarding outside process() needs Kafka Streams' own context; a mock one is refused at init. */
+  /**
+   * Forwarding outside process() needs Kafka Streams' own context; a mock one is refused at init.
+   */
   @Test
   void theFirstStageRefusesAContextThatCannotForwardAtCommitTime() {
     MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     context.addStateStore(new PendingDeltasStore.Builder("pending").build());
-    FlowCountingProcessor processor = new FlowCountingProcessor("pending", TOPIC, new FlowParser(),
-        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY), SeriesFamilies.asOnly(), outcomes,
-        new InvalidRecordLog());
+    FlowCountingProcessor processor =
+        new FlowCountingProcessor(
+            "pending",
+            TOPIC,
+            new FlowParser(),
+            new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY),
+            SeriesFamilies.asOnly(),
+            outcomes,
+            new InvalidRecordLog());
     assertThatThrownBy(() -> processor.init(context))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Kafka Streams' own processor context");

@@ -20,13 +20,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The two formats of version 2 that outlive a process: DeltaBatch on the repartition topic and
  * SeriesBuckets in the changelog. Each round-trips, and a message in another version (1: flow-
- * exporter 0.1; 3: a newer one) is refused with an exception that says what to do, rather than
- * read as garbage totals.
+ * exporter 0.1; 3: a newer one) is refused with an exception that says what to do, rather than read
+ * as garbage totals.
  */
 class FormatsTest {
 
   private static final SeriesKey AS = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
-  private static final SeriesKey UTF8 = AsFamily.key(Direction.TRANSMIT, "東京-1", 64500, 4_294_967_295L);
+  private static final SeriesKey UTF8 =
+      AsFamily.key(Direction.TRANSMIT, "東京-1", 64500, 4_294_967_295L);
   private static final SeriesKey OVERFLOW = SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT);
 
   private static byte[] batch(Map<SeriesKey, long[]> entries) {
@@ -35,14 +36,25 @@ class FormatsTest {
       size += DeltaBatch.entryBytes(k.bytes().length);
     }
     DeltaBatch.Writer w = new DeltaBatch.Writer(size);
-    entries.forEach((k, a) -> w.entry(Arrays.copyOf(k.bytes(), k.bytes().length + 9), k.bytes().length, a[0], a[1], a[2]));
+    entries.forEach(
+        (k, a) ->
+            w.entry(
+                Arrays.copyOf(k.bytes(), k.bytes().length + 9),
+                k.bytes().length,
+                a[0],
+                a[1],
+                a[2]));
     return w.bytes();
   }
 
   private static Map<SeriesKey, List<Long>> decodeDeltas(byte[] value) {
     Map<SeriesKey, List<Long>> out = new LinkedHashMap<>();
-    DeltaBatch.decode(value, (v, offset, length, bytes, packets, flows) ->
-        out.put(SeriesKey.wrap(Arrays.copyOfRange(v, offset, offset + length)), List.of(bytes, packets, flows)));
+    DeltaBatch.decode(
+        value,
+        (v, offset, length, bytes, packets, flows) ->
+            out.put(
+                SeriesKey.wrap(Arrays.copyOfRange(v, offset, offset + length)),
+                List.of(bytes, packets, flows)));
     return out;
   }
 
@@ -54,10 +66,11 @@ class FormatsTest {
     entries.put(OVERFLOW, new long[] {0, Long.MAX_VALUE, Long.MAX_VALUE});
     byte[] value = batch(entries);
 
-    assertThat(decodeDeltas(value)).containsExactly(
-        Map.entry(AS, List.of(1500L, 3L, 2L)),
-        Map.entry(UTF8, List.of(Long.MAX_VALUE, 0L, 1L)),
-        Map.entry(OVERFLOW, List.of(0L, Long.MAX_VALUE, Long.MAX_VALUE)));
+    assertThat(decodeDeltas(value))
+        .containsExactly(
+            Map.entry(AS, List.of(1500L, 3L, 2L)),
+            Map.entry(UTF8, List.of(Long.MAX_VALUE, 0L, 1L)),
+            Map.entry(OVERFLOW, List.of(0L, Long.MAX_VALUE, Long.MAX_VALUE)));
     // The documented layout, read by the tests' own decoder.
     assertThat(TestFlows.decodeBatch(value)).containsEntry(AS, new Totals(1500, 3, 2)).hasSize(3);
     // An empty batch is a format byte alone.
@@ -84,15 +97,19 @@ class FormatsTest {
 
   @Test
   void aDeltaBatchThatIsEmptyTruncatedOrHoldsABadKeyLengthIsRefused() {
-    assertThatThrownBy(() -> decodeDeltas(new byte[0])).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> decodeDeltas(new byte[0]))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("(empty)");
     assertThatThrownBy(() -> decodeDeltas(null)).isInstanceOf(IllegalStateException.class);
     byte[] value = batch(Map.of(AS, new long[] {1, 1, 1}));
     assertThatThrownBy(() -> decodeDeltas(Arrays.copyOf(value, value.length - 1)))
         .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> decodeDeltas(Arrays.copyOf(value, 2))).isInstanceOf(IllegalStateException.class);
-    byte[] oneByteKey = ByteBuffer.allocate(1 + 2 + 1 + 24).put((byte) 2).putShort((short) 1).array();
-    assertThatThrownBy(() -> decodeDeltas(oneByteKey)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> decodeDeltas(Arrays.copyOf(value, 2)))
+        .isInstanceOf(IllegalStateException.class);
+    byte[] oneByteKey =
+        ByteBuffer.allocate(1 + 2 + 1 + 24).put((byte) 2).putShort((short) 1).array();
+    assertThatThrownBy(() -> decodeDeltas(oneByteKey))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("series key of 1 bytes");
   }
 
@@ -137,16 +154,22 @@ class FormatsTest {
   @Test
   void aBucketRoundTripsWithItsLastSeenTimes() {
     List<SeriesKey> keys = keysInOneBucket(3);
-    long[][] amounts = {{1, 2, 3, 1_900_000_000_000L}, {Long.MAX_VALUE, 0, 0, 0}, {5, 5, 5, Long.MAX_VALUE}};
+    long[][] amounts = {
+      {1, 2, 3, 1_900_000_000_000L}, {Long.MAX_VALUE, 0, 0, 0}, {5, 5, 5, Long.MAX_VALUE}
+    };
     byte[] value = bucket(keys, amounts);
     Map<SeriesKey, List<Long>> decoded = new LinkedHashMap<>();
-    int count = SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, 0), value,
-        (k, b, p, f, t) -> decoded.put(k, List.of(b, p, f, t)));
+    int count =
+        SeriesBuckets.decode(
+            SeriesBuckets.bucketKey(1024, 0),
+            value,
+            (k, b, p, f, t) -> decoded.put(k, List.of(b, p, f, t)));
     assertThat(count).isEqualTo(1024);
-    assertThat(decoded).containsExactly(
-        Map.entry(keys.get(0), List.of(1L, 2L, 3L, 1_900_000_000_000L)),
-        Map.entry(keys.get(1), List.of(Long.MAX_VALUE, 0L, 0L, 0L)),
-        Map.entry(keys.get(2), List.of(5L, 5L, 5L, Long.MAX_VALUE)));
+    assertThat(decoded)
+        .containsExactly(
+            Map.entry(keys.get(0), List.of(1L, 2L, 3L, 1_900_000_000_000L)),
+            Map.entry(keys.get(1), List.of(Long.MAX_VALUE, 0L, 0L, 0L)),
+            Map.entry(keys.get(2), List.of(5L, 5L, 5L, Long.MAX_VALUE)));
     // The store key: bucket count then bucket index, 4 bytes big-endian each.
     assertThat(SeriesBuckets.bucketKey(2048, 513)).containsExactly(0, 0, 8, 0, 0, 0, 2, 1);
   }
@@ -157,7 +180,10 @@ class FormatsTest {
     List<SeriesKey> keys = keysInOneBucket(1);
     byte[] value = bucket(keys, new long[][] {{1, 1, 1, 1}});
     value[0] = version;
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, 0), value, (k, b, p, f, t) -> { }))
+    assertThatThrownBy(
+            () ->
+                SeriesBuckets.decode(
+                    SeriesBuckets.bucketKey(1024, 0), value, (k, b, p, f, t) -> {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("in format " + version + ", not 2")
         .hasMessageContaining("Run one version per --application-id");
@@ -167,7 +193,10 @@ class FormatsTest {
   void aBucketHoldingABadSeriesKeyIsRefused() {
     // A key that is not a series key at all (one byte): refused as ours-not, not thrown as is.
     byte[] value = ByteBuffer.allocate(1 + 2 + 1 + 32).put((byte) 2).putShort((short) 1).array();
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, 0), value, (k, b, p, f, t) -> { }))
+    assertThatThrownBy(
+            () ->
+                SeriesBuckets.decode(
+                    SeriesBuckets.bucketKey(1024, 0), value, (k, b, p, f, t) -> {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("--application-id");
   }

@@ -35,19 +35,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The bound: with {@code --max-series 3} on one partition, the first three label sets of the AS
  * family are admitted and every later one counts into the family's overflow series of its
- * direction. Nothing is lost (the series add up to the input) and a restarted owner, restored
- * from the changelog, admits the same label sets.
+ * direction. Nothing is lost (the series add up to the input) and a restarted owner, restored from
+ * the changelog, admits the same label sets.
  *
- * <p>Expected totals come from a model written here (first come, first admitted, per family),
- * fed the same records; TopologyTestDriver commits after each message, so one record per message
- * fixes the order in which the owner sees the label sets.
+ * <p>Expected totals come from a model written here (first come, first admitted, per family), fed
+ * the same records; TopologyTestDriver commits after each message, so one record per message fixes
+ * the order in which the owner sees the label sets.
  */
 class OverflowSeriesTest {
 
   private static final int MAX_SERIES = 3;
   private static final Duration TTL = Duration.ofDays(30);
-  private static final SeriesKey OVERFLOW_RECEIVE = SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE);
-  private static final SeriesKey OVERFLOW_TRANSMIT = SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT);
+  private static final SeriesKey OVERFLOW_RECEIVE =
+      SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE);
+  private static final SeriesKey OVERFLOW_TRANSMIT =
+      SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT);
 
   @TempDir Path stateDir;
 
@@ -89,20 +91,24 @@ class OverflowSeriesTest {
     }
   }
 
-  private static final List<Flow> FIRST = List.of(
-      new Flow(101, 64500, 1000, 1),   // admitted
-      new Flow(102, 64500, 2000, 2),   // admitted
-      new Flow(103, 64500, 3000, 3),   // admitted: the bound is reached
-      new Flow(104, 64500, 4000, 4),   // overflow, receive
-      new Flow(105, 64500, 5000, 5),   // overflow, receive
-      new Flow(64500, 106, 600, 6),    // overflow, transmit: the bound is per family, not direction
-      new Flow(101, 64500, 10, 1),     // its own series
-      new Flow(104, 64500, 40, 1));    // still overflow
+  private static final List<Flow> FIRST =
+      List.of(
+          new Flow(101, 64500, 1000, 1), // admitted
+          new Flow(102, 64500, 2000, 2), // admitted
+          new Flow(103, 64500, 3000, 3), // admitted: the bound is reached
+          new Flow(104, 64500, 4000, 4), // overflow, receive
+          new Flow(105, 64500, 5000, 5), // overflow, receive
+          new Flow(
+              64500, 106, 600, 6), // overflow, transmit: the bound is per family, not direction
+          new Flow(101, 64500, 10, 1), // its own series
+          new Flow(104, 64500, 40, 1)); // still overflow
 
   private TopologyTestDriver driver() {
-    TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, MAX_SERIES, TTL);
+    TopologyConfig config =
+        new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, MAX_SERIES, TTL);
     return TestFlows.driver(
-        FlowTopology.build(config, 1, AsnLookup.EMPTY, SeriesFamilies.asOnly(), committed, new RecordOutcomes()),
+        FlowTopology.build(
+            config, 1, AsnLookup.EMPTY, SeriesFamilies.asOnly(), committed, new RecordOutcomes()),
         stateDir);
   }
 
@@ -118,15 +124,22 @@ class OverflowSeriesTest {
       Map<SeriesKey, Totals> snapshot = committed.snapshot();
       assertThat(snapshot).isEqualTo(model.totals);
       // Spelled out, so that the model cannot be wrong in the same way as the code:
-      assertThat(snapshot).containsOnlyKeys(FIRST.get(0).key(), FIRST.get(1).key(), FIRST.get(2).key(),
-          OVERFLOW_RECEIVE, OVERFLOW_TRANSMIT);
+      assertThat(snapshot)
+          .containsOnlyKeys(
+              FIRST.get(0).key(),
+              FIRST.get(1).key(),
+              FIRST.get(2).key(),
+              OVERFLOW_RECEIVE,
+              OVERFLOW_TRANSMIT);
       assertThat(snapshot.get(OVERFLOW_RECEIVE)).isEqualTo(new Totals(9040, 10, 3));
       assertThat(snapshot.get(OVERFLOW_TRANSMIT)).isEqualTo(new Totals(600, 6, 1));
       assertThat(snapshot.get(FIRST.get(0).key())).isEqualTo(new Totals(1010, 2, 2));
       // Exact: every record is in some series.
       assertThat(grandTotal(snapshot)).isEqualTo(new Totals(15650, 23, FIRST.size()));
       // One per delta of a label set not admitted.
-      assertThat(committed.overflowedTotal(AsFamily.FAMILY.id())).isEqualTo(4).isEqualTo(model.overflowed);
+      assertThat(committed.overflowedTotal(AsFamily.FAMILY.id()))
+          .isEqualTo(4)
+          .isEqualTo(model.overflowed);
       assertThat(committed.seriesOf(AsFamily.FAMILY.id())).isEqualTo(MAX_SERIES + 2);
       // What the owner wrote (and would restore) is the same.
       SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
@@ -137,14 +150,15 @@ class OverflowSeriesTest {
       committed.committed();
       assertThat(committed.overflowedTotal(AsFamily.FAMILY.id())).isEqualTo(5);
       assertThat(committed.snapshot().get(OVERFLOW_RECEIVE)).isEqualTo(new Totals(9047, 17, 4));
-      assertThat(grandTotal(committed.snapshot())).isEqualTo(new Totals(15657, 30, FIRST.size() + 1));
+      assertThat(grandTotal(committed.snapshot()))
+          .isEqualTo(new Totals(15657, 30, FIRST.size() + 1));
     }
   }
 
   /**
    * A restart: the changelog the driver captured is replayed into a fresh inner store, as Kafka
-   * Streams restores a new owner; that owner publishes the same totals and, fed label sets
-   * admitted and not admitted before plus a new one, makes the same choices.
+   * Streams restores a new owner; that owner publishes the same totals and, fed label sets admitted
+   * and not admitted before plus a new one, makes the same choices.
    */
   @Test
   void anOwnerRestoredFromTheChangelogAdmitsTheSameLabelSets() {
@@ -158,7 +172,10 @@ class OverflowSeriesTest {
       committed.committed();
       before = committed.snapshot();
       List<KeyValue<byte[], byte[]>> changelog =
-          driver.createOutputTopic(CHANGELOG, new ByteArrayDeserializer(), new ByteArrayDeserializer()).readKeyValuesToList();
+          driver
+              .createOutputTopic(
+                  CHANGELOG, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+              .readKeyValuesToList();
       assertThat(changelog).isNotEmpty();
       for (KeyValue<byte[], byte[]> entry : changelog) {
         if (entry.value == null) {
@@ -170,12 +187,15 @@ class OverflowSeriesTest {
     }
 
     CommittedTotals afterRestart = new CommittedTotals();
-    SeriesTotalsStore owner = new SeriesTotalsStore(restored, afterRestart, new SeriesLimits(MAX_SERIES, TTL));
+    SeriesTotalsStore owner =
+        new SeriesTotalsStore(restored, afterRestart, new SeriesLimits(MAX_SERIES, TTL));
     owner.activate();
     assertThat(afterRestart.snapshot()).isEqualTo(before).isEqualTo(model.totals);
 
     // Admitted before (102), not admitted before (105), never seen (108).
-    List<Flow> after = List.of(new Flow(102, 64500, 20, 1), new Flow(105, 64500, 50, 1), new Flow(108, 64500, 80, 1));
+    List<Flow> after =
+        List.of(
+            new Flow(102, 64500, 20, 1), new Flow(105, 64500, 50, 1), new Flow(108, 64500, 80, 1));
     Model continued = new Model(model.admitted);
     continued.totals.putAll(model.totals);
     for (Flow f : after) {
@@ -189,10 +209,14 @@ class OverflowSeriesTest {
     assertThat(snapshot.get(after.get(0).key())).isEqualTo(new Totals(2020, 3, 2));
     assertThat(snapshot).doesNotContainKeys(after.get(1).key(), after.get(2).key());
     assertThat(snapshot.get(OVERFLOW_RECEIVE)).isEqualTo(new Totals(9170, 12, 5));
-    assertThat(afterRestart.overflowedTotal(AsFamily.FAMILY.id())).as("counted since this start").isEqualTo(2);
+    assertThat(afterRestart.overflowedTotal(AsFamily.FAMILY.id()))
+        .as("counted since this start")
+        .isEqualTo(2);
   }
 
-  /** The same, within one driver: the owner's store re-activated from what its inner store holds. */
+  /**
+   * The same, within one driver: the owner's store re-activated from what its inner store holds.
+   */
   @Test
   void aReActivatedStoreAdmitsTheSameLabelSets() {
     try (TopologyTestDriver driver = driver()) {

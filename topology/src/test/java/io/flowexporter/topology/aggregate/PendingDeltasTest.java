@@ -14,8 +14,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The first stage's sums between two commits. The topology tests never hold more than a few
- * hundred series in one commit; this one holds thousands, past the arrays' first size of 256.
+ * The first stage's sums between two commits. The topology tests never hold more than a few hundred
+ * series in one commit; this one holds thousands, past the arrays' first size of 256.
  */
 class PendingDeltasTest {
 
@@ -33,7 +33,9 @@ class PendingDeltasTest {
     for (int commit = 0; commit < 2; commit++) {
       Map<SeriesKey, Totals> expected = new HashMap<>();
       for (int i = 0; i < 30_000; i++) {
-        SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge" + random.nextInt(3), random.nextInt(3000), 64500);
+        SeriesKey key =
+            AsFamily.key(
+                Direction.RECEIVE, "edge" + random.nextInt(3), random.nextInt(3000), 64500);
         long bytes = 1 + random.nextInt(1500);
         count(pending, key, bytes, 1);
         expected.merge(key, new Totals(bytes, 1, 1), TestFlows::sum);
@@ -43,13 +45,16 @@ class PendingDeltasTest {
 
       Map<SeriesKey, Totals> drained = new HashMap<>();
       Set<Integer> slots = new HashSet<>();
-      pending.drain((slot, value) -> {
-        assertThat(slots.add(slot)).as("slot %d twice", slot).isTrue();
-        TestFlows.decodeBatch(value).forEach((k, t) -> {
-          assertThat(k.hash() & 255).isEqualTo(slot);
-          assertThat(drained.put(k, t)).isNull();
-        });
-      });
+      pending.drain(
+          (slot, value) -> {
+            assertThat(slots.add(slot)).as("slot %d twice", slot).isTrue();
+            TestFlows.decodeBatch(value)
+                .forEach(
+                    (k, t) -> {
+                      assertThat(k.hash() & 255).isEqualTo(slot);
+                      assertThat(drained.put(k, t)).isNull();
+                    });
+          });
       assertThat(slots).hasSize(DeltaBatch.SLOTS); // thousands of series fill every slot, once each
       assertThat(drained).isEqualTo(expected);
       // Drained means forgotten: the next commit starts from zero.
@@ -65,7 +70,8 @@ class PendingDeltasTest {
     count(pending, key, 2, Long.MAX_VALUE);
     Map<SeriesKey, Totals> drained = new HashMap<>();
     pending.drain((slot, value) -> drained.putAll(TestFlows.decodeBatch(value)));
-    assertThat(drained).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, Long.MAX_VALUE, 2)));
+    assertThat(drained)
+        .containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, Long.MAX_VALUE, 2)));
   }
 
   @Test

@@ -44,10 +44,18 @@ class SeriesExpiryTest {
   @Test
   void quietSeriesLeaveTheSnapshotAndTheStoreBusyOnesStay() {
     TopologyConfig config =
-        new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, TopologyConfig.DEFAULT_MAX_SERIES, TTL);
-    try (TopologyTestDriver driver = TestFlows.driver(
-        FlowTopology.build(config, 1, AsnLookup.EMPTY, SeriesFamilies.asOnly(), committed, new RecordOutcomes()),
-        stateDir)) {
+        new TopologyConfig(
+            TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, TopologyConfig.DEFAULT_MAX_SERIES, TTL);
+    try (TopologyTestDriver driver =
+        TestFlows.driver(
+            FlowTopology.build(
+                config,
+                1,
+                AsnLookup.EMPTY,
+                SeriesFamilies.asOnly(),
+                committed,
+                new RecordOutcomes()),
+            stateDir)) {
       TestInputTopic<String, String> in = TestFlows.input(driver);
       SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
       in.pipeInput(record("edge1", 15169, 64500, 100, 1));
@@ -70,7 +78,8 @@ class SeriesExpiryTest {
       // A dropped series that comes back starts over: its old total is gone with it.
       in.pipeInput(record("edge1", 15169, 64500, 5, 1));
       committed.committed();
-      assertThat(committed.snapshot()).isEqualTo(Map.of(QUIET, new Totals(5, 1, 1), BUSY, new Totals(220, 3, 2)));
+      assertThat(committed.snapshot())
+          .isEqualTo(Map.of(QUIET, new Totals(5, 1, 1), BUSY, new Totals(220, 3, 2)));
 
       // BUSY falls quiet too.
       driver.advanceWallClockTime(TTL.plusMinutes(1));
@@ -81,7 +90,8 @@ class SeriesExpiryTest {
 
   // The store alone, with time passed as arguments.
 
-  private final KeyValueStore<Bytes, byte[]> memory = Stores.inMemoryKeyValueStore("series-totals").get();
+  private final KeyValueStore<Bytes, byte[]> memory =
+      Stores.inMemoryKeyValueStore("series-totals").get();
 
   @Test
   void expiryHidesAtOnceAndDeletesAtTheNextFlushSoARestartDoesNotBringItBack() {
@@ -133,23 +143,29 @@ class SeriesExpiryTest {
     committed.committed();
     assertThat(committed.snapshot()).containsOnlyKeys(QUIET, overflow);
 
-    assertThat(store.expire(T0 + 1)).isEqualTo(1); // QUIET only: the overflow series saw a delta at T0 + 10
+    assertThat(store.expire(T0 + 1))
+        .isEqualTo(1); // QUIET only: the overflow series saw a delta at T0 + 10
     store.flushCache();
     committed.committed();
     SeriesTotalsStoreTest.add(store, other, 8, 1, 1, T0 + 20);
     store.flushCache();
     committed.committed();
-    assertThat(committed.snapshot()).isEqualTo(Map.of(other, new Totals(8, 1, 1), overflow, new Totals(7, 1, 1)));
+    assertThat(committed.snapshot())
+        .isEqualTo(Map.of(other, new Totals(8, 1, 1), overflow, new Totals(7, 1, 1)));
   }
 
   @Test
   void theCheckRunsOftenEnoughForShortTtlsAndAtMostOnceAMinute() {
-    assertThat(new SeriesLimits(1, Duration.ofSeconds(2)).expiryCheckInterval()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(new SeriesLimits(1, Duration.ofMinutes(2)).expiryCheckInterval()).isEqualTo(Duration.ofSeconds(30));
-    assertThat(new SeriesLimits(1, Duration.ofDays(30)).expiryCheckInterval()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(new SeriesLimits(1, Duration.ofSeconds(2)).expiryCheckInterval())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(new SeriesLimits(1, Duration.ofMinutes(2)).expiryCheckInterval())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(new SeriesLimits(1, Duration.ofDays(30)).expiryCheckInterval())
+        .isEqualTo(Duration.ofMinutes(1));
     // --max-series is shared among partitions, rounded up so that the sum is at least the flag.
     assertThat(SeriesLimits.of(10, 4, TTL).maxSeriesPerPartition()).isEqualTo(3);
     assertThat(SeriesLimits.of(8, 4, TTL).maxSeriesPerPartition()).isEqualTo(2);
-    assertThat(SeriesLimits.of(Integer.MAX_VALUE, 1, TTL).maxSeriesPerPartition()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(SeriesLimits.of(Integer.MAX_VALUE, 1, TTL).maxSeriesPerPartition())
+        .isEqualTo(Integer.MAX_VALUE);
   }
 }

@@ -23,21 +23,23 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 /**
- * The owner's store on an in-memory inner store, without Kafka Streams: what a flush writes, what
- * a restart (a new store over the same inner entries, as restored from the changelog) reads back,
- * and when totals become visible to scrapes.
+ * The owner's store on an in-memory inner store, without Kafka Streams: what a flush writes, what a
+ * restart (a new store over the same inner entries, as restored from the changelog) reads back, and
+ * when totals become visible to scrapes.
  */
 class SeriesTotalsStoreTest {
 
   static final SeriesLimits UNBOUNDED = new SeriesLimits(Integer.MAX_VALUE, Duration.ofDays(30));
   private static final long NOW = 1_900_000_000_000L;
 
-  private final KeyValueStore<Bytes, byte[]> memory = Stores.inMemoryKeyValueStore("series-totals").get();
+  private final KeyValueStore<Bytes, byte[]> memory =
+      Stores.inMemoryKeyValueStore("series-totals").get();
   private final AtomicInteger puts = new AtomicInteger();
   private final AtomicInteger deletes = new AtomicInteger();
   private final CommittedTotals committed = new CommittedTotals();
 
-  static void add(SeriesTotalsStore store, SeriesKey key, long bytes, long packets, long flows, long now) {
+  static void add(
+      SeriesTotalsStore store, SeriesKey key, long bytes, long packets, long flows, long now) {
     // At an offset inside a larger array, as the owner hands over a key inside a DeltaBatch.
     byte[] inBatch = new byte[key.bytes().length + 7];
     System.arraycopy(key.bytes(), 0, inBatch, 3, key.bytes().length);
@@ -55,11 +57,12 @@ class SeriesTotalsStoreTest {
     Map<SeriesKey, Totals> expected = new HashMap<>();
     Random random = new Random(7);
     for (int i = 0; i < 200_000; i++) {
-      SeriesKey key = AsFamily.key(
-          random.nextBoolean() ? Direction.RECEIVE : Direction.TRANSMIT,
-          "edge" + random.nextInt(4),
-          random.nextInt(5000),
-          4_200_000_000L + random.nextInt(3));
+      SeriesKey key =
+          AsFamily.key(
+              random.nextBoolean() ? Direction.RECEIVE : Direction.TRANSMIT,
+              "edge" + random.nextInt(4),
+              random.nextInt(5000),
+              4_200_000_000L + random.nextInt(3));
       long bytes = 1 + random.nextInt(1500);
       add(store, key, bytes, 1);
       expected.merge(key, new Totals(bytes, 1, 1), SeriesTotalsStoreTest::sum);
@@ -71,7 +74,9 @@ class SeriesTotalsStoreTest {
     store.flushCache();
     int buckets = puts.get();
     assertThat(Integer.bitCount(buckets)).isEqualTo(1);
-    assertThat(buckets).isGreaterThan(1024).isGreaterThanOrEqualTo(expected.size() / 32)
+    assertThat(buckets)
+        .isGreaterThan(1024)
+        .isGreaterThanOrEqualTo(expected.size() / 32)
         .isLessThan(expected.size() / 16);
     assertThat(deletes.get()).isZero();
     assertThat(store.readStore()).isEqualTo(expected);
@@ -121,7 +126,8 @@ class SeriesTotalsStoreTest {
     memory.put(before.key, before.value);
     store.deactivate();
     CommittedTotals afterRestart = new CommittedTotals();
-    SeriesTotalsStore restored = new SeriesTotalsStore(countingPuts(memory), afterRestart, UNBOUNDED);
+    SeriesTotalsStore restored =
+        new SeriesTotalsStore(countingPuts(memory), afterRestart, UNBOUNDED);
     restored.activate();
     assertThat(afterRestart.snapshot()).isEqualTo(expected);
     deletes.set(0);
@@ -131,7 +137,8 @@ class SeriesTotalsStoreTest {
     assertThat(restored.readStore()).isEqualTo(expected);
   }
 
-  private static void addSeries(SeriesTotalsStore store, Map<SeriesKey, Totals> expected, int from, int n) {
+  private static void addSeries(
+      SeriesTotalsStore store, Map<SeriesKey, Totals> expected, int from, int n) {
     for (int i = from; i < from + n; i++) {
       SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge" + (i % 4), 100_000 + i, 64500);
       add(store, key, i + 1, 1);
@@ -171,7 +178,8 @@ class SeriesTotalsStoreTest {
     store.flushCache();
     add(store, key, 5, 1);
     store.flushCache();
-    assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE - 5, 2, 2)));
+    assertThat(store.readStore())
+        .containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE - 5, 2, 2)));
     // Pending sums saturate too, before they reach the total.
     add(store, key, Long.MAX_VALUE, 1);
     add(store, key, Long.MAX_VALUE, 1);
@@ -180,7 +188,8 @@ class SeriesTotalsStoreTest {
     add(store, key, 1, 1);
     store.flushCache();
     committed.committed();
-    assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 5, 5)));
+    assertThat(committed.snapshot())
+        .containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 5, 5)));
   }
 
   @Test
@@ -193,7 +202,8 @@ class SeriesTotalsStoreTest {
       store.flushCache();
       committed.committed();
     }
-    assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 6, 2)));
+    assertThat(committed.snapshot())
+        .containsExactly(Map.entry(key, new Totals(Long.MAX_VALUE, 6, 2)));
   }
 
   @Test
@@ -227,28 +237,37 @@ class SeriesTotalsStoreTest {
   void entriesInAnotherFormatAreRefusedWithAMessageNamingTheWayOut() {
     byte[] seriesKey = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500).bytes();
     int bucket = SeriesBuckets.bucketOf(SeriesKey.hashOf(seriesKey, 0, seriesKey.length), 1024);
-    SeriesBuckets.Writer good = new SeriesBuckets.Writer(SeriesBuckets.HEADER_BYTES + SeriesBuckets.entryBytes(seriesKey));
+    SeriesBuckets.Writer good =
+        new SeriesBuckets.Writer(SeriesBuckets.HEADER_BYTES + SeriesBuckets.entryBytes(seriesKey));
     good.entry(seriesKey, 1, 2, 3, NOW);
     byte[] value = good.bytes();
-    SeriesBuckets.EntryConsumer ignore = (k, b, p, f, t) -> { };
+    SeriesBuckets.EntryConsumer ignore = (k, b, p, f, t) -> {};
 
     // A per-series key, as an older layout would have written.
     assertThatThrownBy(() -> SeriesBuckets.decode(seriesKey, new byte[16], ignore))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("a key of " + seriesKey.length + " bytes instead of 8")
         .hasMessageContaining("--application-id");
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket + 1 & 1023), value, ignore))
+    assertThatThrownBy(
+            () ->
+                SeriesBuckets.decode(
+                    SeriesBuckets.bucketKey(1024, bucket + 1 & 1023), value, ignore))
         .hasMessageContaining("hashes to bucket " + bucket);
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1000, bucket), value, ignore))
+    assertThatThrownBy(
+            () -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1000, bucket), value, ignore))
         .hasMessageContaining("a bucket count of 1000");
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, 1024), value, ignore))
+    assertThatThrownBy(
+            () -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, 1024), value, ignore))
         .hasMessageContaining("outside 0..1023");
     byte[] truncated = Arrays.copyOf(value, value.length - 3);
-    assertThatThrownBy(() -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), truncated, ignore))
+    assertThatThrownBy(
+            () -> SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), truncated, ignore))
         .hasMessageContaining("truncated");
 
     Map<SeriesKey, long[]> decoded = new HashMap<>();
-    SeriesBuckets.decode(SeriesBuckets.bucketKey(1024, bucket), value,
+    SeriesBuckets.decode(
+        SeriesBuckets.bucketKey(1024, bucket),
+        value,
         (k, b, p, f, t) -> decoded.put(k, new long[] {b, p, f, t}));
     assertThat(decoded).containsOnlyKeys(SeriesKey.wrap(seriesKey.clone()));
     assertThat(decoded.values().iterator().next()).containsExactly(1, 2, 3, NOW);
@@ -260,20 +279,21 @@ class SeriesTotalsStoreTest {
 
   @SuppressWarnings("unchecked")
   private KeyValueStore<Bytes, byte[]> countingPuts(KeyValueStore<Bytes, byte[]> target) {
-    return (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(
-        getClass().getClassLoader(),
-        new Class<?>[] {KeyValueStore.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("put")) {
-            puts.incrementAndGet();
-          } else if (method.getName().equals("delete")) {
-            deletes.incrementAndGet();
-          }
-          try {
-            return method.invoke(target, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (KeyValueStore<Bytes, byte[]>)
+        Proxy.newProxyInstance(
+            getClass().getClassLoader(),
+            new Class<?>[] {KeyValueStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("put")) {
+                puts.incrementAndGet();
+              } else if (method.getName().equals("delete")) {
+                deletes.incrementAndGet();
+              }
+              try {
+                return method.invoke(target, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 }

@@ -38,8 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * topic) cannot show on its own.
  *
  * <p>Each input partition is the real topology on its own driver; its first stage's batches are
- * read from the repartition topic the driver captured. Instead of Kafka, the test routes each
- * batch with the partitioner FlowTopology installs ({@link DeltaBatch#partitionOf}) to one of four
+ * read from the repartition topic the driver captured. Instead of Kafka, the test routes each batch
+ * with the partitioner FlowTopology installs ({@link DeltaBatch#partitionOf}) to one of four
  * owners, each a real {@link SeriesOwnerProcessor} over its own {@link SeriesTotalsStore} on a mock
  * context. So it proves the routing and the owners' sums; the transport between them is not Kafka.
  */
@@ -66,7 +66,10 @@ class TwoStageRoutingTest {
           String host = "edge" + random.nextInt(2);
           long bytes = 1 + random.nextInt(100_000);
           message.append(r == 0 ? "" : "\n").append(record(host, other, 64500, bytes, 1));
-          expected.merge(AsFamily.key(Direction.RECEIVE, host, other, 64500), new Totals(bytes, 1, 1), TestFlows::sum);
+          expected.merge(
+              AsFamily.key(Direction.RECEIVE, host, other, 64500),
+              new Totals(bytes, 1, 1),
+              TestFlows::sum);
         }
         messages.add(message.toString());
       }
@@ -77,13 +80,18 @@ class TwoStageRoutingTest {
     List<KeyValue<byte[], byte[]>> batches = new ArrayList<>();
     for (int p = 0; p < INPUT_PARTITIONS; p++) {
       TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1);
-      try (TopologyTestDriver driver = TestFlows.driver(
-          FlowTopology.build(config, AsnLookup.EMPTY, new CommittedTotals(), new RecordOutcomes()),
-          Files.createDirectory(stateDir.resolve("input-" + p)))) {
+      try (TopologyTestDriver driver =
+          TestFlows.driver(
+              FlowTopology.build(
+                  config, AsnLookup.EMPTY, new CommittedTotals(), new RecordOutcomes()),
+              Files.createDirectory(stateDir.resolve("input-" + p)))) {
         TestInputTopic<String, String> in = TestFlows.input(driver);
         messagesByPartition.get(p).forEach(in::pipeInput);
-        batches.addAll(driver.createOutputTopic(REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
-            .readKeyValuesToList());
+        batches.addAll(
+            driver
+                .createOutputTopic(
+                    REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+                .readKeyValuesToList());
       }
     }
 
@@ -92,8 +100,11 @@ class TwoStageRoutingTest {
     List<SeriesTotalsStore> stores = new ArrayList<>();
     List<SeriesOwnerProcessor> owners = new ArrayList<>();
     for (int o = 0; o < OWNER_PARTITIONS; o++) {
-      SeriesTotalsStore store = new SeriesTotalsStore(
-          Stores.inMemoryKeyValueStore(FlowTopology.STORE).get(), committed, SeriesTotalsStoreTest.UNBOUNDED);
+      SeriesTotalsStore store =
+          new SeriesTotalsStore(
+              Stores.inMemoryKeyValueStore(FlowTopology.STORE).get(),
+              committed,
+              SeriesTotalsStoreTest.UNBOUNDED);
       owners.add(owner(store, o));
       stores.add(store);
     }
@@ -128,7 +139,8 @@ class TwoStageRoutingTest {
     context.setCurrentSystemTimeMs(NOW);
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
-    SeriesOwnerProcessor owner = new SeriesOwnerProcessor(store.name(), SeriesTotalsStoreTest.UNBOUNDED);
+    SeriesOwnerProcessor owner =
+        new SeriesOwnerProcessor(store.name(), SeriesTotalsStoreTest.UNBOUNDED);
     owner.init(context);
     return owner;
   }

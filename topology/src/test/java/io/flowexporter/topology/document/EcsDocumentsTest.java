@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.asndb.CountryLookup;
+import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.flow.InvalidReason;
@@ -15,16 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import io.flowexporter.asndb.CountryLookup;
-import io.flowexporter.topology.enrich.AsnFromIp;
-import io.flowexporter.topology.enrich.FlowClassifier;
 
 class EcsDocumentsTest {
 
   /** Flows of these tests carry no country, and no country database is set. */
   private static final FlowClassifier NO_COUNTRIES =
-      new FlowClassifier(
-          List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+      new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
 
   /** nfacctd 1.7.7 (NetFlow v9, timestamp_start/end in the aggregate, sampled, label map). */
   static final String NFACCTD =
@@ -42,44 +41,51 @@ class EcsDocumentsTest {
           + "\"ip_proto\": \"udp\", \"tcp_flags\": \"0\", \"stamp_inserted\": \"2026-11-21 06:00:00\", "
           + "\"stamp_updated\": \"2026-11-21 06:01:01\", \"packets\": 1, \"bytes\": 120, \"writer_id\": \"default_kafka/99\"}";
 
-  private static final AsnLookup NAMES = new AsnLookup() {
-    @Override
-    public long asnOf(String ip) {
-      return 0;
-    }
+  private static final AsnLookup NAMES =
+      new AsnLookup() {
+        @Override
+        public long asnOf(String ip) {
+          return 0;
+        }
 
-    @Override
-    public String nameOf(long asn) {
-      return asn == 15169 ? "GOOGLE" : asn == 64500 ? "EXAMPLE-NET" : "";
-    }
-  };
+        @Override
+        public String nameOf(long asn) {
+          return asn == 15169 ? "GOOGLE" : asn == 64500 ? "EXAMPLE-NET" : "";
+        }
+      };
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static FlowRecord parse(String line) {
     List<FlowRecord> out = new ArrayList<>();
-    new FlowParser().parse(line.getBytes(StandardCharsets.UTF_8), new ParseListener() {
-      @Override
-      public void record(FlowRecord record) {
-        out.add(record);
-      }
+    new FlowParser()
+        .parse(
+            line.getBytes(StandardCharsets.UTF_8),
+            new ParseListener() {
+              @Override
+              public void record(FlowRecord record) {
+                out.add(record);
+              }
 
-      @Override
-      public void marker() {}
+              @Override
+              public void marker() {}
 
-      @Override
-      public void invalid(InvalidReason reason, String sample) {
-        throw new AssertionError(reason + ": " + sample);
-      }
-    });
+              @Override
+              public void invalid(InvalidReason reason, String sample) {
+                throw new AssertionError(reason + ": " + sample);
+              }
+            });
     return out.get(0);
   }
 
-  private static JsonNode document(String line, Direction d, long src, long dst, long bytes, long packets, long kafkaMillis)
+  private static JsonNode document(
+      String line, Direction d, long src, long dst, long bytes, long packets, long kafkaMillis)
       throws Exception {
     byte[] b = line.getBytes(StandardCharsets.UTF_8);
     CountedFlow flow = new CountedFlow(NO_COUNTRIES).set(parse(line), d, src, dst);
-    byte[] doc = new EcsDocuments(NAMES).document(flow, bytes, packets, b, 0, b.length, "pmacct.flows:2:77:1", kafkaMillis);
+    byte[] doc =
+        new EcsDocuments(NAMES)
+            .document(flow, bytes, packets, b, 0, b.length, "pmacct.flows:2:77:1", kafkaMillis);
     assertThat(new String(doc, StandardCharsets.UTF_8)).doesNotContain("\n");
     return JSON.readTree(doc);
   }
@@ -89,15 +95,20 @@ class EcsDocumentsTest {
     JsonNode d = document(NFACCTD, Direction.RECEIVE, 15169, 64500, 900_000, 1200, 0);
     assertThat(d.path("@timestamp").asText()).isEqualTo("2026-11-21T06:01:00.500Z");
     assertThat(d.path("ecs").path("version").asText()).isEqualTo(EcsDocuments.ECS_VERSION);
-    assertThat(d.path("event").toString()).isEqualTo(
-        "{\"id\":\"pmacct.flows:2:77:1\",\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\"]}");
-    assertThat(d.path("source").toString()).isEqualTo(
-        "{\"ip\":\"8.8.8.8\",\"port\":443,\"as\":{\"number\":15169,\"organization\":{\"name\":\"GOOGLE\"}}}");
-    assertThat(d.path("destination").toString()).isEqualTo(
-        "{\"ip\":\"192.0.2.10\",\"port\":51514,\"as\":{\"number\":64500,\"organization\":{\"name\":\"EXAMPLE-NET\"}}}");
-    assertThat(d.path("network").toString()).isEqualTo(
-        "{\"transport\":\"tcp\",\"direction\":\"inbound\",\"bytes\":900000,\"packets\":1200}");
-    assertThat(d.path("observer").toString()).isEqualTo("{\"hostname\":\"edge1\",\"ip\":\"10.0.0.1\"}");
+    assertThat(d.path("event").toString())
+        .isEqualTo(
+            "{\"id\":\"pmacct.flows:2:77:1\",\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\"]}");
+    assertThat(d.path("source").toString())
+        .isEqualTo(
+            "{\"ip\":\"8.8.8.8\",\"port\":443,\"as\":{\"number\":15169,\"organization\":{\"name\":\"GOOGLE\"}}}");
+    assertThat(d.path("destination").toString())
+        .isEqualTo(
+            "{\"ip\":\"192.0.2.10\",\"port\":51514,\"as\":{\"number\":64500,\"organization\":{\"name\":\"EXAMPLE-NET\"}}}");
+    assertThat(d.path("network").toString())
+        .isEqualTo(
+            "{\"transport\":\"tcp\",\"direction\":\"inbound\",\"bytes\":900000,\"packets\":1200}");
+    assertThat(d.path("observer").toString())
+        .isEqualTo("{\"hostname\":\"edge1\",\"ip\":\"10.0.0.1\"}");
     // Fields without an ECS home, as pmacct wrote them; those with one are not repeated.
     JsonNode p = d.path("pmacct");
     assertThat(p.path("label").path("site").asText()).isEqualTo("par");
@@ -105,40 +116,59 @@ class EcsDocumentsTest {
     assertThat(p.path("sampling_rate").asInt()).isEqualTo(100);
     assertThat(p.path("flows").asInt()).isEqualTo(2);
     assertThat(p.path("writer_id").asText()).isEqualTo("default_kafka/12345");
-    assertThat(p.has("bytes") || p.has("ip_src") || p.has("as_dst") || p.has("port_src") || p.has("peer_ip_src")).isFalse();
+    assertThat(
+            p.has("bytes")
+                || p.has("ip_src")
+                || p.has("as_dst")
+                || p.has("port_src")
+                || p.has("peer_ip_src"))
+        .isFalse();
   }
 
   @Test
-  void eachAddressGetsItsCountryFromPmacctOrTheCountryDatabaseAndAnUnknownOneNone() throws Exception {
-    CountryLookup countries = new CountryLookup() {
-      @Override
-      public String countryOf(String ip) {
-        return "8.8.8.8".equals(ip) ? "US" : UNKNOWN;
-      }
+  void eachAddressGetsItsCountryFromPmacctOrTheCountryDatabaseAndAnUnknownOneNone()
+      throws Exception {
+    CountryLookup countries =
+        new CountryLookup() {
+          @Override
+          public String countryOf(String ip) {
+            return "8.8.8.8".equals(ip) ? "US" : UNKNOWN;
+          }
 
-      @Override
-      public String nameOf(String code) {
-        return code;
-      }
-    };
-    FlowClassifier withDatabase = new FlowClassifier(
-        List.of(64500L), AsnFromIp.NEVER, 1,
-        AsnLookup.EMPTY, countries);
+          @Override
+          public String nameOf(String code) {
+            return code;
+          }
+        };
+    FlowClassifier withDatabase =
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY, countries);
     byte[] b = NFACCTD.getBytes(StandardCharsets.UTF_8);
-    CountedFlow flow = new CountedFlow(withDatabase).set(parse(NFACCTD), Direction.RECEIVE, 15169, 64500);
-    JsonNode d = JSON.readTree(new EcsDocuments(NAMES, withDatabase).document(flow, 1, 1, b, 0, b.length, "t:0:1:1", 0));
+    CountedFlow flow =
+        new CountedFlow(withDatabase).set(parse(NFACCTD), Direction.RECEIVE, 15169, 64500);
+    JsonNode d =
+        JSON.readTree(
+            new EcsDocuments(NAMES, withDatabase)
+                .document(flow, 1, 1, b, 0, b.length, "t:0:1:1", 0));
     assertThat(d.path("source").path("geo").toString()).isEqualTo("{\"country_iso_code\":\"US\"}");
-    assertThat(d.path("destination").has("geo")).as("an address the database does not know").isFalse();
+    assertThat(d.path("destination").has("geo"))
+        .as("an address the database does not know")
+        .isFalse();
 
-    String given = NFACCTD.substring(0, NFACCTD.lastIndexOf('}')) + ", \"country_ip_src\": \"DE\", \"country_ip_dst\": \"NL\"}";
+    String given =
+        NFACCTD.substring(0, NFACCTD.lastIndexOf('}'))
+            + ", \"country_ip_src\": \"DE\", \"country_ip_dst\": \"NL\"}";
     byte[] g = given.getBytes(StandardCharsets.UTF_8);
     flow = new CountedFlow(withDatabase).set(parse(given), Direction.RECEIVE, 15169, 64500);
-    d = JSON.readTree(new EcsDocuments(NAMES, withDatabase).document(flow, 1, 1, g, 0, g.length, "t:0:1:1", 0));
+    d =
+        JSON.readTree(
+            new EcsDocuments(NAMES, withDatabase)
+                .document(flow, 1, 1, g, 0, g.length, "t:0:1:1", 0));
     assertThat(d.path("source").path("geo").path("country_iso_code").asText()).isEqualTo("DE");
     assertThat(d.path("destination").path("geo").path("country_iso_code").asText()).isEqualTo("NL");
 
     // Without a country database, and without pmacct's fields, no geo objects at all.
-    assertThat(document(NFACCTD, Direction.RECEIVE, 15169, 64500, 1, 1, 0).toString()).doesNotContain("\"geo\"");
+    assertThat(document(NFACCTD, Direction.RECEIVE, 15169, 64500, 1, 1, 0).toString())
+        .doesNotContain("\"geo\"");
   }
 
   @Test
@@ -155,7 +185,15 @@ class EcsDocumentsTest {
 
   @Test
   void withoutItsOwnTimeARecordTakesTheKafkaTimeAndMissingFieldsAreLeftOut() throws Exception {
-    JsonNode d = document("{\"bytes\": 5, \"as_dst\": 64500}", Direction.RECEIVE, 0, 64500, 5, 0, 1_800_000_000_123L);
+    JsonNode d =
+        document(
+            "{\"bytes\": 5, \"as_dst\": 64500}",
+            Direction.RECEIVE,
+            0,
+            64500,
+            5,
+            0,
+            1_800_000_000_123L);
     assertThat(d.path("@timestamp").asText()).isEqualTo("2027-01-15T08:00:00.123Z");
     assertThat(d.path("source").toString()).isEqualTo("{}");
     assertThat(d.path("network").has("transport")).isFalse();
@@ -177,6 +215,7 @@ class EcsDocumentsTest {
 
   @Test
   void eventIdsAreTopicPartitionOffsetAndLine() {
-    assertThat(EventIds.of("pmacct.flows", 3, 123456789012L, 4)).isEqualTo("pmacct.flows:3:123456789012:4");
+    assertThat(EventIds.of("pmacct.flows", 3, 123456789012L, 4))
+        .isEqualTo("pmacct.flows:3:123456789012:4");
   }
 }

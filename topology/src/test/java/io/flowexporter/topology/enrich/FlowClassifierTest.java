@@ -13,7 +13,8 @@ class FlowClassifierTest {
 
   private static final AsnLookup ADDRESSES =
       new AsnLookup() {
-        private final Map<String, Long> table = Map.of("8.8.8.8", 15169L, "192.0.2.1", 64500L, "2001:db8::1", 64500L);
+        private final Map<String, Long> table =
+            Map.of("8.8.8.8", 15169L, "192.0.2.1", 64500L, "2001:db8::1", 64500L);
 
         @Override
         public long asnOf(String ip) {
@@ -26,7 +27,8 @@ class FlowClassifierTest {
         }
       };
 
-  private final FlowClassifier classifier = new FlowClassifier(List.of(64500L, 4200000001L), AsnFromIp.AUTO, 1, ADDRESSES);
+  private final FlowClassifier classifier =
+      new FlowClassifier(List.of(64500L, 4200000001L), AsnFromIp.AUTO, 1, ADDRESSES);
 
   /** The AS labels a record counts under: direction and resolved AS numbers, or null. */
   private record Series(Direction direction, String hostname, long sourceAs, long destinationAs) {}
@@ -44,13 +46,16 @@ class FlowClassifierTest {
 
   @Test
   void ownSourceIsTransmitOwnDestinationIsReceive() {
-    assertThat(seriesOf(classifier, record(64500, 15169))).isEqualTo(new Series(Direction.TRANSMIT, "edge1", 64500, 15169));
-    assertThat(seriesOf(classifier, record(15169, 4200000001L))).isEqualTo(new Series(Direction.RECEIVE, "edge1", 15169, 4200000001L));
+    assertThat(seriesOf(classifier, record(64500, 15169)))
+        .isEqualTo(new Series(Direction.TRANSMIT, "edge1", 64500, 15169));
+    assertThat(seriesOf(classifier, record(15169, 4200000001L)))
+        .isEqualTo(new Series(Direction.RECEIVE, "edge1", 15169, 4200000001L));
   }
 
   @Test
   void trafficBetweenTwoOwnAsesIsTransmit() {
-    assertThat(seriesOf(classifier, record(64500, 4200000001L)).direction()).isEqualTo(Direction.TRANSMIT);
+    assertThat(seriesOf(classifier, record(64500, 4200000001L)).direction())
+        .isEqualTo(Direction.TRANSMIT);
   }
 
   @Test
@@ -60,24 +65,30 @@ class FlowClassifierTest {
 
   @Test
   void asZeroIsLookedUpFromTheAddressesWhenAuto() {
-    assertThat(seriesOf(classifier, record(0, 0))).isEqualTo(new Series(Direction.RECEIVE, "edge1", 15169, 64500));
+    assertThat(seriesOf(classifier, record(0, 0)))
+        .isEqualTo(new Series(Direction.RECEIVE, "edge1", 15169, 64500));
     // A known AS is never replaced.
-    assertThat(seriesOf(classifier, record(13335, 0))).isEqualTo(new Series(Direction.RECEIVE, "edge1", 13335, 64500));
+    assertThat(seriesOf(classifier, record(13335, 0)))
+        .isEqualTo(new Series(Direction.RECEIVE, "edge1", 13335, 64500));
   }
 
   @Test
   void asZeroStaysZeroWithNever() {
     FlowClassifier never = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, ADDRESSES);
     assertThat(seriesOf(never, record(0, 0))).isNull();
-    assertThat(seriesOf(never, record(0, 64500))).isEqualTo(new Series(Direction.RECEIVE, "edge1", 0, 64500));
+    assertThat(seriesOf(never, record(0, 64500)))
+        .isEqualTo(new Series(Direction.RECEIVE, "edge1", 0, 64500));
   }
 
   @Test
   void samplingUsesTheRecordsRateAboveOneElseTheDefault() {
     FlowClassifier sampled = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 64, ADDRESSES);
-    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1000, null, null))).isEqualTo(1000);
-    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1, null, null))).isEqualTo(64);
-    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 0, null, null))).isEqualTo(64);
+    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1000, null, null)))
+        .isEqualTo(1000);
+    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1, null, null)))
+        .isEqualTo(64);
+    assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 0, null, null)))
+        .isEqualTo(64);
   }
 
   @Test

@@ -3,14 +3,14 @@ package io.flowexporter.topology.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.series.CountedFlow;
-import org.junit.jupiter.api.Test;
-import io.flowexporter.asndb.AsnLookup;
-import io.flowexporter.topology.enrich.AsnFromIp;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class FlowFilterTest {
 
@@ -74,7 +74,8 @@ class FlowFilterTest {
     assertThat(matches("dst_net=2001:db8:1::/48", V6)).isFalse();
     assertThat(matches("net=2001:db8::/32&port=53", V6)).isTrue();
     assertThat(matches("ip=%3A%3Affff%3A192.0.2.10", V4)).isTrue(); // URL-encoded, IPv4-mapped
-    // A record whose address is no address (or a name, which is never looked up) matches no address.
+    // A record whose address is no address (or a name, which is never looked up) matches no
+    // address.
     assertThat(matches("ip=192.0.2.10", flow("example.com", 1, "not-an-ip", 2, "tcp"))).isFalse();
   }
 
@@ -115,7 +116,8 @@ class FlowFilterTest {
 
   private static void assertBad(String query, String parameter, String problem) {
     assertThatThrownBy(() -> FlowFilter.parse(query))
-        .isInstanceOfSatisfying(FlowFilterException.class, e -> assertThat(e.parameter()).isEqualTo(parameter))
+        .isInstanceOfSatisfying(
+            FlowFilterException.class, e -> assertThat(e.parameter()).isEqualTo(parameter))
         .hasMessageContaining(problem);
   }
 
@@ -129,17 +131,32 @@ class FlowFilterTest {
   @Test
   void countryIsTheRemoteSidesFromPmacctsFields() {
     FlowClassifier classifier =
-        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1,
-            AsnLookup.EMPTY);
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     FlowRecord fromFrance =
-        new FlowRecord(15169, 64500, 100, 1, "edge1", 0, "198.51.100.7", "192.0.2.10", "FR", "DE", 51514, 443, "tcp", 1);
+        new FlowRecord(
+            15169,
+            64500,
+            100,
+            1,
+            "edge1",
+            0,
+            "198.51.100.7",
+            "192.0.2.10",
+            "FR",
+            "DE",
+            51514,
+            443,
+            "tcp",
+            1);
     CountedFlow flow = new CountedFlow(classifier).set(fromFrance, Direction.RECEIVE, 15169, 64500);
     assertThat(FlowFilter.parse("country=fr").matches(flow)).isTrue();
     assertThat(FlowFilter.parse("country=DE&country=FR").matches(flow)).isTrue();
     assertThat(FlowFilter.parse("country=DE").matches(flow)).isFalse();
     assertThat(FlowFilter.parse("country=FR&port=80").matches(flow)).isFalse();
-    assertThat(FlowFilter.parse("country=ZZ").matches(
-        new CountedFlow(classifier).set(V4, Direction.RECEIVE, 15169, 64500))).isTrue();
+    assertThat(
+            FlowFilter.parse("country=ZZ")
+                .matches(new CountedFlow(classifier).set(V4, Direction.RECEIVE, 15169, 64500)))
+        .isTrue();
     // Without the flow's country at hand, a country query holds for nothing.
     assertThat(matches("country=FR", fromFrance)).isFalse();
   }

@@ -21,31 +21,39 @@ class FlowParserFuzzTest {
   @FuzzTest(maxDuration = "10m")
   void parse(byte[] message) {
     int[] outcomes = new int[1];
-    PARSER.parse(message, new ParseListener() {
-      @Override
-      public void record(FlowRecord r) {
-        check(r.bytes() >= 0 && r.bytes() <= FlowParser.MAX_BYTES, "bytes", r);
-        check(r.packets() >= 0 && r.packets() <= FlowParser.MAX_PACKETS, "packets", r);
-        check(r.samplingRate() >= 0 && r.samplingRate() <= FlowParser.MAX_SAMPLING_RATE, "sampling rate", r);
-        check(r.asSrc() >= 0 && r.asSrc() <= AsnLookup.MAX_ASN, "as_src", r);
-        check(r.asDst() >= 0 && r.asDst() <= AsnLookup.MAX_ASN, "as_dst", r);
-        check(r.hostname() != null && r.hostname().length() <= FlowParser.MAX_HOSTNAME_CHARS, "hostname", r);
-        check(!FlowParser.hasUnpairedSurrogate(r.hostname()), "hostname's UTF-16", r);
-        outcomes[0]++;
-      }
+    PARSER.parse(
+        message,
+        new ParseListener() {
+          @Override
+          public void record(FlowRecord r) {
+            check(r.bytes() >= 0 && r.bytes() <= FlowParser.MAX_BYTES, "bytes", r);
+            check(r.packets() >= 0 && r.packets() <= FlowParser.MAX_PACKETS, "packets", r);
+            check(
+                r.samplingRate() >= 0 && r.samplingRate() <= FlowParser.MAX_SAMPLING_RATE,
+                "sampling rate",
+                r);
+            check(r.asSrc() >= 0 && r.asSrc() <= AsnLookup.MAX_ASN, "as_src", r);
+            check(r.asDst() >= 0 && r.asDst() <= AsnLookup.MAX_ASN, "as_dst", r);
+            check(
+                r.hostname() != null && r.hostname().length() <= FlowParser.MAX_HOSTNAME_CHARS,
+                "hostname",
+                r);
+            check(!FlowParser.hasUnpairedSurrogate(r.hostname()), "hostname's UTF-16", r);
+            outcomes[0]++;
+          }
 
-      @Override
-      public void marker() {
-        outcomes[0]++;
-      }
+          @Override
+          public void marker() {
+            outcomes[0]++;
+          }
 
-      @Override
-      public void invalid(InvalidReason reason, String sample) {
-        check(reason != null, "a reason", sample);
-        check(sample != null && sample.length() <= 210, "a short sample", sample);
-        outcomes[0]++;
-      }
-    });
+          @Override
+          public void invalid(InvalidReason reason, String sample) {
+            check(reason != null, "a reason", sample);
+            check(sample != null && sample.length() <= 210, "a short sample", sample);
+            outcomes[0]++;
+          }
+        });
     int expected = expectedOutcomes(message);
     if (outcomes[0] != expected) {
       throw new AssertionError(outcomes[0] + " outcomes for " + expected + " non-blank lines");

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import java.util.Collections;
 
 class FlowParserTest {
 
@@ -57,13 +57,15 @@ class FlowParserTest {
     Collected c = parse(NFACCTD_RECORD);
     assertThat(c.invalid).isEmpty();
     assertThat(c.records)
-        .containsExactly(new FlowRecord(
-            15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", 443, 51514, "tcp", 1));
+        .containsExactly(
+            new FlowRecord(
+                15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", 443, 51514, "tcp", 1));
   }
 
   @Test
   void readsPortsProtocolAndFlowsAndCountsARecordWithoutFlowsAsOne() {
-    FlowRecord r = parse(NFACCTD_RECORD.replace("\"packets\"", "\"flows\": 3, \"packets\"")).records.get(0);
+    FlowRecord r =
+        parse(NFACCTD_RECORD.replace("\"packets\"", "\"flows\": 3, \"packets\"")).records.get(0);
     assertThat(r.portSrc()).isEqualTo(443);
     assertThat(r.portDst()).isEqualTo(51514);
     assertThat(r.protocol()).isEqualTo("tcp");
@@ -97,38 +99,92 @@ class FlowParserTest {
 
   @Test
   void refusesBadPortsProtocolsAndFlows() {
-    assertThat(parse("{\"bytes\": 1, \"port_src\": 65536}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"port_dst\": -1}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"port_dst\": \"443\"}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"port_src\": 65536}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"port_dst\": -1}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"port_dst\": \"443\"}").invalid)
+        .containsExactly(InvalidReason.WRONG_TYPE);
     assertThat(parse("{\"bytes\": 1, \"port_src\": 65535}").invalid).isEmpty();
-    assertThat(parse("{\"bytes\": 1, \"ip_proto\": 256}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"256\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": 256}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"256\"}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"\"}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
     assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"" + "p".repeat(33) + "\"}").invalid)
         .containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"x\\ud800\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"ip_proto\": true}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
-    assertThat(parse("{\"bytes\": 1, \"flows\": -2}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"flows\": 1.5}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": \"x\\ud800\"}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"ip_proto\": true}").invalid)
+        .containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"flows\": -2}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"flows\": 1.5}").invalid)
+        .containsExactly(InvalidReason.WRONG_TYPE);
   }
 
   @Test
   void readsPmacctsCountryFieldsAndIgnoresUnknownOrInvalidOnes() {
     String base = NFACCTD_RECORD.substring(0, NFACCTD_RECORD.lastIndexOf('}'));
     assertThat(parse(base + ", \"country_ip_src\": \"US\", \"country_ip_dst\": \"de\"}").records)
-        .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", "US", "DE", 443, 51514, "tcp", 1));
-    for (String unknown : new String[] {"\"\"", "\"--\"", "\"ZZ\"", "\"zz\"", "\"U1\"", "\"USA\"", "\"É\u00c9\"", "7", "null",
-        "{\"iso_code\": \"US\"}", "[\"US\"]"}) {
-      Collected c = parse(base + ", \"country_ip_src\": " + unknown + ", \"country_ip_dst\": " + unknown + "}");
+        .containsExactly(
+            new FlowRecord(
+                15169,
+                64500,
+                9000,
+                12,
+                "edge1",
+                0,
+                "8.8.8.8",
+                "192.0.2.10",
+                "US",
+                "DE",
+                443,
+                51514,
+                "tcp",
+                1));
+    for (String unknown :
+        new String[] {
+          "\"\"",
+          "\"--\"",
+          "\"ZZ\"",
+          "\"zz\"",
+          "\"U1\"",
+          "\"USA\"",
+          "\"É\u00c9\"",
+          "7",
+          "null",
+          "{\"iso_code\": \"US\"}",
+          "[\"US\"]"
+        }) {
+      Collected c =
+          parse(
+              base + ", \"country_ip_src\": " + unknown + ", \"country_ip_dst\": " + unknown + "}");
       assertThat(c.invalid).as(unknown).isEmpty();
-      assertThat(c.records).as(unknown)
-          .containsExactly(new FlowRecord(15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", 443, 51514, "tcp", 1));
+      assertThat(c.records)
+          .as(unknown)
+          .containsExactly(
+              new FlowRecord(
+                  15169,
+                  64500,
+                  9000,
+                  12,
+                  "edge1",
+                  0,
+                  "8.8.8.8",
+                  "192.0.2.10",
+                  443,
+                  51514,
+                  "tcp",
+                  1));
     }
   }
 
   @Test
   void readsEveryLineOfAMultiValueMessage() {
-    String second = NFACCTD_RECORD.replace("\"bytes\": 9000", "\"bytes\": 1").replace("edge1", "edge2");
+    String second =
+        NFACCTD_RECORD.replace("\"bytes\": 9000", "\"bytes\": 1").replace("edge1", "edge2");
     Collected c = parse(NFACCTD_RECORD + "\n" + second + "\n\n");
     assertThat(c.records).extracting(FlowRecord::bytes).containsExactly(9000L, 1L);
     assertThat(c.records).extracting(FlowRecord::hostname).containsExactly("edge1", "edge2");
@@ -144,12 +200,13 @@ class FlowParserTest {
 
   @Test
   void aFailureOfTheListenerIsNotCountedAsAnInvalidRecord() {
-    Collected c = new Collected() {
-      @Override
-      public void record(FlowRecord record) {
-        throw new IllegalStateException("store broken");
-      }
-    };
+    Collected c =
+        new Collected() {
+          @Override
+          public void record(FlowRecord record) {
+            throw new IllegalStateException("store broken");
+          }
+        };
     assertThatThrownBy(() -> parser.parse(NFACCTD_RECORD.getBytes(StandardCharsets.UTF_8), c))
         .hasMessage("store broken");
     assertThat(c.invalid).isEmpty();
@@ -157,7 +214,8 @@ class FlowParserTest {
 
   @Test
   void hostnameFallsBackToThePeerAddressWhenTheLabelIsEmptyOrAbsent() {
-    assertThat(parse(NFACCTD_RECORD.replace("\"label\": \"edge1\", ", "")).records.get(0).hostname())
+    assertThat(
+            parse(NFACCTD_RECORD.replace("\"label\": \"edge1\", ", "")).records.get(0).hostname())
         .isEqualTo("10.0.0.1");
     assertThat(parse(NFACCTD_RECORD.replace("\"edge1\"", "\"\"")).records.get(0).hostname())
         .isEqualTo("10.0.0.1");
@@ -179,8 +237,10 @@ class FlowParserTest {
 
   @Test
   void purgeMarkersAreNotTraffic() {
-    Collected c = parse("{\"event_type\": \"purge_init\", \"writer_id\": \"default_kafka/1\"}\n"
-        + "{\"event_type\": \"purge_close\", \"writer_id\": \"default_kafka/1\", \"purged_entries\": 10}");
+    Collected c =
+        parse(
+            "{\"event_type\": \"purge_init\", \"writer_id\": \"default_kafka/1\"}\n"
+                + "{\"event_type\": \"purge_close\", \"writer_id\": \"default_kafka/1\", \"purged_entries\": 10}");
     assertThat(c.markers).isEqualTo(2);
     assertThat(c.records).isEmpty();
     assertThat(c.invalid).isEmpty();
@@ -188,7 +248,11 @@ class FlowParserTest {
 
   @Test
   void readsSamplingRateAndAsNumbersAboveTwoToThe31() {
-    FlowRecord r = parse("{\"as_src\": 4294967295, \"as_dst\": 4200000001, \"bytes\": 5, \"packets\": 1, \"sampling_rate\": 1000}").records.get(0);
+    FlowRecord r =
+        parse(
+                "{\"as_src\": 4294967295, \"as_dst\": 4200000001, \"bytes\": 5, \"packets\": 1, \"sampling_rate\": 1000}")
+            .records
+            .get(0);
     assertThat(r.asSrc()).isEqualTo(4294967295L);
     assertThat(r.asDst()).isEqualTo(4200000001L);
     assertThat(r.samplingRate()).isEqualTo(1000);
@@ -196,7 +260,10 @@ class FlowParserTest {
 
   @Test
   void nullFieldsCountAsAbsent() {
-    FlowRecord r = parse("{\"as_src\": null, \"label\": null, \"bytes\": 5, \"packets\": null}").records.get(0);
+    FlowRecord r =
+        parse("{\"as_src\": null, \"label\": null, \"bytes\": 5, \"packets\": null}")
+            .records
+            .get(0);
     assertThat(r.asSrc()).isZero();
     assertThat(r.packets()).isZero();
   }
@@ -208,23 +275,35 @@ class FlowParserTest {
     assertThat(parse("\"text\"").invalid).containsExactly(InvalidReason.NOT_AN_OBJECT);
     assertThat(parse("{\"bytes\": \"12\"}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
     assertThat(parse("{\"bytes\": 1.5}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
-    assertThat(parse("{\"bytes\": 1, \"as_src\": \"AS1\"}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
-    assertThat(parse("{\"bytes\": 1, \"label\": 7}").invalid).containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"as_src\": \"AS1\"}").invalid)
+        .containsExactly(InvalidReason.WRONG_TYPE);
+    assertThat(parse("{\"bytes\": 1, \"label\": 7}").invalid)
+        .containsExactly(InvalidReason.WRONG_TYPE);
     assertThat(parse("{\"packets\": 1}").invalid).containsExactly(InvalidReason.MISSING_BYTES);
     assertThat(parse("{\"bytes\": -1}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1125899906842625}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 99999999999999999999999}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"as_dst\": 4294967296}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1125899906842625}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 99999999999999999999999}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"as_dst\": 4294967296}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
     String longName = "r".repeat(256);
-    assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName + "\"}").invalid).containsExactly(InvalidReason.OUT_OF_RANGE);
-    assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName.substring(1) + "\"}").invalid).isEmpty();
+    assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName + "\"}").invalid)
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"" + longName.substring(1) + "\"}").invalid)
+        .isEmpty();
     // A lone surrogate cannot be written as UTF-8; a pair (here U+1F600) is an ordinary character.
-    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\ud800x\"}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
-    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\udc00\"}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
-    assertThat(parse("{\"bytes\": 1, \"peer_ip_src\": \"\\ud83d\"}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
-    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\ud83d\\ude00\"}").records).extracting(FlowRecord::hostname)
+    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\ud800x\"}").invalid)
+        .containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\udc00\"}").invalid)
+        .containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"peer_ip_src\": \"\\ud83d\"}").invalid)
+        .containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1, \"label\": \"edge\\ud83d\\ude00\"}").records)
+        .extracting(FlowRecord::hostname)
         .containsExactly("edge\ud83d\ude00");
-    assertThat(parse("{\"bytes\": 1}{\"bytes\": 2}").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1}{\"bytes\": 2}").invalid)
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parse("").invalid).containsExactly(InvalidReason.MALFORMED_JSON);
   }
 
@@ -245,7 +324,13 @@ class FlowParserTest {
         for (int i = 0; i < len; i++) {
           // Bytes near '\n' (0x0A) and with the high bit set, where word tricks go wrong.
           int pick = random.nextInt(8);
-          buf[i] = (byte) (pick == 0 ? '\n' : pick == 1 ? 0x0B : pick == 2 ? 0x8A : pick == 3 ? 0x09 : random.nextInt(256));
+          buf[i] =
+              (byte)
+                  (pick == 0
+                      ? '\n'
+                      : pick == 1
+                          ? 0x0B
+                          : pick == 2 ? 0x8A : pick == 3 ? 0x09 : random.nextInt(256));
         }
         for (int from = 0; from <= len; from++) {
           int expected = len;
@@ -255,7 +340,9 @@ class FlowParserTest {
               break;
             }
           }
-          assertThat(FlowParser.indexOfNewline(buf, from)).as("len %d from %d", len, from).isEqualTo(expected);
+          assertThat(FlowParser.indexOfNewline(buf, from))
+              .as("len %d from %d", len, from)
+              .isEqualTo(expected);
         }
       }
     }
@@ -263,25 +350,29 @@ class FlowParserTest {
 
   @Test
   void parsesEachLineOfAMultiLineMessageOnItsOwn() {
-    String good = "{\"as_src\": 64500, \"as_dst\": 15169, \"bytes\": 1500, \"packets\": 3, \"label\": \"edge1\"}";
+    String good =
+        "{\"as_src\": 64500, \"as_dst\": 15169, \"bytes\": 1500, \"packets\": 3, \"label\": \"edge1\"}";
     String message = good + "\n{\"bytes\": \n" + good + "\r\n  \n" + good.replace("edge1", "edge2");
     List<String> seen = new ArrayList<>();
-    new FlowParser().parse(message.getBytes(StandardCharsets.UTF_8), new ParseListener() {
-      @Override
-      public void record(FlowRecord r) {
-        seen.add(r.hostname() + " " + r.bytes());
-      }
+    new FlowParser()
+        .parse(
+            message.getBytes(StandardCharsets.UTF_8),
+            new ParseListener() {
+              @Override
+              public void record(FlowRecord r) {
+                seen.add(r.hostname() + " " + r.bytes());
+              }
 
-      @Override
-      public void marker() {
-        seen.add("marker");
-      }
+              @Override
+              public void marker() {
+                seen.add("marker");
+              }
 
-      @Override
-      public void invalid(InvalidReason reason, String sample) {
-        seen.add(reason.name());
-      }
-    });
+              @Override
+              public void invalid(InvalidReason reason, String sample) {
+                seen.add(reason.name());
+              }
+            });
     assertThat(seen).containsExactly("edge1 1500", "MALFORMED_JSON", "edge1 1500", "edge2 1500");
   }
 
@@ -307,52 +398,94 @@ class FlowParserTest {
     byte[] nul = {0};
     byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, (byte) 0xc3};
     assertThat(parseBytes(concat("{\"bytes\": 1, \"label\": \"a", nul, "b\"}")).invalid)
-        .as("a raw NUL in a string").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("a raw NUL in a string")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parseBytes(concat("{\"bytes\": 1", nul, "}")).invalid)
-        .as("a NUL between tokens").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("a NUL between tokens")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parseBytes(concat("{\"bytes\": 1, \"writer_id\": \"a", nul, "\"}")).invalid)
-        .as("a raw NUL in a field nobody reads").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("a raw NUL in a field nobody reads")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parseBytes(concat("{\"bytes\": 1, \"label\": \"", notUtf8, "\"}")).invalid)
-        .as("non-UTF-8 in the label").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("non-UTF-8 in the label")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parseBytes(concat("{\"bytes\": 1, \"writer_id\": \"", notUtf8, "\"}")).invalid)
-        .as("non-UTF-8 in a field nobody reads").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("non-UTF-8 in a field nobody reads")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parseBytes(concat("{\"bytes\": 1, \"", notUtf8, "\": 2}")).invalid)
-        .as("non-UTF-8 in a field name").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("non-UTF-8 in a field name")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parse("{\"bytes\": 1, \"x\": " + "[".repeat(5000) + "]".repeat(5000) + "}").invalid)
-        .as("nesting deeper than Jackson's limit").containsExactly(InvalidReason.MALFORMED_JSON);
-    assertThat(parse("{\"bytes\": 1e400}").invalid).as("a float").containsExactly(InvalidReason.WRONG_TYPE);
+        .as("nesting deeper than Jackson's limit")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1e400}").invalid)
+        .as("a float")
+        .containsExactly(InvalidReason.WRONG_TYPE);
     assertThat(parse("{\"bytes\": 123456789012345678901234567890}").invalid)
-        .as("beyond a long").containsExactly(InvalidReason.OUT_OF_RANGE);
+        .as("beyond a long")
+        .containsExactly(InvalidReason.OUT_OF_RANGE);
     assertThat(parse("{\"bytes\": 1" + "0".repeat(2000) + "}").invalid)
-        .as("a number of 2001 digits").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("a number of 2001 digits")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parse("{\"bytes\": 1, \"label\": \"\\ud800\"}").invalid)
-        .as("an unpaired surrogate").containsExactly(InvalidReason.MALFORMED_JSON);
-    assertThat(parse("{\"bytes\": 1} trailing").invalid).as("text after the object").containsExactly(InvalidReason.MALFORMED_JSON);
+        .as("an unpaired surrogate")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
+    assertThat(parse("{\"bytes\": 1} trailing").invalid)
+        .as("text after the object")
+        .containsExactly(InvalidReason.MALFORMED_JSON);
     assertThat(parse("\"just a string\"").invalid).containsExactly(InvalidReason.NOT_AN_OBJECT);
   }
 
   @Test
   void aFieldReadTwiceInOneRecordIsADuplicateAndNotGuessedAt() {
-    for (String field : List.of("bytes", "packets", "as_src", "as_dst", "sampling_rate", "label", "peer_ip_src", "event_type",
-        "ip_src", "ip_dst", "country_ip_src", "country_ip_dst", "port_src", "port_dst", "ip_proto", "flows")) {
-      String value = field.startsWith("as_") || field.startsWith("port_") || field.equals("bytes") || field.equals("packets")
-          || field.equals("sampling_rate") || field.equals("flows") ? "1" : field.equals("ip_proto") ? "\"tcp\"" : "\"x\"";
-      Collected c = parse("{\"bytes\": 5, \"" + field + "\": " + value + ", \"" + field + "\": " + value + "}");
+    for (String field :
+        List.of(
+            "bytes",
+            "packets",
+            "as_src",
+            "as_dst",
+            "sampling_rate",
+            "label",
+            "peer_ip_src",
+            "event_type",
+            "ip_src",
+            "ip_dst",
+            "country_ip_src",
+            "country_ip_dst",
+            "port_src",
+            "port_dst",
+            "ip_proto",
+            "flows")) {
+      String value =
+          field.startsWith("as_")
+                  || field.startsWith("port_")
+                  || field.equals("bytes")
+                  || field.equals("packets")
+                  || field.equals("sampling_rate")
+                  || field.equals("flows")
+              ? "1"
+              : field.equals("ip_proto") ? "\"tcp\"" : "\"x\"";
+      Collected c =
+          parse(
+              "{\"bytes\": 5, \"" + field + "\": " + value + ", \"" + field + "\": " + value + "}");
       assertThat(c.invalid).as(field).containsExactly(InvalidReason.DUPLICATE_FIELD);
     }
     // Fields nobody reads may repeat, and so may the keys inside a label map.
     assertThat(parse("{\"bytes\": 5, \"tos\": 1, \"tos\": 2}").records).hasSize(1);
     // A null counts as the field being there: a later value is still a duplicate.
-    assertThat(parse("{\"bytes\": null, \"bytes\": 5}").invalid).containsExactly(InvalidReason.DUPLICATE_FIELD);
+    assertThat(parse("{\"bytes\": null, \"bytes\": 5}").invalid)
+        .containsExactly(InvalidReason.DUPLICATE_FIELD);
   }
 
   @Test
   void aTruncatedMultiValueMessageCountsItsCompleteLines() {
-    String message = NFACCTD_RECORD + "\n" + NFACCTD_RECORD + "\n" + NFACCTD_RECORD.substring(0, 100);
+    String message =
+        NFACCTD_RECORD + "\n" + NFACCTD_RECORD + "\n" + NFACCTD_RECORD.substring(0, 100);
     Collected c = parse(message);
     assertThat(c.records).hasSize(2);
     assertThat(c.invalid).containsExactly(InvalidReason.MALFORMED_JSON);
   }
+
   @Test
   void aLineInAnotherFieldOrderThanTheLastReadsTheSameAsOnAFreshParser() {
     String reordered =
@@ -362,7 +495,15 @@ class FlowParserTest {
     // Names the order guess would match by their first bytes, or only once unescaped.
     String lookalikes = "{\"bytes_x\": 5, \"byte\": 6, \"by\\u0074es\": 7, \"packets\": 1}";
     String fewer = "{\"bytes\": 3}";
-    List<String> lines = List.of(NFACCTD_RECORD, reordered, lookalikes, NFACCTD_RECORD, fewer, reordered, NFACCTD_RECORD);
+    List<String> lines =
+        List.of(
+            NFACCTD_RECORD,
+            reordered,
+            lookalikes,
+            NFACCTD_RECORD,
+            fewer,
+            reordered,
+            NFACCTD_RECORD);
     for (String line : lines) {
       Collected fresh = new Collected();
       new FlowParser().parse(line.getBytes(StandardCharsets.UTF_8), fresh);
@@ -371,30 +512,34 @@ class FlowParserTest {
       assertThat(used.invalid).as(line).isEqualTo(fresh.invalid);
     }
     assertThat(parse(lookalikes).records.get(0).bytes()).isEqualTo(7);
-    assertThat(parse(NFACCTD_RECORD + "\n" + reordered + "\n" + NFACCTD_RECORD).records).hasSize(3).allSatisfy(
-        r -> assertThat(r).isEqualTo(parse(NFACCTD_RECORD).records.get(0)));
+    assertThat(parse(NFACCTD_RECORD + "\n" + reordered + "\n" + NFACCTD_RECORD).records)
+        .hasSize(3)
+        .allSatisfy(r -> assertThat(r).isEqualTo(parse(NFACCTD_RECORD).records.get(0)));
   }
 
   @Test
   void threadsSharingAParserOverLinesOfDifferentOrdersGetEveryRecordRight() throws Exception {
-    String reordered = "{\"packets\": 2, \"as_dst\": 64500, \"bytes\": 100, \"label\": \"edge2\", \"as_src\": 13335}";
+    String reordered =
+        "{\"packets\": 2, \"as_dst\": 64500, \"bytes\": 100, \"label\": \"edge2\", \"as_src\": 13335}";
     FlowRecord a = parse(NFACCTD_RECORD).records.get(0);
     FlowRecord b = parse(reordered).records.get(0);
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < 4; t++) {
       boolean first = t % 2 == 0;
-      Thread thread = new Thread(() -> {
-        try {
-          for (int i = 0; i < 20_000; i++) {
-            boolean useA = first == (i % 3 != 0);
-            Collected c = parse(useA ? NFACCTD_RECORD : reordered);
-            assertThat(c.records).containsExactly(useA ? a : b);
-          }
-        } catch (Throwable e) {
-          failures.add(e);
-        }
-      });
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 20_000; i++) {
+                    boolean useA = first == (i % 3 != 0);
+                    Collected c = parse(useA ? NFACCTD_RECORD : reordered);
+                    assertThat(c.records).containsExactly(useA ? a : b);
+                  }
+                } catch (Throwable e) {
+                  failures.add(e);
+                }
+              });
       threads.add(thread);
       thread.start();
     }

@@ -11,11 +11,13 @@ import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowRecord;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
-/** The country family's extractor: one key per flow, the remote side's country, nothing allocated. */
+/**
+ * The country family's extractor: one key per flow, the remote side's country, nothing allocated.
+ */
 class CountryFamilyExtractorTest {
 
   private static final CountryLookup COUNTRIES =
@@ -37,19 +39,27 @@ class CountryFamilyExtractorTest {
   @Test
   void oneKeyPerFlowWithTheRemoteSidesCountry() {
     List<SeriesKey> keys = new ArrayList<>();
-    SeriesKeyWriter w = new SeriesKeyWriter((b, len, hash) -> keys.add(SeriesKey.wrap(Arrays.copyOf(b, len))));
+    SeriesKeyWriter w =
+        new SeriesKeyWriter((b, len, hash) -> keys.add(SeriesKey.wrap(Arrays.copyOf(b, len))));
     CountedFlow flow = new CountedFlow(classifier);
     FlowRecord in = new FlowRecord(15169, 64500, 100, 1, "edge1", 0, "8.8.8.8", "192.0.2.1");
     FlowRecord out = new FlowRecord(64500, 15169, 100, 1, "edge1", 0, "8.8.8.8", "192.0.2.1");
-    FlowRecord given = new FlowRecord(64500, 15169, 100, 1, "edge1", 0, "8.8.8.8", "192.0.2.1", "FR", "DE");
-    for (Object[] c : new Object[][] {{in, Direction.RECEIVE}, {out, Direction.TRANSMIT}, {given, Direction.TRANSMIT}}) {
+    FlowRecord given =
+        new FlowRecord(64500, 15169, 100, 1, "edge1", 0, "8.8.8.8", "192.0.2.1", "FR", "DE");
+    for (Object[] c :
+        new Object[][] {
+          {in, Direction.RECEIVE}, {out, Direction.TRANSMIT}, {given, Direction.TRANSMIT}
+        }) {
       w.use(CountryFamily.FAMILY, (Direction) c[1]);
-      CountryFamily.FAMILY.extractor().extract(flow.set((FlowRecord) c[0], (Direction) c[1], 0, 0), w);
+      CountryFamily.FAMILY
+          .extractor()
+          .extract(flow.set((FlowRecord) c[0], (Direction) c[1], 0, 0), w);
     }
-    assertThat(keys).containsExactly(
-        CountryFamily.key(Direction.RECEIVE, "US", "edge1"),
-        CountryFamily.key(Direction.TRANSMIT, "ZZ", "edge1"),
-        CountryFamily.key(Direction.TRANSMIT, "DE", "edge1"));
+    assertThat(keys)
+        .containsExactly(
+            CountryFamily.key(Direction.RECEIVE, "US", "edge1"),
+            CountryFamily.key(Direction.TRANSMIT, "ZZ", "edge1"),
+            CountryFamily.key(Direction.TRANSMIT, "DE", "edge1"));
   }
 
   @Test
