@@ -28,6 +28,9 @@ class BinDemoIT {
 
   private static final String JAR = "demo/target/flow-exporter-demo.jar";
 
+  /** The recommended JIT options bin/demo starts the demo with. */
+  private static final String JIT_LIMITS = "-XX:FreqInlineSize=100 -XX:InlineSmallCode=1000";
+
   @TempDir Path tree;
   @TempDir Path stubs;
   private Path calls;
@@ -63,9 +66,7 @@ class BinDemoIT {
     Result r = runCopy("--rate", "5");
     assertThat(r.status).as(r.output).isZero();
     assertThat(calls())
-        .containsExactly(
-            "mvnw " + tree + " -B -q package -DskipTests",
-            "java -jar " + tree.resolve(JAR) + " demo --rate 5");
+        .containsExactly("mvnw " + tree + " -B -q package -DskipTests", listingRun("--rate 5"));
   }
 
   @Test
@@ -74,7 +75,7 @@ class BinDemoIT {
     // Tests are not in the jar: a newer test source needs no build.
     Files.writeString(tree.resolve("demo/src/test/java/ATest.java"), "class ATest {}\n");
     assertThat(runCopy().status).isZero();
-    assertThat(calls()).containsExactly("java -jar " + tree.resolve(JAR) + " demo");
+    assertThat(calls()).containsExactly(listingRun(""));
   }
 
   @Test
@@ -98,9 +99,50 @@ class BinDemoIT {
     freshJar();
     assertThat(runCopy("--build", "--port", "0").status).isZero();
     assertThat(calls())
+        .containsExactly("mvnw " + tree + " -B -q package -DskipTests", listingRun("--port 0"));
+  }
+
+  @Test
+  void theRunAfterTheClassListWritesTheClassDataArchiveAndStartsFromIt() throws Exception {
+    freshJar();
+    Path classes = tree.resolve("demo/target/flow-exporter-demo.classlist");
+    Path archive = tree.resolve("demo/target/flow-exporter-demo.jsa");
+    Files.writeString(classes, "java/lang/Object id: 0\n@lambda-proxy a b\n");
+    assertThat(runCopy().status).isZero();
+    assertThat(calls())
         .containsExactly(
-            "mvnw " + tree + " -B -q package -DskipTests",
-            "java -jar " + tree.resolve(JAR) + " demo --port 0");
+            "java -Xshare:dump -XX:SharedClassListFile="
+                + classes
+                + ".without-lambdas"
+                + " -XX:SharedArchiveFile="
+                + archive
+                + " -cp "
+                + tree.resolve(JAR),
+            "java "
+                + JIT_LIMITS
+                + " -XX:SharedArchiveFile="
+                + archive
+                + " -jar "
+                + tree.resolve(JAR)
+                + " demo");
+    // JDK 17 crashes dumping lambda proxies: the list it dumps from has none.
+    assertThat(Files.readString(Path.of(classes + ".without-lambdas")))
+        .doesNotContain("@lambda-proxy");
+  }
+
+  /** The java call of a first run after a build: it lists the classes it loads for the archive. */
+  private String listingRun(String args) {
+    Path jar = tree.resolve(JAR);
+    String classes = jar.toString().replace(".jar", ".classlist");
+    return ("java "
+            + JIT_LIMITS
+            + " -XX:DumpLoadedClassList="
+            + classes
+            + " -jar "
+            + jar
+            + " demo "
+            + args)
+        .strip();
   }
 
   /** The sources as of an hour ago and a jar built a minute after them. */
