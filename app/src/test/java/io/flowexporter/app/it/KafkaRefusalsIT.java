@@ -192,25 +192,7 @@ class KafkaRefusalsIT {
 
   private static ExporterProcess start(
       Path dir, String brokers, String topic, String app, Properties client) {
-    Path kafkaConfig = broker.writeClientConfig(dir.resolve("kafka.properties"), client);
-    return ExporterProcess.start(
-        dir.resolve("exporter.log"),
-        Map.of(),
-        "--brokers",
-        brokers,
-        "--topic",
-        topic,
-        "--asn",
-        "64500,AS4200000001",
-        "--state-dir",
-        dir.resolve("state").toString(),
-        "--application-id",
-        app,
-        "--from-beginning",
-        "--commit-interval",
-        "300",
-        "--kafka-config",
-        kafkaConfig.toString());
+    return broker.startExporter(dir, brokers, topic, app, client);
   }
 
   /**

@@ -77,6 +77,37 @@ public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
+  /**
+   * Starts the exporter jar against this broker at {@code brokers} with {@code client}'s settings
+   * as its {@code --kafka-config}, counting {@code topic} from the beginning under {@code app};
+   * {@code moreFlags} come last.
+   */
+  public ExporterProcess startExporter(
+      Path dir, String brokers, String topic, String app, Properties client, String... moreFlags) {
+    Path kafkaConfig = writeClientConfig(dir.resolve("kafka.properties"), client);
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--brokers",
+                brokers,
+                "--topic",
+                topic,
+                "--asn",
+                "64500,AS4200000001",
+                "--state-dir",
+                dir.resolve("state").toString(),
+                "--application-id",
+                app,
+                "--from-beginning",
+                "--commit-interval",
+                "300",
+                "--kafka-config",
+                kafkaConfig.toString()));
+    args.addAll(List.of(moreFlags));
+    return ExporterProcess.start(
+        dir.resolve("exporter.log"), Map.of(), args.toArray(String[]::new));
+  }
+
   /** Creates a topic as the super user and waits for its leaders. */
   public void createTopic(String topic, int partitions) throws Exception {
     try (Admin admin = admin()) {

@@ -54,31 +54,16 @@ class SaslSslIT {
     broker.allowStreamsApplication(USER, app);
     PmacctRecords records = new PmacctRecords(11);
     broker.produce(topic, records, 500);
-    Path kafkaConfig =
-        broker.writeClientConfig(
-            dir.resolve("kafka.properties"), broker.broker().clientProperties(USER));
     Path tokens = Files.writeString(dir.resolve("tokens"), "alice:" + TOKEN + "\n");
-    String[] args = {
-      "--brokers",
-      broker.bootstrapServers(),
-      "--topic",
-      topic,
-      "--asn",
-      "64500,AS4200000001",
-      "--state-dir",
-      dir.resolve("state").toString(),
-      "--application-id",
-      app,
-      "--from-beginning",
-      "--commit-interval",
-      "300",
-      "--kafka-config",
-      kafkaConfig.toString(),
-      "--api-token-file",
-      tokens.toString()
-    };
     try (ExporterProcess exporter =
-        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+        broker.startExporter(
+            dir,
+            broker.bootstrapServers(),
+            topic,
+            app,
+            broker.broker().clientProperties(USER),
+            "--api-token-file",
+            tokens.toString())) {
       Scrape s = ExporterIT.awaitTotals(exporter, records);
       assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}"))
           .isEqualTo(records.counted);
