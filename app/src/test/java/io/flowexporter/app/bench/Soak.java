@@ -37,16 +37,20 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * time, so series keep being created and keep expiring; {@code /metrics} scraped every second and a
  * flow tap every minute.
  *
- * <p>Every minute it forces a full GC in the exporter ({@code jcmd GC.run}) and prints the heap and
- * metaspace in use after it ({@code jcmd GC.heap_info}), the resident set, threads and open file
- * descriptors ({@code /proc/PID/status}, {@code /proc/PID/fd}), the consumer lag and the series
- * count ({@code /metrics}). At the end, over the second half of the run (the first half fills the
- * series up to where expiry balances creation): the least-squares slope of heap after GC and of
- * RSS, flat under {@code --heap-slope} and {@code --rss-slope} MiB per hour; threads and file
- * descriptors must end no higher than the first half's highest. A rise over the second half smaller
- * than one GC's noise ({@value #HEAP_NOISE_MIB} MiB of heap, {@value #RSS_NOISE_MIB} MiB of RSS) is
- * not growth, so a short run only catches a fast leak. Exit status 0 when all of it holds, 1 when
- * something grows, 2 for a bad option, 3 when the run itself failed.
+ * <p>Every minute it prints the exporter's live heap: the objects a full GC keeps, counted by
+ * {@code jcmd GC.class_histogram} right after the GC it forces, so nothing allocated after the GC
+ * counts (reading {@code GC.heap_info} from a second {@code jcmd} a second later counted up to 30
+ * MiB of new garbage and made the figure jump from minute to minute). Then the metaspace ({@code
+ * GC.heap_info}), the resident set, threads and open file descriptors ({@code /proc/PID/status},
+ * {@code /proc/PID/fd}), the consumer lag and the series count ({@code /metrics}). At the end, over
+ * the second half of the run (the first half fills the series up to where expiry balances
+ * creation): the least-squares slope of heap after GC and of RSS, flat under {@code --heap-slope}
+ * and {@code --rss-slope} MiB per hour; threads and file descriptors must end no higher than the
+ * first half's highest. A rise over the second half smaller than one GC's noise ({@value
+ * #HEAP_NOISE_MIB} MiB of heap, {@value #RSS_NOISE_MIB} MiB of RSS) is not growth, so a short run
+ * only catches a fast leak. The classes whose live bytes grew most over the second half are
+ * printed, to tell where a leak is. Exit status 0 when all of it holds, 1 when something grows, 2
+ * for a bad option, 3 when the run itself failed.
  *
  * <p>Options: {@code --minutes 60}, {@code --rate 2000} records/s, {@code --peers 500} peer ASes
  * active at a time, {@code --churn 250} new peer ASes a minute, {@code --series-ttl 2m}, {@code
@@ -60,7 +64,13 @@ public final class Soak {
   private static final String TOKEN = "soak-bench-token-0123456789abcdef";
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+  /** A line of {@code GC.class_histogram}: " 1: 12345 678901 [B (java.base@17.0.15)". */
+  private static final Pattern HISTOGRAM_LINE =
+      Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)", Pattern.MULTILINE);
+
+  private static final Pattern HISTOGRAM_TOTAL =
+      Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE);
   private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
 
   private final Options options;
@@ -136,10 +146,14 @@ public final class Soak {
     }
   }
 
-  /** One minute's figures of the exporter process; heap and metaspace after a full GC. */
+  /**
+   * One minute's figures of the exporter process; heap (live objects) and metaspace after a full
+   * GC, and the live bytes of each class.
+   */
   record Sample(
       double minute,
       long heapKiB,
+      Map<String, Long> classBytes,
       long metaspaceKiB,
       long rssKiB,
       int threads,
@@ -286,7 +300,7 @@ public final class Soak {
   }
 
   private Sample sample(long pid, double minute) throws IOException, InterruptedException {
-    jcmd(pid, "GC.run");
+    String histogram = jcmd(pid, "GC.class_histogram");
     String heapInfo = jcmd(pid, "GC.heap_info");
     Map<String, Long> status = procStatus(pid);
     int fds;
@@ -308,7 +322,8 @@ public final class Soak {
             : (long) scrape.value("flow_exporter_records_total{outcome=\"counted\"}");
     return new Sample(
         minute,
-        kib(HEAP_USED, heapInfo),
+        liveKiB(histogram),
+        classBytes(histogram),
         kib(METASPACE_USED, heapInfo),
         status.getOrDefault("VmRSS", -1L),
         status.getOrDefault("Threads", -1L).intValue(),
@@ -376,6 +391,10 @@ public final class Soak {
         scrapes.get(),
         failedScrapes.get(),
         failedTaps.get());
+    System.out.println("  live bytes that grew most over the second half, by class:");
+    for (Map.Entry<String, Long> e : topGrowth(second.get(0).classBytes(), last.classBytes(), 8)) {
+      System.out.printf(Locale.ROOT, "    %+10.1f KiB  %s%n", e.getValue() / 1024.0, e.getKey());
+    }
     if (second.size() < 2) {
       System.out.println("  (too few samples for a slope: run longer)");
     }
@@ -458,6 +477,33 @@ public final class Soak {
       p.destroyForcibly();
     }
     return out;
+  }
+
+  /** The live heap in KiB: the histogram's total bytes; -1 if it has none (the JVM is gone). */
+  static long liveKiB(String histogram) {
+    Matcher m = HISTOGRAM_TOTAL.matcher(histogram);
+    return m.find() ? Long.parseLong(m.group(1)) / 1024 : -1;
+  }
+
+  /** Live bytes per class name, from a class histogram. */
+  static Map<String, Long> classBytes(String histogram) {
+    Map<String, Long> bytes = new java.util.HashMap<>();
+    Matcher m = HISTOGRAM_LINE.matcher(histogram);
+    while (m.find()) {
+      bytes.merge(m.group(2), Long.parseLong(m.group(1)), Long::sum);
+    }
+    return bytes;
+  }
+
+  /** The {@code n} classes whose live bytes grew most from {@code from} to {@code to}. */
+  static List<Map.Entry<String, Long>> topGrowth(
+      Map<String, Long> from, Map<String, Long> to, int n) {
+    return to.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - from.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(n)
+        .toList();
   }
 
   private static long kib(Pattern p, String text) {

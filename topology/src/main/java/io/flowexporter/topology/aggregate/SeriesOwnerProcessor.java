@@ -1,6 +1,7 @@
 package io.flowexporter.topology.aggregate;
 
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,6 +20,7 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
   private SeriesTotalsStore store;
   private ProcessorContext<Void, Void> context;
   private CommitPacer pacer;
+  private Cancellable deferredCommit;
 
   public SeriesOwnerProcessor(String storeName, SeriesLimits limits) {
     this.storeName = storeName;
@@ -44,8 +46,23 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
         batch.value(),
         (key, offset, length, bytes, packets, flows) ->
             store.add(key, offset, length, bytes, packets, flows, now));
-    if (pacer.shouldRequestCommit(now)) {
+    if (pacer.deltasArrived(now)) {
       context.commit();
+    } else if (deferredCommit == null) {
+      // Only while a request waits: a punctuation marks the task as needing a commit, and an idle
+      // exporter should not commit empty transactions.
+      deferredCommit =
+          context.schedule(pacer.tickInterval(), PunctuationType.WALL_CLOCK_TIME, this::retry);
+    }
+  }
+
+  private void retry(long now) {
+    if (pacer.tick(now)) {
+      context.commit();
+    }
+    if (!pacer.waiting()) {
+      deferredCommit.cancel();
+      deferredCommit = null;
     }
   }
 

@@ -33,23 +33,54 @@ class CommitPacerTest {
   }
 
   @Test
-  void asksAtMostOncePerIntervalOnOneThread() throws Exception {
+  void asksAtOnceThenDefersForHalfAnInterval() throws Exception {
     onNewThread(
         () -> {
           CommitPacer pacer = new CommitPacer(1000);
-          assertThat(pacer.shouldRequestCommit(10_000)).isTrue();
-          assertThat(pacer.shouldRequestCommit(10_001)).isFalse();
-          assertThat(pacer.shouldRequestCommit(10_999)).isFalse();
-          assertThat(pacer.shouldRequestCommit(11_000)).isTrue();
-          // Another owner task on the same thread shares the limit: one request commits every task.
-          assertThat(new CommitPacer(1000).shouldRequestCommit(11_500)).isFalse();
+          assertThat(pacer.waiting()).isFalse();
+          assertThat(pacer.tick(9_000)).as("nothing arrived, nothing to ask").isFalse();
+          // the deltas of a periodic commit at 10,000, arriving 5 ms after it
+          assertThat(pacer.deltasArrived(10_005)).isTrue();
+          assertThat(pacer.waiting()).isFalse();
+          // another thread's wave 10 ms later: deferred, not refused
+          assertThat(pacer.deltasArrived(10_015)).isFalse();
+          assertThat(pacer.waiting()).isTrue();
+          assertThat(pacer.tick(10_400)).isFalse();
+          assertThat(pacer.tick(10_505)).as("half an interval after the last request").isTrue();
+          assertThat(pacer.waiting()).isFalse();
+          assertThat(pacer.tick(10_600)).as("asked for already").isFalse();
+          // the next periodic commit's deltas: half an interval after the deferred request
+          assertThat(pacer.deltasArrived(11_010)).isTrue();
+          // Another owner task on the same thread shares the state: one request commits every task.
+          CommitPacer other = new CommitPacer(1000);
+          assertThat(other.deltasArrived(11_100)).isFalse();
+          assertThat(pacer.waiting()).isTrue();
+          assertThat(pacer.tick(11_510)).isTrue();
+          assertThat(other.waiting()).isFalse();
         });
   }
 
   @Test
-  void eachThreadHasItsOwnLimit() throws Exception {
+  void ticksOftenEnoughToBeLateByATenthOfTheGapAtMost() {
+    assertThat(new CommitPacer(1000).tickInterval()).hasMillis(50);
+    assertThat(new CommitPacer(100).tickInterval()).hasMillis(10);
+  }
+
+  @Test
+  void aOneMillisecondIntervalStillPaces() throws Exception {
+    onNewThread(
+        () -> {
+          CommitPacer pacer = new CommitPacer(1);
+          assertThat(pacer.deltasArrived(7)).isTrue();
+          assertThat(pacer.deltasArrived(7)).isFalse();
+          assertThat(pacer.tick(8)).isTrue();
+        });
+  }
+
+  @Test
+  void eachThreadHasItsOwnState() throws Exception {
     CommitPacer pacer = new CommitPacer(1000);
-    onNewThread(() -> assertThat(pacer.shouldRequestCommit(5_000)).isTrue());
-    onNewThread(() -> assertThat(pacer.shouldRequestCommit(5_001)).isTrue());
+    onNewThread(() -> assertThat(pacer.deltasArrived(5_000)).isTrue());
+    onNewThread(() -> assertThat(pacer.deltasArrived(5_001)).isTrue());
   }
 }
