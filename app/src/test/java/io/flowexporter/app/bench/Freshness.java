@@ -4,26 +4,38 @@ import io.flowexporter.app.it.ExporterProcess;
 import io.flowexporter.app.it.PmacctRecords;
 import io.flowexporter.app.it.SteadyProducer;
 import io.flowexporter.broker.EmbeddedKafkaBroker;
+import io.flowexporter.generator.FlowGenerator;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -38,8 +50,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * probe's series is owned by whichever instance owns its slot, so the figure includes the second
  * stage's hop through the repartition topic on another instance.
  *
+ * <p>Live mode ({@code --live RATE}): instead of the background traffic, the benchmark's records
+ * ({@link BenchData}, 50 peer ASes so that scraping every 25 ms stays cheap) at a steady {@code
+ * RATE} records a second, lz4-compressed. Printed besides the latencies: the rate the producer
+ * achieved, and the exporter's lag (end offsets minus its committed offsets) every second, its
+ * highest and its last value, so "keeps up" means a lag that stays bounded.
+ *
  * <p>Options: {@code --seconds 60} per run, {@code --instances 1,3}, {@code --background 2000}
- * messages a second, {@code --exporter-args "..."}.
+ * messages a second, {@code --live 0} records a second, {@code --exporter-args "..."}.
  */
 public final class Freshness {
 
@@ -53,6 +71,7 @@ public final class Freshness {
     int seconds = 60;
     List<Integer> instanceCounts = List.of(1, 3);
     int background = 2000;
+    int live = 0;
     List<String> exporterArgs = List.of();
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
@@ -60,6 +79,7 @@ public final class Freshness {
         case "--instances" ->
             instanceCounts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
         case "--background" -> background = Integer.parseInt(args[i + 1]);
+        case "--live" -> live = Integer.parseInt(args[i + 1]);
         case "--exporter-args" ->
             exporterArgs =
                 args[i + 1].isBlank() ? List.of() : List.of(args[i + 1].trim().split("\\s+"));
@@ -67,7 +87,7 @@ public final class Freshness {
           System.err.println(
               "unknown option "
                   + args[i]
-                  + " (--seconds, --instances, --background, --exporter-args)");
+                  + " (--seconds, --instances, --background, --live, --exporter-args)");
           System.exit(2);
         }
       }
@@ -76,10 +96,15 @@ public final class Freshness {
     System.setProperty("flowexporter.jar", "app/target/flow-exporter.jar");
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       System.out.printf(
-          "freshness: %d s per run, probes every 200 ms, background %d messages/s, %d partitions, exporter defaults %s%n",
-          seconds, background, PARTITIONS, exporterArgs);
+          "freshness: %d s per run, probes every 200 ms, %s, %d partitions, exporter defaults %s%n",
+          seconds,
+          live > 0
+              ? String.format(Locale.ROOT, "live: %,d benchmark records/s", live)
+              : "background " + background + " messages/s",
+          PARTITIONS,
+          exporterArgs);
       for (int n : instanceCounts) {
-        run(broker.bootstrapServers(), n, seconds, background, exporterArgs, work);
+        run(broker.bootstrapServers(), n, seconds, background, live, exporterArgs, work);
       }
     } finally {
       EmbeddedKafkaBroker.deleteRecursively(work);
@@ -87,7 +112,13 @@ public final class Freshness {
   }
 
   private static void run(
-      String brokers, int instances, int seconds, int background, List<String> extra, Path work)
+      String brokers,
+      int instances,
+      int seconds,
+      int background,
+      int live,
+      List<String> extra,
+      Path work)
       throws Exception {
     String topic = "freshness-" + instances;
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
@@ -99,8 +130,10 @@ public final class Freshness {
                 brokers,
                 topic,
                 new PmacctRecords(7),
-                background,
+                live > 0 ? 1 : background,
                 Duration.ofSeconds(seconds + 180));
+        LiveTraffic liveTraffic = new LiveTraffic(brokers, topic, live);
+        LagWatch lag = new LagWatch(brokers, topic, topic);
         KafkaProducer<String, String> probes = producer(brokers)) {
       for (int i = 0; i < instances; i++) {
         List<String> args =
@@ -111,7 +144,7 @@ public final class Freshness {
                     "--topic",
                     topic,
                     "--asn",
-                    Long.toString(PmacctRecords.OWN),
+                    PmacctRecords.OWN + "," + BenchData.OWN_ASN,
                     "--application-id",
                     topic,
                     "--state-dir",
@@ -125,6 +158,8 @@ public final class Freshness {
       awaitReady(exporters);
       // The group settles (every instance owning tasks) before probes are timed.
       Thread.sleep(5_000);
+      liveTraffic.start(seconds);
+      lag.start();
       Map<String, Long> sentAt = new ConcurrentHashMap<>();
       List<Long> latencies = new ArrayList<>();
       long end = System.currentTimeMillis() + seconds * 1000L;
@@ -176,6 +211,18 @@ public final class Freshness {
           ms.length == 0 ? -1 : ms[ms.length - 1],
           sentAt.size(),
           traffic.sent());
+      if (live > 0) {
+        System.out.printf(
+            Locale.ROOT,
+            "  live: target %,d records/s, produced %,.0f records/s (%,d records);"
+                + " lag max %,d records, at the end of producing %,d, last %,d%n",
+            live,
+            liveTraffic.achievedRate(),
+            liveTraffic.sent(),
+            lag.max(),
+            lag.atProducerEnd(liveTraffic),
+            lag.last());
+      }
     } finally {
       for (ExporterProcess e : exporters) {
         e.close();
@@ -233,5 +280,179 @@ public final class Freshness {
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
     return new KafkaProducer<>(p);
+  }
+
+  /** The benchmark's records at a steady rate, from a thread of its own; nothing at rate 0. */
+  private static final class LiveTraffic implements AutoCloseable {
+
+    private final String brokers;
+    private final String topic;
+    private final int rate;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile boolean stop;
+    private volatile long startNanos;
+    private volatile long endNanos;
+    private Thread thread;
+
+    LiveTraffic(String brokers, String topic, int rate) {
+      this.brokers = brokers;
+      this.topic = topic;
+      this.rate = rate;
+    }
+
+    void start(int seconds) {
+      if (rate <= 0) {
+        return;
+      }
+      // Made beforehand: making records is not what is measured.
+      FlowGenerator generator = BenchData.generator(50, 4, 3);
+      byte[][] pool = new byte[100_000][];
+      for (int i = 0; i < pool.length; i++) {
+        pool[i] = generator.next().getBytes(StandardCharsets.UTF_8);
+      }
+      thread = new Thread(() -> produce(pool, seconds), "live-traffic");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void produce(byte[][] pool, int seconds) {
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+      p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+      p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+      p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+      p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(256L << 20));
+      try (KafkaProducer<byte[], byte[]> producer =
+          new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+        long start = System.nanoTime();
+        startNanos = start;
+        long end = start + seconds * 1_000_000_000L;
+        long i = 0;
+        while (!stop && System.nanoTime() < end) {
+          // Catches up on what is due by now: a producer that cannot keep the rate shows in the
+          // achieved rate, not in a longer run.
+          long due = (System.nanoTime() - start) / 1000 * rate / 1_000_000;
+          for (; i < due; i++) {
+            producer.send(
+                new ProducerRecord<>(topic, pool[(int) (i % pool.length)]),
+                (md, e) -> {
+                  if (e != null) {
+                    failed.incrementAndGet();
+                  }
+                });
+          }
+          sent.set(i);
+          Thread.sleep(2);
+        }
+        producer.flush();
+        sent.set(i);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        endNanos = System.nanoTime();
+      }
+    }
+
+    long sent() {
+      return sent.get() - failed.get();
+    }
+
+    /** Records a second over the producing time (up to now while it still runs). */
+    double achievedRate() {
+      long end = endNanos == 0 ? System.nanoTime() : endNanos;
+      return startNanos == 0 ? 0 : sent() * 1e9 / Math.max(1, end - startNanos);
+    }
+
+    /** When producing ended ({@link System#nanoTime}), or 0 while it runs. */
+    long endNanos() {
+      return endNanos;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      if (thread != null) {
+        thread.join(30_000);
+      }
+    }
+  }
+
+  /**
+   * The exporter's lag every second: the topic's end offsets minus the offsets its group committed.
+   */
+  private static final class LagWatch implements AutoCloseable {
+
+    private final Admin admin;
+    private final String topic;
+    private final String group;
+    private final ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lag-watch");
+              t.setDaemon(true);
+              return t;
+            });
+    private final List<long[]> samples = new CopyOnWriteArrayList<>(); // {nanoTime, lag}
+
+    LagWatch(String brokers, String topic, String group) {
+      this.admin = Admin.create(Map.of("bootstrap.servers", brokers));
+      this.topic = topic;
+      this.group = group;
+    }
+
+    void start() {
+      timer.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+    }
+
+    private void sample() {
+      try {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+          latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long end =
+            admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS).values().stream()
+                .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
+                .sum();
+        long committed =
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(5, TimeUnit.SECONDS)
+                .entrySet()
+                .stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .mapToLong(e -> e.getValue().offset())
+                .sum();
+        samples.add(new long[] {System.nanoTime(), end - committed});
+      } catch (Exception e) {
+        // a missed sample; the next one counts
+      }
+    }
+
+    long max() {
+      return samples.stream().mapToLong(s -> s[1]).max().orElse(-1);
+    }
+
+    long last() {
+      return samples.isEmpty() ? -1 : samples.get(samples.size() - 1)[1];
+    }
+
+    /** The first sample after the live producer ended, or the last one if it has not. */
+    long atProducerEnd(LiveTraffic traffic) {
+      long end = traffic.endNanos();
+      return samples.stream()
+          .filter(s -> end != 0 && s[0] >= end)
+          .mapToLong(s -> s[1])
+          .findFirst()
+          .orElse(last());
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+      admin.close();
+    }
   }
 }
