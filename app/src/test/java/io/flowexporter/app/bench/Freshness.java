@@ -52,9 +52,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Live mode ({@code --live RATE}): instead of the background traffic, the benchmark's records
  * ({@link BenchData}, 50 peer ASes so that scraping every 25 ms stays cheap) at a steady {@code
- * RATE} records a second, lz4-compressed. Printed besides the latencies: the rate the producer
- * achieved, and the exporter's lag (end offsets minus its committed offsets) every second, its
- * highest and its last value, so "keeps up" means a lag that stays bounded.
+ * RATE} records a second, lz4-compressed, for {@value #LIVE_WARMUP_SECONDS} s before the probes and
+ * the lag are measured, then for {@code --seconds}. Printed besides the latencies: the rate the
+ * producer achieved, and the exporter's lag (end offsets minus its committed offsets) every second,
+ * its highest and its last value, so "keeps up" means a lag that stays bounded.
  *
  * <p>Options: {@code --seconds 60} per run, {@code --instances 1,3}, {@code --background 2000}
  * messages a second, {@code --live 0} records a second, {@code --exporter-args "..."}.
@@ -62,6 +63,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Freshness {
 
   private static final int PARTITIONS = 6;
+  private static final int LIVE_WARMUP_SECONDS = 30;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -158,7 +160,12 @@ public final class Freshness {
       awaitReady(exporters);
       // The group settles (every instance owning tasks) before probes are timed.
       Thread.sleep(5_000);
-      liveTraffic.start(seconds);
+      if (live > 0) {
+        // The measured part starts warm: a cold JVM's first seconds at a high rate are its JIT
+        // compiler's, and what they cost shows in bench/run's cold figures.
+        liveTraffic.start(LIVE_WARMUP_SECONDS + seconds);
+        Thread.sleep(LIVE_WARMUP_SECONDS * 1000L);
+      }
       lag.start();
       Map<String, Long> sentAt = new ConcurrentHashMap<>();
       List<Long> latencies = new ArrayList<>();
@@ -222,6 +229,7 @@ public final class Freshness {
             lag.max(),
             lag.atProducerEnd(liveTraffic),
             lag.last());
+        System.out.println("  lag every 5 s: " + lag.every(5));
       }
     } finally {
       for (ExporterProcess e : exporters) {
@@ -433,6 +441,15 @@ public final class Freshness {
 
     long max() {
       return samples.stream().mapToLong(s -> s[1]).max().orElse(-1);
+    }
+
+    /** Every {@code n}th sample's lag, in order: how the lag moved. */
+    String every(int n) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < samples.size(); i += n) {
+        out.append(out.length() == 0 ? "" : " ").append(samples.get(i)[1]);
+      }
+      return out.toString();
     }
 
     long last() {
