@@ -21,6 +21,11 @@ import java.time.Duration;
  * the periodic commit, a whole interval more: the p99 of freshness was two intervals and more.
  * Deferred, it waits half an interval at most, so a record shows within about 1.5 intervals.
  *
+ * <p>Only for live traffic ({@link #isLive}): while a backlog is caught up, after an outage or at a
+ * first start, nobody waits for a particular record, and each commit costs in proportion to the
+ * series that changed (all of them, under a backlog). The periodic commit alone then publishes, and
+ * the backlog is counted at the rate of one commit per interval.
+ *
  * <p>The state is per thread because a request commits all of the thread's tasks at once: one owner
  * task's request serves the deltas of every owner task on that thread.
  */
@@ -35,12 +40,24 @@ final class CommitPacer {
   private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
 
   private final long minGapMs;
+  private final long liveWindowMs;
 
   CommitPacer(long intervalMs) {
     if (intervalMs < 1) {
       throw new IllegalArgumentException("commit interval must be at least 1 ms: " + intervalMs);
     }
     this.minGapMs = Math.max(1, intervalMs / 2);
+    this.liveWindowMs = Math.max(5_000, 3 * intervalMs);
+  }
+
+  /**
+   * True if deltas whose newest input record is from {@code newestInputMs} are live traffic: less
+   * than three commit intervals (at least 5 s) old. Older, the first stage is catching up on a
+   * backlog. A producer's clock far behind the exporter's makes live traffic look old: it is then
+   * published by the periodic commits, within about two intervals.
+   */
+  boolean isLive(long nowMs, long newestInputMs) {
+    return nowMs - newestInputMs < liveWindowMs;
   }
 
   /** True while deltas wait on this thread for a request: the owner should call {@link #tick}. */

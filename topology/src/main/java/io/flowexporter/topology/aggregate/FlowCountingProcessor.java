@@ -43,6 +43,7 @@ public final class FlowCountingProcessor
   private PendingDeltas pending;
   private SeriesKeyWriter keys;
   private CommitTimeForwarder<byte[], byte[]> forwarder;
+  private long newestInputMs = Long.MIN_VALUE;
   private ProcessorContext<byte[], byte[]> context;
 
   /** Null when no documents are written: the per-record cost is then one null check. */
@@ -134,6 +135,7 @@ public final class FlowCountingProcessor
 
   @Override
   public void process(Record<byte[], byte[]> message) {
+    newestInputMs = Math.max(newestInputMs, message.timestamp());
     if (documents != null) {
       this.message = message;
       this.messageMetadata = context.recordMetadata().orElse(null);
@@ -199,12 +201,18 @@ public final class FlowCountingProcessor
     }
   }
 
-  /** Sends the pending sums downstream; called by the store while the task commits. */
+  /**
+   * Sends the pending sums downstream; called by the store while the task commits. Each batch is
+   * stamped with the newest input record's time since the last flush (never later than now), so
+   * that owners can tell live traffic from a backlog being caught up ({@link CommitPacer#isLive}).
+   */
   private void forwardPending() {
     long now = context.currentSystemTimeMs();
+    long stamp = newestInputMs == Long.MIN_VALUE ? now : Math.min(now, newestInputMs);
+    newestInputMs = Long.MIN_VALUE;
     pending.drain(
         (slot, value) ->
-            forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, now), deltasChild));
+            forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, stamp), deltasChild));
   }
 
   @Override

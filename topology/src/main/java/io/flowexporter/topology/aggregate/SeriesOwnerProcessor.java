@@ -46,6 +46,9 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
         batch.value(),
         (key, offset, length, bytes, packets, flows) ->
             store.add(key, offset, length, bytes, packets, flows, now));
+    if (!pacer.isLive(now, batch.timestamp())) {
+      return;
+    }
     if (pacer.deltasArrived(now)) {
       context.commit();
     } else if (deferredCommit == null) {

@@ -61,6 +61,18 @@ class CommitPacerTest {
   }
 
   @Test
+  void liveTrafficIsNewerThanThreeIntervalsOrFiveSeconds() {
+    CommitPacer oneSecond = new CommitPacer(1000);
+    assertThat(oneSecond.isLive(100_000, 99_000)).isTrue();
+    assertThat(oneSecond.isLive(100_000, 95_001)).isTrue();
+    assertThat(oneSecond.isLive(100_000, 95_000)).as("a backlog").isFalse();
+    assertThat(oneSecond.isLive(100_000, 100_500)).as("a producer's clock ahead").isTrue();
+    CommitPacer fiveSeconds = new CommitPacer(5000);
+    assertThat(fiveSeconds.isLive(100_000, 86_000)).isTrue();
+    assertThat(fiveSeconds.isLive(100_000, 85_000)).isFalse();
+  }
+
+  @Test
   void ticksOftenEnoughToBeLateByATenthOfTheGapAtMost() {
     assertThat(new CommitPacer(1000).tickInterval()).hasMillis(50);
     assertThat(new CommitPacer(100).tickInterval()).hasMillis(10);
