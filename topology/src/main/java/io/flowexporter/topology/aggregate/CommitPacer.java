@@ -67,10 +67,16 @@ final class CommitPacer {
 
   /**
    * How often an owner should call {@link #tick} while {@link #waiting}: a tenth of the gap between
-   * requests (at least 10 ms), so a deferred request is late by that at most.
+   * requests (at least 10 ms), so a deferred request is late by that, and by the stream thread's
+   * poll wait and loop, at most.
    */
   Duration tickInterval() {
     return Duration.ofMillis(Math.max(10, minGapMs / 10));
+  }
+
+  /** This thread is committing: the deltas that arrived so far are in that commit. */
+  void flushed() {
+    STATE.get().wanted = false;
   }
 
   /** Deltas arrived on this thread: true if the owner should ask for a commit now. */
@@ -85,7 +91,9 @@ final class CommitPacer {
    */
   boolean tick(long nowMs) {
     ThreadState state = STATE.get();
-    if (!state.wanted || nowMs - state.lastRequestMs < minGapMs) {
+    long since = nowMs - state.lastRequestMs;
+    // since < 0: the wall clock was set back; waiting for it to catch up could take hours
+    if (!state.wanted || (since >= 0 && since < minGapMs)) {
       return false;
     }
     state.lastRequestMs = nowMs;

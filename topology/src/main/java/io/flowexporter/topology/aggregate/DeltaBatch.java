@@ -3,6 +3,9 @@ package io.flowexporter.topology.aggregate;
 import io.flowexporter.topology.series.SeriesKey;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The format of the repartition topic between the two stages ({@code
@@ -15,7 +18,9 @@ import java.nio.ByteBuffer;
  *       always reaches the same owner;
  *   <li>value: a format byte ({@value #VERSION}), then per series: the key's length (2 bytes), the
  *       {@linkplain io.flowexporter.topology.series.SeriesKey key}, and the bytes, packets and
- *       flows counted (8 bytes each, big-endian).
+ *       flows counted (8 bytes each, big-endian);
+ *   <li>header {@value #NEWEST_INPUT_HEADER} (optional, 8 bytes big-endian): the time of the newest
+ *       input record counted in the batch, in epoch milliseconds.
  * </ul>
  *
  * <p>One message per changed slot and commit, whatever the number of records: at most {@value
@@ -26,7 +31,26 @@ public final class DeltaBatch {
   public static final int SLOTS = 256;
   static final byte VERSION = 2;
 
+  static final String NEWEST_INPUT_HEADER = "newest-input-ms";
+
   private DeltaBatch() {}
+
+  /** The headers of a batch whose newest input record is from {@code epochMs}. */
+  static Headers newestInputHeader(long epochMs) {
+    return new RecordHeaders()
+        .add(NEWEST_INPUT_HEADER, ByteBuffer.allocate(8).putLong(epochMs).array());
+  }
+
+  /**
+   * The time of a batch's newest input record, from its header; {@code otherwise} (the batch's own
+   * timestamp) when it has none, as batches written before the header existed.
+   */
+  static long newestInput(Headers headers, long otherwise) {
+    Header h = headers.lastHeader(NEWEST_INPUT_HEADER);
+    return h == null || h.value() == null || h.value().length != 8
+        ? otherwise
+        : ByteBuffer.wrap(h.value()).getLong();
+  }
 
   /** Receives the entries of a decoded batch; the key is {@code value[offset, offset + length)}. */
   interface EntryConsumer {

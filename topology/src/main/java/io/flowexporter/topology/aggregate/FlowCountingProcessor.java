@@ -202,17 +202,22 @@ public final class FlowCountingProcessor
   }
 
   /**
-   * Sends the pending sums downstream; called by the store while the task commits. Each batch is
-   * stamped with the newest input record's time since the last flush (never later than now), so
-   * that owners can tell live traffic from a backlog being caught up ({@link CommitPacer#isLive}).
+   * Sends the pending sums downstream; called by the store while the task commits. Each batch
+   * carries the time of the newest input record since the last flush (never later than now) in a
+   * header, so that owners can tell live traffic from a backlog being caught up ({@link
+   * CommitPacer#isLive}). The batch's own timestamp stays the flush time: input times can be days
+   * old, and the repartition topic's retention and the broker's timestamp checks go by it.
    */
   private void forwardPending() {
     long now = context.currentSystemTimeMs();
-    long stamp = newestInputMs == Long.MIN_VALUE ? now : Math.min(now, newestInputMs);
+    long newest = newestInputMs == Long.MIN_VALUE ? now : Math.min(now, newestInputMs);
     newestInputMs = Long.MIN_VALUE;
     pending.drain(
         (slot, value) ->
-            forwarder.forward(new Record<>(DeltaBatch.slotKey(slot), value, stamp), deltasChild));
+            forwarder.forward(
+                new Record<>(
+                    DeltaBatch.slotKey(slot), value, now, DeltaBatch.newestInputHeader(newest)),
+                deltasChild));
   }
 
   @Override

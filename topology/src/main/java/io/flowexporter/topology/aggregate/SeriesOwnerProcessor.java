@@ -10,8 +10,8 @@ import org.apache.kafka.streams.processor.api.Record;
 /**
  * The second stage: adds each {@link DeltaBatch} from the repartition topic to the series this
  * owner partition owns, and drops series past their TTL. Forwards nothing: totals leave through the
- * store's published view, at the thread's next commit, which it asks for early (see {@link
- * CommitPacer}). One instance per stream task.
+ * store's published view, at the thread's next commit, which it asks for early when the batch is
+ * live traffic (see {@link CommitPacer}). One instance per stream task.
  */
 public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Void, Void> {
 
@@ -33,6 +33,8 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     store = context.getStateStore(storeName);
     store.activate();
     pacer = new CommitPacer(commitIntervalMs(context));
+    // Whatever this thread's commit covers needs no early commit of its own any more.
+    store.onFlush(pacer::flushed);
     context.schedule(
         limits.expiryCheckInterval(),
         PunctuationType.WALL_CLOCK_TIME,
@@ -46,7 +48,7 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
         batch.value(),
         (key, offset, length, bytes, packets, flows) ->
             store.add(key, offset, length, bytes, packets, flows, now));
-    if (!pacer.isLive(now, batch.timestamp())) {
+    if (!pacer.isLive(now, DeltaBatch.newestInput(batch.headers(), batch.timestamp()))) {
       return;
     }
     if (pacer.deltasArrived(now)) {
@@ -79,6 +81,10 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
 
   @Override
   public void close() {
+    if (deferredCommit != null) {
+      deferredCommit.cancel();
+      deferredCommit = null;
+    }
     if (store != null) {
       store.deactivate();
     }

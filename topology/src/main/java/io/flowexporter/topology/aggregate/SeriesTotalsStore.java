@@ -58,6 +58,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  */
 public final class SeriesTotalsStore implements StateStore, CachedStateStore<Bytes, byte[]> {
 
+  private Runnable onFlush = () -> {};
+
   private static final int FAMILIES = 128;
 
   private final KeyValueStore<Bytes, byte[]> inner;
@@ -146,6 +148,11 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       s.changed = true;
       changed.add(s);
     }
+  }
+
+  /** Called first in each {@link #flushCache}, as the thread commits: the owner's pacer. */
+  void onFlush(Runnable action) {
+    onFlush = action;
   }
 
   /**
@@ -255,6 +262,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    */
   @Override
   public void flushCache() {
+    onFlush.run();
     if (changed.isEmpty() && changedBuckets.isEmpty() && obsoleteKeys.isEmpty()) {
       return;
     }

@@ -200,4 +200,21 @@ class FormatsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("--application-id");
   }
+
+  @Test
+  void aBatchCarriesItsNewestInputTimeInAHeader() {
+    assertThat(DeltaBatch.newestInput(DeltaBatch.newestInputHeader(1_900_000_000_123L), 7))
+        .isEqualTo(1_900_000_000_123L);
+    assertThat(
+            DeltaBatch.newestInput(new org.apache.kafka.common.header.internals.RecordHeaders(), 7))
+        .as("a batch from before the header: its own timestamp")
+        .isEqualTo(7);
+    assertThat(
+            DeltaBatch.newestInput(
+                new org.apache.kafka.common.header.internals.RecordHeaders()
+                    .add(DeltaBatch.NEWEST_INPUT_HEADER, new byte[3]),
+                7))
+        .as("a damaged header")
+        .isEqualTo(7);
+  }
 }
