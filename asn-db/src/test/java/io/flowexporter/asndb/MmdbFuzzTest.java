@@ -47,7 +47,8 @@ class MmdbFuzzTest {
   /**
    * True when Jazzer fuzzes ({@code JAZZER_FUZZ} set, as bench/fuzz does), false when replaying.
    */
-  private static final boolean FUZZING = System.getenv("JAZZER_FUZZ") != null;
+  private static final boolean FUZZING =
+      System.getenv("JAZZER_FUZZ") != null && !System.getenv("JAZZER_FUZZ").isEmpty();
 
   /**
    * Replaying, each input goes through both loaders. Fuzzing, each goes through one of them, chosen

@@ -165,8 +165,8 @@ public final class Freshness {
         // compiler's, and what they cost shows in bench/run's cold figures.
         liveTraffic.start(LIVE_WARMUP_SECONDS + seconds);
         Thread.sleep(LIVE_WARMUP_SECONDS * 1000L);
+        lag.start();
       }
-      lag.start();
       Map<String, Long> sentAt = new ConcurrentHashMap<>();
       List<Long> latencies = new ArrayList<>();
       long end = System.currentTimeMillis() + seconds * 1000L;
