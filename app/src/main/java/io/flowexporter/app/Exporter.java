@@ -649,17 +649,23 @@ public final class Exporter implements AutoCloseable {
     }
     LOG.info("Stopping");
     httpStarted.countDown();
-    synchronized (this) {
-      while (!toClose.isEmpty()) {
-        try {
-          toClose.pop().close();
-        } catch (Exception e) {
-          LOG.warn("Error while stopping", e);
+    // finally: even an Error while closing (a jar replaced under the running process fails with
+    // NoClassDefFoundError on classes first needed at shutdown) must let the process exit rather
+    // than leave it waiting for a SIGKILL.
+    try {
+      synchronized (this) {
+        while (!toClose.isEmpty()) {
+          try {
+            toClose.pop().close();
+          } catch (Exception e) {
+            LOG.warn("Error while stopping", e);
+          }
         }
       }
+      LOG.info("Stopped");
+    } finally {
+      stopped.countDown();
     }
-    LOG.info("Stopped");
-    stopped.countDown();
   }
 
   /** One line a minute: what was counted, how many series, how far behind. */
