@@ -2,39 +2,13 @@ package io.flowexporter.topology.aggregate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class CommitPacerTest {
 
-  /** Runs on a new thread, whose limit no other test has touched; rethrows its assertion errors. */
-  private static void onNewThread(Runnable body) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                body.run();
-                done.complete(null);
-              } catch (Throwable e) {
-                done.completeExceptionally(e);
-              }
-            });
-    t.start();
-    try {
-      done.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof AssertionError failure) {
-        throw failure;
-      }
-      throw e;
-    }
-  }
-
   @Test
   void asksAtOnceThenDefersForHalfAnInterval() throws Exception {
-    onNewThread(
+    OnNewThread.run(
         () -> {
           CommitPacer pacer = new CommitPacer(1000);
           assertThat(pacer.waiting()).isFalse();
@@ -80,7 +54,7 @@ class CommitPacerTest {
 
   @Test
   void aOneMillisecondIntervalStillPaces() throws Exception {
-    onNewThread(
+    OnNewThread.run(
         () -> {
           CommitPacer pacer = new CommitPacer(1);
           assertThat(pacer.deltasArrived(7)).isTrue();
@@ -92,7 +66,7 @@ class CommitPacerTest {
   @Test
   void eachThreadHasItsOwnState() throws Exception {
     CommitPacer pacer = new CommitPacer(1000);
-    onNewThread(() -> assertThat(pacer.deltasArrived(5_000)).isTrue());
-    onNewThread(() -> assertThat(pacer.deltasArrived(5_001)).isTrue());
+    OnNewThread.run(() -> assertThat(pacer.deltasArrived(5_000)).isTrue());
+    OnNewThread.run(() -> assertThat(pacer.deltasArrived(5_001)).isTrue());
   }
 }

@@ -8,8 +8,6 @@ import io.flowexporter.topology.series.SeriesKey;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -70,36 +68,9 @@ class SeriesOwnerProcessorTest {
     return all.subList(1, all.size());
   }
 
-  private static void onNewThread(ThrowingRunnable body) throws Exception {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                body.run();
-                done.complete(null);
-              } catch (Throwable e) {
-                done.completeExceptionally(e);
-              }
-            });
-    t.start();
-    try {
-      done.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof AssertionError failure) {
-        throw failure;
-      }
-      throw e;
-    }
-  }
-
-  private interface ThrowingRunnable {
-    void run() throws Exception;
-  }
-
   @Test
   void liveDeltasAskForACommitAtOnceAndTheNextWaveIsDeferredNotDropped() throws Exception {
-    onNewThread(
+    OnNewThread.run(
         () -> {
           owner.init(context);
           assertThat(context.scheduledPunctuators()).hasSize(1); // the expiry check only
@@ -131,7 +102,7 @@ class SeriesOwnerProcessorTest {
 
   @Test
   void aBacklogWaitsForThePeriodicCommit() throws Exception {
-    onNewThread(
+    OnNewThread.run(
         () -> {
           owner.init(context);
           deliver(NOW, NOW - 60_000);
@@ -146,7 +117,7 @@ class SeriesOwnerProcessorTest {
 
   @Test
   void aDeferredRequestEndsWhenTheThreadsOwnCommitTookTheDeltas() throws Exception {
-    onNewThread(
+    OnNewThread.run(
         () -> {
           owner.init(context);
           deliver(NOW, NOW);
@@ -163,7 +134,7 @@ class SeriesOwnerProcessorTest {
 
   @Test
   void closingCancelsADeferredRequest() throws Exception {
-    onNewThread(
+    OnNewThread.run(
         () -> {
           owner.init(context);
           deliver(NOW, NOW);
