@@ -14,6 +14,7 @@ import io.flowexporter.app.flows.FlowApi;
 import io.flowexporter.app.flows.FlowScanner;
 import io.flowexporter.app.flows.ScanConsumers;
 import io.flowexporter.app.http.FlowMetricsWriter;
+import io.flowexporter.app.http.ListenAddress;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.http.WebTls;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
@@ -97,9 +98,6 @@ public final class Exporter implements AutoCloseable {
   private final ExporterConfig config;
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
 
-  /** Open once the HTTP server is up, or when closing. */
-  private final CountDownLatch httpStarted = new CountDownLatch(1);
-
   private final CommittedTotals committed = new CommittedTotals();
   private final RecordOutcomes outcomes = new RecordOutcomes();
   private final PrometheusMeterRegistry registry =
@@ -161,20 +159,20 @@ public final class Exporter implements AutoCloseable {
    * Starts everything. Returns once the HTTP server is up; Kafka Streams starts in the background
    * as soon as the brokers answer and the topic exists.
    *
-   * @throws BadFileException if the AS database or the names file cannot be used
+   * @throws StartupFlagException if the AS database or the names file cannot be used
    */
-  public static Exporter start(ExporterConfig config) throws BadFileException {
+  public static Exporter start(ExporterConfig config) throws StartupFlagException {
     Exporter e = new Exporter(config);
     try {
       e.startAll();
-    } catch (BadFileException | RuntimeException ex) {
+    } catch (StartupFlagException | RuntimeException ex) {
       e.close();
       throw ex;
     }
     return e;
   }
 
-  private void startAll() throws BadFileException {
+  private void startAll() throws StartupFlagException {
     LOG.info("flow-exporter {} starting\n{}", VersionProvider.version(), config.describe());
     toClose.push(background::shutdownNow);
     toClose.push(registry::close);
@@ -183,8 +181,9 @@ public final class Exporter implements AutoCloseable {
     warnAboutUnnamedOwnAses();
     countries = openCountryDatabase(config.countries());
     bindMeters();
-    // Finding the brokers and the topic goes on while the HTTP server starts; the stream itself
-    // (which joins the consumer group) starts only once the port is ours, see startStreams.
+    // The stream (finding the brokers and the topic, then joining the consumer group) starts while
+    // the HTTP server does, once the port is known to be free.
+    ListenAddress.requireFree(config.http());
     background.execute(
         () -> {
           try {
@@ -228,7 +227,6 @@ public final class Exporter implements AutoCloseable {
     synchronized (this) { // startStreams pushes from the background thread
       toClose.push(http);
     }
-    httpStarted.countDown();
     LOG.info(
         "Serving the console at /, /metrics, /healthz and /readyz on port {}{}",
         http.port(),
@@ -244,7 +242,7 @@ public final class Exporter implements AutoCloseable {
    * The flow API's routes, or none without {@code --api-token-file}. Its scans read the input topic
    * on consumers of their own, on the HTTP server's threads, never on the stream threads.
    */
-  private java.util.function.Consumer<io.javalin.Javalin> flowApi() throws BadFileException {
+  private java.util.function.Consumer<io.javalin.Javalin> flowApi() throws StartupFlagException {
     if (!config.api().enabled()) {
       return app -> {};
     }
@@ -277,7 +275,7 @@ public final class Exporter implements AutoCloseable {
   }
 
   /** HTTPS, or null for plain HTTP; the pair is read again every 10 s when it changed. */
-  private WebTls webTls() throws BadFileException {
+  private WebTls webTls() throws StartupFlagException {
     if (!config.webTls().enabled()) {
       return null;
     }
@@ -287,7 +285,8 @@ public final class Exporter implements AutoCloseable {
   }
 
   /** The flow log, opened before the stream so that a bad path is a bad flag; closed after it. */
-  private Optional<DocumentLog> openFlowLog(FlowDocumentsConfig documents) throws BadFileException {
+  private Optional<DocumentLog> openFlowLog(FlowDocumentsConfig documents)
+      throws StartupFlagException {
     if (documents.log().isEmpty()) {
       return Optional.empty();
     }
@@ -303,11 +302,11 @@ public final class Exporter implements AutoCloseable {
           documents.maxFiles());
       return Optional.of(log);
     } catch (IOException e) {
-      throw new BadFileException("--flow-log", e.getMessage(), e);
+      throw new StartupFlagException("--flow-log", e.getMessage(), e);
     }
   }
 
-  private AsnLookup openAsnDatabase(AsnDbConfig db) throws BadFileException {
+  private AsnLookup openAsnDatabase(AsnDbConfig db) throws StartupFlagException {
     AsnLookup lookup = AsnLookup.EMPTY;
     if (db.database().isPresent()) {
       try {
@@ -317,7 +316,7 @@ public final class Exporter implements AutoCloseable {
         toClose.push(reloading);
         lookup = reloading;
       } catch (AsnDatabaseException e) {
-        throw new BadFileException("--asn-db", e.getMessage(), e);
+        throw new StartupFlagException("--asn-db", e.getMessage(), e);
       }
     } else {
       LOG.warn("No --asn-db given: AS name labels will be empty and AS 0 stays AS 0");
@@ -328,14 +327,14 @@ public final class Exporter implements AutoCloseable {
         LOG.info("Loaded {} AS name overrides from {}", names.size(), db.names().get());
         lookup = names.applyTo(lookup);
       } catch (AsnDatabaseException e) {
-        throw new BadFileException("--asn-names", e.getMessage(), e);
+        throw new StartupFlagException("--asn-names", e.getMessage(), e);
       }
     }
     return lookup;
   }
 
   /** The country database, if any; the loader logs what it loaded and from where. */
-  private CountryLookup openCountryDatabase(CountryConfig c) throws BadFileException {
+  private CountryLookup openCountryDatabase(CountryConfig c) throws StartupFlagException {
     if (c.database().isEmpty()) {
       if (c.fromPmacct()) {
         LOG.info(
@@ -354,7 +353,7 @@ public final class Exporter implements AutoCloseable {
           c.database().get());
       return reloading;
     } catch (AsnDatabaseException e) {
-      throw new BadFileException("--country-db", e.getMessage(), e);
+      throw new StartupFlagException("--country-db", e.getMessage(), e);
     }
   }
 
@@ -497,8 +496,6 @@ public final class Exporter implements AutoCloseable {
               .maxSeriesPerPartition(),
           config.topology().seriesTtl());
       LOG.debug("Topology:\n{}", topology.describe());
-      // A second instance started on a busy port must fail without making the group rebalance.
-      httpStarted.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -648,7 +645,6 @@ public final class Exporter implements AutoCloseable {
       return;
     }
     LOG.info("Stopping");
-    httpStarted.countDown();
     // finally: even an Error while closing (a jar replaced under the running process fails with
     // NoClassDefFoundError on classes first needed at shutdown) must let the process exit rather
     // than leave it waiting for a SIGKILL.

@@ -296,7 +296,7 @@ public final class ExporterCommand implements Callable<Integer> {
           .addShutdownHook(new Thread(exporter::close, "flow-exporter-shutdown-hook"));
       exporter.awaitShutdown();
       return exporter.failed() ? 1 : 0;
-    } catch (BadFileException e) {
+    } catch (StartupFlagException e) {
       throw fail(e.flag(), e.getMessage());
     }
   }

@@ -98,6 +98,28 @@ class ExporterCommandTest {
   }
 
   @Test
+  void aBusyListenAddressExitsWithStatus2BeforeTouchingKafka(@TempDir Path dir) throws Exception {
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String addr = "127.0.0.1:" + taken.getLocalPort();
+      // No --check: the exporter starts, and must stop at the port, before any Kafka client.
+      cli.assertBad(
+          "--addr",
+          "--brokers",
+          "127.0.0.1:1",
+          "--topic",
+          "pmacct",
+          "--asn",
+          "64500",
+          "--state-dir",
+          dir.toString(),
+          "--addr",
+          addr);
+      assertThat(cli.err()).contains(addr, "another flow-exporter");
+    }
+  }
+
+  @Test
   void flowApiFlags(@TempDir Path dir) throws Exception {
     assertThat(cli.run(with())).isZero();
     assertThat(cli.out()).contains("api-token-file=(none: flow API off)", "api-max-scans=4");

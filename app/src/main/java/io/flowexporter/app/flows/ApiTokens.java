@@ -1,6 +1,6 @@
 package io.flowexporter.app.flows;
 
-import io.flowexporter.app.BadFileException;
+import io.flowexporter.app.StartupFlagException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,14 +48,14 @@ public final class ApiTokens {
   /**
    * Reads the token file.
    *
-   * @throws BadFileException for {@code --api-token-file} when it cannot be read, holds a short
+   * @throws StartupFlagException for {@code --api-token-file} when it cannot be read, holds a short
    *     token or holds none
    */
-  public static ApiTokens load(Path file) throws BadFileException {
+  public static ApiTokens load(Path file) throws StartupFlagException {
     try {
       return new ApiTokens(file, read(file));
     } catch (IOException | IllegalArgumentException e) {
-      throw new BadFileException("--api-token-file", file + ": " + e.getMessage(), e);
+      throw new StartupFlagException("--api-token-file", file + ": " + e.getMessage(), e);
     }
   }
 

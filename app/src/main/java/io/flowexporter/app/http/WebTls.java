@@ -1,6 +1,6 @@
 package io.flowexporter.app.http;
 
-import io.flowexporter.app.BadFileException;
+import io.flowexporter.app.StartupFlagException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -50,15 +50,15 @@ public final class WebTls {
   /**
    * Reads the pair.
    *
-   * @throws BadFileException naming {@code --web-tls-cert} or {@code --web-tls-key}
+   * @throws StartupFlagException naming {@code --web-tls-cert} or {@code --web-tls-key}
    */
-  public static WebTls load(Path cert, Path key) throws BadFileException {
+  public static WebTls load(Path cert, Path key) throws StartupFlagException {
     WebTls tls = new WebTls(cert, key);
     try {
       tls.certModified = Files.getLastModifiedTime(cert);
       tls.keyModified = Files.getLastModifiedTime(key);
     } catch (IOException e) {
-      throw new BadFileException("--web-tls-cert", e.getMessage(), e);
+      throw new StartupFlagException("--web-tls-cert", e.getMessage(), e);
     }
     tls.factory.setKeyStore(keyStore(cert, key));
     tls.factory.setKeyStorePassword(new String(PASSWORD));
@@ -88,16 +88,16 @@ public final class WebTls {
     }
   }
 
-  private static KeyStore keyStore(Path cert, Path key) throws BadFileException {
+  private static KeyStore keyStore(Path cert, Path key) throws StartupFlagException {
     Collection<? extends Certificate> chain;
     try (InputStream in = Files.newInputStream(cert)) {
       chain = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException | GeneralSecurityException e) {
-      throw new BadFileException(
+      throw new StartupFlagException(
           "--web-tls-cert", cert + ": not a PEM certificate: " + e.getMessage(), e);
     }
     if (chain.isEmpty()) {
-      throw new BadFileException("--web-tls-cert", cert + ": no certificate in the file", null);
+      throw new StartupFlagException("--web-tls-cert", cert + ": no certificate in the file", null);
     }
     PrivateKey privateKey = privateKey(key);
     try {
@@ -106,23 +106,23 @@ public final class WebTls {
       ks.setKeyEntry("web", privateKey, PASSWORD, chain.toArray(Certificate[]::new));
       return ks;
     } catch (IOException | GeneralSecurityException e) {
-      throw new BadFileException(
+      throw new StartupFlagException(
           "--web-tls-key", key + ": does not go with the certificate: " + e.getMessage(), e);
     }
   }
 
-  private static PrivateKey privateKey(Path key) throws BadFileException {
+  private static PrivateKey privateKey(Path key) throws StartupFlagException {
     String pem;
     try {
       pem = Files.readString(key, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new BadFileException("--web-tls-key", key + ": " + e.getMessage(), e);
+      throw new StartupFlagException("--web-tls-key", key + ": " + e.getMessage(), e);
     }
     String begin = "-----BEGIN PRIVATE KEY-----";
     int start = pem.indexOf(begin);
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (start < 0 || end < start) {
-      throw new BadFileException(
+      throw new StartupFlagException(
           "--web-tls-key",
           key
               + ": not a PEM PKCS#8 private key (BEGIN PRIVATE KEY); "
@@ -133,7 +133,7 @@ public final class WebTls {
     try {
       der = Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
     } catch (IllegalArgumentException e) {
-      throw new BadFileException("--web-tls-key", key + ": bad base64", e);
+      throw new StartupFlagException("--web-tls-key", key + ": bad base64", e);
     }
     for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
       try {
@@ -142,7 +142,7 @@ public final class WebTls {
         // try the next algorithm
       }
     }
-    throw new BadFileException(
+    throw new StartupFlagException(
         "--web-tls-key", key + ": not an RSA, EC or Ed25519 private key", null);
   }
 }

@@ -3,7 +3,7 @@ package io.flowexporter.app.flows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowexporter.app.BadFileException;
+import io.flowexporter.app.StartupFlagException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -33,7 +33,7 @@ class ApiTokensTest {
     Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\nbob:short-secret\n");
     assertThatThrownBy(() -> ApiTokens.load(file))
         .isInstanceOfSatisfying(
-            BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--api-token-file"))
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--api-token-file"))
         .hasMessageContaining("line 2")
         .hasMessageContaining("16")
         .hasMessageNotContaining("short-secret");

@@ -3,7 +3,7 @@ package io.flowexporter.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flowexporter.app.BadFileException;
+import io.flowexporter.app.StartupFlagException;
 import io.flowexporter.app.config.HttpConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -106,11 +106,11 @@ class WebTlsTest {
     openssl("genrsa", "-traditional", "-out", rsa.toString(), "2048");
     assertThatThrownBy(() -> WebTls.load(cert, rsa))
         .isInstanceOfSatisfying(
-            BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
         .hasMessageContaining("openssl pkcs8 -topk8");
     assertThatThrownBy(() -> WebTls.load(key, key))
         .isInstanceOfSatisfying(
-            BadFileException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
   }
 
   private static String subject(HttpResponse<?> r) throws Exception {

@@ -1,0 +1,54 @@
+package io.flowexporter.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowexporter.app.config.KafkaConfig;
+import io.flowexporter.app.config.ProcessingGuarantee;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+class StreamsPropertiesTest {
+
+  private static KafkaConfig kafka(Map<String, String> clientProperties) {
+    return new KafkaConfig(
+        "127.0.0.1:9092",
+        "flow-exporter",
+        Path.of("/tmp/state"),
+        ProcessingGuarantee.EXACTLY_ONCE_V2,
+        false,
+        Duration.ofSeconds(1),
+        1,
+        2,
+        clientProperties);
+  }
+
+  @Test
+  void theExportersDefaultsApplyWhenTheUserSetsNothing() {
+    Properties p = StreamsProperties.of(kafka(Map.of()));
+    assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("250");
+    assertThat(p.getProperty("max.poll.records")).isEqualTo("2000");
+    assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+    assertThat(p.getProperty("num.stream.threads")).isEqualTo("2");
+  }
+
+  @Test
+  void theUsersClientPropertiesWinOverTheDefaults() {
+    Properties p =
+        StreamsProperties.of(
+            kafka(Map.of("heartbeat.interval.ms", "3000", "max.poll.records", "500")));
+    assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("3000");
+    assertThat(p.getProperty("max.poll.records")).isEqualTo("500");
+  }
+
+  @Test
+  void theDedicatedFlagsWinOverClientProperties() {
+    Properties p =
+        StreamsProperties.of(
+            kafka(Map.of("application.id", "other", "processing.guarantee", "at_least_once")));
+    assertThat(p.getProperty("application.id")).isEqualTo("flow-exporter");
+    assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+  }
+}
