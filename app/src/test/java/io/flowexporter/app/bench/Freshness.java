@@ -106,23 +106,87 @@ public final class Freshness {
           PARTITIONS,
           exporterArgs);
       for (int n : instanceCounts) {
-        run(broker.bootstrapServers(), n, seconds, background, live, exporterArgs, work);
+        measure(
+                broker.bootstrapServers(),
+                n,
+                seconds,
+                background,
+                live,
+                exporterArgs,
+                Map.of(),
+                work)
+            .print(System.out);
       }
     } finally {
       EmbeddedKafkaBroker.deleteRecursively(work);
     }
   }
 
-  private static void run(
+  /** What one run measured: the probes' latencies and, in live mode, the producer and the lag. */
+  record Result(
+      int instances,
+      int probes,
+      long[] sortedMs,
+      long lost,
+      long backgroundSent,
+      int live,
+      double achievedRate,
+      long liveSent,
+      long lagMax,
+      long lagAtProducerEnd,
+      long lagLast,
+      String lagEvery5s) {
+
+    long percentile(int p) {
+      return pct(sortedMs, p);
+    }
+
+    void print(java.io.PrintStream out) {
+      out.printf(
+          Locale.ROOT,
+          "instances=%d probes=%d seen=%d p50_ms=%d p90_ms=%d p99_ms=%d max_ms=%d lost=%d background_sent=%d%n",
+          instances,
+          probes,
+          sortedMs.length,
+          pct(sortedMs, 50),
+          pct(sortedMs, 90),
+          pct(sortedMs, 99),
+          sortedMs.length == 0 ? -1 : sortedMs[sortedMs.length - 1],
+          lost,
+          backgroundSent);
+      if (live > 0) {
+        out.printf(
+            Locale.ROOT,
+            "  live: target %,d records/s, produced %,.0f records/s (%,d records);"
+                + " lag max %,d records, at the end of producing %,d, last %,d%n",
+            live,
+            achievedRate,
+            liveSent,
+            lagMax,
+            lagAtProducerEnd,
+            lagLast);
+        out.println("  lag every 5 s: " + lagEvery5s);
+      }
+    }
+  }
+
+  /**
+   * Starts {@code instances} exporters of {@code flowexporter.jar} on a new topic of {@value
+   * #PARTITIONS} partitions, times probes for {@code seconds}, and stops them.
+   *
+   * @param env added to the exporters' environment (for example {@code JDK_JAVA_OPTIONS})
+   */
+  static Result measure(
       String brokers,
       int instances,
       int seconds,
       int background,
       int live,
       List<String> extra,
+      Map<String, String> env,
       Path work)
       throws Exception {
-    String topic = "freshness-" + instances;
+    String topic = "freshness-" + instances + (live > 0 ? "-live-" + live : "");
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", brokers))) {
       admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
     }
@@ -155,7 +219,7 @@ public final class Freshness {
         args.addAll(extra);
         exporters.add(
             ExporterProcess.start(
-                work.resolve(topic + "-" + i + ".log"), Map.of(), args.toArray(String[]::new)));
+                work.resolve(topic + "-" + i + ".log"), env, args.toArray(String[]::new)));
       }
       awaitReady(exporters);
       // The group settles (every instance owning tasks) before probes are timed.
@@ -206,31 +270,19 @@ public final class Freshness {
         Thread.sleep(25);
       }
       long[] ms = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-      System.out.printf(
-          Locale.ROOT,
-          "instances=%d probes=%d seen=%d p50_ms=%d p90_ms=%d p99_ms=%d max_ms=%d lost=%d background_sent=%d%n",
+      return new Result(
           instances,
           probe,
-          ms.length,
-          pct(ms, 50),
-          pct(ms, 90),
-          pct(ms, 99),
-          ms.length == 0 ? -1 : ms[ms.length - 1],
+          ms,
           sentAt.size(),
-          traffic.sent());
-      if (live > 0) {
-        System.out.printf(
-            Locale.ROOT,
-            "  live: target %,d records/s, produced %,.0f records/s (%,d records);"
-                + " lag max %,d records, at the end of producing %,d, last %,d%n",
-            live,
-            liveTraffic.achievedRate(),
-            liveTraffic.sent(),
-            lag.max(),
-            lag.atProducerEnd(liveTraffic),
-            lag.last());
-        System.out.println("  lag every 5 s: " + lag.every(5));
-      }
+          traffic.sent(),
+          live,
+          liveTraffic.achievedRate(),
+          liveTraffic.sent(),
+          lag.max(),
+          lag.atProducerEnd(liveTraffic),
+          lag.last(),
+          lag.every(5));
     } finally {
       for (ExporterProcess e : exporters) {
         e.close();
