@@ -86,9 +86,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running exporter, wired in one place: AS database, metrics registry, topology, then the HTTP
- * server while the topic is looked up, then Kafka Streams once the port is bound; {@link #close()}
- * takes them down in reverse.
+ * One running exporter, wired in one place: the databases and files the flags name, the metrics
+ * registry, a check that the listen address is free, then the HTTP server and, at the same time on
+ * a background thread, the topic lookup, the topology and Kafka Streams. {@link #close()} stops
+ * Kafka Streams first (its last commit is still served), then the rest in reverse order of start.
  */
 public final class Exporter implements AutoCloseable {
 
@@ -96,7 +97,12 @@ public final class Exporter implements AutoCloseable {
   private static final Duration STATUS_INTERVAL = Duration.ofSeconds(60);
 
   private final ExporterConfig config;
+
+  /** What {@link #close()} stops, last started first; guarded by {@code this}. */
   private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+
+  /** Stops Kafka Streams, before anything in {@link #toClose}; guarded by {@code this}. */
+  private AutoCloseable streamsClose;
 
   private final CommittedTotals committed = new CommittedTotals();
   private final RecordOutcomes outcomes = new RecordOutcomes();
@@ -159,7 +165,8 @@ public final class Exporter implements AutoCloseable {
    * Starts everything. Returns once the HTTP server is up; Kafka Streams starts in the background
    * as soon as the brokers answer and the topic exists.
    *
-   * @throws StartupFlagException if the AS database or the names file cannot be used
+   * @throws StartupFlagException naming the flag, if a file a flag names cannot be used or the
+   *     {@code --addr} port is taken
    */
   public static Exporter start(ExporterConfig config) throws StartupFlagException {
     Exporter e = new Exporter(config);
@@ -174,15 +181,18 @@ public final class Exporter implements AutoCloseable {
 
   private void startAll() throws StartupFlagException {
     LOG.info("flow-exporter {} starting\n{}", VersionProvider.version(), config.describe());
-    toClose.push(background::shutdownNow);
-    toClose.push(registry::close);
+    closeLater(background::shutdownNow);
+    closeLater(registry::close);
     asn = openAsnDatabase(config.asnDb());
     flowLog = openFlowLog(config.documents());
     warnAboutUnnamedOwnAses();
     countries = openCountryDatabase(config.countries());
     bindMeters();
+    java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
+    WebTls tls = webTls();
     // The stream (finding the brokers and the topic, then joining the consumer group) starts while
-    // the HTTP server does, once the port is known to be free.
+    // the HTTP server does, once every flag's file and the port are known to be usable: an
+    // instance that cannot start must not make the group rebalance.
     ListenAddress.requireFree(config.http());
     background.execute(
         () -> {
@@ -194,10 +204,8 @@ public final class Exporter implements AutoCloseable {
             stopped.countDown();
           }
         });
-    java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
-    WebTls tls = webTls();
     RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
-    toClose.push(rates);
+    closeLater(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
     http =
         MetricsServer.start(
@@ -224,9 +232,7 @@ public final class Exporter implements AutoCloseable {
               new ConsolePage().mount(app);
             },
             tls);
-    synchronized (this) { // startStreams pushes from the background thread
-      toClose.push(http);
-    }
+    closeLater(http);
     LOG.info(
         "Serving the console at /, /metrics, /healthz and /readyz on port {}{}",
         http.port(),
@@ -293,7 +299,7 @@ public final class Exporter implements AutoCloseable {
     try {
       RollingDocumentLog log =
           RollingDocumentLog.open(documents.log().get(), documents.maxSize(), documents.maxFiles());
-      toClose.push(log);
+      closeLater(log);
       LOG.info(
           "Writing flow documents ({}) to {}, rotated past {} bytes, {} files kept",
           documents.filter(),
@@ -313,7 +319,7 @@ public final class Exporter implements AutoCloseable {
         ReloadingAsnDatabase reloading =
             ReloadingAsnDatabase.open(
                 db.database().get(), db.reloadCheckInterval(), new AsnDbMetrics(registry));
-        toClose.push(reloading);
+        closeLater(reloading);
         lookup = reloading;
       } catch (AsnDatabaseException e) {
         throw new StartupFlagException("--asn-db", e.getMessage(), e);
@@ -347,7 +353,7 @@ public final class Exporter implements AutoCloseable {
       ReloadingCountryDatabase reloading =
           ReloadingCountryDatabase.open(
               c.database().get(), c.reloadCheckInterval(), AsnDbMetrics.forCountries(registry));
-      toClose.push(reloading);
+      closeLater(reloading);
       LOG.info(
           "Counting countries from {}, reloaded when the file is replaced; pmacct's country_ip_src/country_ip_dst win where records have them",
           c.database().get());
@@ -424,7 +430,7 @@ public final class Exporter implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    toClose.push(gc);
+    closeLater(gc);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
@@ -500,47 +506,54 @@ public final class Exporter implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
+    // Built outside the lock (most of a second): close() must not wait for it.
+    KafkaStreams s = new KafkaStreams(topology, props, new CommitAwareClientSupplier(committed));
+    s.setStateListener(
+        (now, before) -> {
+          stateChanges.incrementAndGet();
+          state = now;
+          LOG.info("Stream state {} -> {}", before, now);
+          if (now == State.RUNNING) {
+            refusalLog.clear();
+          }
+          if (now == State.ERROR) {
+            LOG.error("The stream stopped for good; exiting");
+            failed = true;
+            stopped.countDown();
+          }
+        });
+    s.setGlobalStateRestoreListener(new RestoreProgressLog());
+    s.setUncaughtExceptionHandler(
+        failure -> threadFailures.respond(failure, refusalLog.report(failure).isPresent()));
+    // Leave the consumer group on a clean stop (SIGTERM): Kafka Streams does not by default, so
+    // the other instances (or this one, restarted) would wait session.timeout.ms (45 s) before
+    // the group noticed and handed the partitions over. A static member (group.instance.id set)
+    // stays, as static membership intends: restarted in time, it gets its partitions back.
+    GroupMembershipOperation onClose =
+        isStaticMember(props)
+            ? GroupMembershipOperation.REMAIN_IN_GROUP
+            : GroupMembershipOperation.LEAVE_GROUP;
     synchronized (this) {
       if (closing.get()) {
+        s.close(Duration.ofSeconds(5)); // never started: frees its clients and state directory
         return;
       }
-      KafkaStreams s = new KafkaStreams(topology, props, new CommitAwareClientSupplier(committed));
-      s.setStateListener(
-          (now, before) -> {
-            stateChanges.incrementAndGet();
-            state = now;
-            LOG.info("Stream state {} -> {}", before, now);
-            if (now == State.RUNNING) {
-              refusalLog.clear();
-            }
-            if (now == State.ERROR) {
-              LOG.error("The stream stopped for good; exiting");
-              failed = true;
-              stopped.countDown();
-            }
-          });
-      s.setGlobalStateRestoreListener(new RestoreProgressLog());
-      s.setUncaughtExceptionHandler(
-          failure -> threadFailures.respond(failure, refusalLog.report(failure).isPresent()));
       KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
       kafkaMetrics.bindTo(registry);
       toClose.push(kafkaMetrics);
-      // Leave the consumer group on a clean stop (SIGTERM): Kafka Streams does not by default, so
-      // the other instances (or this one, restarted) would wait session.timeout.ms (45 s) before
-      // the group noticed and handed the partitions over. A static member (group.instance.id set)
-      // stays, as static membership intends: restarted in time, it gets its partitions back.
-      GroupMembershipOperation onClose =
-          isStaticMember(props)
-              ? GroupMembershipOperation.REMAIN_IN_GROUP
-              : GroupMembershipOperation.LEAVE_GROUP;
-      toClose.push(
+      streamsClose =
           () ->
               s.close(
                   CloseOptions.groupMembershipOperation(onClose)
-                      .withTimeout(Duration.ofSeconds(30))));
+                      .withTimeout(Duration.ofSeconds(30)));
       streams = s;
       s.start();
     }
+  }
+
+  /** Registers what {@link #close()} stops; from the main and the background thread alike. */
+  private synchronized void closeLater(AutoCloseable resource) {
+    toClose.push(resource);
   }
 
   /**
@@ -650,17 +663,24 @@ public final class Exporter implements AutoCloseable {
     // than leave it waiting for a SIGKILL.
     try {
       synchronized (this) {
+        if (streamsClose != null) {
+          closeQuietly(streamsClose);
+        }
         while (!toClose.isEmpty()) {
-          try {
-            toClose.pop().close();
-          } catch (Exception e) {
-            LOG.warn("Error while stopping", e);
-          }
+          closeQuietly(toClose.pop());
         }
       }
       LOG.info("Stopped");
     } finally {
       stopped.countDown();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable resource) {
+    try {
+      resource.close();
+    } catch (Exception e) {
+      LOG.warn("Error while stopping", e);
     }
   }
 

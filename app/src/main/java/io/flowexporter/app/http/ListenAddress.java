@@ -3,6 +3,7 @@ package io.flowexporter.app.http;
 import io.flowexporter.app.StartupFlagException;
 import io.flowexporter.app.config.HttpConfig;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
@@ -32,21 +33,26 @@ public final class ListenAddress {
         http.host().isEmpty()
             ? new InetSocketAddress(http.port())
             : new InetSocketAddress(http.host(), http.port());
+    String shown =
+        (http.host().contains(":") ? "[" + http.host() + "]" : http.host()) + ":" + http.port();
+    if (address.isUnresolved()) {
+      throw new StartupFlagException(
+          "--addr", "cannot listen on " + shown + ": unknown host", null);
+    }
     try (ServerSocket socket = new ServerSocket()) {
       // As the HTTP server binds: a port in TIME_WAIT after a restart is free.
       socket.setReuseAddress(true);
       socket.bind(address);
+    } catch (BindException e) {
+      String hint =
+          String.valueOf(e.getMessage()).contains("in use")
+              ? ": is another flow-exporter running there?"
+              : "";
+      throw new StartupFlagException(
+          "--addr", "cannot listen on " + shown + " (" + e.getMessage() + ")" + hint, e);
     } catch (IOException e) {
       throw new StartupFlagException(
-          "--addr",
-          "cannot listen on "
-              + (http.host().isEmpty() ? "" : http.host())
-              + ":"
-              + http.port()
-              + " ("
-              + e.getMessage()
-              + "): is another flow-exporter running there?",
-          e);
+          "--addr", "cannot listen on " + shown + " (" + e.getMessage() + ")", e);
     }
   }
 }

@@ -26,8 +26,8 @@ public final class StreamsProperties {
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
     // A group member learns of a rebalance from its next heartbeat: with the consumer's 3 s, every
     // start (the second stream thread joins after the first), restart and scale-out waited up to
-    // 3 s for the members already there. A quarter second brought /readyz 1.4 s sooner at start;
-    // heartbeats are tiny requests, a few a second per stream thread.
+    // 3 s for the members already there. A quarter second took the slowest starts away (see
+    // docs/performance.md, Start-up); heartbeats are tiny requests, a few a second per thread.
     p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "250");
     p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());

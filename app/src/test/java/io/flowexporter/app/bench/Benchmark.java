@@ -49,15 +49,16 @@ import org.apache.kafka.common.TopicPartition;
  *       and peak RSS are read from {@code /proc/PID}; then {@code /metrics} is checked against the
  *       expected totals of every series;
  *   <li>the exporter's start-up alone (empty topic, until {@code /readyz} answers 200);
- *   <li>a further batch of records to the running exporter (warm);
- *   <li>with {@code --live RATE}: one exporter under a steady producer ({@link Freshness}'s live
- *       mode), its lag and the time a record takes to reach {@code /metrics};
+ *   <li>{@code --warm-rounds} further batches of records to a running exporter (warm);
  *   <li>{@link InProcessHarness} in its own JVM: scrape latency and heap at 100,000 and 1,000,000
- *       series, and the per-record cost of the processing code without Kafka.
+ *       series, and the per-record cost of the processing code without Kafka;
+ *   <li>with {@code --live RATE}: one exporter under a steady producer ({@link Freshness}'s live
+ *       mode), its lag and the time a record takes to reach {@code /metrics}.
  * </ol>
  *
- * <p>With {@code --repeat N} the plain consumer, the exporter and its start-up run N times,
- * interleaved, and the targets give each figure's median and range.
+ * <p>With {@code --repeat N} the plain consumer and the exporter run N times, interleaved, then the
+ * start-up N times, and the targets give each figure's median and range (the warm and live figures
+ * come from one run).
  *
  * <p>Not a test (no JUnit, not named *Test or *IT): CI never runs it.
  */
@@ -245,7 +246,7 @@ public final class Benchmark {
       target(
           String.format(
               Locale.ROOT,
-              "CPU <= 2.5 CPU-s per million records, warm (steady state): %.2f",
+              "CPU <= 2.5 CPU-s per million records, warm (steady state, last warm round): %.2f",
               warmCpu),
           warmCpu <= 2.5);
       target(
@@ -549,7 +550,7 @@ public final class Benchmark {
         expected);
     while (committedOffsets(admin, appId) < (round + 1) * records) {
       if (!p.isAlive() || System.currentTimeMillis() - t0 > 300_000) {
-        throw new IllegalStateException("exporter did not count the second batch");
+        throw new IllegalStateException("exporter did not count warm round " + round);
       }
       Thread.sleep(20);
     }
@@ -695,8 +696,10 @@ public final class Benchmark {
     return pb.start();
   }
 
-  /** Start-up alone: the exporter on an empty topic, until /readyz says RUNNING. */
-  /** A first start (a new application id): process start to /readyz 200. */
+  /**
+   * Start-up alone: a first start (a new application id) on an empty topic, from process start to
+   * /readyz 200.
+   */
   private Row startupOnly(String topic, String suffix, String appId) throws Exception {
     Row row = new Row();
     row.name = "exporter start-up only (empty topic)" + suffix;

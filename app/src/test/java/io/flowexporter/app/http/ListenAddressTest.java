@@ -15,7 +15,7 @@ class ListenAddressTest {
 
   @Test
   void aBusyPortIsRefusedNamingTheFlag() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       HttpConfig http = new HttpConfig("127.0.0.1", taken.getLocalPort());
       assertThatThrownBy(() -> ListenAddress.requireFree(http))
           .isInstanceOfSatisfying(
@@ -30,7 +30,7 @@ class ListenAddressTest {
   @Test
   void aFreePortIsLeftFreeForTheServer() throws Exception {
     int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = probe.getLocalPort();
     }
     HttpConfig http = new HttpConfig("127.0.0.1", port);
@@ -43,8 +43,11 @@ class ListenAddressTest {
   }
 
   @Test
-  void portZeroNeedsNoCheck() {
-    assertThatCode(() -> ListenAddress.requireFree(new HttpConfig("127.0.0.1", 0)))
-        .doesNotThrowAnyException();
+  void anUnknownHostIsRefusedWithoutTheBusyPortHint() {
+    HttpConfig http = new HttpConfig("no-such-host.invalid", 9590);
+    assertThatThrownBy(() -> ListenAddress.requireFree(http))
+        .isInstanceOf(StartupFlagException.class)
+        .hasMessageContaining("no-such-host.invalid:9590")
+        .hasMessageNotContaining("another flow-exporter");
   }
 }
