@@ -60,9 +60,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -98,11 +96,8 @@ public final class Exporter implements AutoCloseable {
 
   private final ExporterConfig config;
 
-  /** What {@link #close()} stops, last started first; guarded by {@code this}. */
-  private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
-
-  /** Stops Kafka Streams, before anything in {@link #toClose}; guarded by {@code this}. */
-  private AutoCloseable streamsClose;
+  /** What {@link #close()} stops: Kafka Streams first, then the rest, last started first. */
+  private final ShutdownOrder shutdown = new ShutdownOrder();
 
   private final CommittedTotals committed = new CommittedTotals();
   private final RecordOutcomes outcomes = new RecordOutcomes();
@@ -181,8 +176,8 @@ public final class Exporter implements AutoCloseable {
 
   private void startAll() throws StartupFlagException {
     LOG.info("flow-exporter {} starting\n{}", VersionProvider.version(), config.describe());
-    closeLater(background::shutdownNow);
-    closeLater(registry::close);
+    shutdown.add(background::shutdownNow);
+    shutdown.add(registry::close);
     asn = openAsnDatabase(config.asnDb());
     flowLog = openFlowLog(config.documents());
     warnAboutUnnamedOwnAses();
@@ -205,7 +200,7 @@ public final class Exporter implements AutoCloseable {
           }
         });
     RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
-    closeLater(rates);
+    shutdown.add(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
     http =
         MetricsServer.start(
@@ -232,7 +227,7 @@ public final class Exporter implements AutoCloseable {
               new ConsolePage().mount(app);
             },
             tls);
-    closeLater(http);
+    shutdown.add(http);
     LOG.info(
         "Serving the console at /, /metrics, /healthz and /readyz on port {}{}",
         http.port(),
@@ -299,7 +294,7 @@ public final class Exporter implements AutoCloseable {
     try {
       RollingDocumentLog log =
           RollingDocumentLog.open(documents.log().get(), documents.maxSize(), documents.maxFiles());
-      closeLater(log);
+      shutdown.add(log);
       LOG.info(
           "Writing flow documents ({}) to {}, rotated past {} bytes, {} files kept",
           documents.filter(),
@@ -319,7 +314,7 @@ public final class Exporter implements AutoCloseable {
         ReloadingAsnDatabase reloading =
             ReloadingAsnDatabase.open(
                 db.database().get(), db.reloadCheckInterval(), new AsnDbMetrics(registry));
-        closeLater(reloading);
+        shutdown.add(reloading);
         lookup = reloading;
       } catch (AsnDatabaseException e) {
         throw new StartupFlagException("--asn-db", e.getMessage(), e);
@@ -353,7 +348,7 @@ public final class Exporter implements AutoCloseable {
       ReloadingCountryDatabase reloading =
           ReloadingCountryDatabase.open(
               c.database().get(), c.reloadCheckInterval(), AsnDbMetrics.forCountries(registry));
-      closeLater(reloading);
+      shutdown.add(reloading);
       LOG.info(
           "Counting countries from {}, reloaded when the file is replaced; pmacct's country_ip_src/country_ip_dst win where records have them",
           c.database().get());
@@ -430,7 +425,7 @@ public final class Exporter implements AutoCloseable {
     new JvmMemoryMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    closeLater(gc);
+    shutdown.add(gc);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
@@ -533,27 +528,22 @@ public final class Exporter implements AutoCloseable {
         isStaticMember(props)
             ? GroupMembershipOperation.REMAIN_IN_GROUP
             : GroupMembershipOperation.LEAVE_GROUP;
-    synchronized (this) {
-      if (closing.get()) {
-        s.close(Duration.ofSeconds(5)); // never started: frees its clients and state directory
-        return;
-      }
-      KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
-      kafkaMetrics.bindTo(registry);
-      toClose.push(kafkaMetrics);
-      streamsClose =
-          () ->
-              s.close(
-                  CloseOptions.groupMembershipOperation(onClose)
-                      .withTimeout(Duration.ofSeconds(30)));
-      streams = s;
-      s.start();
+    KafkaStreamsMetrics kafkaMetrics = new KafkaStreamsMetrics(s);
+    kafkaMetrics.bindTo(registry);
+    shutdown.add(kafkaMetrics);
+    boolean started =
+        shutdown.startFirst(
+            () ->
+                s.close(
+                    CloseOptions.groupMembershipOperation(onClose)
+                        .withTimeout(Duration.ofSeconds(30))),
+            () -> {
+              streams = s;
+              s.start();
+            });
+    if (!started) {
+      s.close(Duration.ofSeconds(5)); // never started: frees its clients and state directory
     }
-  }
-
-  /** Registers what {@link #close()} stops; from the main and the background thread alike. */
-  private synchronized void closeLater(AutoCloseable resource) {
-    toClose.push(resource);
   }
 
   /**
@@ -662,25 +652,10 @@ public final class Exporter implements AutoCloseable {
     // NoClassDefFoundError on classes first needed at shutdown) must let the process exit rather
     // than leave it waiting for a SIGKILL.
     try {
-      synchronized (this) {
-        if (streamsClose != null) {
-          closeQuietly(streamsClose);
-        }
-        while (!toClose.isEmpty()) {
-          closeQuietly(toClose.pop());
-        }
-      }
+      shutdown.closeAll();
       LOG.info("Stopped");
     } finally {
       stopped.countDown();
-    }
-  }
-
-  private static void closeQuietly(AutoCloseable resource) {
-    try {
-      resource.close();
-    } catch (Exception e) {
-      LOG.warn("Error while stopping", e);
     }
   }
 
