@@ -24,11 +24,6 @@ public final class StreamsProperties {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
-    // A group member learns of a rebalance from its next heartbeat: with the consumer's 3 s, every
-    // start (the second stream thread joins after the first), restart and scale-out waited up to
-    // 3 s for the members already there. A quarter second took the slowest starts away (see
-    // docs/performance.md, Start-up); heartbeats are tiny requests, a few a second per thread.
-    p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "250");
     p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());

@@ -28,8 +28,8 @@ class StreamsPropertiesTest {
   @Test
   void theExportersDefaultsApplyWhenTheUserSetsNothing() {
     Properties p = StreamsProperties.of(kafka(Map.of()));
-    assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("250");
     assertThat(p.getProperty("max.poll.records")).isEqualTo("2000");
+    assertThat(p.getProperty("fetch.min.bytes")).isEqualTo("65536");
     assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
     assertThat(p.getProperty("num.stream.threads")).isEqualTo("2");
   }
@@ -37,9 +37,8 @@ class StreamsPropertiesTest {
   @Test
   void theUsersClientPropertiesWinOverTheDefaults() {
     Properties p =
-        StreamsProperties.of(
-            kafka(Map.of("heartbeat.interval.ms", "3000", "max.poll.records", "500")));
-    assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("3000");
+        StreamsProperties.of(kafka(Map.of("fetch.min.bytes", "1", "max.poll.records", "500")));
+    assertThat(p.getProperty("fetch.min.bytes")).isEqualTo("1");
     assertThat(p.getProperty("max.poll.records")).isEqualTo("500");
   }
 
