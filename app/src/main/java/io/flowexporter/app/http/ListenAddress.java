@@ -43,16 +43,18 @@ public final class ListenAddress {
       // As the HTTP server binds: a port in TIME_WAIT after a restart is free.
       socket.setReuseAddress(true);
       socket.bind(address);
-    } catch (BindException e) {
-      String hint =
-          String.valueOf(e.getMessage()).contains("in use")
-              ? ": is another flow-exporter running there?"
-              : "";
-      throw new StartupFlagException(
-          "--addr", "cannot listen on " + shown + " (" + e.getMessage() + ")" + hint, e);
     } catch (IOException e) {
+      boolean inUse =
+          e instanceof BindException && String.valueOf(e.getMessage()).contains("in use");
       throw new StartupFlagException(
-          "--addr", "cannot listen on " + shown + " (" + e.getMessage() + ")", e);
+          "--addr",
+          "cannot listen on "
+              + shown
+              + " ("
+              + e.getMessage()
+              + ")"
+              + (inUse ? ": is another flow-exporter running there?" : ""),
+          e);
     }
   }
 }

@@ -214,14 +214,14 @@ public final class Benchmark {
         ratios.add(100 * quiet.get(i).steadyRate / plain.get(i).steadyRate);
       }
       Figure ratio = Figure.of(ratios, "%.0f%%");
-      Figure steady = Figure.of(quiet, r -> r.steadyRate, "%,.0f");
-      Figure plainSteady = Figure.of(plain, r -> r.steadyRate, "%,.0f");
-      Figure rate = Figure.of(quiet, Row::rate, "%,.0f");
-      Figure plainRate = Figure.of(plain, Row::rate, "%,.0f");
-      Figure cold = Figure.of(quiet, r -> r.cpuPerMillion(records), "%.2f");
-      Figure readyz = Figure.of(startups, r -> r.wallSeconds, "%.2f");
-      Figure startupCpu = Figure.of(startups, r -> r.cpuSeconds, "%.2f");
-      Figure firstCommit = Figure.of(quiet, r -> r.firstCommitSeconds, "%.2f");
+      Figure steady = figure(quiet, r -> r.steadyRate, "%,.0f");
+      Figure plainSteady = figure(plain, r -> r.steadyRate, "%,.0f");
+      Figure rate = figure(quiet, Row::rate, "%,.0f");
+      Figure plainRate = figure(plain, Row::rate, "%,.0f");
+      Figure cold = figure(quiet, r -> r.cpuPerMillion(records), "%.2f");
+      Figure readyz = figure(startups, r -> r.wallSeconds, "%.2f");
+      Figure startupCpu = figure(startups, r -> r.cpuSeconds, "%.2f");
+      Figure firstCommit = figure(quiet, r -> r.firstCommitSeconds, "%.2f");
       double warmCpu = warm.cpuPerMillion(records);
       System.out.println();
       System.out.println(
@@ -314,7 +314,7 @@ public final class Benchmark {
                   >> 10),
           true);
       if (!scraped.isEmpty()) {
-        double cut = 100 * (1 - Figure.of(scraped, Row::rate, "%f").median() / rate.median());
+        double cut = 100 * (1 - figure(scraped, Row::rate, "%f").median() / rate.median());
         target(
             String.format(
                 Locale.ROOT, "scrapes every second cut throughput by <= 10%%: %.1f%%", cut),
@@ -377,43 +377,8 @@ public final class Benchmark {
     return r;
   }
 
-  /**
-   * A figure over runs: its median and, with several runs, their range. Runs without the figure
-   * (NaN: too short for a steady rate) are left out.
-   */
-  private record Figure(List<Double> sorted, String format) {
-
-    static Figure of(List<Double> values, String format) {
-      return new Figure(values.stream().filter(v -> !v.isNaN()).sorted().toList(), format);
-    }
-
-    static Figure of(List<Row> rows, ToDoubleFunction<Row> f, String format) {
-      return of(rows.stream().map(r -> f.applyAsDouble(r)).toList(), format);
-    }
-
-    double median() {
-      int n = sorted.size();
-      if (n == 0) {
-        return Double.NaN;
-      }
-      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
-    @Override
-    public String toString() {
-      if (sorted.isEmpty()) {
-        return "n/a";
-      }
-      String m = String.format(Locale.ROOT, format, median());
-      return sorted.size() == 1
-          ? m
-          : m
-              + " ("
-              + String.format(Locale.ROOT, format, sorted.get(0))
-              + "-"
-              + String.format(Locale.ROOT, format, sorted.get(sorted.size() - 1))
-              + ")";
-    }
+  private static Figure figure(List<Row> rows, ToDoubleFunction<Row> f, String format) {
+    return Figure.of(rows.stream().map(r -> f.applyAsDouble(r)).toList(), format);
   }
 
   private static void target(String text, boolean met) {

@@ -223,10 +223,7 @@ public final class Startup {
   }
 
   private static String summary(List<double[]> ms, int i) {
-    double[] v = ms.stream().mapToDouble(m -> m[i]).sorted().toArray();
-    double median =
-        v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    return String.format(Locale.ROOT, "%.2f (%.2f-%.2f)", median, v[0], v[v.length - 1]);
+    return Figure.of(ms.stream().map(m -> m[i]).toList(), "%.2f").medianAndRange();
   }
 
   private static int freePort() throws IOException {
