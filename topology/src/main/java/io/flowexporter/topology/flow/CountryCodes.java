@@ -26,8 +26,18 @@ final class CountryCodes {
     if (length != 2) {
       return null;
     }
-    int first = letter(chars[offset]);
-    int second = letter(chars[offset + 1]);
+    return code(letter(chars[offset]), letter(chars[offset + 1]));
+  }
+
+  /** The code held in the ASCII bytes {@code bytes[offset..offset+length)}, as {@link #of}. */
+  static String of(byte[] bytes, int offset, int length) {
+    if (length != 2) {
+      return null;
+    }
+    return code(letter((char) bytes[offset]), letter((char) bytes[offset + 1]));
+  }
+
+  private static String code(int first, int second) {
     if (first < 0 || second < 0 || (first == 25 && second == 25)) {
       return null;
     }

@@ -4,25 +4,22 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
-import com.fasterxml.jackson.core.io.SerializedString;
-import io.flowexporter.asndb.AsnLookup;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Parses the value of a Kafka message written by pmacct's kafka plugin ({@code kafka_output:
  * json}): one JSON object, or several separated by newlines ({@code kafka_multi_values}).
  *
- * <p>Only the fields of {@link FlowRecord} and {@code event_type} are read, with Jackson's
- * streaming parser; nothing is materialised for the others. Each line stands alone: a bad line is
- * reported as invalid and the lines around it are still parsed. Instances are thread-safe; the only
- * state they keep is the field order of the lines they have read, a guess that makes reading faster
- * when it is right and changes nothing when it is wrong.
+ * <p>Only the fields of {@link FlowRecord} and {@code event_type} are read ({@link LineField});
+ * nothing is materialised for the others. A line of the flat shape pmacct writes is read from its
+ * bytes ({@link FlatLineReader}); any other line with Jackson's streaming parser, which judges it.
+ * Each line stands alone: a bad line is reported as invalid and the lines around it are still
+ * parsed. Stateless and thread-safe.
  */
 public final class FlowParser {
 
@@ -49,16 +46,16 @@ public final class FlowParser {
 
   private final JsonFactory json = new JsonFactory();
 
-  /**
-   * The field names of the last lines, by position: pmacct writes the same fields in the same order
-   * on every line, so the name at position i is tried first by comparing its bytes, which spares
-   * hashing it into Jackson's symbol table (field names were 14% of the stream thread). Shared by
-   * the threads that use this parser; a stale or mixed-up entry is only a miss.
-   */
-  private static final int ORDER_SLOTS = 64;
+  /** False in tests that compare the two readers: every line is then read with Jackson. */
+  private final boolean flatLines;
 
-  private final AtomicReferenceArray<SerializedString> order =
-      new AtomicReferenceArray<>(ORDER_SLOTS);
+  public FlowParser() {
+    this(true);
+  }
+
+  FlowParser(boolean flatLines) {
+    this.flatLines = flatLines;
+  }
 
   /** Parses one Kafka message value and tells the listener what each line held. */
   public void parse(byte[] message, ParseListener listener) {
@@ -83,8 +80,12 @@ public final class FlowParser {
   }
 
   private void parseLine(byte[] buf, int start, int end, int line, ParseListener listener) {
-    Fields f = new Fields();
-    InvalidReason reason = readLine(buf, start, end, f);
+    LineFields f = new LineFields();
+    InvalidReason reason = null;
+    if (!flatLines || !FlatLineReader.read(buf, start, end, f)) {
+      f = new LineFields();
+      reason = readLine(buf, start, end, f);
+    }
     if (reason != null) {
       listener.invalid(reason, sample(buf, start, end));
       return;
@@ -94,19 +95,19 @@ public final class FlowParser {
     deliver(f, buf, start, end, line, listener);
   }
 
-  /** Reads one line into {@code f}; null when it is a complete object, else why not. */
-  private InvalidReason readLine(byte[] buf, int start, int end, Fields f) {
+  /**
+   * Reads one line into {@code f} with Jackson, which judges every line {@link FlatLineReader}
+   * leaves; null when it is a complete object, else why not.
+   */
+  private InvalidReason readLine(byte[] buf, int start, int end, LineFields f) {
     try (JsonParser p = json.createParser(buf, start, end - start)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return InvalidReason.NOT_AN_OBJECT;
       }
-      for (int position = 0; ; position++) {
-        String field = nextFieldName(p, position);
-        if (field == null) {
-          break;
-        }
+      String name;
+      while ((name = p.nextFieldName()) != null) {
         JsonToken value = p.nextToken();
-        if (!read(field, value, p, f)) {
+        if (!read(name, value, p, f)) {
           return f.reason;
         }
       }
@@ -123,33 +124,8 @@ public final class FlowParser {
     }
   }
 
-  /** The next field name, trying the one last seen at this position first; null after the last. */
-  private String nextFieldName(JsonParser p, int position) throws IOException {
-    if (position >= ORDER_SLOTS) {
-      return p.nextFieldName();
-    }
-    SerializedString expected = order.getAcquire(position);
-    if (expected != null) {
-      if (p.nextFieldName(expected)) {
-        return expected.getValue();
-      }
-      if (p.currentToken() != JsonToken.FIELD_NAME) {
-        return null;
-      }
-    } else if (p.nextFieldName() == null) {
-      return null;
-    }
-    String name = p.currentName();
-    SerializedString seen = new SerializedString(name);
-    // Encoded before it is published (release; the reader acquires): another thread must never
-    // compare against bytes it sees only in part.
-    seen.asQuotedUTF8();
-    order.setRelease(position, seen);
-    return name;
-  }
-
   private static void deliver(
-      Fields f, byte[] buf, int start, int end, int line, ParseListener listener) {
+      LineFields f, byte[] buf, int start, int end, int line, ParseListener listener) {
     if ("purge_init".equals(f.eventType) || "purge_close".equals(f.eventType)) {
       listener.marker();
       return;
@@ -190,115 +166,42 @@ public final class FlowParser {
         line);
   }
 
-  // The fields read, one bit each: a record that names one twice is refused (DUPLICATE_FIELD).
-  private static final int BYTES = 1;
-  private static final int PACKETS = 1 << 1;
-  private static final int AS_SRC = 1 << 2;
-  private static final int AS_DST = 1 << 3;
-  private static final int SAMPLING_RATE = 1 << 4;
-  private static final int LABEL = 1 << 5;
-  private static final int EVENT_TYPE = 1 << 6;
-  private static final int PEER_IP_SRC = 1 << 7;
-  private static final int IP_SRC = 1 << 8;
-  private static final int IP_DST = 1 << 9;
-  private static final int COUNTRY_IP_SRC = 1 << 10;
-  private static final int COUNTRY_IP_DST = 1 << 11;
-  private static final int PORT_SRC = 1 << 12;
-  private static final int PORT_DST = 1 << 13;
-  private static final int IP_PROTO = 1 << 14;
-  private static final int FLOWS = 1 << 15;
-
   /** Reads one field into {@code f}; false (with {@code f.reason} set) when it is unusable. */
-  private static boolean read(String field, JsonToken value, JsonParser p, Fields f)
+  private static boolean read(String name, JsonToken value, JsonParser p, LineFields f)
       throws IOException {
-    int bit =
-        switch (field) {
-          case "bytes" -> BYTES;
-          case "packets" -> PACKETS;
-          case "as_src" -> AS_SRC;
-          case "as_dst" -> AS_DST;
-          case "sampling_rate" -> SAMPLING_RATE;
-          case "label" -> LABEL;
-          case "event_type" -> EVENT_TYPE;
-          case "peer_ip_src" -> PEER_IP_SRC;
-          case "ip_src" -> IP_SRC;
-          case "ip_dst" -> IP_DST;
-          case "country_ip_src" -> COUNTRY_IP_SRC;
-          case "country_ip_dst" -> COUNTRY_IP_DST;
-          case "port_src" -> PORT_SRC;
-          case "port_dst" -> PORT_DST;
-          case "ip_proto" -> IP_PROTO;
-          case "flows" -> FLOWS;
-          default -> 0;
-        };
-    if (bit == 0) {
+    LineField field = LineField.named(name);
+    if (field == null) {
       p.skipChildren();
       return true;
     }
-    if ((f.seen & bit) != 0) {
-      // JSON leaves duplicate names to the reader; which of two byte counts pmacct meant cannot
-      // be known, and taking either would count traffic that may not exist.
+    if (!f.meet(field)) {
       f.reason = InvalidReason.DUPLICATE_FIELD;
       return false;
     }
-    f.seen |= bit;
     if (value == JsonToken.VALUE_NULL) {
       return true;
     }
-    switch (bit) {
-      case BYTES:
-        f.bytes = number(value, p, MAX_BYTES, f);
-        return f.bytes >= 0;
-      case PACKETS:
-        f.packets = number(value, p, MAX_PACKETS, f);
-        return f.packets >= 0;
-      case AS_SRC:
-        f.asSrc = number(value, p, AsnLookup.MAX_ASN, f);
-        return f.asSrc >= 0;
-      case AS_DST:
-        f.asDst = number(value, p, AsnLookup.MAX_ASN, f);
-        return f.asDst >= 0;
-      case SAMPLING_RATE:
-        f.samplingRate = number(value, p, MAX_SAMPLING_RATE, f);
-        return f.samplingRate >= 0;
-      case LABEL:
-        f.label = label(value, p, f);
-        return f.label != null;
-      case EVENT_TYPE:
-        f.eventType = text(value, p, f);
-        return f.eventType != null;
-      case PEER_IP_SRC:
-        f.peerIpSrc = text(value, p, f);
-        return f.peerIpSrc != null;
-      case IP_SRC:
-        f.ipSrc = text(value, p, f);
-        return f.ipSrc != null;
-      case IP_DST:
-        f.ipDst = text(value, p, f);
-        return f.ipDst != null;
-      case COUNTRY_IP_SRC:
-        f.countryIpSrc = country(value, p);
-        return true;
-      case COUNTRY_IP_DST:
-        f.countryIpDst = country(value, p);
-        return true;
-      case PORT_SRC:
-        f.portSrc = (int) number(value, p, MAX_PORT, f);
-        return f.portSrc >= 0;
-      case PORT_DST:
-        f.portDst = (int) number(value, p, MAX_PORT, f);
-        return f.portDst >= 0;
-      case IP_PROTO:
-        f.protocol = protocol(value, p, f);
-        return f.protocol != null;
-      default: // FLOWS
-        f.flows = number(value, p, MAX_PACKETS, f);
-        return f.flows >= 0;
+    if (field.kind == LineField.Kind.COUNT) {
+      long n = number(value, p, field.max, f);
+      if (n >= 0) {
+        f.count(field, n);
+      }
+      return n >= 0;
     }
+    String text =
+        switch (field.kind) {
+          case LABEL -> label(value, p, f);
+          case COUNTRY -> country(value, p);
+          case PROTOCOL -> protocol(value, p, f);
+          default -> text(value, p, f);
+        };
+    f.text(field, text);
+    return text != null || field.kind == LineField.Kind.COUNTRY;
   }
 
   /** A non-negative integer up to {@code max}, or -1 with the reason set. */
-  private static long number(JsonToken value, JsonParser p, long max, Fields f) throws IOException {
+  private static long number(JsonToken value, JsonParser p, long max, LineFields f)
+      throws IOException {
     if (value != JsonToken.VALUE_NUMBER_INT) {
       f.reason = InvalidReason.WRONG_TYPE;
       return -1;
@@ -328,7 +231,7 @@ public final class FlowParser {
    * {@code ip_proto}: pmacct writes the name ({@code "tcp"}) or, with {@code proto_num}-like
    * settings, the number; both become the same label ({@link Protocols#name}).
    */
-  private static String protocol(JsonToken value, JsonParser p, Fields f) throws IOException {
+  private static String protocol(JsonToken value, JsonParser p, LineFields f) throws IOException {
     if (value == JsonToken.VALUE_NUMBER_INT) {
       long n = p.getLongValue();
       if (n < 0 || n > 255) {
@@ -360,7 +263,7 @@ public final class FlowParser {
     return name;
   }
 
-  private static String text(JsonToken value, JsonParser p, Fields f) throws IOException {
+  private static String text(JsonToken value, JsonParser p, LineFields f) throws IOException {
     if (value != JsonToken.VALUE_STRING) {
       f.reason = InvalidReason.WRONG_TYPE;
       return null;
@@ -373,7 +276,7 @@ public final class FlowParser {
    * pre_tag_label_encode_as_map} makes, the value of its {@code hostname}, {@code label} or {@code
    * name} key, else its only value, else all entries as {@code k=v} joined by commas.
    */
-  private static String label(JsonToken value, JsonParser p, Fields f) throws IOException {
+  private static String label(JsonToken value, JsonParser p, LineFields f) throws IOException {
     if (value == JsonToken.VALUE_STRING) {
       return p.getText();
     }
@@ -467,27 +370,5 @@ public final class FlowParser {
       }
     }
     return false;
-  }
-
-  /** The fields of one line while it is being read. */
-  private static final class Fields {
-    long asSrc;
-    long asDst;
-    long bytes = -1;
-    long packets;
-    long samplingRate;
-    String label;
-    String peerIpSrc;
-    String ipSrc;
-    String ipDst;
-    String countryIpSrc;
-    String countryIpDst;
-    int portSrc;
-    int portDst;
-    String protocol = "";
-    long flows = 1;
-    String eventType;
-    int seen; // bits of the fields met, null or not
-    InvalidReason reason;
   }
 }

@@ -6,7 +6,8 @@ import io.flowexporter.asndb.AsnLookup;
 /**
  * Coverage-guided fuzzing of {@link FlowParser} with Jazzer: whatever bytes a Kafka message holds,
  * each of its non-blank lines is either a record within the parser's bounds, a marker, or counted
- * invalid with a reason; no exception escapes and nothing hangs.
+ * invalid with a reason; no exception escapes and nothing hangs; and the lines the flat reader
+ * takes read as Jackson reads them.
  *
  * <p>Under {@code mvn verify} (regression mode) this replays the committed inputs in {@code
  * src/test/resources/io/flowexporter/topology/flow/FlowParserFuzzTestInputs/parse/}: the seeds and
@@ -16,6 +17,7 @@ import io.flowexporter.asndb.AsnLookup;
 class FlowParserFuzzTest {
 
   private static final FlowParser PARSER = new FlowParser();
+  private static final FlowParser JACKSON_ONLY = new FlowParser(false);
 
   // Plain checks rather than AssertJ's: this runs millions of times when fuzzing.
   @FuzzTest(maxDuration = "10m")
@@ -57,6 +59,12 @@ class FlowParserFuzzTest {
     int expected = expectedOutcomes(message);
     if (outcomes[0] != expected) {
       throw new AssertionError(outcomes[0] + " outcomes for " + expected + " non-blank lines");
+    }
+    // The flat reader takes a line only when it reads it as Jackson does.
+    java.util.List<String> flat = Outcomes.of(PARSER, message);
+    java.util.List<String> jackson = Outcomes.of(JACKSON_ONLY, message);
+    if (!flat.equals(jackson)) {
+      throw new AssertionError("flat reader " + flat + " but Jackson " + jackson);
     }
   }
 

@@ -1,0 +1,138 @@
+package io.flowexporter.topology.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link FlatLineReader} reads the lines it takes exactly as Jackson does, and leaves to Jackson
+ * every line it cannot judge, so that every refusal keeps Jackson's reason.
+ */
+class FlatLineReaderTest {
+
+  private static final FlowParser FLAT = new FlowParser();
+  private static final FlowParser JACKSON = new FlowParser(false);
+
+  private static final String RECORD = FlowParserTest.NFACCTD_RECORD;
+
+  /** The record with {@code "bytes": 9000} replaced by {@code "bytes": value}. */
+  private static String withBytes(String value) {
+    return RECORD.replace("\"bytes\": 9000", "\"bytes\": " + value);
+  }
+
+  /** The record with one more field, that flow-exporter does not read, in the middle. */
+  private static String withOther(String value) {
+    return RECORD.replace("\"packets\"", "\"other\": " + value + ", \"packets\"");
+  }
+
+  static final List<String> LINES =
+      List.of(
+          RECORD,
+          "{}",
+          "{ }",
+          "\t{\"bytes\":1,\"packets\":2}\r",
+          "{\"bytes\" : 1 , \"packets\" : 2 }  ",
+          withBytes("0"),
+          withBytes("00"),
+          withBytes("-0"),
+          withBytes("-1"),
+          withBytes("1.0"),
+          withBytes("1e3"),
+          withBytes("\"9000\""),
+          withBytes("true"),
+          withBytes("null"),
+          withBytes("123456789012345678"),
+          withBytes("1234567890123456789"),
+          withBytes("99999999999999999999999"),
+          withBytes(Long.toString(FlowParser.MAX_BYTES)),
+          withBytes(Long.toString(FlowParser.MAX_BYTES + 1)),
+          withBytes("9000x"),
+          withBytes("nul"),
+          withBytes("nullx"),
+          withOther("-12.5e-3"),
+          withOther("1E+9"),
+          withOther("0.5"),
+          withOther("1."),
+          withOther(".5"),
+          withOther("-"),
+          withOther("01"),
+          withOther("true"),
+          withOther("false"),
+          withOther("truex"),
+          withOther("null"),
+          withOther("\"caf\u00e9\""),
+          withOther("\"a\\\"b\""),
+          withOther("\"tab\there\""),
+          withOther("{\"a\": 1}"),
+          withOther("[1, 2]"),
+          withOther("\"\u007f\""),
+          withOther("1".repeat(1001)),
+          RECORD.replace("\"edge1\"", "\"\""),
+          RECORD.replace("\"edge1\"", "\"r\u00e9\""),
+          RECORD.replace("\"edge1\"", "{\"hostname\": \"edge9\"}"),
+          RECORD.replace("\"edge1\"", "\"" + "e".repeat(256) + "\""),
+          RECORD.replace("\"edge1\"", "7"),
+          RECORD.replace("\"tcp\"", "\"TCP\""),
+          RECORD.replace("\"tcp\"", "\"udp\""),
+          RECORD.replace("\"tcp\"", "\"icmp\""),
+          RECORD.replace("\"tcp\"", "\"6\""),
+          RECORD.replace("\"tcp\"", "17"),
+          RECORD.replace("\"tcp\"", "256"),
+          RECORD.replace("\"tcp\"", "\"\""),
+          RECORD.replace("\"tcp\"", "\"" + "x".repeat(40) + "\""),
+          RECORD.replace("\"purge\"", "\"purge_init\""),
+          RECORD.replace("\"purge\"", "\"purge_close\""),
+          RECORD.replace("\"port_src\": 443", "\"port_src\": 65536"),
+          RECORD.replace("\"as_dst\": 64500", "\"as_dst\": 4294967296"),
+          RECORD + ", \"x\": 1}",
+          RECORD + " x",
+          RECORD.replace("}", ",}"),
+          RECORD.replace("\"packets\": 12,", "\"packets\": 12,,"),
+          RECORD.replace("\"packets\": 12", "\"packets\" 12"),
+          RECORD.replace("\"packets\": 12", "\"packets\": 12, \"packets\": 12"),
+          RECORD.replace("\"packets\": 12", "\"packets\": null, \"packets\": 12"),
+          RECORD.replace("\"packets\": 12", "\"other\": 1, \"other\": 2"),
+          RECORD.replace("\"label\"", "\"la\\u0062el\""),
+          RECORD.replace("}", ", \"country_ip_src\": \"US\", \"country_ip_dst\": \"de\"}"),
+          RECORD.replace("}", ", \"country_ip_src\": \"--\", \"country_ip_dst\": \"ZZ\"}"),
+          RECORD.replace("}", ", \"country_ip_src\": 1, \"country_ip_dst\": null}"),
+          RECORD.replace("}", ", \"flows\": 3, \"sampling_rate\": 100}"),
+          RECORD.substring(0, RECORD.length() - 1),
+          RECORD.substring(0, 40),
+          "[1, 2]",
+          "\"text\"",
+          "\uFEFF" + RECORD,
+          RECORD + "\n" + RECORD.replace("\"edge1\"", "\"edge2\"") + "\n\n" + withBytes("-1"));
+
+  @Test
+  void everyLineReadsAsJacksonReadsIt() {
+    for (String line : LINES) {
+      byte[] message = line.getBytes(StandardCharsets.UTF_8);
+      assertThat(Outcomes.of(FLAT, message)).as(line).isEqualTo(Outcomes.of(JACKSON, message));
+    }
+  }
+
+  @Test
+  void takesPmacctsOwnLinesAndLeavesTheRestToJackson() {
+    assertThat(takes(RECORD)).isTrue();
+    assertThat(takes(withOther("-12.5e-3"))).isTrue();
+    assertThat(takes(withOther("true"))).isTrue();
+    assertThat(takes(RECORD.replace("\"tcp\"", "17"))).isTrue();
+
+    assertThat(takes(withOther("\"a\\\"b\""))).isFalse();
+    assertThat(takes(withOther("\"caf\u00e9\""))).isFalse();
+    assertThat(takes(withOther("{\"a\": 1}"))).isFalse();
+    assertThat(takes(withBytes("-1"))).isFalse();
+    assertThat(takes(withBytes("\"9000\""))).isFalse();
+    assertThat(takes(RECORD.replace("\"packets\": 12", "\"packets\": 12, \"packets\": 12")))
+        .isFalse();
+    assertThat(takes(RECORD + " x")).isFalse();
+  }
+
+  private static boolean takes(String line) {
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    return FlatLineReader.read(b, 0, b.length, new LineFields());
+  }
+}
