@@ -39,8 +39,9 @@ record ProcStats(double cpuSeconds, long peakRssKiB, long rssKiB) {
   }
 
   /**
-   * CPU seconds per thread name (digits folded, so "G1 Conc#0" and "G1 Conc#1" add up): where the
-   * process's CPU went (JIT compiler, GC, stream thread, ...).
+   * CPU seconds per thread name (digits folded, so "G1 Conc#0" and "G1 Conc#1" add up, but the JIT
+   * compiler's tiers "C1" and "C2" kept apart): where the process's CPU went (JIT compiler, GC,
+   * stream thread, ...).
    */
   static Map<String, Double> threadCpu(long pid) {
     Map<String, Double> byName = new HashMap<>();
@@ -48,9 +49,8 @@ record ProcStats(double cpuSeconds, long peakRssKiB, long rssKiB) {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
           String stat = Files.readString(t.resolve("stat"));
-          String name =
-              stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
-                  .replaceAll("[0-9]+", "N");
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String name = comm.matches("C[12] Compiler.*") ? comm : comm.replaceAll("[0-9]+", "N");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           double cpu = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
           byName.merge(name, cpu, Double::sum);

@@ -20,52 +20,63 @@ final class FlatLineReader {
   private FlatLineReader() {}
 
   /**
-   * Reads {@code buf[start..end)} into {@code f}; true when the line was of the flat shape and
-   * every field read is usable, false when Jackson must read it (into fresh fields: {@code f} then
-   * holds part of the line).
+   * Reads the line that starts at {@code start} and ends at the next newline or at {@code limit},
+   * into {@code f}. Returns where the line ends (the newline's index, or {@code limit}) when it was
+   * of the flat shape and every field read is usable; -1 when Jackson must read it (into fresh
+   * fields: {@code f} then holds part of the line). The line's end is found while reading: a flat
+   * line holds no newline but the one that ends it, so the message is not scanned for newlines
+   * first (that scan was 7% of the stream thread).
    */
-  static boolean read(byte[] buf, int start, int end, LineFields f) {
-    int i = skipSpace(buf, start, end);
-    if (i >= end || buf[i] != '{') {
-      return false;
+  static int read(byte[] buf, int start, int limit, LineFields f) {
+    int i = skipSpace(buf, start, limit);
+    if (i >= limit || buf[i] != '{') {
+      return -1;
     }
-    i = skipSpace(buf, i + 1, end);
-    if (i < end && buf[i] == '}') {
-      return skipSpace(buf, i + 1, end) == end;
+    i = skipSpace(buf, i + 1, limit);
+    if (i < limit && buf[i] == '}') {
+      return lineEnd(buf, i + 1, limit);
     }
     while (true) {
-      if (i >= end || buf[i] != '"') {
-        return false;
+      if (i >= limit || buf[i] != '"') {
+        return -1;
       }
-      int nameEnd = closingQuote(buf, i + 1, end);
+      int nameEnd = closingQuote(buf, i + 1, limit);
       if (nameEnd < 0) {
-        return false;
+        return -1;
       }
       LineField field = LineField.named(buf, i + 1, nameEnd - i - 1);
-      i = skipSpace(buf, nameEnd + 1, end);
-      if (i >= end || buf[i] != ':') {
-        return false;
+      i = skipSpace(buf, nameEnd + 1, limit);
+      if (i >= limit || buf[i] != ':') {
+        return -1;
       }
-      i = skipSpace(buf, i + 1, end);
-      if (i >= end) {
-        return false;
+      i = skipSpace(buf, i + 1, limit);
+      if (i >= limit) {
+        return -1;
       }
-      i = field == null ? skipValue(buf, i, end) : readValue(buf, i, end, field, f);
+      i = field == null ? skipValue(buf, i, limit) : readValue(buf, i, limit, field, f);
       if (i < 0) {
-        return false;
+        return -1;
       }
-      i = skipSpace(buf, i, end);
-      if (i >= end) {
-        return false;
+      i = skipSpace(buf, i, limit);
+      if (i >= limit) {
+        return -1;
       }
       if (buf[i] == '}') {
-        return skipSpace(buf, i + 1, end) == end;
+        return lineEnd(buf, i + 1, limit);
       }
       if (buf[i] != ',') {
-        return false;
+        return -1;
       }
-      i = skipSpace(buf, i + 1, end);
+      i = skipSpace(buf, i + 1, limit);
     }
+  }
+
+  /**
+   * After the closing brace: the index of the newline or the limit, when only space comes first.
+   */
+  private static int lineEnd(byte[] buf, int i, int limit) {
+    i = skipSpace(buf, i, limit);
+    return i == limit || buf[i] == '\n' ? i : -1;
   }
 
   /** Reads a field's value at {@code i}; the index after it, or -1 when Jackson must judge it. */
@@ -214,7 +225,10 @@ final class FlatLineReader {
     return after;
   }
 
-  /** What may follow a value on a line: white space, a comma, the closing brace. */
+  /**
+   * What may follow a value on a line: white space, a comma, the closing brace. Not a newline: a
+   * value is never the last thing on a flat line.
+   */
   private static boolean endsValue(byte b) {
     return b == ',' || b == '}' || b == ' ' || b == '\t' || b == '\r';
   }

@@ -70,22 +70,25 @@ public final class FlowParser {
     int start = 0;
     int line = 0;
     while (start < message.length) {
-      int end = indexOfNewline(message, start);
-      if (!isBlank(message, start, end)) {
-        parseLine(message, start, end, line, listener);
+      LineFields f = new LineFields();
+      int end = flatLines ? FlatLineReader.read(message, start, message.length, f) : -1;
+      if (end >= 0) {
+        deliver(f, message, start, end, line, listener);
+      } else {
+        end = indexOfNewline(message, start);
+        if (!isBlank(message, start, end)) {
+          parseLine(message, start, end, line, listener);
+        }
       }
       start = end + 1;
       line++;
     }
   }
 
+  /** Reads a line with Jackson, which judges every line {@link FlatLineReader} leaves. */
   private void parseLine(byte[] buf, int start, int end, int line, ParseListener listener) {
     LineFields f = new LineFields();
-    InvalidReason reason = null;
-    if (!flatLines || !FlatLineReader.read(buf, start, end, f)) {
-      f = new LineFields();
-      reason = readLine(buf, start, end, f);
-    }
+    InvalidReason reason = readLine(buf, start, end, f);
     if (reason != null) {
       listener.invalid(reason, sample(buf, start, end));
       return;
@@ -95,10 +98,7 @@ public final class FlowParser {
     deliver(f, buf, start, end, line, listener);
   }
 
-  /**
-   * Reads one line into {@code f} with Jackson, which judges every line {@link FlatLineReader}
-   * leaves; null when it is a complete object, else why not.
-   */
+  /** Reads one line into {@code f}; null when it is a complete object, else why not. */
   private InvalidReason readLine(byte[] buf, int start, int end, LineFields f) {
     try (JsonParser p = json.createParser(buf, start, end - start)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {

@@ -1,9 +1,11 @@
 package io.flowexporter.topology.flow;
 
 import io.flowexporter.asndb.AsnLookup;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,14 +57,22 @@ enum LineField {
   /** This field's bit in {@link LineFields#seen}. */
   final int bit;
 
-  private final byte[] nameBytes;
+  private final int length;
+
+  /** The name's bytes as two words ({@link #head}, {@link #tail}): compared without a loop. */
+  private final long head;
+
+  private final long tail;
 
   LineField(String jsonName, Kind kind, long max) {
     this.jsonName = jsonName;
     this.kind = kind;
     this.max = max;
     this.bit = 1 << ordinal();
-    this.nameBytes = jsonName.getBytes(StandardCharsets.US_ASCII);
+    byte[] name = jsonName.getBytes(StandardCharsets.US_ASCII);
+    this.length = name.length;
+    this.head = Words.head(name, 0, length);
+    this.tail = Words.tail(name, 0, length);
   }
 
   private static final Map<String, LineField> BY_NAME = new HashMap<>();
@@ -74,10 +84,10 @@ enum LineField {
     List<List<LineField>> byLength = new ArrayList<>();
     for (LineField f : values()) {
       BY_NAME.put(f.jsonName, f);
-      while (byLength.size() <= f.nameBytes.length) {
+      while (byLength.size() <= f.length) {
         byLength.add(new ArrayList<>());
       }
-      byLength.get(f.nameBytes.length).add(f);
+      byLength.get(f.length).add(f);
     }
     BY_LENGTH = byLength.stream().map(l -> l.toArray(LineField[]::new)).toArray(LineField[][]::new);
   }
@@ -87,17 +97,45 @@ enum LineField {
     return BY_NAME.get(name);
   }
 
-  /** The field whose name is the ASCII bytes {@code buf[from..from+length)}, or null. */
+  /**
+   * The field whose name is the bytes {@code buf[from..from+length)}, or null. Every name of every
+   * line is looked up here: two words compared, where {@code Arrays.equals} on each candidate was
+   * 6% of the stream thread in a profile.
+   */
   static LineField named(byte[] buf, int from, int length) {
     if (length >= BY_LENGTH.length) {
       return null;
     }
+    long head = Words.head(buf, from, length);
+    long tail = Words.tail(buf, from, length);
     for (LineField f : BY_LENGTH[length]) {
-      if (f.nameBytes[0] == buf[from]
-          && Arrays.equals(buf, from, from + length, f.nameBytes, 0, length)) {
+      if (f.head == head && f.tail == tail) {
         return f;
       }
     }
     return null;
+  }
+
+  /** Names as words; a class of its own, initialised before the constants that use it. */
+  private static final class Words {
+    private static final VarHandle LONGS =
+        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** The first eight bytes (all of a shorter name, zero-padded) as a word. */
+    static long head(byte[] b, int from, int length) {
+      if (length >= 8) {
+        return (long) LONGS.get(b, from);
+      }
+      long word = 0;
+      for (int i = length - 1; i >= 0; i--) {
+        word = (word << 8) | (b[from + i] & 0xFF);
+      }
+      return word;
+    }
+
+    /** The last eight bytes of a name longer than eight (overlapping the head), else 0. */
+    static long tail(byte[] b, int from, int length) {
+      return length > 8 ? (long) LONGS.get(b, from + length - 8) : 0;
+    }
   }
 }

@@ -104,7 +104,14 @@ class FlatLineReaderTest {
           "[1, 2]",
           "\"text\"",
           "\uFEFF" + RECORD,
-          RECORD + "\n" + RECORD.replace("\"edge1\"", "\"edge2\"") + "\n\n" + withBytes("-1"));
+          RECORD + "\n" + RECORD.replace("\"edge1\"", "\"edge2\"") + "\n\n" + withBytes("-1"),
+          RECORD + "\r\n" + RECORD + "  \n",
+          "{\"bytes\": 1\n{\"bytes\": 2}\n",
+          "{\"bytes\": 1,\n\"packets\": 2}",
+          "{\"bytes\": 1}\n}",
+          "{\"bytes\": 1} {\"bytes\": 2}\n{\"bytes\": 3}",
+          "{\"label\": \"a\nb\", \"bytes\": 1}",
+          "\n\n  \n" + RECORD + "\n");
 
   @Test
   void everyLineReadsAsJacksonReadsIt() {
@@ -131,8 +138,27 @@ class FlatLineReaderTest {
     assertThat(takes(RECORD + " x")).isFalse();
   }
 
+  @Test
+  void findsEachFieldByItsBytesAndNoOtherName() {
+    for (LineField field : LineField.values()) {
+      byte[] b = ("xx\"" + field.jsonName + "\"").getBytes(StandardCharsets.US_ASCII);
+      assertThat(LineField.named(b, 3, field.jsonName.length())).isSameAs(field);
+      String last = field.jsonName.substring(0, field.jsonName.length() - 1) + "X";
+      String first = "X" + field.jsonName.substring(1);
+      String middle = field.jsonName.replace('_', '-');
+      for (String other : List.of(last, first, field.jsonName + "s", "")) {
+        byte[] o = other.getBytes(StandardCharsets.US_ASCII);
+        assertThat(LineField.named(o, 0, o.length)).as(other).isNull();
+      }
+      byte[] m = middle.getBytes(StandardCharsets.US_ASCII);
+      assertThat(LineField.named(m, 0, m.length))
+          .as(middle)
+          .isSameAs(middle.equals(field.jsonName) ? field : null);
+    }
+  }
+
   private static boolean takes(String line) {
     byte[] b = line.getBytes(StandardCharsets.UTF_8);
-    return FlatLineReader.read(b, 0, b.length, new LineFields());
+    return FlatLineReader.read(b, 0, b.length, new LineFields()) >= 0;
   }
 }
