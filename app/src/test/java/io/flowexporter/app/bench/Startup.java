@@ -30,7 +30,8 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  *
  * <p>Options: {@code --runs 5} per variant, {@code --variant "name=JVM options"} or {@code
  * --variant "name=JVM options -- exporter flags"} (repeatable; by default the benchmark's
- * recommended options alone), {@code --jar app/target/flow-exporter.jar}.
+ * recommended options alone), {@code --jar app/target/flow-exporter.jar}, {@code --logs DIR} to
+ * keep each start's log (its timestamps show the phases of a start).
  */
 public final class Startup {
 
@@ -43,10 +44,12 @@ public final class Startup {
     int runs = 5;
     String jar = "app/target/flow-exporter.jar";
     Map<String, String> variants = new LinkedHashMap<>();
+    Path logs = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
         case "--jar" -> jar = args[i + 1];
+        case "--logs" -> logs = Files.createDirectories(Path.of(args[i + 1]));
         case "--variant" -> {
           String v = args[i + 1];
           int eq = v.indexOf('=');
@@ -58,7 +61,9 @@ public final class Startup {
         }
         default -> {
           System.err.println(
-              "unknown option " + args[i] + "; options: --runs N, --variant name=opts, --jar PATH");
+              "unknown option "
+                  + args[i]
+                  + "; options: --runs N, --variant name=opts, --jar PATH, --logs DIR");
           System.exit(2);
         }
       }
@@ -81,15 +86,13 @@ public final class Startup {
         int n = 0;
         for (int r = 0; r < runs; r++) {
           for (Map.Entry<String, String> v : variants.entrySet()) {
+            String appId = "startup-" + (n++);
             double[] m =
-                once(
-                    java,
-                    jar,
-                    v.getValue(),
-                    broker.bootstrapServers(),
-                    admin,
-                    work,
-                    "startup-" + (n++));
+                once(java, jar, v.getValue(), broker.bootstrapServers(), admin, work, appId);
+            if (logs != null) {
+              Files.copy(
+                  work.resolve(appId + ".log"), logs.resolve(appId + "-" + v.getKey() + ".log"));
+            }
             results.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(m);
             System.out.printf(
                 Locale.ROOT,
