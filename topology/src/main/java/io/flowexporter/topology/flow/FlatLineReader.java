@@ -1,5 +1,6 @@
 package io.flowexporter.topology.flow;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -20,6 +21,20 @@ final class FlatLineReader {
   private FlatLineReader() {}
 
   /**
+   * Jackson refuses a name longer than this (50,000 characters by default) as malformed; so does
+   * this reader, by leaving such a line to Jackson.
+   */
+  private static final int MAX_NAME_LENGTH = StreamReadConstraints.defaults().getMaxNameLength();
+
+  /**
+   * A line of more names than this is left to Jackson. Its table of names refuses a line once the
+   * names that share a hash overflow it (a defence against hash flooding), which takes more than
+   * 512 names in a line; this reader keeps no table, and would take the line. pmacct writes a few
+   * dozen.
+   */
+  private static final int MAX_NAMES = 256;
+
+  /**
    * Reads the line that starts at {@code start} and ends at the next newline or at {@code limit},
    * into {@code f}. Returns where the line ends (the newline's index, or {@code limit}) when it was
    * of the flat shape and every field read is usable; -1 when Jackson must read it (into fresh
@@ -36,12 +51,12 @@ final class FlatLineReader {
     if (i < limit && buf[i] == '}') {
       return lineEnd(buf, i + 1, limit);
     }
-    while (true) {
-      if (i >= limit || buf[i] != '"') {
+    for (int names = 1; ; names++) {
+      if (i >= limit || buf[i] != '"' || names > MAX_NAMES) {
         return -1;
       }
       int nameEnd = closingQuote(buf, i + 1, limit);
-      if (nameEnd < 0) {
+      if (nameEnd < 0 || nameEnd - i - 1 > MAX_NAME_LENGTH) {
         return -1;
       }
       LineField field = LineField.named(buf, i + 1, nameEnd - i - 1);

@@ -1,6 +1,8 @@
 package io.flowexporter.topology.flow;
 
-/** The fields of one line while it is being read, with the defaults of a field left out. */
+/**
+ * The fields of one line while it is being read; a field the line does not name keeps its default.
+ */
 final class LineFields {
   long asSrc;
   long asDst;

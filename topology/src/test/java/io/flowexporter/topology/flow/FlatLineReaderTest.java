@@ -2,7 +2,9 @@ package io.flowexporter.topology.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +28,46 @@ class FlatLineReaderTest {
   private static String withOther(String value) {
     return RECORD.replace("\"packets\"", "\"other\": " + value + ", \"packets\"");
   }
+
+  /** The record with {@code "name": 1} for each of {@code names} before its packets. */
+  private static String withNames(List<String> names) {
+    StringBuilder fields = new StringBuilder();
+    for (String name : names) {
+      fields.append('"').append(name).append("\": 1, ");
+    }
+    return RECORD.replace("\"packets\"", fields + "\"packets\"");
+  }
+
+  /**
+   * {@code n} names of eight printable bytes that collide in Jackson's table of names whatever its
+   * seed: its hash of two quads ({@code ByteQuadsCanonicalizer.calcHash(int, int)}) adds the seed
+   * to {@code mix(q1) + 33 * q2}, which is 0 for each of them. Some 530 in a line make Jackson
+   * refuse it (its defence against hash flooding).
+   */
+  static List<String> collidingNames(int n) {
+    List<String> names = new ArrayList<>();
+    for (int q1 = 0x61212121; names.size() < n; q1++) {
+      int mix = q1 + (q1 >>> 15);
+      mix ^= mix >>> 9;
+      int q2 = -mix * 0x3e0f83e1; // the inverse of 33, modulo 2^32
+      byte[] name = ByteBuffer.allocate(8).putInt(q1).putInt(q2).array();
+      if (isPlainName(name)) {
+        names.add(new String(name, StandardCharsets.US_ASCII));
+      }
+    }
+    return names;
+  }
+
+  private static boolean isPlainName(byte[] name) {
+    for (byte b : name) {
+      if (b <= ' ' || b > '~' || b == '"' || b == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final List<String> COLLIDING = collidingNames(600);
 
   static final List<String> LINES =
       List.of(
@@ -111,7 +153,12 @@ class FlatLineReaderTest {
           "{\"bytes\": 1}\n}",
           "{\"bytes\": 1} {\"bytes\": 2}\n{\"bytes\": 3}",
           "{\"label\": \"a\nb\", \"bytes\": 1}",
-          "\n\n  \n" + RECORD + "\n");
+          "\n\n  \n" + RECORD + "\n",
+          RECORD.replace("\"packets\"", "\"" + "n".repeat(50_000) + "\": 1, \"packets\""),
+          RECORD.replace("\"packets\"", "\"" + "n".repeat(50_001) + "\": 1, \"packets\""),
+          withNames(COLLIDING.subList(0, 600)),
+          withNames(COLLIDING.subList(0, 256 - 15)),
+          withNames(COLLIDING.subList(0, 256 - 14)));
 
   @Test
   void everyLineReadsAsJacksonReadsIt() {
@@ -136,6 +183,9 @@ class FlatLineReaderTest {
     assertThat(takes(RECORD.replace("\"packets\": 12", "\"packets\": 12, \"packets\": 12")))
         .isFalse();
     assertThat(takes(RECORD + " x")).isFalse();
+    // RECORD has 15 names.
+    assertThat(takes(withNames(COLLIDING.subList(0, 256 - 15)))).isTrue();
+    assertThat(takes(withNames(COLLIDING.subList(0, 256 - 14)))).isFalse();
   }
 
   @Test

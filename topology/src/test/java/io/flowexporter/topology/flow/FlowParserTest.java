@@ -518,6 +518,26 @@ class FlowParserTest {
   }
 
   @Test
+  void aLineReadByJacksonReadsTheSameWhateverLinesCameBefore() {
+    // Invalid UTF-8 in a name: Jackson pads names with 0xFF bytes, and a table of names kept from
+    // line to line would match this one with the "bytes" of the line before.
+    byte[] first = "{\"bytes\": 1}\n".getBytes(StandardCharsets.US_ASCII);
+    byte[] second = {'{', '"', 'b', 'y', 't', 'e', -1, -1, -1, 's', '"', ':', ' ', '5', '}'};
+    byte[] message = new byte[first.length + second.length];
+    System.arraycopy(first, 0, message, 0, first.length);
+    System.arraycopy(second, 0, message, first.length, second.length);
+    for (FlowParser p : List.of(new FlowParser(), new FlowParser(false))) {
+      Collected alone = new Collected();
+      p.parse(second, alone);
+      Collected after = new Collected();
+      p.parse(message, after);
+      assertThat(alone.invalid).containsExactly(InvalidReason.MALFORMED_JSON);
+      assertThat(after.records).hasSize(1);
+      assertThat(after.invalid).isEqualTo(alone.invalid);
+    }
+  }
+
+  @Test
   void threadsSharingAParserOverLinesOfDifferentOrdersGetEveryRecordRight() throws Exception {
     String reordered =
         "{\"packets\": 2, \"as_dst\": 64500, \"bytes\": 100, \"label\": \"edge2\", \"as_src\": 13335}";
