@@ -2,6 +2,7 @@ package io.flowexporter.topology.flow;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.flowexporter.asndb.AsnLookup;
+import java.util.List;
 
 /**
  * Coverage-guided fuzzing of {@link FlowParser} with Jazzer: whatever bytes a Kafka message holds,
@@ -61,8 +62,8 @@ class FlowParserFuzzTest {
       throw new AssertionError(outcomes[0] + " outcomes for " + expected + " non-blank lines");
     }
     // The flat reader takes a line only when it reads it as Jackson does.
-    java.util.List<String> flat = Outcomes.of(PARSER, message);
-    java.util.List<String> jackson = Outcomes.of(JACKSON_ONLY, message);
+    List<String> flat = Outcomes.of(PARSER, message);
+    List<String> jackson = Outcomes.of(JACKSON_ONLY, message);
     if (!flat.equals(jackson)) {
       throw new AssertionError("flat reader " + flat + " but Jackson " + jackson);
     }
