@@ -75,6 +75,7 @@ public final class Freshness {
     int background = 2000;
     int live = 0;
     List<String> exporterArgs = List.of();
+    String jar = "app/target/flow-exporter.jar";
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
@@ -82,6 +83,7 @@ public final class Freshness {
             instanceCounts = Arrays.stream(args[i + 1].split(",")).map(Integer::valueOf).toList();
         case "--background" -> background = Integer.parseInt(args[i + 1]);
         case "--live" -> live = Integer.parseInt(args[i + 1]);
+        case "--jar" -> jar = args[i + 1];
         case "--exporter-args" ->
             exporterArgs =
                 args[i + 1].isBlank() ? List.of() : List.of(args[i + 1].trim().split("\\s+"));
@@ -89,13 +91,13 @@ public final class Freshness {
           System.err.println(
               "unknown option "
                   + args[i]
-                  + " (--seconds, --instances, --background, --live, --exporter-args)");
+                  + " (--seconds, --instances, --background, --live, --exporter-args, --jar)");
           System.exit(2);
         }
       }
     }
     Path work = Files.createTempDirectory("flow-exporter-freshness");
-    System.setProperty("flowexporter.jar", "app/target/flow-exporter.jar");
+    System.setProperty("flowexporter.jar", jar);
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       System.out.printf(
           "freshness: %d s per run, probes every 200 ms, %s, %d partitions, exporter defaults %s%n",
