@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -246,17 +243,6 @@ public final class FlowParser {
       f.reason = InvalidReason.WRONG_TYPE;
       return null;
     }
-    // tcp and udp are nearly every record: recognised in the parser's buffer, no string made.
-    if (p.getTextLength() == 3) {
-      char[] c = p.getTextCharacters();
-      int o = p.getTextOffset();
-      if (c[o] == 't' && c[o + 1] == 'c' && c[o + 2] == 'p') {
-        return "tcp";
-      }
-      if (c[o] == 'u' && c[o + 1] == 'd' && c[o + 2] == 'p') {
-        return "udp";
-      }
-    }
     String name = Protocols.name(p.getText());
     if (name == null || hasUnpairedSurrogate(name)) {
       name = null;
@@ -317,31 +303,17 @@ public final class FlowParser {
   }
 
   /**
-   * The index of the first {@code '\n'} at or after {@code from}, else {@code buf.length}. Eight
-   * bytes at a time (a zero-byte test on the word XOR-ed with newlines): every message is scanned
-   * once for line ends before it is parsed, and a byte loop showed up in profiles.
+   * The index of the first {@code '\n'} at or after {@code from}, else {@code buf.length}. Only
+   * lines the flat reader leaves are scanned so: a flat line finds its own end.
    */
   static int indexOfNewline(byte[] buf, int from) {
-    int i = from;
-    for (; i + 8 <= buf.length; i += 8) {
-      long x = (long) LONGS.get(buf, i) ^ NEWLINES;
-      long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
-      if (found != 0) {
-        // The lowest flagged byte is always a true match; higher ones may be false positives.
-        return i + (Long.numberOfTrailingZeros(found) >>> 3);
-      }
-    }
-    for (; i < buf.length; i++) {
+    for (int i = from; i < buf.length; i++) {
       if (buf[i] == '\n') {
         return i;
       }
     }
     return buf.length;
   }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
   private static boolean isBlank(byte[] buf, int start, int end) {
     for (int i = start; i < end; i++) {
