@@ -24,6 +24,12 @@ public final class StreamsProperties {
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
+    // Counting is a sum, so the order between partitions does not matter: no task waits for an
+    // empty partition. Kafka's default (0) also checks every partition's queue and lag before
+    // each record, allocating as it does (5% of the stream thread's time in a profile).
+    p.put(
+        StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
+        Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
     p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.brokers());

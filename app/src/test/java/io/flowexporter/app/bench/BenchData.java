@@ -75,19 +75,29 @@ final class BenchData {
   }
 
   /**
-   * Produces {@code count} records, lz4-compressed in batches of up to 64 KiB, without keys (the
-   * producer spreads batches over the partitions), and waits for every ack.
+   * Produces {@code count} records, {@code lines} to a message, lz4-compressed in batches of up to
+   * 64 KiB, without keys (the producer spreads batches over the partitions), and waits for every
+   * ack.
    */
-  static Expected load(String brokers, String topic, long count, FlowGenerator generator)
+  static Expected load(String brokers, String topic, long count, int lines, FlowGenerator generator)
       throws Exception {
     Expected expected = new Expected();
-    produce(brokers, topic, count, generator, expected);
+    produce(brokers, topic, count, lines, generator, expected);
     return expected;
   }
 
-  /** Produces {@code count} more records, adding them to {@code expected}. */
+  /**
+   * Produces {@code count} more records, adding them to {@code expected}. With more than one line
+   * to a message, each record is followed by a newline, the last one too, as pmacct's {@code
+   * kafka_multi_values} writes them; one record alone is the message, as pmacct writes it without.
+   */
   static void produce(
-      String brokers, String topic, long count, FlowGenerator generator, Expected expected)
+      String brokers,
+      String topic,
+      long count,
+      int lines,
+      FlowGenerator generator,
+      Expected expected)
       throws Exception {
     Properties p = new Properties();
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
@@ -99,11 +109,22 @@ final class BenchData {
     Acks acks = new Acks();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+      StringBuilder message = new StringBuilder();
       for (long i = 0; i < count; i++) {
         String record = generator.next();
-        producer.send(
-            new ProducerRecord<>(topic, record), (metadata, error) -> acks.completed(error));
         expected.add(record);
+        if (lines == 1) {
+          producer.send(
+              new ProducerRecord<>(topic, record), (metadata, error) -> acks.completed(error));
+          continue;
+        }
+        message.append(record).append('\n');
+        if ((i + 1) % lines == 0 || i + 1 == count) {
+          producer.send(
+              new ProducerRecord<>(topic, message.toString()),
+              (metadata, error) -> acks.completed(error));
+          message.setLength(0);
+        }
       }
       producer.flush();
     }

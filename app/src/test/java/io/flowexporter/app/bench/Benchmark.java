@@ -56,6 +56,10 @@ import org.apache.kafka.common.TopicPartition;
  *       mode), its lag and the time a record takes to reach {@code /metrics}.
  * </ol>
  *
+ * <p>{@code --lines-per-message N} packs N records into each Kafka message, one per line, as
+ * pmacct's {@code kafka_multi_values} does; the plain consumer then fetches N records a message
+ * too.
+ *
  * <p>With {@code --repeat N} the plain consumer and the exporter run N times, interleaved, then the
  * start-up N times, and the targets give each figure's median and range (the warm and live figures
  * come from one run).
@@ -69,6 +73,13 @@ public final class Benchmark {
 
   private final Map<String, String> opt;
   private final long records;
+
+  /** Records per Kafka message: pmacct's kafka_multi_values packs several, one per line. */
+  private final int lines;
+
+  /** Kafka messages holding the records: what committed offsets count. */
+  private final long messages;
+
   private final Path work;
   private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
   private final String classpath = System.getProperty("java.class.path");
@@ -80,6 +91,8 @@ public final class Benchmark {
   private Benchmark(Map<String, String> opt) throws IOException {
     this.opt = opt;
     this.records = Long.parseLong(opt.get("records"));
+    this.lines = Integer.parseInt(opt.get("lines-per-message"));
+    this.messages = records / lines;
     this.work = Files.createTempDirectory("flow-exporter-bench-");
   }
 
@@ -112,6 +125,8 @@ public final class Benchmark {
     // Rounds of further records to the running exporter; the last one gives the warm figure.
     opt.put("warm-rounds", "2");
     opt.put("live-seconds", "60");
+    // Records per Kafka message, one per line as pmacct's kafka_multi_values writes them.
+    opt.put("lines-per-message", "1");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--") || !opt.containsKey(a.substring(2)) || i + 1 >= args.length) {
@@ -122,6 +137,15 @@ public final class Benchmark {
     }
     if (Integer.parseInt(opt.get("warm-rounds")) < 1 || Integer.parseInt(opt.get("repeat")) < 1) {
       System.err.println("--warm-rounds and --repeat must be at least 1");
+      System.exit(2);
+    }
+    int lines = Integer.parseInt(opt.get("lines-per-message"));
+    if (lines < 1 || Long.parseLong(opt.get("records")) % lines != 0) {
+      System.err.println("--lines-per-message must be at least 1 and divide --records");
+      System.exit(2);
+    }
+    if (lines > 1 && !opt.get("live").equals("0")) {
+      System.err.println("--live takes one record per message: leave --lines-per-message at 1");
       System.exit(2);
     }
     new Benchmark(opt).run();
@@ -153,15 +177,17 @@ public final class Benchmark {
               broker.bootstrapServers(),
               topic,
               records,
+              lines,
               BenchData.generator(
                   Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 1));
       System.out.printf(
           Locale.ROOT,
           "data: %,d records, %.0f bytes each on average, %,d series (label sets), "
-              + "%d partitions, lz4; loaded in %.1f s%n",
+              + "%,d per message, %d partitions, lz4; loaded in %.1f s%n",
           expected.records,
           (double) expected.valueBytes / expected.records,
           expected.series.size(),
+          lines,
           partitions,
           (System.nanoTime() - t0) / 1e9);
       BenchData.createTopic(broker.bootstrapServers(), "empty", partitions);
@@ -426,7 +452,7 @@ public final class Benchmark {
                 PlainConsumer.class.getName(),
                 broker.bootstrapServers(),
                 topic,
-                Long.toString(records))
+                Long.toString(messages))
             .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("plain.log").toFile()))
             .start();
     String line;
@@ -439,7 +465,8 @@ public final class Benchmark {
           "plain consumer failed: " + Files.readString(work.resolve("plain.log")));
     }
     Map<String, String> m = keyValues(line);
-    row.count = Long.parseLong(m.get("records"));
+    // It counts messages; each holds `lines` records.
+    row.count = Long.parseLong(m.get("records")) * lines;
     row.wallSeconds = (Long.parseLong(m.get("last_ms")) - launch) / 1e3;
     row.cpuSeconds = Double.parseDouble(m.get("cpu_s"));
     row.peakRssKiB = Long.parseLong(m.get("peak_rss_kib"));
@@ -510,10 +537,11 @@ public final class Benchmark {
         broker.bootstrapServers(),
         topic,
         records,
+        lines,
         BenchData.generator(
             Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 1 + round),
         expected);
-    while (committedOffsets(admin, appId) < (round + 1) * records) {
+    while (committedOffsets(admin, appId) < (round + 1) * messages) {
       if (!p.isAlive() || System.currentTimeMillis() - t0 > 300_000) {
         throw new IllegalStateException("exporter did not count warm round " + round);
       }
@@ -577,11 +605,11 @@ public final class Benchmark {
         if (committed > 0 && firstCommit == 0) {
           firstCommit = now;
         }
-        if (committed >= records / 10 && tenth == 0) {
+        if (committed >= messages / 10 && tenth == 0) {
           tenth = now;
           tenthCommitted = committed;
         }
-        if (committed >= records) {
+        if (committed >= messages) {
           done = now;
           atDone = ProcStats.of(p.pid());
           threadsAtDone = ProcStats.threadCpu(p.pid());
@@ -610,7 +638,9 @@ public final class Benchmark {
     row.firstCommitSeconds = (firstCommit - launch) / 1e3;
     // Commits come once a second: with fewer than two intervals between, there is no steady rate.
     row.steadyRate =
-        done - tenth >= 2000 ? (records - tenthCommitted) * 1e3 / (done - tenth) : Double.NaN;
+        done - tenth >= 2000
+            ? (messages - tenthCommitted) * lines * 1e3 / (done - tenth)
+            : Double.NaN;
     row.extra =
         String.format(
             Locale.ROOT,

@@ -79,7 +79,8 @@ public final class Startup {
     Map<String, List<double[]>> results = new LinkedHashMap<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       BenchData.createTopic(broker.bootstrapServers(), "flows", PARTITIONS);
-      BenchData.load(broker.bootstrapServers(), "flows", RECORDS, BenchData.generator(500, 4, 1));
+      BenchData.load(
+          broker.bootstrapServers(), "flows", RECORDS, 1, BenchData.generator(500, 4, 1));
       Properties ap = new Properties();
       ap.put("bootstrap.servers", broker.bootstrapServers());
       try (Admin admin = Admin.create(ap)) {

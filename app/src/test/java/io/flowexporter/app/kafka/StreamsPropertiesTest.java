@@ -30,6 +30,7 @@ class StreamsPropertiesTest {
     Properties p = StreamsProperties.of(kafka(Map.of()));
     assertThat(p.getProperty("max.poll.records")).isEqualTo("2000");
     assertThat(p.getProperty("fetch.min.bytes")).isEqualTo("65536");
+    assertThat(p.getProperty("max.task.idle.ms")).isEqualTo("-1");
     assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
     assertThat(p.getProperty("num.stream.threads")).isEqualTo("2");
   }

@@ -1,6 +1,9 @@
 package io.flowexporter.topology.flow;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -252,8 +255,14 @@ final class FlatLineReader {
   /**
    * The index of the quote that closes a string starting at {@code i}; -1 at an escape, a control
    * character, a byte above 127 (UTF-8, which Jackson validates) or the line's end.
+   *
+   * <p>Eight bytes at a time while none of them can stop the scan (the loop over single bytes was a
+   * tenth of the stream thread's time); the word that holds a stop is read byte by byte.
    */
   private static int closingQuote(byte[] buf, int i, int end) {
+    while (i + 8 <= end && !mayStop((long) LONGS.get(buf, i))) {
+      i += 8;
+    }
     for (; i < end; i++) {
       byte b = buf[i];
       if (b == '"') {
@@ -266,8 +275,36 @@ final class FlatLineReader {
     return -1;
   }
 
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * Whether any of the eight bytes in {@code w} is a quote, a backslash, below 0x20 or above 127.
+   * Each test is the classic "has a byte below n" of bit hacks, {@code (w - n * ONES) & ~w &
+   * HIGHS}, exact for whether any byte matches; a byte above 127 sets its high bit on its own.
+   */
+  static boolean mayStop(long w) {
+    long quote = w ^ ('"' * ONES);
+    long backslash = w ^ ('\\' * ONES);
+    long stops =
+        ((quote - ONES) & ~quote)
+            | ((backslash - ONES) & ~backslash)
+            | ((w - 0x20 * ONES) & ~w)
+            | w;
+    return (stops & HIGHS) != 0;
+  }
+
+  /** Skips blanks (space, tab, carriage return); most calls find none or one. */
   private static int skipSpace(byte[] buf, int i, int end) {
-    while (i < end && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r')) {
+    while (i < end) {
+      byte b = buf[i];
+      // Every blank is at most a space; bytes above 127 are negative, and not blank.
+      if (b > ' ' || (b != ' ' && b != '\t' && b != '\r')) {
+        return i;
+      }
       i++;
     }
     return i;

@@ -169,6 +169,63 @@ class FlatLineReaderTest {
   }
 
   @Test
+  void aStringReadsAsJacksonReadsItWhereverItsStopFallsInAWord() {
+    // The scan for a string's end reads eight bytes at a time: a stop at every offset from the
+    // string's start, for strings starting at every offset of a word, text and skipped values.
+    String[] stops = {"\\\"", "\u0001", "\t", "\u00e9", "\"", "\\n", "\u007f"};
+    for (int pad = 0; pad < 8; pad++) {
+      for (int at = 0; at < 20; at++) {
+        for (String stop : stops) {
+          String text = "h".repeat(at) + stop + "x".repeat(11);
+          String padded = RECORD.replace("{", "{" + " ".repeat(pad));
+          for (String line :
+              List.of(
+                  padded.replace("\"edge1\"", "\"" + text + "\""),
+                  padded.replace(
+                      "\"event_type\"", "\"other\": \"" + text + "\", \"event_type\""))) {
+            byte[] message = line.getBytes(StandardCharsets.UTF_8);
+            assertThat(Outcomes.of(FLAT, message))
+                .as(line)
+                .isEqualTo(Outcomes.of(JACKSON, message));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void aWordMayStopTheScanExactlyWhenOneOfItsBytesWould() {
+    java.util.Random random = new java.util.Random(17);
+    for (int position = 0; position < 8; position++) {
+      for (int b = 0; b < 256; b++) {
+        for (int fill : new int[] {'a', ' ', '~', 0x21, 0x5d, 0x23, 0x5b}) {
+          long w = 0;
+          for (int k = 0; k < 8; k++) {
+            w |= (long) (k == position ? b : fill) << (8 * k);
+          }
+          assertThat(FlatLineReader.mayStop(w)).as("%016x", w).isEqualTo(anyStops(w));
+        }
+      }
+    }
+    for (int n = 0; n < 200_000; n++) {
+      long w = random.nextLong();
+      assertThat(FlatLineReader.mayStop(w)).as("%016x", w).isEqualTo(anyStops(w));
+      long printable = w & 0x3f3f3f3f3f3f3f3fL | 0x4040404040404040L;
+      assertThat(FlatLineReader.mayStop(printable)).isEqualTo(anyStops(printable));
+    }
+  }
+
+  private static boolean anyStops(long w) {
+    for (int k = 0; k < 8; k++) {
+      int b = (int) (w >>> (8 * k)) & 0xff;
+      if (b == '"' || b == '\\' || b < 0x20 || b > 0x7f) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   void takesPmacctsOwnLinesAndLeavesTheRestToJackson() {
     assertThat(takes(RECORD)).isTrue();
     assertThat(takes(withOther("-12.5e-3"))).isTrue();
