@@ -24,6 +24,7 @@ import io.flowexporter.app.kafka.KafkaRefusalLog;
 import io.flowexporter.app.kafka.KafkaRefusals;
 import io.flowexporter.app.kafka.PreviousFormat;
 import io.flowexporter.app.kafka.RestoreProgressLog;
+import io.flowexporter.app.kafka.RocksDbPreload;
 import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicWaiter;
 import io.flowexporter.asndb.AsnDatabaseException;
@@ -176,6 +177,7 @@ public final class Exporter implements AutoCloseable {
 
   private void startAll() throws StartupFlagException {
     LOG.info("flow-exporter {} starting\n{}", VersionProvider.version(), config.describe());
+    RocksDbPreload.start();
     shutdown.add(background::shutdownNow);
     shutdown.add(registry::close);
     asn = openAsnDatabase(config.asnDb());
