@@ -175,9 +175,12 @@ public final class Exporter implements AutoCloseable {
     return e;
   }
 
+  /** RocksDB's native library, loading since the start; the stream waits for it. */
+  private RocksDbPreload rocksDb;
+
   private void startAll() throws StartupFlagException {
     LOG.info("flow-exporter {} starting\n{}", VersionProvider.version(), config.describe());
-    RocksDbPreload.start();
+    rocksDb = RocksDbPreload.start();
     shutdown.add(background::shutdownNow);
     shutdown.add(registry::close);
     asn = openAsnDatabase(config.asnDb());
@@ -499,6 +502,12 @@ public final class Exporter implements AutoCloseable {
               .maxSeriesPerPartition(),
           config.topology().seriesTtl());
       LOG.debug("Topology:\n{}", topology.describe());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      rocksDb.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;

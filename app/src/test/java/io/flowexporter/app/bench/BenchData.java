@@ -87,9 +87,22 @@ final class BenchData {
   }
 
   /**
-   * Produces {@code count} more records, adding them to {@code expected}. With more than one line
-   * to a message, each record is followed by a newline, the last one too, as pmacct's {@code
-   * kafka_multi_values} writes them; one record alone is the message, as pmacct writes it without.
+   * One message of {@code records}: a record alone is the message, as pmacct writes it; several are
+   * one per line, each followed by a newline, the last one too, as pmacct's {@code
+   * kafka_multi_values} writes them.
+   */
+  static String message(List<String> records) {
+    if (records.size() == 1) {
+      return records.get(0);
+    }
+    StringBuilder message = new StringBuilder();
+    records.forEach(r -> message.append(r).append('\n'));
+    return message.toString();
+  }
+
+  /**
+   * Produces {@code count} more records, {@code lines} to a {@linkplain #message(List) message},
+   * adding them to {@code expected}.
    */
   static void produce(
       String brokers,
@@ -109,22 +122,17 @@ final class BenchData {
     Acks acks = new Acks();
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
-      StringBuilder message = new StringBuilder();
-      for (long i = 0; i < count; i++) {
-        String record = generator.next();
-        expected.add(record);
-        if (lines == 1) {
-          producer.send(
-              new ProducerRecord<>(topic, record), (metadata, error) -> acks.completed(error));
-          continue;
+      List<String> records = new ArrayList<>(lines);
+      for (long sent = 0; sent < count; sent += lines) {
+        records.clear();
+        for (long k = 0; k < lines && sent + k < count; k++) {
+          String record = generator.next();
+          expected.add(record);
+          records.add(record);
         }
-        message.append(record).append('\n');
-        if ((i + 1) % lines == 0 || i + 1 == count) {
-          producer.send(
-              new ProducerRecord<>(topic, message.toString()),
-              (metadata, error) -> acks.completed(error));
-          message.setLength(0);
-        }
+        String message = message(records);
+        producer.send(
+            new ProducerRecord<>(topic, message), (metadata, error) -> acks.completed(error));
       }
       producer.flush();
     }

@@ -541,7 +541,7 @@ public final class Benchmark {
         BenchData.generator(
             Integer.parseInt(opt.get("peers")), Integer.parseInt(opt.get("routers")), 1 + round),
         expected);
-    while (committedOffsets(admin, appId) < (round + 1) * messages) {
+    while (committedOffsets(admin, appId, topic) < (round + 1) * messages) {
       if (!p.isAlive() || System.currentTimeMillis() - t0 > 300_000) {
         throw new IllegalStateException("exporter did not count warm round " + round);
       }
@@ -600,7 +600,7 @@ public final class Benchmark {
           throw new IllegalStateException(
               "exporter did not finish in 300 s; log:\n" + Files.readString(log));
         }
-        long committed = committedOffsets(admin, appId);
+        long committed = committedOffsets(admin, appId, topic);
         long now = System.currentTimeMillis();
         if (committed > 0 && firstCommit == 0) {
           firstCommit = now;
@@ -725,7 +725,11 @@ public final class Benchmark {
     return row;
   }
 
-  private static long committedOffsets(Admin admin, String group) {
+  /**
+   * The group's committed offsets on the input topic, summed: the messages counted. The group also
+   * commits offsets on its repartition topic, which are not input.
+   */
+  private static long committedOffsets(Admin admin, String group, String topic) {
     try {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin
@@ -733,9 +737,9 @@ public final class Benchmark {
               .partitionsToOffsetAndMetadata()
               .get(5, TimeUnit.SECONDS);
       long sum = 0;
-      for (OffsetAndMetadata o : offsets.values()) {
-        if (o != null) {
-          sum += o.offset();
+      for (Map.Entry<TopicPartition, OffsetAndMetadata> o : offsets.entrySet()) {
+        if (o.getValue() != null && o.getKey().topic().equals(topic)) {
+          sum += o.getValue().offset();
         }
       }
       return sum;

@@ -170,26 +170,35 @@ class FlatLineReaderTest {
 
   @Test
   void aStringReadsAsJacksonReadsItWhereverItsStopFallsInAWord() {
-    // The scan for a string's end reads eight bytes at a time: a stop at every offset from the
-    // string's start, for strings starting at every offset of a word, text and skipped values.
-    String[] stops = {"\\\"", "\u0001", "\t", "\u00e9", "\"", "\\n", "\u007f"};
-    for (int pad = 0; pad < 8; pad++) {
-      for (int at = 0; at < 20; at++) {
-        for (String stop : stops) {
-          String text = "h".repeat(at) + stop + "x".repeat(11);
-          String padded = RECORD.replace("{", "{" + " ".repeat(pad));
-          for (String line :
-              List.of(
-                  padded.replace("\"edge1\"", "\"" + text + "\""),
-                  padded.replace(
-                      "\"event_type\"", "\"other\": \"" + text + "\", \"event_type\""))) {
-            byte[] message = line.getBytes(StandardCharsets.UTF_8);
-            assertThat(Outcomes.of(FLAT, message))
-                .as(line)
-                .isEqualTo(Outcomes.of(JACKSON, message));
-          }
+    // The scan for a string's end reads eight bytes at a time from the string's start: a stop at
+    // every offset of the first words, in a text value and in a skipped one.
+    String[] stops = {"\\\"", "\u0001", "\t", "\n", "\u00e9", "\"", "\\n", "\u007f"};
+    for (int at = 0; at < 20; at++) {
+      for (String stop : stops) {
+        String text = "h".repeat(at) + stop + "x".repeat(11);
+        for (String line :
+            List.of(
+                RECORD.replace("\"edge1\"", "\"" + text + "\""),
+                RECORD.replace("\"event_type\"", "\"other\": \"" + text + "\", \"event_type\""))) {
+          byte[] message = line.getBytes(StandardCharsets.UTF_8);
+          assertThat(Outcomes.of(FLAT, message)).as(line).isEqualTo(Outcomes.of(JACKSON, message));
         }
       }
+    }
+  }
+
+  @Test
+  void aStringCutByTheEndOfTheMessageIsLeftToJacksonWhereverTheCutFalls() {
+    // Unterminated strings ending at every offset of the last words: the word-at-a-time scan must
+    // stop at the message's end, never read past it.
+    String line = RECORD.replace("\"edge1\"", "\"" + "e".repeat(40) + "\"");
+    int valueStart = line.indexOf("eeee");
+    for (int cut = valueStart; cut <= valueStart + 40; cut++) {
+      byte[] message = line.substring(0, cut).getBytes(StandardCharsets.UTF_8);
+      assertThat(Outcomes.of(FLAT, message))
+          .as(line.substring(0, cut))
+          .isEqualTo(Outcomes.of(JACKSON, message));
+      assertThat(takes(line.substring(0, cut))).isFalse();
     }
   }
 
