@@ -123,6 +123,10 @@ public final class Exporter implements AutoCloseable {
   private AsnLookup asn = AsnLookup.EMPTY;
   private CountryLookup countries = CountryLookup.EMPTY;
   private Optional<DocumentLog> flowLog = Optional.empty();
+
+  /** RocksDB's native library, loading since the start; the stream waits for it. */
+  private RocksDbPreload rocksDb;
+
   private final SeriesFamilies families;
 
   /**
@@ -174,9 +178,6 @@ public final class Exporter implements AutoCloseable {
     }
     return e;
   }
-
-  /** RocksDB's native library, loading since the start; the stream waits for it. */
-  private RocksDbPreload rocksDb;
 
   private void startAll() throws StartupFlagException {
     LOG.info("flow-exporter {} starting\n{}", VersionProvider.version(), config.describe());
@@ -502,11 +503,6 @@ public final class Exporter implements AutoCloseable {
               .maxSeriesPerPartition(),
           config.topology().seriesTtl());
       LOG.debug("Topology:\n{}", topology.describe());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try {
       rocksDb.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -56,9 +56,11 @@ public final class RocksDbPreload {
     } catch (ExecutionException e) {
       throw new IllegalStateException(
           "RocksDB's native library, which the state stores need, could not be loaded"
-              + " (java.io.tmpdir="
+              + " (it is copied to ROCKSDB_SHAREDLIB_DIR="
+              + System.getenv("ROCKSDB_SHAREDLIB_DIR")
+              + ", else to java.io.tmpdir="
               + System.getProperty("java.io.tmpdir")
-              + " must allow executing a library copied there): "
+              + ", which must allow executing it): "
               + e.getCause(),
           e.getCause());
     }
