@@ -2,9 +2,12 @@ package io.flowexporter.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.generator.Acks;
 import io.flowexporter.generator.FlowGenerator;
 import io.flowexporter.generator.FreshTopics;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.enrich.FlowClassifier;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +41,11 @@ final class BenchData {
     }
     return new FlowGenerator(
         new FlowGenerator.Options(OWN_ASN, "192.0.2.0/24", routers, 0.6, 0.0, 0.0, seed), list);
+  }
+
+  /** The classifier the exporter uses for this data: {@link #OWN_ASN} is the operator's AS. */
+  static FlowClassifier classifier() {
+    return new FlowClassifier(List.of(OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY);
   }
 
   /**

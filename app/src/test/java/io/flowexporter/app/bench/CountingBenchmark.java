@@ -1,12 +1,9 @@
 package io.flowexporter.app.bench;
 
-import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.generator.FlowGenerator;
 import io.flowexporter.topology.aggregate.BenchStores;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
-import io.flowexporter.topology.enrich.AsnFromIp;
-import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.flow.InvalidReason;
@@ -83,7 +80,7 @@ public class CountingBenchmark {
     stage1 =
         BenchStores.stage1(
             new FlowParser(),
-            new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
+            BenchData.classifier(),
             new RecordOutcomes(),
             BenchStores.activeStore(committed));
   }

@@ -12,9 +12,7 @@ import io.flowexporter.topology.aggregate.SeriesTotalsStore;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.document.DocumentLog;
 import io.flowexporter.topology.document.FlowDocuments;
-import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.filter.FlowFilter;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.series.AsFamily;
@@ -26,7 +24,6 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -179,7 +176,7 @@ public final class InProcessHarness {
     BenchStores.Stage1 stage1 =
         BenchStores.stage1(
             new FlowParser(),
-            new FlowClassifier(List.of(BenchData.OWN_ASN), AsnFromIp.AUTO, 1, AsnLookup.EMPTY),
+            BenchData.classifier(),
             outcomes,
             BenchStores.activeStore(committed),
             new FlowDocuments(FlowFilter.ALL, topic, log));

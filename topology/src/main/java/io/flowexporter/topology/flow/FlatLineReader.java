@@ -1,9 +1,6 @@
 package io.flowexporter.topology.flow;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -260,7 +257,7 @@ final class FlatLineReader {
    * tenth of the stream thread's time); the word that holds a stop is read byte by byte.
    */
   private static int closingQuote(byte[] buf, int i, int end) {
-    while (i + 8 <= end && !mayStop((long) LONGS.get(buf, i))) {
+    while (i + 8 <= end && !mayStop(Words.at(buf, i))) {
       i += 8;
     }
     for (; i < end; i++) {
@@ -274,9 +271,6 @@ final class FlatLineReader {
     }
     return -1;
   }
-
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGHS = 0x8080808080808080L;

@@ -1,9 +1,6 @@
 package io.flowexporter.topology.flow;
 
 import io.flowexporter.asndb.AsnLookup;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,28 +111,5 @@ enum LineField {
       }
     }
     return null;
-  }
-
-  /** Names as words; a class of its own, initialised before the constants that use it. */
-  private static final class Words {
-    private static final VarHandle LONGS =
-        MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    /** The first eight bytes (all of a shorter name, zero-padded) as a word. */
-    static long head(byte[] b, int from, int length) {
-      if (length >= 8) {
-        return (long) LONGS.get(b, from);
-      }
-      long word = 0;
-      for (int i = length - 1; i >= 0; i--) {
-        word = (word << 8) | (b[from + i] & 0xFF);
-      }
-      return word;
-    }
-
-    /** The last eight bytes of a name longer than eight (overlapping the head), else 0. */
-    static long tail(byte[] b, int from, int length) {
-      return length > 8 ? (long) LONGS.get(b, from + length - 8) : 0;
-    }
   }
 }
