@@ -71,6 +71,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
@@ -188,7 +189,6 @@ public final class Exporter implements AutoCloseable {
     flowLog = openFlowLog(config.documents());
     warnAboutUnnamedOwnAses();
     countries = openCountryDatabase(config.countries());
-    bindMeters();
     java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
     WebTls tls = webTls();
     // The stream (finding the brokers and the topic, then joining the consumer group) starts while
@@ -205,6 +205,9 @@ public final class Exporter implements AutoCloseable {
             stopped.countDown();
           }
         });
+    // After the stream's start, which waits on the brokers' answers meanwhile: a start is mostly
+    // CPU on few cores, and the stream's is the longer path to /readyz.
+    bindMeters();
     RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
     shutdown.add(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
@@ -441,10 +444,10 @@ public final class Exporter implements AutoCloseable {
   private void startStreams() {
     Properties props = StreamsProperties.of(config.kafka());
     Topology topology;
-    try {
+    try (Admin admin = TopicWaiter.admin(props)) {
       int partitions =
           TopicWaiter.await(
-              props,
+              admin,
               config.kafka().brokers(),
               config.topology().inputTopic(),
               closing::get,
@@ -460,14 +463,14 @@ public final class Exporter implements AutoCloseable {
             "Producing flow documents ({}) to {} inside the counting transactions",
             config.documents().filter(),
             flowTopic);
-        if (TopicWaiter.await(props, config.kafka().brokers(), flowTopic, closing::get, refusalLog)
+        if (TopicWaiter.await(admin, config.kafka().brokers(), flowTopic, closing::get, refusalLog)
             < 0) {
           return;
         }
       }
       Optional<String> previous =
           PreviousFormat.check(
-              props, config.kafka().applicationId(), config.topology().inputTopic());
+              admin, config.kafka().applicationId(), config.topology().inputTopic());
       if (previous.isPresent()) {
         LOG.error("{}; exiting", previous.get());
         failed = true;

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * Keeps the Kafka client's own lines about a refusal (a failed login or TLS handshake, a denied
  * ACL) to one per logger every ten minutes: the client repeats them on every retry, several a
  * second, while {@link KafkaRefusalLog} says the same once a minute in the exporter's words. Its
- * other lines pass untouched. Configured on the appender in {@code logback.xml}.
+ * other lines pass untouched. Set on the standard error appender by {@link
+ * io.flowexporter.app.logging.LogSetup}.
  */
 public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
 

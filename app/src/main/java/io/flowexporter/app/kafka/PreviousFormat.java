@@ -2,13 +2,11 @@ package io.flowexporter.app.kafka;
 
 import io.flowexporter.topology.FlowTopology;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 
 /**
@@ -27,20 +25,15 @@ public final class PreviousFormat {
    * The message to stop with when the application id holds only the previous format's changelog;
    * empty when the current format is there too (an upgraded id) or neither is.
    */
-  public static Optional<String> check(
-      Properties clientProperties, String applicationId, String inputTopic)
+  public static Optional<String> check(Admin admin, String applicationId, String inputTopic)
       throws InterruptedException {
     String previous = applicationId + "-" + FlowTopology.PREVIOUS_STORE + "-changelog";
     String current = applicationId + "-" + FlowTopology.STORE + "-changelog";
-    Properties p = new Properties();
-    p.putAll(clientProperties);
-    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
     Set<String> topics;
-    try (Admin admin = Admin.create(p)) {
+    try {
       topics =
           admin
-              .listTopics(new ListTopicsOptions().listInternal(false))
+              .listTopics(new ListTopicsOptions().listInternal(false).timeoutMs(15_000))
               .names()
               .get(20, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {

@@ -31,81 +31,85 @@ public final class TopicWaiter {
   private TopicWaiter() {}
 
   /**
-   * Blocks until the topic exists.
-   *
-   * @return the number of partitions of the topic, or -1 if {@code stopped} turned true first
+   * The admin client for {@link #await} and {@link PreviousFormat#check}: one for both, as each
+   * client costs a tenth of a second or more of a start. Requests time out after 5 s, so that an
+   * unreachable broker is said soon.
    */
-  public static int await(
-      Properties clientProperties,
-      String brokers,
-      String topic,
-      BooleanSupplier stopped,
-      KafkaRefusalLog refusals)
-      throws InterruptedException {
+  public static Admin admin(Properties clientProperties) {
     Properties p = new Properties();
     p.putAll(clientProperties);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+    return Admin.create(p);
+  }
+
+  /**
+   * Blocks until the topic exists.
+   *
+   * @param admin from {@link #admin}
+   * @return the number of partitions of the topic, or -1 if {@code stopped} turned true first
+   */
+  public static int await(
+      Admin admin, String brokers, String topic, BooleanSupplier stopped, KafkaRefusalLog refusals)
+      throws InterruptedException {
     String lastProblem = null;
     long lastLog = 0;
-    try (Admin admin = Admin.create(p)) {
-      while (!stopped.getAsBoolean()) {
-        String problem;
-        try {
-          TopicDescription d =
-              admin
-                  .describeTopics(List.of(topic))
-                  .allTopicNames()
-                  .get(6, TimeUnit.SECONDS)
-                  .get(topic);
-          refusals.clear();
-          if (lastProblem != null) {
-            LOG.info("Topic {} is there now ({} partitions)", topic, d.partitions().size());
-          }
-          return d.partitions().size();
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof TopicAuthorizationException denied
-              && denied.unauthorizedTopics().isEmpty()) {
-            // describeTopics does not say which topic it was denied: the one asked for.
-            cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
-          }
-          if (refusals.report(cause).isPresent()) {
-            lastProblem = "refused";
-            Thread.sleep(RETRY.toMillis());
-            continue;
-          }
-          if (cause instanceof UnknownTopicOrPartitionException) {
-            refusals.clear(); // Kafka let the exporter in and answered
-            problem =
-                "Topic "
-                    + topic
-                    + " does not exist yet at "
-                    + brokers
-                    + "; waiting for it to be created";
-          } else if (refusals.remind()) {
-            // A client refused a moment ago backs off and then times out: still the refusal.
-            Thread.sleep(RETRY.toMillis());
-            continue;
-          } else {
-            problem =
-                "Kafka at " + brokers + " is not answering (" + cause.getMessage() + "); retrying";
-          }
-        } catch (TimeoutException e) {
-          if (refusals.remind()) {
-            Thread.sleep(RETRY.toMillis());
-            continue;
-          }
-          problem = "Kafka at " + brokers + " is not reachable; retrying";
+    while (!stopped.getAsBoolean()) {
+      String problem;
+      try {
+        TopicDescription d =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(6, TimeUnit.SECONDS)
+                .get(topic);
+        refusals.clear();
+        if (lastProblem != null) {
+          LOG.info("Topic {} is there now ({} partitions)", topic, d.partitions().size());
         }
-        long now = System.nanoTime();
-        if (!problem.equals(lastProblem) || now - lastLog > REPEAT_NANOS) {
-          LOG.warn(problem);
-          lastProblem = problem;
-          lastLog = now;
+        return d.partitions().size();
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof TopicAuthorizationException denied
+            && denied.unauthorizedTopics().isEmpty()) {
+          // describeTopics does not say which topic it was denied: the one asked for.
+          cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
         }
-        Thread.sleep(RETRY.toMillis());
+        if (refusals.report(cause).isPresent()) {
+          lastProblem = "refused";
+          Thread.sleep(RETRY.toMillis());
+          continue;
+        }
+        if (cause instanceof UnknownTopicOrPartitionException) {
+          refusals.clear(); // Kafka let the exporter in and answered
+          problem =
+              "Topic "
+                  + topic
+                  + " does not exist yet at "
+                  + brokers
+                  + "; waiting for it to be created";
+        } else if (refusals.remind()) {
+          // A client refused a moment ago backs off and then times out: still the refusal.
+          Thread.sleep(RETRY.toMillis());
+          continue;
+        } else {
+          problem =
+              "Kafka at " + brokers + " is not answering (" + cause.getMessage() + "); retrying";
+        }
+      } catch (TimeoutException e) {
+        if (refusals.remind()) {
+          Thread.sleep(RETRY.toMillis());
+          continue;
+        }
+        problem = "Kafka at " + brokers + " is not reachable; retrying";
       }
+      long now = System.nanoTime();
+      if (!problem.equals(lastProblem) || now - lastLog > REPEAT_NANOS) {
+        LOG.warn(problem);
+        lastProblem = problem;
+        lastLog = now;
+      }
+      Thread.sleep(RETRY.toMillis());
     }
     return -1;
   }

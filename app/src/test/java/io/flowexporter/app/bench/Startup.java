@@ -30,8 +30,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  *
  * <p>Options: {@code --runs 5} per variant, {@code --variant "name=JVM options"} or {@code
  * --variant "name=JVM options -- exporter flags"} (repeatable; by default the benchmark's
- * recommended options alone), {@code --jar app/target/flow-exporter.jar}, {@code --logs DIR} to
- * keep each start's log (its timestamps show the phases of a start).
+ * recommended options alone; {@code -jar PATH} among a variant's JVM options runs that jar), {@code
+ * --jar app/target/flow-exporter.jar}, {@code --logs DIR} to keep each start's log (its timestamps
+ * show the phases of a start).
  */
 public final class Startup {
 
@@ -45,10 +46,12 @@ public final class Startup {
     String jar = "app/target/flow-exporter.jar";
     Map<String, String> variants = new LinkedHashMap<>();
     Path logs = null;
+    int idleSeconds = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
         case "--jar" -> jar = args[i + 1];
+        case "--idle" -> idleSeconds = Integer.parseInt(args[i + 1]);
         case "--logs" -> logs = Files.createDirectories(Path.of(args[i + 1]));
         case "--variant" -> {
           String v = args[i + 1];
@@ -63,7 +66,7 @@ public final class Startup {
           System.err.println(
               "unknown option "
                   + args[i]
-                  + "; options: --runs N, --variant name=opts, --jar PATH, --logs DIR");
+                  + "; options: --runs N, --variant name=opts, --jar PATH, --logs DIR, --idle S");
           System.exit(2);
         }
       }
@@ -89,7 +92,15 @@ public final class Startup {
           for (Map.Entry<String, String> v : variants.entrySet()) {
             String appId = "startup-" + (n++);
             double[] m =
-                once(java, jar, v.getValue(), broker.bootstrapServers(), admin, work, appId);
+                once(
+                    java,
+                    jar,
+                    v.getValue(),
+                    broker.bootstrapServers(),
+                    admin,
+                    work,
+                    appId,
+                    idleSeconds);
             if (logs != null) {
               Files.copy(
                   work.resolve(appId + ".log"), logs.resolve(appId + "-" + v.getKey() + ".log"));
@@ -97,11 +108,13 @@ public final class Startup {
             results.computeIfAbsent(v.getKey(), k -> new ArrayList<>()).add(m);
             System.out.printf(
                 Locale.ROOT,
-                "%s: readyz %.2f s, first commit %.2f s, CPU at readyz %.2f s, load %s%n",
+                "%s: readyz %.2f s, first commit %.2f s, CPU at readyz %.2f s (%s),%s load %s%n",
                 v.getKey(),
                 m[0],
                 m[1],
                 m[2],
+                lastThreads,
+                idleSeconds > 0 ? String.format(Locale.ROOT, " idle CPU %.1f%%,", m[3] * 100) : "",
                 loadAverage());
           }
         }
@@ -111,32 +124,55 @@ public final class Startup {
     }
     System.out.println();
     System.out.println(
-        "| variant | JVM options | runs | /readyz 200, s (median, range) | first commit, s | CPU s at /readyz |");
-    System.out.println("|---|---|---:|---|---|---|");
+        "| variant | JVM options | runs | /readyz 200, s (median, range) | first commit, s | CPU s at /readyz | idle CPU, % of a core |");
+    System.out.println("|---|---|---:|---|---|---|---|");
     for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
       List<double[]> ms = e.getValue();
       System.out.printf(
           Locale.ROOT,
-          "| %s | `%s` | %d | %s | %s | %s |%n",
+          "| %s | `%s` | %d | %s | %s | %s | %s |%n",
           e.getKey(),
           variants.get(e.getKey()),
           ms.size(),
           summary(ms, 0),
           summary(ms, 1),
-          summary(ms, 2));
+          summary(ms, 2),
+          idleSeconds > 0
+              ? Figure.of(ms.stream().map(m -> m[3] * 100).toList(), "%.1f").medianAndRange()
+              : "-");
     }
     System.out.println("load average at the end: " + loadAverage());
     System.exit(0);
   }
 
-  /** readyz seconds, first-commit seconds and CPU seconds at readyz, from process start. */
+  /** Where the CPU at readiness went in the last run, by thread: the largest few. */
+  private static String lastThreads = "";
+
+  /**
+   * readyz seconds, first-commit seconds and CPU seconds at readyz, from process start; then, with
+   * {@code idleSeconds}, the share of one core the exporter used while idle (nothing to consume)
+   * that long after both.
+   */
   private static double[] once(
-      String java, String jar, String jvm, String brokers, Admin admin, Path work, String appId)
+      String java,
+      String jar,
+      String jvm,
+      String brokers,
+      Admin admin,
+      Path work,
+      String appId,
+      int idleSeconds)
       throws Exception {
     int port = freePort();
     List<String> cmd = new ArrayList<>(List.of(java));
     String[] parts = (" " + jvm + " ").split(" -- ", 2);
-    cmd.addAll(words(parts[0]));
+    List<String> jvmWords = new ArrayList<>(words(parts[0]));
+    int ownJar = jvmWords.indexOf("-jar"); // a variant's own jar: "-jar PATH" among its options
+    if (ownJar >= 0 && ownJar + 1 < jvmWords.size()) {
+      jar = jvmWords.get(ownJar + 1);
+      jvmWords.subList(ownJar, ownJar + 2).clear();
+    }
+    cmd.addAll(jvmWords);
     cmd.addAll(
         List.of(
             "-jar",
@@ -168,6 +204,7 @@ public final class Startup {
     double ready = 0;
     double commit = 0;
     double cpu = 0;
+    double idle = 0;
     try {
       while (ready == 0 || commit == 0) {
         if (!p.isAlive() || System.nanoTime() - launch > TimeUnit.SECONDS.toNanos(120)) {
@@ -177,11 +214,18 @@ public final class Startup {
         if (ready == 0 && status(port) == 200) {
           ready = now;
           cpu = ProcStats.of(p.pid()).cpuSeconds();
+          lastThreads = ProcStats.describe(ProcStats.threadCpu(p.pid()), Map.of(), 6);
         }
         if (commit == 0 && committed(admin, appId)) {
           commit = (System.nanoTime() - launch) / 1e9;
         }
         Thread.sleep(10);
+      }
+      if (idleSeconds > 0) {
+        Thread.sleep(2000); // past the first commits and the JIT compiler's start-up work
+        double before = ProcStats.of(p.pid()).cpuSeconds();
+        Thread.sleep(idleSeconds * 1000L);
+        idle = (ProcStats.of(p.pid()).cpuSeconds() - before) / idleSeconds;
       }
     } finally {
       p.destroy();
@@ -189,7 +233,7 @@ public final class Startup {
         p.destroyForcibly();
       }
     }
-    return new double[] {ready, commit, cpu};
+    return new double[] {ready, commit, cpu, idle};
   }
 
   private static List<String> words(String s) {

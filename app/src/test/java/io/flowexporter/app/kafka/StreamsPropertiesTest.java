@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class StreamsPropertiesTest {
@@ -50,5 +51,25 @@ class StreamsPropertiesTest {
             kafka(Map.of("application.id", "other", "processing.guarantee", "at_least_once")));
     assertThat(p.getProperty("application.id")).isEqualTo("flow-exporter");
     assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
+  }
+
+  @Test
+  void theRestoreConsumerReadsToTheEndWithoutWaitingForBytesTheMainConsumerWaitsFor() {
+    StreamsConfig config = new StreamsConfig(StreamsProperties.of(kafka(Map.of())));
+    Map<String, Object> main = config.getMainConsumerConfigs("group", "client", 0);
+    Map<String, Object> restore = config.getRestoreConsumerConfigs("client");
+    assertThat(main.get("fetch.min.bytes")).isEqualTo("65536");
+    assertThat(main.get("heartbeat.interval.ms")).isEqualTo("1000");
+    assertThat(restore.get("fetch.min.bytes")).isEqualTo("1");
+    assertThat(restore.get("fetch.max.wait.ms")).isEqualTo("10");
+  }
+
+  @Test
+  void aUsersPlainFetchSettingLeavesTheRestoreConsumersAlone() {
+    StreamsConfig config =
+        new StreamsConfig(StreamsProperties.of(kafka(Map.of("fetch.min.bytes", "1048576"))));
+    assertThat(config.getMainConsumerConfigs("group", "client", 0).get("fetch.min.bytes"))
+        .isEqualTo("1048576");
+    assertThat(config.getRestoreConsumerConfigs("client").get("fetch.min.bytes")).isEqualTo("1");
   }
 }

@@ -1,0 +1,82 @@
+package io.flowexporter.app.logging;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import io.flowexporter.app.kafka.KafkaRefusalLogFilter;
+import java.util.Map;
+
+/**
+ * The exporter's logging, set up in code when logback starts (found through {@code
+ * META-INF/services}): lines to standard error, the exporter's own at INFO, Kafka's clients and
+ * broker only when they warn. Reading an XML file instead cost about a tenth of a second of every
+ * start (logback's XML configurator and its pattern parser); see docs/performance.md, Start-up.
+ *
+ * <p>{@code -Dlogback.configurationFile=FILE} still wins: then this set-up steps aside and logback
+ * reads the file. {@code FLOW_EXPORTER_LOG_LEVEL} and {@code FLOW_EXPORTER_KAFKA_LOG_LEVEL}
+ * (environment variables or system properties) change the two levels.
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class LogSetup extends ContextAwareBase implements Configurator {
+
+  /**
+   * Levels below the root's: Kafka's connection errors while a broker is down come once per retry
+   * (TopicWaiter and the state log say it once), and StreamsConfig's only start-up warning is a
+   * notice about a Kafka 5.0 default, whatever the setting.
+   */
+  static final Map<String, Level> QUIETER =
+      Map.of(
+          "org.apache.kafka.clients.NetworkClient", Level.ERROR,
+          "org.apache.kafka.clients.consumer.internals.ConsumerCoordinator", Level.ERROR,
+          "org.apache.kafka.streams.StreamsConfig", Level.ERROR,
+          "kafka", Level.WARN,
+          "state.change.logger", Level.WARN,
+          "org.eclipse.jetty", Level.WARN,
+          "io.javalin", Level.WARN);
+
+  @Override
+  public ExecutionStatus configure(LoggerContext context) {
+    if (System.getProperty("logback.configurationFile") != null) {
+      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    }
+    LogLineLayout layout = new LogLineLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+    // Kafka's lines about a refused login, TLS handshake or ACL: one per logger every 10 min (the
+    // exporter says it once a minute).
+    KafkaRefusalLogFilter refusals = new KafkaRefusalLogFilter();
+    refusals.setContext(context);
+    refusals.start();
+    ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+    stderr.setContext(context);
+    stderr.setName("STDERR");
+    stderr.setTarget("System.err");
+    stderr.setEncoder(encoder);
+    stderr.addFilter(refusals);
+    stderr.start();
+
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(level("FLOW_EXPORTER_LOG_LEVEL", Level.INFO));
+    root.addAppender(stderr);
+    context
+        .getLogger("org.apache.kafka")
+        .setLevel(level("FLOW_EXPORTER_KAFKA_LOG_LEVEL", Level.WARN));
+    QUIETER.forEach((name, level) -> context.getLogger(name).setLevel(level));
+    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** A level from a system property or else an environment variable of that name. */
+  private static Level level(String name, Level otherwise) {
+    String value = System.getProperty(name, System.getenv(name));
+    return value == null || value.isBlank() ? otherwise : Level.toLevel(value.trim(), otherwise);
+  }
+}
