@@ -489,6 +489,14 @@ public final class ExporterCommand implements Callable<Integer> {
       throw fail(
           kafka.clientProperties().isEmpty() ? "--brokers" : "--kafka-property/--kafka-config",
           e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // StreamsConfig's own cross-checks; the one a flag alone can trip: exactly-once commits
+      // less often than its transactions may stay open.
+      throw fail(
+          e.getMessage() != null && e.getMessage().contains("commit interval")
+              ? "--commit-interval"
+              : "--kafka-property/--kafka-config",
+          e.getMessage());
     }
   }
 

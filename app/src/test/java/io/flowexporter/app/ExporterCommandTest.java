@@ -225,6 +225,24 @@ class ExporterCommandTest {
   }
 
   @Test
+  void aCommitIntervalLongerThanTheTransactionTimeoutNamesTheFlag() {
+    assertThat(cli.run(with("--commit-interval", "60000"))).isEqualTo(2);
+    assertThat(cli.err())
+        .contains("'--commit-interval'", "Transaction timeout 10000", "commit interval 60000");
+    assertThat(
+            cli.run(
+                with(
+                    "--commit-interval",
+                    "60000",
+                    "--kafka-property",
+                    "producer.transaction.timeout.ms=120000")))
+        .isZero();
+    assertThat(
+            cli.run(with("--commit-interval", "60000", "--processing-guarantee", "at_least_once")))
+        .isZero();
+  }
+
+  @Test
   void missingRequiredFlagsExitTwoNamingTheFlag() {
     assertThat(cli.run("--topic", "t", "--asn", "1", "--check")).isEqualTo(2);
     assertThat(cli.err()).contains("'--brokers'", "FLOW_EXPORTER_BROKERS");

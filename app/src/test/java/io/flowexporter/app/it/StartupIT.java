@@ -93,6 +93,44 @@ class StartupIT {
     }
   }
 
+  /**
+   * A task asks for its first commit after its first batch of records: with a commit interval of
+   * ten minutes, the counting is committed (input offsets, the owners' totals on /metrics) within
+   * seconds of the start, not ten minutes later.
+   */
+  @Test
+  void commitsTheFirstBatchWithoutWaitingForTheCommitInterval(@TempDir Path dir) throws Exception {
+    String topic = "flows-first-commit";
+    Topics.create(broker.bootstrapServers(), topic, 2);
+    PmacctRecords records = new PmacctRecords(103);
+    Topics.produce(broker.bootstrapServers(), topic, records, 500);
+    try (ExporterProcess exporter =
+        ExporterProcess.start(
+            dir.resolve("exporter.log"),
+            Map.of(),
+            "--brokers",
+            broker.bootstrapServers(),
+            "--topic",
+            topic,
+            "--asn",
+            "64500,4200000001",
+            "--state-dir",
+            dir.resolve("state").toString(),
+            "--application-id",
+            "it-first-commit",
+            "--from-beginning",
+            "--commit-interval",
+            "600000",
+            "--kafka-property",
+            "producer.transaction.timeout.ms=900000")) {
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> anyOffsetCommitted("it-first-commit", topic),
+          () -> "no input offset committed; log:\n" + exporter.log());
+      exporter.stopCleanly();
+    }
+  }
+
   @Test
   void rebuildsLostStateFromTheChangelog(@TempDir Path dir) throws Exception {
     String topic = "flows-state-lost";
@@ -142,6 +180,15 @@ class StartupIT {
                     + ": [1-9][0-9]* records in [0-9]+ ms");
       }
       exporter.stopCleanly();
+    }
+  }
+
+  private static boolean anyOffsetCommitted(String group, String topic) {
+    try {
+      return Topics.uncommitted(broker.bootstrapServers(), group, topic).values().stream()
+          .anyMatch(range -> range[0] > 0);
+    } catch (Exception e) {
+      return false; // the group is not there yet
     }
   }
 
