@@ -9,17 +9,24 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import io.flowexporter.app.kafka.KafkaRefusalLogFilter;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * The exporter's logging, set up in code when logback starts (found through {@code
  * META-INF/services}): lines to standard error, the exporter's own at INFO, Kafka's clients and
- * broker only when they warn. Reading an XML file instead cost about a tenth of a second of every
- * start (logback's XML configurator and its pattern parser); see docs/performance.md, Start-up.
+ * broker only when they warn. Reading an XML file instead (logback's XML configurator and its
+ * pattern parser) cost 0.1-0.2 s of every start, before the exporter's first line; see
+ * docs/performance.md, Start-up.
  *
  * <p>{@code -Dlogback.configurationFile=FILE} still wins: then this set-up steps aside and logback
- * reads the file. {@code FLOW_EXPORTER_LOG_LEVEL} and {@code FLOW_EXPORTER_KAFKA_LOG_LEVEL}
- * (environment variables or system properties) change the two levels.
+ * reads the file; a file that is not there is said, and this set-up applies (logback's fallback
+ * would log everything at DEBUG to standard output). {@code FLOW_EXPORTER_LOG_LEVEL} and {@code
+ * FLOW_EXPORTER_KAFKA_LOG_LEVEL} (environment variables or system properties) change the two
+ * levels.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -41,8 +48,15 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
-    if (System.getProperty("logback.configurationFile") != null) {
-      return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+    String file = System.getProperty("logback.configurationFile");
+    if (file != null) {
+      if (resolves(file)) {
+        return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+      }
+      addWarn(
+          "-Dlogback.configurationFile="
+              + file
+              + ": no such file, URL or class path resource; logging as built in");
     }
     LogLineLayout layout = new LogLineLayout();
     layout.setContext(context);
@@ -72,6 +86,22 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         .setLevel(level("FLOW_EXPORTER_KAFKA_LOG_LEVEL", Level.WARN));
     QUIETER.forEach((name, level) -> context.getLogger(name).setLevel(level));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+  }
+
+  /** Whether logback can read the file as it looks for it: a URL, a class path resource, a path. */
+  private static boolean resolves(String file) {
+    try {
+      new URL(file).openStream().close();
+      return true;
+    } catch (IOException | IllegalArgumentException e) {
+      // not a URL that answers: a resource or a file, then
+    }
+    try {
+      return LogSetup.class.getClassLoader().getResource(file) != null
+          || Files.isReadable(Path.of(file));
+    } catch (IllegalArgumentException e) {
+      return false; // not a path either
+    }
   }
 
   /** A level from a system property or else an environment variable of that name. */

@@ -61,7 +61,7 @@ class StreamsPropertiesTest {
     assertThat(main.get("fetch.min.bytes")).isEqualTo("65536");
     assertThat(main.get("heartbeat.interval.ms")).isEqualTo("1000");
     assertThat(restore.get("fetch.min.bytes")).isEqualTo("1");
-    assertThat(restore.get("fetch.max.wait.ms")).isEqualTo("10");
+    assertThat(restore.get("fetch.max.wait.ms")).isEqualTo("200");
   }
 
   @Test

@@ -123,6 +123,7 @@ public final class FlowCountingProcessor
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
+    firstCommitAsked = false; // a revived task initialises the same processor again
     PendingDeltasStore store = context.getStateStore(storeName);
     pending = store.pending();
     keys = new SeriesKeyWriter(pending);
@@ -137,9 +138,9 @@ public final class FlowCountingProcessor
   @Override
   public void process(Record<byte[], byte[]> message) {
     if (!firstCommitAsked) {
-      // The task's first commit right after its first batch of records, not a commit interval
-      // later: after a start or a rebalance the counts move on, and the owners see them, sooner.
-      // One transaction more per task and start.
+      // The task's first commit right after the stream thread's first round of processing (its
+      // first record here), not a commit interval later: after a start, a rebalance or a revival
+      // the counts move on, and reach the owners, sooner. One small transaction more per task.
       firstCommitAsked = true;
       context.commit();
     }
