@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
@@ -79,7 +80,7 @@ public final class Startup {
     Path work = Files.createTempDirectory("flow-exporter-startup-");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     System.out.println("load average before start: " + loadAverage());
-    Map<String, List<double[]>> results = new LinkedHashMap<>();
+    Map<String, List<Start>> results = new LinkedHashMap<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       BenchData.createTopic(broker.bootstrapServers(), "flows", PARTITIONS);
       BenchData.load(
@@ -91,7 +92,7 @@ public final class Startup {
         for (int r = 0; r < runs; r++) {
           for (Map.Entry<String, String> v : variants.entrySet()) {
             String appId = "startup-" + (n++);
-            double[] m =
+            Start m =
                 once(
                     java,
                     jar,
@@ -110,11 +111,13 @@ public final class Startup {
                 Locale.ROOT,
                 "%s: readyz %.2f s, first commit %.2f s, CPU at readyz %.2f s (%s),%s load %s%n",
                 v.getKey(),
-                m[0],
-                m[1],
-                m[2],
-                lastThreads,
-                idleSeconds > 0 ? String.format(Locale.ROOT, " idle CPU %.1f%%,", m[3] * 100) : "",
+                m.readyz(),
+                m.commit(),
+                m.cpu(),
+                m.threads(),
+                idleSeconds > 0
+                    ? String.format(Locale.ROOT, " idle CPU %.1f%%,", m.idleShare() * 100)
+                    : "",
                 loadAverage());
           }
         }
@@ -126,34 +129,39 @@ public final class Startup {
     System.out.println(
         "| variant | JVM options | runs | /readyz 200, s (median, range) | first commit, s | CPU s at /readyz | idle CPU, % of a core |");
     System.out.println("|---|---|---:|---|---|---|---|");
-    for (Map.Entry<String, List<double[]>> e : results.entrySet()) {
-      List<double[]> ms = e.getValue();
+    for (Map.Entry<String, List<Start>> e : results.entrySet()) {
+      List<Start> ms = e.getValue();
       System.out.printf(
           Locale.ROOT,
           "| %s | `%s` | %d | %s | %s | %s | %s |%n",
           e.getKey(),
           variants.get(e.getKey()),
           ms.size(),
-          summary(ms, 0),
-          summary(ms, 1),
-          summary(ms, 2),
+          summary(ms, Start::readyz),
+          summary(ms, Start::commit),
+          summary(ms, Start::cpu),
           idleSeconds > 0
-              ? Figure.of(ms.stream().map(m -> m[3] * 100).toList(), "%.1f").medianAndRange()
+              ? Figure.of(ms.stream().map(m -> m.idleShare() * 100).toList(), "%.1f")
+                  .medianAndRange()
               : "-");
     }
     System.out.println("load average at the end: " + loadAverage());
     System.exit(0);
   }
 
-  /** Where the CPU at readiness went in the last run, by thread: the largest few. */
-  private static String lastThreads = "";
+  /**
+   * One start: seconds from process start to /readyz 200 and to the first commit, CPU seconds at
+   * readiness and the threads that used most of it, and the share of a core used idle afterwards.
+   */
+  private record Start(
+      double readyz, double commit, double cpu, String threads, double idleShare) {}
 
   /**
    * readyz seconds, first-commit seconds and CPU seconds at readyz, from process start; then, with
    * {@code idleSeconds}, the share of one core the exporter used while idle (nothing to consume)
    * that long after both.
    */
-  private static double[] once(
+  private static Start once(
       String java,
       String jar,
       String jvm,
@@ -205,6 +213,7 @@ public final class Startup {
     double commit = 0;
     double cpu = 0;
     double idle = 0;
+    String threads = "";
     try {
       while (ready == 0 || commit == 0) {
         if (!p.isAlive() || System.nanoTime() - launch > TimeUnit.SECONDS.toNanos(120)) {
@@ -214,7 +223,7 @@ public final class Startup {
         if (ready == 0 && status(port) == 200) {
           ready = now;
           cpu = ProcStats.of(p.pid()).cpuSeconds();
-          lastThreads = ProcStats.describe(ProcStats.threadCpu(p.pid()), Map.of(), 6);
+          threads = ProcStats.describe(ProcStats.threadCpu(p.pid()), Map.of(), 6);
         }
         if (commit == 0 && committed(admin, appId)) {
           commit = (System.nanoTime() - launch) / 1e9;
@@ -233,7 +242,7 @@ public final class Startup {
         p.destroyForcibly();
       }
     }
-    return new double[] {ready, commit, cpu, idle};
+    return new Start(ready, commit, cpu, threads, idle);
   }
 
   private static List<String> words(String s) {
@@ -270,8 +279,9 @@ public final class Startup {
     }
   }
 
-  private static String summary(List<double[]> ms, int i) {
-    return Figure.of(ms.stream().map(m -> m[i]).toList(), "%.2f").medianAndRange();
+  private static String summary(List<Start> ms, ToDoubleFunction<Start> figure) {
+    return Figure.of(ms.stream().map(m -> figure.applyAsDouble(m)).toList(), "%.2f")
+        .medianAndRange();
   }
 
   private static int freePort() throws IOException {
