@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -64,19 +65,8 @@ class StartupIT {
         ExporterProcess.start(
             dir.resolve("exporter.log"),
             Map.of(),
-            "--brokers",
-            broker.bootstrapServers(),
-            "--topic",
-            topic,
-            "--asn",
-            "64500,4200000001",
-            "--state-dir",
-            dir.resolve("state").toString(),
-            "--application-id",
-            "it-later",
-            "--from-beginning",
-            "--commit-interval",
-            "200")) {
+            fromTheBeginning(
+                topic, dir.resolve("state"), "it-later", "--commit-interval", "200"))) {
       Await.until(
           Duration.ofSeconds(60),
           () -> exporter.log().contains("Topic " + topic + " does not exist yet"),
@@ -108,21 +98,14 @@ class StartupIT {
         ExporterProcess.start(
             dir.resolve("exporter.log"),
             Map.of(),
-            "--brokers",
-            broker.bootstrapServers(),
-            "--topic",
-            topic,
-            "--asn",
-            "64500,4200000001",
-            "--state-dir",
-            dir.resolve("state").toString(),
-            "--application-id",
-            "it-first-commit",
-            "--from-beginning",
-            "--commit-interval",
-            "600000",
-            "--kafka-property",
-            "producer.transaction.timeout.ms=900000")) {
+            fromTheBeginning(
+                topic,
+                dir.resolve("state"),
+                "it-first-commit",
+                "--commit-interval",
+                "600000",
+                "--kafka-property",
+                "producer.transaction.timeout.ms=900000"))) {
       Await.until(
           Duration.ofSeconds(60),
           () -> anyOffsetCommitted("it-first-commit", topic),
@@ -139,21 +122,7 @@ class StartupIT {
     Topics.produce(broker.bootstrapServers(), topic, records, 2000);
     Path state = dir.resolve("state");
     Path log = dir.resolve("exporter.log");
-    String[] args = {
-      "--brokers",
-      broker.bootstrapServers(),
-      "--topic",
-      topic,
-      "--asn",
-      "64500,4200000001",
-      "--state-dir",
-      state.toString(),
-      "--application-id",
-      "it-state-lost",
-      "--from-beginning",
-      "--commit-interval",
-      "200"
-    };
+    String[] args = fromTheBeginning(topic, state, "it-state-lost", "--commit-interval", "200");
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       ExporterIT.awaitTotals(exporter, records);
       exporter.stopCleanly();
@@ -181,6 +150,27 @@ class StartupIT {
       }
       exporter.stopCleanly();
     }
+  }
+
+  /** The flags of an exporter counting {@code topic} of this broker from its beginning. */
+  private static String[] fromTheBeginning(
+      String topic, Path state, String applicationId, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--brokers",
+                broker.bootstrapServers(),
+                "--topic",
+                topic,
+                "--asn",
+                "64500,4200000001",
+                "--state-dir",
+                state.toString(),
+                "--application-id",
+                applicationId,
+                "--from-beginning"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   private static boolean anyOffsetCommitted(String group, String topic) {
