@@ -11,6 +11,10 @@
 #
 #   cds-archive.sh EXPORTER_JAR DEMO_JAR ARCHIVE [JVM options of the exporter]
 #
+# JAVA=/path/to/java runs another JVM than the java on the PATH. On JDK 25 and later the training
+# start writes an AOT cache (-XX:AOTCacheOutput) into ARCHIVE instead, which
+# -XX:SharedArchiveFile=ARCHIVE (or -XX:AOTCache=ARCHIVE) loads alike.
+#
 # The exporter must later run with the same JVM, the same jar at the same path (its size and time
 # are checked) and -XX:SharedArchiveFile=ARCHIVE; with anything else the JVM starts without the
 # archive, silently (-Xlog:cds tells why). The Dockerfile runs this at image build time. Needs
@@ -21,6 +25,7 @@ demo_jar="$2"
 archive="$3"
 shift 3
 jvm=("$@")
+java="${JAVA:-java}"
 kafka_port="${CDS_KAFKA_PORT:-19092}"
 http_port="${CDS_HTTP_PORT:-19590}"
 work="$(mktemp -d)"
@@ -61,13 +66,21 @@ await() {
 
 # JDK_JAVA_OPTIONS is unset for both: the demo needs no archive, and the exporter must get exactly
 # the options given here (an archive option in the environment would clash with this one).
-env -u JDK_JAVA_OPTIONS java -jar "$demo_jar" demo --port 0 --kafka-port "$kafka_port" --rate 2000 \
+env -u JDK_JAVA_OPTIONS "$java" -jar "$demo_jar" demo --port 0 --kafka-port "$kafka_port" --rate 2000 \
   --status-interval 3600 >"$work/demo.log" 2>&1 &
 demo_pid=$!
 await "grep -q 'exporter running' '$work/demo.log'" 180
 
 rm -f "$archive"
-env -u JDK_JAVA_OPTIONS java "${jvm[@]}" -XX:DumpLoadedClassList="$work/classes" -jar "$jar" \
+# JDK 25 and later: an AOT cache (-XX:AOTCacheOutput), written when the training start exits. It
+# holds the classes loaded and linked, lambdas included, and the methods' profiles, so the JIT
+# compiler starts from them. Older JVMs: the class list, dumped into a static archive below.
+if env -u JDK_JAVA_OPTIONS "$java" -XX:AOTCacheOutput="$work/probe.aot" -version >/dev/null 2>&1; then
+  training=(-XX:AOTCacheOutput="$archive")
+else
+  training=(-XX:DumpLoadedClassList="$work/classes")
+fi
+env -u JDK_JAVA_OPTIONS "$java" "${jvm[@]}" "${training[@]}" -jar "$jar" \
   --brokers "127.0.0.1:${kafka_port}" --topic pmacct.flows --asn 64500 --from-beginning \
   --application-id flow-exporter-cds-training --state-dir "$work/state" \
   --addr "127.0.0.1:${http_port}" >"$work/exporter.log" 2>&1 &
@@ -84,8 +97,18 @@ exporter_pid=""
 kill -TERM "$demo_pid"
 wait "$demo_pid" || true
 demo_pid=""
+if [[ "${training[0]}" == -XX:AOTCacheOutput=* ]]; then
+  if [[ ! -s "$archive" ]]; then
+    echo "cds-archive: no AOT cache written; the training start's log:" >&2
+    tail -50 "$work/exporter.log" >&2
+    exit 1
+  fi
+  chmod 0644 "$archive"
+  echo "cds-archive: wrote the AOT cache $archive ($(du -h "$archive" | cut -f1))"
+  exit 0
+fi
 grep -v '^@lambda-proxy' "$work/classes" >"$work/classes-without-lambdas"
-if ! env -u JDK_JAVA_OPTIONS java "${jvm[@]}" -Xshare:dump -XX:SharedClassListFile="$work/classes-without-lambdas" \
+if ! env -u JDK_JAVA_OPTIONS "$java" "${jvm[@]}" -Xshare:dump -XX:SharedClassListFile="$work/classes-without-lambdas" \
     -XX:SharedArchiveFile="$archive" -cp "$jar" >"$work/dump.log" 2>&1 || [[ ! -s "$archive" ]]; then
   echo "cds-archive: no archive written; the dump's log:" >&2
   tail -50 "$work/dump.log" >&2

@@ -29,16 +29,24 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
  * run interleaved (A B A B ...), so that a change of the machine's load hits each alike; the report
  * gives each variant's median and range.
  *
+ * <p>{@code --restart} measures what a restart or a deployment costs instead of a first start: each
+ * run first starts and stops the exporter once, unmeasured (its internal topics, local state and
+ * committed offsets then exist), adds {@value #RESTART_RECORDS} records to the topic, and times the
+ * next start of the same application with the same state directory; its first commit is the first
+ * that goes past the offsets committed before.
+ *
  * <p>Options: {@code --runs 5} per variant, {@code --variant "name=JVM options"} or {@code
  * --variant "name=JVM options -- exporter flags"} (repeatable; by default the benchmark's
- * recommended options alone; {@code -jar PATH} among a variant's JVM options runs that jar), {@code
- * --jar app/target/flow-exporter.jar}, {@code --logs DIR} to keep each start's log (its timestamps
- * show the phases of a start).
+ * recommended options alone; {@code -jar PATH} among a variant's JVM options runs that jar, and a
+ * path ending in {@code /java} as their first word runs that JVM), {@code --jar
+ * app/target/flow-exporter.jar}, {@code --logs DIR} to keep each start's log (its timestamps show
+ * the phases of a start), {@code --restart}.
  */
 public final class Startup {
 
   private static final int PARTITIONS = 4;
   private static final long RECORDS = 20_000;
+  private static final long RESTART_RECORDS = 1_000;
 
   private Startup() {}
 
@@ -48,7 +56,17 @@ public final class Startup {
     Map<String, String> variants = new LinkedHashMap<>();
     Path logs = null;
     int idleSeconds = 0;
-    for (int i = 0; i + 1 < args.length; i += 2) {
+    boolean restart = false;
+    for (int i = 0; i < args.length; i += 2) {
+      if (args[i].equals("--restart")) {
+        restart = true;
+        i--; // a flag without a value
+        continue;
+      }
+      if (i + 1 == args.length) {
+        System.err.println(args[i] + " needs a value");
+        System.exit(2);
+      }
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[i + 1]);
         case "--jar" -> jar = args[i + 1];
@@ -67,7 +85,8 @@ public final class Startup {
           System.err.println(
               "unknown option "
                   + args[i]
-                  + "; options: --runs N, --variant name=opts, --jar PATH, --logs DIR, --idle S");
+                  + "; options: --runs N, --variant name=opts, --jar PATH, --logs DIR, --idle S,"
+                  + " --restart");
           System.exit(2);
         }
       }
@@ -92,6 +111,17 @@ public final class Startup {
         for (int r = 0; r < runs; r++) {
           for (Map.Entry<String, String> v : variants.entrySet()) {
             String appId = "startup-" + (n++);
+            long committedBefore = 0;
+            if (restart) {
+              once(java, jar, v.getValue(), broker.bootstrapServers(), admin, work, appId, 0, 0);
+              committedBefore = committedSum(admin, appId);
+              BenchData.load(
+                  broker.bootstrapServers(),
+                  "flows",
+                  RESTART_RECORDS,
+                  1,
+                  BenchData.generator(500, 4, n));
+            }
             Start m =
                 once(
                     java,
@@ -101,6 +131,7 @@ public final class Startup {
                     admin,
                     work,
                     appId,
+                    committedBefore,
                     idleSeconds);
             if (logs != null) {
               Files.copy(
@@ -169,12 +200,17 @@ public final class Startup {
       Admin admin,
       Path work,
       String appId,
+      long committedBefore,
       int idleSeconds)
       throws Exception {
     int port = freePort();
-    List<String> cmd = new ArrayList<>(List.of(java));
     String[] parts = (" " + jvm + " ").split(" -- ", 2);
     List<String> jvmWords = new ArrayList<>(words(parts[0]));
+    // another JVM: its java launcher as the first word of a variant's options
+    if (!jvmWords.isEmpty() && jvmWords.get(0).endsWith("/java")) {
+      java = jvmWords.remove(0);
+    }
+    List<String> cmd = new ArrayList<>(List.of(java));
     int ownJar = jvmWords.indexOf("-jar"); // a variant's own jar: "-jar PATH" among its options
     if (ownJar >= 0 && ownJar + 1 < jvmWords.size()) {
       jar = jvmWords.get(ownJar + 1);
@@ -225,7 +261,7 @@ public final class Startup {
           cpu = ProcStats.of(p.pid()).cpuSeconds();
           threads = ProcStats.describe(ProcStats.threadCpu(p.pid()), Map.of(), 6);
         }
-        if (commit == 0 && committed(admin, appId)) {
+        if (commit == 0 && committedSum(admin, appId) > committedBefore) {
           commit = (System.nanoTime() - launch) / 1e9;
         }
         Thread.sleep(10);
@@ -249,16 +285,17 @@ public final class Startup {
     return Arrays.stream(s.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
   }
 
-  private static boolean committed(Admin admin, String group) {
+  /** The sum of the group's committed offsets (its input and repartition topics), or -1. */
+  private static long committedSum(Admin admin, String group) {
     try {
       Map<?, OffsetAndMetadata> offsets =
           admin
               .listConsumerGroupOffsets(group)
               .partitionsToOffsetAndMetadata()
               .get(5, TimeUnit.SECONDS);
-      return offsets.values().stream().anyMatch(o -> o != null && o.offset() > 0);
+      return offsets.values().stream().filter(o -> o != null).mapToLong(o -> o.offset()).sum();
     } catch (Exception e) {
-      return false;
+      return -1;
     }
   }
 
