@@ -11,6 +11,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -86,7 +87,7 @@ public final class TopApi {
             .orElseThrow(
                 () -> new BadParameter("family", "missing; one of " + Dimension.choices()));
     Dimension dimension =
-        Dimension.of(family)
+        Dimension.of(family.toLowerCase(Locale.ROOT))
             .orElseThrow(
                 () ->
                     new BadParameter(
@@ -105,7 +106,7 @@ public final class TopApi {
         one(query, "direction")
             .orElseThrow(() -> new BadParameter("direction", "missing; receive or transmit"));
     Direction direction =
-        switch (dir) {
+        switch (dir.toLowerCase(Locale.ROOT)) {
           case "receive" -> Direction.RECEIVE;
           case "transmit" -> Direction.TRANSMIT;
           default ->
@@ -114,13 +115,13 @@ public final class TopApi {
     int n = DEFAULT_N;
     Optional<String> count = one(query, "n");
     if (count.isPresent()) {
-      try {
-        n = Integer.parseInt(count.get());
-      } catch (NumberFormatException e) {
-        throw new BadParameter("n", "'" + count.get() + "' is not a whole number");
+      String c = count.get();
+      if (c.isEmpty() || !c.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+        throw new BadParameter("n", "'" + c + "' is not a whole number 1.." + MAX_N);
       }
+      n = c.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(c);
       if (n < 1 || n > MAX_N) {
-        throw new BadParameter("n", n + " is outside 1.." + MAX_N);
+        throw new BadParameter("n", c + " is outside 1.." + MAX_N);
       }
     }
     return new TopQuery(dimension, direction, n);

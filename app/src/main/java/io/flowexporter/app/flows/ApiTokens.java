@@ -77,6 +77,14 @@ public final class ApiTokens {
     return Optional.ofNullable(found);
   }
 
+  /**
+   * Whether no token is valid now: the file is missing, empty or has a bad line. Every request is
+   * then refused, whatever token it shows.
+   */
+  public boolean refusesAll() {
+    return current().tokens().isEmpty();
+  }
+
   private Loaded current() {
     long now = System.nanoTime();
     if (now - lastCheck >= CHECK_INTERVAL_NANOS) {

@@ -73,6 +73,19 @@ public final class FlowApi {
   public void mount(Javalin app) {
     app.get(TAP, ctx -> handle(ctx, FlowQuery.Kind.TAP));
     app.get(SEARCH, ctx -> handle(ctx, FlowQuery.Kind.SEARCH));
+    // Any other method: 405 saying which one serves, not an empty 200 (HEAD) or a 404.
+    for (String path : new String[] {TAP, SEARCH}) {
+      app.head(path, FlowApi::onlyGet);
+      app.post(path, FlowApi::onlyGet);
+      app.put(path, FlowApi::onlyGet);
+      app.patch(path, FlowApi::onlyGet);
+      app.delete(path, FlowApi::onlyGet);
+    }
+  }
+
+  private static void onlyGet(Context ctx) {
+    ctx.header("Allow", "GET");
+    error(ctx, HttpStatus.METHOD_NOT_ALLOWED, null, "only GET is served here");
   }
 
   /** Scans running now. */
@@ -90,6 +103,16 @@ public final class FlowApi {
           HttpStatus.UNAUTHORIZED,
           null,
           "an API token is needed: Authorization: Bearer <token>");
+      return;
+    }
+    if (tokens.refusesAll()) {
+      ctx.header("WWW-Authenticate", "Bearer");
+      error(
+          ctx,
+          HttpStatus.UNAUTHORIZED,
+          null,
+          "the API's token file holds no valid token now: every request is refused until it is"
+              + " fixed (the exporter's log says what is wrong with it)");
       return;
     }
     Optional<String> who = tokens.nameOf(auth.substring(7).trim());
@@ -137,7 +160,7 @@ public final class FlowApi {
       ctx.disableCompression();
       // The raw stream: each flush reaches the client at once, with no compression buffering it.
       FlowWriter out =
-          accept != null && accept.contains("text/event-stream")
+          accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream")
               ? FlowWriter.sse(ctx.res().getOutputStream())
               : FlowWriter.ndjson(ctx.res().getOutputStream());
       ctx.status(HttpStatus.OK);

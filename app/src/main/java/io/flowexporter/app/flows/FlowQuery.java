@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * One flow API request, parsed once: the filter ({@link FlowFilter}'s parameters) and the bounds of
@@ -76,12 +78,22 @@ public record FlowQuery(
     Set<String> seen = new HashSet<>();
     for (String pair :
         rawQuery == null || rawQuery.isBlank() ? new String[0] : rawQuery.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue; // "?&limit=1", "a=1&&b=2": nothing between two separators
+      }
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
       if (!own.contains(name)) {
         if (SEARCH_PARAMETERS.contains(name)) {
           throw new FlowQueryException(
               name, name + ": only a search takes a time range; a tap runs from now on");
+        }
+        if (!FlowFilter.PARAMETERS.contains(name)) {
+          Set<String> known = new TreeSet<>(FlowFilter.PARAMETERS);
+          known.addAll(own);
+          String shown = name.isEmpty() ? "(empty)" : name;
+          throw new FlowQueryException(
+              shown, shown + ": unknown parameter; known are " + String.join(", ", known));
         }
         filterQuery.add(pair);
         continue;
@@ -117,8 +129,8 @@ public record FlowQuery(
       throw new FlowQueryException(
           from != null ? "from" : "to",
           "from/to: the range is "
-              + Durations.format(Duration.between(start, end).truncatedTo(ChronoUnit.SECONDS))
-              + " wide; at most 24h (cap)");
+              + hoursMinutesSeconds(Duration.between(start, end))
+              + " wide, above the cap of 24h");
     }
     return new FlowQuery(kind, filter, n, t, start, end);
   }
@@ -149,7 +161,9 @@ public record FlowQuery(
     try {
       d = Durations.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new FlowQueryException("timeout", "timeout: " + e.getMessage());
+      throw new FlowQueryException(
+          "timeout",
+          "timeout: '" + value + "' is not a duration such as 45s, 2m or 500ms (at most 300s)");
     }
     if (d.compareTo(MAX_TIMEOUT) > 0) {
       throw new FlowQueryException("timeout", "timeout: " + value + " is above the cap of 300s");
@@ -176,15 +190,44 @@ public record FlowQuery(
         throw new FlowQueryException(
             name, name + ": '" + value + "' is before the first instant there is");
       }
-      return now.minus(ago);
+      return notBeforeKafkaTime(name, value, now.minus(ago));
     }
+    // An offset's '+' typed into a URL unencoded arrives as a space: "...T15:02:00 01:00".
+    String time =
+        OFFSET_AFTER_SPACE.matcher(value).matches()
+            ? value.substring(0, value.length() - 6) + "+" + value.substring(value.length() - 5)
+            : value;
     try {
-      return OffsetDateTime.parse(value).toInstant();
+      return notBeforeKafkaTime(name, value, OffsetDateTime.parse(time).toInstant());
     } catch (DateTimeParseException e) {
       throw new FlowQueryException(
           name,
           name + ": '" + value + "' is not an RFC 3339 time such as 2026-11-29T14:02:00Z, or -15m");
     }
+  }
+
+  private static final Pattern OFFSET_AFTER_SPACE = Pattern.compile(".*T.* \\d\\d:\\d\\d");
+
+  /** Kafka's record times (and offsetsForTimes) start at 1970-01-01T00:00:00Z. */
+  private static Instant notBeforeKafkaTime(String name, String value, Instant t) {
+    if (t.isBefore(Instant.EPOCH)) {
+      throw new FlowQueryException(
+          name,
+          name
+              + ": '"
+              + value
+              + "' is before 1970-01-01T00:00:00Z, where Kafka's record times start");
+    }
+    return t;
+  }
+
+  /** A span as 24h43m20s, or 24h0m0.001s: never rounded into the cap it exceeds. */
+  private static String hoursMinutesSeconds(Duration d) {
+    String seconds =
+        d.toMillisPart() == 0
+            ? Integer.toString(d.toSecondsPart())
+            : String.format(Locale.ROOT, "%d.%03d", d.toSecondsPart(), d.toMillisPart());
+    return d.toHours() + "h" + d.toMinutesPart() + "m" + seconds + "s";
   }
 
   private static String decode(String s, String parameter) {

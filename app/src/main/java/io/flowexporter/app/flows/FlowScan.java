@@ -36,7 +36,9 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class FlowScan implements AutoCloseable {
 
-  static final long KEEP_ALIVE_MS = 500;
+  // A closed connection fails the second write after it (the first only fills the socket buffer):
+  // two keep-alives and a poll stay within a second.
+  static final long KEEP_ALIVE_MS = 250;
   private static final long POLL_MS = 200;
 
   private final Consumer<byte[], byte[]> consumer;

@@ -187,5 +187,16 @@ class TopApiTest {
                 .path("message")
                 .asText())
         .contains("1..1000");
+    assertThat(
+            JSON.readTree(get("/api/v1/top?family=as&direction=receive&n=99999999999999").body())
+                .path("error")
+                .path("message")
+                .asText())
+        .contains("outside 1..1000");
+  }
+
+  @Test
+  void familyAndDirectionAreTakenInAnyCase() throws Exception {
+    assertThat(get("/api/v1/top?family=AS&direction=Receive").statusCode()).isEqualTo(200);
   }
 }

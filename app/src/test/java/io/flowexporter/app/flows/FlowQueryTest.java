@@ -60,12 +60,68 @@ class FlowQueryTest {
         FlowQuery.Kind.SEARCH,
         "from=1970-01-01T00:00:00Z&to=%2B999999999-12-31T23:59:59Z",
         "from",
-        "wide; at most 24h");
+        "wide, above the cap of 24h");
     assertBad(
         FlowQuery.Kind.SEARCH,
         "from=1970-01-01T00:00:00.5Z&to=%2B999999999-12-31T23:59:59Z",
         "from",
-        "at most 24h");
+        "above the cap of 24h");
+  }
+
+  @Test
+  void timesBeforeKafkasFirstRecordTimeAreRefusedNamingTheParameter() {
+    assertBad(
+        FlowQuery.Kind.SEARCH,
+        "from=1969-12-31T23:50:00Z&to=1970-01-01T00:05:00Z",
+        "from",
+        "before 1970-01-01T00:00:00Z");
+    assertBad(FlowQuery.Kind.SEARCH, "to=0001-01-01T00:10:00Z", "to", "before 1970");
+    assertThat(
+            FlowQuery.parse(
+                    FlowQuery.Kind.SEARCH, "from=1970-01-01T00:00:00Z&to=1970-01-01T00:05:00Z", NOW)
+                .from())
+        .isEqualTo(Instant.EPOCH);
+  }
+
+  @Test
+  void anOffsetsPlusTypedIntoTheUrlUnencodedIsStillAnOffset() {
+    // URL decoding turns the '+' of "+01:00" into a space.
+    FlowQuery q =
+        FlowQuery.parse(
+            FlowQuery.Kind.SEARCH,
+            "from=2026-11-29T15:00:00+01:00&to=2026-11-29T15:07:00+01:00",
+            NOW);
+    assertThat(q.from()).isEqualTo(Instant.parse("2026-11-29T14:00:00Z"));
+    assertThat(q.to()).isEqualTo(Instant.parse("2026-11-29T14:07:00Z"));
+    assertBad(FlowQuery.Kind.SEARCH, "from=2026-11-29 01:00", "from", "not an RFC 3339 time");
+  }
+
+  @Test
+  void emptySegmentsAreIgnoredAndUnknownParametersListEveryKnownOne() {
+    FlowQuery q = FlowQuery.parse(FlowQuery.Kind.TAP, "&&limit=7&&port=443&", NOW);
+    assertThat(q.limit()).isEqualTo(7);
+    assertThat(q.filter().toString()).isEqualTo("port=443");
+    assertBad(FlowQuery.Kind.SEARCH, "limit=1&Limit=1", "Limit", "known are");
+    assertThatThrownBy(() -> FlowQuery.parse(FlowQuery.Kind.SEARCH, "Limit=1", NOW))
+        .hasMessageContaining(" limit,")
+        .hasMessageContaining(" from,")
+        .hasMessageContaining(" proto,");
+    assertThatThrownBy(() -> FlowQuery.parse(FlowQuery.Kind.TAP, "bogus=1", NOW))
+        .hasMessageContaining(" timeout")
+        .hasMessageNotContaining(" from,");
+  }
+
+  @Test
+  void errorMessagesShowTheRangeAndTheDurationsThatAreAllowed() {
+    assertBad(
+        FlowQuery.Kind.SEARCH,
+        "from=2026-11-28T00:00:00Z&to=2026-11-29T00:00:00.001Z",
+        "from",
+        "24h0m0.001s wide");
+    assertBad(FlowQuery.Kind.SEARCH, "from=-1441m", "from", "24h1m0s wide");
+    assertThatThrownBy(() -> FlowQuery.parse(FlowQuery.Kind.TAP, "timeout=10", NOW))
+        .hasMessageContaining("at most 300s")
+        .hasMessageNotContaining("30d");
   }
 
   private static void assertBad(

@@ -90,7 +90,12 @@ public final class FlowFilter {
     srcPort = ports(values, "src_port");
     dstPort = ports(values, "dst_port");
     proto =
-        texts(values, "proto", v -> Protocols.name(v), "is not a protocol name or a number 0..255");
+        texts(
+            values,
+            "proto",
+            v -> Protocols.known(v),
+            "is not a protocol name pmacct prints (tcp, udp, icmp, gre, esp, sctp, ...) or a number"
+                + " 0..255");
     as = asNumbers(values, "as");
     srcAs = asNumbers(values, "src_as");
     dstAs = asNumbers(values, "dst_as");
@@ -111,7 +116,10 @@ public final class FlowFilter {
         texts(
             values,
             "direction",
-            v -> Set.of("receive", "transmit", "unmatched").contains(v) ? v : null,
+            v -> {
+              String d = v.toLowerCase(Locale.ROOT);
+              return Set.of("receive", "transmit", "unmatched").contains(d) ? d : null;
+            },
             "is not one of receive, transmit, unmatched");
   }
 
@@ -126,6 +134,9 @@ public final class FlowFilter {
     }
     Map<String, List<String>> values = new LinkedHashMap<>();
     for (String pair : query.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue; // "a=1&&b=2": nothing between two separators
+      }
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
       if (!PARAMETERS.contains(name)) {

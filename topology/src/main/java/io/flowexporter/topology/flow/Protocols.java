@@ -16,21 +16,50 @@ public final class Protocols {
   private static final String[] NAMES = new String[256];
 
   static {
-    // Names as in pmacct's protocol table (and /etc/protocols).
-    NAMES[1] = "icmp";
-    NAMES[2] = "igmp";
-    NAMES[4] = "ipencap";
-    NAMES[6] = "tcp";
-    NAMES[17] = "udp";
-    NAMES[41] = "ipv6";
-    NAMES[47] = "gre";
-    NAMES[50] = "esp";
-    NAMES[51] = "ah";
-    NAMES[58] = "ipv6-icmp";
-    NAMES[89] = "ospf";
-    NAMES[103] = "pim";
-    NAMES[112] = "vrrp";
-    NAMES[132] = "sctp";
+    // pmacct's protocol table (the names nfacctd prints for ip_proto), in lower case.
+    String[][] table = {
+      {"1", "icmp"},
+      {"2", "igmp"},
+      {"3", "ggp"},
+      {"4", "ipencap"},
+      {"6", "tcp"},
+      {"8", "egp"},
+      {"9", "igp"},
+      {"17", "udp"},
+      {"18", "mux"},
+      {"41", "ipv6"},
+      {"43", "ipv6-route"},
+      {"44", "ipv6-frag"},
+      {"46", "rsvp"},
+      {"47", "gre"},
+      {"50", "esp"},
+      {"51", "ah"},
+      {"55", "mobile"},
+      {"56", "tlsp"},
+      {"58", "ipv6-icmp"},
+      {"59", "ipv6-nonxt"},
+      {"60", "ipv6-opts"},
+      {"80", "iso-ip"},
+      {"83", "vines"},
+      {"88", "eigrp"},
+      {"89", "ospf"},
+      {"91", "larp"},
+      {"93", "ax.25"},
+      {"94", "ipip"},
+      {"98", "encap"},
+      {"102", "pnni"},
+      {"103", "pim"},
+      {"108", "ipcomp"},
+      {"111", "ipx-in-ip"},
+      {"112", "vrrp"},
+      {"115", "l2tp"},
+      {"124", "isis"},
+      {"132", "sctp"},
+      {"133", "fc"},
+    };
+    for (String[] entry : table) {
+      NAMES[Integer.parseInt(entry[0])] = entry[1];
+    }
   }
 
   private Protocols() {}
@@ -54,6 +83,23 @@ public final class Protocols {
       return n > 255 ? null : name(n);
     }
     return text.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * The label of a protocol given by a person (a filter): a number 0..255, or a name of pmacct's
+   * table in any case. Null for anything else, which no flow would ever match.
+   */
+  public static String known(String text) {
+    String label = name(text);
+    if (label == null || isDigits(text)) {
+      return label;
+    }
+    for (String n : NAMES) {
+      if (label.equals(n)) {
+        return label;
+      }
+    }
+    return null;
   }
 
   private static boolean isDigits(String s) {

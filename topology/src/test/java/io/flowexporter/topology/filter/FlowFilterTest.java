@@ -86,6 +86,14 @@ class FlowFilterTest {
     assertThat(f.matches(V4, Direction.TRANSMIT, 1, 2)).isTrue();
     assertThat(f.matches(V4, null, 1, 2)).isTrue();
     assertThat(FlowFilter.parse("direction=receive").matches(V4, null, 1, 2)).isFalse();
+    assertThat(FlowFilter.parse("direction=Transmit").matches(V4, Direction.TRANSMIT, 1, 2))
+        .isTrue();
+  }
+
+  @Test
+  void emptySegmentsOfAQueryAreIgnored() {
+    assertThat(matches("&&port=443&", V4)).isTrue();
+    assertThat(matches("port=80&&", V4)).isFalse();
   }
 
   @Test
@@ -102,12 +110,14 @@ class FlowFilterTest {
     assertBad("ip=example.com", "ip", "not an IPv4 or IPv6 address");
     assertBad("ip=256.1.1.1", "ip", "address");
     assertBad("proto=256", "proto", "not a protocol");
+    // No flow could match a name pmacct never prints: a typo must not scan for nothing.
+    assertBad("proto=foo", "proto", "not a protocol name pmacct prints");
     assertBad("as=AS4294967296", "as", "not an AS number");
     assertBad("src_as=-1", "src_as", "not an AS number");
     assertBad("direction=both", "direction", "receive, transmit, unmatched");
     assertBad("country=FRA", "country", "two-letter");
     assertBad("hostname=", "hostname", "empty");
-    assertBad("port=443&&proto=tcp", "(empty)", "unknown parameter");
+    assertBad("port=443&=tcp", "(empty)", "unknown parameter");
     assertBad("port=%zz", "port", "%-escape");
     // Text from a dot on is a host name to InetAddress: refused here before it asks DNS.
     assertBad("ip=.:", "ip", "not an IPv4 or IPv6 address");
