@@ -34,8 +34,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -289,6 +293,15 @@ public final class ExporterCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(config.describe());
       return 0;
     }
+    // Before any connection: a state directory that cannot be made would fail the stream later.
+    try {
+      Files.createDirectories(config.kafka().stateDir());
+    } catch (IOException | RuntimeException e) {
+      throw fail("--state-dir", config.kafka().stateDir() + ": cannot be created (" + e + ")");
+    }
+    if (!Files.isWritable(config.kafka().stateDir())) {
+      throw fail("--state-dir", config.kafka().stateDir() + ": not writable");
+    }
     try (Exporter exporter = Exporter.start(config)) {
       // Ctrl-C or SIGTERM: close in order and exit 0; other exits still close through the hook.
       ShutdownSignals.install(() -> new Thread(exporter::close, "flow-exporter-shutdown").start());
@@ -311,6 +324,8 @@ public final class ExporterCommand implements Callable<Integer> {
       throw fail(
           "--topic", "missing; set --topic or " + EnvironmentDefaults.variableFor("--topic"));
     }
+    checkBrokerAddresses();
+    checkTopicName("--topic", topic.trim());
     if (asns.isEmpty()) {
       throw fail("--asn", "missing; give your own AS number(s), e.g. --asn 64500");
     }
@@ -429,12 +444,15 @@ public final class ExporterCommand implements Callable<Integer> {
   }
 
   private FlowDocumentsConfig flowDocuments() {
-    if (flowTopic != null
-        && (flowTopic.isBlank() || !flowTopic.trim().matches("[a-zA-Z0-9._-]{1,249}"))) {
-      throw fail("--flow-topic", "'" + flowTopic + "' is not a Kafka topic name");
+    if (flowTopic != null) {
+      checkTopicName("--flow-topic", flowTopic.trim());
     }
     if (flowLog != null && Files.isDirectory(flowLog)) {
       throw fail("--flow-log", flowLog + " is a directory");
+    }
+    Path flowLogDir = flowLog == null ? null : flowLog.toAbsolutePath().getParent();
+    if (flowLogDir != null && Files.exists(flowLogDir) && !Files.isDirectory(flowLogDir)) {
+      throw fail("--flow-log", flowLogDir + " is not a directory");
     }
     long maxSize;
     try {
@@ -456,6 +474,11 @@ public final class ExporterCommand implements Callable<Integer> {
     } catch (FlowFilterException e) {
       throw fail("--flow-filter", e.getMessage());
     }
+    if (filter.onlyUnmatched()) {
+      throw fail(
+          "--flow-filter",
+          "direction=unmatched selects no document: flows that are not yours are never written");
+    }
     return new FlowDocumentsConfig(
         Optional.ofNullable(flowTopic).map(String::trim),
         Optional.ofNullable(flowLog),
@@ -472,6 +495,17 @@ public final class ExporterCommand implements Callable<Integer> {
     if (kafka.applicationId().isBlank()) {
       throw fail("--application-id", "must not be empty");
     }
+    // Kafka Streams names its internal topics after the id: it must make valid topic names.
+    if (!kafka.applicationId().matches(TOPIC_CHARACTERS + "{1," + MAX_APPLICATION_ID + "}")) {
+      throw fail(
+          "--application-id",
+          "'"
+              + kafka.applicationId()
+              + "' must be 1.."
+              + MAX_APPLICATION_ID
+              + " letters, digits, '.', '_' or '-': the internal topics are named after it");
+    }
+    kafka.clientProperties().forEach(this::checkJaasConfig);
     try {
       StreamsConfig streams = new StreamsConfig(StreamsProperties.of(kafka));
       // Kafka Streams hands the (de)serializers to the client constructors, not in the maps.
@@ -500,8 +534,59 @@ public final class ExporterCommand implements Callable<Integer> {
     }
   }
 
+  /** The characters of a Kafka topic name (Kafka's own rule). */
+  private static final String TOPIC_CHARACTERS = "[a-zA-Z0-9._-]";
+
+  /** Kafka's 249 characters less the longest internal topic suffix, with room to spare. */
+  private static final int MAX_APPLICATION_ID = 200;
+
+  private void checkTopicName(String flag, String name) {
+    if (!name.matches(TOPIC_CHARACTERS + "{1,249}") || name.equals(".") || name.equals("..")) {
+      throw fail(
+          flag,
+          "'" + name + "' is not a Kafka topic name (1..249 letters, digits, '.', '_' or '-')");
+    }
+  }
+
+  /**
+   * host:port[,host:port...], checked for form only: a name that does not resolve now may later.
+   */
+  private void checkBrokerAddresses() {
+    for (String address : brokers.split(",")) {
+      String a = address.trim();
+      if (a.isEmpty()) {
+        continue; // "a:9092," is Kafka's own leniency
+      }
+      String host = Utils.getHost(a);
+      Integer port = Utils.getPort(a);
+      if (host == null || port == null || port < 1 || port > 65535) {
+        throw fail("--brokers", "'" + a + "' is not host:port (e.g. kafka1:9092, [::1]:9092)");
+      }
+    }
+  }
+
+  /** A JAAS configuration that Kafka could not parse, refused now; the message never shows it. */
+  private void checkJaasConfig(String key, String value) {
+    if (!key.endsWith(SaslConfigs.SASL_JAAS_CONFIG)) {
+      return;
+    }
+    try {
+      JaasContext.loadClientContext(Map.of(SaslConfigs.SASL_JAAS_CONFIG, new Password(value)));
+    } catch (IllegalArgumentException e) {
+      throw fail(
+          "--kafka-property/--kafka-config",
+          key
+              + ": not a JAAS configuration such as"
+              + " org.apache.kafka.common.security.plain.PlainLoginModule required"
+              + " username=\"...\" password=\"...\"; (each entry ends with ';')");
+    }
+  }
+
   private Map<String, String> clientProperties() {
     Map<String, String> props = new LinkedHashMap<>();
+    if (kafkaConfig != null && !Files.isRegularFile(kafkaConfig)) {
+      throw fail("--kafka-config", kafkaConfig + ": no such file");
+    }
     if (kafkaConfig != null) {
       Properties file = new Properties();
       try (Reader in = Files.newBufferedReader(kafkaConfig)) {

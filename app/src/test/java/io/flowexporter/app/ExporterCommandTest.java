@@ -6,6 +6,8 @@ import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,6 +161,63 @@ class ExporterCommandTest {
     cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "21"));
     cli.assertBad("--flow-topic", with("--flow-topic", "bad topic"));
     cli.assertBad("--flow-log", with("--flow-log", System.getProperty("java.io.tmpdir")));
+    cli.assertBad("--flow-filter", with("--flow-filter", "direction=unmatched"));
+    assertThat(cli.err()).contains("never written");
+  }
+
+  @Test
+  void namesKafkaWouldRefuseLaterAreBadFlagsNow(@TempDir Path dir) throws Exception {
+    cli.assertBad("--brokers", checked("kafka1", "pmacct"));
+    assertThat(cli.err()).contains("'kafka1' is not host:port");
+    cli.assertBad("--brokers", checked("k1:9092,127.0.0.1:99999", "pmacct"));
+    cli.assertBad("--topic", checked("k1:9092", "bad topic!"));
+    cli.assertBad("--topic", checked("k1:9092", "."));
+    cli.assertBad("--application-id", with("--application-id", "bad id!"));
+    cli.assertBad("--application-id", with("--application-id", "a".repeat(201)));
+    assertThat(cli.run(checked("[::1]:9092,k2:9092", "pmacct", "--application-id", "a.b_c-1")))
+        .isZero();
+    cli.assertBad("--kafka-config", with("--kafka-config", dir.resolve("missing").toString()));
+    assertThat(cli.err()).contains("no such file");
+  }
+
+  /** --check with these brokers and topic. */
+  private static String[] checked(String brokers, String topic, String... more) {
+    List<String> args =
+        new ArrayList<>(List.of("--brokers", brokers, "--topic", topic, "--asn", "64500"));
+    args.addAll(List.of(more));
+    args.add("--check");
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void aJaasConfigKafkaCannotParseIsABadFlagThatDoesNotShowIt() {
+    cli.assertBad(
+        "--kafka-property/--kafka-config",
+        with(
+            "--kafka-property",
+            "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"u\" password=\"hunter2-secret\""));
+    assertThat(cli.err()).contains("sasl.jaas.config", "ends with ';'");
+    assertThat(cli.err() + cli.out()).doesNotContain("hunter2-secret");
+  }
+
+  @Test
+  void aStateDirectoryThatCannotBeMadeStopsTheStartBeforeKafka(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    // not --check: the directory is made (or not) only by a real start
+    cli.assertBad(
+        "--state-dir",
+        "--brokers",
+        "127.0.0.1:1",
+        "--topic",
+        "t",
+        "--asn",
+        "64500",
+        "--addr",
+        "127.0.0.1:0",
+        "--state-dir",
+        file.resolve("state").toString());
+    assertThat(cli.err()).contains("cannot be created");
   }
 
   @Test
@@ -210,7 +269,10 @@ class ExporterCommandTest {
   void kafkaPropertiesComeFromAFileAndFlagsWithFlagsWinning(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("client.properties");
     Files.writeString(
-        file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config=secret stuff\n");
+        file,
+        "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\nsasl.jaas.config="
+            + "org.apache.kafka.common.security.plain.PlainLoginModule required"
+            + " username=\"u\" password=\"secret stuff\";\n");
     assertThat(
             cli.run(
                 with(

@@ -11,6 +11,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -100,6 +102,13 @@ public final class WebTls {
       throw new StartupFlagException("--web-tls-cert", cert + ": no certificate in the file", null);
     }
     PrivateKey privateKey = privateKey(key);
+    if (!belongTogether(privateKey, chain.iterator().next().getPublicKey())) {
+      // Else every handshake would fail later, with nothing in the log.
+      throw new StartupFlagException(
+          "--web-tls-key",
+          key + ": is not the private key of the first certificate in " + cert,
+          null);
+    }
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
@@ -108,6 +117,32 @@ public final class WebTls {
     } catch (IOException | GeneralSecurityException e) {
       throw new StartupFlagException(
           "--web-tls-key", key + ": does not go with the certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether a signature made with the private key verifies with the certificate's public key. */
+  private static boolean belongTogether(PrivateKey privateKey, PublicKey publicKey) {
+    String algorithm =
+        switch (privateKey.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "Ed448", "EdDSA" -> privateKey.getAlgorithm();
+          default -> null;
+        };
+    if (algorithm == null) {
+      return true; // a kind of key this check does not know: the handshake will tell
+    }
+    try {
+      byte[] probe = "flow-exporter key check".getBytes(StandardCharsets.US_ASCII);
+      Signature signature = Signature.getInstance(algorithm);
+      signature.initSign(privateKey);
+      signature.update(probe);
+      byte[] signed = signature.sign();
+      signature.initVerify(publicKey);
+      signature.update(probe);
+      return signature.verify(signed);
+    } catch (GeneralSecurityException e) {
+      return false; // a key of one kind and a certificate of another
     }
   }
 

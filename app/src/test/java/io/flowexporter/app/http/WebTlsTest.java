@@ -113,6 +113,25 @@ class WebTlsTest {
             StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
   }
 
+  @Test
+  void aKeyOfAnotherCertificateIsRefusedNamingTheKey() throws Exception {
+    Path ca = makeCa();
+    Path certA = dir.resolve("a.crt");
+    Path keyA = dir.resolve("a.key");
+    Path certB = dir.resolve("b.crt");
+    Path keyB = dir.resolve("b.key");
+    makeServerCert(ca, "a", certA, keyA);
+    makeServerCert(ca, "b", certB, keyB);
+    for (Path wrong : List.of(keyB, dir.resolve("ca.key"))) { // another RSA key, an EC key
+      assertThatThrownBy(() -> WebTls.load(certA, wrong))
+          .as(wrong.toString())
+          .isInstanceOfSatisfying(
+              StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
+          .hasMessageContaining("is not the private key of the first certificate");
+    }
+    WebTls.load(certA, keyA); // the right pair loads
+  }
+
   private static String subject(HttpResponse<?> r) throws Exception {
     return ((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0])
         .getSubjectX500Principal()

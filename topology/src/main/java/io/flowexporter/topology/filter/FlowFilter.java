@@ -8,6 +8,7 @@ import io.flowexporter.topology.series.CountedFlow;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -165,6 +166,13 @@ public final class FlowFilter {
   /** Whether the query names {@code country}, which needs a country database. */
   public boolean usesCountry() {
     return country != null;
+  }
+
+  /**
+   * Whether the query selects only flows that are not the operator's ({@code direction=unmatched}).
+   */
+  public boolean onlyUnmatched() {
+    return direction != null && Arrays.stream(direction).allMatch("unmatched"::equals);
   }
 
   /** Whether this is the empty query. */
