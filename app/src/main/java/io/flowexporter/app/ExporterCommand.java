@@ -291,6 +291,12 @@ public final class ExporterCommand implements Callable<Integer> {
     ExporterConfig config = toConfig();
     if (check) {
       spec.commandLine().getOut().println(config.describe());
+      // What Kafka Streams gets: the exporter's defaults, then the given properties, then the
+      // flags (which win); stream-threads=auto counts as one until the topic is looked up.
+      spec.commandLine()
+          .getOut()
+          .println(
+              "kafka-effective=" + ExporterConfig.masked(StreamsProperties.of(config.kafka())));
       return 0;
     }
     // Before any connection: a state directory that cannot be made would fail the stream later.

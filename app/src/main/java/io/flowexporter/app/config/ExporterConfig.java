@@ -4,6 +4,7 @@ import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.series.PortFamily;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.TreeMap;
@@ -118,11 +119,16 @@ public record ExporterConfig(
 
   /** Client properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */
   private String maskedClientProperties() {
+    return masked(kafka.clientProperties());
+  }
+
+  /** Properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */
+  public static String masked(Map<?, ?> properties) {
     StringJoiner j = new StringJoiner(", ", "{", "}");
-    new TreeMap<>(kafka.clientProperties())
-        .forEach(
-            (k, v) ->
-                j.add(k + "=" + (k.matches("(?i).*(password|jaas|secret|key).*") ? "****" : v)));
+    Map<String, String> sorted = new TreeMap<>();
+    properties.forEach((k, v) -> sorted.put(String.valueOf(k), String.valueOf(v)));
+    sorted.forEach(
+        (k, v) -> j.add(k + "=" + (k.matches("(?i).*(password|jaas|secret|key).*") ? "****" : v)));
     return j.toString();
   }
 }
