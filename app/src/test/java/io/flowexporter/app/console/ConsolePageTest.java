@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.http.MetricsServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.flowexporter.app.http.RoutesServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,14 +29,7 @@ class ConsolePageTest {
 
   @Test
   void servesThePageItsAssetsAndNothingElse() throws Exception {
-    try (MetricsServer server =
-        MetricsServer.start(
-            new HttpConfig("127.0.0.1", 0),
-            (out, om) -> {},
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> true,
-            () -> "RUNNING",
-            new ConsolePage()::mount)) {
+    try (MetricsServer server = RoutesServer.start(new ConsolePage()::mount)) {
       HttpResponse<String> page = get(server.port(), "/");
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.http.MetricsServer;
+import io.flowexporter.app.http.RoutesServer;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.aggregate.Totals;
@@ -15,8 +15,6 @@ import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.CountryFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesKey;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,14 +70,7 @@ class TopApiTest {
 
   @BeforeEach
   void start() {
-    server =
-        MetricsServer.start(
-            new HttpConfig("127.0.0.1", 0),
-            (out, om) -> {},
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> true,
-            () -> "RUNNING",
-            new TopApi(sampler, NAMES, COUNTRIES, false)::mount);
+    server = RoutesServer.start(new TopApi(sampler, NAMES, COUNTRIES, false)::mount);
   }
 
   @AfterEach

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.http.MetricsServer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.flowexporter.app.http.RoutesServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,14 +39,7 @@ class FlowApiTest {
     tokenFile = dir.resolve("tokens");
     Files.writeString(tokenFile, "alice:" + TOKEN + "\n");
     FlowApi api = new FlowApi(ApiTokens.load(tokenFile), null, 1, Clock.systemUTC());
-    server =
-        MetricsServer.start(
-            new HttpConfig("127.0.0.1", 0),
-            (out, om) -> {},
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> true,
-            () -> "RUNNING",
-            api::mount);
+    server = RoutesServer.start(api::mount);
   }
 
   @AfterEach
