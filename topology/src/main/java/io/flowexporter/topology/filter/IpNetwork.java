@@ -29,6 +29,14 @@ record IpNetwork(byte[] address, int bits) {
         return null;
       }
       bits = Integer.parseInt(prefix);
+      if (address.length == 4 && text.substring(0, slash).contains(":")) {
+        // An IPv4-mapped IPv6 network (::ffff:192.0.2.0/120): its addresses are read as IPv4
+        // ones, as a single such address is, so its prefix counts from the IPv4 part.
+        bits -= 96;
+        if (bits < 0) {
+          return null;
+        }
+      }
       if (bits > address.length * 8) {
         return null;
       }

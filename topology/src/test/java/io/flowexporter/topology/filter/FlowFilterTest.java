@@ -74,6 +74,11 @@ class FlowFilterTest {
     assertThat(matches("dst_net=2001:db8:1::/48", V6)).isFalse();
     assertThat(matches("net=2001:db8::/32&port=53", V6)).isTrue();
     assertThat(matches("ip=%3A%3Affff%3A192.0.2.10", V4)).isTrue(); // URL-encoded, IPv4-mapped
+    // an IPv4-mapped network, as its single addresses are, is an IPv4 one
+    assertThat(matches("dst_net=::ffff:192.0.2.0/120", V4)).isTrue();
+    assertThat(matches("net=::ffff:0:0/96", V4)).isTrue();
+    assertThat(matches("net=::ffff:0:0/96", V6)).isFalse();
+    assertThat(matches("dst_net=::ffff:192.0.3.0/120", V4)).isFalse();
     // A record whose address is no address (or a name, which is never looked up) matches no
     // address.
     assertThat(matches("ip=192.0.2.10", flow("example.com", 1, "not-an-ip", 2, "tcp"))).isFalse();
@@ -122,6 +127,7 @@ class FlowFilterTest {
     // Text from a dot on is a host name to InetAddress: refused here before it asks DNS.
     assertBad("ip=.:", "ip", "not an IPv4 or IPv6 address");
     assertBad("src_net=.1:2/8", "src_net", "not a CIDR network");
+    assertBad("net=::ffff:0:0/95", "net", "not a CIDR network");
   }
 
   private static void assertBad(String query, String parameter, String problem) {
