@@ -9,6 +9,10 @@ let info = { families: ['as', 'router'], flow_api: false, interval_seconds: 5 };
 let countryRows = { receive: [], transmit: [] };
 let mapPaths = new Map();
 let flowAbort = null;
+let lastGood = null;
+
+/** Flow rows drawn at most: more would freeze the page; the API (curl) gives them all. */
+const MAX_ROWS = 2000;
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -91,7 +95,36 @@ function sparkCell(history) {
   return td;
 }
 
+/** Marks the figures as current, or as left over from lastGood with the reason they are not. */
+function markStale(why) {
+  const status = $('#status');
+  if (!why) {
+    $('main').classList.remove('stale');
+    status.classList.remove('bad');
+    return false;
+  }
+  $('main').classList.add('stale');
+  status.classList.add('bad');
+  status.textContent = why + (lastGood ? ' The figures below are from ' + lastGood.toLocaleTimeString() + '.' : '');
+  return true;
+}
+
 async function refresh() {
+  let ready;
+  try {
+    ready = await fetch('/readyz', { headers: { Accept: 'text/plain' } });
+  } catch (e) {
+    markStale('The exporter does not answer (' + e.message + ').');
+    return;
+  }
+  if (!ready.ok) {
+    const reason = (await ready.text()).trim().replace(/^not ready:\s*/, '');
+    // Not ready: nothing is served yet, or the stream is between owners; no figure is shown as a rate.
+    $('#now-in').textContent = '–';
+    $('#now-out').textContent = '–';
+    markStale('Not ready (' + reason + '): rates resume two samples after the exporter is ready.');
+    return;
+  }
   try {
     const [asIn, asOut, rIn, rOut] = await Promise.all([
       ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', 10), ranked('router', 'transmit', 10)]);
@@ -128,11 +161,13 @@ async function refresh() {
       }
     }
     const at = asIn.sampled_at ? new Date(asIn.sampled_at).toLocaleTimeString() : 'not yet';
+    markStale(null);
+    lastGood = new Date();
     $('#status').textContent = 'Last sample: ' + at + '; rates over ' + asIn.interval_seconds
       + ' s, sparklines over the last ' + Math.round(asIn.history_seconds / 60) + ' minutes'
       + (asIn.total.bits_per_second === null ? ' (measuring: rates need two samples)' : '') + '.';
   } catch (e) {
-    $('#status').textContent = 'Could not read the rates: ' + e.message;
+    markStale('Could not read the rates: ' + e.message + '.');
   }
 }
 
@@ -142,7 +177,7 @@ function mapDirection() {
   return document.querySelector('input[name="map-dir"]:checked').value;
 }
 
-/** #deebf7 to #08306b on a log scale of the country's share of the busiest. */
+/** #deebf7 to #08306b by the country's share of the busiest (0 to 1). */
 function shade(fraction) {
   const a = [0xde, 0xeb, 0xf7];
   const b = [0x08, 0x30, 0x6b];
@@ -155,18 +190,24 @@ function measure(row) {
 }
 
 function shadeMap() {
-  const rows = countryRows[mapDirection()] || [];
-  const byCode = new Map(rows.filter((r) => !r.other).map((r) => [r.country, r]));
+  const all = countryRows[mapDirection()] || [];
+  // The "other" row (countries beyond the ranking) is not a country: it neither sets the scale nor names it.
+  const rows = all.filter((r) => !r.other);
+  const byCode = new Map(rows.map((r) => [r.country, r]));
   const max = Math.max(1, ...rows.map(measure));
   for (const [code, path] of mapPaths) {
     const row = byCode.get(code);
     const v = row ? measure(row) : 0;
     if (row && v > 0) {
-      path.style.fill = shade(Math.log1p(v) / Math.log1p(max));
+      // Log scale over three decades below the busiest, so that a tenth of it is visibly lighter;
+      // anything smaller keeps the lightest shade that still says "traffic".
+      path.style.fill = shade(0.1 + 0.9 * Math.max(0, 1 + Math.log10(v / max) / 3));
       path.classList.add('has-traffic');
+      path.setAttribute('tabindex', '0');
     } else {
       path.style.fill = '';
       path.classList.remove('has-traffic');
+      path.setAttribute('tabindex', '-1'); // 200-odd empty countries are not worth a Tab each
     }
     const label = path.dataset.name + ': ' + (row ? bits(row.bits_per_second) : 'no traffic');
     path.setAttribute('aria-label', label);
@@ -174,10 +215,11 @@ function shadeMap() {
   }
   const ramp = el('span', null, 'ramp');
   ramp.setAttribute('aria-hidden', 'true');
-  const busiest = rows.length ? rows[0] : null;
+  const busiest = rows.length ? rows.reduce((a, b) => (measure(b) > measure(a) ? b : a)) : null;
   $('#legend').replaceChildren(el('span', 'none'), ramp,
-    el('span', busiest ? bits(busiest.bits_per_second) + ' (' + (busiest.name || busiest.country) + ', log scale)' : 'no traffic yet'));
-  fill($('#country-table tbody'), rows.slice(0, 10), (r) => [
+    el('span', busiest ? bits(busiest.bits_per_second) + ' (' + (busiest.name || busiest.country)
+      + '; log scale: a tenth of it a third lighter)' : 'no traffic yet'));
+  fill($('#country-table tbody'), all.slice(0, 10), (r) => [
     el('td', r.other ? 'other' : r.name + ' (' + r.country + ')'), el('td', bits(r.bits_per_second), 'num'),
     el('td', count(r.bytes), 'num')]);
 }
@@ -193,7 +235,7 @@ async function drawMap() {
   for (const c of world.countries) {
     const p = document.createElementNS(SVG, 'path');
     p.setAttribute('d', c.d);
-    p.setAttribute('tabindex', '0');
+    p.setAttribute('tabindex', '-1');
     p.setAttribute('role', 'img');
     p.dataset.code = c.code;
     p.dataset.name = c.name;
@@ -229,8 +271,14 @@ function flowRow(f) {
 }
 
 function setRunning(running) {
-  $('#flow-start').disabled = running;
-  $('#flow-stop').disabled = !running;
+  const start = $('#flow-start');
+  const stop = $('#flow-stop');
+  // The button about to be disabled may hold the focus: hand it to the other one, not to the page.
+  const moveFocus = document.activeElement === (running ? start : stop)
+    || document.activeElement === document.body;
+  start.disabled = running;
+  stop.disabled = !running;
+  if (moveFocus) (running ? stop : start).focus();
 }
 
 async function runFlows(event) {
@@ -268,7 +316,8 @@ async function runFlows(event) {
       try {
         const body = await r.json();
         const err = body.error || {};
-        why += ': ' + (err.parameter ? err.parameter + ': ' : '') + (err.message || JSON.stringify(body));
+        // The message names the parameter itself ("port: '99999' is not a port 0..65535").
+        why += ': ' + (err.message || JSON.stringify(body));
       } catch (e) { /* not JSON */ }
       if (r.status === 404) why += ' (the flow API is off on this instance)';
       if (r.status === 401 || r.status === 403) sessionStorage.removeItem(TOKEN_KEY);
@@ -292,12 +341,16 @@ async function runFlows(event) {
         if (doc.end) {
           const e = doc.end;
           status.textContent = 'Ended: ' + e.reason + ' (' + e.flows + ' flows, ' + e.scanned + ' records scanned, '
-            + e.ms + ' ms)';
+            + e.ms + ' ms)' + (e.flows > MAX_ROWS ? '; the table shows the first ' + MAX_ROWS
+            + ', the API itself gives them all' : '') + '.';
           status.dataset.reason = e.reason;
         } else {
-          tbody.appendChild(flowRow(doc));
           flows++;
-          if (!status.dataset.reason) status.textContent = flows + ' flows so far…';
+          if (flows <= MAX_ROWS) tbody.appendChild(flowRow(doc));
+          if (!status.dataset.reason) {
+            status.textContent = flows + ' flows so far…'
+              + (flows > MAX_ROWS ? ' (the table shows the first ' + MAX_ROWS + ')' : '');
+          }
         }
       }
     }
@@ -306,7 +359,8 @@ async function runFlows(event) {
       status.textContent = 'Stopped (client) after ' + flows + ' flows.';
       status.dataset.reason = 'client';
     } else {
-      status.textContent = 'Failed: ' + e.message;
+      status.textContent = 'The connection to the exporter was lost after ' + flows
+        + ' flows (it stopped, or the network failed): ' + e.message;
       status.className = 'bad';
     }
   } finally {
@@ -331,6 +385,7 @@ async function start() {
   $('#map-off').hidden = countries;
   $('#map-on').hidden = !countries;
   $('#flows-off').hidden = info.flow_api;
+  for (const id of ['#flow-form', '#flow-status', '#flow-table']) $(id).hidden = !info.flow_api;
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) $('#token').value = saved;
   document.querySelectorAll('input[name="map-dir"]').forEach((r) => r.addEventListener('change', shadeMap));
@@ -341,6 +396,7 @@ async function start() {
     runFlows(e);
   });
   $('#flow-stop').addEventListener('click', () => flowAbort && flowAbort.abort());
+  $('#flow-start').disabled = false; // only now that submitting runs the script, never the browser's own GET
   if (countries) {
     drawMap().catch((e) => { $('#map-tip').textContent = 'Could not draw the map: ' + e.message; });
   }

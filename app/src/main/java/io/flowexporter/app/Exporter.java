@@ -208,7 +208,7 @@ public final class Exporter implements AutoCloseable {
     // After the stream's start, which waits on the brokers' answers meanwhile: a start is mostly
     // CPU on few cores, and the stream's is the longer path to /readyz.
     bindMeters();
-    RateSampler rates = RateSampler.start(this::trafficSnapshot, families);
+    RateSampler rates = RateSampler.start(this::trafficSnapshot, families, this::ready);
     shutdown.add(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
     http =

@@ -113,7 +113,11 @@ class ConsoleBrowserIT {
         assertThat(names).allSatisfy(n -> assertThat(sampleNames).contains(n));
         assertThat(texts(browser, "#peers-transmit tbody tr td:nth-child(2)"))
             .allSatisfy(n -> assertThat(sampleNames).contains(n));
-        assertThat(browser.findElement(By.id("now-in")).getText()).endsWith("bit/s");
+        // a rate needs two samples of a ready exporter: "–" until then
+        wait.until(b -> b.findElement(By.id("now-in")).getText().endsWith("bit/s"));
+        // the token can never be part of a URL: it has no name, and Start works only by the script
+        assertThat(browser.findElement(By.id("token")).getDomAttribute("name")).isNull();
+        assertThat(browser.findElement(By.id("flow-start")).isEnabled()).isTrue();
         assertThat(texts(browser, "#routers tbody tr td:first-child"))
             .allSatisfy(h -> assertThat(h).startsWith("edge"));
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,8 +113,13 @@ public final class RateSampler implements AutoCloseable {
     this.view = RateView.empty(dimensions, interval, window);
   }
 
-  /** Starts sampling every {@link #INTERVAL} on a daemon thread of its own. */
-  public static RateSampler start(Supplier<TotalsSnapshot> source, SeriesFamilies families) {
+  /**
+   * Starts sampling every {@link #INTERVAL} on a daemon thread of its own, while {@code ready}: a
+   * not-ready instance serves no totals (they are being restored, or between owners), so its
+   * samples would be zeros, and the next sample after it would count restored totals as growth.
+   */
+  public static RateSampler start(
+      Supplier<TotalsSnapshot> source, SeriesFamilies families, BooleanSupplier ready) {
     RateSampler sampler = new RateSampler(source, families, INTERVAL, WINDOW, Clock.systemUTC());
     sampler.thread =
         Executors.newSingleThreadScheduledExecutor(
@@ -125,7 +131,11 @@ public final class RateSampler implements AutoCloseable {
     sampler.thread.scheduleAtFixedRate(
         () -> {
           try {
-            sampler.sample(source.get(), System.nanoTime());
+            if (ready.getAsBoolean()) {
+              sampler.sample(source.get(), System.nanoTime());
+            } else {
+              sampler.forgetPrevious();
+            }
           } catch (RuntimeException e) {
             // A failed sample must not end the schedule: the next one starts afresh.
             LOG.warn("Could not sample the rates for the console", e);
@@ -135,6 +145,12 @@ public final class RateSampler implements AutoCloseable {
         INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
     return sampler;
+  }
+
+  /** Starts over: the next sample has no rates (it is the first of a new pair). */
+  public void forgetPrevious() {
+    previous = null;
+    previousIndex = Map.of();
   }
 
   /** The dimensions this instance ranks (those of the families it counts). */
@@ -173,14 +189,15 @@ public final class RateSampler implements AutoCloseable {
         delta[u.ordinal()] =
             before == null ? 0 : Math.max(0, now.total(i, u) - previous.total(before, u));
       }
+      boolean known = before != null;
       if (family.id() == AsFamily.FAMILY.id()) {
-        totals.get(key.direction()).add(now, i, delta);
+        totals.get(key.direction()).add(now, i, delta, known);
       }
       for (Dimension d : dimensions) {
         if (d.familyId() == family.id()) {
           sums.get(new Group(d, key.direction()))
               .computeIfAbsent(d.entityOf(key, family), e -> new Acc())
-              .add(now, i, delta);
+              .add(now, i, delta, known);
         }
       }
     }
@@ -264,8 +281,18 @@ public final class RateSampler implements AutoCloseable {
   private static final class Acc {
     final long[] totals = new long[3];
     final long[] growth = new long[3];
+    int series;
+    int knownSeries;
 
-    void add(TotalsSnapshot now, int i, long[] delta) {
+    /**
+     * @param known whether the series was in the previous sample: an entity made only of new series
+     *     has no rate yet (a 0 would read as traffic that stopped)
+     */
+    void add(TotalsSnapshot now, int i, long[] delta, boolean known) {
+      series++;
+      if (known) {
+        knownSeries++;
+      }
       for (Unit u : Unit.values()) {
         totals[u.ordinal()] += now.total(i, u);
         growth[u.ordinal()] += delta[u.ordinal()];
@@ -273,6 +300,7 @@ public final class RateSampler implements AutoCloseable {
     }
 
     RateView.Entity entity(String id, boolean hasRate, double seconds) {
+      hasRate = hasRate && (series == 0 || knownSeries > 0);
       double bps = hasRate ? 8 * growth[Unit.BYTES.ordinal()] / seconds : Double.NaN;
       double pps = hasRate ? growth[Unit.PACKETS.ordinal()] / seconds : Double.NaN;
       double fps = hasRate ? growth[Unit.FLOWS.ordinal()] / seconds : Double.NaN;

@@ -121,6 +121,28 @@ class RateSamplerTest {
   }
 
   @Test
+  void anEntityMadeOnlyOfNewSeriesHasNoRateYetAndNotReadyStartsOver() {
+    add(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), 1000, 10, 1);
+    sampleAt(0);
+    // A new peer: unknown for one sample (a 0 would read as traffic that stopped), then its rate.
+    SeriesKey fresh = AsFamily.key(Direction.RECEIVE, "edge1", 13335, 64500);
+    add(fresh, 7_000_000, 10, 1);
+    sampleAt(5);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond()).isNaN();
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").history()).containsOnly(Double.NaN);
+    add(fresh, 5000, 1, 1);
+    sampleAt(10);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond())
+        .isEqualTo(8.0 * 5000 / 5);
+    // While the instance is not ready nothing is sampled; the first sample after has no rate.
+    sampler.forgetPrevious();
+    add(fresh, 5000, 1, 1);
+    sampleAt(30);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond()).isNaN();
+    assertThat(sampler.view().totals().get(Direction.RECEIVE).bitsPerSecond()).isNaN();
+  }
+
+  @Test
   void countryAndPortEntitiesAndTheOverflowSeries() {
     add(CountryFamily.key(Direction.RECEIVE, "US", "edge1"), 100, 1, 1);
     add(CountryFamily.key(Direction.RECEIVE, "US", "edge2"), 100, 1, 1);
@@ -168,7 +190,8 @@ class RateSamplerTest {
     assertThat(late[0]).isNaN();
     assertThat(late[1]).isNaN();
     assertThat(late[2]).isNaN();
-    assertThat(late[3]).isZero();
+    assertThat(late[3]).isNaN(); // its first sample: no rate yet
+    assertThat(late[4]).isNotNaN();
     assertThat(late[4]).isEqualTo(8.0 * 5 / 5);
     assertThat(sampler.view().totals().get(Direction.RECEIVE).history()).hasSize(6);
   }
