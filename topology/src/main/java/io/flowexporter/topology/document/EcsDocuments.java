@@ -45,6 +45,18 @@ public final class EcsDocuments {
 
   public static final String ECS_VERSION = "8.11.0";
 
+  /**
+   * The largest document written: below Kafka's default limits of a produced record ({@code
+   * max.request.size}, 1,048,576 bytes, and a topic's {@code max.message.bytes}), with room for the
+   * key and the record's overhead.
+   */
+  public static final int MAX_DOCUMENT_BYTES = 1_000_000;
+
+  /** In place of a pmacct object that would make the document larger than that. */
+  private static final byte[] TOO_LARGE =
+      ",\"tags\":[\"pmacct_fields_too_large\"],\"pmacct\":{}"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   /** pmacct fields with a home in ECS; every other field goes under {@code pmacct}. */
   private static final Set<String> MAPPED =
       Set.of(
@@ -160,8 +172,14 @@ public final class EcsDocuments {
         // The open document is closed below, after the copied pmacct object.
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
       }
-      doc.write(PMACCT_FIELD);
-      doc.write(rest.toByteArray());
+      if (doc.size() + PMACCT_FIELD.length + rest.size() + 1 > MAX_DOCUMENT_BYTES) {
+        // A record of nearly 1 MiB in pmacct fields of its own: its document would be refused by
+        // Kafka and stop the counting at every start. Its ECS fields stay; the copy goes, tagged.
+        doc.write(TOO_LARGE);
+      } else {
+        doc.write(PMACCT_FIELD);
+        doc.write(rest.toByteArray());
+      }
       doc.write('}');
       return doc.toByteArray();
     } catch (IOException e) {

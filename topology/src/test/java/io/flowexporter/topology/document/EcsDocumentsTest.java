@@ -172,6 +172,35 @@ class EcsDocumentsTest {
   }
 
   @Test
+  void aDocumentThatWouldBeTooLargeForKafkaKeepsItsEcsFieldsAndDropsThePmacctCopy()
+      throws Exception {
+    String huge =
+        NFACCTD.replace(
+            "\"writer_id\"",
+            "\"pad\": \"" + "x".repeat(EcsDocuments.MAX_DOCUMENT_BYTES) + "\", \"writer_id\"");
+    byte[] b = huge.getBytes(StandardCharsets.UTF_8);
+    CountedFlow flow =
+        new CountedFlow(NO_COUNTRIES).set(parse(huge), Direction.RECEIVE, 15169, 64500);
+    byte[] doc =
+        new EcsDocuments(NAMES).document(flow, 900_000, 1200, b, 0, b.length, "t:0:1:0", 0);
+    assertThat(doc.length).isLessThan(EcsDocuments.MAX_DOCUMENT_BYTES);
+    JsonNode d = JSON.readTree(doc);
+    assertThat(d.path("source").path("ip").asText()).isEqualTo("8.8.8.8");
+    assertThat(d.path("network").path("bytes").asLong()).isEqualTo(900_000);
+    assertThat(d.path("tags").get(0).asText()).isEqualTo("pmacct_fields_too_large");
+    assertThat(d.path("pmacct").isEmpty()).isTrue();
+    // one just below the limit keeps its copy
+    String large =
+        NFACCTD.replace("\"writer_id\"", "\"pad\": \"" + "x".repeat(900_000) + "\", \"writer_id\"");
+    assertThat(
+            document(large, Direction.RECEIVE, 15169, 64500, 1, 1, 0)
+                .path("pmacct")
+                .path("pad")
+                .asText())
+        .hasSize(900_000);
+  }
+
+  @Test
   void aPmacctdRecordInEcsWithAnAsResolvedFromItsAddress() throws Exception {
     JsonNode d = document(PMACCTD, Direction.TRANSMIT, 15169, 64500, 120, 1, 0);
     assertThat(d.path("@timestamp").asText()).isEqualTo("2026-11-21T06:01:01Z"); // stamp_updated
