@@ -9,6 +9,7 @@ import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
+import io.flowexporter.topology.filter.IpAddresses;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.series.CountedFlow;
 import java.io.IOException;
@@ -195,7 +196,8 @@ public final class EcsDocuments {
   private void endpoint(JsonGenerator g, String name, String ip, int port, long as, String country)
       throws IOException {
     g.writeObjectFieldStart(name);
-    if (ip != null) {
+    // Elasticsearch maps *.ip as an address and would refuse the whole document for other text.
+    if (ip != null && IpAddresses.parse(ip) != null) {
       g.writeStringField("ip", ip);
     }
     if (port > 0) {

@@ -6,6 +6,9 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.ResolverStyle;
+import java.time.temporal.ChronoField;
 
 /**
  * pmacct's time stamps ({@code timestamp_start}, {@code timestamp_end}, {@code stamp_updated}) in
@@ -16,8 +19,15 @@ import java.time.format.DateTimeFormatter;
  */
 final class PmacctTime {
 
+  /** pmacct's text form, with a fraction of any length (pmacct prints six digits). */
   private static final DateTimeFormatter SPACED =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSSSSS][.SSS]");
+      new DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 1, 9, true)
+          .optionalEnd()
+          .toFormatter()
+          .withResolverStyle(ResolverStyle.STRICT);
 
   private PmacctTime() {}
 

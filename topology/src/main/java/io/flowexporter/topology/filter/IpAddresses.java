@@ -8,12 +8,12 @@ import java.net.UnknownHostException;
  * address), never through DNS: {@link InetAddress#getByName} is only called on text with a colon,
  * which it parses as an IPv6 literal or refuses, and dotted quads are parsed here.
  */
-final class IpAddresses {
+public final class IpAddresses {
 
   private IpAddresses() {}
 
   /** The address, or null when the text is not an IPv4 or IPv6 address. */
-  static byte[] parse(String text) {
+  public static byte[] parse(String text) {
     if (text == null || text.isEmpty()) {
       return null;
     }

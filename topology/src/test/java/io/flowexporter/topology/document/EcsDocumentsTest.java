@@ -230,9 +230,27 @@ class EcsDocumentsTest {
   }
 
   @Test
+  void anAddressThatIsNotOneIsLeftOutAsElasticsearchWouldRefuseTheDocument() throws Exception {
+    JsonNode d =
+        document(
+            "{\"bytes\": 5, \"ip_src\": \"not-an-ip\", \"ip_dst\": \"2001:db8::1\", \"as_dst\": 64500}",
+            Direction.RECEIVE,
+            0,
+            64500,
+            5,
+            1,
+            0);
+    assertThat(d.path("source").has("ip")).isFalse();
+    assertThat(d.path("destination").path("ip").asText()).isEqualTo("2001:db8::1");
+  }
+
+  @Test
   void pmacctTimeForms() {
     assertThat(PmacctTime.parse("2026-11-21 06:01:01")).isEqualTo(1_795_240_861_000L);
     assertThat(PmacctTime.parse("2026-11-21 06:01:01.250000")).isEqualTo(1_795_240_861_250L);
+    assertThat(PmacctTime.parse("2026-11-21 06:01:01.5")).isEqualTo(1_795_240_861_500L);
+    assertThat(PmacctTime.parse("2026-11-21 06:01:01.250")).isEqualTo(1_795_240_861_250L);
+    assertThat(PmacctTime.parse("2026-02-30 06:01:01")).isEqualTo(-1);
     assertThat(PmacctTime.parse("2026-11-21T07:01:01+01:00")).isEqualTo(1_795_240_861_000L);
     assertThat(PmacctTime.parse("2026-11-21T06:01:01Z")).isEqualTo(1_795_240_861_000L);
     assertThat(PmacctTime.parse("1795240861")).isEqualTo(1_795_240_861_000L);
