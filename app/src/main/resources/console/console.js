@@ -98,12 +98,14 @@ function sparkCell(history) {
 /** Marks the figures as current, or as left over from lastGood with the reason they are not. */
 function markStale(why) {
   const status = $('#status');
+  // The rate sections only: a running flow tap is live whatever /readyz says.
+  const sections = document.querySelectorAll('main > section:not(#flows)');
   if (!why) {
-    $('main').classList.remove('stale');
+    sections.forEach((s) => s.classList.remove('stale'));
     status.classList.remove('bad');
     return false;
   }
-  $('main').classList.add('stale');
+  sections.forEach((s) => s.classList.add('stale'));
   status.classList.add('bad');
   status.textContent = why + (lastGood ? ' The figures below are from ' + lastGood.toLocaleTimeString() + '.' : '');
   return true;
@@ -118,7 +120,10 @@ async function refresh() {
     return;
   }
   if (!ready.ok) {
-    const reason = (await ready.text()).trim().replace(/^not ready:\s*/, '');
+    let reason = 'HTTP ' + ready.status;
+    try {
+      reason = (await ready.text()).trim().replace(/^not ready:\s*/, '') || reason;
+    } catch (e) { /* the status says enough */ }
     // Not ready: nothing is served yet, or the stream is between owners; no figure is shown as a rate.
     $('#now-in').textContent = '–';
     $('#now-out').textContent = '–';
@@ -185,8 +190,10 @@ function shade(fraction) {
   return 'rgb(' + c.join(',') + ')';
 }
 
-function measure(row) {
-  return row.bits_per_second === null ? row.bytes : row.bits_per_second;
+/** What shades a country: its rate; bytes only while no country has a rate yet (never both). */
+function measure(row, rows) {
+  if (rows.some((r) => r.bits_per_second !== null)) return row.bits_per_second || 0;
+  return row.bytes;
 }
 
 function shadeMap() {
@@ -194,10 +201,10 @@ function shadeMap() {
   // The "other" row (countries beyond the ranking) is not a country: it neither sets the scale nor names it.
   const rows = all.filter((r) => !r.other);
   const byCode = new Map(rows.map((r) => [r.country, r]));
-  const max = Math.max(1, ...rows.map(measure));
+  const max = Math.max(1, ...rows.map((r) => measure(r, rows)));
   for (const [code, path] of mapPaths) {
     const row = byCode.get(code);
-    const v = row ? measure(row) : 0;
+    const v = row ? measure(row, rows) : 0;
     if (row && v > 0) {
       // Log scale over three decades below the busiest, so that a tenth of it is visibly lighter;
       // anything smaller keeps the lightest shade that still says "traffic".
@@ -215,9 +222,10 @@ function shadeMap() {
   }
   const ramp = el('span', null, 'ramp');
   ramp.setAttribute('aria-hidden', 'true');
-  const busiest = rows.length ? rows.reduce((a, b) => (measure(b) > measure(a) ? b : a)) : null;
+  const busiest = rows.length ? rows.reduce((a, b) => (measure(b, rows) > measure(a, rows) ? b : a)) : null;
   $('#legend').replaceChildren(el('span', 'none'), ramp,
-    el('span', busiest ? bits(busiest.bits_per_second) + ' (' + (busiest.name || busiest.country)
+    el('span', busiest ? (busiest.bits_per_second === null ? count(busiest.bytes) + ' bytes' : bits(busiest.bits_per_second))
+      + ' (' + (busiest.name || busiest.country)
       + '; log scale: a tenth of it a third lighter)' : 'no traffic yet'));
   fill($('#country-table tbody'), all.slice(0, 10), (r) => [
     el('td', r.other ? 'other' : r.name + ' (' + r.country + ')'), el('td', bits(r.bits_per_second), 'num'),
@@ -274,11 +282,10 @@ function setRunning(running) {
   const start = $('#flow-start');
   const stop = $('#flow-stop');
   // The button about to be disabled may hold the focus: hand it to the other one, not to the page.
-  const moveFocus = document.activeElement === (running ? start : stop)
-    || document.activeElement === document.body;
+  const moveFocus = document.activeElement === (running ? start : stop);
   start.disabled = running;
   stop.disabled = !running;
-  if (moveFocus) (running ? stop : start).focus();
+  if (moveFocus) (running ? stop : start).focus({ preventScroll: true });
 }
 
 async function runFlows(event) {
@@ -320,7 +327,8 @@ async function runFlows(event) {
         why += ': ' + (err.message || JSON.stringify(body));
       } catch (e) { /* not JSON */ }
       if (r.status === 404) why += ' (the flow API is off on this instance)';
-      if (r.status === 401 || r.status === 403) sessionStorage.removeItem(TOKEN_KEY);
+      // 403: this token is not one of the API's; a 401 with a token may be a token file being fixed.
+      if (r.status === 403) sessionStorage.removeItem(TOKEN_KEY);
       status.textContent = why;
       status.className = 'bad';
       return;

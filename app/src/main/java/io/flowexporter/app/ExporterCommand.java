@@ -563,9 +563,16 @@ public final class ExporterCommand implements Callable<Integer> {
       if (a.isEmpty()) {
         continue; // "a:9092," is Kafka's own leniency
       }
-      String host = Utils.getHost(a);
-      Integer port = Utils.getPort(a);
-      if (host == null || port == null || port < 1 || port > 65535) {
+      String host;
+      Integer port;
+      try {
+        host = Utils.getHost(a);
+        port = Utils.getPort(a);
+      } catch (NumberFormatException e) { // a port of more digits than an int has
+        host = null;
+        port = null;
+      }
+      if (host == null || host.isEmpty() || port == null || port < 1 || port > 65535) {
         throw fail("--brokers", "'" + a + "' is not host:port (e.g. kafka1:9092, [::1]:9092)");
       }
     }
@@ -573,7 +580,9 @@ public final class ExporterCommand implements Callable<Integer> {
 
   /** A JAAS configuration that Kafka could not parse, refused now; the message never shows it. */
   private void checkJaasConfig(String key, String value) {
-    if (!key.endsWith(SaslConfigs.SASL_JAAS_CONFIG)) {
+    // Blank (a template's unused key) or from a config provider (${file:...}): Kafka resolves or
+    // ignores it later; only a literal configuration can be checked here.
+    if (!key.endsWith(SaslConfigs.SASL_JAAS_CONFIG) || value.isBlank() || value.contains("${")) {
       return;
     }
     try {
@@ -590,8 +599,11 @@ public final class ExporterCommand implements Callable<Integer> {
 
   private Map<String, String> clientProperties() {
     Map<String, String> props = new LinkedHashMap<>();
-    if (kafkaConfig != null && !Files.isRegularFile(kafkaConfig)) {
+    if (kafkaConfig != null && !Files.exists(kafkaConfig)) {
       throw fail("--kafka-config", kafkaConfig + ": no such file");
+    }
+    if (kafkaConfig != null && Files.isDirectory(kafkaConfig)) {
+      throw fail("--kafka-config", kafkaConfig + " is a directory");
     }
     if (kafkaConfig != null) {
       Properties file = new Properties();

@@ -170,6 +170,8 @@ class ExporterCommandTest {
     cli.assertBad("--brokers", checked("kafka1", "pmacct"));
     assertThat(cli.err()).contains("'kafka1' is not host:port");
     cli.assertBad("--brokers", checked("k1:9092,127.0.0.1:99999", "pmacct"));
+    cli.assertBad("--brokers", checked("kafka:99999999999", "pmacct"));
+    cli.assertBad("--brokers", checked(":9092", "pmacct"));
     cli.assertBad("--topic", checked("k1:9092", "bad topic!"));
     cli.assertBad("--topic", checked("k1:9092", "."));
     cli.assertBad("--application-id", with("--application-id", "bad id!"));
@@ -190,7 +192,7 @@ class ExporterCommandTest {
   }
 
   @Test
-  void aJaasConfigKafkaCannotParseIsABadFlagThatDoesNotShowIt() {
+  void aJaasConfigKafkaCannotParseIsABadFlagThatDoesNotShowIt(@TempDir Path dir) throws Exception {
     cli.assertBad(
         "--kafka-property/--kafka-config",
         with(
@@ -199,6 +201,23 @@ class ExporterCommandTest {
                 + " username=\"u\" password=\"hunter2-secret\""));
     assertThat(cli.err()).contains("sasl.jaas.config", "ends with ';'");
     assertThat(cli.err() + cli.out()).doesNotContain("hunter2-secret");
+    // from a config provider, or blank in a template: Kafka resolves or ignores it later
+    Path secrets =
+        Files.writeString(
+            dir.resolve("jaas.properties"),
+            "cfg=org.apache.kafka.common.security.plain.PlainLoginModule required"
+                + " username=\"u\" password=\"p\";\n");
+    assertThat(
+            cli.run(
+                with(
+                    "--kafka-property",
+                    "config.providers=file",
+                    "--kafka-property",
+                    "config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider",
+                    "--kafka-property",
+                    "sasl.jaas.config=${file:" + secrets + ":cfg}")))
+        .isZero();
+    assertThat(cli.run(with("--kafka-property", "sasl.jaas.config="))).isZero();
   }
 
   @Test

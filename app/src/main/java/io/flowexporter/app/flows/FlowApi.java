@@ -111,8 +111,7 @@ public final class FlowApi {
           ctx,
           HttpStatus.UNAUTHORIZED,
           null,
-          "the API's token file holds no valid token now: every request is refused until it is"
-              + " fixed (the exporter's log says what is wrong with it)");
+          "no API token is accepted now; the exporter's log says why");
       return;
     }
     Optional<String> who = tokens.nameOf(auth.substring(7).trim());

@@ -222,7 +222,11 @@ public record FlowQuery(
   }
 
   /** A span as 24h43m20s, or 24h0m0.001s: never rounded into the cap it exceeds. */
-  private static String hoursMinutesSeconds(Duration d) {
+  private static String hoursMinutesSeconds(Duration span) {
+    Duration d =
+        span.getNano() % 1_000_000 == 0
+            ? span
+            : span.plusMillis(1).minusNanos(span.getNano() % 1_000_000);
     String seconds =
         d.toMillisPart() == 0
             ? Integer.toString(d.toSecondsPart())

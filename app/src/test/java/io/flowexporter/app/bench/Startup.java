@@ -115,6 +115,13 @@ public final class Startup {
             if (restart) {
               once(java, jar, v.getValue(), broker.bootstrapServers(), admin, work, appId, 0, 0);
               committedBefore = committedSum(admin, appId);
+              for (int tries = 0; committedBefore < 0 && tries < 50; tries++) {
+                Thread.sleep(100); // the admin call failed: a first commit needs a base to pass
+                committedBefore = committedSum(admin, appId);
+              }
+              if (committedBefore < 0) {
+                throw new IllegalStateException("could not read the offsets of " + appId);
+              }
               BenchData.load(
                   broker.bootstrapServers(),
                   "flows",

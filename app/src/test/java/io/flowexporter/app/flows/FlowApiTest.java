@@ -103,7 +103,7 @@ class FlowApiTest {
     }
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
-        .contains("no valid token");
+        .contains("no API token is accepted now");
     assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer");
   }
 }

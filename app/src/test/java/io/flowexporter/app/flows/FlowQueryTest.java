@@ -119,6 +119,11 @@ class FlowQueryTest {
         "from",
         "24h0m0.001s wide");
     assertBad(FlowQuery.Kind.SEARCH, "from=-1441m", "from", "24h1m0s wide");
+    assertBad(
+        FlowQuery.Kind.SEARCH,
+        "from=2026-11-28T00:00:00Z&to=2026-11-29T00:00:00.0000001Z",
+        "from",
+        "24h0m0.001s wide");
     assertThatThrownBy(() -> FlowQuery.parse(FlowQuery.Kind.TAP, "timeout=10", NOW))
         .hasMessageContaining("at most 300s")
         .hasMessageNotContaining("30d");
