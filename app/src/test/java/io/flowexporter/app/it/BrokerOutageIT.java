@@ -25,23 +25,16 @@ class BrokerOutageIT {
       PmacctRecords records = new PmacctRecords(81);
       Topics.produce(broker.bootstrapServers(), topic, records, 2000);
       int port = ExporterProcess.freePort();
-      String[] args = {
-        "--addr",
-        "127.0.0.1:" + port,
-        "--brokers",
-        broker.bootstrapServers(),
-        "--topic",
-        topic,
-        "--asn",
-        "64500,4200000001",
-        "--state-dir",
-        dir.resolve("state").toString(),
-        "--application-id",
-        "it-outage",
-        "--from-beginning",
-        "--commit-interval",
-        "200"
-      };
+      String[] args =
+          ExporterArgs.fromTheBeginning(
+              broker.bootstrapServers(),
+              topic,
+              dir.resolve("state"),
+              "it-outage",
+              "--addr",
+              "127.0.0.1:" + port,
+              "--commit-interval",
+              "200");
       try (ExporterProcess exporter =
           ExporterProcess.startRaw(dir.resolve("exporter.log"), Map.of(), port, args)) {
         scrapes.watch("exporter", port);

@@ -226,31 +226,23 @@ class CrashIT {
 
   private static String[] args(
       String topic, Path dir, int port, String applicationId, String guarantee) {
-    return new String[] {
-      "--addr",
-      "127.0.0.1:" + port,
-      "--brokers",
-      broker.bootstrapServers(),
-      "--topic",
-      topic,
-      "--asn",
-      "64500,4200000001",
-      "--state-dir",
-      dir.resolve("state").toString(),
-      "--application-id",
-      applicationId,
-      "--from-beginning",
-      "--commit-interval",
-      "200",
-      "--processing-guarantee",
-      guarantee,
-      // A killed member leaves no LeaveGroup: the group waits this long before it hands the
-      // partitions to the restarted process (the default is 45 s).
-      "--kafka-property",
-      "session.timeout.ms=6000",
-      "--kafka-property",
-      "heartbeat.interval.ms=1500"
-    };
+    return ExporterArgs.fromTheBeginning(
+        broker.bootstrapServers(),
+        topic,
+        dir.resolve("state"),
+        applicationId,
+        "--addr",
+        "127.0.0.1:" + port,
+        "--commit-interval",
+        "200",
+        "--processing-guarantee",
+        guarantee,
+        // A killed member leaves no LeaveGroup: the group waits this long before it hands the
+        // partitions to the restarted process (the default is 45 s).
+        "--kafka-property",
+        "session.timeout.ms=6000",
+        "--kafka-property",
+        "heartbeat.interval.ms=1500");
   }
 
   /**

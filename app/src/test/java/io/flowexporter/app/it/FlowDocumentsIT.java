@@ -57,31 +57,24 @@ class FlowDocumentsIT {
     PmacctRecords records = new PmacctRecords(140);
     Topics.produce(broker.bootstrapServers(), topic, records, 2000);
     Path flowLog = dir.resolve("flows.json");
-    String[] args = {
-      "--brokers",
-      broker.bootstrapServers(),
-      "--topic",
-      topic,
-      "--asn",
-      "64500,4200000001",
-      "--state-dir",
-      dir.resolve("state").toString(),
-      "--application-id",
-      "it-docs",
-      "--from-beginning",
-      "--commit-interval",
-      "300",
-      "--flow-topic",
-      docs,
-      "--flow-log",
-      flowLog.toString(),
-      "--flow-filter",
-      FILTER,
-      "--flow-log-max-size",
-      "64KB",
-      "--flow-log-max-files",
-      "20"
-    };
+    String[] args =
+        ExporterArgs.fromTheBeginning(
+            broker.bootstrapServers(),
+            topic,
+            dir.resolve("state"),
+            "it-docs",
+            "--commit-interval",
+            "300",
+            "--flow-topic",
+            docs,
+            "--flow-log",
+            flowLog.toString(),
+            "--flow-filter",
+            FILTER,
+            "--flow-log-max-size",
+            "64KB",
+            "--flow-log-max-files",
+            "20");
     Set<String> expected = selectedIds(topic);
     assertThat(expected).hasSizeGreaterThan(500);
     try (ExporterProcess exporter =

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +64,13 @@ class StartupIT {
         ExporterProcess.start(
             dir.resolve("exporter.log"),
             Map.of(),
-            fromTheBeginning(
-                topic, dir.resolve("state"), "it-later", "--commit-interval", "200"))) {
+            ExporterArgs.fromTheBeginning(
+                broker.bootstrapServers(),
+                topic,
+                dir.resolve("state"),
+                "it-later",
+                "--commit-interval",
+                "200"))) {
       Await.until(
           Duration.ofSeconds(60),
           () -> exporter.log().contains("Topic " + topic + " does not exist yet"),
@@ -98,7 +102,8 @@ class StartupIT {
         ExporterProcess.start(
             dir.resolve("exporter.log"),
             Map.of(),
-            fromTheBeginning(
+            ExporterArgs.fromTheBeginning(
+                broker.bootstrapServers(),
                 topic,
                 dir.resolve("state"),
                 "it-first-commit",
@@ -122,7 +127,9 @@ class StartupIT {
     Topics.produce(broker.bootstrapServers(), topic, records, 2000);
     Path state = dir.resolve("state");
     Path log = dir.resolve("exporter.log");
-    String[] args = fromTheBeginning(topic, state, "it-state-lost", "--commit-interval", "200");
+    String[] args =
+        ExporterArgs.fromTheBeginning(
+            broker.bootstrapServers(), topic, state, "it-state-lost", "--commit-interval", "200");
     try (ExporterProcess exporter = ExporterProcess.start(log, Map.of(), args)) {
       ExporterIT.awaitTotals(exporter, records);
       exporter.stopCleanly();
@@ -150,27 +157,6 @@ class StartupIT {
       }
       exporter.stopCleanly();
     }
-  }
-
-  /** The flags of an exporter counting {@code topic} of this broker from its beginning. */
-  private static String[] fromTheBeginning(
-      String topic, Path state, String applicationId, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--brokers",
-                broker.bootstrapServers(),
-                "--topic",
-                topic,
-                "--asn",
-                "64500,4200000001",
-                "--state-dir",
-                state.toString(),
-                "--application-id",
-                applicationId,
-                "--from-beginning"));
-    args.addAll(List.of(more));
-    return args.toArray(String[]::new);
   }
 
   private static boolean anyOffsetCommitted(String group, String topic) {
