@@ -190,10 +190,9 @@ function shade(fraction) {
   return 'rgb(' + c.join(',') + ')';
 }
 
-/** What shades a country: its rate; bytes only while no country has a rate yet (never both). */
-function measure(row, rows) {
-  if (rows.some((r) => r.bits_per_second !== null)) return row.bits_per_second || 0;
-  return row.bytes;
+/** What shades the countries: their rates; bytes only while none has a rate yet (never both). */
+function measureOf(rows) {
+  return rows.some((r) => r.bits_per_second !== null) ? (r) => r.bits_per_second || 0 : (r) => r.bytes;
 }
 
 function shadeMap() {
@@ -201,10 +200,11 @@ function shadeMap() {
   // The "other" row (countries beyond the ranking) is not a country: it neither sets the scale nor names it.
   const rows = all.filter((r) => !r.other);
   const byCode = new Map(rows.map((r) => [r.country, r]));
-  const max = Math.max(1, ...rows.map((r) => measure(r, rows)));
+  const measure = measureOf(rows);
+  const max = Math.max(1, ...rows.map(measure));
   for (const [code, path] of mapPaths) {
     const row = byCode.get(code);
-    const v = row ? measure(row, rows) : 0;
+    const v = row ? measure(row) : 0;
     if (row && v > 0) {
       // Log scale over three decades below the busiest, so that a tenth of it is visibly lighter;
       // anything smaller keeps the lightest shade that still says "traffic".
@@ -222,7 +222,7 @@ function shadeMap() {
   }
   const ramp = el('span', null, 'ramp');
   ramp.setAttribute('aria-hidden', 'true');
-  const busiest = rows.length ? rows.reduce((a, b) => (measure(b, rows) > measure(a, rows) ? b : a)) : null;
+  const busiest = rows.length ? rows.reduce((a, b) => (measure(b) > measure(a) ? b : a)) : null;
   $('#legend').replaceChildren(el('span', 'none'), ramp,
     el('span', busiest ? (busiest.bits_per_second === null ? count(busiest.bytes) + ' bytes' : bits(busiest.bits_per_second))
       + ' (' + (busiest.name || busiest.country)

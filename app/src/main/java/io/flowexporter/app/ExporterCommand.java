@@ -599,13 +599,13 @@ public final class ExporterCommand implements Callable<Integer> {
 
   private Map<String, String> clientProperties() {
     Map<String, String> props = new LinkedHashMap<>();
-    if (kafkaConfig != null && !Files.exists(kafkaConfig)) {
-      throw fail("--kafka-config", kafkaConfig + ": no such file");
-    }
-    if (kafkaConfig != null && Files.isDirectory(kafkaConfig)) {
-      throw fail("--kafka-config", kafkaConfig + " is a directory");
-    }
     if (kafkaConfig != null) {
+      if (!Files.exists(kafkaConfig)) {
+        throw fail("--kafka-config", kafkaConfig + ": no such file");
+      }
+      if (Files.isDirectory(kafkaConfig)) {
+        throw fail("--kafka-config", kafkaConfig + " is a directory");
+      }
       Properties file = new Properties();
       try (Reader in = Files.newBufferedReader(kafkaConfig)) {
         file.load(in);

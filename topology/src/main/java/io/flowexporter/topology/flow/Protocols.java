@@ -17,49 +17,44 @@ public final class Protocols {
 
   static {
     // pmacct's protocol table (the names nfacctd prints for ip_proto), in lower case.
-    String[][] table = {
-      {"1", "icmp"},
-      {"2", "igmp"},
-      {"3", "ggp"},
-      {"4", "ipencap"},
-      {"6", "tcp"},
-      {"8", "egp"},
-      {"9", "igp"},
-      {"17", "udp"},
-      {"18", "mux"},
-      {"41", "ipv6"},
-      {"43", "ipv6-route"},
-      {"44", "ipv6-frag"},
-      {"46", "rsvp"},
-      {"47", "gre"},
-      {"50", "esp"},
-      {"51", "ah"},
-      {"55", "mobile"},
-      {"56", "tlsp"},
-      {"58", "ipv6-icmp"},
-      {"59", "ipv6-nonxt"},
-      {"60", "ipv6-opts"},
-      {"80", "iso-ip"},
-      {"83", "vines"},
-      {"88", "eigrp"},
-      {"89", "ospf"},
-      {"91", "larp"},
-      {"93", "ax.25"},
-      {"94", "ipip"},
-      {"98", "encap"},
-      {"102", "pnni"},
-      {"103", "pim"},
-      {"108", "ipcomp"},
-      {"111", "ipx-in-ip"},
-      {"112", "vrrp"},
-      {"115", "l2tp"},
-      {"124", "isis"},
-      {"132", "sctp"},
-      {"133", "fc"},
-    };
-    for (String[] entry : table) {
-      NAMES[Integer.parseInt(entry[0])] = entry[1];
-    }
+    NAMES[1] = "icmp";
+    NAMES[2] = "igmp";
+    NAMES[3] = "ggp";
+    NAMES[4] = "ipencap";
+    NAMES[6] = "tcp";
+    NAMES[8] = "egp";
+    NAMES[9] = "igp";
+    NAMES[17] = "udp";
+    NAMES[18] = "mux";
+    NAMES[41] = "ipv6";
+    NAMES[43] = "ipv6-route";
+    NAMES[44] = "ipv6-frag";
+    NAMES[46] = "rsvp";
+    NAMES[47] = "gre";
+    NAMES[50] = "esp";
+    NAMES[51] = "ah";
+    NAMES[55] = "mobile";
+    NAMES[56] = "tlsp";
+    NAMES[58] = "ipv6-icmp";
+    NAMES[59] = "ipv6-nonxt";
+    NAMES[60] = "ipv6-opts";
+    NAMES[80] = "iso-ip";
+    NAMES[83] = "vines";
+    NAMES[88] = "eigrp";
+    NAMES[89] = "ospf";
+    NAMES[91] = "larp";
+    NAMES[93] = "ax.25";
+    NAMES[94] = "ipip";
+    NAMES[98] = "encap";
+    NAMES[102] = "pnni";
+    NAMES[103] = "pim";
+    NAMES[108] = "ipcomp";
+    NAMES[111] = "ipx-in-ip";
+    NAMES[112] = "vrrp";
+    NAMES[115] = "l2tp";
+    NAMES[124] = "isis";
+    NAMES[132] = "sctp";
+    NAMES[133] = "fc";
   }
 
   private Protocols() {}
