@@ -19,6 +19,7 @@ import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.http.WebTls;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
+import io.flowexporter.app.kafka.DocumentSizeLimit;
 import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.KafkaRefusalLog;
 import io.flowexporter.app.kafka.KafkaRefusals;
@@ -39,6 +40,7 @@ import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.document.DocumentLog;
+import io.flowexporter.topology.document.EcsDocuments;
 import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.InvalidReason;
@@ -457,6 +459,7 @@ public final class Exporter implements AutoCloseable {
       }
       int threads = config.kafka().streamThreadsFor(partitions);
       props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
+      int documentBytes = EcsDocuments.MAX_DOCUMENT_BYTES;
       if (config.documents().topic().isPresent()) {
         String flowTopic = config.documents().topic().get();
         LOG.info(
@@ -465,6 +468,14 @@ public final class Exporter implements AutoCloseable {
             flowTopic);
         if (TopicWaiter.await(admin, config.kafka().brokers(), flowTopic, closing::get, refusalLog)
             < 0) {
+          return;
+        }
+        try {
+          documentBytes = DocumentSizeLimit.of(admin, flowTopic, props);
+        } catch (IllegalStateException e) {
+          LOG.error("{}; exiting", e.getMessage());
+          failed = true;
+          stopped.countDown();
           return;
         }
       }
@@ -486,7 +497,8 @@ public final class Exporter implements AutoCloseable {
           threads,
           config.kafka().streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? " (auto)" : "");
       FlowDocuments documents =
-          new FlowDocuments(config.documents().filter(), config.documents().topic(), flowLog);
+          new FlowDocuments(
+              config.documents().filter(), config.documents().topic(), flowLog, documentBytes);
       topology =
           FlowTopology.build(
               config.topology(),

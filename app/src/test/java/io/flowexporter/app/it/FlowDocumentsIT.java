@@ -102,6 +102,76 @@ class FlowDocumentsIT {
     assertThat(doc.path("event").path("kind").asText()).isEqualTo("event");
   }
 
+  /**
+   * A documents topic that takes 16 KiB messages, and records with 20 KB of pmacct fields of their
+   * own: their documents, held below the topic's limit, keep their ECS fields and are tagged; none
+   * is refused by Kafka, so the counting goes on and every selected record is in the topic once.
+   */
+  @Test
+  void documentsStayBelowTheTopicsMaxMessageBytes(@TempDir Path dir) throws Exception {
+    String topic = "flows-docs-small";
+    String docs = "flow-docs-small";
+    Topics.create(broker.bootstrapServers(), topic, 2);
+    Topics.create(broker.bootstrapServers(), docs, 2, Map.of("max.message.bytes", "16384"));
+    PmacctRecords records = new PmacctRecords(142);
+    Topics.produce(broker.bootstrapServers(), topic, records, 300);
+    List<byte[]> padded = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String line =
+          records
+              .record()
+              .replace("\"writer_id\"", "\"pad\": \"" + "x".repeat(20_000) + "\", \"writer_id\"");
+      padded.add(line.getBytes(StandardCharsets.US_ASCII));
+    }
+    Topics.produceBytes(broker.bootstrapServers(), topic, padded);
+    Topics.produce(broker.bootstrapServers(), topic, records, 300);
+    String[] args =
+        ExporterArgs.fromTheBeginning(
+            broker.bootstrapServers(),
+            topic,
+            dir.resolve("state"),
+            "it-docs-small",
+            "--commit-interval",
+            "300",
+            "--flow-topic",
+            docs,
+            "--flow-filter",
+            FILTER);
+    Set<String> expected = selectedIds(topic);
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+      ExporterIT.awaitTotals(exporter, records);
+      Map<String, Integer> inTopic = awaitTopic(docs, expected);
+      assertThat(inTopic.keySet()).isEqualTo(expected);
+      assertThat(inTopic.values()).allMatch(n -> n == 1);
+      assertThat(exporter.log()).contains("held to 15360 bytes");
+      exporter.stopCleanly();
+    }
+    int tagged = 0;
+    try (KafkaConsumer<String, String> c = consumer("read_committed")) {
+      List<TopicPartition> parts = partitions(c, docs);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      int read = 0;
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (read < expected.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
+          read++;
+          assertThat(r.value().length()).isLessThanOrEqualTo(16384);
+          JsonNode d = JSON.readTree(r.value());
+          if (d.path("tags").path(0).asText("").equals("pmacct_fields_too_large")) {
+            tagged++;
+            assertThat(d.path("pmacct").isEmpty()).isTrue();
+            assertThat(d.path("network").path("bytes").asLong()).isPositive();
+          }
+        }
+      }
+    }
+    long paddedSelected = padded.stream().filter(b -> selected(new String(b))).count();
+    assertThat(paddedSelected).isPositive();
+    assertThat(tagged).isEqualTo(paddedSelected);
+  }
+
   @Test
   void acrossKillsTheTopicHoldsEachEventOnceAndTheLogEachAtLeastOnce(@TempDir Path dir)
       throws Exception {

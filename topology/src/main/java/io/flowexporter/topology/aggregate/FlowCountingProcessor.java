@@ -130,7 +130,7 @@ public final class FlowCountingProcessor
     forwarder = new CommitTimeForwarder<>(context, inputTopic);
     store.onFlush(this::forwardPending);
     if (documents != null) {
-      ecs = new EcsDocuments(names, classifier);
+      ecs = new EcsDocuments(names, classifier, documents.maxBytes());
       documents.log().ifPresent(log -> store.beforeCommit(log::flush));
     }
   }

@@ -47,11 +47,17 @@ public final class EcsDocuments {
   public static final String ECS_VERSION = "8.11.0";
 
   /**
-   * The largest document written: below Kafka's default limits of a produced record ({@code
-   * max.request.size}, 1,048,576 bytes, and a topic's {@code max.message.bytes}), with room for the
-   * key and the record's overhead.
+   * The largest document written by default: below Kafka's default limits of a produced record
+   * ({@code max.request.size}, 1,048,576 bytes, and a topic's {@code max.message.bytes}), with room
+   * for the key and the record's overhead. A topic that takes less gets smaller documents.
    */
   public static final int MAX_DOCUMENT_BYTES = 1_000_000;
+
+  /**
+   * The smallest bound a document can be held to: a flow's ECS fields with long names, addresses
+   * and a tag, without any pmacct field of its own, stay well below it.
+   */
+  public static final int MIN_DOCUMENT_BYTES = 4096;
 
   /** In place of a pmacct object that would make the document larger than that. */
   private static final byte[] TOO_LARGE =
@@ -78,6 +84,7 @@ public final class EcsDocuments {
   private final ByteArrayBuilder rest = new ByteArrayBuilder(512);
   private String observerIp;
   private final FlowClassifier countries;
+  private final int maxBytes;
 
   /** The last time text parsed and the last time formatted: records of one flush share them. */
   private String lastTimeText;
@@ -94,14 +101,25 @@ public final class EcsDocuments {
     this(names, null);
   }
 
+  /** Documents of up to {@link #MAX_DOCUMENT_BYTES}. */
+  public EcsDocuments(AsnLookup names, FlowClassifier countries) {
+    this(names, countries, MAX_DOCUMENT_BYTES);
+  }
+
   /**
    * @param countries where each address's country comes from (pmacct's fields, else the country
    *     database): {@code source.geo.country_iso_code} and the same under {@code destination}, left
    *     out for an unknown country; null for no countries at all
+   * @param maxBytes the largest document, at least {@link #MIN_DOCUMENT_BYTES}: a record with more
+   *     pmacct fields of its own keeps its ECS fields, tagged {@code pmacct_fields_too_large}
    */
-  public EcsDocuments(AsnLookup names, FlowClassifier countries) {
+  public EcsDocuments(AsnLookup names, FlowClassifier countries, int maxBytes) {
+    if (maxBytes < MIN_DOCUMENT_BYTES) {
+      throw new IllegalArgumentException("maxBytes " + maxBytes + " < " + MIN_DOCUMENT_BYTES);
+    }
     this.names = names;
     this.countries = countries;
+    this.maxBytes = maxBytes;
   }
 
   /**
@@ -173,9 +191,10 @@ public final class EcsDocuments {
         // The open document is closed below, after the copied pmacct object.
         g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
       }
-      if (doc.size() + PMACCT_FIELD.length + rest.size() + 1 > MAX_DOCUMENT_BYTES) {
-        // A record of nearly 1 MiB in pmacct fields of its own: its document would be refused by
-        // Kafka and stop the counting at every start. Its ECS fields stay; the copy goes, tagged.
+      if (doc.size() + PMACCT_FIELD.length + rest.size() + 1 > maxBytes) {
+        // A record with more pmacct fields of its own than the topic takes: its document would be
+        // refused by Kafka and stop the counting at every start. Its ECS fields stay; the copy
+        // goes, tagged.
         doc.write(TOO_LARGE);
       } else {
         doc.write(PMACCT_FIELD);

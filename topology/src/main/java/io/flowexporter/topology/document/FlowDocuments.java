@@ -11,8 +11,11 @@ import java.util.Optional;
  * @param topic the Kafka topic they are produced to from inside the counting transaction ({@code
  *     --flow-topic}), if any
  * @param log the file they are appended to ({@code --flow-log}), if any
+ * @param maxBytes the largest document written: a record with more pmacct fields of its own keeps
+ *     its ECS fields and loses the copy of the rest (see {@link EcsDocuments})
  */
-public record FlowDocuments(FlowFilter filter, Optional<String> topic, Optional<DocumentLog> log) {
+public record FlowDocuments(
+    FlowFilter filter, Optional<String> topic, Optional<DocumentLog> log, int maxBytes) {
 
   /** No documents: the counting does nothing more per record than a null check. */
   public static final FlowDocuments NONE =
@@ -25,6 +28,15 @@ public record FlowDocuments(FlowFilter filter, Optional<String> topic, Optional<
     if (topic.isPresent() && topic.get().isBlank()) {
       throw new IllegalArgumentException("flow topic is empty");
     }
+    if (maxBytes < EcsDocuments.MIN_DOCUMENT_BYTES) {
+      throw new IllegalArgumentException(
+          "documents of at most " + maxBytes + " bytes: too small for a flow's ECS fields");
+    }
+  }
+
+  /** Documents of up to {@link EcsDocuments#MAX_DOCUMENT_BYTES}. */
+  public FlowDocuments(FlowFilter filter, Optional<String> topic, Optional<DocumentLog> log) {
+    this(filter, topic, log, EcsDocuments.MAX_DOCUMENT_BYTES);
   }
 
   /** Whether any output is configured. */

@@ -1,6 +1,7 @@
 package io.flowexporter.topology.document;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -198,6 +199,29 @@ class EcsDocumentsTest {
                 .path("pad")
                 .asText())
         .hasSize(900_000);
+  }
+
+  @Test
+  void aSmallerBoundFromTheTopicHoldsEveryDocumentToIt() throws Exception {
+    int bound = 8192;
+    CountedFlow flow = new CountedFlow(NO_COUNTRIES);
+    for (int pad : new int[] {0, 6_000, 8_000, 8_192, 50_000}) {
+      String line =
+          NFACCTD.replace("\"writer_id\"", "\"pad\": \"" + "x".repeat(pad) + "\", \"writer_id\"");
+      byte[] b = line.getBytes(StandardCharsets.UTF_8);
+      flow.set(parse(line), Direction.RECEIVE, 15169, 64500);
+      byte[] doc =
+          new EcsDocuments(NAMES, null, bound).document(flow, 1, 1, b, 0, b.length, "t:0:1:0", 0);
+      assertThat(doc.length).as("pad %d", pad).isLessThanOrEqualTo(bound);
+      JsonNode d = JSON.readTree(doc);
+      assertThat(d.path("source").path("ip").asText()).isEqualTo("8.8.8.8");
+      boolean kept = d.path("pmacct").has("pad");
+      assertThat(kept).as("pad %d kept", pad).isEqualTo(pad <= 6_000);
+      assertThat(d.path("tags").path(0).asText(""))
+          .isEqualTo(kept ? "" : "pmacct_fields_too_large");
+    }
+    assertThatThrownBy(() -> new EcsDocuments(NAMES, null, EcsDocuments.MIN_DOCUMENT_BYTES - 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
