@@ -75,6 +75,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -471,7 +472,16 @@ public final class Exporter implements AutoCloseable {
           return;
         }
         try {
-          documentBytes = DocumentSizeLimit.of(admin, flowTopic, props);
+          DocumentSizeLimit limit =
+              DocumentSizeLimit.of(admin, flowTopic, config.kafka().brokers(), props);
+          documentBytes = limit.documentBytes();
+          limit
+              .producerBatchSize()
+              .ifPresent(
+                  b ->
+                      props.put(
+                          StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
+                          Integer.toString(b)));
         } catch (IllegalStateException e) {
           LOG.error("{}; exiting", e.getMessage());
           failed = true;

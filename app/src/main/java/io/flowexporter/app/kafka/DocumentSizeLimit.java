@@ -24,73 +24,106 @@ import org.slf4j.LoggerFactory;
  * counting would stop for good. So documents are held below the topic's {@code max.message.bytes}
  * (the broker's {@code message.max.bytes} unless the topic sets its own) and the producer's {@code
  * max.request.size}, read once at start-up; a record with more pmacct fields of its own than that
- * keeps its ECS fields and loses the copy of the rest, tagged {@code pmacct_fields_too_large}.
+ * keeps its ECS fields and loses the copy of the rest, tagged {@code pmacct_fields_too_large}. The
+ * producer also puts several documents into one batch of up to {@code batch.size} bytes (16 KiB); a
+ * topic that takes less refuses such a batch, which the producer then splits and sends again, a
+ * round trip and a WARN line each time. So for such a topic the producer's batches are made to fit.
+ *
+ * @param documentBytes the largest document
+ * @param producerBatchSize the producer's {@code batch.size} when it must be smaller for the topic
  */
-public final class DocumentSizeLimit {
+public record DocumentSizeLimit(int documentBytes, OptionalInt producerBatchSize) {
 
   private static final Logger LOG = LoggerFactory.getLogger(DocumentSizeLimit.class);
 
   /**
-   * Room for what Kafka adds to a document in a record batch: the batch header (61 bytes), the
-   * record's lengths and time, and the key (an {@code event.id} of a few dozen bytes).
+   * Room for what Kafka adds to a document in a record batch: the batch header (61 bytes, 12 more
+   * in the log), the record's lengths and time, and the key (an {@code event.id} of at most about
+   * 300 bytes).
    */
   static final int RECORD_OVERHEAD = 1024;
 
-  private DocumentSizeLimit() {}
+  /** Kafka's defaults: the producer's max.request.size and batch.size. */
+  static final int DEFAULT_MAX_REQUEST_SIZE = 1_048_576;
+
+  static final int DEFAULT_BATCH_SIZE = 16_384;
 
   /**
    * The bound for documents on {@code topic}; logs where it comes from when it is below the
    * default.
    *
-   * @throws IllegalStateException when the topic takes too little for any document; the message
-   *     names the topic and its setting
+   * @throws IllegalStateException when the topic or the producer takes too little for any document;
+   *     the message names the setting and how to raise it
    */
-  public static int of(Admin admin, String topic, Properties streamsProperties)
+  public static DocumentSizeLimit of(
+      Admin admin, String topic, String brokers, Properties streamsProperties)
       throws InterruptedException {
-    int maxRequestSize = maxRequestSize(streamsProperties);
+    Map<String, Object> producer = new StreamsConfig(streamsProperties).getProducerConfigs("size");
+    int maxRequestSize =
+        intSetting(producer, ProducerConfig.MAX_REQUEST_SIZE_CONFIG, DEFAULT_MAX_REQUEST_SIZE);
+    int batchSize = intSetting(producer, ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
     OptionalInt topicMax = topicMaxMessageBytes(admin, topic);
-    int limit = limit(topicMax, maxRequestSize);
-    if (limit < EcsDocuments.MIN_DOCUMENT_BYTES) {
+    DocumentSizeLimit limit = of(topicMax, maxRequestSize, batchSize);
+    if (limit.documentBytes() < EcsDocuments.MIN_DOCUMENT_BYTES) {
+      int needed = EcsDocuments.MIN_DOCUMENT_BYTES + RECORD_OVERHEAD;
+      boolean topicsFault = topicMax.isPresent() && topicMax.getAsInt() < maxRequestSize;
       throw new IllegalStateException(
-          "Topic "
-              + topic
-              + " takes messages of at most "
-              + Math.min(topicMax.orElse(Integer.MAX_VALUE), maxRequestSize)
-              + " bytes (its max.message.bytes, or the producer's max.request.size): too small for"
-              + " flow documents, which need "
-              + (EcsDocuments.MIN_DOCUMENT_BYTES + RECORD_OVERHEAD)
-              + " bytes; raise it with kafka-configs --alter --entity-type topics --entity-name "
-              + topic
-              + " --add-config max.message.bytes=1048588");
+          topicsFault
+              ? "Topic "
+                  + topic
+                  + " (--flow-topic) takes messages of at most "
+                  + topicMax.getAsInt()
+                  + " bytes (its max.message.bytes): flow documents need "
+                  + needed
+                  + "; raise it with kafka-configs --bootstrap-server "
+                  + brokers
+                  + " --alter --entity-type topics --entity-name "
+                  + topic
+                  + " --add-config max.message.bytes=1048588"
+              : "The producer's max.request.size is "
+                  + maxRequestSize
+                  + " bytes (--kafka-property/--kafka-config): flow documents need "
+                  + needed);
     }
-    if (limit < EcsDocuments.MAX_DOCUMENT_BYTES) {
+    if (limit.documentBytes() < EcsDocuments.MAX_DOCUMENT_BYTES) {
       LOG.info(
           "Flow documents on {} are held to {} bytes (the topic's max.message.bytes {}, the"
               + " producer's max.request.size {}); larger pmacct records keep their ECS fields only",
           topic,
-          limit,
+          limit.documentBytes(),
           topicMax.isPresent() ? Integer.toString(topicMax.getAsInt()) : "unknown",
           maxRequestSize);
     }
+    limit
+        .producerBatchSize()
+        .ifPresent(
+            b ->
+                LOG.info(
+                    "The producer's batches are held to {} bytes (batch.size {}) for topic {}",
+                    b,
+                    batchSize,
+                    topic));
     return limit;
   }
 
-  /** The smaller of the default and what both limits leave after the record's overhead. */
-  static int limit(OptionalInt topicMaxMessageBytes, int maxRequestSize) {
+  /** The smaller of the default and what both limits leave after a record's overhead. */
+  static DocumentSizeLimit of(OptionalInt topicMaxMessageBytes, int maxRequestSize, int batchSize) {
     long limit = Math.min(EcsDocuments.MAX_DOCUMENT_BYTES, (long) maxRequestSize - RECORD_OVERHEAD);
+    OptionalInt batch = OptionalInt.empty();
     if (topicMaxMessageBytes.isPresent()) {
-      limit = Math.min(limit, (long) topicMaxMessageBytes.getAsInt() - RECORD_OVERHEAD);
+      long topicLimit = (long) topicMaxMessageBytes.getAsInt() - RECORD_OVERHEAD;
+      limit = Math.min(limit, topicLimit);
+      // Batches of several documents that fit the first time, not after a refusal and a split.
+      if (batchSize > topicLimit && topicLimit >= EcsDocuments.MIN_DOCUMENT_BYTES) {
+        batch = OptionalInt.of((int) topicLimit);
+      }
     }
-    return (int) Math.max(limit, 0);
+    return new DocumentSizeLimit((int) Math.max(limit, 0), batch);
   }
 
-  /** The producer's {@code max.request.size}, with Kafka Streams' prefixes resolved. */
-  static int maxRequestSize(Properties streamsProperties) {
-    Map<String, Object> producer = new StreamsConfig(streamsProperties).getProducerConfigs("size");
-    Object v = producer.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-    return v == null
-        ? 1_048_576 // the producer's default
-        : Integer.parseInt(v.toString().trim());
+  private static int intSetting(Map<String, Object> config, String name, int otherwise) {
+    Object v = config.get(name);
+    return v == null ? otherwise : Integer.parseInt(v.toString().trim());
   }
 
   /** The topic's effective {@code max.message.bytes}; empty when Kafka does not say. */
@@ -109,12 +142,13 @@ public final class DocumentSizeLimit {
               + " producer's max.request.size only",
           topic);
     } catch (ExecutionException | TimeoutException | NumberFormatException e) {
+      Throwable why = e instanceof ExecutionException ? e.getCause() : e;
       LOG.warn(
           "Could not read topic {}'s max.message.bytes ({}); flow documents are held to the"
-              + " producer's max.request.size only (grant DescribeConfigs on the topic to let the"
-              + " exporter read it)",
+              + " producer's max.request.size only, which a topic that takes less may refuse"
+              + " (grant DescribeConfigs on the topic to let the exporter read it)",
           topic,
-          e instanceof ExecutionException ? e.getCause().getMessage() : e.toString());
+          why.getMessage() != null ? why.getMessage() : why.getClass().getSimpleName());
     }
     return OptionalInt.empty();
   }

@@ -103,16 +103,18 @@ class FlowDocumentsIT {
   }
 
   /**
-   * A documents topic that takes 16 KiB messages, and records with 20 KB of pmacct fields of their
-   * own: their documents, held below the topic's limit, keep their ECS fields and are tagged; none
-   * is refused by Kafka, so the counting goes on and every selected record is in the topic once.
+   * A documents topic that takes 8 KiB messages (less than the producer's 16 KiB batches of
+   * documents), and records with 20 KB of pmacct fields of their own: their documents, held below
+   * the topic's limit, keep their ECS fields and are tagged; the producer's batches are made to
+   * fit; none is refused by Kafka, so the counting goes on and every selected record is in the
+   * topic once.
    */
   @Test
   void documentsStayBelowTheTopicsMaxMessageBytes(@TempDir Path dir) throws Exception {
     String topic = "flows-docs-small";
     String docs = "flow-docs-small";
     Topics.create(broker.bootstrapServers(), topic, 2);
-    Topics.create(broker.bootstrapServers(), docs, 2, Map.of("max.message.bytes", "16384"));
+    Topics.create(broker.bootstrapServers(), docs, 2, Map.of("max.message.bytes", "8192"));
     PmacctRecords records = new PmacctRecords(142);
     Topics.produce(broker.bootstrapServers(), topic, records, 300);
     List<byte[]> padded = new ArrayList<>();
@@ -144,7 +146,10 @@ class FlowDocumentsIT {
       Map<String, Integer> inTopic = awaitTopic(docs, expected);
       assertThat(inTopic.keySet()).isEqualTo(expected);
       assertThat(inTopic.values()).allMatch(n -> n == 1);
-      assertThat(exporter.log()).contains("held to 15360 bytes");
+      assertThat(exporter.log())
+          .contains("held to 7168 bytes")
+          .contains("batches are held to")
+          .doesNotContain("splitting and retrying"); // batches the topic refused
       exporter.stopCleanly();
     }
     int tagged = 0;
@@ -157,7 +162,7 @@ class FlowDocumentsIT {
       while (read < expected.size() && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
           read++;
-          assertThat(r.value().length()).isLessThanOrEqualTo(16384);
+          assertThat(r.value().length()).isLessThanOrEqualTo(7168);
           JsonNode d = JSON.readTree(r.value());
           if (d.path("tags").path(0).asText("").equals("pmacct_fields_too_large")) {
             tagged++;

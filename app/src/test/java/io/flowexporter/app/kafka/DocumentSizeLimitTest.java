@@ -4,37 +4,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexporter.topology.document.EcsDocuments;
 import java.util.OptionalInt;
-import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class DocumentSizeLimitTest {
 
+  private static final int REQUEST = DocumentSizeLimit.DEFAULT_MAX_REQUEST_SIZE;
+  private static final int BATCH = DocumentSizeLimit.DEFAULT_BATCH_SIZE;
+
   @Test
-  void kafkasDefaultsLeaveTheDefaultBound() {
-    assertThat(DocumentSizeLimit.limit(OptionalInt.of(1_048_588), 1_048_576))
-        .isEqualTo(EcsDocuments.MAX_DOCUMENT_BYTES);
-    assertThat(DocumentSizeLimit.limit(OptionalInt.empty(), 1_048_576))
-        .isEqualTo(EcsDocuments.MAX_DOCUMENT_BYTES);
+  void kafkasDefaultsLeaveTheDefaultBoundAndTheProducersBatches() {
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(1_048_588), REQUEST, BATCH))
+        .isEqualTo(new DocumentSizeLimit(EcsDocuments.MAX_DOCUMENT_BYTES, OptionalInt.empty()));
+    assertThat(DocumentSizeLimit.of(OptionalInt.empty(), REQUEST, BATCH))
+        .isEqualTo(new DocumentSizeLimit(EcsDocuments.MAX_DOCUMENT_BYTES, OptionalInt.empty()));
   }
 
   @Test
   void theSmallerOfTheTopicsAndTheProducersLimitLessTheRecordsOverhead() {
-    assertThat(DocumentSizeLimit.limit(OptionalInt.of(65_536), 1_048_576))
-        .isEqualTo(65_536 - DocumentSizeLimit.RECORD_OVERHEAD);
-    assertThat(DocumentSizeLimit.limit(OptionalInt.of(10_000_000), 200_000))
-        .isEqualTo(200_000 - DocumentSizeLimit.RECORD_OVERHEAD);
-    assertThat(DocumentSizeLimit.limit(OptionalInt.of(100), 1_048_576)).isZero();
+    int overhead = DocumentSizeLimit.RECORD_OVERHEAD;
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(65_536), REQUEST, BATCH))
+        .isEqualTo(new DocumentSizeLimit(65_536 - overhead, OptionalInt.empty()));
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(10_000_000), 200_000, BATCH).documentBytes())
+        .isEqualTo(200_000 - overhead);
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(100), REQUEST, BATCH).documentBytes()).isZero();
   }
 
   @Test
-  void theProducersMaxRequestSizeWithOrWithoutKafkaStreamsPrefix() {
-    Properties p = new Properties();
-    p.put("application.id", "a");
-    p.put("bootstrap.servers", "localhost:9092");
-    assertThat(DocumentSizeLimit.maxRequestSize(p)).isEqualTo(1_048_576);
-    p.put("max.request.size", "300000");
-    assertThat(DocumentSizeLimit.maxRequestSize(p)).isEqualTo(300_000);
-    p.put("producer.max.request.size", "200000");
-    assertThat(DocumentSizeLimit.maxRequestSize(p)).isEqualTo(200_000);
+  void aTopicSmallerThanTheProducersBatchesGetsSmallerBatches() {
+    int overhead = DocumentSizeLimit.RECORD_OVERHEAD;
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(8192), REQUEST, BATCH))
+        .isEqualTo(new DocumentSizeLimit(8192 - overhead, OptionalInt.of(8192 - overhead)));
+    // exactly batch.size plus the overhead: batches fit as they are
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(BATCH + overhead), REQUEST, BATCH))
+        .isEqualTo(new DocumentSizeLimit(BATCH, OptionalInt.empty()));
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(BATCH + overhead - 1), REQUEST, BATCH))
+        .isEqualTo(new DocumentSizeLimit(BATCH - 1, OptionalInt.of(BATCH - 1)));
+    // larger batches asked for, and a topic between: held to the topic
+    assertThat(DocumentSizeLimit.of(OptionalInt.of(65_536), REQUEST, 262_144).producerBatchSize())
+        .hasValue(65_536 - overhead);
   }
 }

@@ -142,59 +142,18 @@ public final class EcsDocuments {
       long kafkaMillis) {
     try {
       long time = copyUnmapped(line, start, end);
-      FlowRecord r = flow.record();
-      doc.reset();
-      try (JsonGenerator g = json.createGenerator(doc)) {
-        g.writeStartObject();
-        g.writeStringField("@timestamp", formatted(time >= 0 ? time : kafkaMillis));
-        g.writeObjectFieldStart("ecs");
-        g.writeStringField("version", ECS_VERSION);
-        g.writeEndObject();
-        g.writeObjectFieldStart("event");
-        g.writeStringField("id", eventId);
-        g.writeStringField("kind", "event");
-        g.writeArrayFieldStart("category");
-        g.writeString("network");
-        g.writeEndArray();
-        g.writeArrayFieldStart("type");
-        g.writeString("connection");
-        g.writeEndArray();
-        g.writeEndObject();
-        endpoint(
-            g,
-            "source",
-            r.ipSrc(),
-            r.portSrc(),
-            flow.sourceAs(),
-            countries == null ? null : countries.sourceCountry(r));
-        endpoint(
-            g,
-            "destination",
-            r.ipDst(),
-            r.portDst(),
-            flow.destinationAs(),
-            countries == null ? null : countries.destinationCountry(r));
-        g.writeObjectFieldStart("network");
-        if (!r.protocol().isEmpty()) {
-          g.writeStringField("transport", r.protocol());
-        }
-        g.writeStringField("direction", direction(flow.direction()));
-        g.writeNumberField("bytes", bytes);
-        g.writeNumberField("packets", packets);
-        g.writeEndObject();
-        g.writeObjectFieldStart("observer");
-        g.writeStringField("hostname", r.hostname());
-        if (observerIp != null) {
-          g.writeStringField("ip", observerIp);
-        }
-        g.writeEndObject();
-        // The open document is closed below, after the copied pmacct object.
-        g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
-      }
+      long when = time >= 0 ? time : kafkaMillis;
+      writeEcs(flow, bytes, packets, eventId, when, true);
       if (doc.size() + PMACCT_FIELD.length + rest.size() + 1 > maxBytes) {
         // A record with more pmacct fields of its own than the topic takes: its document would be
         // refused by Kafka and stop the counting at every start. Its ECS fields stay; the copy
         // goes, tagged.
+        if (doc.size() + TOO_LARGE.length + 1 > maxBytes) {
+          // AS names of kilobytes from the database: without them the ECS fields are bounded
+          // (a host name of at most 255 characters, checked addresses), well below the smallest
+          // bound.
+          writeEcs(flow, bytes, packets, eventId, when, false);
+        }
         doc.write(TOO_LARGE);
       } else {
         doc.write(PMACCT_FIELD);
@@ -208,11 +167,70 @@ public final class EcsDocuments {
     }
   }
 
+  /** The document's ECS fields into {@link #doc}, left open for what follows. */
+  private void writeEcs(
+      CountedFlow flow, long bytes, long packets, String eventId, long when, boolean asNames)
+      throws IOException {
+    FlowRecord r = flow.record();
+    doc.reset();
+    try (JsonGenerator g = json.createGenerator(doc)) {
+      g.writeStartObject();
+      g.writeStringField("@timestamp", formatted(when));
+      g.writeObjectFieldStart("ecs");
+      g.writeStringField("version", ECS_VERSION);
+      g.writeEndObject();
+      g.writeObjectFieldStart("event");
+      g.writeStringField("id", eventId);
+      g.writeStringField("kind", "event");
+      g.writeArrayFieldStart("category");
+      g.writeString("network");
+      g.writeEndArray();
+      g.writeArrayFieldStart("type");
+      g.writeString("connection");
+      g.writeEndArray();
+      g.writeEndObject();
+      endpoint(
+          g,
+          "source",
+          r.ipSrc(),
+          r.portSrc(),
+          flow.sourceAs(),
+          countries == null ? null : countries.sourceCountry(r),
+          asNames);
+      endpoint(
+          g,
+          "destination",
+          r.ipDst(),
+          r.portDst(),
+          flow.destinationAs(),
+          countries == null ? null : countries.destinationCountry(r),
+          asNames);
+      g.writeObjectFieldStart("network");
+      if (!r.protocol().isEmpty()) {
+        g.writeStringField("transport", r.protocol());
+      }
+      g.writeStringField("direction", direction(flow.direction()));
+      g.writeNumberField("bytes", bytes);
+      g.writeNumberField("packets", packets);
+      g.writeEndObject();
+      g.writeObjectFieldStart("observer");
+      g.writeStringField("hostname", r.hostname());
+      // peer_ip_src is any text when a label names the router: an address or nothing.
+      if (observerIp != null && IpAddresses.parse(observerIp) != null) {
+        g.writeStringField("ip", observerIp);
+      }
+      g.writeEndObject();
+      // The open document is closed by the caller, after the copied pmacct object.
+      g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+    }
+  }
+
   private static String direction(Direction d) {
     return d == null ? "unknown" : d == Direction.RECEIVE ? "inbound" : "outbound";
   }
 
-  private void endpoint(JsonGenerator g, String name, String ip, int port, long as, String country)
+  private void endpoint(
+      JsonGenerator g, String name, String ip, int port, long as, String country, boolean asName)
       throws IOException {
     g.writeObjectFieldStart(name);
     // Elasticsearch maps *.ip as an address and would refuse the whole document for other text.
@@ -230,7 +248,7 @@ public final class EcsDocuments {
     if (as > 0) {
       g.writeObjectFieldStart("as");
       g.writeNumberField("number", as);
-      String org = names.nameOf(as);
+      String org = asName ? names.nameOf(as) : null;
       if (org != null && !org.isEmpty()) {
         g.writeObjectFieldStart("organization");
         g.writeStringField("name", org);

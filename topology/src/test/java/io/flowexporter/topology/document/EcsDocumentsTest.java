@@ -202,26 +202,103 @@ class EcsDocumentsTest {
   }
 
   @Test
-  void aSmallerBoundFromTheTopicHoldsEveryDocumentToIt() throws Exception {
+  void aSmallerBoundKeepsThePmacctCopyExactlyUpToIt() throws Exception {
     int bound = 8192;
-    CountedFlow flow = new CountedFlow(NO_COUNTRIES);
-    for (int pad : new int[] {0, 6_000, 8_000, 8_192, 50_000}) {
-      String line =
-          NFACCTD.replace("\"writer_id\"", "\"pad\": \"" + "x".repeat(pad) + "\", \"writer_id\"");
-      byte[] b = line.getBytes(StandardCharsets.UTF_8);
-      flow.set(parse(line), Direction.RECEIVE, 15169, 64500);
-      byte[] doc =
-          new EcsDocuments(NAMES, null, bound).document(flow, 1, 1, b, 0, b.length, "t:0:1:0", 0);
-      assertThat(doc.length).as("pad %d", pad).isLessThanOrEqualTo(bound);
+    EcsDocuments ecs = new EcsDocuments(NAMES, null, bound);
+    int empty = padded(ecs, 0).length;
+    int largest = bound - empty; // the document grows by one byte a character of the pad
+    byte[] atTheBound = padded(ecs, largest);
+    assertThat(atTheBound).hasSize(bound);
+    assertThat(JSON.readTree(atTheBound).path("pmacct").path("pad").asText()).hasSize(largest);
+    assertThat(JSON.readTree(atTheBound).has("tags")).isFalse();
+    for (int pad : new int[] {largest + 1, 50_000}) {
+      byte[] doc = padded(ecs, pad);
+      assertThat(doc.length).isLessThanOrEqualTo(bound);
       JsonNode d = JSON.readTree(doc);
-      assertThat(d.path("source").path("ip").asText()).isEqualTo("8.8.8.8");
-      boolean kept = d.path("pmacct").has("pad");
-      assertThat(kept).as("pad %d kept", pad).isEqualTo(pad <= 6_000);
-      assertThat(d.path("tags").path(0).asText(""))
-          .isEqualTo(kept ? "" : "pmacct_fields_too_large");
+      assertThat(d.path("tags").path(0).asText()).isEqualTo("pmacct_fields_too_large");
+      assertThat(d.path("pmacct").isEmpty()).isTrue();
+      assertThat(d.path("source").path("as").path("organization").path("name").asText())
+          .isEqualTo("GOOGLE");
     }
     assertThatThrownBy(() -> new EcsDocuments(NAMES, null, EcsDocuments.MIN_DOCUMENT_BYTES - 1))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void asNamesOfKilobytesGoWhenTheEcsFieldsAloneWouldPassTheBound() throws Exception {
+    AsnLookup longNames =
+        new AsnLookup() {
+          @Override
+          public long asnOf(String ip) {
+            return 0;
+          }
+
+          @Override
+          public String nameOf(long asn) {
+            return "N".repeat(3000);
+          }
+        };
+    EcsDocuments ecs = new EcsDocuments(longNames, null, EcsDocuments.MIN_DOCUMENT_BYTES);
+    byte[] doc = padded(ecs, 10);
+    assertThat(doc.length).isLessThanOrEqualTo(EcsDocuments.MIN_DOCUMENT_BYTES);
+    JsonNode d = JSON.readTree(doc);
+    assertThat(d.path("tags").path(0).asText()).isEqualTo("pmacct_fields_too_large");
+    assertThat(d.path("source").path("as").path("number").asLong()).isEqualTo(15169);
+    assertThat(d.path("source").path("as").has("organization")).isFalse();
+    assertThat(d.path("network").path("bytes").asLong()).isEqualTo(1);
+    // with room for them, the names stay
+    assertThat(
+            JSON.readTree(
+                    new EcsDocuments(longNames, null, 20_000)
+                        .document(
+                            flowOf(NFACCTD),
+                            1,
+                            1,
+                            bytes(NFACCTD),
+                            0,
+                            bytes(NFACCTD).length,
+                            "t:0:1:0",
+                            0))
+                .path("source")
+                .path("as")
+                .path("organization")
+                .path("name")
+                .asText())
+        .hasSize(3000);
+  }
+
+  @Test
+  void observerIpOnlyWhenPeerIpSrcIsAnAddress() throws Exception {
+    String line =
+        NFACCTD.replace(
+            "\"peer_ip_src\": \"10.0.0.1\"", "\"peer_ip_src\": \"" + "z".repeat(10_000) + "\"");
+    JsonNode d =
+        JSON.readTree(
+            new EcsDocuments(NAMES, null, EcsDocuments.MIN_DOCUMENT_BYTES)
+                .document(flowOf(line), 1, 1, bytes(line), 0, bytes(line).length, "t:0:1:0", 0));
+    assertThat(d.path("observer").toString()).isEqualTo("{\"hostname\":\"edge1\"}");
+    assertThat(
+            document(NFACCTD, Direction.RECEIVE, 15169, 64500, 1, 1, 0)
+                .path("observer")
+                .path("ip")
+                .asText())
+        .isEqualTo("10.0.0.1");
+  }
+
+  private static byte[] bytes(String line) {
+    return line.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static CountedFlow flowOf(String line) {
+    return new CountedFlow(NO_COUNTRIES).set(parse(line), Direction.RECEIVE, 15169, 64500);
+  }
+
+  /** NFACCTD's document with a pmacct field "pad" of that many characters. */
+  private static byte[] padded(EcsDocuments ecs, int pad) {
+    String line =
+        NFACCTD.replace("\"writer_id\"", "\"pad\": \"" + "x".repeat(pad) + "\", \"writer_id\"");
+    byte[] b = bytes(line);
+    return ecs.document(flowOf(line), 1, 1, b, 0, b.length, "t:0:1:0", 0);
   }
 
   @Test
