@@ -306,7 +306,7 @@ class ExporterCommandTest {
     // the effective settings: flags win over the file, the exporter's defaults are shown
     assertThat(cli.out())
         .containsPattern("kafka-effective=\\{.*bootstrap\\.servers=k1:9092,k2:9092")
-        .contains("max.poll.records=2000", "sasl.mechanism=SCRAM-SHA-512")
+        .contains("max.poll.records=500", "sasl.mechanism=SCRAM-SHA-512")
         .doesNotContain("secret stuff");
   }
 

@@ -29,7 +29,8 @@ class StreamsPropertiesTest {
   @Test
   void theExportersDefaultsApplyWhenTheUserSetsNothing() {
     Properties p = StreamsProperties.of(kafka(Map.of()));
-    assertThat(p.getProperty("max.poll.records")).isEqualTo("2000");
+    assertThat(p.getProperty("max.poll.records")).isEqualTo("500");
+    assertThat(p.getProperty("buffered.records.per.partition")).isEqualTo("500");
     assertThat(p.getProperty("fetch.min.bytes")).isEqualTo("65536");
     assertThat(p.getProperty("max.task.idle.ms")).isEqualTo("-1");
     assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
@@ -39,9 +40,9 @@ class StreamsPropertiesTest {
   @Test
   void theUsersClientPropertiesWinOverTheDefaults() {
     Properties p =
-        StreamsProperties.of(kafka(Map.of("fetch.min.bytes", "1", "max.poll.records", "500")));
+        StreamsProperties.of(kafka(Map.of("fetch.min.bytes", "1", "max.poll.records", "100")));
     assertThat(p.getProperty("fetch.min.bytes")).isEqualTo("1");
-    assertThat(p.getProperty("max.poll.records")).isEqualTo("500");
+    assertThat(p.getProperty("max.poll.records")).isEqualTo("100");
   }
 
   @Test
