@@ -1,6 +1,7 @@
 package io.flowexporter.app.kafka;
 
 import io.flowexporter.topology.document.EcsDocuments;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * keeps its ECS fields and loses the copy of the rest, tagged {@code pmacct_fields_too_large}. The
  * producer also puts several documents into one batch of up to {@code batch.size} bytes (16 KiB); a
  * topic that takes less refuses such a batch, which the producer then splits and sends again, a
- * round trip and a WARN line each time. So for such a topic the producer's batches are made to fit.
+ * round trip and a WARN line each time. So for such a topic the producer's batches are made to fit
+ * (one producer per stream thread writes every topic, so its other batches shrink too).
  *
  * @param documentBytes the largest document
  * @param producerBatchSize the producer's {@code batch.size} when it must be smaller for the topic
@@ -66,24 +68,30 @@ public record DocumentSizeLimit(int documentBytes, OptionalInt producerBatchSize
     DocumentSizeLimit limit = of(topicMax, maxRequestSize, batchSize);
     if (limit.documentBytes() < EcsDocuments.MIN_DOCUMENT_BYTES) {
       int needed = EcsDocuments.MIN_DOCUMENT_BYTES + RECORD_OVERHEAD;
-      boolean topicsFault = topicMax.isPresent() && topicMax.getAsInt() < maxRequestSize;
+      List<String> causes = new ArrayList<>();
+      if (topicMax.isPresent() && topicMax.getAsInt() < needed) {
+        causes.add(
+            "topic "
+                + topic
+                + " (--flow-topic) takes messages of at most "
+                + topicMax.getAsInt()
+                + " bytes (its max.message.bytes; raise it with kafka-configs --bootstrap-server "
+                + brokers
+                + " --alter --entity-type topics --entity-name "
+                + topic
+                + " --add-config max.message.bytes=1048588)");
+      }
+      if (maxRequestSize < needed) {
+        causes.add(
+            "the producer's max.request.size is "
+                + maxRequestSize
+                + " bytes (--kafka-property/--kafka-config)");
+      }
       throw new IllegalStateException(
-          topicsFault
-              ? "Topic "
-                  + topic
-                  + " (--flow-topic) takes messages of at most "
-                  + topicMax.getAsInt()
-                  + " bytes (its max.message.bytes): flow documents need "
-                  + needed
-                  + "; raise it with kafka-configs --bootstrap-server "
-                  + brokers
-                  + " --alter --entity-type topics --entity-name "
-                  + topic
-                  + " --add-config max.message.bytes=1048588"
-              : "The producer's max.request.size is "
-                  + maxRequestSize
-                  + " bytes (--kafka-property/--kafka-config): flow documents need "
-                  + needed);
+          "Flow documents need messages of "
+              + needed
+              + " bytes, but "
+              + String.join(" and ", causes));
     }
     if (limit.documentBytes() < EcsDocuments.MAX_DOCUMENT_BYTES) {
       LOG.info(
@@ -99,7 +107,9 @@ public record DocumentSizeLimit(int documentBytes, OptionalInt producerBatchSize
         .ifPresent(
             b ->
                 LOG.info(
-                    "The producer's batches are held to {} bytes (batch.size {}) for topic {}",
+                    "The producers' batches are held to {} bytes (batch.size {}) for topic {};"
+                        + " each stream thread's one producer writes the counting's internal"
+                        + " topics with the same batches",
                     b,
                     batchSize,
                     topic));

@@ -178,6 +178,33 @@ class FlowDocumentsIT {
   }
 
   @Test
+  void aDocumentsTopicTooSmallForAnyDocumentStopsTheExporterNamingIt(@TempDir Path dir)
+      throws Exception {
+    String topic = "flows-docs-tiny";
+    String docs = "flow-docs-tiny";
+    Topics.create(broker.bootstrapServers(), topic, 1);
+    Topics.create(broker.bootstrapServers(), docs, 1, Map.of("max.message.bytes", "2000"));
+    String[] args =
+        ExporterArgs.fromTheBeginning(
+            broker.bootstrapServers(),
+            topic,
+            dir.resolve("state"),
+            "it-docs-tiny",
+            "--flow-topic",
+            docs);
+    try (ExporterProcess exporter =
+        ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).as(exporter.log()).isEqualTo(1);
+      assertThat(exporter.log())
+          .contains(
+              "Flow documents need messages of 5120 bytes, but topic "
+                  + docs
+                  + " (--flow-topic) takes messages of at most 2000 bytes")
+          .contains("--add-config max.message.bytes=1048588");
+    }
+  }
+
+  @Test
   void acrossKillsTheTopicHoldsEachEventOnceAndTheLogEachAtLeastOnce(@TempDir Path dir)
       throws Exception {
     String topic = "flows-docs-crash";

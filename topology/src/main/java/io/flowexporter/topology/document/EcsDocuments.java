@@ -144,27 +144,37 @@ public final class EcsDocuments {
       long time = copyUnmapped(line, start, end);
       long when = time >= 0 ? time : kafkaMillis;
       writeEcs(flow, bytes, packets, eventId, when, true);
-      if (doc.size() + PMACCT_FIELD.length + rest.size() + 1 > maxBytes) {
-        // A record with more pmacct fields of its own than the topic takes: its document would be
-        // refused by Kafka and stop the counting at every start. Its ECS fields stay; the copy
-        // goes, tagged.
-        if (doc.size() + TOO_LARGE.length + 1 > maxBytes) {
-          // AS names of kilobytes from the database: without them the ECS fields are bounded
-          // (a host name of at most 255 characters, checked addresses), well below the smallest
-          // bound.
-          writeEcs(flow, bytes, packets, eventId, when, false);
+      if (!fitsWithCopy()) {
+        // Too large for the topic: Kafka would refuse it and the counting would stop at every
+        // start. AS names (kilobytes only from a broken database) can be looked up again, the
+        // record's own fields cannot: the names go first.
+        writeEcs(flow, bytes, packets, eventId, when, false);
+        if (!fitsWithCopy()) {
+          // More pmacct fields of its own than the topic takes: the ECS fields stay (with their
+          // names where those fit; without, they are bounded by a host name of at most 255
+          // characters and checked addresses, well below the smallest bound), the copy goes.
+          writeEcs(flow, bytes, packets, eventId, when, true);
+          if (doc.size() + TOO_LARGE.length + 1 > maxBytes) {
+            writeEcs(flow, bytes, packets, eventId, when, false);
+          }
+          doc.write(TOO_LARGE);
+          doc.write('}');
+          return doc.toByteArray();
         }
-        doc.write(TOO_LARGE);
-      } else {
-        doc.write(PMACCT_FIELD);
-        doc.write(rest.toByteArray());
       }
+      doc.write(PMACCT_FIELD);
+      doc.write(rest.toByteArray());
       doc.write('}');
       return doc.toByteArray();
     } catch (IOException e) {
       // The line was parsed once already; writing to memory does not fail.
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Whether the ECS fields in {@link #doc} and the pmacct copy make a document within bounds. */
+  private boolean fitsWithCopy() {
+    return doc.size() + PMACCT_FIELD.length + rest.size() + 1 <= maxBytes;
   }
 
   /** The document's ECS fields into {@link #doc}, left open for what follows. */

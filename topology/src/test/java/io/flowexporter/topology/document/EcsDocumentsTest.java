@@ -211,15 +211,22 @@ class EcsDocumentsTest {
     assertThat(atTheBound).hasSize(bound);
     assertThat(JSON.readTree(atTheBound).path("pmacct").path("pad").asText()).hasSize(largest);
     assertThat(JSON.readTree(atTheBound).has("tags")).isFalse();
-    for (int pad : new int[] {largest + 1, 50_000}) {
-      byte[] doc = padded(ecs, pad);
-      assertThat(doc.length).isLessThanOrEqualTo(bound);
-      JsonNode d = JSON.readTree(doc);
-      assertThat(d.path("tags").path(0).asText()).isEqualTo("pmacct_fields_too_large");
-      assertThat(d.path("pmacct").isEmpty()).isTrue();
-      assertThat(d.path("source").path("as").path("organization").path("name").asText())
-          .isEqualTo("GOOGLE");
-    }
+    // one byte more: the AS names go first, the record's own fields stay
+    byte[] doc = padded(ecs, largest + 1);
+    assertThat(doc.length).isLessThanOrEqualTo(bound);
+    JsonNode d = JSON.readTree(doc);
+    assertThat(d.has("tags")).isFalse();
+    assertThat(d.path("pmacct").path("pad").asText()).hasSize(largest + 1);
+    assertThat(d.path("source").path("as").has("organization")).isFalse();
+    assertThat(d.path("source").path("as").path("number").asLong()).isEqualTo(15169);
+    // more than the names make room for: the copy goes, tagged, and the names stay
+    doc = padded(ecs, 50_000);
+    assertThat(doc.length).isLessThanOrEqualTo(bound);
+    d = JSON.readTree(doc);
+    assertThat(d.path("tags").path(0).asText()).isEqualTo("pmacct_fields_too_large");
+    assertThat(d.path("pmacct").isEmpty()).isTrue();
+    assertThat(d.path("source").path("as").path("organization").path("name").asText())
+        .isEqualTo("GOOGLE");
     assertThatThrownBy(() -> new EcsDocuments(NAMES, null, EcsDocuments.MIN_DOCUMENT_BYTES - 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -239,13 +246,22 @@ class EcsDocumentsTest {
           }
         };
     EcsDocuments ecs = new EcsDocuments(longNames, null, EcsDocuments.MIN_DOCUMENT_BYTES);
+    // the names go, the record's own fields stay
     byte[] doc = padded(ecs, 10);
     assertThat(doc.length).isLessThanOrEqualTo(EcsDocuments.MIN_DOCUMENT_BYTES);
     JsonNode d = JSON.readTree(doc);
-    assertThat(d.path("tags").path(0).asText()).isEqualTo("pmacct_fields_too_large");
+    assertThat(d.has("tags")).isFalse();
+    assertThat(d.path("pmacct").path("pad").asText()).hasSize(10);
     assertThat(d.path("source").path("as").path("number").asLong()).isEqualTo(15169);
     assertThat(d.path("source").path("as").has("organization")).isFalse();
     assertThat(d.path("network").path("bytes").asLong()).isEqualTo(1);
+    // both too large: the names and the copy go
+    doc = padded(ecs, 5000);
+    assertThat(doc.length).isLessThanOrEqualTo(EcsDocuments.MIN_DOCUMENT_BYTES);
+    d = JSON.readTree(doc);
+    assertThat(d.path("tags").path(0).asText()).isEqualTo("pmacct_fields_too_large");
+    assertThat(d.path("pmacct").isEmpty()).isTrue();
+    assertThat(d.path("destination").path("as").has("organization")).isFalse();
     // with room for them, the names stay
     assertThat(
             JSON.readTree(
