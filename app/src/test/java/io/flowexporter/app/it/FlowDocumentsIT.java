@@ -79,10 +79,7 @@ class FlowDocumentsIT {
     assertThat(expected).hasSizeGreaterThan(500);
     try (ExporterProcess exporter =
         ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
-      ExporterIT.awaitTotals(exporter, records);
-      Map<String, Integer> inTopic = awaitTopic(docs, expected);
-      assertThat(inTopic.keySet()).isEqualTo(expected);
-      assertThat(inTopic.values()).allMatch(n -> n == 1);
+      awaitEachDocumentOnce(exporter, records, docs, expected);
       exporter.stopCleanly();
     }
     Map<String, List<String>> inLog = readLog(flowLog);
@@ -142,10 +139,7 @@ class FlowDocumentsIT {
     Set<String> expected = selectedIds(topic);
     try (ExporterProcess exporter =
         ExporterProcess.start(dir.resolve("exporter.log"), Map.of(), args)) {
-      ExporterIT.awaitTotals(exporter, records);
-      Map<String, Integer> inTopic = awaitTopic(docs, expected);
-      assertThat(inTopic.keySet()).isEqualTo(expected);
-      assertThat(inTopic.values()).allMatch(n -> n == 1);
+      awaitEachDocumentOnce(exporter, records, docs, expected);
       assertThat(exporter.log())
           .contains("held to 7168 bytes")
           .contains("batches are held to")
@@ -330,6 +324,15 @@ class FlowDocumentsIT {
         && n.path("as_src").isNumber()
         && !OWN.contains(n.path("as_src").asLong())
         && OWN.contains(n.path("as_dst").asLong());
+  }
+
+  /** Waits for exact totals, then for the documents topic to hold each expected id once. */
+  private static void awaitEachDocumentOnce(
+      ExporterProcess exporter, PmacctRecords records, String docs, Set<String> expected) {
+    ExporterIT.awaitTotals(exporter, records);
+    Map<String, Integer> inTopic = awaitTopic(docs, expected);
+    assertThat(inTopic.keySet()).isEqualTo(expected);
+    assertThat(inTopic.values()).allMatch(n -> n == 1);
   }
 
   /** Reads the documents topic as read_committed until it holds every expected id: id to copies. */

@@ -43,17 +43,22 @@ class EcsDocumentsTest {
           + "\"stamp_updated\": \"2026-11-21 06:01:01\", \"packets\": 1, \"bytes\": 120, \"writer_id\": \"default_kafka/99\"}";
 
   private static final AsnLookup NAMES =
-      new AsnLookup() {
-        @Override
-        public long asnOf(String ip) {
-          return 0;
-        }
+      names(asn -> asn == 15169 ? "GOOGLE" : asn == 64500 ? "EXAMPLE-NET" : "");
 
-        @Override
-        public String nameOf(long asn) {
-          return asn == 15169 ? "GOOGLE" : asn == 64500 ? "EXAMPLE-NET" : "";
-        }
-      };
+  /** AS names only: no AS from an address. */
+  private static AsnLookup names(java.util.function.LongFunction<String> nameOf) {
+    return new AsnLookup() {
+      @Override
+      public long asnOf(String ip) {
+        return 0;
+      }
+
+      @Override
+      public String nameOf(long asn) {
+        return nameOf.apply(asn);
+      }
+    };
+  }
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -233,18 +238,7 @@ class EcsDocumentsTest {
 
   @Test
   void asNamesOfKilobytesGoWhenTheEcsFieldsAloneWouldPassTheBound() throws Exception {
-    AsnLookup longNames =
-        new AsnLookup() {
-          @Override
-          public long asnOf(String ip) {
-            return 0;
-          }
-
-          @Override
-          public String nameOf(long asn) {
-            return "N".repeat(3000);
-          }
-        };
+    AsnLookup longNames = names(asn -> "N".repeat(3000));
     EcsDocuments ecs = new EcsDocuments(longNames, null, EcsDocuments.MIN_DOCUMENT_BYTES);
     // the names go, the record's own fields stay
     byte[] doc = padded(ecs, 10);
