@@ -208,33 +208,26 @@ class FlowDocumentsIT {
     PmacctRecords records = new PmacctRecords(141);
     int port = ExporterProcess.freePort();
     Path flowLog = dir.resolve("flows.json");
-    String[] args = {
-      "--addr",
-      "127.0.0.1:" + port,
-      "--brokers",
-      broker.bootstrapServers(),
-      "--topic",
-      topic,
-      "--asn",
-      "64500,4200000001",
-      "--state-dir",
-      dir.resolve("state").toString(),
-      "--application-id",
-      "it-docs-crash",
-      "--from-beginning",
-      "--commit-interval",
-      "200",
-      "--flow-topic",
-      docs,
-      "--flow-log",
-      flowLog.toString(),
-      "--flow-filter",
-      FILTER,
-      "--kafka-property",
-      "session.timeout.ms=6000",
-      "--kafka-property",
-      "heartbeat.interval.ms=1500"
-    };
+    String[] args =
+        ExporterArgs.fromTheBeginning(
+            broker.bootstrapServers(),
+            topic,
+            dir.resolve("state"),
+            "it-docs-crash",
+            "--addr",
+            "127.0.0.1:" + port,
+            "--commit-interval",
+            "200",
+            "--flow-topic",
+            docs,
+            "--flow-log",
+            flowLog.toString(),
+            "--flow-filter",
+            FILTER,
+            "--kafka-property",
+            "session.timeout.ms=6000",
+            "--kafka-property",
+            "heartbeat.interval.ms=1500");
     Path log = dir.resolve("exporter.log");
     SplittableRandom random = new SplittableRandom(14);
     List<Integer> kills = new ArrayList<>();

@@ -88,21 +88,15 @@ public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback 
     List<String> args =
         new ArrayList<>(
             List.of(
-                "--brokers",
-                brokers,
-                "--topic",
-                topic,
-                "--asn",
-                "64500,AS4200000001",
-                "--state-dir",
-                dir.resolve("state").toString(),
-                "--application-id",
-                app,
-                "--from-beginning",
-                "--commit-interval",
-                "300",
-                "--kafka-config",
-                kafkaConfig.toString()));
+                ExporterArgs.fromTheBeginning(
+                    brokers,
+                    topic,
+                    dir.resolve("state"),
+                    app,
+                    "--commit-interval",
+                    "300",
+                    "--kafka-config",
+                    kafkaConfig.toString())));
     args.addAll(List.of(moreFlags));
     return ExporterProcess.start(
         dir.resolve("exporter.log"), Map.of(), args.toArray(String[]::new));
