@@ -65,4 +65,32 @@ class MetricsServerTest {
       assertThat(get(port, "/readyz", null).statusCode()).isEqualTo(200);
     }
   }
+
+  @Test
+  void anotherMethodOnAKnownPathIsMethodNotAllowedNamingGet() throws Exception {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    try (MetricsServer server =
+        MetricsServer.start(
+            new HttpConfig("127.0.0.1", 0), (out, om) -> {}, registry, () -> true, () -> "")) {
+      URI metrics = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
+      for (String method : new String[] {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(metrics)
+                    .method(method, HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(method).isEqualTo(405);
+        assertThat(r.headers().firstValue("Allow")).as(method).contains("GET, HEAD");
+      }
+      HttpResponse<String> head =
+          http.send(
+              HttpRequest.newBuilder(metrics)
+                  .method("HEAD", HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(head.statusCode()).isEqualTo(200);
+      assertThat(get(server.port(), "/nothing-here", null).statusCode()).isEqualTo(404);
+    }
+  }
 }
