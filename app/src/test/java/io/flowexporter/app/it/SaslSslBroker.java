@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
@@ -27,6 +31,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -175,6 +180,41 @@ public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback 
       values.add(records.nextMessage());
     }
     produce(topic, values);
+  }
+
+  /**
+   * The committed values of {@code topic} (read as the super user with {@code
+   * isolation.level=read_committed}) once there are at least {@code atLeast}, and whatever came
+   * with them within two more seconds; fails after a minute with fewer.
+   */
+  public List<String> readCommitted(String topic, int atLeast) {
+    Properties p = broker.superUserProperties();
+    p.put("bootstrap.servers", broker.bootstrapServers());
+    p.put("isolation.level", "read_committed");
+    p.put("enable.auto.commit", "false");
+    List<String> values = new ArrayList<>();
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> {
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(300))) {
+              values.add(r.value());
+            }
+            return values.size() >= atLeast;
+          },
+          () -> topic + " holds " + values.size() + " committed records, expected " + atLeast);
+      for (ConsumerRecord<String, String> r : c.poll(Duration.ofSeconds(2))) {
+        values.add(r.value());
+      }
+    }
+    return values;
   }
 
   private Admin admin() {

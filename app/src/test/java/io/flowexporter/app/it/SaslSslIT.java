@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The exporter on a broker that speaks SASL_SSL only (SCRAM-SHA-512, a private CA, ACLs), its Kafka
  * settings in a {@code --kafka-config} file as an operator writes them: exact totals on /metrics,
- * and the flow API's search and tap answer the matching flows over the same broker.
+ * each counted record's flow document once in the documents topic (whose settings the exporter may
+ * not read), and the flow API's search and tap answer the matching flows over the same broker.
  */
 class SaslSslIT {
 
@@ -43,7 +44,18 @@ class SaslSslIT {
   void countsExactlyAndServesTheFlowApiOverSaslSsl(@TempDir Path dir) throws Exception {
     String topic = "sasl-flows";
     String app = "it-sasl";
+    String docs = "sasl-flow-documents";
     broker.createTopic(topic, 2);
+    broker.createTopic(docs, 2);
+    // What docs/running.md asks for on --flow-topic, less DescribeConfigs: the exporter cannot
+    // read the topic's max.message.bytes, says so, and writes its documents all the same.
+    broker.allow(
+        USER,
+        ResourceType.TOPIC,
+        docs,
+        PatternType.LITERAL,
+        AclOperation.WRITE,
+        AclOperation.DESCRIBE);
     broker.allow(
         USER,
         ResourceType.TOPIC,
@@ -63,13 +75,22 @@ class SaslSslIT {
             app,
             broker.broker().clientProperties(USER),
             "--api-token-file",
-            tokens.toString())) {
+            tokens.toString(),
+            "--flow-topic",
+            docs)) {
       Scrape s = ExporterIT.awaitTotals(exporter, records);
       assertThat(s.value("flow_exporter_records_total{outcome=\"counted\"}"))
           .isEqualTo(records.counted);
       assertThat(s.value("flow_exporter_records_total{outcome=\"invalid\"}"))
           .isEqualTo(records.invalid);
       assertThat(Scrape.status(exporter.metricsPort(), "/readyz")).isEqualTo(200);
+      List<String> documents = broker.readCommitted(docs, (int) records.counted);
+      assertThat(documents.stream().map(d -> Answer.eventId(d)).distinct().count())
+          .isEqualTo(records.counted)
+          .isEqualTo(documents.size());
+      assertThat(exporter.ownLog())
+          .contains("Could not read topic " + docs + "'s max.message.bytes")
+          .contains("grant DescribeConfigs on the topic");
 
       // search: the past records with one source address, exactly those
       List<String> past = new ArrayList<>();
@@ -152,6 +173,14 @@ class SaslSslIT {
       }
       assertThat(end).as("an end line").isNotNull();
       return new Answer(flows, end);
+    }
+
+    static String eventId(String document) {
+      try {
+        return JSON.readTree(document).at("/event/id").asText();
+      } catch (java.io.IOException e) {
+        throw new AssertionError("not a JSON document: " + document, e);
+      }
     }
   }
 }
