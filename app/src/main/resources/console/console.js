@@ -29,6 +29,14 @@ function count(v) {
   return Number(v).toLocaleString('en-US', { maximumFractionDigits: 1 });
 }
 
+/**
+ * Sets the text of a live region only when it differs: writing the same words again replaces the
+ * text node, which some screen readers announce again.
+ */
+function say(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
 function el(tag, text, cls) {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) e.textContent = String(text);
@@ -46,20 +54,27 @@ function spark(history, width = 120, height = 24) {
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('class', 'sparkline');
   const values = (history || []);
-  const max = Math.max(1, ...values.filter((v) => v !== null));
+  const max = Math.max(1, ...values.filter((v) => v !== null && v !== undefined));
   const step = values.length > 1 ? width / (values.length - 1) : width;
   let d = '';
+  // One point per interval of the window; null where it was not sampled (the exporter was not
+  // ready) or had no rate: the line breaks there instead of joining the points on either side.
+  const known = (i) => i >= 0 && i < values.length && values[i] !== null && values[i] !== undefined;
   values.forEach((v, i) => {
-    if (v === null) return;
+    if (!known(i)) return;
     const x = (i * step).toFixed(1);
     const y = (height - 1 - (v / max) * (height - 2)).toFixed(1);
-    d += (d === '' || values[i - 1] === null ? 'M' : 'L') + x + ',' + y;
+    d += (known(i - 1) ? 'L' : 'M') + x + ',' + y;
+    // A point alone between gaps would be a move with no line: a zero-length line, drawn as a dot
+    // by the round cap.
+    if (!known(i - 1) && !known(i + 1)) d += 'l0,0';
   });
   const path = document.createElementNS(SVG, 'path');
   path.setAttribute('d', d);
   path.setAttribute('fill', 'none');
   path.setAttribute('stroke', '#0b5cad');
   path.setAttribute('stroke-width', '1.5');
+  path.setAttribute('stroke-linecap', 'round');
   svg.appendChild(path);
   return svg;
 }
@@ -107,7 +122,8 @@ function markStale(why) {
   }
   sections.forEach((s) => s.classList.add('stale'));
   status.classList.add('bad');
-  status.textContent = why + (lastGood ? ' The figures below are from ' + lastGood.toLocaleTimeString() + '.' : '');
+  // lastGood does not change while the figures are stale, so neither do these words.
+  say(status, why + (lastGood ? ' The figures below are from ' + lastGood.toLocaleTimeString() + '.' : ''));
   return true;
 }
 
@@ -168,9 +184,12 @@ async function refresh() {
     const at = asIn.sampled_at ? new Date(asIn.sampled_at).toLocaleTimeString() : 'not yet';
     markStale(null);
     lastGood = new Date();
-    $('#status').textContent = 'Last sample: ' + at + '; rates over ' + asIn.interval_seconds
+    // The live region says the state, which changes seldom; the time of the sample, which changes
+    // every few seconds, goes beside it, outside the live region.
+    say($('#status'), 'Ready: rates over ' + asIn.interval_seconds
       + ' s, sparklines over the last ' + Math.round(asIn.history_seconds / 60) + ' minutes'
-      + (asIn.total.bits_per_second === null ? ' (measuring: rates need two samples)' : '') + '.';
+      + (asIn.total.bits_per_second === null ? ' (measuring: rates need two samples)' : '') + '.');
+    $('#sample-time').textContent = 'Last sample: ' + at + '.';
   } catch (e) {
     markStale('Could not read the rates: ' + e.message + '.');
   }
@@ -293,6 +312,8 @@ async function runFlows(event) {
   const form = $('#flow-form');
   const token = $('#token').value.trim();
   const status = $('#flow-status');
+  const counter = $('#flow-count');
+  counter.textContent = '';
   if (!token) {
     status.textContent = 'Enter the API token first.';
     status.className = 'bad';
@@ -352,11 +373,13 @@ async function runFlows(event) {
             + e.ms + ' ms)' + (e.flows > MAX_ROWS ? '; the table shows the first ' + MAX_ROWS
             + ', the API itself gives them all' : '') + '.';
           status.dataset.reason = e.reason;
+          counter.textContent = ''; // the end line has the count
         } else {
           flows++;
           if (flows <= MAX_ROWS) tbody.appendChild(flowRow(doc));
           if (!status.dataset.reason) {
-            status.textContent = flows + ' flows so far…'
+            // Beside the live region, not in it: announcing every flow would drown everything else.
+            counter.textContent = flows + ' flows so far…'
               + (flows > MAX_ROWS ? ' (the table shows the first ' + MAX_ROWS + ')' : '');
           }
         }
@@ -372,6 +395,7 @@ async function runFlows(event) {
       status.className = 'bad';
     }
   } finally {
+    counter.textContent = ''; // every end line (ended, stopped, lost) has the count
     setRunning(false);
     flowAbort = null;
   }
@@ -386,14 +410,14 @@ async function start() {
   try {
     info = await getJson('/api/v1/console');
   } catch (e) {
-    $('#status').textContent = 'Could not read /api/v1/console: ' + e.message;
+    say($('#status'), 'Could not read /api/v1/console: ' + e.message);
   }
   $('#ports').hidden = !info.families.includes('port');
   const countries = info.families.includes('country');
   $('#map-off').hidden = countries;
   $('#map-on').hidden = !countries;
   $('#flows-off').hidden = info.flow_api;
-  for (const id of ['#flow-form', '#flow-status', '#flow-table']) $(id).hidden = !info.flow_api;
+  for (const id of ['#flow-form', '#flow-line', '#flow-table']) $(id).hidden = !info.flow_api;
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) $('#token').value = saved;
   document.querySelectorAll('input[name="map-dir"]').forEach((r) => r.addEventListener('change', shadeMap));

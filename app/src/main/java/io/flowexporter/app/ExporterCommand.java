@@ -452,6 +452,11 @@ public final class ExporterCommand implements Callable<Integer> {
   private FlowDocumentsConfig flowDocuments() {
     if (flowTopic != null) {
       checkTopicName("--flow-topic", flowTopic.trim());
+      // The documents would come back as input, each one an invalid record.
+      if (flowTopic.trim().equals(topic.trim())) {
+        throw fail(
+            "--flow-topic", flowTopic.trim() + " is the input topic (--topic); name another");
+      }
     }
     if (flowLog != null && Files.isDirectory(flowLog)) {
       throw fail("--flow-log", flowLog + " is a directory");

@@ -66,6 +66,21 @@ class ExporterCommandTest {
   }
 
   @Test
+  void aKubernetesServiceLinkInFlowExporterPortIsNotTakenForPorts() {
+    // What a pod gets for a Service named flow-exporter in its namespace.
+    Map<String, String> kubernetes =
+        Map.of(
+            "FLOW_EXPORTER_PORT", "tcp://10.96.0.7:9590",
+            "FLOW_EXPORTER_PORT_9590_TCP", "tcp://10.96.0.7:9590",
+            "FLOW_EXPORTER_SERVICE_HOST", "10.96.0.7",
+            "FLOW_EXPORTER_SERVICE_PORT", "9590");
+    assertThat(cli.run(kubernetes, with())).isZero();
+    assertThat(cli.out()).contains("port=(none)");
+    assertThat(cli.run(Map.of("FLOW_EXPORTER_PORT", "tcp"), with())).isEqualTo(2);
+    assertThat(cli.err()).contains("--port");
+  }
+
+  @Test
   void flowDocumentFlags(@TempDir Path dir) {
     assertThat(cli.run(with())).isZero();
     assertThat(cli.out())
@@ -160,6 +175,8 @@ class ExporterCommandTest {
     cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "0"));
     cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "21"));
     cli.assertBad("--flow-topic", with("--flow-topic", "bad topic"));
+    cli.assertBad("--flow-topic", with("--flow-topic", "pmacct"));
+    assertThat(cli.err()).contains("is the input topic");
     cli.assertBad("--flow-log", with("--flow-log", System.getProperty("java.io.tmpdir")));
     cli.assertBad("--flow-filter", with("--flow-filter", "direction=unmatched"));
     assertThat(cli.err()).contains("never written");
@@ -298,16 +315,25 @@ class ExporterCommandTest {
                     "--kafka-config",
                     file.toString(),
                     "--kafka-property",
-                    "sasl.mechanism=SCRAM-SHA-512")))
+                    "sasl.mechanism=SCRAM-SHA-512",
+                    "--kafka-property",
+                    "config.providers.vault.param.vault.token=hvs.token-never-shown",
+                    "--kafka-property",
+                    "sasl.oauthbearer.client.credentials.client.secret=never-shown-either")))
         .isZero();
     assertThat(cli.out())
         .contains(
-            "kafka-properties={sasl.jaas.config=****, sasl.mechanism=SCRAM-SHA-512, security.protocol=SASL_SSL}");
+            "kafka-properties={config.providers.vault.param.vault.token=****, sasl.jaas.config=****,"
+                + " sasl.mechanism=SCRAM-SHA-512,"
+                + " sasl.oauthbearer.client.credentials.client.secret=****,"
+                + " security.protocol=SASL_SSL}");
     // the effective settings: flags win over the file, the exporter's defaults are shown
     assertThat(cli.out())
         .containsPattern("kafka-effective=\\{.*bootstrap\\.servers=k1:9092,k2:9092")
         .contains("max.poll.records=500", "sasl.mechanism=SCRAM-SHA-512")
-        .doesNotContain("secret stuff");
+        .doesNotContain("secret stuff")
+        .doesNotContain("never-shown")
+        .contains("config.providers.vault.param.vault.token=****");
   }
 
   @Test

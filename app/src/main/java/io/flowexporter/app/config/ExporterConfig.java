@@ -117,18 +117,30 @@ public record ExporterConfig(
         "kafka-properties=" + maskedClientProperties());
   }
 
-  /** Client properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */
+  /**
+   * Client properties sorted by key, with secrets (passwords, JAAS configs, keys, tokens,
+   * credentials) masked.
+   */
   private String maskedClientProperties() {
     return masked(kafka.clientProperties());
   }
 
-  /** Properties sorted by key, with secrets (passwords, JAAS configs, keys) masked. */
+  /**
+   * Properties sorted by key, with secrets (passwords, JAAS configs, keys, tokens, credentials)
+   * masked.
+   */
   public static String masked(Map<?, ?> properties) {
     StringJoiner j = new StringJoiner(", ", "{", "}");
     Map<String, String> sorted = new TreeMap<>();
     properties.forEach((k, v) -> sorted.put(String.valueOf(k), String.valueOf(v)));
     sorted.forEach(
-        (k, v) -> j.add(k + "=" + (k.matches("(?i).*(password|jaas|secret|key).*") ? "****" : v)));
+        (k, v) ->
+            j.add(
+                k
+                    + "="
+                    + (k.matches("(?i).*(password|passphrase|jaas|secret|key|token|credential).*")
+                        ? "****"
+                        : v)));
     return j.toString();
   }
 }

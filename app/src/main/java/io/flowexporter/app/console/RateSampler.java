@@ -39,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * adding its whole total as a spike, and a series whose total went down (a partition handed back
  * and forth) counts no growth.
  *
+ * <p>History is kept per time slot of {@code interval}, not per sample: a sample that comes after
+ * missed intervals (the instance was not ready, or a sample failed) advances by as many slots, and
+ * the missed ones stay unknown (NaN), so that a sparkline shows the gap and spans the window.
+ *
  * <p>Bounded: history is kept for the {@value #TRACKED} busiest entities of each dimension and
  * direction at each sample (an entity keeps its history until it has been out of that top for a
  * whole window), so memory does not grow with the number of series.
@@ -72,8 +76,18 @@ public final class RateSampler implements AutoCloseable {
   private Map<SeriesKey, Integer> previousIndex = Map.of();
   private long previousNanos;
 
-  /** Samples with rates so far. */
-  private long rateSamples;
+  /**
+   * The time slot of the last sample: 0 for the first, then one more per interval since (not per
+   * sample), so that history has a place for each interval, sampled or not.
+   */
+  private long slot;
+
+  /**
+   * When {@code slot} was last advanced, {@code null} before the first sample. Kept apart from
+   * {@code previousNanos}, which a sample that fails half-way leaves behind, so that the failed
+   * sample's interval is not counted twice.
+   */
+  private Long slotNanos;
 
   private final Map<Group, Map<String, Track>> tracks = new HashMap<>();
   private final EnumMap<Direction, Track> totalTracks = new EnumMap<>(Direction.class);
@@ -166,6 +180,13 @@ public final class RateSampler implements AutoCloseable {
   /** Takes one sample of {@code now}, read at {@code nanos} ({@link System#nanoTime()}). */
   public void sample(TotalsSnapshot now, long nanos) {
     boolean hasRate = previous != null && nanos > previousNanos;
+    if (slotNanos != null) {
+      // Intervals since the last sample, rounded: a late sample is still the next slot, while one
+      // after the instance was not ready skips the slots it did not sample (at least one, so that
+      // a sample never overwrites the previous one's).
+      slot += Math.max(1, Math.round((nanos - slotNanos) / (double) interval.toNanos()));
+    }
+    slotNanos = nanos;
     double seconds = hasRate ? (nanos - previousNanos) / 1e9 : Double.NaN;
     Map<Group, Map<String, Acc>> sums = new HashMap<>();
     EnumMap<Direction, Acc> totals = new EnumMap<>(Direction.class);
@@ -201,9 +222,6 @@ public final class RateSampler implements AutoCloseable {
         }
       }
     }
-    if (hasRate) {
-      rateSamples++;
-    }
     Map<Group, RateView.Ranking> rankings = new HashMap<>();
     for (Map.Entry<Group, Map<String, Acc>> g : sums.entrySet()) {
       rankings.put(g.getKey(), rank(g.getKey(), g.getValue(), hasRate, seconds));
@@ -213,9 +231,9 @@ public final class RateSampler implements AutoCloseable {
       RateView.Entity e = totals.get(dir).entity("total", hasRate, seconds);
       Track t = totalTracks.get(dir);
       if (hasRate) {
-        t.push(e.bitsPerSecond(), rateSamples);
+        t.push(e.bitsPerSecond(), slot);
       }
-      totalViews.put(dir, e.withHistory(t.history(rateSamples, historyLength())));
+      totalViews.put(dir, e.withHistory(t.history(slot, historyLength())));
     }
     previous = now;
     previousIndex = index;
@@ -231,8 +249,9 @@ public final class RateSampler implements AutoCloseable {
             totalViews);
   }
 
+  /** Slots since the first sample (the first that can have a rate is 1), at most the window's. */
   private int historyLength() {
-    return (int) Math.min(rateSamples, slots);
+    return (int) Math.min(slot, slots);
   }
 
   /** The group's entities, busiest first, the tracked ones with their history. */
@@ -250,7 +269,7 @@ public final class RateSampler implements AutoCloseable {
             .thenComparing(RateView.Entity::id));
     Map<String, Track> groupTracks = tracks.computeIfAbsent(group, g -> new HashMap<>());
     for (int i = 0; i < Math.min(TRACKED, rows.size()); i++) {
-      groupTracks.computeIfAbsent(rows.get(i).id(), id -> new Track(slots)).lastInTop = rateSamples;
+      groupTracks.computeIfAbsent(rows.get(i).id(), id -> new Track(slots)).lastInTop = slot;
     }
     Map<String, RateView.Entity> byId = new HashMap<>();
     for (RateView.Entity e : rows) {
@@ -260,19 +279,19 @@ public final class RateSampler implements AutoCloseable {
     for (Iterator<Map.Entry<String, Track>> it = groupTracks.entrySet().iterator();
         it.hasNext(); ) {
       Map.Entry<String, Track> t = it.next();
-      if (rateSamples - t.getValue().lastInTop > slots) {
+      if (slot - t.getValue().lastInTop > slots) {
         it.remove();
         continue;
       }
       if (hasRate) {
         RateView.Entity e = byId.get(t.getKey());
-        t.getValue().push(e == null ? 0 : e.bitsPerSecond(), rateSamples);
+        t.getValue().push(e == null ? 0 : e.bitsPerSecond(), slot);
       }
     }
     List<RateView.Entity> withHistory = new ArrayList<>(rows.size());
     for (RateView.Entity e : rows) {
       Track t = groupTracks.get(e.id());
-      withHistory.add(t == null ? e : e.withHistory(t.history(rateSamples, length)));
+      withHistory.add(t == null ? e : e.withHistory(t.history(slot, length)));
     }
     return new RateView.Ranking(withHistory);
   }
@@ -316,11 +335,11 @@ public final class RateSampler implements AutoCloseable {
     }
   }
 
-  /** The bits per second of one entity at each of the last samples, in a ring. */
+  /** The bits per second of one entity at each of the last slots, in a ring. */
   private static final class Track {
     final float[] ring;
 
-    /** The rate sample number of the last value pushed, 0 before the first. */
+    /** The slot of the last value pushed, 0 before the first. */
     long last;
 
     long lastInTop;
@@ -330,18 +349,23 @@ public final class RateSampler implements AutoCloseable {
       Arrays.fill(ring, Float.NaN);
     }
 
-    void push(double bps, long sample) {
-      ring[(int) (sample % ring.length)] = (float) bps;
-      last = sample;
+    void push(double bps, long slot) {
+      // The slots skipped since the last push (no sample, or no rate) are unknown: cleared, or
+      // they would show the values a lap of the ring ago.
+      for (long s = Math.max(last + 1, slot - ring.length + 1); s < slot; s++) {
+        ring[(int) (s % ring.length)] = Float.NaN;
+      }
+      ring[(int) (slot % ring.length)] = (float) bps;
+      last = slot;
     }
 
-    /** The values of samples {@code upTo - length + 1 .. upTo}, NaN where none was pushed. */
+    /** The values of slots {@code upTo - length + 1 .. upTo}, NaN where none was pushed. */
     double[] history(long upTo, int length) {
       double[] h = new double[length];
       for (int k = 0; k < length; k++) {
-        long sample = upTo - length + 1 + k;
-        boolean known = sample >= 1 && sample <= last && last - sample < ring.length;
-        h[k] = known ? ring[(int) (sample % ring.length)] : Double.NaN;
+        long s = upTo - length + 1 + k;
+        boolean known = s >= 1 && s <= last && last - s < ring.length;
+        h[k] = known ? ring[(int) (s % ring.length)] : Double.NaN;
       }
       return h;
     }

@@ -15,7 +15,8 @@ import java.util.Optional;
  * @param sampledAt when the sample was taken; {@code null} before the first
  * @param interval time between samples
  * @param window how far back history goes at most
- * @param historyLength the length of every history: samples with rates in the window
+ * @param historyLength the length of every history: sampling intervals since the first sample, at
+ *     most the window's
  * @param dimensions the dimensions this instance ranks
  * @param rankings per group, busiest first
  * @param totals per direction, the AS family's sum (every counted flow once)
@@ -33,8 +34,9 @@ public record RateView(
    * One entity's rates (NaN until there are two samples), committed totals and history.
    *
    * @param id the entity as {@link Dimension} writes it
-   * @param history bits per second at each of the last {@code historyLength} samples, oldest first,
-   *     NaN where unknown; {@code null} for an entity whose history is not kept
+   * @param history bits per second at each of the last {@code historyLength} sampling intervals,
+   *     oldest first, NaN where unknown (not sampled, the instance not ready); {@code null} for an
+   *     entity whose history is not kept
    */
   public record Entity(
       String id,

@@ -112,23 +112,10 @@ public final class ApiTokens {
             file,
             e.getMessage());
       }
-      loaded = new Loaded(List.of(), modifiedOrNull(file), sizeOrMinusOne(file));
-    }
-  }
-
-  private static FileTime modifiedOrNull(Path file) {
-    try {
-      return Files.getLastModifiedTime(file);
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  private static long sizeOrMinusOne(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      return -1;
+      // No time and size kept: the file may have been completed since the failed read (a token
+      // written with echo > file read while still empty), and a stamp taken now would match it and
+      // keep it unread. A bad file is read again at every check until it is good.
+      loaded = new Loaded(List.of(), null, -1);
     }
   }
 

@@ -80,6 +80,7 @@ public final class FlowApi {
       app.put(path, FlowApi::onlyGet);
       app.patch(path, FlowApi::onlyGet);
       app.delete(path, FlowApi::onlyGet);
+      app.options(path, FlowApi::onlyGet);
     }
   }
 

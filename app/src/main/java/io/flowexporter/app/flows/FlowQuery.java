@@ -190,7 +190,7 @@ public record FlowQuery(
         throw new FlowQueryException(
             name, name + ": '" + value + "' is before the first instant there is");
       }
-      return notBeforeKafkaTime(name, value, now.minus(ago));
+      return withinKafkaTime(name, value, now.minus(ago));
     }
     // An offset's '+' typed into a URL unencoded arrives as a space: "...T15:02:00 01:00".
     String time =
@@ -198,7 +198,7 @@ public record FlowQuery(
             ? value.substring(0, value.length() - 6) + "+" + value.substring(value.length() - 5)
             : value;
     try {
-      return notBeforeKafkaTime(name, value, OffsetDateTime.parse(time).toInstant());
+      return withinKafkaTime(name, value, OffsetDateTime.parse(time).toInstant());
     } catch (DateTimeParseException e) {
       throw new FlowQueryException(
           name,
@@ -206,10 +206,19 @@ public record FlowQuery(
     }
   }
 
+  private static final Instant LAST_RFC3339_TIME = Instant.parse("9999-12-31T23:59:59.999999999Z");
+
   private static final Pattern OFFSET_AFTER_SPACE = Pattern.compile(".*T.* \\d\\d:\\d\\d");
 
-  /** Kafka's record times (and offsetsForTimes) start at 1970-01-01T00:00:00Z. */
-  private static Instant notBeforeKafkaTime(String name, String value, Instant t) {
+  /**
+   * Kafka's record times (and offsetsForTimes) start at 1970-01-01T00:00:00Z; RFC 3339 ends with
+   * the year 9999 (beyond some 292 million years a time is no longer milliseconds in a long).
+   */
+  private static Instant withinKafkaTime(String name, String value, Instant t) {
+    if (t.isAfter(LAST_RFC3339_TIME)) {
+      throw new FlowQueryException(
+          name, name + ": '" + value + "' is after 9999-12-31T23:59:59Z, where RFC 3339 ends");
+    }
     if (t.isBefore(Instant.EPOCH)) {
       throw new FlowQueryException(
           name,

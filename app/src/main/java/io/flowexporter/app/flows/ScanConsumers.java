@@ -34,7 +34,16 @@ public final class ScanConsumers implements Supplier<Consumer<byte[], byte[]>> {
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     // A search whose start was deleted by retention begins at the oldest record left.
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // A scan waits for a missing topic (503) and never creates it with the broker's own partition
+    // count and retention. Kafka Streams' consumer settings say so already (the consumer's own
+    // default is true); said here too, so that no change of those defaults can undo it.
+    p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
     this.properties = Map.copyOf(p);
+  }
+
+  /** The settings every scan's consumer gets, but its client id. */
+  Map<String, Object> properties() {
+    return properties;
   }
 
   @Override

@@ -197,6 +197,39 @@ class RateSamplerTest {
   }
 
   @Test
+  void historyIsPerIntervalSoThatSlotsNotSampledStayUnknown() {
+    SeriesKey google = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    add(google, 0, 0, 0);
+    sampleAt(0);
+    // Ready for 50 s: a whole lap of the six slots of the window, each rate a different one.
+    for (int s = 1; s <= 10; s++) {
+      add(google, 1000L * s, 1, 1);
+      sampleAt(5L * s);
+    }
+    // Not ready for 15 s (no samples), then a sample without a rate, then one with.
+    sampler.forgetPrevious();
+    add(google, 1_000_000, 1, 1);
+    sampleAt(70);
+    add(google, 15_000, 1, 1);
+    sampleAt(75);
+    // The window is the last six intervals of time (50 to 75 s), not the last six samples: the
+    // gap is unknown, neither closed up (the rates of 30 to 50 s drawn next to 75 s) nor filled
+    // with the values a lap of the ring ago.
+    double[] expected = {
+      8.0 * 10_000 / 5, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 8.0 * 15_000 / 5
+    };
+    assertThat(sampler.view().historyLength()).isEqualTo(6);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").history()).containsExactly(expected);
+    assertThat(sampler.view().totals().get(Direction.RECEIVE).history()).containsExactly(expected);
+    // A late sample is still the next interval: no gap.
+    add(google, 14_000, 1, 1);
+    sampleAt(82);
+    assertThat(sampler.view().totals().get(Direction.RECEIVE).history())
+        .containsExactly(
+            Double.NaN, Double.NaN, Double.NaN, Double.NaN, 8.0 * 15_000 / 5, 8.0 * 14_000 / 7);
+  }
+
+  @Test
   void historyIsKeptForTheBusiestEntitiesOnly() {
     sampleAt(0);
     for (int as = 1; as <= RateSampler.TRACKED + 50; as++) {

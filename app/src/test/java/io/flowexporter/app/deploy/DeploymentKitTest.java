@@ -716,13 +716,42 @@ class DeploymentKitTest {
     assertThat(healthcheck(":" + closed)).as("nothing listening").isNotZero();
   }
 
+  @Test
+  void healthcheckScriptOverHttpsOnlyChecksThatThePortAcceptsConnections() throws Exception {
+    try (ServerSocket tls = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      // Accepts and says nothing, as a TLS server waits for the client's hello.
+      assertThat(healthcheck(":" + tls.getLocalPort(), "/etc/flow-exporter/tls.crt"))
+          .as("HTTPS: a port that accepts")
+          .isZero();
+      assertThat(healthcheck(":" + tls.getLocalPort(), null))
+          .as("plain HTTP expected: no answer is unhealthy")
+          .isNotZero();
+    }
+    int closed;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = s.getLocalPort();
+    }
+    assertThat(healthcheck(":" + closed, "/etc/flow-exporter/tls.crt"))
+        .as("HTTPS: nothing listening")
+        .isNotZero();
+  }
+
   // ---------------------------------------------------------------------------------------------
   // helpers
 
   private static int healthcheck(String addr) throws IOException, InterruptedException {
+    return healthcheck(addr, null);
+  }
+
+  private static int healthcheck(String addr, String webTlsCert)
+      throws IOException, InterruptedException {
     ProcessBuilder pb =
         new ProcessBuilder("bash", root.resolve("deploy/docker/healthcheck.sh").toString());
     pb.environment().put("FLOW_EXPORTER_ADDR", addr);
+    pb.environment().remove("FLOW_EXPORTER_WEB_TLS_CERT");
+    if (webTlsCert != null) {
+      pb.environment().put("FLOW_EXPORTER_WEB_TLS_CERT", webTlsCert);
+    }
     pb.redirectErrorStream(true);
     Process p = pb.start();
     p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());

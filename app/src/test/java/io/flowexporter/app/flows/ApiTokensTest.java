@@ -65,4 +65,21 @@ class ApiTokensTest {
         .as("a deleted file revokes every token")
         .isEmpty();
   }
+
+  @Test
+  void aBadFileMadeGoodIsReadAgainEvenWithTheSameTimeAndSize() throws Exception {
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\n");
+    ApiTokens tokens = ApiTokens.load(file);
+    // A token being written: seen with a space in it, then complete, in the same second and size.
+    Files.writeString(file, "dave:dddddddd dddddddd\n");
+    FileTime stamp = FileTime.from(Instant.now().plusSeconds(5));
+    Files.setLastModifiedTime(file, stamp);
+    Thread.sleep(1100);
+    assertThat(tokens.nameOf("dddddddd dddddddd")).isEmpty();
+    Files.writeString(file, "dave:ddddddddxdddddddd\n");
+    Files.setLastModifiedTime(file, stamp);
+    Thread.sleep(1100);
+    assertThat(tokens.nameOf("ddddddddxdddddddd")).contains("dave");
+  }
 }

@@ -76,11 +76,11 @@ class FlowApiTest {
 
   @Test
   void onlyGetIsServedAndOtherMethodsSayWhichIs() throws Exception {
-    for (String method : new String[] {"HEAD", "POST", "PUT", "DELETE"}) {
+    for (String method : new String[] {"HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
       for (String path : new String[] {FlowApi.TAP, FlowApi.SEARCH}) {
         HttpResponse<String> r = send(method, path, null);
         assertThat(r.statusCode()).as(method + " " + path).isEqualTo(405);
-        assertThat(r.headers().firstValue("Allow")).contains("GET");
+        assertThat(r.headers().firstValue("Allow")).as(method).contains("GET");
       }
     }
   }

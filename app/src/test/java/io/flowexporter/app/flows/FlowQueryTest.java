@@ -58,14 +58,30 @@ class FlowQueryTest {
     assertBad(FlowQuery.Kind.SEARCH, "from=-999999999999d", "from", "before the first instant");
     assertBad(
         FlowQuery.Kind.SEARCH,
-        "from=1970-01-01T00:00:00Z&to=%2B999999999-12-31T23:59:59Z",
+        "from=1970-01-01T00:00:00Z&to=9999-12-31T23:59:59Z",
         "from",
         "wide, above the cap of 24h");
     assertBad(
         FlowQuery.Kind.SEARCH,
         "from=1970-01-01T00:00:00.5Z&to=%2B999999999-12-31T23:59:59Z",
+        "to",
+        "after 9999-12-31T23:59:59Z");
+    // An hour, but past what milliseconds in a long hold: a 400, not a failure of the scan.
+    assertBad(
+        FlowQuery.Kind.SEARCH,
+        "from=%2B300000000-01-01T00:00:00Z&to=%2B300000000-01-01T01:00:00Z",
+        "to",
+        "after 9999-12-31T23:59:59Z");
+    assertBad(
+        FlowQuery.Kind.SEARCH,
+        "from=%2B300000000-01-01T00:00:00Z&to=now",
         "from",
-        "above the cap of 24h");
+        "after 9999-12-31T23:59:59Z");
+    assertThat(
+            FlowQuery.parse(
+                    FlowQuery.Kind.SEARCH, "from=9999-12-31T23:00:00Z&to=9999-12-31T23:59:59Z", NOW)
+                .to())
+        .isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
   }
 
   @Test
