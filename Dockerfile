@@ -76,13 +76,16 @@ RUN chmod 0755 /opt/flow-exporter/healthcheck.sh
 # loading them from the jar: about a third less CPU before /readyz (see
 # docs/performance.md). Trained here, on this image's JVM and this jar at this
 # path, which the archive is only valid with; the options are those of
-# JDK_JAVA_OPTIONS below. A JVM that cannot use it starts without it
-# (-Xlog:cds tells why).
+# JDK_JAVA_OPTIONS below, but for the heap: a fixed -Xmx1g, not 75% of the
+# build machine's memory, which on a host of more than about 43 GB would turn
+# compressed pointers off and make an archive no container (with compressed
+# pointers on) can use. A JVM that cannot use it starts without it (-Xlog:cds
+# tells why).
 RUN --mount=type=bind,from=build,source=/flow-exporter-demo.jar,target=/tmp/flow-exporter-demo.jar \
     --mount=type=bind,from=build,source=/src/deploy/docker/cds-archive.sh,target=/tmp/cds-archive.sh \
     bash /tmp/cds-archive.sh /opt/flow-exporter/flow-exporter.jar /tmp/flow-exporter-demo.jar \
       /opt/flow-exporter/flow-exporter.jsa \
-      -XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000
+      -Xmx1g -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000
 # The flow log's directory (--flow-log; the compose profile "logs" mounts a volume here).
 RUN mkdir -p /var/log/flow-exporter && chown flowexporter:flowexporter /var/log/flow-exporter
 

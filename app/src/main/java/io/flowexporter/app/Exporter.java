@@ -198,47 +198,32 @@ public final class Exporter implements AutoCloseable {
     // the HTTP server does, once every flag's file and the port are known to be usable: an
     // instance that cannot start must not make the group rebalance.
     ListenAddress.requireFree(config.http());
-    background.execute(
-        () -> {
-          try {
-            startStreams();
-          } catch (RuntimeException e) {
-            LOG.error("Could not start the stream; exiting", e);
-            failed = true;
-            stopped.countDown();
-          }
-        });
+    // A thread of its own: waiting for Kafka and the topic may last hours, and the background
+    // executor's jobs (the status line, the TLS certificate's reloads) must run meanwhile.
+    Thread starter =
+        new Thread(
+            () -> {
+              try {
+                startStreams();
+              } catch (RuntimeException | Error e) {
+                // An Error too (a class that cannot load, out of memory): logged and exiting,
+                // never an instance that waits unready forever.
+                LOG.error("Could not start the stream; exiting", e);
+                failed = true;
+                stopped.countDown();
+              }
+            },
+            "flow-exporter-start");
+    starter.setDaemon(true);
+    shutdown.add(starter::interrupt);
+    starter.start();
     // After the stream's start, which waits on the brokers' answers meanwhile: a start is mostly
     // CPU on few cores, and the stream's is the longer path to /readyz.
     bindMeters();
     RateSampler rates = RateSampler.start(this::trafficSnapshot, families, this::ready);
     shutdown.add(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
-    http =
-        MetricsServer.start(
-            config.http(),
-            (out, openMetrics) ->
-                FlowMetricsWriter.write(
-                    out, trafficSnapshot(), families, asn, countries, openMetrics),
-            registry,
-            this::ready,
-            () ->
-                refusalLog
-                    .current()
-                    .map(KafkaRefusals.Refusal::message)
-                    .orElseGet(
-                        () ->
-                            streams == null
-                                ? "waiting for Kafka and the topic"
-                                : state == State.RUNNING
-                                    ? "RUNNING, but no connection to Kafka"
-                                    : state.name()),
-            app -> {
-              flowApi.accept(app);
-              top.mount(app);
-              new ConsolePage().mount(app);
-            },
-            tls);
+    http = startHttp(flowApi, top, tls);
     shutdown.add(http);
     LOG.info(
         "Serving the console at /, /metrics, /healthz and /readyz on port {}{}",
@@ -249,6 +234,43 @@ public final class Exporter implements AutoCloseable {
         STATUS_INTERVAL.toSeconds(),
         STATUS_INTERVAL.toSeconds(),
         TimeUnit.SECONDS);
+  }
+
+  /**
+   * The HTTP server. {@link ListenAddress#requireFree} found the port free a moment ago; another
+   * process taking it since is still a bad {@code --addr} (exit 2), not a failure of the exporter.
+   */
+  private MetricsServer startHttp(
+      java.util.function.Consumer<io.javalin.Javalin> flowApi, TopApi top, WebTls tls)
+      throws StartupFlagException {
+    try {
+      return MetricsServer.start(
+          config.http(),
+          (out, openMetrics) ->
+              FlowMetricsWriter.write(
+                  out, trafficSnapshot(), families, asn, countries, openMetrics),
+          registry,
+          this::ready,
+          () ->
+              refusalLog
+                  .current()
+                  .map(KafkaRefusals.Refusal::message)
+                  .orElseGet(
+                      () ->
+                          streams == null
+                              ? "waiting for Kafka and the topic"
+                              : state == State.RUNNING
+                                  ? "RUNNING, but no connection to Kafka"
+                                  : state.name()),
+          app -> {
+            flowApi.accept(app);
+            top.mount(app);
+            new ConsolePage().mount(app);
+          },
+          tls);
+    } catch (io.javalin.util.JavalinBindException e) {
+      throw new StartupFlagException("--addr", "cannot listen: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -447,6 +469,14 @@ public final class Exporter implements AutoCloseable {
   private void startStreams() {
     Properties props = StreamsProperties.of(config.kafka());
     Topology topology;
+    try {
+      if (!TopicWaiter.awaitResolvable(config.kafka().brokers(), closing::get)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
     try (Admin admin = TopicWaiter.admin(props)) {
       int partitions =
           TopicWaiter.await(

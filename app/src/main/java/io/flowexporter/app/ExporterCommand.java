@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -308,11 +310,27 @@ public final class ExporterCommand implements Callable<Integer> {
     if (!Files.isWritable(config.kafka().stateDir())) {
       throw fail("--state-dir", config.kafka().stateDir() + ": not writable");
     }
+    // Ctrl-C or SIGTERM: close in order and exit 0; other exits still close through the hook.
+    // Installed before the start, which takes a second or two: a signal then (a rolling update, a
+    // docker stop) is kept and served once the exporter exists, instead of the JVM's exit 143 that
+    // would skip leaving the consumer group and the stores' clean close.
+    AtomicReference<Exporter> started = new AtomicReference<>();
+    AtomicBoolean stopAsked = new AtomicBoolean();
+    Runnable stop =
+        () -> {
+          stopAsked.set(true);
+          Exporter e = started.get();
+          if (e != null) {
+            e.close();
+          }
+        };
+    ShutdownSignals.install(() -> new Thread(stop, "flow-exporter-shutdown").start());
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "flow-exporter-shutdown-hook"));
     try (Exporter exporter = Exporter.start(config)) {
-      // Ctrl-C or SIGTERM: close in order and exit 0; other exits still close through the hook.
-      ShutdownSignals.install(() -> new Thread(exporter::close, "flow-exporter-shutdown").start());
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(exporter::close, "flow-exporter-shutdown-hook"));
+      started.set(exporter);
+      if (stopAsked.get()) {
+        exporter.close();
+      }
       exporter.awaitShutdown();
       return exporter.failed() ? 1 : 0;
     } catch (StartupFlagException e) {

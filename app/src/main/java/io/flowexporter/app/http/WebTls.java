@@ -74,10 +74,13 @@ public final class WebTls {
 
   /** Reads the files again if either changed since; called every few seconds. */
   public synchronized void reloadIfChanged() {
+    FileTime c = null;
+    FileTime k = null;
     try {
-      FileTime c = Files.getLastModifiedTime(cert);
-      FileTime k = Files.getLastModifiedTime(key);
-      if (c.equals(certModified) && k.equals(keyModified)) {
+      c = Files.getLastModifiedTime(cert);
+      k = Files.getLastModifiedTime(key);
+      if ((c.equals(certModified) && k.equals(keyModified))
+          || (c.equals(failedCert) && k.equals(failedKey))) {
         return;
       }
       KeyStore ks = keyStore(cert, key);
@@ -86,9 +89,18 @@ public final class WebTls {
       keyModified = k;
       LOG.info("Reloaded the TLS certificate {} and key {}", cert, key);
     } catch (Exception e) {
+      // Said once per change of the files (their times were taken before reading them, so a file
+      // completed since is read again), not at every check.
+      failedCert = c;
+      failedKey = k;
       LOG.warn("Keeping the TLS certificate in use: {}", e.getMessage());
     }
   }
+
+  /** The files' times when they last failed to load; null when they did not. */
+  private FileTime failedCert;
+
+  private FileTime failedKey;
 
   private static KeyStore keyStore(Path cert, Path key) throws StartupFlagException {
     Collection<? extends Certificate> chain;

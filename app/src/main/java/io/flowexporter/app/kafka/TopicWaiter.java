@@ -1,5 +1,7 @@
 package io.flowexporter.app.kafka;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -41,6 +43,53 @@ public final class TopicWaiter {
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
     return Admin.create(p);
+  }
+
+  /**
+   * Blocks until at least one name of {@code brokers} ({@code host:port,...}) resolves. Kafka's
+   * clients refuse to be created when none does, and a broker's name that does not resolve yet is
+   * common at boot (a Kubernetes Service without ready pods, DNS coming up after the exporter):
+   * that is waited out like a broker that does not answer, said once a minute, not a failure.
+   *
+   * @return false if {@code stopped} turned true first
+   */
+  public static boolean awaitResolvable(String brokers, BooleanSupplier stopped)
+      throws InterruptedException {
+    long lastLog = 0;
+    boolean waited = false;
+    while (!stopped.getAsBoolean()) {
+      String why = null;
+      for (String address : brokers.split(",")) {
+        String host = hostOf(address.trim());
+        try {
+          InetAddress.getAllByName(host);
+          if (waited) {
+            LOG.info("Broker name {} resolves now", host);
+          }
+          return true;
+        } catch (UnknownHostException e) {
+          why = why == null ? host : why + ", " + host;
+        }
+      }
+      long now = System.nanoTime();
+      if (!waited || now - lastLog > REPEAT_NANOS) {
+        LOG.warn(
+            "No broker name of {} resolves yet ({}: unknown host); retrying every {} s",
+            brokers,
+            why,
+            RETRY.toSeconds());
+        lastLog = now;
+        waited = true;
+      }
+      Thread.sleep(RETRY.toMillis());
+    }
+    return false;
+  }
+
+  /** The host of {@code host:port} or {@code [v6]:port}, as --brokers was checked to be. */
+  static String hostOf(String address) {
+    String host = address.substring(0, Math.max(0, address.lastIndexOf(':')));
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   /**

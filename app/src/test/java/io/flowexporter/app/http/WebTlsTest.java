@@ -97,6 +97,46 @@ class WebTlsTest {
   }
 
   @Test
+  void aBadReplacementIsSaidOnceAndKeptOutUntilTheFilesChangeAgain() throws Exception {
+    Path ca = makeCa();
+    Path cert = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    makeServerCert(ca, "first", cert, key);
+    WebTls tls = WebTls.load(cert, key);
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebTls.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      // A renewed certificate with the old key: refused, and said once however often checked.
+      Path otherKey = dir.resolve("other.key");
+      makeServerCert(ca, "second", cert, otherKey);
+      Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));
+      for (int i = 0; i < 5; i++) {
+        tls.reloadIfChanged();
+      }
+      assertThat(lines.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .hasSize(1)
+          .allMatch(m -> m.startsWith("Keeping the TLS certificate in use"));
+      // Its key put in place: loaded.
+      Files.copy(otherKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.setLastModifiedTime(key, FileTime.from(Instant.now().plusSeconds(10)));
+      tls.reloadIfChanged();
+      assertThat(lines.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .hasSize(2)
+          .last()
+          .asString()
+          .startsWith("Reloaded the TLS certificate");
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
   void aKeyThatIsNotPkcs8OrACertificateThatIsNotPemIsABadFile() throws Exception {
     Path ca = makeCa();
     Path cert = dir.resolve("server.crt");

@@ -1,0 +1,33 @@
+package io.flowexporter.app.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class TopicWaiterTest {
+
+  @Test
+  void brokerNamesThatDoNotResolveAreWaitedForNotAFailure() throws Exception {
+    AtomicInteger checks = new AtomicInteger();
+    // .invalid never resolves (RFC 6761): the wait goes on until it is stopped.
+    assertThat(
+            TopicWaiter.awaitResolvable(
+                "kafka-1.invalid:9092,[kafka-2.invalid]:9092", () -> checks.incrementAndGet() > 2))
+        .isFalse();
+    assertThat(checks.get()).isEqualTo(3);
+  }
+
+  @Test
+  void oneNameThatResolvesIsEnough() throws Exception {
+    assertThat(TopicWaiter.awaitResolvable("kafka-1.invalid:9092,127.0.0.1:9092", () -> false))
+        .isTrue();
+    assertThat(TopicWaiter.awaitResolvable("[::1]:9092", () -> false)).isTrue();
+  }
+
+  @Test
+  void theHostOfAnAddress() {
+    assertThat(TopicWaiter.hostOf("kafka1:9092")).isEqualTo("kafka1");
+    assertThat(TopicWaiter.hostOf("[2001:db8::1]:9092")).isEqualTo("2001:db8::1");
+  }
+}
