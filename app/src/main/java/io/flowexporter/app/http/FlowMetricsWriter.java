@@ -33,6 +33,13 @@ public final class FlowMetricsWriter {
   private static final byte[] OTHER = ascii("other");
   private static final byte[] CLOSE = ascii("\"} ");
 
+  /**
+   * Each owner partition keeps its own overflow series; the label tells them apart, so that no two
+   * lines (of one instance, or of two) have one label set, and a partition's moves between
+   * instances move its overflow series whole.
+   */
+  private static final byte[] OVERFLOW_PARTITION = ascii("\",overflow_partition=\"");
+
   private static final int BUFFER = 1 << 16;
 
   /** Room for the fixed parts of a sample line and three numbers; names are written in pieces. */
@@ -206,6 +213,11 @@ public final class FlowMetricsWriter {
           }
         }
       }
+    }
+    if (overflow && k.overflowPartition() >= 0) {
+      raw(OVERFLOW_PARTITION);
+      room(20);
+      putLong(k.overflowPartition());
     }
     room(LINE_RESERVE);
     put(CLOSE);

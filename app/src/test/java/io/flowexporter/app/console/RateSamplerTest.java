@@ -149,7 +149,7 @@ class RateSamplerTest {
     add(CountryFamily.key(Direction.RECEIVE, "DE", "edge2"), 50, 1, 1);
     add(PortFamily.key(PORTS, Direction.TRANSMIT, 443, "TCP", "edge1"), 300, 3, 2);
     add(PortFamily.key(PORTS, Direction.TRANSMIT, 443, "tcp", "edge2"), 300, 3, 2);
-    add(SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE), 42, 1, 1);
+    add(SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 0), 42, 1, 1);
     sampleAt(0);
     assertThat(row(Dimension.COUNTRY, Direction.RECEIVE, "US").bytes()).isEqualTo(200);
     assertThat(row(Dimension.COUNTRY, Direction.RECEIVE, "DE").bytes()).isEqualTo(50);

@@ -129,15 +129,18 @@ class FlowMetricsWriterTest {
   }
 
   @Test
-  void overflowSeriesShowsOtherInEveryLabel() throws Exception {
+  void overflowSeriesShowsOtherInEveryLabelAndItsOwnerPartition() throws Exception {
     Map<SeriesKey, Totals> snapshot = new LinkedHashMap<>();
-    snapshot.put(SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE), new Totals(7, 2, 1));
+    snapshot.put(SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 0), new Totals(7, 2, 1));
+    snapshot.put(SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 3), new Totals(9, 4, 1));
     assertThat(write(snapshot, false))
         .contains(
             "flow_receive_bytes_total{source_as=\"other\",source_as_name=\"other\",destination_as=\"other\","
-                + "destination_as_name=\"other\",hostname=\"other\"} 7\n",
+                + "destination_as_name=\"other\",hostname=\"other\",overflow_partition=\"0\"} 7\n",
             "flow_receive_packets_total{source_as=\"other\",source_as_name=\"other\",destination_as=\"other\","
-                + "destination_as_name=\"other\",hostname=\"other\"} 2\n");
+                + "destination_as_name=\"other\",hostname=\"other\",overflow_partition=\"0\"} 2\n",
+            "flow_receive_bytes_total{source_as=\"other\",source_as_name=\"other\",destination_as=\"other\","
+                + "destination_as_name=\"other\",hostname=\"other\",overflow_partition=\"3\"} 9\n");
   }
 
   @Test
@@ -192,7 +195,8 @@ class FlowMetricsWriterTest {
     snapshot.put(CountryFamily.key(Direction.RECEIVE, "KR", "edge1"), new Totals(800, 4, 2));
     snapshot.put(CountryFamily.key(Direction.RECEIVE, "CI", "edge1"), new Totals(10, 1, 1));
     snapshot.put(CountryFamily.key(Direction.TRANSMIT, "ZZ", "edge2"), new Totals(70, 7, 1));
-    snapshot.put(SeriesKey.overflow(CountryFamily.FAMILY, Direction.TRANSMIT), new Totals(5, 1, 1));
+    snapshot.put(
+        SeriesKey.overflow(CountryFamily.FAMILY, Direction.TRANSMIT, 0), new Totals(5, 1, 1));
     snapshot.put(AsFamily.key(Direction.TRANSMIT, "h", 64500, 1), new Totals(5, 5, 5));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     FlowMetricsWriter.write(
@@ -204,7 +208,7 @@ class FlowMetricsWriterTest {
                 + "flow_country_receive_bytes_total{country=\"KR\",country_name=\"Korea, \\\"Republic\\\" of\",hostname=\"edge1\"} 800\n"
                 + "flow_country_receive_bytes_total{country=\"CI\",country_name=\"Côte d'Ivoire\",hostname=\"edge1\"} 10\n",
             "flow_country_transmit_bytes_total{country=\"ZZ\",country_name=\"Unknown\",hostname=\"edge2\"} 70\n"
-                + "flow_country_transmit_bytes_total{country=\"other\",country_name=\"other\",hostname=\"other\"} 5\n",
+                + "flow_country_transmit_bytes_total{country=\"other\",country_name=\"other\",hostname=\"other\",overflow_partition=\"0\"} 5\n",
             "flow_country_receive_packets_total{country=\"KR\",country_name=\"Korea, \\\"Republic\\\" of\",hostname=\"edge1\"} 4\n",
             "flow_country_transmit_packets_total{country=\"ZZ\",country_name=\"Unknown\",hostname=\"edge2\"} 7\n",
             "flow_transmit_bytes_total{source_as=\"64500\"");

@@ -115,6 +115,11 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return taskId;
   }
 
+  /** The owner partition this store keeps, which names its overflow series; 0 before init. */
+  private int partition() {
+    return taskId == null ? 0 : taskId.partition();
+  }
+
   /**
    * Adds one delta, held in {@code key[offset, offset + length)}, at {@code now} (epoch ms). A
    * label set the family's bound does not admit counts into the family's overflow series. Totals
@@ -133,7 +138,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       SeriesKey k = SeriesKey.wrap(Arrays.copyOfRange(key, offset, offset + length));
       if (!k.isOverflow() && admitted[k.familyId()] >= limits.maxSeriesPerPartition()) {
         committed.overflowed(k.familyId());
-        k = SeriesKey.wrapOverflow(k.familyId(), k.direction());
+        k = SeriesKey.wrapOverflow(k.familyId(), k.direction(), partition());
         int o = index.get(k.bytes(), 0, k.bytes().length, k.hash());
         s = o >= 0 ? series.get(o) : create(k);
       } else {
@@ -178,6 +183,17 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
                     restored.put(key, new long[] {bytes, packets, flows, lastSeen})));
       }
     }
+    // Overflow series written before they carried their partition: this partition's now. Their
+    // buckets are rewritten below, without them, in the next commit.
+    List<SeriesKey> unpartitioned = new ArrayList<>();
+    for (SeriesKey key : List.copyOf(restored.keySet())) {
+      if (key.isOverflow() && key.overflowPartition() < 0) {
+        unpartitioned.add(key);
+        long[] t = restored.remove(key);
+        restored.putIfAbsent(
+            SeriesKey.wrapOverflow(key.familyId(), key.direction(), partition()), t);
+      }
+    }
     int newest = counts.stream().mapToInt(Integer::intValue).max().orElse(SeriesBuckets.MIN_COUNT);
     relink(SeriesBuckets.countFor(restored.size(), newest));
     restored.forEach(
@@ -199,6 +215,13 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     }
     if (rewrite) {
       markStoredBucketsChanged();
+    }
+    if (!unpartitioned.isEmpty()) {
+      for (SeriesKey key : unpartitioned) {
+        // Rewritten without the old key (or deleted when it held nothing else).
+        changedBuckets.set(SeriesBuckets.bucketOf(key.hash(), bucketCount));
+      }
+      markStoredBucketsChanged(); // the partitioned keys' buckets, to write them
     }
     publishWritten();
     active = true;

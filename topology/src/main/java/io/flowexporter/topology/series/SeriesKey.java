@@ -12,8 +12,11 @@ import java.util.List;
  *
  * <p>Format (version 2 of the series stores, see {@code SeriesBuckets}): byte 0 the family's
  * {@linkplain SeriesFamily#id() id}; byte 1 the direction ({@code 0} receive, {@code 1} transmit),
- * with bit 7 set for the family's overflow series, which has no labels; then each label as its
- * {@link LabelKind} says. Changing it is a new format version.
+ * with bit 7 set for the family's overflow series, which has no labels but the owner partition that
+ * keeps it (4 bytes, big-endian: each owner partition has its own overflow series, so that no two
+ * instances or partitions expose one label set); then each label as its {@link LabelKind} says. An
+ * overflow key of 2 bytes, without the partition, is the form written before; a store reading it
+ * rewrites it with its partition. Changing the format otherwise is a new format version.
  *
  * <p>Equality and hash are those of the bytes; the hash is FNV-1a, stable across JVMs, since it
  * also chooses the owner of the series.
@@ -38,20 +41,39 @@ public final class SeriesKey {
     if (bytes.length < 2
         || bytes[0] < 0
         || (bytes[1] & 0x7f) > 1
-        || ((bytes[1] & OVERFLOW) != 0 && bytes.length != 2)) {
+        || ((bytes[1] & OVERFLOW) != 0 && bytes.length != 2 && bytes.length != 6)) {
       throw new IllegalArgumentException("not a series key: " + bytes.length + " bytes");
     }
     return new SeriesKey(bytes, hashOf(bytes, 0, bytes.length));
   }
 
-  /** The overflow series of a family and direction. */
-  public static SeriesKey overflow(SeriesFamily family, Direction direction) {
-    return wrapOverflow(family.id(), direction);
+  /** The overflow series of a family and direction kept by an owner partition. */
+  public static SeriesKey overflow(SeriesFamily family, Direction direction, int partition) {
+    return wrapOverflow(family.id(), direction, partition);
   }
 
-  /** The overflow series of a family id and direction. */
-  public static SeriesKey wrapOverflow(int familyId, Direction direction) {
-    return wrap(new byte[] {(byte) familyId, (byte) (direction.ordinal() | OVERFLOW)});
+  /** The overflow series of a family id and direction kept by an owner partition. */
+  public static SeriesKey wrapOverflow(int familyId, Direction direction, int partition) {
+    if (partition < 0) {
+      throw new IllegalArgumentException("partition " + partition);
+    }
+    return wrap(
+        new byte[] {
+          (byte) familyId,
+          (byte) (direction.ordinal() | OVERFLOW),
+          (byte) (partition >>> 24),
+          (byte) (partition >>> 16),
+          (byte) (partition >>> 8),
+          (byte) partition
+        });
+  }
+
+  /**
+   * The owner partition of an overflow series; -1 for the form written before it carried one, and
+   * for any other series.
+   */
+  public int overflowPartition() {
+    return isOverflow() && bytes.length == 6 ? (int) uint32(bytes, 2) : -1;
   }
 
   /** FNV-1a over a range, folded: stable across JVMs and versions, unlike hashCode(). */

@@ -28,7 +28,8 @@ class FormatsTest {
   private static final SeriesKey AS = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
   private static final SeriesKey UTF8 =
       AsFamily.key(Direction.TRANSMIT, "東京-1", 64500, 4_294_967_295L);
-  private static final SeriesKey OVERFLOW = SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT);
+  private static final SeriesKey OVERFLOW =
+      SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT, 0);
 
   private static byte[] batch(Map<SeriesKey, long[]> entries) {
     int size = 1;

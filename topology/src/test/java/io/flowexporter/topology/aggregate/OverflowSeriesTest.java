@@ -47,9 +47,9 @@ class OverflowSeriesTest {
   private static final int MAX_SERIES = 3;
   private static final Duration TTL = Duration.ofDays(30);
   private static final SeriesKey OVERFLOW_RECEIVE =
-      SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE);
+      SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 0);
   private static final SeriesKey OVERFLOW_TRANSMIT =
-      SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT);
+      SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT, 0);
 
   @TempDir Path stateDir;
 
@@ -85,7 +85,7 @@ class OverflowSeriesTest {
       }
       if (!admitted.contains(key)) {
         overflowed++;
-        key = SeriesKey.overflow(AsFamily.FAMILY, key.direction());
+        key = SeriesKey.overflow(AsFamily.FAMILY, key.direction(), 0);
       }
       totals.merge(key, new Totals(f.bytes(), f.packets(), 1), TestFlows::sum);
     }

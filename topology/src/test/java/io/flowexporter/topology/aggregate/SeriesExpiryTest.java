@@ -135,7 +135,7 @@ class SeriesExpiryTest {
   void anExpiredSeriesFreesItsPlaceUnderTheBound() {
     SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, new SeriesLimits(1, TTL));
     store.activate();
-    SeriesKey overflow = SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE);
+    SeriesKey overflow = SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 0);
     SeriesKey other = AsFamily.key(Direction.RECEIVE, "edge2", 15169, 64500);
     SeriesTotalsStoreTest.add(store, QUIET, 100, 1, 1, T0);
     SeriesTotalsStoreTest.add(store, other, 7, 1, 1, T0 + 10);

@@ -76,24 +76,32 @@ class SeriesKeyTest {
                 AsFamily.key(Direction.RECEIVE, "edge2", maxAs, 0),
                 AsFamily.key(Direction.RECEIVE, "edge1", 0, maxAs),
                 AsFamily.key(Direction.RECEIVE, "edge1", maxAs - 1, 0),
-                SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE)))
+                SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 0)))
         .doesNotContain(k);
     assertThat(AsFamily.key(Direction.RECEIVE, "edge1", maxAs, 0)).isEqualTo(k);
   }
 
   @Test
-  void theOverflowKeyHasNoLabels() {
-    SeriesKey receive = SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE);
-    SeriesKey transmit = SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT);
-    assertThat(receive.bytes()).containsExactly(0, 0x80);
-    assertThat(transmit.bytes()).containsExactly(0, 0x81);
+  void theOverflowKeyHasNoLabelsButItsOwnerPartition() {
+    SeriesKey receive = SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 0);
+    SeriesKey transmit = SeriesKey.overflow(AsFamily.FAMILY, Direction.TRANSMIT, 0);
+    assertThat(receive.bytes()).containsExactly(0, 0x80, 0, 0, 0, 0);
+    assertThat(transmit.bytes()).containsExactly(0, 0x81, 0, 0, 0, 0);
     assertThat(receive.isOverflow()).isTrue();
     assertThat(receive.direction()).isEqualTo(Direction.RECEIVE);
     assertThat(transmit.direction()).isEqualTo(Direction.TRANSMIT);
     assertThat(receive.values(AsFamily.FAMILY)).isEmpty();
     assertThat(receive).isNotEqualTo(transmit);
-    assertThat(SeriesKey.wrapOverflow(7, Direction.TRANSMIT).bytes()).containsExactly(7, 0x81);
-    assertThat(SeriesKey.wrap(new byte[] {0, (byte) 0x80})).isEqualTo(receive);
+    SeriesKey p300 = SeriesKey.wrapOverflow(7, Direction.TRANSMIT, 300);
+    assertThat(p300.bytes()).containsExactly(7, 0x81, 0, 0, 1, 44);
+    assertThat(p300.overflowPartition()).isEqualTo(300);
+    assertThat(p300).isNotEqualTo(SeriesKey.wrapOverflow(7, Direction.TRANSMIT, 301));
+    assertThat(SeriesKey.wrap(new byte[] {0, (byte) 0x80, 0, 0, 0, 0})).isEqualTo(receive);
+    // The form written before the partition was part of it: still read, with no partition.
+    SeriesKey before = SeriesKey.wrap(new byte[] {0, (byte) 0x80});
+    assertThat(before.isOverflow()).isTrue();
+    assertThat(before.overflowPartition()).isEqualTo(-1);
+    assertThat(AsFamily.key(Direction.RECEIVE, "edge1", 1, 2).overflowPartition()).isEqualTo(-1);
   }
 
   @Test
