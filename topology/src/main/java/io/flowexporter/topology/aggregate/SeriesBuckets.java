@@ -19,6 +19,13 @@ import java.nio.ByteBuffer;
  * {@code flow-totals}; this format belongs to the owner's store {@code series-totals}, so the two
  * never meet in one changelog (see docs/operations.md for the upgrade).
  *
+ * <p>The bucket of a series is taken from the bits of its hash above the eight that choose its
+ * owner partition ({@link DeltaBatch#ownerPartition}), so that one partition's series spread over
+ * all its buckets. Format 2 took the lowest bits, which the series of one partition share in part:
+ * with P partitions only about 1/P of the buckets held series, each P times fuller than meant. A
+ * store reads format 2 buckets (by the rule they were written with) and rewrites them in this
+ * format at its next commit.
+ *
  * <p>A partition starts with {@value #MIN_COUNT} buckets and doubles them whenever it holds more
  * than {@value #SERIES_PER_BUCKET} series per bucket: the commit after the doubling writes every
  * bucket under the new count and deletes the keys of the old one, in the same transaction. So a
@@ -31,7 +38,11 @@ final class SeriesBuckets {
   static final int MIN_COUNT = 1024;
   static final int MAX_COUNT = 1 << 24;
   static final int SERIES_PER_BUCKET = 32;
-  static final byte VERSION = 2;
+  static final byte VERSION = 3;
+
+  /** The format before {@link #VERSION}, read and rewritten: the bucket from the lowest bits. */
+  static final byte LOW_BITS_VERSION = 2;
+
   static final int HEADER_BYTES = 1;
 
   private SeriesBuckets() {}
@@ -41,9 +52,19 @@ final class SeriesBuckets {
     void accept(SeriesKey key, long bytes, long packets, long flows, long lastSeen);
   }
 
-  /** The bucket of a series' hash among {@code count} buckets (a power of two). */
+  /** The bucket of a series' hash among {@code count} buckets (a power of two, at most 2^24). */
   static int bucketOf(int hash, int count) {
+    return (hash >>> 8) & (count - 1);
+  }
+
+  /** The bucket a series was stored in by format 2. */
+  private static int lowBitsBucketOf(int hash, int count) {
     return hash & (count - 1);
+  }
+
+  /** Whether a stored bucket is in this format, not one to rewrite. */
+  static boolean isCurrent(byte[] value) {
+    return value != null && value.length >= HEADER_BYTES && value[0] == VERSION;
   }
 
   /** The number of buckets for this many series: a power of two, from MIN_COUNT to MAX_COUNT. */
@@ -83,7 +104,9 @@ final class SeriesBuckets {
     if (bucket < 0 || bucket >= count) {
       throw notOurs("bucket " + bucket + " outside 0.." + (count - 1));
     }
-    if (value == null || value.length < HEADER_BYTES || value[0] != VERSION) {
+    if (value == null
+        || value.length < HEADER_BYTES
+        || (value[0] != VERSION && value[0] != LOW_BITS_VERSION)) {
       throw notOurs(
           "bucket "
               + bucket
@@ -106,7 +129,10 @@ final class SeriesBuckets {
         long packets = in.getLong();
         long flows = in.getLong();
         long lastSeen = in.getLong();
-        int home = bucketOf(series.hash(), count);
+        int home =
+            value[0] == VERSION
+                ? bucketOf(series.hash(), count)
+                : lowBitsBucketOf(series.hash(), count);
         if (home != bucket) {
           throw notOurs("a series in bucket " + bucket + " that hashes to bucket " + home);
         }

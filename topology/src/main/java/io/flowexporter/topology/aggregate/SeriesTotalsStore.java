@@ -171,10 +171,12 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     Map<SeriesKey, long[]> restored = new LinkedHashMap<>();
     List<byte[]> keys = new ArrayList<>();
     List<Integer> counts = new ArrayList<>();
+    List<Boolean> current = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = inner.all()) {
       while (it.hasNext()) {
         KeyValue<Bytes, byte[]> bucket = it.next();
         keys.add(bucket.key.get());
+        current.add(SeriesBuckets.isCurrent(bucket.value));
         counts.add(
             SeriesBuckets.decode(
                 bucket.key.get(),
@@ -208,7 +210,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         });
     boolean rewrite = false;
     for (int i = 0; i < keys.size(); i++) {
-      if (counts.get(i) != bucketCount) {
+      // Under another count, or in the format before (its series elsewhere in this one).
+      if (counts.get(i) != bucketCount || !current.get(i)) {
         obsoleteKeys.add(keys.get(i));
         rewrite = true;
       }
@@ -521,7 +524,9 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       return;
     }
     for (int b = 0; b < bucketCount; b++) {
-      if (hasStored(bucketHeads[b])) {
+      // A changed bucket may have lost every series (expired since the last commit) and be in the
+      // store still: its key goes too, or a restart would restore what expired.
+      if (hasStored(bucketHeads[b]) || changedBuckets.get(b)) {
         obsoleteKeys.add(SeriesBuckets.bucketKey(bucketCount, b));
       }
     }

@@ -176,7 +176,7 @@ class FormatsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {1, 3})
+  @ValueSource(bytes = {1, 4})
   void aBucketOfAnotherVersionIsRefusedNamingTheWayOut(byte version) {
     List<SeriesKey> keys = keysInOneBucket(1);
     byte[] value = bucket(keys, new long[][] {{1, 1, 1, 1}});
@@ -186,7 +186,7 @@ class FormatsTest {
                 SeriesBuckets.decode(
                     SeriesBuckets.bucketKey(1024, 0), value, (k, b, p, f, t) -> {}))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("in format " + version + ", not 2")
+        .hasMessageContaining("in format " + version + ", not 3")
         .hasMessageContaining("Run one version per --application-id");
   }
 

@@ -155,6 +155,42 @@ class SeriesExpiryTest {
   }
 
   @Test
+  void aBucketEmptiedByExpiryJustBeforeTheBucketsDoubleIsDeletedWithTheOldCount() {
+    SeriesTotalsStore store =
+        new SeriesTotalsStore(memory, committed, new SeriesLimits(1_000_000, TTL));
+    store.activate();
+    // Exactly as many series as 1,024 buckets take before doubling; those of bucket 0 quiet.
+    java.util.Set<SeriesKey> quiet = new java.util.HashSet<>();
+    int limit = SeriesBuckets.MIN_COUNT * SeriesBuckets.SERIES_PER_BUCKET;
+    for (long as = 1; as <= limit; as++) {
+      SeriesKey k = AsFamily.key(Direction.RECEIVE, "edge1", as, 64500);
+      boolean inBucket0 = SeriesBuckets.bucketOf(k.hash(), SeriesBuckets.MIN_COUNT) == 0;
+      if (inBucket0) {
+        quiet.add(k);
+      }
+      SeriesTotalsStoreTest.add(store, k, 1, 1, 1, inBucket0 ? T0 : T0 + 100);
+    }
+    store.flushCache();
+    committed.committed();
+    assertThat(quiet).isNotEmpty();
+
+    // Bucket 0 expires; before the next commit, new series double the buckets.
+    assertThat(store.expire(T0 + 1)).isEqualTo(quiet.size());
+    for (long as = 1; as <= quiet.size() + 100; as++) {
+      SeriesTotalsStoreTest.add(
+          store, AsFamily.key(Direction.RECEIVE, "edge2", as, 64500), 1, 1, 1, T0 + 200);
+    }
+    store.flushCache();
+    committed.committed();
+
+    CommittedTotals afterRestart = new CommittedTotals();
+    new SeriesTotalsStore(memory, afterRestart, new SeriesLimits(1_000_000, TTL)).activate();
+    assertThat(afterRestart.snapshot())
+        .hasSize(limit + 100)
+        .doesNotContainKeys(quiet.toArray(SeriesKey[]::new));
+  }
+
+  @Test
   void theCheckRunsOftenEnoughForShortTtlsAndAtMostOnceAMinute() {
     assertThat(new SeriesLimits(1, Duration.ofSeconds(2)).expiryCheckInterval())
         .isEqualTo(Duration.ofSeconds(1));
