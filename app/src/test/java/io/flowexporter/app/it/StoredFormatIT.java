@@ -2,13 +2,21 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.SeriesKey;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,6 +64,90 @@ class StoredFormatIT {
   }
 
   @Test
+  void totalsOfTheBucketLayoutBeforeAreReadAndRewritten(@TempDir Path dir) throws Exception {
+    String topic = "flows-layout";
+    String app = "it-layout";
+    Topics.create(broker.bootstrapServers(), topic, 1);
+    String changelog = app + "-series-totals-changelog";
+    Topics.create(broker.bootstrapServers(), changelog, 1);
+    // A bucket as the version before wrote it: format byte 2, the bucket from the hash's lowest
+    // bits, and in it one series with its totals.
+    SeriesKey restored = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    byte[] k = restored.bytes();
+    byte[] value =
+        ByteBuffer.allocate(1 + 2 + k.length + 32)
+            .put((byte) 2)
+            .putShort((short) k.length)
+            .put(k)
+            .putLong(700)
+            .putLong(7)
+            .putLong(7)
+            .putLong(System.currentTimeMillis())
+            .array();
+    byte[] oldKey = ByteBuffer.allocate(8).putInt(1024).putInt(restored.hash() & 1023).array();
+    try (KafkaProducer<byte[], byte[]> p =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      p.send(new ProducerRecord<>(changelog, 0, oldKey, value)).get();
+    }
+    try (KafkaProducer<String, String> p = Topics.producer(broker.bootstrapServers())) {
+      for (int i = 0; i < 3; i++) {
+        p.send(
+                new ProducerRecord<>(
+                    topic,
+                    "{\"event_type\":\"purge\",\"label\":\"edge2\",\"as_src\":13335,"
+                        + "\"as_dst\":64500,\"packets\":1,\"bytes\":100}"))
+            .get();
+      }
+    }
+    String[] args =
+        ExporterArgs.fromTheBeginning(broker.bootstrapServers(), topic, dir.resolve("state"), app);
+    String restoredLine =
+        "flow_receive_bytes_total{source_as=\"15169\",source_as_name=\"\",destination_as=\"64500\","
+            + "destination_as_name=\"\",hostname=\"edge1\"}";
+    String countedLine =
+        "flow_receive_bytes_total{source_as=\"13335\",source_as_name=\"\",destination_as=\"64500\","
+            + "destination_as_name=\"\",hostname=\"edge2\"}";
+    for (int start = 0; start < 2; start++) { // then again, from what the first run rewrote
+      try (ExporterProcess exporter =
+          ExporterProcess.start(dir.resolve("exporter-" + start + ".log"), Map.of(), args)) {
+        Scrape[] last = {null};
+        Await.until(
+            Duration.ofSeconds(90),
+            () -> {
+              last[0] = Scrape.of(exporter.metricsPort());
+              return last[0] != null
+                  && last[0].value(restoredLine) == 700
+                  && last[0].value(countedLine) == 300;
+            },
+            () -> "last scrape " + last[0] + "\n" + exporter.log());
+        exporter.stopCleanly();
+      }
+    }
+    // The changelog's last word on every bucket is in the current format (or a deletion).
+    Map<String, byte[]> latest = new java.util.HashMap<>();
+    Properties c = new Properties();
+    c.put("bootstrap.servers", broker.bootstrapServers());
+    c.put("isolation.level", "read_committed");
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      TopicPartition tp = new TopicPartition(changelog, 0);
+      consumer.assign(java.util.List.of(tp));
+      consumer.seekToBeginning(java.util.List.of(tp));
+      long end = consumer.endOffsets(java.util.List.of(tp)).get(tp);
+      while (consumer.position(tp) < end) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          latest.put(java.util.HexFormat.of().formatHex(r.key()), r.value());
+        }
+      }
+    }
+    assertThat(latest).containsKey(java.util.HexFormat.of().formatHex(oldKey));
+    assertThat(latest.values()).allMatch(v -> v == null || v[0] == 3);
+  }
+
+  @Test
   void aStoredTotalOfAnUnknownFormatStopsTheProcessAfterBoundedRetries(@TempDir Path dir)
       throws Exception {
     String topic = "flows-bad-store";
@@ -92,7 +184,7 @@ class StoredFormatIT {
             "session.timeout.ms=6000")) {
       assertThat(exporter.waitFor(Duration.ofSeconds(150))).as(exporter.log()).isEqualTo(1);
       String log = exporter.log();
-      assertThat(log).contains("is in format 9, not 2", "the failure does not go away");
+      assertThat(log).contains("is in format 9, not 3", "the failure does not go away");
       assertThat(log.lines().filter(l -> l.contains("Stream thread failed; replacing it")))
           .hasSize(3);
     }
