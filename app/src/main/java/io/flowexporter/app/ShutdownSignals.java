@@ -35,6 +35,14 @@ public final class ShutdownSignals {
 
   /** Runs {@code onSignal} (once per signal received) on SIGINT and SIGTERM. */
   public static void install(Runnable onSignal) {
+    install(onSignal, "INT", "TERM");
+  }
+
+  /**
+   * Runs {@code onSignal} on each of the named signals ({@code "INT"}, {@code "TERM"}, {@code
+   * "HUP"}, ...): the demo also stops in order when its terminal is closed (SIGHUP).
+   */
+  public static void install(Runnable onSignal, String... signals) {
     try {
       Class<?> signalClass = Class.forName("sun.misc.Signal");
       Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -49,7 +57,7 @@ public final class ShutdownSignals {
       Object handler =
           Proxy.newProxyInstance(
               ShutdownSignals.class.getClassLoader(), new Class<?>[] {handlerClass}, invocation);
-      for (String name : new String[] {"INT", "TERM"}) {
+      for (String name : signals) {
         Object signal = signalClass.getConstructor(String.class).newInstance(name);
         signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, signal, handler);
       }

@@ -100,12 +100,31 @@ final class MmdbLoader {
     }
   }
 
+  /** Attempts at reading a file that another process keeps replacing meanwhile. */
+  private static final int READ_ATTEMPTS = 3;
+
   static <T> T load(Path file, Indexer<T> indexer) throws AsnDatabaseException {
     long startNanos = System.nanoTime();
     checkReadable(file);
     // maxmind-db's Reader finds, parses and checks the metadata; MmdbWalker reads the rest
-    try (Reader reader = openReader(file)) {
-      return indexer.build(index(file, reader, indexer, startNanos));
+    try {
+      // The metadata and the bytes are read by two opens of the path: a file renamed over it in
+      // between (geoipupdate, curl && mv) would pair one file's tree size with the other's bytes.
+      // So the file must be the same one (inode, size, time) before and after; else read again.
+      for (int attempt = 1; ; attempt++) {
+        Object before = identity(file);
+        try (Reader reader = openReader(file)) {
+          Metadata metadata = reader.getMetadata();
+          byte[] bytes = Files.readAllBytes(file);
+          if (before.equals(identity(file))) {
+            return indexer.build(index(file, metadata, bytes, indexer, startNanos));
+          }
+        }
+        if (attempt == READ_ATTEMPTS) {
+          throw new AsnDatabaseException(
+              file, "was replaced while being read, " + READ_ATTEMPTS + " times in a row");
+        }
+      }
     } catch (AsnDatabaseException e) {
       throw e;
     } catch (InvalidDatabaseException e) {
@@ -151,12 +170,21 @@ final class MmdbLoader {
     }
   }
 
-  private static Loaded index(Path file, Reader reader, Indexer<?> indexer, long startNanos)
+  /** What tells one file at a path from another put there since: inode, size, time. */
+  private static Object identity(Path file) throws IOException {
+    java.nio.file.attribute.BasicFileAttributes a =
+        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+    return java.util.Arrays.asList(a.fileKey(), a.size(), a.lastModifiedTime());
+  }
+
+  /**
+   * Indexes the file's {@code bytes}: a plain array, not the mapped buffer, so that the walk runs
+   * fast from the first call, before the JIT has compiled ByteBuffer access (the array is garbage
+   * once the index is built).
+   */
+  private static Loaded index(
+      Path file, Metadata metadata, byte[] bytes, Indexer<?> indexer, long startNanos)
       throws IOException {
-    Metadata metadata = reader.getMetadata();
-    // a plain array, not the mapped buffer: the walk runs fast from the first call, before the JIT
-    // has compiled ByteBuffer access (the array is garbage once the index is built)
-    byte[] bytes = Files.readAllBytes(file);
     MmdbWalker walker =
         new MmdbWalker(
             bytes,

@@ -125,6 +125,11 @@ public abstract sealed class ReloadingDatabase<T extends MmdbDatabase> implement
       } catch (AsnDatabaseException e) {
         reportFailure(e);
         return false;
+      } catch (RuntimeException | Error e) {
+        // Out of memory for a large file, a file truncated while mapped: a failed reload like any
+        // other (warned, counted), the database in use kept.
+        reportFailure(new AsnDatabaseException(file, "could not be read (" + e + ")", e));
+        return false;
       }
       current.set(loaded);
       notifyLoaded(loaded.info());

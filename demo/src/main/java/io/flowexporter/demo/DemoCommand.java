@@ -2,6 +2,7 @@ package io.flowexporter.demo;
 
 import io.flowexporter.app.Exporter;
 import io.flowexporter.app.ShutdownSignals;
+import io.flowexporter.app.StartupFlagException;
 import io.flowexporter.app.config.ApiConfig;
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.CountryConfig;
@@ -11,6 +12,7 @@ import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
 import io.flowexporter.app.config.WebTlsConfig;
+import io.flowexporter.app.http.ListenAddress;
 import io.flowexporter.broker.EmbeddedKafkaBroker;
 import io.flowexporter.generator.Acks;
 import io.flowexporter.generator.FlowGenerator;
@@ -83,15 +85,30 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (rate < 1) {
-      throw new ParameterException(
-          spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
+      throw bad("--rate", "must be at least 1");
+    }
+    if (port < 0 || port > 65535) {
+      throw bad("--port", port + " is not a port (0..65535)");
+    }
+    if (kafkaPort < 0 || kafkaPort > 65535) {
+      throw bad("--kafka-port", kafkaPort + " is not a port (0..65535)");
+    }
+    if (statusSeconds < 1) {
+      throw bad("--status-interval", "must be at least 1 (seconds)");
+    }
+    // Before the broker and the generator start: a port in use is a bad flag, said at once.
+    try {
+      ListenAddress.requireFree(new HttpConfig("", port));
+    } catch (StartupFlagException e) {
+      throw bad("--port", e.getMessage());
     }
     PrintStream out = System.out;
     Path root = Files.createTempDirectory("flow-exporter-demo-");
     out.println("[demo] temporary files in " + root + " (removed on exit)");
     CountDownLatch stop = new CountDownLatch(1);
     AtomicBoolean stopping = new AtomicBoolean();
-    ShutdownSignals.install(stop::countDown);
+    // SIGHUP too: a closed terminal stops the demo in order and removes its files.
+    ShutdownSignals.install(stop::countDown, "INT", "TERM", "HUP");
     EmbeddedKafkaBroker broker = null;
     Exporter exporter = null;
     Thread generatorThread = null;
@@ -114,7 +131,13 @@ public final class DemoCommand implements Callable<Integer> {
       Path tokens = root.resolve("api-tokens");
       String token = apiToken();
       Files.writeString(tokens, "demo:" + token + "\n");
-      exporter = Exporter.start(config(broker.bootstrapServers(), root, mmdb, countryMmdb, tokens));
+      try {
+        exporter =
+            Exporter.start(config(broker.bootstrapServers(), root, mmdb, countryMmdb, tokens));
+      } catch (StartupFlagException e) {
+        // Taken since the check above: the exporter's --addr is the demo's --port.
+        throw bad("--addr".equals(e.flag()) ? "--port" : e.flag(), e.getMessage());
+      }
       int httpPort = exporter.httpPort();
       out.println("[demo] the console: http://localhost:" + httpPort + "/");
       // A token made for this run only, over synthetic traffic: shown so that the console's flow
@@ -167,6 +190,11 @@ public final class DemoCommand implements Callable<Integer> {
       EmbeddedKafkaBroker.deleteRecursively(root);
       out.println("[demo] stopped; removed " + root);
     }
+  }
+
+  private ParameterException bad(String flag, String why) {
+    return new ParameterException(
+        spec.commandLine(), "Invalid value for option '" + flag + "': " + why);
   }
 
   /**

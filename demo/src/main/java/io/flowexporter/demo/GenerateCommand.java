@@ -76,9 +76,24 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Every flag checked before anything is created on the broker.
     if (rate < 1) {
-      throw new ParameterException(
-          spec.commandLine(), "Invalid value for option '--rate': must be at least 1");
+      throw bad("--rate", "must be at least 1");
+    }
+    if (count < 0) {
+      throw bad("--count", "must be 0 (no end) or more");
+    }
+    if (routers < 1) {
+      throw bad("--routers", "must be at least 1");
+    }
+    if (partitions < 1) {
+      throw bad("--partitions", "must be at least 1");
+    }
+    if (!(zeroAsShare >= 0 && zeroAsShare <= 1)) {
+      throw bad("--zero-as-share", zeroAsShare + " is not a share between 0 and 1");
+    }
+    if (ownAsn < 1 || ownAsn > 4_294_967_295L) {
+      throw bad("--own-asn", ownAsn + " is not an AS number (1..4294967295)");
     }
     FreshTopics.createIfMissing(brokers, topic, partitions);
     FlowGenerator generator =
@@ -104,5 +119,10 @@ public final class GenerateCommand implements Callable<Integer> {
       return 1;
     }
     return 0;
+  }
+
+  private ParameterException bad(String flag, String why) {
+    return new ParameterException(
+        spec.commandLine(), "Invalid value for option '" + flag + "': " + why);
   }
 }

@@ -15,6 +15,15 @@ class DemoCommandLineTest {
     cli.assertBad("--rate", "demo", "--rate", "0");
     cli.assertBad("--rate", "generate", "--brokers", "b:1", "--topic", "t", "--rate", "-5");
     cli.assertBad("--topic", "generate", "--brokers", "b:1");
+    cli.assertBad("--port", "demo", "--port", "70000");
+    cli.assertBad("--kafka-port", "demo", "--kafka-port", "-1");
+    cli.assertBad("--status-interval", "demo", "--status-interval", "0");
+    for (String[] flag :
+        new String[][] {
+          {"--routers", "0"}, {"--partitions", "0"}, {"--zero-as-share", "5"}, {"--own-asn", "-1"}
+        }) {
+      cli.assertBad(flag[0], "generate", "--brokers", "b:1", "--topic", "t", flag[0], flag[1]);
+    }
     assertThat(cli.err()).contains("flow-exporter generate --help");
   }
 

@@ -38,6 +38,9 @@ public final class FlowGenerator {
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
   private static final String[] PROTOCOLS = {"tcp", "tcp", "tcp", "udp", "udp", "icmp"};
 
+  /** The operator's IPv6 addresses: the documentation prefix, as the sample databases have it. */
+  public static final String OWN_PREFIX_V6 = "2001:db8::/32";
+
   private final Options options;
   private final List<Peer> peers;
   private final Peer own;
@@ -50,7 +53,8 @@ public final class FlowGenerator {
     }
     this.options = options;
     this.peers = List.copyOf(peers);
-    this.own = new Peer(options.ownAsn(), "Own", List.of(options.ownPrefixV4()));
+    // Both families, so that an IPv6 flow has an IPv6 address at both ends, as pmacct writes it.
+    this.own = new Peer(options.ownAsn(), "Own", List.of(options.ownPrefixV4(), OWN_PREFIX_V6));
     this.random = new SplittableRandom(options.seed());
   }
 
@@ -84,7 +88,7 @@ public final class FlowGenerator {
         .append(", \"port_dst\": ")
         .append(receive ? 1024 + random.nextInt(64000) : 443)
         .append(", \"ip_proto\": \"")
-        .append(PROTOCOLS[random.nextInt(PROTOCOLS.length)])
+        .append(protocol(PROTOCOLS[random.nextInt(PROTOCOLS.length)], v6))
         .append("\", \"stamp_inserted\": \"")
         .append(stamp)
         .append("\", \"stamp_updated\": \"")
@@ -95,6 +99,11 @@ public final class FlowGenerator {
         .append(bytes)
         .append(", \"writer_id\": \"default_kafka/4242\"}");
     return sb.toString();
+  }
+
+  /** pmacct's name: ICMP over IPv6 is protocol 58, {@code ipv6-icmp}. */
+  private static String protocol(String name, boolean v6) {
+    return v6 && name.equals("icmp") ? "ipv6-icmp" : name;
   }
 
   /** Index in 0..n-1, small indexes far more likely: a few peers carry most traffic. */

@@ -45,7 +45,11 @@ public final class FlowSender {
     long start = System.nanoTime();
     long n = 0;
     while (!stop.get() && (count <= 0 || n < count)) {
-      long due = (System.nanoTime() - start) * rate / 1_000_000_000L + 1;
+      // Whole seconds and the rest apart: nanoseconds times the rate would overflow a long after
+      // 2.6 h at 1,000,000 records/s, and the sender would stop.
+      long elapsed = System.nanoTime() - start;
+      long due =
+          elapsed / 1_000_000_000L * rate + elapsed % 1_000_000_000L * rate / 1_000_000_000L + 1;
       while (n < due && (count <= 0 || n < count)) {
         producer.send(
             new ProducerRecord<>(topic, generator.next()),
