@@ -57,6 +57,50 @@ class StartupIT {
   }
 
   @Test
+  void brokerNamesThatDoNotResolveYetAreWaitedFor(@TempDir Path dir) {
+    // .invalid never resolves (RFC 6761), as a Service without ready pods or DNS not up at boot.
+    String unresolved = "kafka-1.invalid:9092,kafka-2.invalid:9092";
+    try (ExporterProcess exporter =
+        ExporterProcess.start(
+            dir.resolve("exporter.log"),
+            Map.of(),
+            ExporterArgs.fromTheBeginning(unresolved, "flows", dir.resolve("state"), "it-dns"))) {
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> exporter.log().contains("No broker name of " + unresolved + " resolves yet"),
+          () -> "no word about the names; log:\n" + exporter.log());
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> Scrape.status(exporter.metricsPort(), "/readyz") == 503,
+          () -> "/readyz not 503; log:\n" + exporter.log());
+      assertThat(exporter.isAlive()).isTrue();
+      assertThat(exporter.log()).doesNotContain("exiting", "\tat ");
+      exporter.stopCleanly();
+    }
+  }
+
+  @Test
+  void aSigtermWhileStartingStopsCleanly(@TempDir Path dir) throws Exception {
+    try (ExporterProcess exporter =
+        ExporterProcess.start(
+            dir.resolve("exporter.log"),
+            Map.of(),
+            ExporterArgs.fromTheBeginning(
+                broker.bootstrapServers(), "flows-sigterm", dir.resolve("state"), "it-sigterm"))) {
+      // The exporter's first line, looked for every few milliseconds: its HTTP server is not up
+      // yet (that takes a few tenths of a second more), the signal handler is.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!exporter.log().contains(" starting")) {
+        assertThat(System.nanoTime()).as("no start; log:\n" + exporter.log()).isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      exporter.terminate();
+      assertThat(exporter.waitFor(Duration.ofSeconds(60))).as(exporter.log()).isZero();
+      assertThat(exporter.log()).contains("Stopped");
+    }
+  }
+
+  @Test
   void waitsForTheTopicThenCountsExactly(@TempDir Path dir) throws Exception {
     String topic = "flows-later";
     PmacctRecords records = new PmacctRecords(101);
