@@ -9,8 +9,8 @@
 bench_classpath() {
   local cp_file=app/target/bench.classpath
   if [[ "${BENCH_SKIP_BUILD:-}" != 1 || ! -f "$cp_file" ]]; then
-    echo "building (./mvnw -B -q package -DskipTests) ..." >&2
-    ./mvnw -B -q package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
+    echo "building (bin/maven -B -q package -DskipTests) ..." >&2
+    bin/maven -B -q package -DskipTests dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile=target/bench.classpath >&2 || return 1
   fi
   local classpath="app/target/test-classes:app/target/classes:topology/target/classes"

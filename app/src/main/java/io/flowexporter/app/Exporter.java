@@ -206,6 +206,12 @@ public final class Exporter implements AutoCloseable {
               try {
                 startStreams();
               } catch (RuntimeException | Error e) {
+                if (closing.get()) {
+                  // Stopped while starting (a SIGTERM): the interrupt broke the start off; not
+                  // a failure.
+                  LOG.debug("The stream's start ended by the stop", e);
+                  return;
+                }
                 // An Error too (a class that cannot load, out of memory): logged and exiting,
                 // never an instance that waits unready forever.
                 LOG.error("Could not start the stream; exiting", e);

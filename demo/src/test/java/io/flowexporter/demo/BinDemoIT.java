@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code bin/demo}, the README's quick start: it runs the demo's jar, and builds it first only when
  * it is missing, older than the sources, or when asked. The build decisions are checked on a copy
- * of the script in a scratch tree, with the Maven wrapper {@code mvnw} and {@code java} replaced by
- * stubs that write down how they were called.
+ * of the script in a scratch tree, with {@code bin/maven} and {@code java} replaced by stubs that
+ * write down how they were called.
  */
 class BinDemoIT {
 
@@ -43,9 +43,12 @@ class BinDemoIT {
     Files.createDirectories(tree.resolve("demo/src/main/java"));
     Files.createDirectories(tree.resolve("demo/src/test/java"));
     calls = stubs.resolve("calls");
-    // mvnw "builds" the jar; both write their working directory and arguments to the calls file.
+    // bin/maven "builds" the jar; both write their working directory and arguments to the calls
+    // file.
     stub(
-        tree, "mvnw", "echo \"mvnw $PWD $*\" >> " + calls + "; mkdir -p demo/target; touch " + JAR);
+        tree.resolve("bin"),
+        "maven",
+        "echo \"maven $PWD $*\" >> " + calls + "; mkdir -p demo/target; touch " + JAR);
     stub("java", "echo \"java $*\" >> " + calls);
   }
 
@@ -66,7 +69,7 @@ class BinDemoIT {
     Result r = runCopy("--rate", "5");
     assertThat(r.status).as(r.output).isZero();
     assertThat(calls())
-        .containsExactly("mvnw " + tree + " -B -q package -DskipTests", listingRun("--rate 5"));
+        .containsExactly("maven " + tree + " -B -q package -DskipTests", listingRun("--rate 5"));
   }
 
   @Test
@@ -90,7 +93,7 @@ class BinDemoIT {
           .hasSize(2)
           .first()
           .asString()
-          .startsWith("mvnw ");
+          .startsWith("maven ");
     }
   }
 
@@ -99,7 +102,7 @@ class BinDemoIT {
     freshJar();
     assertThat(runCopy("--build", "--port", "0").status).isZero();
     assertThat(calls())
-        .containsExactly("mvnw " + tree + " -B -q package -DskipTests", listingRun("--port 0"));
+        .containsExactly("maven " + tree + " -B -q package -DskipTests", listingRun("--port 0"));
   }
 
   @Test

@@ -89,13 +89,23 @@ public final class WebTls {
       keyModified = k;
       LOG.info("Reloaded the TLS certificate {} and key {}", cert, key);
     } catch (Exception e) {
-      // Said once per change of the files (their times were taken before reading them, so a file
-      // completed since is read again), not at every check.
+      // Files that failed are not read again until they change (their times were taken before
+      // reading them, so a file completed since is read again); the warning is said once, not at
+      // every check, while the same problem lasts (a missing file has no time to compare).
       failedCert = c;
       failedKey = k;
-      LOG.warn("Keeping the TLS certificate in use: {}", e.getMessage());
+      String problem = String.valueOf(e.getMessage());
+      if (!problem.equals(lastProblem)) {
+        LOG.warn("Keeping the TLS certificate in use: {}", problem);
+        lastProblem = problem;
+      }
+      return;
     }
+    lastProblem = null;
   }
+
+  /** The last problem warned about; null after a good load. */
+  private String lastProblem;
 
   /** The files' times when they last failed to load; null when they did not. */
   private FileTime failedCert;

@@ -12,10 +12,10 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 /**
  * Finds totals that flow-exporter 0.1 left under this application id. Its changelog held
  * per-input-partition totals of the AS family (store {@code flow-totals}, format 1); this version
- * keeps each series in one owner's store ({@code series-totals}, format 2) and cannot turn the old
- * per-partition totals into owner totals without counting some twice. Starting over silently would
- * reset every counter while the operator believes they continue; so the exporter refuses, and says
- * what to do.
+ * keeps each series in one owner's store ({@code series-totals}, formats 2 and 3) and cannot turn
+ * the old per-partition totals into owner totals without counting some twice. Starting over
+ * silently would reset every counter while the operator believes they continue; so the exporter
+ * refuses, and says what to do.
  */
 public final class PreviousFormat {
 

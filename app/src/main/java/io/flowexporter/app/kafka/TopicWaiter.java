@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,9 @@ public final class TopicWaiter {
     while (!stopped.getAsBoolean()) {
       String why = null;
       for (String address : brokers.split(",")) {
+        if (address.isBlank()) {
+          continue;
+        }
         String host = hostOf(address.trim());
         try {
           InetAddress.getAllByName(host);
@@ -86,10 +90,13 @@ public final class TopicWaiter {
     return false;
   }
 
-  /** The host of {@code host:port} or {@code [v6]:port}, as --brokers was checked to be. */
+  /**
+   * The host of {@code host:port}, {@code [v6]:port} or {@code SASL_SSL://host:port}, as Kafka's
+   * clients read it (and --brokers was checked with).
+   */
   static String hostOf(String address) {
-    String host = address.substring(0, Math.max(0, address.lastIndexOf(':')));
-    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String host = Utils.getHost(address);
+    return host == null ? address : host;
   }
 
   /**

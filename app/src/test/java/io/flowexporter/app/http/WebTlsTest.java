@@ -121,13 +121,21 @@ class WebTlsTest {
           .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
           .hasSize(1)
           .allMatch(m -> m.startsWith("Keeping the TLS certificate in use"));
+      // The key deleted (a renewal half done): said once too.
+      Path keyAside = dir.resolve("aside.key");
+      Files.move(key, keyAside);
+      for (int i = 0; i < 3; i++) {
+        tls.reloadIfChanged();
+      }
+      assertThat(lines.list).hasSize(2);
+      Files.move(keyAside, key);
       // Its key put in place: loaded.
       Files.copy(otherKey, key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.setLastModifiedTime(key, FileTime.from(Instant.now().plusSeconds(10)));
       tls.reloadIfChanged();
       assertThat(lines.list)
           .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
-          .hasSize(2)
+          .hasSize(3)
           .last()
           .asString()
           .startsWith("Reloaded the TLS certificate");

@@ -13,7 +13,8 @@ class TopicWaiterTest {
     // .invalid never resolves (RFC 6761): the wait goes on until it is stopped.
     assertThat(
             TopicWaiter.awaitResolvable(
-                "kafka-1.invalid:9092,[kafka-2.invalid]:9092", () -> checks.incrementAndGet() > 2))
+                "kafka-1.invalid:9092,,SSL://kafka-2.invalid:9093",
+                () -> checks.incrementAndGet() > 2))
         .isFalse();
     assertThat(checks.get()).isEqualTo(3);
   }
@@ -23,11 +24,14 @@ class TopicWaiterTest {
     assertThat(TopicWaiter.awaitResolvable("kafka-1.invalid:9092,127.0.0.1:9092", () -> false))
         .isTrue();
     assertThat(TopicWaiter.awaitResolvable("[::1]:9092", () -> false)).isTrue();
+    // A listener's name before the address, as Kafka's clients take it.
+    assertThat(TopicWaiter.awaitResolvable("SASL_SSL://127.0.0.1:9093", () -> false)).isTrue();
   }
 
   @Test
   void theHostOfAnAddress() {
     assertThat(TopicWaiter.hostOf("kafka1:9092")).isEqualTo("kafka1");
     assertThat(TopicWaiter.hostOf("[2001:db8::1]:9092")).isEqualTo("2001:db8::1");
+    assertThat(TopicWaiter.hostOf("SASL_SSL://kafka1:9093")).isEqualTo("kafka1");
   }
 }

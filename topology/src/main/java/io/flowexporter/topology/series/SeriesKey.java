@@ -10,7 +10,7 @@ import java.util.List;
  * One series: a family, a direction and the family's label values, in the byte form that is stored,
  * sent between the aggregate's stages and rendered at scrape time.
  *
- * <p>Format (version 2 of the series stores, see {@code SeriesBuckets}): byte 0 the family's
+ * <p>Format (versions 2 and 3 of the series stores, see {@code SeriesBuckets}): byte 0 the family's
  * {@linkplain SeriesFamily#id() id}; byte 1 the direction ({@code 0} receive, {@code 1} transmit),
  * with bit 7 set for the family's overflow series, which has no labels but the owner partition that
  * keeps it (4 bytes, big-endian: each owner partition has its own overflow series, so that no two
