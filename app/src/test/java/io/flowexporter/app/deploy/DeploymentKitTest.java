@@ -466,11 +466,15 @@ class DeploymentKitTest {
         .containsExactly("${ELASTICSEARCH_HOSTS:http://elasticsearch:9200}");
     assertThat(services.path("filebeat").path("environment").path("ELASTICSEARCH_HOSTS").asText())
         .isEqualTo("http://elasticsearch:9200");
-    assertThat(es.path("index").asText())
-        .startsWith(fb.path("setup.template.pattern").asText().replace("*", ""));
-    assertThat(fb.path("setup.ilm.enabled").asBoolean(true))
-        .as("a plain index, where an id can be written again")
-        .isFalse();
+    // Filebeat 8 creates a data stream named after the template: the pattern must match that name
+    // (else Elasticsearch answers 400 and nothing is shipped) and the daily index names.
+    String pattern = fb.path("setup.template.pattern").asText();
+    java.util.regex.Pattern glob =
+        java.util.regex.Pattern.compile(
+            java.util.regex.Pattern.quote(pattern).replace("*", "\\E.*\\Q"));
+    assertThat(fb.path("setup.template.name").asText()).matches(glob);
+    assertThat(es.path("index").asText().replace("%{+yyyy.MM.dd}", "2026.11.30")).matches(glob);
+    assertThat(fb.path("setup.ilm.enabled").asBoolean(true)).isFalse();
   }
 
   /** Where a service mounts a named volume. */
