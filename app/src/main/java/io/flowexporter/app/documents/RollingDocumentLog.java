@@ -57,7 +57,11 @@ public final class RollingDocumentLog implements DocumentLog {
    * the first to flush: Logback reports the first failed write and drops what follows, and a
    * reopening drops what the stream held.
    */
-  private final ThreadLocal<int[]> reopeningsSeen = ThreadLocal.withInitial(() -> new int[] {0});
+  // A thread first seen now (a stream thread, or one replacing a failed one) has written nothing
+  // before: it starts at the reopenings so far, not at 0, or its first commit would fail for a
+  // failure that was never its own. Read under this (append and flush are synchronized).
+  private final ThreadLocal<int[]> reopeningsSeen =
+      ThreadLocal.withInitial(() -> new int[] {reopenings});
 
   private FixedWindowRollingPolicy rolling;
   private SizeBasedTriggeringPolicy<byte[]> trigger;
@@ -151,6 +155,7 @@ public final class RollingDocumentLog implements DocumentLog {
 
   @Override
   public synchronized void append(byte[] document) {
+    reopeningsSeen.get(); // this thread's documents count from here
     appender.doAppend(document);
   }
 
@@ -195,6 +200,13 @@ public final class RollingDocumentLog implements DocumentLog {
   /** Stopping the appender stops its policies too, and it will not start without them. */
   private void reopen() {
     appender.stop();
+    try {
+      // A write cut short (disk full) may have left part of a line: ended, so that the next
+      // document starts a line of its own.
+      endPartialLastLine(file);
+    } catch (IOException | RuntimeException e) {
+      // Still failing: the next flush says so.
+    }
     rolling.start();
     trigger.start();
     appender.start();

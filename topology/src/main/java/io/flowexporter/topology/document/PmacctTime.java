@@ -40,7 +40,9 @@ final class PmacctTime {
       char first = text.charAt(0);
       if (text.indexOf('-') < 0 && first >= '0' && first <= '9') {
         double seconds = Double.parseDouble(text);
-        return seconds < 0 || seconds > 1e11 ? -1 : (long) (seconds * 1000);
+        // 0: pmacct's "not set" in epoch form (its text forms print 0000-00-00, refused below), so
+        // the next time field is tried. Rounded: 1763704858.12 is not 1763704858.119999.
+        return seconds <= 0 || seconds > 1e11 ? -1 : Math.round(seconds * 1000);
       }
       if (text.indexOf('T') > 0) {
         return OffsetDateTime.parse(text).toInstant().toEpochMilli();

@@ -324,6 +324,22 @@ class EcsDocumentsTest {
   }
 
   @Test
+  void anEndTimeThatPmacctLeftUnsetGivesWayToTheStartTime() throws Exception {
+    // timestamps_since_epoch: an unset time is printed as 0.000000.
+    JsonNode d =
+        document(
+            "{\"bytes\": 5, \"as_dst\": 64500, \"timestamp_start\": \"1763704858.120000\","
+                + " \"timestamp_end\": \"0.000000\"}",
+            Direction.RECEIVE,
+            0,
+            64500,
+            5,
+            0,
+            1_800_000_000_123L);
+    assertThat(d.path("@timestamp").asText()).isEqualTo("2025-11-21T06:00:58.120Z");
+  }
+
+  @Test
   void withoutItsOwnTimeARecordTakesTheKafkaTimeAndMissingFieldsAreLeftOut() throws Exception {
     JsonNode d =
         document(
