@@ -34,10 +34,7 @@ public final class PlainConsumer {
     long first = 0;
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
+      List<TopicPartition> parts = io.flowexporter.app.it.Topics.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
       while (n < expected) {

@@ -24,7 +24,6 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -148,7 +147,7 @@ class FlowDocumentsIT {
     }
     int tagged = 0;
     try (KafkaConsumer<String, String> c = consumer("read_committed")) {
-      List<TopicPartition> parts = partitions(c, docs);
+      List<TopicPartition> parts = Topics.partitions(c, docs);
       c.assign(parts);
       c.seekToBeginning(parts);
       int read = 0;
@@ -285,7 +284,7 @@ class FlowDocumentsIT {
   private static Set<String> selectedIds(String topic) throws IOException {
     Set<String> ids = new HashSet<>();
     try (KafkaConsumer<String, String> c = consumer("read_uncommitted")) {
-      List<TopicPartition> parts = partitions(c, topic);
+      List<TopicPartition> parts = Topics.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
       Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -332,7 +331,7 @@ class FlowDocumentsIT {
   private static Map<String, Integer> awaitTopic(String topic, Set<String> expected) {
     Map<String, Integer> seen = new HashMap<>();
     try (KafkaConsumer<String, String> c = consumer("read_committed")) {
-      List<TopicPartition> parts = partitions(c, topic);
+      List<TopicPartition> parts = Topics.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
       Await.until(
@@ -405,13 +404,5 @@ class FlowDocumentsIT {
     p.put("isolation.level", isolation);
     p.put("enable.auto.commit", "false");
     return new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer());
-  }
-
-  private static List<TopicPartition> partitions(KafkaConsumer<String, String> c, String topic) {
-    List<TopicPartition> out = new ArrayList<>();
-    for (PartitionInfo info : c.partitionsFor(topic)) {
-      out.add(new TopicPartition(topic, info.partition()));
-    }
-    return out;
   }
 }

@@ -195,10 +195,7 @@ public final class SaslSslBroker implements BeforeAllCallback, AfterAllCallback 
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> c =
         new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
-      List<TopicPartition> parts =
-          c.partitionsFor(topic).stream()
-              .map(i -> new TopicPartition(topic, i.partition()))
-              .toList();
+      List<TopicPartition> parts = Topics.partitions(c, topic);
       c.assign(parts);
       c.seekToBeginning(parts);
       Await.until(
