@@ -43,6 +43,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -661,7 +662,14 @@ public final class ExporterCommand implements Callable<Integer> {
   }
 
   private ParameterException fail(String flag, String message) {
-    return new ParameterException(
-        spec.commandLine(), "Invalid value for option '" + flag + "': " + message);
+    return badFlag(spec.commandLine(), flag, message);
+  }
+
+  /**
+   * A bad value of {@code flag}, worded as picocli words its own: exit status 2 with this message
+   * ({@link Main}); for the demo's subcommands too.
+   */
+  public static ParameterException badFlag(CommandLine command, String flag, String message) {
+    return new ParameterException(command, "Invalid value for option '" + flag + "': " + message);
   }
 }

@@ -112,11 +112,11 @@ final class MmdbLoader {
       // between (geoipupdate, curl && mv) would pair one file's tree size with the other's bytes.
       // So the file must be the same one (inode, size, time) before and after; else read again.
       for (int attempt = 1; ; attempt++) {
-        Object before = identity(file);
+        FileState before = FileState.of(file);
         try (Reader reader = openReader(file)) {
           Metadata metadata = reader.getMetadata();
           byte[] bytes = Files.readAllBytes(file);
-          if (before.equals(identity(file))) {
+          if (before.equals(FileState.of(file))) {
             return indexer.build(index(file, metadata, bytes, indexer, startNanos));
           }
         }
@@ -168,13 +168,6 @@ final class MmdbLoader {
     } catch (IOException e) {
       throw new AsnDatabaseException(file, "cannot be read: " + e, e);
     }
-  }
-
-  /** What tells one file at a path from another put there since: inode, size, time. */
-  private static Object identity(Path file) throws IOException {
-    java.nio.file.attribute.BasicFileAttributes a =
-        Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
-    return java.util.Arrays.asList(a.fileKey(), a.size(), a.lastModifiedTime());
   }
 
   /**

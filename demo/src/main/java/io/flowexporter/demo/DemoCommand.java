@@ -1,6 +1,7 @@
 package io.flowexporter.demo;
 
 import io.flowexporter.app.Exporter;
+import io.flowexporter.app.ExporterCommand;
 import io.flowexporter.app.ShutdownSignals;
 import io.flowexporter.app.StartupFlagException;
 import io.flowexporter.app.config.ApiConfig;
@@ -193,8 +194,7 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private ParameterException bad(String flag, String why) {
-    return new ParameterException(
-        spec.commandLine(), "Invalid value for option '" + flag + "': " + why);
+    return ExporterCommand.badFlag(spec.commandLine(), flag, why);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.flowexporter.demo;
 
+import io.flowexporter.app.ExporterCommand;
 import io.flowexporter.app.ShutdownSignals;
 import io.flowexporter.generator.Acks;
 import io.flowexporter.generator.FlowGenerator;
@@ -122,7 +123,6 @@ public final class GenerateCommand implements Callable<Integer> {
   }
 
   private ParameterException bad(String flag, String why) {
-    return new ParameterException(
-        spec.commandLine(), "Invalid value for option '" + flag + "': " + why);
+    return ExporterCommand.badFlag(spec.commandLine(), flag, why);
   }
 }

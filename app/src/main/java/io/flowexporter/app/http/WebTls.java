@@ -74,13 +74,10 @@ public final class WebTls {
 
   /** Reads the files again if either changed since; called every few seconds. */
   public synchronized void reloadIfChanged() {
-    FileTime c = null;
-    FileTime k = null;
     try {
-      c = Files.getLastModifiedTime(cert);
-      k = Files.getLastModifiedTime(key);
-      if ((c.equals(certModified) && k.equals(keyModified))
-          || (c.equals(failedCert) && k.equals(failedKey))) {
+      FileTime c = Files.getLastModifiedTime(cert);
+      FileTime k = Files.getLastModifiedTime(key);
+      if (c.equals(certModified) && k.equals(keyModified)) {
         return;
       }
       KeyStore ks = keyStore(cert, key);
@@ -89,11 +86,8 @@ public final class WebTls {
       keyModified = k;
       LOG.info("Reloaded the TLS certificate {} and key {}", cert, key);
     } catch (Exception e) {
-      // Files that failed are not read again until they change (their times were taken before
-      // reading them, so a file completed since is read again); the warning is said once, not at
-      // every check, while the same problem lasts (a missing file has no time to compare).
-      failedCert = c;
-      failedKey = k;
+      // Read again at every check until good; said once, not at every check, while the same
+      // problem lasts.
       String problem = String.valueOf(e.getMessage());
       if (!problem.equals(lastProblem)) {
         LOG.warn("Keeping the TLS certificate in use: {}", problem);
@@ -106,11 +100,6 @@ public final class WebTls {
 
   /** The last problem warned about; null after a good load. */
   private String lastProblem;
-
-  /** The files' times when they last failed to load; null when they did not. */
-  private FileTime failedCert;
-
-  private FileTime failedKey;
 
   private static KeyStore keyStore(Path cert, Path key) throws StartupFlagException {
     Collection<? extends Certificate> chain;

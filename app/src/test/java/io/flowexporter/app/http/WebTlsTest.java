@@ -97,7 +97,7 @@ class WebTlsTest {
   }
 
   @Test
-  void aBadReplacementIsSaidOnceAndKeptOutUntilTheFilesChangeAgain() throws Exception {
+  void aBadReplacementIsSaidOnceWhileItLastsThenTheGoodOneLoads() throws Exception {
     Path ca = makeCa();
     Path cert = dir.resolve("server.crt");
     Path key = dir.resolve("server.key");

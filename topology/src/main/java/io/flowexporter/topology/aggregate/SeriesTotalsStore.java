@@ -185,12 +185,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
                     restored.put(key, new long[] {bytes, packets, flows, lastSeen})));
       }
     }
-    // Overflow series written before they carried their partition: this partition's now. Their
-    // buckets are rewritten below, without them, in the next commit.
-    List<SeriesKey> unpartitioned = new ArrayList<>();
+    // Overflow series written before they carried their partition: this partition's now. Only
+    // the version before wrote them, in format 2, whose buckets are all rewritten below.
     for (SeriesKey key : List.copyOf(restored.keySet())) {
       if (key.isOverflow() && key.overflowPartition() < 0) {
-        unpartitioned.add(key);
         long[] t = restored.remove(key);
         restored.putIfAbsent(
             SeriesKey.wrapOverflow(key.familyId(), key.direction(), partition()), t);
@@ -218,13 +216,6 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     }
     if (rewrite) {
       markStoredBucketsChanged();
-    }
-    if (!unpartitioned.isEmpty()) {
-      for (SeriesKey key : unpartitioned) {
-        // Rewritten without the old key (or deleted when it held nothing else).
-        changedBuckets.set(SeriesBuckets.bucketOf(key.hash(), bucketCount));
-      }
-      markStoredBucketsChanged(); // the partitioned keys' buckets, to write them
     }
     publishWritten();
     active = true;

@@ -74,7 +74,8 @@ class OverflowPartitionsTest {
   @Test
   void anOverflowSeriesWrittenWithoutItsPartitionIsTakenOverOnce() {
     KeyValueStore<Bytes, byte[]> inner = memory();
-    // What an earlier version wrote: the overflow key without a partition, beside a series.
+    // What the version before wrote: the overflow key without a partition, beside a series, in
+    // buckets of format 2 (the bucket from the hash's lowest bits).
     SeriesKey legacy = SeriesKey.wrap(new byte[] {0, (byte) 0x80});
     SeriesKey series = AsFamily.key(Direction.RECEIVE, "a", 1, 64500);
     inner.init(
@@ -84,8 +85,10 @@ class OverflowPartitionsTest {
     for (SeriesKey k : new SeriesKey[] {legacy, series}) {
       SeriesBuckets.Writer w = new SeriesBuckets.Writer(1 + SeriesBuckets.entryBytes(k.bytes()));
       w.entry(k.bytes(), k == legacy ? 700 : 5, 7, 7, T0);
-      int bucket = SeriesBuckets.bucketOf(k.hash(), SeriesBuckets.MIN_COUNT);
-      inner.put(Bytes.wrap(SeriesBuckets.bucketKey(SeriesBuckets.MIN_COUNT, bucket)), w.bytes());
+      byte[] value = w.bytes();
+      value[0] = SeriesBuckets.LOW_BITS_VERSION;
+      int bucket = k.hash() & (SeriesBuckets.MIN_COUNT - 1);
+      inner.put(Bytes.wrap(SeriesBuckets.bucketKey(SeriesBuckets.MIN_COUNT, bucket)), value);
     }
 
     SeriesTotalsStore store = store(inner, 3);
