@@ -24,11 +24,11 @@ import java.nio.ByteBuffer;
  * all its buckets. Format 2 took the lowest bits, which the series of one partition share in part:
  * with P partitions only about 1/P of the buckets held series, each P times fuller than meant. A
  * store reads format 2 buckets (by the rule they were written with) and rewrites them in this
- * format at its next commit.
+ * format at its next commit, under twice their count so that no new bucket overwrites an old one.
  *
  * <p>A partition starts with {@value #MIN_COUNT} buckets and doubles them whenever it holds more
  * than {@value #SERIES_PER_BUCKET} series per bucket: the commit after the doubling writes every
- * bucket under the new count and deletes the keys of the old one, in the same transaction. So a
+ * bucket under the new count, then deletes the keys of the old one, in the same transaction. So a
  * commit sends at most one record per bucket instead of one per series, and one changed series
  * rewrites at most a few dozen others (a few kilobytes) whatever the partition's size. The hash is
  * part of the format: changing it orphans existing changelog topics.
@@ -78,6 +78,11 @@ final class SeriesBuckets {
 
   static byte[] bucketKey(int count, int bucket) {
     return ByteBuffer.allocate(8).putInt(count).putInt(bucket).array();
+  }
+
+  /** Whether a store key is one of the buckets of {@code count}. */
+  static boolean isKeyOf(byte[] key, int count) {
+    return key.length == 8 && ByteBuffer.wrap(key).getInt() == count;
   }
 
   static int entryBytes(byte[] keyBytes) {

@@ -195,6 +195,13 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       }
     }
     int newest = counts.stream().mapToInt(Integer::intValue).max().orElse(SeriesBuckets.MIN_COUNT);
+    // Format 2 buckets are rewritten under twice their count, so that no rewritten bucket
+    // overwrites a key whose series are not yet written elsewhere (see flushCache).
+    for (int i = 0; i < keys.size(); i++) {
+      if (!current.get(i)) {
+        newest = Math.max(newest, Math.min(counts.get(i) * 2, SeriesBuckets.MAX_COUNT));
+      }
+    }
     relink(SeriesBuckets.countFor(restored.size(), newest));
     restored.forEach(
         (key, t) -> {
@@ -297,10 +304,9 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       written.add(s);
     }
     changed.clear();
-    for (byte[] key : obsoleteKeys) {
-      inner.delete(Bytes.wrap(key));
-    }
-    obsoleteKeys.clear();
+    // New buckets before the deletion of old keys: under at_least_once a crash can leave any
+    // prefix of these writes in the changelog, and a prefix must never hold a series in no bucket.
+    // A restore that finds a series under two counts takes the newer (see activate).
     for (int b = changedBuckets.nextSetBit(0); b >= 0; b = changedBuckets.nextSetBit(b + 1)) {
       byte[] value = encodeBucket(b);
       Bytes key = Bytes.wrap(SeriesBuckets.bucketKey(bucketCount, b));
@@ -310,6 +316,12 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         inner.put(key, value);
       }
     }
+    for (byte[] key : obsoleteKeys) {
+      if (!SeriesBuckets.isKeyOf(key, bucketCount)) { // else just rewritten (format 2 at MAX_COUNT)
+        inner.delete(Bytes.wrap(key));
+      }
+    }
+    obsoleteKeys.clear();
     changedBuckets.clear();
     committed.written(this);
   }
