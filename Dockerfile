@@ -26,7 +26,7 @@ ARG RUNTIME_IMAGE=eclipse-temurin:17.0.16_8-jre-noble
 # Build: the same command as CI and the README, at the repository root.
 FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
-# .dockerignore lets in only the poms, each module's src/ and the healthcheck.
+# .dockerignore lets in only the poms, each module's src/, the healthcheck and cds-archive.sh.
 COPY . .
 # The Maven repository lives in a BuildKit cache, not in a layer: rebuilds
 # after a source change do not download the dependencies again.
