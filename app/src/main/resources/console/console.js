@@ -288,9 +288,14 @@ function flowRow(f) {
   const d = f.destination || {};
   const n = f.network || {};
   const asText = (e) => (e.as ? e.as.number + (e.as.organization ? ' ' + e.as.organization.name : '') : '');
+  // An IPv6 address with a port in brackets, as in URLs: 2001:db8::1:443 would be ambiguous.
+  const endpoint = (e) => {
+    const ip = e.ip || '';
+    if (e.port === undefined) return ip;
+    return (ip.includes(':') ? '[' + ip + ']' : ip) + ':' + e.port;
+  };
   const tr = el('tr');
-  [f['@timestamp'], (s.ip || '') + (s.port !== undefined ? ':' + s.port : ''),
-    (d.ip || '') + (d.port !== undefined ? ':' + d.port : ''), n.transport, asText(s), asText(d), n.direction,
+  [f['@timestamp'], endpoint(s), endpoint(d), n.transport, asText(s), asText(d), n.direction,
     (f.observer || {}).hostname].forEach((v) => tr.appendChild(el('td', v === undefined ? '' : v)));
   tr.appendChild(el('td', count(n.bytes), 'num'));
   tr.appendChild(el('td', count(n.packets), 'num'));

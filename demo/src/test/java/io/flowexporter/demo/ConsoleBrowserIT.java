@@ -167,6 +167,19 @@ class ConsoleBrowserIT {
         }
         screenshot(browser, "console-search.png", 1280, 2600);
 
+        // IPv6 endpoints: the address in brackets before the port, as in a URL.
+        field(browser, "net", "2001:4860::/32");
+        field(browser, "limit", "5");
+        browser.findElement(By.id("flow-start")).click();
+        wait.until(
+            b -> b.findElement(By.id("flow-status")).getText().startsWith("Ended: limit (5 flows"));
+        for (WebElement row : browser.findElements(By.cssSelector("#flow-table tbody tr"))) {
+          String src = row.findElement(By.cssSelector("td:nth-child(2)")).getText();
+          String dst = row.findElement(By.cssSelector("td:nth-child(3)")).getText();
+          assertThat(List.of(src, dst)).anyMatch(e -> e.matches("\\[2001:4860:[0-9a-f:]+\\]:\\d+"));
+        }
+        field(browser, "net", "");
+
         // A live tap: the table fills as lines arrive, then the end reason.
         browser.findElement(By.cssSelector("input[name='mode'][value='tap']")).click();
         browser.findElement(By.name("as")).clear();

@@ -145,6 +145,28 @@ class RollingDocumentLogTest {
   }
 
   @Test
+  void aFileReopenedAfterAFailedWriteGetsItsPartialLastLineEndedBeforeTheNextDocument()
+      throws Exception {
+    // Opened on Linux's /dev/full, so that the first flush fails and the log reopens the name,
+    // which by then leads to a file whose last line was cut (a crash, or a disk that was full).
+    Path file = Files.createSymbolicLink(dir.resolve("flows.json"), Path.of("/dev/full"));
+    Path real = dir.resolve("real.json");
+    Files.write(real, "{\"a\":1}\n{\"b\":".getBytes(StandardCharsets.UTF_8));
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      Files.delete(file);
+      Files.createSymbolicLink(file, real);
+      log.append(doc(1));
+      assertThatThrownBy(log::flush).isInstanceOf(UncheckedIOException.class);
+      // Written again after the failed commit, into the reopened file.
+      log.append(doc(1));
+      log.flush();
+    }
+    // The cut line stays (the file is only appended to); the document has a line of its own.
+    assertThat(Files.readAllLines(real))
+        .containsExactly("{\"a\":1}", "{\"b\":", new String(doc(1), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aFileThatCannotBeOpenedIsAnError() throws Exception {
     Path notADirectory = Files.createFile(dir.resolve("plain-file"));
     assertThatThrownBy(() -> RollingDocumentLog.open(notADirectory.resolve("flows.json"), 1024, 1))
