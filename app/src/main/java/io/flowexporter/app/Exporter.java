@@ -304,7 +304,12 @@ public final class Exporter implements AutoCloseable {
             FlowScanner.MAX_BYTES);
     FlowApi api =
         new FlowApi(
-            tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC(), kafkaRefusals);
+            tokens,
+            scanner,
+            config.api().maxScans(),
+            java.time.Clock.systemUTC(),
+            kafkaRefusals,
+            config.countries().enabled());
     LOG.info(
         "Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time",
         FlowApi.TAP,

@@ -509,6 +509,9 @@ public final class ExporterCommand implements Callable<Integer> {
           "--flow-filter",
           "direction=unmatched selects no document: flows that are not yours are never written");
     }
+    if (filter.usesCountry() && countryDb == null && !countryFromPmacct) {
+      throw fail("--flow-filter", "country: needs --country-db or --country-from-pmacct");
+    }
     return new FlowDocumentsConfig(
         Optional.ofNullable(flowTopic).map(String::trim),
         Optional.ofNullable(flowLog),

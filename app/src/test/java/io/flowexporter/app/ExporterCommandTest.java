@@ -170,6 +170,8 @@ class ExporterCommandTest {
     assertThat(cli.err()).contains("colour: unknown parameter");
     cli.assertBad("--flow-filter", with("--flow-filter", "port=https"));
     cli.assertBad("--flow-filter", with("--flow-filter", "country=FRA"));
+    cli.assertBad("--flow-filter", with("--flow-filter", "country=FR"));
+    assertThat(cli.err()).contains("needs --country-db or --country-from-pmacct");
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100M"));
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100"));
     cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "0"));

@@ -60,12 +60,18 @@ public enum Dimension {
   }
 
   /**
+   * The id of the family's overflow series among entities: no AS number, country, port or router
+   * name (pmacct's label is free text: a router may well be called "other").
+   */
+  static final String OVERFLOW = "\0other";
+
+  /**
    * The entity a series counts toward, as text ({@code 15169}, {@code US}, {@code 443/tcp}, {@code
-   * edge1}); {@code other} for the family's overflow series.
+   * edge1}); {@link #OVERFLOW} for the family's overflow series.
    */
   String entityOf(SeriesKey key, SeriesFamily family) {
     if (key.isOverflow()) {
-      return "other";
+      return OVERFLOW;
     }
     List<Object> v = key.values(family);
     return switch (this) {

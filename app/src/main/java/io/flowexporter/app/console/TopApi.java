@@ -7,9 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.filter.FlowFilter;
+import io.flowexporter.topology.filter.FlowFilterException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -127,6 +131,31 @@ public final class TopApi {
     return new TopQuery(dimension, direction, n);
   }
 
+  /**
+   * The query string's parameters. Parsed here rather than by Javalin, which drops a pair with a
+   * bad %-escape: {@code n=%zz} would be answered as if no {@code n} were given.
+   */
+  static Map<String, List<String>> parameters(String raw) throws BadParameter {
+    Map<String, List<String>> all = new LinkedHashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return all;
+    }
+    for (String pair : raw.split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      try {
+        String name = FlowFilter.decode(eq < 0 ? pair : pair.substring(0, eq), pair);
+        String value = eq < 0 ? "" : FlowFilter.decode(pair.substring(eq + 1), name);
+        all.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+      } catch (FlowFilterException e) {
+        throw new BadParameter(e.parameter(), e.getMessage());
+      }
+    }
+    return all;
+  }
+
   private static Optional<String> one(Map<String, List<String>> query, String name) {
     List<String> values = query.get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
@@ -136,7 +165,7 @@ public final class TopApi {
     RateView view = sampler.view();
     TopQuery q;
     try {
-      q = parse(ctx.queryParamMap(), view.dimensions());
+      q = parse(parameters(ctx.queryString()), view.dimensions());
     } catch (BadParameter e) {
       // The flow API's envelope, so that a script handles both alike.
       ObjectNode error = NODES.objectNode();
@@ -199,7 +228,7 @@ public final class TopApi {
 
   /** The labels of an entity, named as on /metrics. */
   private void label(ObjectNode row, Dimension dimension, String id) {
-    if ("other".equals(id)) {
+    if (Dimension.OVERFLOW.equals(id)) {
       row.put("other", true);
       row.put("name", "other (series beyond --max-series)");
       return;

@@ -38,18 +38,32 @@ public final class FlowApi {
   private final int maxScans;
   private final Clock clock;
   private final KafkaRefusals refusals;
+  private final boolean countries;
 
+  private static final long UNKNOWN_TOKEN_LOG_NANOS = 60_000_000_000L;
+  private long lastUnknownTokenLine;
+  private long unknownTokens;
+
+  /** Kafka's refusals as they are, and no country source: {@code country=} is refused. */
   public FlowApi(ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock) {
-    this(tokens, scanner, maxScans, clock, null);
+    this(tokens, scanner, maxScans, clock, null, false);
   }
 
   /**
    * @param refusals says a refusal by Kafka (login, TLS, ACL) of a scan's consumer in the
    *     exporter's words; null: Kafka's message as it is
+   * @param countries whether flows have countries (a country database or pmacct's fields): without,
+   *     every flow is {@code ZZ} and {@code country=} is refused rather than answered with nothing
    */
   public FlowApi(
-      ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock, KafkaRefusals refusals) {
+      ApiTokens tokens,
+      FlowScanner scanner,
+      int maxScans,
+      Clock clock,
+      KafkaRefusals refusals,
+      boolean countries) {
     this.refusals = refusals;
+    this.countries = countries;
     if (maxScans < 1) {
       throw new IllegalArgumentException("at least one scan at a time");
     }
@@ -117,6 +131,7 @@ public final class FlowApi {
     }
     Optional<String> who = tokens.nameOf(auth.substring(7).trim());
     if (who.isEmpty()) {
+      auditUnknownToken(ctx.ip());
       error(ctx, HttpStatus.FORBIDDEN, null, "this token is not one of the API's tokens");
       return;
     }
@@ -125,6 +140,14 @@ public final class FlowApi {
       query = FlowQuery.parse(kind, ctx.queryString(), clock.instant());
     } catch (FlowQueryException e) {
       error(ctx, HttpStatus.BAD_REQUEST, e.parameter(), e.getMessage());
+      return;
+    }
+    if (query.filter().usesCountry() && !countries) {
+      error(
+          ctx,
+          HttpStatus.BAD_REQUEST,
+          "country",
+          "country: this instance has no country source (--country-db or --country-from-pmacct)");
       return;
     }
     if (!scans.tryAcquire()) {
@@ -167,23 +190,49 @@ public final class FlowApi {
       ctx.res().setContentType(out.contentType());
       // Proxies such as nginx would otherwise hold the stream back.
       ctx.header("X-Accel-Buffering", "no");
-      ScanEnd end;
+      String kind = query.kind().name().toLowerCase(Locale.ROOT);
+      // Before the first flow leaves, so that a scan cut short by a crash is on record too.
+      AUDIT.info("flow {} by {} from {}: {}", kind, who, ctx.ip(), query.describe());
+      ScanEnd end = null;
       try {
         end = scan.run(out);
       } catch (FlowScan.ScanFailedException e) {
         LOG.warn("A flow scan failed: {}", explain(e));
         end = e.end;
+      } finally {
+        if (end == null) {
+          AUDIT.info("flow {} by {}: ended by an error", kind, who);
+        } else {
+          AUDIT.info(
+              "flow {} by {}: ended by {}: {} flows returned, {} records scanned, {} ms",
+              kind,
+              who,
+              end.reason(),
+              end.flows(),
+              end.scanned(),
+              end.ms());
+        }
       }
-      AUDIT.info(
-          "flow {} by {}: {}; ended by {}: {} flows returned, {} records scanned, {} ms",
-          query.kind().name().toLowerCase(Locale.ROOT),
-          who,
-          query.describe(),
-          end.reason(),
-          end.flows(),
-          end.scanned(),
-          end.ms());
     }
+  }
+
+  /**
+   * A request with a token that is not one of the API's: on record, but at most one line a minute
+   * (with how many there were), so that guessing cannot flood the log.
+   */
+  private synchronized void auditUnknownToken(String client) {
+    unknownTokens++;
+    long now = System.nanoTime();
+    if (lastUnknownTokenLine != 0 && now - lastUnknownTokenLine < UNKNOWN_TOKEN_LOG_NANOS) {
+      return;
+    }
+    AUDIT.warn(
+        "flow API: {} request(s) with a token that is not one of the API's tokens since the last"
+            + " such line, the last from {}",
+        unknownTokens,
+        client);
+    unknownTokens = 0;
+    lastUnknownTokenLine = now;
   }
 
   private static void error(Context ctx, HttpStatus status, String parameter, String message) {

@@ -3,8 +3,6 @@ package io.flowexporter.app.flows;
 import io.flowexporter.app.config.Durations;
 import io.flowexporter.topology.filter.FlowFilter;
 import io.flowexporter.topology.filter.FlowFilterException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -121,7 +119,10 @@ public record FlowQuery(
       return new FlowQuery(kind, filter, n, t, null, null);
     }
     Instant end = to == null ? now : parseTime("to", to, now);
-    Instant start = from == null ? end.minus(DEFAULT_RANGE) : parseTime("from", from, now);
+    Instant start =
+        from == null
+            ? latest(end.minus(DEFAULT_RANGE), Instant.EPOCH)
+            : parseTime("from", from, now);
     if (!start.isBefore(end)) {
       throw new FlowQueryException("from", "from: " + start + " is not before to (" + end + ")");
     }
@@ -243,11 +244,15 @@ public record FlowQuery(
     return d.toHours() + "h" + d.toMinutesPart() + "m" + seconds + "s";
   }
 
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
   private static String decode(String s, String parameter) {
     try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new FlowQueryException(parameter, parameter + ": bad %-escape in '" + s + "'");
+      return FlowFilter.decode(s, parameter);
+    } catch (FlowFilterException e) {
+      throw new FlowQueryException(parameter, e.getMessage());
     }
   }
 

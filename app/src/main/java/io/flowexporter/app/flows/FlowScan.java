@@ -30,9 +30,12 @@ import org.apache.kafka.common.TopicPartition;
  * sent every {@value #KEEP_ALIVE_MS} ms). Closes its consumer in every case.
  *
  * <p>A search's range is on the Kafka record time (the producer's time, as {@code offsetsForTimes}
- * sees it): on each partition it starts at the first record at or after {@code from}, skips records
- * before it, and ends at the first record at or after {@code to}, or at the end offset of the
- * moment the search began. Single-threaded: run on the request's thread.
+ * sees it): on each partition it starts at the first record at or after {@code from}, keeps the
+ * records in [from, to), and ends at the first record {@value #LATE_MS} ms or more after {@code
+ * to}, or at the end offset of the moment the search began. Record times are not ordered within a
+ * partition when several collectors write to it, their clocks apart: a record stamped just after
+ * {@code to} may come before others stamped just before it. Single-threaded: run on the request's
+ * thread.
  */
 public final class FlowScan implements AutoCloseable {
 
@@ -40,6 +43,9 @@ public final class FlowScan implements AutoCloseable {
   // two keep-alives and a poll stay within a second.
   static final long KEEP_ALIVE_MS = 250;
   private static final long POLL_MS = 200;
+
+  /** How far past {@code to} a partition is read for records its producers stamped out of order. */
+  static final long LATE_MS = 5_000;
 
   private final Consumer<byte[], byte[]> consumer;
   private final FlowQuery query;
@@ -147,11 +153,12 @@ public final class FlowScan implements AutoCloseable {
         if (end == null) {
           return; // finished in an earlier batch
         }
-        if (m.offset() >= end || m.timestamp() >= query.to().toEpochMilli()) {
+        if (m.offset() >= end || m.timestamp() >= query.to().toEpochMilli() + LATE_MS) {
           finish(tp);
           return;
         }
-        if (m.timestamp() < query.from().toEpochMilli()) {
+        if (m.timestamp() < query.from().toEpochMilli()
+            || m.timestamp() >= query.to().toEpochMilli()) {
           continue;
         }
       }

@@ -150,12 +150,15 @@ class RateSamplerTest {
     add(PortFamily.key(PORTS, Direction.TRANSMIT, 443, "TCP", "edge1"), 300, 3, 2);
     add(PortFamily.key(PORTS, Direction.TRANSMIT, 443, "tcp", "edge2"), 300, 3, 2);
     add(SeriesKey.overflow(AsFamily.FAMILY, Direction.RECEIVE, 0), 42, 1, 1);
+    add(AsFamily.key(Direction.RECEIVE, "other", 15169, 64500), 5, 1, 1); // a router named so
     sampleAt(0);
     assertThat(row(Dimension.COUNTRY, Direction.RECEIVE, "US").bytes()).isEqualTo(200);
     assertThat(row(Dimension.COUNTRY, Direction.RECEIVE, "DE").bytes()).isEqualTo(50);
     assertThat(row(Dimension.PORT, Direction.TRANSMIT, "443/tcp").flows()).isEqualTo(4);
-    assertThat(row(Dimension.AS, Direction.RECEIVE, "other").bytes()).isEqualTo(42);
-    assertThat(sampler.view().totals().get(Direction.RECEIVE).bytes()).isEqualTo(42);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, Dimension.OVERFLOW).bytes()).isEqualTo(42);
+    assertThat(row(Dimension.ROUTER, Direction.RECEIVE, Dimension.OVERFLOW).bytes()).isEqualTo(42);
+    assertThat(row(Dimension.ROUTER, Direction.RECEIVE, "other").bytes()).isEqualTo(5);
+    assertThat(sampler.view().totals().get(Direction.RECEIVE).bytes()).isEqualTo(47);
     assertThat(sampler.dimensions())
         .containsExactly(Dimension.AS, Dimension.COUNTRY, Dimension.PORT, Dimension.ROUTER);
   }

@@ -1,6 +1,7 @@
 package io.flowexporter.app.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -142,6 +143,21 @@ class TopApiTest {
     assertThat(console.path("flow_api").asBoolean()).isFalse();
     assertThat(console.path("note").asText())
         .contains("not a time-series database", "only the series it owns");
+  }
+
+  @Test
+  void aBadPercentEscapeIsRefusedNamingItsParameterNotDropped() throws Exception {
+    // Not over HTTP: Java's client refuses to send such a URL.
+    assertThatThrownBy(() -> TopApi.parameters("family=as&direction=receive&n=%zz"))
+        .isInstanceOfSatisfying(
+            TopApi.BadParameter.class, e -> assertThat(e.parameter).isEqualTo("n"));
+    assertThatThrownBy(() -> TopApi.parameters("family=as&family=%zz"))
+        .isInstanceOfSatisfying(
+            TopApi.BadParameter.class, e -> assertThat(e.parameter).isEqualTo("family"));
+    assertThat(TopApi.parameters("family=as&n=1&n=2&x"))
+        .containsEntry("family", List.of("as"))
+        .containsEntry("n", List.of("1", "2"))
+        .containsEntry("x", List.of(""));
   }
 
   @Test

@@ -20,6 +20,9 @@ class FlowQueryTest {
     FlowQuery search = FlowQuery.parse(FlowQuery.Kind.SEARCH, "ip=203.0.113.7", NOW);
     assertThat(search.from()).isEqualTo(NOW.minus(Duration.ofMinutes(15)));
     assertThat(search.to()).isEqualTo(NOW);
+    // The default quarter hour does not reach before Kafka's first record time.
+    FlowQuery early = FlowQuery.parse(FlowQuery.Kind.SEARCH, "to=1970-01-01T00:10:00Z", NOW);
+    assertThat(early.from()).isEqualTo(Instant.EPOCH);
   }
 
   @Test

@@ -43,4 +43,12 @@ class ScanConsumersTest {
         .containsEntry("security.protocol", "SASL_SSL")
         .doesNotContainKeys("group.id", "group.instance.id");
   }
+
+  @Test
+  void aScanFetchesAtMostEightMegabytesAtATime() {
+    Map<String, Object> p = settings(Map.of("fetch.max.bytes", "104857600"));
+    assertThat(p)
+        .containsEntry("fetch.max.bytes", Integer.toString(8 << 20))
+        .containsEntry("max.partition.fetch.bytes", Integer.toString(1 << 20));
+  }
 }

@@ -130,7 +130,9 @@ class FlowApiIT {
                 AsnLookup.EMPTY,
                 FlowScanner.MAX_BYTES),
             FlowApi.DEFAULT_MAX_SCANS,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            null,
+            true); // countries from pmacct's fields, as with --country-from-pmacct
     server = Javalin.create(c -> c.showJavalinBanner = false);
     api.mount(server);
     server.start("127.0.0.1", 0);
@@ -233,7 +235,8 @@ class FlowApiIT {
     queries.put("direction=unmatched", s -> s.asSrc() != OWN_AS && s.asDst() != OWN_AS);
     queries.put(
         "direction=receive&direction=transmit", s -> s.asSrc() == OWN_AS || s.asDst() == OWN_AS);
-    queries.put("country=FR", s -> s.asDst() == OWN_AS && "FR".equals(s.countrySrc()));
+    // The remote side's country; either side's for flows that are not ours (only sources have one).
+    queries.put("country=FR", s -> s.asSrc() != OWN_AS && "FR".equals(s.countrySrc()));
     queries.put("hostname=edge1&ip=192.0.2.2", s -> s.dst().equals("192.0.2.2"));
     for (Map.Entry<String, Predicate<Sent>> q : queries.entrySet()) {
       Answer a =
@@ -488,9 +491,25 @@ class FlowApiIT {
                 .anyMatch(
                     e ->
                         e.getLoggerName().endsWith("audit")
-                            && e.getFormattedMessage().contains("by alice")
+                            && e.getFormattedMessage().contains("by alice from 127.0.0.1")
                             && e.getFormattedMessage().contains("ip=203.0.113.7")),
         () -> "no audit line by alice");
+    Await.until(
+        Duration.ofSeconds(5),
+        () ->
+            LOG.list.stream()
+                .anyMatch(
+                    e ->
+                        e.getLoggerName().endsWith("audit")
+                            && e.getFormattedMessage().contains("by alice: ended by range")),
+        () -> "no end of the search on record");
+    // The refused token is on record (without the token).
+    assertThat(LOG.list)
+        .anyMatch(
+            e ->
+                e.getLoggerName().endsWith("audit")
+                    && e.getFormattedMessage().contains("not one of the API's tokens")
+                    && e.getFormattedMessage().contains("127.0.0.1"));
     for (ILoggingEvent e : List.copyOf(LOG.list)) {
       assertThat(e.getFormattedMessage()).doesNotContain(TOKEN).doesNotContain(wrong);
       if (e.getThrowableProxy() != null) {

@@ -155,7 +155,11 @@ public final class FlowFilter {
     return new FlowFilter(values, query.trim());
   }
 
-  private static String decode(String s, String parameter) {
+  /**
+   * A query string's %-escaped text, strictly: a bad escape is refused, naming {@code parameter}
+   * (where a lenient decoder would drop the pair, and the request would be answered without it).
+   */
+  public static String decode(String s, String parameter) {
     try {
       return URLDecoder.decode(s, StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
@@ -189,7 +193,15 @@ public final class FlowFilter {
         flow.record(), flow.direction(), flow.sourceAs(), flow.destinationAs())) {
       return false;
     }
-    return country == null || contains(country, flow.remoteCountry());
+    if (country == null) {
+      return true;
+    }
+    if (flow.direction() == null) {
+      // Not the operator's flow, so no remote side: either side's, as ip, as and port match.
+      return contains(country, flow.sourceCountry())
+          || contains(country, flow.destinationCountry());
+    }
+    return contains(country, flow.remoteCountry());
   }
 
   /**

@@ -53,6 +53,16 @@ public final class CountedFlow {
     return destinationAs;
   }
 
+  /** The source address's country ({@link FlowClassifier#sourceCountry}). */
+  public String sourceCountry() {
+    return classifier.sourceCountry(record);
+  }
+
+  /** The destination address's country ({@link FlowClassifier#destinationCountry}). */
+  public String destinationCountry() {
+    return classifier.destinationCountry(record);
+  }
+
   /**
    * The remote side's country ({@link FlowClassifier#remoteCountry}): an upper-case ISO 3166-1
    * alpha-2 code, {@code ZZ} when unknown.

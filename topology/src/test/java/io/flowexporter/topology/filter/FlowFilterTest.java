@@ -175,5 +175,11 @@ class FlowFilterTest {
         .isTrue();
     // Without the flow's country at hand, a country query holds for nothing.
     assertThat(matches("country=FR", fromFrance)).isFalse();
+    // A flow that is not the operator's has no remote side: either side's country, as ip, as and
+    // port match either side.
+    CountedFlow transit = new CountedFlow(classifier).set(fromFrance, null, 15169, 64501);
+    assertThat(FlowFilter.parse("country=FR").matches(transit)).isTrue();
+    assertThat(FlowFilter.parse("country=DE").matches(transit)).isTrue();
+    assertThat(FlowFilter.parse("country=NL").matches(transit)).isFalse();
   }
 }

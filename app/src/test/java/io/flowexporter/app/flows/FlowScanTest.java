@@ -1,0 +1,93 @@
+package io.flowexporter.app.flows;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.enrich.FlowClassifier;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+/** A search's window on a partition whose records several collectors stamped, clocks apart. */
+class FlowScanTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-29T15:00:00Z");
+  private static final TopicPartition TP = new TopicPartition("pmacct.flows", 0);
+  private static final long TO = Instant.parse("2026-11-29T14:05:00Z").toEpochMilli();
+
+  @Test
+  void aSearchReadsPastARecordStampedJustAfterItsEndAndStopsWellAfterIt() throws Exception {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.assign(List.of(TP));
+    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+    long offset = 0;
+    for (long[] m :
+        new long[][] {
+          {TO - 120_000, 1}, // in the window
+          {TO - 10_000, 2}, // in the window
+          {TO + 1_000, 3}, // another collector's clock a second ahead: skipped, not the end
+          {TO - 500, 4}, // in the window, after it in the partition
+          {TO + FlowScan.LATE_MS, 5}, // well after the window: the partition ends here
+          {TO - 100, 6} // not read
+        }) {
+      consumer.addRecord(record(offset++, m[0], m[1]));
+    }
+    FlowQuery query =
+        FlowQuery.parse(
+            FlowQuery.Kind.SEARCH, "from=2026-11-29T14:00:00Z&to=2026-11-29T14:05:00Z", NOW);
+    FlowClassifier classifier =
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    ScanEnd end;
+    try (FlowScan scan =
+        new FlowScan(consumer, query, Map.of(TP, 100L), classifier, AsnLookup.EMPTY, 1 << 20)) {
+      end = scan.run(FlowWriter.ndjson(out));
+    }
+
+    assertThat(end.reason()).isEqualTo("range");
+    List<Long> bytes = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      JsonNode doc = new ObjectMapper().readTree(line);
+      if (doc.has("network")) {
+        bytes.add(doc.path("network").path("bytes").asLong());
+      }
+    }
+    assertThat(bytes).containsExactly(1L, 2L, 4L);
+  }
+
+  /** A receive record of {@code bytes} bytes, produced at {@code time}. */
+  private static ConsumerRecord<byte[], byte[]> record(long offset, long time, long bytes) {
+    byte[] value =
+        ("{\"as_src\": 15169, \"as_dst\": 64500, \"ip_src\": \"8.8.8.8\", \"ip_dst\": \"192.0.2.1\","
+                + " \"bytes\": "
+                + bytes
+                + ", \"packets\": 1}")
+            .getBytes(StandardCharsets.UTF_8);
+    return new ConsumerRecord<>(
+        TP.topic(),
+        TP.partition(),
+        offset,
+        time,
+        TimestampType.CREATE_TIME,
+        0,
+        value.length,
+        null,
+        value,
+        new RecordHeaders(),
+        Optional.empty());
+  }
+}
