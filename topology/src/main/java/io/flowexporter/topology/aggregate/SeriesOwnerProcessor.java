@@ -22,6 +22,15 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
   private CommitPacer pacer;
   private Cancellable deferredCommit;
 
+  /**
+   * The newest input time this owner has seen, never ahead of the wall clock: the clock of expiry.
+   * Input time rather than the wall clock, so that a series is not expired while a backlog that
+   * holds its traffic is still being read (after an outage longer than the TTL, or a restart far
+   * behind), nor while no input comes at all; capped, so that a record stamped in the future by a
+   * wrong clock does not expire everything.
+   */
+  private long inputClock = Long.MIN_VALUE;
+
   public SeriesOwnerProcessor(String storeName, SeriesLimits limits) {
     this.storeName = storeName;
     this.limits = limits;
@@ -35,20 +44,26 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     pacer = new CommitPacer(commitIntervalMs(context));
     // Whatever this thread's commit covers needs no early commit of its own any more.
     store.onFlush(pacer::flushed);
-    context.schedule(
-        limits.expiryCheckInterval(),
-        PunctuationType.WALL_CLOCK_TIME,
-        now -> store.expire(now - limits.ttl().toMillis()));
+    context.schedule(limits.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
+  }
+
+  private void expire(long now) {
+    if (inputClock != Long.MIN_VALUE) {
+      store.expire(Math.min(inputClock, now) - limits.ttl().toMillis());
+    }
   }
 
   @Override
   public void process(Record<byte[], byte[]> batch) {
     long now = context.currentSystemTimeMs();
+    long newestInput = DeltaBatch.newestInput(batch.headers(), batch.timestamp());
+    long seen = Math.min(newestInput, now);
+    inputClock = Math.max(inputClock, seen);
     DeltaBatch.decode(
         batch.value(),
         (key, offset, length, bytes, packets, flows) ->
-            store.add(key, offset, length, bytes, packets, flows, now));
-    if (!pacer.isLive(now, DeltaBatch.newestInput(batch.headers(), batch.timestamp()))) {
+            store.add(key, offset, length, bytes, packets, flows, seen));
+    if (!pacer.isLive(now, newestInput)) {
       return;
     }
     if (pacer.deltasArrived(now)) {

@@ -121,9 +121,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   }
 
   /**
-   * Adds one delta, held in {@code key[offset, offset + length)}, at {@code now} (epoch ms). A
-   * label set the family's bound does not admit counts into the family's overflow series. Totals
-   * stop at {@link Long#MAX_VALUE}. Stream thread only.
+   * Adds one delta, held in {@code key[offset, offset + length)}, of traffic seen at {@code now}
+   * (epoch ms: the input's time, see {@link SeriesOwnerProcessor}). A label set the family's bound
+   * does not admit counts into the family's overflow series. Totals stop at {@link Long#MAX_VALUE}.
+   * Stream thread only.
    *
    * @throws IllegalArgumentException when the bytes are not a series key
    */
@@ -328,7 +329,9 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   /**
    * The task is being recycled (active to standby or back): what was pending will not be committed
-   * by this store; the changelog has the truth.
+   * by this store; the changelog has the truth. A store no longer active (its processor closed)
+   * also lets go of its series: a standby keeps its totals in the inner store only, and an
+   * activation reads them from there again.
    */
   @Override
   public void clearCache() {
@@ -339,6 +342,9 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       s.changed = false;
     }
     changed.clear();
+    if (!active) {
+      resetMemory();
+    }
   }
 
   /** No downstream listener: totals leave through scrapes, not through forwarding. */

@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import static io.flowexporter.topology.TestFlows.START;
 import static io.flowexporter.topology.TestFlows.TOPIC;
 import static io.flowexporter.topology.TestFlows.record;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,7 @@ import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesKey;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
@@ -27,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Expiry ({@code --series-ttl}): a series with no delta for the TTL is dropped from scrapes and
- * from the store by the owner's wall-clock punctuator; one with traffic stays. The driver's wall
- * clock is what the owner stamps each delta with, so advancing it is the passing of time.
+ * from the store by the owner's check (a wall-clock punctuator); one with traffic stays. Time is
+ * the input's: the records' Kafka times, never ahead of the driver's wall clock.
  */
 class SeriesExpiryTest {
 
@@ -43,49 +45,77 @@ class SeriesExpiryTest {
 
   @Test
   void quietSeriesLeaveTheSnapshotAndTheStoreBusyOnesStay() {
-    TopologyConfig config =
-        new TopologyConfig(
-            TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, TopologyConfig.DEFAULT_MAX_SERIES, TTL);
-    try (TopologyTestDriver driver =
-        TestFlows.driver(
-            FlowTopology.build(
-                config,
-                1,
-                AsnLookup.EMPTY,
-                SeriesFamilies.asOnly(),
-                committed,
-                new RecordOutcomes()),
-            stateDir)) {
+    try (TopologyTestDriver driver = driver()) {
       TestInputTopic<String, String> in = TestFlows.input(driver);
       SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
-      in.pipeInput(record("edge1", 15169, 64500, 100, 1));
-      in.pipeInput(record("edge1", 64500, 13335, 200, 2));
+      in.pipeInput(null, record("edge1", 15169, 64500, 100, 1), START);
+      in.pipeInput(null, record("edge1", 64500, 13335, 200, 2), START);
       committed.committed();
       assertThat(committed.snapshot()).containsOnlyKeys(QUIET, BUSY);
 
       // 6 minutes on (the check runs, nothing is past the TTL yet); only BUSY has traffic.
       driver.advanceWallClockTime(Duration.ofMinutes(6));
-      in.pipeInput(record("edge1", 64500, 13335, 20, 1));
+      in.pipeInput(null, record("edge1", 64500, 13335, 20, 1), START.plus(Duration.ofMinutes(6)));
       committed.committed();
       assertThat(committed.snapshot()).containsOnlyKeys(QUIET, BUSY);
 
       // 11 minutes after QUIET's last delta, 5 after BUSY's: QUIET goes, from scrapes and store.
       driver.advanceWallClockTime(Duration.ofMinutes(5));
-      assertThat(committed.snapshot()).containsExactly(Map.entry(BUSY, new Totals(220, 3, 2)));
-      assertThat(store.readStore()).containsExactly(Map.entry(BUSY, new Totals(220, 3, 2)));
+      in.pipeInput(null, record("edge1", 64500, 13335, 1, 1), START.plus(Duration.ofMinutes(11)));
+      driver.advanceWallClockTime(Duration.ofMinutes(1)); // the next check
+      committed.committed();
+      assertThat(committed.snapshot()).containsExactly(Map.entry(BUSY, new Totals(221, 4, 3)));
+      assertThat(store.readStore()).containsExactly(Map.entry(BUSY, new Totals(221, 4, 3)));
       assertThat(committed.seriesOf(AsFamily.FAMILY.id())).isEqualTo(1);
 
       // A dropped series that comes back starts over: its old total is gone with it.
-      in.pipeInput(record("edge1", 15169, 64500, 5, 1));
+      in.pipeInput(null, record("edge1", 15169, 64500, 5, 1), START.plus(Duration.ofMinutes(12)));
       committed.committed();
       assertThat(committed.snapshot())
-          .isEqualTo(Map.of(QUIET, new Totals(5, 1, 1), BUSY, new Totals(220, 3, 2)));
+          .isEqualTo(Map.of(QUIET, new Totals(5, 1, 1), BUSY, new Totals(221, 4, 3)));
 
-      // BUSY falls quiet too.
+      // BUSY falls quiet too, while QUIET has traffic.
+      Instant later = START.plus(Duration.ofMinutes(12)).plus(TTL).plusSeconds(90);
       driver.advanceWallClockTime(TTL.plusMinutes(1));
-      assertThat(committed.snapshot()).isEmpty();
-      assertThat(store.readStore()).isEmpty();
+      in.pipeInput(null, record("edge1", 15169, 64500, 5, 1), later);
+      driver.advanceWallClockTime(Duration.ofMinutes(1));
+      assertThat(committed.snapshot()).containsOnlyKeys(QUIET);
+      assertThat(store.readStore()).containsOnlyKeys(QUIET);
     }
+  }
+
+  @Test
+  void timeGoesByTheInputNotTheWallClock() {
+    try (TopologyTestDriver driver = driver()) {
+      TestInputTopic<String, String> in = TestFlows.input(driver);
+      in.pipeInput(null, record("edge1", 15169, 64500, 100, 1), START);
+      in.pipeInput(null, record("edge1", 64500, 13335, 200, 2), START);
+      committed.committed();
+
+      // No input for 13 hours (an outage, a stopped exporter): nothing expires meanwhile.
+      driver.advanceWallClockTime(Duration.ofHours(13));
+      assertThat(committed.snapshot()).containsOnlyKeys(QUIET, BUSY);
+
+      // The backlog is read: its traffic a minute after the last, then a record stamped a year
+      // ahead by a wrong clock. Expiry goes by the backlog's time, never past the wall clock.
+      in.pipeInput(null, record("edge1", 64500, 13335, 1, 1), START.plus(Duration.ofMinutes(1)));
+      driver.advanceWallClockTime(Duration.ofMinutes(1));
+      assertThat(committed.snapshot()).containsOnlyKeys(QUIET, BUSY);
+      in.pipeInput(null, record("edge1", 64500, 13335, 1, 1), START.plus(Duration.ofDays(365)));
+      driver.advanceWallClockTime(Duration.ofMinutes(1));
+      // The wall clock is 13 h on: QUIET's traffic is that old, BUSY has some from the future.
+      assertThat(committed.snapshot()).containsOnlyKeys(BUSY);
+    }
+  }
+
+  private TopologyTestDriver driver() {
+    TopologyConfig config =
+        new TopologyConfig(
+            TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, TopologyConfig.DEFAULT_MAX_SERIES, TTL);
+    return TestFlows.driver(
+        FlowTopology.build(
+            config, 1, AsnLookup.EMPTY, SeriesFamilies.asOnly(), committed, new RecordOutcomes()),
+        stateDir);
   }
 
   // The store alone, with time passed as arguments.

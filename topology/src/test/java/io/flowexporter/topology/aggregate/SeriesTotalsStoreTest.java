@@ -168,6 +168,27 @@ class SeriesTotalsStoreTest {
   }
 
   @Test
+  void aStoreRecycledIntoAStandbyLetsGoOfItsSeriesAndAnActivationReadsThemAgain() {
+    SeriesTotalsStore store = new SeriesTotalsStore(memory, committed, UNBOUNDED);
+    store.activate();
+    Map<SeriesKey, Totals> expected = new HashMap<>();
+    addSeries(store, expected, 0, 1000);
+    store.flushCache();
+    committed.committed();
+    assertThat(store.seriesOf(AsFamily.FAMILY.id())).isEqualTo(1000);
+
+    // Kafka Streams' recycling of an active task: its processor closes, then the cache is cleared.
+    store.deactivate();
+    store.clearCache();
+    assertThat(store.seriesOf(AsFamily.FAMILY.id())).isZero();
+    assertThat(store.publishedSeries()).isZero();
+    assertThat(store.readStore()).isEqualTo(expected); // the inner store keeps the totals
+
+    store.activate(); // back to active
+    assertThat(committed.snapshot()).isEqualTo(expected);
+  }
+
+  @Test
   void aTotalPastTheLongRangeStopsAtTheLargestLongAndStaysThere() {
     // Was: refused with nothing added. Now: saturates, so one absurd record neither stops the
     // partition nor leaves the other two amounts behind.
