@@ -76,6 +76,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -122,7 +123,6 @@ public final class Exporter implements AutoCloseable {
   private volatile State state = State.CREATED;
   private final AtomicLong stateChanges = new AtomicLong();
   private final Object snapshotLock = new Object();
-  private TotalsSnapshot lastCompleteSnapshot = TotalsSnapshot.EMPTY;
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
   private CountryLookup countries = CountryLookup.EMPTY;
@@ -575,7 +575,20 @@ public final class Exporter implements AutoCloseable {
       return;
     }
     // Built outside the lock (most of a second): close() must not wait for it.
-    KafkaStreams s = new KafkaStreams(topology, props, new CommitAwareClientSupplier(committed));
+    String deltasTopic =
+        config.kafka().applicationId() + "-" + FlowTopology.DELTAS + "-repartition";
+    KafkaStreams s =
+        new KafkaStreams(
+            topology,
+            props,
+            new CommitAwareClientSupplier(
+                committed,
+                left ->
+                    committed.forget(
+                        left.stream()
+                            .filter(tp -> tp.topic().equals(deltasTopic))
+                            .map(TopicPartition::partition)
+                            .toList())));
     s.setStateListener(
         (now, before) -> {
           stateChanges.incrementAndGet();
@@ -630,17 +643,15 @@ public final class Exporter implements AutoCloseable {
   }
 
   /**
-   * The totals a scrape shows: those of every partition this instance owns, or else the last such
-   * complete snapshot (none before the first one).
+   * The totals a scrape shows: those of every owner partition this instance holds.
    *
-   * <p>Tasks are restored and activated one by one (at start, after a crash, after a task was
-   * revived), and their sum per series is incomplete meanwhile: a scrape then would show a series
-   * lower than the previous process or scrape did, which Prometheus takes for a counter reset and
-   * turns into a false spike of the whole value in rate() and increase(). So the snapshot is taken
-   * only while the stream is RUNNING (every assigned task restored and active) with as many active
-   * stores as assigned active tasks, and no state change happened while it was taken. A partition
-   * that moved to another instance is gone from the next complete snapshot (see
-   * docs/operations.md).
+   * <p>A partition's store is restored and activated anew after a crash, when its task is revived,
+   * or when a rebalance recycles it, and meanwhile the partition's series would vanish from scrapes
+   * and come back. So, while the partition stays here, its last published totals are shown ({@link
+   * CommittedTotals#scrape}); they are dropped when the partition leaves (revoked or lost, reported
+   * by {@link CommitAwareClientSupplier} once Kafka Streams closed its task: before another
+   * instance can expose it), when the stream is RUNNING with every assigned partition's store
+   * active, and when the exporter shuts down.
    */
   TotalsSnapshot trafficSnapshot() {
     // Its own lock: close() holds the Exporter's monitor while Kafka Streams shuts down, and
@@ -648,7 +659,9 @@ public final class Exporter implements AutoCloseable {
     synchronized (snapshotLock) {
       KafkaStreams s = streams;
       long changes = stateChanges.get();
-      if (s != null && state == State.RUNNING) {
+      if (closing.get()) {
+        committed.forgetUnregistered();
+      } else if (s != null && state == State.RUNNING) {
         int assigned = 0;
         for (ThreadMetadata t : s.metadataForLocalThreads()) {
           for (TaskMetadata task : t.activeTasks()) {
@@ -657,14 +670,13 @@ public final class Exporter implements AutoCloseable {
             }
           }
         }
-        TotalsSnapshot now = committed.totals();
         if (committed.activeStores() == assigned
             && state == State.RUNNING
             && stateChanges.get() == changes) {
-          lastCompleteSnapshot = now;
+          committed.forgetUnregistered();
         }
       }
-      return lastCompleteSnapshot;
+      return committed.scrape();
     }
   }
 

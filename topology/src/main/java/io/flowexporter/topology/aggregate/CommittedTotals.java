@@ -2,7 +2,10 @@ package io.flowexporter.topology.aggregate;
 
 import io.flowexporter.topology.series.SeriesKey;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +33,13 @@ public final class CommittedTotals {
   private final AtomicLongArray overflowed = new AtomicLongArray(128);
   private final ThreadLocal<Set<SeriesTotalsStore>> writtenOnThisThread =
       ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
+
+  /**
+   * The last totals each owner partition published here, by partition: those of its registered
+   * store, or, while the partition's store is closed for a while and the partition stays here (a
+   * revived task, a rebalance that keeps it), the last ones it showed, until {@link #forget}.
+   */
+  private final Map<Integer, SeriesTotalsStore.Published> lastViews = new HashMap<>();
 
   /**
    * Makes a store's published totals part of every snapshot. A store of the same task that is still
@@ -95,13 +105,18 @@ public final class CommittedTotals {
    * thread. A store publishing meanwhile is read before or after its publication, per series.
    */
   public TotalsSnapshot totals() {
+    List<SeriesTotalsStore.Published> views = new ArrayList<>();
+    for (SeriesTotalsStore store : active) {
+      views.add(store.published());
+    }
+    return totalsOf(views);
+  }
+
+  private static TotalsSnapshot totalsOf(Collection<SeriesTotalsStore.Published> views) {
     // One view per store, taken once: a store that publishes while the arrays are filled must not
     // take the room of another store's series.
-    List<SeriesTotalsStore.Published> views = new ArrayList<>();
     int capacity = 0;
-    for (SeriesTotalsStore store : active) {
-      SeriesTotalsStore.Published view = store.published();
-      views.add(view);
+    for (SeriesTotalsStore.Published view : views) {
       capacity += view.count();
     }
     SeriesKey[] keys = new SeriesKey[capacity];
@@ -111,6 +126,40 @@ public final class CommittedTotals {
       size = view.copyInto(keys, sums, size);
     }
     return new TotalsSnapshot(keys, sums, size);
+  }
+
+  /**
+   * The totals a scrape shows: every registered store's, and the last ones of each owner partition
+   * still here whose store is being restored, so that a series does not vanish from scrapes while
+   * its partition is restored and come back. A partition that left this instance must be {@link
+   * #forget forgotten} (or its store registered again) before another instance exposes it.
+   */
+  public synchronized TotalsSnapshot scrape() {
+    for (SeriesTotalsStore store : active) {
+      if (store.taskId() != null) {
+        lastViews.put(store.taskId().partition(), store.published());
+      }
+    }
+    return totalsOf(lastViews.values());
+  }
+
+  /** Owner partitions that left this instance (revoked, lost): their totals leave scrapes now. */
+  public synchronized void forget(Collection<Integer> partitions) {
+    lastViews.keySet().removeAll(partitions);
+  }
+
+  /**
+   * Keeps only the totals of registered stores: every partition this instance holds has its store
+   * registered (the stream is RUNNING), or the instance is shutting down.
+   */
+  public synchronized void forgetUnregistered() {
+    Set<Integer> registered = new HashSet<>();
+    for (SeriesTotalsStore store : active) {
+      if (store.taskId() != null) {
+        registered.add(store.taskId().partition());
+      }
+    }
+    lastViews.keySet().retainAll(registered);
   }
 
   /** {@link #totals()} as a map; for tests, the demo and diagnostics. */
