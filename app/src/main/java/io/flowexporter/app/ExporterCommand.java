@@ -32,15 +32,21 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.ClientUtils;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.network.ChannelBuilder;
 import org.apache.kafka.common.security.JaasContext;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.LogContext;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
@@ -150,7 +156,9 @@ public final class ExporterCommand implements Callable<Integer> {
       names = "--sampling-rate",
       paramLabel = "N",
       defaultValue = "1",
-      description = "Multiplier for records without sampling_rate (default: ${DEFAULT-VALUE}).")
+      description =
+          "Multiplier for records without sampling_rate or with 0 (unknown to pmacct)"
+              + " (default: ${DEFAULT-VALUE}).")
   long samplingRate;
 
   @Option(
@@ -240,7 +248,8 @@ public final class ExporterCommand implements Callable<Integer> {
       paramLabel = "SIZE",
       defaultValue = "100MB",
       description =
-          "Rotate the flow log past this size, e.g. 100MB, 512KB, 1GB (default: ${DEFAULT-VALUE}).")
+          "Rotate the flow log past this size, 1KB..256MB, e.g. 100MB, 512KB (default:"
+              + " ${DEFAULT-VALUE}).")
   String flowLogMaxSize;
 
   @Option(
@@ -489,11 +498,11 @@ public final class ExporterCommand implements Callable<Integer> {
       maxSize = FileSize.valueOf(flowLogMaxSize.trim()).getSize();
     } catch (IllegalArgumentException e) {
       throw fail(
-          "--flow-log-max-size",
-          "'" + flowLogMaxSize + "' is not a size such as 100MB, 512KB or 1GB");
+          "--flow-log-max-size", "'" + flowLogMaxSize + "' is not a size such as 100MB or 512KB");
     }
-    if (maxSize < FlowDocumentsConfig.MIN_MAX_SIZE) {
-      throw fail("--flow-log-max-size", "must be at least 1KB, got " + flowLogMaxSize);
+    if (maxSize < FlowDocumentsConfig.MIN_MAX_SIZE || maxSize > FlowDocumentsConfig.MAX_MAX_SIZE) {
+      // Above: the compression of a rotated file would hold the counting's transaction too long.
+      throw fail("--flow-log-max-size", "must be 1KB..256MB, got " + flowLogMaxSize);
     }
     if (flowLogMaxFiles < 1 || flowLogMaxFiles > FlowDocumentsConfig.MAX_MAX_FILES) {
       throw fail("--flow-log-max-files", "must be 1..20, got " + flowLogMaxFiles);
@@ -551,11 +560,12 @@ public final class ExporterCommand implements Callable<Integer> {
       producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
       new ProducerConfig(producer);
-      new AdminClientConfig(streams.getAdminConfigs("check"));
+      AdminClientConfig admin = new AdminClientConfig(streams.getAdminConfigs("check"));
+      checkSecuritySetUp(admin);
     } catch (ConfigException e) {
       throw fail(
           kafka.clientProperties().isEmpty() ? "--brokers" : "--kafka-property/--kafka-config",
-          e.getMessage());
+          withoutValue(e.getMessage()));
     } catch (IllegalArgumentException e) {
       // StreamsConfig's own cross-checks; the one a flag alone can trip: exactly-once commits
       // less often than its transactions may stay open.
@@ -565,6 +575,48 @@ public final class ExporterCommand implements Callable<Integer> {
               : "--kafka-property/--kafka-config",
           e.getMessage());
     }
+  }
+
+  /**
+   * Sets up the clients' TLS and SASL as they will be at start (key and trust stores loaded, the
+   * JAAS login made), so that a missing store or a SASL setting without a JAAS configuration is a
+   * bad flag now (exit 2, also with --check), not an exception once the broker answers. Not for
+   * GSSAPI or OAUTHBEARER, whose login reaches a Kerberos or token server.
+   */
+  private void checkSecuritySetUp(AdminClientConfig admin) {
+    String protocol = admin.getString(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
+    String mechanism = admin.getString(SaslConfigs.SASL_MECHANISM);
+    boolean sasl = protocol.startsWith("SASL_");
+    if (protocol.equals("PLAINTEXT")
+        || (sasl && (mechanism.equals("GSSAPI") || mechanism.equals("OAUTHBEARER")))) {
+      return;
+    }
+    try (ChannelBuilder ignored =
+        ClientUtils.createChannelBuilder(admin, Time.SYSTEM, new LogContext())) {
+      // built and closed: the stores and the login are usable
+    } catch (KafkaException | IllegalArgumentException e) { // the JAAS lookup throws the latter
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      throw fail(
+          "--kafka-property/--kafka-config",
+          protocol
+              + (sasl ? " with " + mechanism : "")
+              + " cannot be set up: "
+              + withoutValue(cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+    }
+  }
+
+  /**
+   * Kafka's "Invalid value V for configuration K" without V, which may be a password or a JAAS
+   * configuration: error messages go to the terminal and to logs.
+   */
+  static String withoutValue(String message) {
+    return message == null
+        ? null
+        : message.replaceFirst(
+            "(?s)^Invalid value .* for configuration (\\S+)", "Invalid value for configuration $1");
   }
 
   /** The characters of a Kafka topic name (Kafka's own rule). */

@@ -1,5 +1,6 @@
 package io.flowexporter.app;
 
+import io.flowexporter.app.config.ExporterConfig;
 import java.io.PrintWriter;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -58,7 +59,17 @@ public final class Main {
   private static int badFlag(CommandLine.ParameterException e, String[] args) {
     CommandLine cmd = e.getCommandLine();
     PrintWriter err = cmd.getErr();
-    err.println("flow-exporter: " + e.getMessage());
+    String message = e.getMessage();
+    if (e instanceof CommandLine.UnmatchedArgumentException u
+        && u.getUnmatched().stream().anyMatch(ExporterConfig::mayBeSecret)) {
+      // Most often a value with spaces, such as a JAAS configuration, split into several
+      // arguments: its pieces may hold a password, and this goes to the terminal and to logs.
+      message =
+          u.getUnmatched().size()
+              + " unexpected argument(s), not shown as they may hold a secret: a value with spaces"
+              + " (a JAAS configuration) must be quoted as one argument";
+    }
+    err.println("flow-exporter: " + message);
     err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
     return CommandLine.ExitCode.USAGE;
   }

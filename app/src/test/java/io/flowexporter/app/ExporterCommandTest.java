@@ -240,6 +240,47 @@ class ExporterCommandTest {
   }
 
   @Test
+  void securityThatCannotBeSetUpIsABadFlagBeforeAnyBrokerIsAsked() {
+    // SASL without a JAAS configuration: Kafka would refuse it only once the broker answers.
+    cli.assertBad(
+        "--kafka-property/--kafka-config",
+        with(
+            "--kafka-property", "security.protocol=SASL_PLAINTEXT",
+            "--kafka-property", "sasl.mechanism=PLAIN"));
+    assertThat(cli.err()).contains("SASL_PLAINTEXT with PLAIN cannot be set up", "JAAS");
+    // A trust store that is not there.
+    cli.assertBad(
+        "--kafka-property/--kafka-config",
+        with(
+            "--kafka-property", "security.protocol=SSL",
+            "--kafka-property", "ssl.truststore.location=/nonexistent/trust.jks"));
+    assertThat(cli.err()).contains("SSL cannot be set up");
+  }
+
+  @Test
+  void secretsInBadValuesAndStrayArgumentsAreNotShown() {
+    // Several settings in one (the comma form of other repeatable variables): Kafka's message
+    // would quote the whole value, password included.
+    cli.assertBad(
+        "--kafka-property/--kafka-config",
+        with(
+            "--kafka-property",
+            "security.protocol=SASL_SSL,sasl.jaas.config=x password=\"hunter2-secret\";"));
+    assertThat(cli.err()).contains("security.protocol").doesNotContain("hunter2-secret");
+    // A JAAS configuration split at its spaces: picocli would list the pieces.
+    assertThat(
+            cli.run(
+                with(
+                    "--kafka-property",
+                    "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule",
+                    "required",
+                    "username=\"u\"",
+                    "password=\"hunter2-secret\";")))
+        .isEqualTo(2);
+    assertThat(cli.err()).contains("must be quoted as one argument").doesNotContain("hunter2");
+  }
+
+  @Test
   void aStateDirectoryThatCannotBeMadeStopsTheStartBeforeKafka(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "x");
     // not --check: the directory is made (or not) only by a real start

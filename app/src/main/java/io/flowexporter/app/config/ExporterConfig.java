@@ -129,18 +129,16 @@ public record ExporterConfig(
    * Properties sorted by key, with secrets (passwords, JAAS configs, keys, tokens, credentials)
    * masked.
    */
+  /** Whether a setting's name or text may hold a secret, so that it is never shown. */
+  public static boolean mayBeSecret(String text) {
+    return text.matches("(?is).*(password|passphrase|jaas|secret|key|token|credential).*");
+  }
+
   public static String masked(Map<?, ?> properties) {
     StringJoiner j = new StringJoiner(", ", "{", "}");
     Map<String, String> sorted = new TreeMap<>();
     properties.forEach((k, v) -> sorted.put(String.valueOf(k), String.valueOf(v)));
-    sorted.forEach(
-        (k, v) ->
-            j.add(
-                k
-                    + "="
-                    + (k.matches("(?i).*(password|passphrase|jaas|secret|key|token|credential).*")
-                        ? "****"
-                        : v)));
+    sorted.forEach((k, v) -> j.add(k + "=" + (mayBeSecret(k) ? "****" : v)));
     return j.toString();
   }
 }

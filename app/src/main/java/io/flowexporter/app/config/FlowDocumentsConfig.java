@@ -19,6 +19,13 @@ public record FlowDocumentsConfig(
 
   public static final long DEFAULT_MAX_SIZE = 100L * 1024 * 1024;
   public static final long MIN_MAX_SIZE = 1024;
+
+  /**
+   * A rotated file is compressed on the stream thread, inside the open exactly-once transaction
+   * (Kafka Streams gives it 10 s): 256 MB take about 2.5 s, 1 GB would take about 10.
+   */
+  public static final long MAX_MAX_SIZE = 256L * 1024 * 1024;
+
   public static final int DEFAULT_MAX_FILES = 10;
 
   /** Logback's fixed-window rotation keeps at most 20 files. */
@@ -32,8 +39,8 @@ public record FlowDocumentsConfig(
     Objects.requireNonNull(topic, "topic");
     Objects.requireNonNull(log, "log");
     Objects.requireNonNull(filter, "filter");
-    if (maxSize < MIN_MAX_SIZE) {
-      throw new IllegalArgumentException("flow log size below 1KB: " + maxSize);
+    if (maxSize < MIN_MAX_SIZE || maxSize > MAX_MAX_SIZE) {
+      throw new IllegalArgumentException("flow log size outside 1KB..256MB: " + maxSize);
     }
     if (maxFiles < 1 || maxFiles > MAX_MAX_FILES) {
       throw new IllegalArgumentException("flow log files outside 1..20: " + maxFiles);

@@ -30,15 +30,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * full, file removed under a read-only directory) fails the next flush, and so the commit it
  * precedes, instead of losing documents quietly.
  *
- * <p>Thread-safe: every stream thread appends to the one file; a lock keeps lines whole.
+ * <p>Thread-safe: every stream thread appends to the one file; a lock keeps lines whole. One
+ * process per file: {@code FILE.lock} is held while it is open. A file removed or moved away from
+ * outside is opened anew at the next flush.
  */
 public final class RollingDocumentLog implements DocumentLog {
 
   private static final byte[] NEWLINE = {'\n'};
 
   private final ContextBase context = new ContextBase();
-  private final RollingFileAppender<byte[]> appender = new RollingFileAppender<>();
   private final Path file;
+
+  /** The file the appender writes to, as the file system names it (device and inode). */
+  private volatile Object openedKey;
+
+  private final RollingFileAppender<byte[]> appender =
+      new RollingFileAppender<>() {
+        @Override
+        public void rollover() {
+          super.rollover();
+          openedKey = keyOf(file); // the new file this rotation opened
+        }
+      };
+
+  /** Held while the file is open: one writer per file, also across processes. */
+  private FileChannel lockChannel;
 
   /** Errors Logback reported; a listener, as its status list keeps only the first and last few. */
   private final AtomicInteger errors = new AtomicInteger();
@@ -76,10 +92,56 @@ public final class RollingDocumentLog implements DocumentLog {
    * @throws IOException when the file or its rotated names cannot be used
    */
   public static RollingDocumentLog open(Path file, long maxSize, int maxFiles) throws IOException {
-    endPartialLastLine(file);
     RollingDocumentLog log = new RollingDocumentLog(file);
-    log.start(maxSize, maxFiles);
+    log.lock();
+    try {
+      endPartialLastLine(file);
+      log.start(maxSize, maxFiles);
+    } catch (IOException | RuntimeException e) {
+      log.unlock();
+      throw e;
+    }
     return log;
+  }
+
+  /**
+   * Takes {@code FILE.lock}: two processes appending to one file would cut each other's lines, and
+   * each one's rotation would leave the other writing to a removed file.
+   */
+  private void lock() throws IOException {
+    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    boolean locked;
+    try {
+      locked = lockChannel.tryLock() != null;
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      locked = false; // this process has it open already
+    }
+    if (!locked) {
+      lockChannel.close();
+      throw new IOException(
+          file
+              + ": another flow-exporter writes to it ("
+              + lockFile
+              + " is locked); give each instance a flow log of its own");
+    }
+  }
+
+  private void unlock() {
+    try {
+      lockChannel.close(); // releases the lock
+    } catch (IOException e) {
+      // closing a lock file: nothing to do
+    }
+  }
+
+  private static Object keyOf(Path file) {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+          .fileKey();
+    } catch (IOException e) {
+      return null; // gone
+    }
   }
 
   private void start(long maxSize, int maxFiles) throws IOException {
@@ -126,6 +188,7 @@ public final class RollingDocumentLog implements DocumentLog {
       throw new IOException(
           file + ": " + (lastError == null ? "cannot be opened" : describe(lastError)));
     }
+    openedKey = keyOf(file);
   }
 
   /**
@@ -182,6 +245,12 @@ public final class RollingDocumentLog implements DocumentLog {
     if (problem == null && errors.get() > errorsHandled) {
       problem = lastError == null ? "a write failed" : describe(lastError);
     }
+    if (problem == null && !java.util.Objects.equals(openedKey, keyOf(file))) {
+      // Removed or moved away from outside (rm to free the disk, a logrotate rule): the appender
+      // would write on to a file nobody sees, and its size check looks at the new one. What was
+      // flushed went there; the file is opened anew under its name, nothing fails.
+      reopen();
+    }
     if (problem != null) {
       reopen();
       errorsHandled = errors.get();
@@ -210,11 +279,13 @@ public final class RollingDocumentLog implements DocumentLog {
     rolling.start();
     trigger.start();
     appender.start();
+    openedKey = keyOf(file);
   }
 
   @Override
   public synchronized void close() {
     appender.stop();
+    unlock();
   }
 
   private static String describe(Status error) {

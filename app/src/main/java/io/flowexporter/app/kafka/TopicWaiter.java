@@ -160,7 +160,9 @@ public final class TopicWaiter {
         problem = "Kafka at " + brokers + " is not reachable; retrying";
       }
       long now = System.nanoTime();
-      if (!problem.equals(lastProblem) || now - lastLog > REPEAT_NANOS) {
+      // Compared without its numbers: Kafka's timeout messages carry deadlines and attempt counts
+      // that differ at every try, and the same problem is said at most once a minute.
+      if (!sameProblem(problem, lastProblem) || now - lastLog > REPEAT_NANOS) {
         LOG.warn(problem);
         lastProblem = problem;
         lastLog = now;
@@ -168,5 +170,9 @@ public final class TopicWaiter {
       Thread.sleep(RETRY.toMillis());
     }
     return -1;
+  }
+
+  static boolean sameProblem(String a, String b) {
+    return b != null && a.replaceAll("[0-9]+", "#").equals(b.replaceAll("[0-9]+", "#"));
   }
 }

@@ -47,6 +47,42 @@ class RollingDocumentLogTest {
   }
 
   @Test
+  void oneWriterPerFile() throws Exception {
+    Path file = dir.resolve("flows.json");
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      assertThatThrownBy(() -> RollingDocumentLog.open(file, 1024 * 1024, 3))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("another flow-exporter writes to it");
+      log.append(doc(1));
+      log.flush();
+    }
+    // Closed, the file is free again.
+    RollingDocumentLog.open(file, 1024 * 1024, 3).close();
+  }
+
+  @Test
+  void aFileRemovedOrMovedAwayIsOpenedAnewUnderItsName() throws Exception {
+    Path file = dir.resolve("flows.json");
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      log.append(doc(1));
+      log.flush();
+      Files.move(file, dir.resolve("flows.json.moved")); // logrotate without copytruncate
+      log.append(doc(2));
+      log.flush(); // still to the moved file; the name is opened anew
+      log.append(doc(3));
+      log.flush();
+      assertThat(Files.readAllLines(file))
+          .containsExactly(new String(doc(3), StandardCharsets.UTF_8));
+      Files.delete(file); // rm to free the disk
+      log.flush();
+      log.append(doc(4));
+      log.flush();
+      assertThat(Files.readAllLines(file))
+          .containsExactly(new String(doc(4), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void rotatesBySizeIntoGzipFilesAndKeepsAtMostTheCount() throws Exception {
     Path file = dir.resolve("flows.json");
     int written = 0;
@@ -65,7 +101,11 @@ class RollingDocumentLogTest {
     }
     assertThat(names)
         .containsExactlyInAnyOrder(
-            "flows.json", "flows.json.1.gz", "flows.json.2.gz", "flows.json.3.gz");
+            "flows.json",
+            "flows.json.lock",
+            "flows.json.1.gz",
+            "flows.json.2.gz",
+            "flows.json.3.gz");
     List<String> lines = new ArrayList<>();
     for (String gz : List.of("flows.json.3.gz", "flows.json.2.gz", "flows.json.1.gz")) {
       try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(gz)))) {

@@ -11,6 +11,7 @@ import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.filter.IpAddresses;
 import io.flowexporter.topology.flow.FlowRecord;
+import io.flowexporter.topology.flow.Protocols;
 import io.flowexporter.topology.series.CountedFlow;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,7 @@ import java.util.Set;
  *  "source": {"ip": "198.51.100.7", "port": 51514,
  *             "as": {"number": 15169, "organization": {"name": "GOOGLE"}}},
  *  "destination": {...the same...},
- *  "network": {"transport": "tcp", "direction": "inbound", "bytes": 9000, "packets": 12},
+ *  "network": {"transport": "tcp", "iana_number": "6", "direction": "inbound", "bytes": 9000, "packets": 12},
  *  "observer": {"hostname": "edge1", "ip": "10.0.0.1"},
  *  "pmacct": {every other field of the record, as pmacct wrote it}}
  * </pre>
@@ -37,8 +38,11 @@ import java.util.Set;
  * <p>The AS numbers are those the counting used (AS 0 resolved from the address when so
  * configured), the names the AS database's at the time of writing; bytes and packets have the
  * sampling rate applied. A field the record lacks is left out (a port of 0, an AS of 0 included).
- * {@code network.direction} is {@code inbound} for receive, {@code outbound} for transmit and
- * {@code unknown} for a flow that is not the operator's (the flow API shows those too).
+ * {@code network.direction} is {@code inbound} for receive, {@code outbound} for transmit, {@code
+ * internal} for transmit between two of the operator's ASes, and {@code unknown} for a flow that is
+ * not the operator's (the flow API shows those too). {@code network.transport} is the protocol's
+ * name and {@code network.iana_number} its number; a protocol pmacct names by number only has no
+ * transport.
  *
  * <p>Not thread-safe: one per stream task.
  */
@@ -216,10 +220,18 @@ public final class EcsDocuments {
           countries == null ? null : countries.destinationCountry(r),
           asNames);
       g.writeObjectFieldStart("network");
-      if (!r.protocol().isEmpty()) {
-        g.writeStringField("transport", r.protocol());
+      String protocol = r.protocol();
+      if (!protocol.isEmpty()) {
+        int number = Protocols.number(protocol);
+        // ECS: transport is the protocol's name, iana_number its number (a keyword).
+        if (number < 0 || !protocol.equals(Integer.toString(number))) {
+          g.writeStringField("transport", protocol);
+        }
+        if (number >= 0) {
+          g.writeStringField("iana_number", Integer.toString(number));
+        }
       }
-      g.writeStringField("direction", direction(flow.direction()));
+      g.writeStringField("direction", direction(flow));
       g.writeNumberField("bytes", bytes);
       g.writeNumberField("packets", packets);
       g.writeEndObject();
@@ -235,8 +247,16 @@ public final class EcsDocuments {
     }
   }
 
-  private static String direction(Direction d) {
-    return d == null ? "unknown" : d == Direction.RECEIVE ? "inbound" : "outbound";
+  /** ECS's word: traffic between two of the operator's ASes (counted as transmit) is internal. */
+  private String direction(CountedFlow flow) {
+    Direction d = flow.direction();
+    if (d == null) {
+      return "unknown";
+    }
+    if (d == Direction.RECEIVE) {
+      return "inbound";
+    }
+    return countries != null && countries.isOwn(flow.destinationAs()) ? "internal" : "outbound";
   }
 
   private void endpoint(

@@ -51,16 +51,29 @@ public final class FlowClassifier {
     this.countries = countries;
   }
 
-  /** The record's source AS; with {@link AsnFromIp#AUTO}, an AS of 0 is looked up by address. */
+  /** AS_TRANS (RFC 6793): where a 2-byte AS field stands for a 4-byte AS it cannot hold. */
+  public static final long AS_TRANS = 23456;
+
+  /**
+   * The record's source AS; with {@link AsnFromIp#AUTO}, an AS of 0 (unknown) or {@link #AS_TRANS}
+   * (a 4-byte AS in a 2-byte field, as NetFlow v5 carries them) is looked up by address, and kept
+   * when the address is in no network of the database.
+   */
   public long sourceAs(FlowRecord r) {
-    long src = r.asSrc();
-    return src == 0 && asnFromIp == AsnFromIp.AUTO ? asn.asnOf(r.ipSrc()) : src;
+    return resolved(r.asSrc(), r.ipSrc());
   }
 
   /** The record's destination AS, looked up like {@link #sourceAs}. */
   public long destinationAs(FlowRecord r) {
-    long dst = r.asDst();
-    return dst == 0 && asnFromIp == AsnFromIp.AUTO ? asn.asnOf(r.ipDst()) : dst;
+    return resolved(r.asDst(), r.ipDst());
+  }
+
+  private long resolved(long as, String ip) {
+    if (asnFromIp != AsnFromIp.AUTO || (as != 0 && as != AS_TRANS)) {
+      return as;
+    }
+    long found = asn.asnOf(ip);
+    return found != 0 ? found : as;
   }
 
   /** The direction rule on resolved AS numbers; null when neither is the operator's. */
@@ -74,9 +87,14 @@ public final class FlowClassifier {
     return null;
   }
 
-  /** The factor to multiply the record's bytes and packets by. */
+  /**
+   * The factor to multiply the record's bytes and packets by: the record's {@code sampling_rate},
+   * or the default when it has none. pmacct writes 0 for a rate it does not know and 1 for traffic
+   * it counted unsampled or already renormalized ({@code nfacctd_renormalize}), which must not be
+   * multiplied again.
+   */
   public long samplingRate(FlowRecord r) {
-    return r.samplingRate() > 1 ? r.samplingRate() : defaultSamplingRate;
+    return r.samplingRate() >= 1 ? r.samplingRate() : defaultSamplingRate;
   }
 
   /**
@@ -116,7 +134,8 @@ public final class FlowClassifier {
     return r.countryIpDst() != null ? r.countryIpDst() : countries.countryOf(r.ipDst());
   }
 
-  private boolean isOwn(long as) {
+  /** Whether {@code as} is one of the operator's own AS numbers. */
+  public boolean isOwn(long as) {
     return as != 0 && Arrays.binarySearch(ownAsns, as) >= 0;
   }
 }

@@ -130,6 +130,12 @@ public final class FlowParser {
       return;
     }
     if (f.bytes < 0) {
+      if (f.eventType != null && (f.seen & LineField.PACKETS.bit) == 0) {
+        // pmacct writes NetFlow/IPFIX event records (NAT events, options) with no counters at all:
+        // not traffic, as its markers are not.
+        listener.marker();
+        return;
+      }
       listener.invalid(InvalidReason.MISSING_BYTES, sample(buf, start, end));
       return;
     }

@@ -18,7 +18,10 @@ public interface ParseListener {
     record(record);
   }
 
-  /** A {@code purge_init} or {@code purge_close} marker: pmacct's bookkeeping, not traffic. */
+  /**
+   * A {@code purge_init} or {@code purge_close} marker, or an event record without counters (a
+   * NetFlow NAT event, an options record): not traffic.
+   */
   void marker();
 
   /**

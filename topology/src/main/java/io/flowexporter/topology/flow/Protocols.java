@@ -57,7 +57,26 @@ public final class Protocols {
     NAMES[133] = "fc";
   }
 
+  private static final java.util.Map<String, Integer> NUMBERS = new java.util.HashMap<>();
+
+  static {
+    for (int n = 0; n < NAMES.length; n++) {
+      if (NAMES[n] != null) {
+        NUMBERS.put(NAMES[n], n);
+      }
+    }
+  }
+
   private Protocols() {}
+
+  /** The number of a protocol label ({@link #name}'s), or -1 for a name of no known number. */
+  public static int number(String label) {
+    if (!label.isEmpty() && label.length() <= 3 && isDigits(label)) {
+      return Integer.parseInt(label);
+    }
+    Integer n = NUMBERS.get(label);
+    return n == null ? -1 : n;
+  }
 
   /** The label of protocol number {@code n} (0..255). */
   public static String name(int n) {

@@ -112,7 +112,7 @@ class EcsDocumentsTest {
             "{\"ip\":\"192.0.2.10\",\"port\":51514,\"as\":{\"number\":64500,\"organization\":{\"name\":\"EXAMPLE-NET\"}}}");
     assertThat(d.path("network").toString())
         .isEqualTo(
-            "{\"transport\":\"tcp\",\"direction\":\"inbound\",\"bytes\":900000,\"packets\":1200}");
+            "{\"transport\":\"tcp\",\"iana_number\":\"6\",\"direction\":\"inbound\",\"bytes\":900000,\"packets\":1200}");
     assertThat(d.path("observer").toString())
         .isEqualTo("{\"hostname\":\"edge1\",\"ip\":\"10.0.0.1\"}");
     // Fields without an ECS home, as pmacct wrote them; those with one are not repeated.
@@ -321,6 +321,27 @@ class EcsDocumentsTest {
     assertThat(d.path("network").path("transport").asText()).isEqualTo("udp");
     assertThat(d.path("observer").toString()).isEqualTo("{\"hostname\":\"edge1\"}");
     assertThat(d.path("pmacct").path("tcp_flags").asText()).isEqualTo("0");
+  }
+
+  @Test
+  void aProtocolKnownByNumberOnlyHasNoTransportAndOwnToOwnIsInternal() throws Exception {
+    FlowClassifier own =
+        new FlowClassifier(List.of(64500L, 64501L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    String line = PMACCTD.replace("\"udp\"", "\"253\"");
+    byte[] b = line.getBytes(StandardCharsets.UTF_8);
+    CountedFlow flow = new CountedFlow(own).set(parse(line), Direction.TRANSMIT, 64500, 64501);
+    JsonNode d =
+        JSON.readTree(
+            new EcsDocuments(NAMES, own).document(flow, 120, 1, b, 0, b.length, "t:0:1:0", 0));
+    assertThat(d.path("network").has("transport")).isFalse();
+    assertThat(d.path("network").path("iana_number").asText()).isEqualTo("253");
+    assertThat(d.path("network").path("direction").asText()).isEqualTo("internal");
+    // To another AS: outbound.
+    flow.set(parse(line), Direction.TRANSMIT, 64500, 15169);
+    d =
+        JSON.readTree(
+            new EcsDocuments(NAMES, own).document(flow, 120, 1, b, 0, b.length, "t:0:1:0", 0));
+    assertThat(d.path("network").path("direction").asText()).isEqualTo("outbound");
   }
 
   @Test

@@ -81,14 +81,29 @@ class FlowClassifierTest {
   }
 
   @Test
-  void samplingUsesTheRecordsRateAboveOneElseTheDefault() {
+  void samplingUsesTheRecordsRateElseTheDefault() {
     FlowClassifier sampled = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 64, ADDRESSES);
     assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1000, null, null)))
         .isEqualTo(1000);
+    // 1: unsampled, or already renormalized by pmacct (nfacctd_renormalize): as it is.
     assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 1, null, null)))
-        .isEqualTo(64);
+        .isEqualTo(1);
+    // 0 (pmacct's "unknown") or no field: the default.
     assertThat(sampled.samplingRate(new FlowRecord(1, 64500, 1, 1, "h", 0, null, null)))
         .isEqualTo(64);
+  }
+
+  @Test
+  void asTransIsLookedUpByAddressLikeAnUnknownAs() {
+    // A 4-byte AS in a 2-byte field (NetFlow v5) reads 23456; the address tells the real one.
+    assertThat(seriesOf(classifier, record(FlowClassifier.AS_TRANS, FlowClassifier.AS_TRANS)))
+        .isEqualTo(new Series(Direction.RECEIVE, "edge1", 15169, 64500));
+    FlowRecord unknownAddress =
+        new FlowRecord(FlowClassifier.AS_TRANS, 64500, 100, 1, "edge1", 0, "203.0.113.9", "x");
+    assertThat(classifier.sourceAs(unknownAddress)).isEqualTo(FlowClassifier.AS_TRANS);
+    FlowClassifier never = new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, ADDRESSES);
+    assertThat(never.sourceAs(record(FlowClassifier.AS_TRANS, 64500)))
+        .isEqualTo(FlowClassifier.AS_TRANS);
   }
 
   @Test

@@ -247,6 +247,22 @@ class FlowParserTest {
   }
 
   @Test
+  void eventRecordsWithoutCountersAreNotTrafficNorInvalid() {
+    // A NetFlow NAT event as nfacctd writes it: an event type, addresses, no bytes nor packets.
+    Collected nat =
+        parse(
+            "{\"event_type\": \"purge\", \"peer_ip_src\": \"192.0.2.1\", \"ip_src\": \"10.0.0.5\","
+                + " \"ip_dst\": \"198.51.100.9\", \"post_nat_ip_src\": \"203.0.113.7\", \"nat_event\": 1}");
+    assertThat(nat.markers).isEqualTo(1);
+    assertThat(nat.invalid).isEmpty();
+    // Without an event type, or with packets but no bytes, a line is still invalid.
+    assertThat(parse("{\"ip_src\": \"10.0.0.5\"}").invalid)
+        .containsExactly(InvalidReason.MISSING_BYTES);
+    assertThat(parse("{\"event_type\": \"purge\", \"packets\": 1}").invalid)
+        .containsExactly(InvalidReason.MISSING_BYTES);
+  }
+
+  @Test
   void readsSamplingRateAndAsNumbersAboveTwoToThe31() {
     FlowRecord r =
         parse(
