@@ -407,6 +407,11 @@ class FlowApiIT {
     // The scan's consumer is closed before its slot is given back.
     assertThat(api.activeScans()).isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofMillis(1500));
+    awaitAudit("ended by client");
+  }
+
+  /** Waits for an audit line that holds every one of {@code parts}. */
+  private static void awaitAudit(String... parts) throws Exception {
     Await.until(
         Duration.ofSeconds(5),
         () ->
@@ -414,8 +419,9 @@ class FlowApiIT {
                 .anyMatch(
                     e ->
                         e.getLoggerName().endsWith("audit")
-                            && e.getFormattedMessage().contains("ended by client")),
-        () -> "no audit line");
+                            && java.util.Arrays.stream(parts)
+                                .allMatch(e.getFormattedMessage()::contains)),
+        () -> "no audit line with " + java.util.Arrays.toString(parts));
   }
 
   @Test
@@ -484,25 +490,8 @@ class FlowApiIT {
     assertThat(bad.statusCode()).isEqualTo(403);
     assertThat(bad.body()).doesNotContain(wrong);
     get("/api/v1/flows/search?ip=203.0.113.7");
-    Await.until(
-        Duration.ofSeconds(5),
-        () ->
-            LOG.list.stream()
-                .anyMatch(
-                    e ->
-                        e.getLoggerName().endsWith("audit")
-                            && e.getFormattedMessage().contains("by alice from 127.0.0.1")
-                            && e.getFormattedMessage().contains("ip=203.0.113.7")),
-        () -> "no audit line by alice");
-    Await.until(
-        Duration.ofSeconds(5),
-        () ->
-            LOG.list.stream()
-                .anyMatch(
-                    e ->
-                        e.getLoggerName().endsWith("audit")
-                            && e.getFormattedMessage().contains("by alice: ended by range")),
-        () -> "no end of the search on record");
+    awaitAudit("by alice from 127.0.0.1", "ip=203.0.113.7");
+    awaitAudit("by alice: ended by range");
     // The refused token is on record (without the token).
     assertThat(LOG.list)
         .anyMatch(

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.SeriesKey;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -156,23 +154,7 @@ class PartialFlushTest {
     return all;
   }
 
-  @SuppressWarnings("unchecked")
   private KeyValueStore<Bytes, byte[]> recording(KeyValueStore<Bytes, byte[]> target) {
-    return (KeyValueStore<Bytes, byte[]>)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {KeyValueStore.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("put")) {
-                writes.add(new Write((Bytes) args[0], (byte[]) args[1]));
-              } else if (method.getName().equals("delete")) {
-                writes.add(new Write((Bytes) args[0], null));
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return WatchedStore.watched(target, (key, value) -> writes.add(new Write(key, value)));
   }
 }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.SeriesKey;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -298,23 +296,8 @@ class SeriesTotalsStoreTest {
     return new Totals(a.bytes() + b.bytes(), a.packets() + b.packets(), a.flows() + b.flows());
   }
 
-  @SuppressWarnings("unchecked")
   private KeyValueStore<Bytes, byte[]> countingPuts(KeyValueStore<Bytes, byte[]> target) {
-    return (KeyValueStore<Bytes, byte[]>)
-        Proxy.newProxyInstance(
-            getClass().getClassLoader(),
-            new Class<?>[] {KeyValueStore.class},
-            (proxy, method, args) -> {
-              if (method.getName().equals("put")) {
-                puts.incrementAndGet();
-              } else if (method.getName().equals("delete")) {
-                deletes.incrementAndGet();
-              }
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-            });
+    return WatchedStore.watched(
+        target, (key, value) -> (value == null ? deletes : puts).incrementAndGet());
   }
 }
