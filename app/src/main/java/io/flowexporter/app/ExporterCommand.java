@@ -550,6 +550,14 @@ public final class ExporterCommand implements Callable<Integer> {
     kafka.clientProperties().forEach(this::checkJaasConfig);
     try {
       StreamsConfig streams = new StreamsConfig(StreamsProperties.of(kafka));
+      if ("streams".equalsIgnoreCase(streams.getString(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
+        // Its main consumer is built by Kafka Streams itself, past the exporter's client supplier:
+        // no word of a commit or of partitions given up, so totals would not be shown, or shown by
+        // two instances after a move.
+        throw fail(
+            "--kafka-property/--kafka-config",
+            "group.protocol=streams is not supported; leave group.protocol unset (classic)");
+      }
       // Kafka Streams hands the (de)serializers to the client constructors, not in the maps.
       Map<String, Object> consumer =
           new HashMap<>(streams.getMainConsumerConfigs(kafka.applicationId(), "check", 0));

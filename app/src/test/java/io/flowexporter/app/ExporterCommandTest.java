@@ -258,6 +258,14 @@ class ExporterCommandTest {
   }
 
   @Test
+  void theStreamsRebalanceProtocolIsRefused() {
+    cli.assertBad(
+        "--kafka-property/--kafka-config", with("--kafka-property", "group.protocol=streams"));
+    assertThat(cli.err()).contains("group.protocol=streams is not supported");
+    assertThat(cli.run(with("--kafka-property", "group.protocol=classic"))).isZero();
+  }
+
+  @Test
   void secretsInBadValuesAndStrayArgumentsAreNotShown() {
     // Several settings in one (the comma form of other repeatable variables): Kafka's message
     // would quote the whole value, password included.

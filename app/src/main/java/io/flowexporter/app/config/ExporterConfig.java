@@ -125,15 +125,15 @@ public record ExporterConfig(
     return masked(kafka.clientProperties());
   }
 
-  /**
-   * Properties sorted by key, with secrets (passwords, JAAS configs, keys, tokens, credentials)
-   * masked.
-   */
   /** Whether a setting's name or text may hold a secret, so that it is never shown. */
   public static boolean mayBeSecret(String text) {
     return text.matches("(?is).*(password|passphrase|jaas|secret|key|token|credential).*");
   }
 
+  /**
+   * Properties sorted by key, with secrets (passwords, JAAS configs, keys, tokens, credentials)
+   * masked.
+   */
   public static String masked(Map<?, ?> properties) {
     StringJoiner j = new StringJoiner(", ", "{", "}");
     Map<String, String> sorted = new TreeMap<>();

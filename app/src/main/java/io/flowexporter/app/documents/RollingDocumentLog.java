@@ -56,6 +56,12 @@ public final class RollingDocumentLog implements DocumentLog {
   /** Held while the file is open: one writer per file, also across processes. */
   private FileChannel lockChannel;
 
+  private Path lockPath;
+
+  /** The lock files this process holds. */
+  private static final java.util.Set<Path> LOCKED_HERE =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Errors Logback reported; a listener, as its status list keeps only the first and last few. */
   private final AtomicInteger errors = new AtomicInteger();
 
@@ -109,21 +115,31 @@ public final class RollingDocumentLog implements DocumentLog {
    * each one's rotation would leave the other writing to a removed file.
    */
   private void lock() throws IOException {
-    Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
-    lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    boolean locked;
-    try {
-      locked = lockChannel.tryLock() != null;
-    } catch (java.nio.channels.OverlappingFileLockException e) {
-      locked = false; // this process has it open already
+    Path lockFile = file.toAbsolutePath().normalize().resolveSibling(file.getFileName() + ".lock");
+    String taken =
+        file
+            + ": another flow-exporter writes to it ("
+            + lockFile
+            + " is locked); give each instance a flow log of its own";
+    // In this process, checked before a second channel is opened: closing any channel on the file
+    // would release the process's lock (POSIX locks belong to the process, not the channel).
+    if (!LOCKED_HERE.add(lockFile)) {
+      throw new IOException(taken);
     }
-    if (!locked) {
-      lockChannel.close();
-      throw new IOException(
-          file
-              + ": another flow-exporter writes to it ("
-              + lockFile
-              + " is locked); give each instance a flow log of its own");
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (channel.tryLock() == null) {
+        throw new IOException(taken);
+      }
+      lockChannel = channel;
+      lockPath = lockFile;
+    } catch (IOException | RuntimeException e) {
+      LOCKED_HERE.remove(lockFile);
+      if (channel != null) {
+        channel.close();
+      }
+      throw e;
     }
   }
 
@@ -132,6 +148,8 @@ public final class RollingDocumentLog implements DocumentLog {
       lockChannel.close(); // releases the lock
     } catch (IOException e) {
       // closing a lock file: nothing to do
+    } finally {
+      LOCKED_HERE.remove(lockPath);
     }
   }
 

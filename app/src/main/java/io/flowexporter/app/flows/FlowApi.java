@@ -167,14 +167,15 @@ public final class FlowApi {
   }
 
   private void scan(Context ctx, FlowQuery query, String who) throws IOException {
+    String kind = query.kind().name().toLowerCase(Locale.ROOT);
+    // Before the first flow leaves, so that a scan cut short by a crash is on record too.
+    AUDIT.info("flow {} by {} from {}: {}", kind, who, ctx.ip(), query.describe());
     FlowScan scan;
     try {
       scan = scanner.open(query);
     } catch (KafkaException e) {
-      LOG.warn(
-          "A flow {} could not start: {}",
-          query.kind().name().toLowerCase(Locale.ROOT),
-          explain(e));
+      AUDIT.info("flow {} by {}: ended by an error (Kafka did not answer)", kind, who);
+      LOG.warn("A flow {} could not start: {}", kind, explain(e));
       error(ctx, HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not answer: " + e.getMessage());
       return;
     }
@@ -190,9 +191,6 @@ public final class FlowApi {
       ctx.res().setContentType(out.contentType());
       // Proxies such as nginx would otherwise hold the stream back.
       ctx.header("X-Accel-Buffering", "no");
-      String kind = query.kind().name().toLowerCase(Locale.ROOT);
-      // Before the first flow leaves, so that a scan cut short by a crash is on record too.
-      AUDIT.info("flow {} by {} from {}: {}", kind, who, ctx.ip(), query.describe());
       ScanEnd end = null;
       try {
         end = scan.run(out);

@@ -57,8 +57,11 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
   public void process(Record<byte[], byte[]> batch) {
     long now = context.currentSystemTimeMs();
     long newestInput = DeltaBatch.newestInput(batch.headers(), batch.timestamp());
-    long seen = Math.min(newestInput, now);
-    inputClock = Math.max(inputClock, seen);
+    inputClock = Math.max(inputClock, Math.min(newestInput, now));
+    // Stamped with the owner's clock, not the batch's own time: a series that comes only through
+    // an input partition lagging behind the others (a router's partition still catching up) is
+    // seen now, and not expired while its deltas keep coming.
+    long seen = inputClock;
     DeltaBatch.decode(
         batch.value(),
         (key, offset, length, bytes, packets, flows) ->

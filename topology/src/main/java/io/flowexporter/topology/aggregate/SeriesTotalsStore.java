@@ -44,8 +44,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <p>Bound and expiry ({@link SeriesLimits}): a family admits at most {@code maxSeriesPerPartition}
  * series here; the deltas of a label set beyond that are added to the family's overflow series. A
  * series with no delta for the TTL is dropped from the store (its bucket is rewritten without it)
- * and from scrapes. Both depend only on what the store holds, so a restarted or new owner, restored
- * from the changelog, decides alike.
+ * and from scrapes, by the input's time ({@link SeriesOwnerProcessor}). The bound depends only on
+ * what the store holds, so a restarted or new owner, restored from the changelog, decides alike.
  *
  * <p>Threading: everything but {@link #published} and the counts runs on the task's stream thread.
  * Scrapes read a {@link Published} view: compact arrays of series keys and totals updated in place

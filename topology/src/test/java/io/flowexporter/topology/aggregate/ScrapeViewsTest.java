@@ -60,13 +60,13 @@ class ScrapeViewsTest {
         .as("its last totals while it is restored")
         .isEqualTo(Map.of(ON_P0, new Totals(100, 1, 1), ON_P1, new Totals(200, 1, 1)));
 
-    // Back, with more: the new store's totals.
-    SeriesTotalsStore again = active(1, ON_P1, 200);
-    assertThat(committed.scrape().asMap().get(ON_P1)).isEqualTo(new Totals(200, 1, 1));
+    // Back, restored with what was committed meanwhile: the new store's totals.
+    SeriesTotalsStore again = active(1, ON_P1, 230);
+    assertThat(committed.scrape().asMap().get(ON_P1)).isEqualTo(new Totals(230, 1, 1));
     SeriesTotalsStoreTest.add(again, ON_P1, 50, 1, 1, T0);
     again.flushCache();
     committed.committed();
-    assertThat(committed.scrape().asMap().get(ON_P1)).isEqualTo(new Totals(250, 2, 2));
+    assertThat(committed.scrape().asMap().get(ON_P1)).isEqualTo(new Totals(280, 2, 2));
 
     // P1 is revoked: gone at once, before another instance exposes it.
     again.deactivate();
