@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.filter.FlowFilter;
 import io.flowexporter.topology.filter.FlowFilterException;
+import io.flowexporter.topology.filter.QueryPair;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -137,18 +137,10 @@ public final class TopApi {
    */
   static Map<String, List<String>> parameters(String raw) throws BadParameter {
     Map<String, List<String>> all = new LinkedHashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return all;
-    }
-    for (String pair : raw.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue;
-      }
-      int eq = pair.indexOf('=');
+    for (QueryPair pair : QueryPair.of(raw)) {
       try {
-        String name = FlowFilter.decode(eq < 0 ? pair : pair.substring(0, eq), pair);
-        String value = eq < 0 ? "" : FlowFilter.decode(pair.substring(eq + 1), name);
-        all.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        String name = pair.name();
+        all.computeIfAbsent(name, k -> new ArrayList<>()).add(pair.value(name));
       } catch (FlowFilterException e) {
         throw new BadParameter(e.parameter(), e.getMessage());
       }

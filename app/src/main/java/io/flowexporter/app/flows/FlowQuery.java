@@ -3,6 +3,7 @@ package io.flowexporter.app.flows;
 import io.flowexporter.app.config.Durations;
 import io.flowexporter.topology.filter.FlowFilter;
 import io.flowexporter.topology.filter.FlowFilterException;
+import io.flowexporter.topology.filter.QueryPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -74,13 +75,8 @@ public record FlowQuery(
     String from = null;
     String to = null;
     Set<String> seen = new HashSet<>();
-    for (String pair :
-        rawQuery == null || rawQuery.isBlank() ? new String[0] : rawQuery.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue; // "?&limit=1", "a=1&&b=2": nothing between two separators
-      }
-      int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
+    for (QueryPair pair : QueryPair.of(rawQuery)) {
+      String name = decode(pair::name);
       if (!own.contains(name)) {
         if (SEARCH_PARAMETERS.contains(name)) {
           throw new FlowQueryException(
@@ -93,13 +89,13 @@ public record FlowQuery(
           throw new FlowQueryException(
               shown, shown + ": unknown parameter; known are " + String.join(", ", known));
         }
-        filterQuery.add(pair);
+        filterQuery.add(pair.text());
         continue;
       }
       if (!seen.add(name)) {
         throw new FlowQueryException(name, name + ": given more than once");
       }
-      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), name).trim();
+      String value = decode(() -> pair.value(name)).trim();
       switch (name) {
         case "limit" -> limit = value;
         case "timeout" -> timeout = value;
@@ -248,11 +244,12 @@ public record FlowQuery(
     return a.isAfter(b) ? a : b;
   }
 
-  private static String decode(String s, String parameter) {
+  /** A name or value of a pair, its bad %-escape refused as this query's error. */
+  private static String decode(java.util.function.Supplier<String> decoded) {
     try {
-      return FlowFilter.decode(s, parameter);
+      return decoded.get();
     } catch (FlowFilterException e) {
-      throw new FlowQueryException(parameter, e.getMessage());
+      throw new FlowQueryException(e.parameter(), e.getMessage());
     }
   }
 

@@ -222,13 +222,15 @@ public final class EcsDocuments {
       g.writeObjectFieldStart("network");
       String protocol = r.protocol();
       if (!protocol.isEmpty()) {
-        int number = Protocols.number(protocol);
         // ECS: transport is the protocol's name, iana_number its number (a keyword).
-        if (number < 0 || !protocol.equals(Integer.toString(number))) {
+        if (Protocols.isNumber(protocol)) {
+          g.writeStringField("iana_number", protocol);
+        } else {
           g.writeStringField("transport", protocol);
-        }
-        if (number >= 0) {
-          g.writeStringField("iana_number", Integer.toString(number));
+          int number = Protocols.number(protocol);
+          if (number >= 0) {
+            g.writeStringField("iana_number", Integer.toString(number));
+          }
         }
       }
       g.writeStringField("direction", direction(flow));

@@ -5,8 +5,6 @@ import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.flow.Protocols;
 import io.flowexporter.topology.series.CountedFlow;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -134,37 +132,19 @@ public final class FlowFilter {
       return ALL;
     }
     Map<String, List<String>> values = new LinkedHashMap<>();
-    for (String pair : query.split("&", -1)) {
-      if (pair.isEmpty()) {
-        continue; // "a=1&&b=2": nothing between two separators
-      }
-      int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq), pair);
+    for (QueryPair pair : QueryPair.of(query)) {
+      String name = pair.name();
       if (!PARAMETERS.contains(name)) {
         throw new FlowFilterException(
             name.isEmpty() ? "(empty)" : name,
             "unknown parameter; known are " + String.join(", ", new TreeSet<>(PARAMETERS)));
       }
-      if (eq < 0) {
+      if (!pair.hasValue()) {
         throw new FlowFilterException(name, "has no value (expected " + name + "=...)");
       }
-      values
-          .computeIfAbsent(name, k -> new ArrayList<>())
-          .add(decode(pair.substring(eq + 1), name).trim());
+      values.computeIfAbsent(name, k -> new ArrayList<>()).add(pair.value(name).trim());
     }
     return new FlowFilter(values, query.trim());
-  }
-
-  /**
-   * A query string's %-escaped text, strictly: a bad escape is refused, naming {@code parameter}
-   * (where a lenient decoder would drop the pair, and the request would be answered without it).
-   */
-  public static String decode(String s, String parameter) {
-    try {
-      return URLDecoder.decode(s, StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      throw new FlowFilterException(parameter, "bad %-escape in '" + s + "'");
-    }
   }
 
   /** Whether the query names {@code country}, which needs a country database. */

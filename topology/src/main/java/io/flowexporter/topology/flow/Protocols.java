@@ -69,10 +69,17 @@ public final class Protocols {
 
   private Protocols() {}
 
+  /**
+   * Whether a protocol label ({@link #name}'s) is a number, for a protocol pmacct does not name.
+   */
+  public static boolean isNumber(String label) {
+    return !label.isEmpty() && isDigits(label);
+  }
+
   /** The number of a protocol label ({@link #name}'s), or -1 for a name of no known number. */
   public static int number(String label) {
-    if (!label.isEmpty() && label.length() <= 3 && isDigits(label)) {
-      return Integer.parseInt(label);
+    if (isNumber(label)) {
+      return label.length() <= 3 ? Integer.parseInt(label) : -1;
     }
     Integer n = NUMBERS.get(label);
     return n == null ? -1 : n;
