@@ -29,10 +29,24 @@ final class PmacctTime {
           .toFormatter()
           .withResolverStyle(ResolverStyle.STRICT);
 
+  /**
+   * 9999-12-31T23:59:59.999Z: later times (RFC 3339 allows {@code +999999999-12-31T...}) overflow a
+   * long of milliseconds or are refused by Elasticsearch's date type, so they are not a flow's.
+   */
+  private static final long LAST_MILLIS = 253_402_300_799_999L;
+
   private PmacctTime() {}
 
-  /** Milliseconds since the epoch, or -1 when the text is none of pmacct's forms. */
+  /**
+   * Milliseconds since the epoch, or -1 when the text is none of pmacct's forms or lies outside
+   * 1970-01-01 to 9999-12-31 (the caller then takes the next time field, or Kafka's time).
+   */
   static long parse(String text) {
+    long millis = parseAny(text);
+    return millis < 0 || millis > LAST_MILLIS ? -1 : millis;
+  }
+
+  private static long parseAny(String text) {
     if (text == null || text.isEmpty() || text.length() > 40) {
       return -1;
     }
@@ -48,7 +62,8 @@ final class PmacctTime {
         return OffsetDateTime.parse(text).toInstant().toEpochMilli();
       }
       return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC).toEpochMilli();
-    } catch (NumberFormatException | DateTimeException e) {
+    } catch (NumberFormatException | DateTimeException | ArithmeticException e) {
+      // ArithmeticException: a year such as +999999999 parses but overflows toEpochMilli
       return -1;
     }
   }

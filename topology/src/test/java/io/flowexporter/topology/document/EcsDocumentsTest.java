@@ -404,6 +404,13 @@ class EcsDocumentsTest {
     assertThat(PmacctTime.parse("1795240861")).isEqualTo(1_795_240_861_000L);
     assertThat(PmacctTime.parse("1795240861.250000")).isEqualTo(1_795_240_861_250L);
     assertThat(PmacctTime.parse("yesterday")).isEqualTo(-1);
+    // Far years parse as text but do not fit milliseconds, or are no flow's time
+    assertThat(PmacctTime.parse("+999999999-12-31T23:59:59Z")).isEqualTo(-1);
+    assertThat(PmacctTime.parse("-999999999-01-01T00:00:00Z")).isEqualTo(-1);
+    assertThat(PmacctTime.parse("+999999999-12-31 00:00:00")).isEqualTo(-1);
+    assertThat(PmacctTime.parse("+10000-01-01T00:00:00Z")).isEqualTo(-1);
+    assertThat(PmacctTime.parse("1969-12-31T23:59:59Z")).isEqualTo(-1);
+    assertThat(PmacctTime.parse("9999-12-31T23:59:59.999Z")).isEqualTo(253_402_300_799_999L);
     assertThat(PmacctTime.parse("")).isEqualTo(-1);
     assertThat(PmacctTime.parse(null)).isEqualTo(-1);
   }

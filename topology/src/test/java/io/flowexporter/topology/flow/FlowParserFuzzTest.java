@@ -1,14 +1,22 @@
 package io.flowexporter.topology.flow;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.document.EcsDocuments;
+import io.flowexporter.topology.enrich.AsnFromIp;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.enrich.FlowClassifier;
+import io.flowexporter.topology.series.CountedFlow;
+import java.io.IOException;
 import java.util.List;
 
 /**
  * Coverage-guided fuzzing of {@link FlowParser} with Jazzer: whatever bytes a Kafka message holds,
  * each of its non-blank lines is either a record within the parser's bounds, a marker, or counted
- * invalid with a reason; no exception escapes and nothing hangs; and the lines the flat reader
- * takes read as Jackson reads them.
+ * invalid with a reason; no exception escapes and nothing hangs; the lines the flat reader takes
+ * read as Jackson reads them; and each record's flow document (as the flow log, the documents topic
+ * and the flow API write it) is one line of JSON within its bound.
  *
  * <p>Under {@code mvn verify} (regression mode) this replays the committed inputs in {@code
  * src/test/resources/io/flowexporter/topology/flow/FlowParserFuzzTestInputs/parse/}: the seeds and
@@ -19,6 +27,11 @@ class FlowParserFuzzTest {
 
   private static final FlowParser PARSER = new FlowParser();
   private static final FlowParser JACKSON_ONLY = new FlowParser(false);
+  private static final FlowClassifier CLASSIFIER =
+      new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+  private static final EcsDocuments DOCUMENTS = new EcsDocuments(AsnLookup.EMPTY, CLASSIFIER);
+  private static final CountedFlow FLOW = new CountedFlow(CLASSIFIER);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   // Plain checks rather than AssertJ's: this runs millions of times when fuzzing.
   @FuzzTest(maxDuration = "10m")
@@ -27,6 +40,13 @@ class FlowParserFuzzTest {
     PARSER.parse(
         message,
         new ParseListener() {
+          @Override
+          public void record(FlowRecord r, int start, int end, int line) {
+            record(r);
+            check(start >= 0 && start <= end && end <= message.length, "line bounds", r);
+            checkDocument(r, message, start, end);
+          }
+
           @Override
           public void record(FlowRecord r) {
             check(r.bytes() >= 0 && r.bytes() <= FlowParser.MAX_BYTES, "bytes", r);
@@ -66,6 +86,30 @@ class FlowParserFuzzTest {
     List<String> jackson = Outcomes.of(JACKSON_ONLY, message);
     if (!flat.equals(jackson)) {
       throw new AssertionError("flat reader " + flat + " but Jackson " + jackson);
+    }
+  }
+
+  /** The document of {@code r} as a receive flow, the way the counting writes it. */
+  private static void checkDocument(FlowRecord r, byte[] message, int start, int end) {
+    long bytes;
+    long packets;
+    try {
+      bytes = CLASSIFIER.sampledBytes(r);
+      packets = CLASSIFIER.sampledPackets(r);
+    } catch (ArithmeticException e) {
+      return; // counted invalid (out of range) before any document is written
+    }
+    FLOW.set(r, Direction.RECEIVE, r.asSrc(), 64500);
+    byte[] doc =
+        DOCUMENTS.document(FLOW, bytes, packets, message, start, end, "t:0:0:" + start, 1L);
+    check(doc.length <= EcsDocuments.MAX_DOCUMENT_BYTES, "document size " + doc.length, r);
+    for (byte b : doc) {
+      check(b != '\n', "a newline in the document", r);
+    }
+    try {
+      check(JSON.readTree(doc).isObject(), "a JSON object", r);
+    } catch (IOException e) {
+      throw new AssertionError("document is not JSON: " + e.getMessage() + " for " + r, e);
     }
   }
 
