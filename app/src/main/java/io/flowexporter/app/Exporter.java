@@ -36,6 +36,7 @@ import io.flowexporter.asndb.ReloadingAsnDatabase;
 import io.flowexporter.asndb.ReloadingCountryDatabase;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
+import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
@@ -561,12 +562,14 @@ public final class Exporter implements AutoCloseable {
               outcomes,
               documents);
       ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
+      SeriesLimits limits =
+          SeriesLimits.of(config.topology().maxSeries(), partitions, config.topology().seriesTtl());
       LOG.info(
-          "Families of series: {}; at most {} series per family ({} per owner partition), dropped after {} without traffic",
+          "Families of series: {}; at most {} series per family ({} to {} per owner partition, by its share of the owner slots), dropped after {} without traffic",
           families.all().stream().map(SeriesFamily::name).toList(),
           config.topology().maxSeries(),
-          SeriesLimits.of(config.topology().maxSeries(), partitions, config.topology().seriesTtl())
-              .maxSeriesPerPartition(),
+          limits.maxSeriesOf(Math.min(partitions, DeltaBatch.SLOTS) - 1),
+          limits.maxSeriesOf(0),
           config.topology().seriesTtl());
       LOG.debug("Topology:\n{}", topology.describe());
       rocksDb.await();

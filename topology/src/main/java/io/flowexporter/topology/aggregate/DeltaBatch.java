@@ -70,6 +70,14 @@ public final class DeltaBatch {
     return slotOf(key.hash()) % partitions;
   }
 
+  /** How many of the {@value #SLOTS} owner slots partition {@code partition} holds. */
+  public static int slotsOf(int partition, int partitions) {
+    if (partition < 0 || partition >= partitions) {
+      throw new IllegalArgumentException("partition " + partition + " of " + partitions);
+    }
+    return partition >= SLOTS ? 0 : (SLOTS - 1 - partition) / partitions + 1;
+  }
+
   /** The partition of a batch's key among {@code partitions}. */
   public static int partitionOf(byte[] key, int partitions) {
     return (((key[0] & 0xff) << 8) | (key[1] & 0xff)) % partitions;

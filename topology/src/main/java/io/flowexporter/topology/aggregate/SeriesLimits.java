@@ -6,26 +6,49 @@ import java.util.Objects;
 /**
  * The bound and the expiry of each owner partition's series.
  *
- * @param maxSeriesPerPartition series of one family one owner partition admits; later label sets
- *     count into the family's overflow series ({@code --max-series} divided among the partitions)
+ * @param maxSeries series one family admits over all owner partitions ({@code --max-series}); later
+ *     label sets count into the family's overflow series
+ * @param partitions the owner partitions the bound is shared among
  * @param ttl a series with no traffic for this long is dropped ({@code --series-ttl})
  */
-public record SeriesLimits(int maxSeriesPerPartition, Duration ttl) {
+public record SeriesLimits(int maxSeries, int partitions, Duration ttl) {
 
   public SeriesLimits {
     Objects.requireNonNull(ttl, "ttl");
-    if (maxSeriesPerPartition < 1) {
-      throw new IllegalArgumentException(
-          "max series per partition must be at least 1: " + maxSeriesPerPartition);
+    if (maxSeries < 1) {
+      throw new IllegalArgumentException("max series must be at least 1: " + maxSeries);
+    }
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
     }
     if (ttl.isNegative() || ttl.isZero()) {
       throw new IllegalArgumentException("series TTL must be positive: " + ttl);
     }
   }
 
-  /** {@code --max-series} shared among the owner partitions, rounded up. */
+  /** One owner partition holding every series. */
+  public SeriesLimits(int maxSeries, Duration ttl) {
+    this(maxSeries, 1, ttl);
+  }
+
   public static SeriesLimits of(int maxSeries, int partitions, Duration ttl) {
-    return new SeriesLimits((int) ((maxSeries + (long) partitions - 1) / partitions), ttl);
+    return new SeriesLimits(maxSeries, partitions, ttl);
+  }
+
+  /**
+   * Series of one family that owner partition {@code partition} admits: its share of {@code
+   * maxSeries} by the owner slots it holds ({@link DeltaBatch#slotsOf}), rounded up. An even share
+   * would fill the partitions with one slot more than others (256 is rarely a multiple of the
+   * partition count) well before the family held {@code maxSeries}: at 0.85 of it with 50
+   * partitions, 0.64 with 200.
+   */
+  public int maxSeriesOf(int partition) {
+    if (partitions == 1) {
+      return maxSeries;
+    }
+    long slots = DeltaBatch.slotsOf(partition, partitions);
+    long share = (maxSeries * slots + DeltaBatch.SLOTS - 1) / DeltaBatch.SLOTS;
+    return (int) Math.max(1, share);
   }
 
   /**

@@ -41,11 +41,12 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
  * <p>Each series has exactly one owner partition (its {@linkplain DeltaBatch slot}), so this store
  * holds a series' whole total, and the instance owning the partition exposes it.
  *
- * <p>Bound and expiry ({@link SeriesLimits}): a family admits at most {@code maxSeriesPerPartition}
- * series here; the deltas of a label set beyond that are added to the family's overflow series. A
- * series with no delta for the TTL is dropped from the store (its bucket is rewritten without it)
- * and from scrapes, by the input's time ({@link SeriesOwnerProcessor}). The bound depends only on
- * what the store holds, so a restarted or new owner, restored from the changelog, decides alike.
+ * <p>Bound and expiry ({@link SeriesLimits}): a family admits at most {@link
+ * SeriesLimits#maxSeriesOf its share} of {@code --max-series} here; the deltas of a label set
+ * beyond that are added to the family's overflow series. A series with no delta for the TTL is
+ * dropped from the store (its bucket is rewritten without it) and from scrapes, by the input's time
+ * ({@link SeriesOwnerProcessor}). The bound depends only on what the store holds, so a restarted or
+ * new owner, restored from the changelog, decides alike.
  *
  * <p>Threading: everything but {@link #published} and the counts runs on the task's stream thread.
  * Scrapes read a {@link Published} view: compact arrays of series keys and totals updated in place
@@ -137,7 +138,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       s = series.get(i);
     } else {
       SeriesKey k = SeriesKey.wrap(Arrays.copyOfRange(key, offset, offset + length));
-      if (!k.isOverflow() && admitted[k.familyId()] >= limits.maxSeriesPerPartition()) {
+      if (!k.isOverflow() && admitted[k.familyId()] >= limits.maxSeriesOf(partition())) {
         committed.overflowed(k.familyId());
         k = SeriesKey.wrapOverflow(k.familyId(), k.direction(), partition());
         int o = index.get(k.bytes(), 0, k.bytes().length, k.hash());

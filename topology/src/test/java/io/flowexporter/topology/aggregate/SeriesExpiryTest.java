@@ -4,6 +4,7 @@ import static io.flowexporter.topology.TestFlows.START;
 import static io.flowexporter.topology.TestFlows.TOPIC;
 import static io.flowexporter.topology.TestFlows.record;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.FlowTopology;
@@ -228,10 +229,52 @@ class SeriesExpiryTest {
         .isEqualTo(Duration.ofSeconds(30));
     assertThat(new SeriesLimits(1, Duration.ofDays(30)).expiryCheckInterval())
         .isEqualTo(Duration.ofMinutes(1));
-    // --max-series is shared among partitions, rounded up so that the sum is at least the flag.
-    assertThat(SeriesLimits.of(10, 4, TTL).maxSeriesPerPartition()).isEqualTo(3);
-    assertThat(SeriesLimits.of(8, 4, TTL).maxSeriesPerPartition()).isEqualTo(2);
-    assertThat(SeriesLimits.of(Integer.MAX_VALUE, 1, TTL).maxSeriesPerPartition())
+    assertThat(SeriesLimits.of(Integer.MAX_VALUE, 1, TTL).maxSeriesOf(0))
         .isEqualTo(Integer.MAX_VALUE);
+  }
+
+  @Test
+  void maxSeriesIsSharedByTheOwnerSlotsEachPartitionHolds() {
+    // 256 slots over 12 partitions: 0-3 hold 22, 4-11 hold 21.
+    assertThat(DeltaBatch.slotsOf(0, 12)).isEqualTo(22);
+    assertThat(DeltaBatch.slotsOf(3, 12)).isEqualTo(22);
+    assertThat(DeltaBatch.slotsOf(4, 12)).isEqualTo(21);
+    assertThat(SeriesLimits.of(1000, 12, TTL).maxSeriesOf(0)).isEqualTo(86); // 1000 * 22 / 256
+    assertThat(SeriesLimits.of(1000, 12, TTL).maxSeriesOf(11)).isEqualTo(83); // 1000 * 21 / 256
+    assertThat(SeriesLimits.of(Integer.MAX_VALUE, 7, TTL).maxSeriesOf(0))
+        .isEqualTo((int) ((Integer.MAX_VALUE * 37L + 255) / 256));
+    for (int partitions : new int[] {1, 2, 3, 4, 6, 12, 50, 100, 200, 255, 256, 257, 600}) {
+      for (int maxSeries : new int[] {1, 7, 1000, 200_000, Integer.MAX_VALUE}) {
+        SeriesLimits limits = SeriesLimits.of(maxSeries, partitions, TTL);
+        long sum = 0;
+        int slots = 0;
+        for (int p = 0; p < partitions; p++) {
+          int held = DeltaBatch.slotsOf(p, partitions);
+          int max = limits.maxSeriesOf(p);
+          slots += held;
+          sum += max;
+          // A partition fills when the family does, not before: its share of the bound is at
+          // least its share of the slots (and of evenly hashed series).
+          assertThat((double) max)
+              .as("partition %d of %d, max %d", p, partitions, maxSeries)
+              .isGreaterThanOrEqualTo((double) maxSeries * held / DeltaBatch.SLOTS)
+              .isGreaterThanOrEqualTo(1);
+          // Each partition's series are the ones whose key hashes to a slot it holds.
+          for (int slot = 0; slot < DeltaBatch.SLOTS; slot++) {
+            if (slot % partitions == p) {
+              held--;
+            }
+          }
+          assertThat(held).isZero();
+        }
+        assertThat(slots).isEqualTo(DeltaBatch.SLOTS);
+        assertThat(sum).isGreaterThanOrEqualTo(maxSeries);
+        if (partitions > 1) {
+          // Rounded up per partition: at most one series more each.
+          assertThat(sum).isLessThanOrEqualTo((long) maxSeries + partitions);
+        }
+      }
+    }
+    assertThatThrownBy(() -> DeltaBatch.slotsOf(4, 4)).isInstanceOf(IllegalArgumentException.class);
   }
 }
