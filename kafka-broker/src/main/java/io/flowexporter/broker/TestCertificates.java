@@ -39,7 +39,7 @@ public final class TestCertificates {
    * as {@code 127.0.0.1}), unless {@code dir} holds them already (a restarted broker keeps its
    * certificate).
    */
-  static TestCertificates create(Path dir, List<String> serverNames) {
+  public static TestCertificates create(Path dir, List<String> serverNames) {
     try {
       Files.createDirectories(dir);
       Path passwordFile = dir.resolve("password");
@@ -170,6 +170,34 @@ public final class TestCertificates {
           other.toString());
     }
     return other;
+  }
+
+  /**
+   * A certificate for the server's key, signed by the CA, that expired days ago (PEM): what a
+   * broker presents when its certificate was not renewed in time.
+   */
+  public synchronized Path expiredServerCertificate() {
+    Path expired = dir.resolve("expired-server.pem");
+    if (!Files.exists(expired)) {
+      keytool(
+          "-gencert",
+          "-alias",
+          "ca",
+          "-keystore",
+          file("ca.p12"),
+          "-infile",
+          file("server.csr"),
+          "-outfile",
+          expired.toString(),
+          "-rfc",
+          "-startdate",
+          "-10d",
+          "-validity",
+          "1",
+          "-ext",
+          "EKU=serverAuth,clientAuth");
+    }
+    return expired;
   }
 
   private void makeCa(String keystore, String name) {

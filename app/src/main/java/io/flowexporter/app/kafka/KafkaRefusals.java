@@ -180,8 +180,9 @@ public final class KafkaRefusals {
   private Refusal tls(Throwable sslFailure) {
     Set<Throwable> seen = new HashSet<>();
     String root = sslFailure.getMessage();
+    // The JDK wraps an expired certificate's exception in a CertPathValidatorException: look
+    // for it down the whole chain before taking that for an untrusted CA.
     for (Throwable t = sslFailure; t != null && seen.add(t); t = t.getCause()) {
-      root = t.getMessage() != null ? t.getMessage() : root;
       if (t instanceof CertificateExpiredException
           || t instanceof CertificateNotYetValidException) {
         return new Refusal(
@@ -192,6 +193,10 @@ public final class KafkaRefusals {
                 + t.getMessage()
                 + "): renew the brokers' certificates, or check this machine's clock");
       }
+    }
+    seen.clear();
+    for (Throwable t = sslFailure; t != null && seen.add(t); t = t.getCause()) {
+      root = t.getMessage() != null ? t.getMessage() : root;
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
         return new Refusal(
             Kind.UNTRUSTED_CERTIFICATE,

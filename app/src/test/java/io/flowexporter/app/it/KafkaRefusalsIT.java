@@ -215,10 +215,10 @@ class KafkaRefusalsIT {
     Thread.sleep(Math.max(0, WATCH.toMillis() - (System.nanoTime() - start) / 1_000_000));
     String log = exporter.ownLog();
     List<String> ours = log.lines().filter(l -> l.contains(line)).toList();
-    List<String> kafkaErrors =
-        log.lines().filter(l -> l.contains(" ERROR ") && l.contains("o.apache.kafka")).toList();
+    // Kafka's loggers, shortened to fit (o.a.k.c.NetworkClient, o.apache.kafka..., in full)
     List<String> kafkaLines =
         log.lines().filter(l -> l.matches("\\S+ \\S+ +\\[.*\\] o(rg)?\\.a(pache)?\\.k.*")).toList();
+    List<String> kafkaErrors = kafkaLines.stream().filter(l -> l.contains(" ERROR ")).toList();
     System.out.printf(
         "%s: over %d s: %d lines in all, the exporter's line %d time(s), %d Kafka client line(s), of which %d ERROR%n",
         line,

@@ -1,17 +1,28 @@
 package io.flowexporter.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.flowexporter.app.kafka.KafkaRefusals.Kind;
 import io.flowexporter.app.kafka.KafkaRefusals.Refusal;
+import io.flowexporter.broker.TestCertificates;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
@@ -20,6 +31,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Each refusal in the exporter's words, from the exceptions the Kafka client throws. */
 class KafkaRefusalsTest {
@@ -109,6 +121,39 @@ class KafkaRefusalsTest {
         classify(tls(new SSLHandshakeException("Received fatal alert: protocol_version")));
     assertThat(other.kind()).isEqualTo(Kind.TLS);
     assertThat(other.message()).contains("protocol_version", "ssl.*");
+  }
+
+  /** The exception chain the JDK's own trust manager gives for an expired broker certificate. */
+  @Test
+  void anExpiredCertificateCheckedByTheJdkIsExpiredNotUntrusted(@TempDir Path dir)
+      throws Exception {
+    TestCertificates certificates = TestCertificates.create(dir, List.of("localhost"));
+    X509Certificate expired;
+    try (InputStream in = Files.newInputStream(certificates.expiredServerCertificate())) {
+      expired = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    KeyStore trusted = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(certificates.truststore())) {
+      trusted.load(in, certificates.password().toCharArray());
+    }
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(trusted);
+    X509TrustManager trustManager = (X509TrustManager) factory.getTrustManagers()[0];
+    CertificateException refused =
+        catchThrowableOfType(
+            CertificateException.class,
+            () -> trustManager.checkServerTrusted(new X509Certificate[] {expired}, "ECDHE_ECDSA"));
+    assertThat(refused).isNotNull();
+    SSLHandshakeException handshake = new SSLHandshakeException(refused.getMessage());
+    handshake.initCause(refused);
+    SslAuthenticationException e = new SslAuthenticationException("SSL handshake failed");
+    e.initCause(handshake);
+
+    Refusal r = classify(e);
+
+    assertThat(r.kind()).isEqualTo(Kind.EXPIRED_CERTIFICATE);
+    assertThat(r.message()).contains("validity period", "renew");
   }
 
   @Test
