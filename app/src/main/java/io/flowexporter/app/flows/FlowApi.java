@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ public final class FlowApi {
   private final ApiTokens tokens;
   private final FlowScanner scanner;
   private final Semaphore scans;
+  private final AtomicLong scanIds = new AtomicLong();
   private final int maxScans;
   private final Clock clock;
   private final KafkaRefusals refusals;
@@ -167,7 +169,8 @@ public final class FlowApi {
   }
 
   private void scan(Context ctx, FlowQuery query, String who) throws IOException {
-    String kind = query.kind().name().toLowerCase(Locale.ROOT);
+    // "search #12": the start and end lines of one scan share it, among concurrent ones.
+    String kind = query.kind().name().toLowerCase(Locale.ROOT) + " #" + scanIds.incrementAndGet();
     // Before the first flow leaves, so that a scan cut short by a crash is on record too.
     AUDIT.info("flow {} by {} from {}: {}", kind, who, ctx.ip(), query.describe());
     FlowScan scan;

@@ -61,6 +61,7 @@ public final class FlowScan implements AutoCloseable {
   private final Lines lines = new Lines();
   private FlowWriter out;
   private String reason;
+  private long deadline;
   private long flows;
   private long scanned;
 
@@ -84,7 +85,7 @@ public final class FlowScan implements AutoCloseable {
   public ScanEnd run(FlowWriter writer) {
     this.out = writer;
     long start = System.nanoTime();
-    long deadline = start + query.timeout().toNanos();
+    deadline = start + query.timeout().toNanos();
     long lastWrite = start;
     try {
       writer.flush(); // the headers: the client knows the scan is on
@@ -221,6 +222,12 @@ public final class FlowScan implements AutoCloseable {
       String id = EventIds.of(message.topic(), message.partition(), message.offset(), line);
       byte[] doc =
           ecs.document(flow, bytes, packets, message.value(), start, end, id, message.timestamp());
+      // A client reading slowly keeps each write going: the timeout is checked before each one,
+      // not only between polls, so the scan (its consumer, its slot) ends on time.
+      if (System.nanoTime() - deadline >= 0) {
+        reason = "timeout";
+        return;
+      }
       // Room for the document and the end line: the answer never goes past the cap.
       if (out.bytes() + doc.length + 200 > maxBytes) {
         reason = "bytes";

@@ -8,6 +8,9 @@ import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -67,6 +70,49 @@ class FlowScanTest {
       }
     }
     assertThat(bytes).containsExactly(1L, 2L, 4L);
+  }
+
+  @Test
+  void aClientReadingSlowlyDoesNotKeepAScanPastItsTimeout() throws Exception {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.assign(List.of(TP));
+    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+    int records = 200;
+    for (int i = 0; i < records; i++) {
+      consumer.addRecord(record(i, TO - 60_000, i + 1));
+    }
+    FlowQuery query =
+        FlowQuery.parse(
+            FlowQuery.Kind.SEARCH,
+            "from=2026-11-29T14:00:00Z&to=2026-11-29T14:05:00Z&timeout=1s",
+            NOW);
+    FlowClassifier classifier =
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    // 10 ms a write: the 200 flows of the one poll would take 4 s to write.
+    OutputStream slowClient =
+        new OutputStream() {
+          @Override
+          public void write(int b) {}
+
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            try {
+              Thread.sleep(10);
+            } catch (InterruptedException e) {
+              throw new InterruptedIOException();
+            }
+          }
+        };
+
+    ScanEnd end;
+    try (FlowScan scan =
+        new FlowScan(
+            consumer, query, Map.of(TP, (long) records), classifier, AsnLookup.EMPTY, 1 << 20)) {
+      end = scan.run(FlowWriter.ndjson(slowClient));
+    }
+
+    assertThat(end.reason()).isEqualTo("timeout");
+    assertThat(end.flows()).isBetween(1L, records - 1L);
   }
 
   /** A receive record of {@code bytes} bytes, produced at {@code time}. */

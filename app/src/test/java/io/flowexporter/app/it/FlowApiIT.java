@@ -20,6 +20,8 @@ import io.javalin.Javalin;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -41,9 +43,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -124,7 +130,7 @@ class FlowApiIT {
         new FlowApi(
             ApiTokens.load(tokens),
             new FlowScanner(
-                new ScanConsumers(kafka),
+                counted(new ScanConsumers(kafka)),
                 TOPIC,
                 classifier,
                 AsnLookup.EMPTY,
@@ -392,6 +398,34 @@ class FlowApiIT {
         .isBetween(Duration.ofMillis(1500), Duration.ofSeconds(10));
   }
 
+  /** Consumers of the main API's scans made and not yet closed. */
+  private static final AtomicInteger OPEN_CONSUMERS = new AtomicInteger();
+
+  /** Each consumer counted in {@link #OPEN_CONSUMERS} until it is closed. */
+  @SuppressWarnings("unchecked")
+  private static Supplier<Consumer<byte[], byte[]>> counted(
+      Supplier<Consumer<byte[], byte[]>> consumers) {
+    return () -> {
+      Consumer<byte[], byte[]> consumer = consumers.get();
+      OPEN_CONSUMERS.incrementAndGet();
+      AtomicBoolean closed = new AtomicBoolean();
+      return (Consumer<byte[], byte[]>)
+          Proxy.newProxyInstance(
+              Consumer.class.getClassLoader(),
+              new Class<?>[] {Consumer.class},
+              (proxy, method, args) -> {
+                if (method.getName().equals("close") && closed.compareAndSet(false, true)) {
+                  OPEN_CONSUMERS.decrementAndGet();
+                }
+                try {
+                  return method.invoke(consumer, args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
+    };
+  }
+
   @Test
   void aClientThatLeavesStopsItsScanWithinASecond() throws Exception {
     Await.until(
@@ -406,6 +440,7 @@ class FlowApiIT {
     }
     // The scan's consumer is closed before its slot is given back.
     assertThat(api.activeScans()).isZero();
+    assertThat(OPEN_CONSUMERS.get()).as("consumers not closed").isZero();
     assertThat(Duration.ofNanos(System.nanoTime() - closed)).isLessThan(Duration.ofMillis(1500));
     awaitAudit("ended by client");
   }
@@ -558,7 +593,9 @@ class FlowApiIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
-      assertThat(exporter.log()).contains("flow search by alice").doesNotContain(TOKEN);
+      assertThat(exporter.log())
+          .containsPattern("flow search #[0-9]+ by alice")
+          .doesNotContain(TOKEN);
     }
     String[] without = Arrays.copyOf(args, args.length - 4);
     without[9] = "it-api-off";
