@@ -1,5 +1,7 @@
 package io.flowexporter.asndb;
 
+import java.util.Locale;
+
 /**
  * ISO 3166-1 alpha-2 codes as small numbers, so that a country index holds a number per range, not
  * a String: AA is 1, AB 2, … ZY 675; ZZ, "no country", is 0. Code strings come from one static
@@ -10,7 +12,7 @@ final class CountryCodes {
   /** Numbers run from 0 to this, exclusive. */
   static final int COUNT = 26 * 26 + 1;
 
-  /** A name table with no names. */
+  /** A name table with no names of its own: every name is the JDK's. */
   static final String[] NO_NAMES = new String[COUNT];
 
   private static final String[] CODES = new String[COUNT];
@@ -50,7 +52,8 @@ final class CountryCodes {
   /**
    * {@link CountryLookup#nameOf} over a table of names by number.
    *
-   * @param names English names by number, null where there is none
+   * @param names English names by number, null where there is none (then the JDK's English name,
+   *     else the code)
    */
   static String nameOf(String code, String[] names) {
     int number = numberOf(code);
@@ -58,7 +61,31 @@ final class CountryCodes {
       return number == 0 || code == null || code.isEmpty() ? CountryLookup.UNKNOWN_NAME : code;
     }
     String name = names[number];
-    return name != null ? name : CODES[number];
+    if (name != null) {
+      return name;
+    }
+    String known = JdkNames.NAMES[number];
+    return known != null ? known : CODES[number];
+  }
+
+  /**
+   * English names from the JDK's locale data (CLDR), for codes a database does not name and for
+   * countries that come from pmacct's fields alone. Loaded on first use: a start with a country
+   * database that names every country never pays for it.
+   */
+  private static final class JdkNames {
+    static final String[] NAMES = new String[COUNT];
+
+    static {
+      for (String code : Locale.getISOCountries()) {
+        int number = numberOf(code);
+        String name =
+            new Locale.Builder().setRegion(code).build().getDisplayCountry(Locale.ENGLISH);
+        if (number > 0 && !name.isEmpty() && !name.equals(code)) {
+          NAMES[number] = name;
+        }
+      }
+    }
   }
 
   private static int letter(char c) {

@@ -20,7 +20,10 @@ public interface CountryLookup {
   /** The name of {@link #UNKNOWN}. */
   String UNKNOWN_NAME = "Unknown";
 
-  /** A lookup that knows nothing: every address is {@link #UNKNOWN}, and no country has a name. */
+  /**
+   * A lookup that knows no address: every address is {@link #UNKNOWN}; countries (from pmacct's
+   * fields) are named in English by the JDK's locale data.
+   */
   CountryLookup EMPTY =
       new CountryLookup() {
         @Override

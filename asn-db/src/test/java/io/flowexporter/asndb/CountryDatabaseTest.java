@@ -63,7 +63,7 @@ class CountryDatabaseTest {
 
     assertThat(db.countryOf("2a02:ff0::1")).isEqualTo("ZZ");
     assertThat(db.countryOf("193.0.7.255")).isEqualTo("ZZ");
-    assertThat(db.nameOf("DE")).isEqualTo("DE");
+    assertThat(db.nameOf("DE")).as("not in the database: the JDK's name").isEqualTo("Germany");
     assertThat(db.info().countries()).isEqualTo(5); // US AU GB XK KR
   }
 
@@ -152,8 +152,8 @@ class CountryDatabaseTest {
     assertThat(db.nameOf("")).isEqualTo("Unknown");
     assertThat(db.nameOf("us")).isEqualTo("United States");
     assertThat(db.nameOf("XK")).as("in the database without a name").isEqualTo("XK");
-    assertThat(db.nameOf("FR")).as("not in the database").isEqualTo("FR");
-    assertThat(db.nameOf("fr")).isEqualTo("FR");
+    assertThat(db.nameOf("FR")).as("not in the database: the JDK's name").isEqualTo("France");
+    assertThat(db.nameOf("fr")).isEqualTo("France");
     assertThat(db.nameOf("USA")).isEqualTo("USA");
     assertThat(db.nameOf("U1")).isEqualTo("U1");
     assertThat(db.countryOf("203.0.113.9")).isEqualTo("XK");
@@ -272,7 +272,7 @@ class CountryDatabaseTest {
     assertThat(CountryLookup.EMPTY.countryOf("8.8.8.8")).isEqualTo("ZZ");
     assertThat(CountryLookup.EMPTY.countryOf(null)).isEqualTo("ZZ");
     assertThat(CountryLookup.EMPTY.nameOf("ZZ")).isEqualTo("Unknown");
-    assertThat(CountryLookup.EMPTY.nameOf("de")).isEqualTo("DE");
+    assertThat(CountryLookup.EMPTY.nameOf("de")).isEqualTo("Germany");
   }
 
   @Test
@@ -293,5 +293,16 @@ class CountryDatabaseTest {
 
     assertThat(sum).isPositive();
     assertThat(allocated).as("bytes allocated by 100,000 lookups").isLessThan(10_000);
+  }
+
+  @Test
+  void countriesWithoutANameOfTheirOwnAreNamedInEnglishByTheJdk() {
+    // pmacct's fields alone (--country-from-pmacct without --country-db)
+    assertThat(CountryLookup.EMPTY.nameOf("DE")).isEqualTo("Germany");
+    assertThat(CountryLookup.EMPTY.nameOf("us")).isEqualTo("United States");
+    assertThat(CountryLookup.EMPTY.nameOf("ZZ")).isEqualTo(CountryLookup.UNKNOWN_NAME);
+    // user-assigned codes have no name: the code
+    assertThat(CountryLookup.EMPTY.nameOf("QM")).isEqualTo("QM");
+    assertThat(CountryLookup.EMPTY.nameOf("Q1")).isEqualTo("Q1");
   }
 }
