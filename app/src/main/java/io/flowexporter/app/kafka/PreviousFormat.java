@@ -19,26 +19,42 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
  */
 public final class PreviousFormat {
 
+  private static final int ATTEMPTS = 3;
+
   private PreviousFormat() {}
 
   /**
    * The message to stop with when the application id holds only the previous format's changelog;
-   * empty when the current format is there too (an upgraded id) or neither is.
+   * empty when the current format is there too (an upgraded id) or neither is; a message too when
+   * Kafka does not list its topics in three attempts, as the check cannot be made.
    */
   public static Optional<String> check(Admin admin, String applicationId, String inputTopic)
       throws InterruptedException {
     String previous = applicationId + "-" + FlowTopology.PREVIOUS_STORE + "-changelog";
     String current = applicationId + "-" + FlowTopology.STORE + "-changelog";
-    Set<String> topics;
-    try {
-      topics =
-          admin
-              .listTopics(new ListTopicsOptions().listInternal(false).timeoutMs(15_000))
-              .names()
-              .get(20, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // The stream's own start-up reports unreachable brokers; this check is not the place.
-      return Optional.empty();
+    Set<String> topics = null;
+    Exception failure = null;
+    // The topic lookup just before reached Kafka, so a failure here is a passing one: try again.
+    // Skipping the check instead would let the stream create the new changelog, after which no
+    // later start could tell that 0.1's totals were left behind.
+    for (int attempt = 0; attempt < ATTEMPTS && topics == null; attempt++) {
+      try {
+        topics =
+            admin
+                .listTopics(new ListTopicsOptions().listInternal(false).timeoutMs(15_000))
+                .names()
+                .get(20, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        failure = e;
+      }
+    }
+    if (topics == null) {
+      return Optional.of(
+          "Kafka did not list its topics ("
+              + (failure.getCause() != null ? failure.getCause() : failure)
+              + "), which the start needs to check application id '"
+              + applicationId
+              + "' for totals of flow-exporter 0.1; start again once Kafka answers");
     }
     if (!topics.contains(previous) || topics.contains(current)) {
       return Optional.empty();
