@@ -192,6 +192,9 @@ class ConsoleBrowserIT {
             .startsWith("Ended: limit (15 flows");
         List<WebElement> tapped = browser.findElements(By.cssSelector("#flow-table tbody tr"));
         assertThat(tapped).hasSize(15);
+        assertThat(browser.findElement(By.id("flow-status")).getDomAttribute("class"))
+            .as("a normal end is not shown as a failure")
+            .isNullOrEmpty();
         assertThat(tapped)
             .allSatisfy(
                 r ->
@@ -202,6 +205,22 @@ class ConsoleBrowserIT {
         assertThat(js.executeScript("return sessionStorage.getItem('flow-exporter-api-token')"))
             .isEqualTo(token);
         assertThat(js.executeScript("return localStorage.length")).isEqualTo(0L);
+
+        // A scan that Kafka refused midway ends with reason "error": shown as a failure. The demo's
+        // Kafka never refuses, so the page's fetch answers the flow API with that end line.
+        js.executeScript(
+            "const real = window.fetch;"
+                + "window.fetch = (url, options) => String(url).startsWith('/api/v1/flows/')"
+                + "  ? Promise.resolve(new Response("
+                + "      '{\"end\":{\"reason\":\"error\",\"flows\":0,\"scanned\":7,\"ms\":3}}\\n',"
+                + "      {status: 200, headers: {'Content-Type': 'application/x-ndjson'}}))"
+                + "  : real(url, options);");
+        browser.findElement(By.id("flow-start")).click();
+        wait.until(
+            b -> "error".equals(b.findElement(By.id("flow-status")).getAttribute("data-reason")));
+        WebElement failed = browser.findElement(By.id("flow-status"));
+        assertThat(failed.getText()).startsWith("Ended: error (0 flows").contains("Kafka refused");
+        assertThat(failed.getDomAttribute("class")).isEqualTo("bad");
 
         // On a phone: nothing wider than the screen but the flow table, which scrolls in its box.
         browser.manage().window().setSize(new Dimension(390, 844));
