@@ -142,6 +142,20 @@ class ConsoleBrowserIT {
                 browser.findElement(By.cssSelector("#map path[data-code='US']")));
         wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith("United States: "));
         assertThat(browser.findElement(By.id("legend")).getText()).contains("log scale");
+
+        // The demo counts port 443 (its generator's fixed port) in both directions, per protocol.
+        wait.until(
+            b ->
+                b.findElement(By.id("ports")).isDisplayed()
+                    && b.findElement(By.cssSelector("#ports-receive tbody tr td:nth-child(2)"))
+                        .getText()
+                        .endsWith("bit/s"));
+        for (String table : List.of("#ports-receive", "#ports-transmit")) {
+          assertThat(texts(browser, table + " tbody tr td:first-child"))
+              .as(table)
+              .contains("443/tcp", "443/udp")
+              .allSatisfy(p -> assertThat(p).startsWith("443/"));
+        }
         assertThat(browser.findElement(By.id("scope")).getText())
             .contains("this instance", "not a time-series database");
         screenshot(browser, "console-1280.png", 1280, 2300);
