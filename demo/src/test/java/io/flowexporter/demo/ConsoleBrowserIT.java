@@ -160,7 +160,12 @@ class ConsoleBrowserIT {
         assertThat(unlabelledControls(browser)).as("visible controls without a label").isEmpty();
         assertThat(browser.findElement(By.id("scope")).getText())
             .contains("this instance", "not a time-series database");
-        screenshot(browser, "console-1280.png", 1280, 2300);
+        // The screenshot is docs/console.png: wait until the sparklines are lines over a few
+        // samples, not the first point alone.
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+            .until(b -> sparkLines(b, "#spark-in") >= 3);
+        // Tall enough for the top ports and the flow form's start (docs/console.png is a copy).
+        screenshot(browser, "console-1280.png", 1280, 2600);
 
         // A search of the last minutes for one peer: rows of that peer, and the end reason.
         browser.findElement(By.id("token")).sendKeys(token);
@@ -317,6 +322,17 @@ class ConsoleBrowserIT {
                     + "  .map((e) => e.outerHTML);");
     assertThat(found).as("visible controls").isNotNull();
     return ((List<?>) found).stream().map(String::valueOf).toList();
+  }
+
+  /** How many of a sparkline's points are joined to the one before (its line segments). */
+  private static int sparkLines(WebDriver browser, String id) {
+    Object d =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const p = document.querySelector(arguments[0] + ' path');"
+                    + "return p ? p.getAttribute('d') : '';",
+                id);
+    return String.valueOf(d).split("L", -1).length - 1;
   }
 
   private static void field(WebDriver browser, String name, String value) {
