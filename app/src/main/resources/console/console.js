@@ -378,6 +378,12 @@ async function runFlows(event) {
             + e.ms + ' ms)' + (e.flows > MAX_ROWS ? '; the table shows the first ' + MAX_ROWS
             + ', the API itself gives them all' : '') + '.';
           status.dataset.reason = e.reason;
+          if (e.reason === 'error') {
+            // Kafka refused the scan midway: the rows above may be only part of the answer, so it
+            // is shown as a failure, like a refused request, not as a normal end.
+            status.textContent += ' The exporter could not finish the scan (Kafka refused it); its log says why.';
+            status.className = 'bad';
+          }
           counter.textContent = ''; // the end line has the count
         } else {
           flows++;

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -42,9 +43,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
  * on the demo as {@code bin/demo} runs it (broker, generator, sample databases, exporter with the
  * flow API): the top table names the sample peers, the map shades exactly the sample database's
- * countries that have traffic, a search returns matching rows and a tap fills the table with its
- * end reason; readable on a phone without horizontal scrolling. Screenshots go to {@code
- * target/console/} for a person to look at.
+ * countries that have traffic and Tab reaches them, the top ports show port 443, every visible
+ * control is labelled, a search returns matching rows, a tap fills the table with its end reason
+ * and an {@code error} end is shown as a failure; readable on a phone without horizontal scrolling.
+ * Screenshots go to {@code target/console/} for a person to look at.
  */
 class ConsoleBrowserIT {
 
@@ -135,20 +137,41 @@ class ConsoleBrowserIT {
             .perform();
         wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith("Germany: "));
         assertThat(browser.findElement(By.id("map-tip")).getText()).endsWith("bit/s");
-        // ... and so does moving to it with the keyboard.
-        ((JavascriptExecutor) browser)
-            .executeScript(
-                "arguments[0].focus()",
-                browser.findElement(By.cssSelector("#map path[data-code='US']")));
-        wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith("United States: "));
+        // ... and so does moving to it with the keyboard: real Tab presses from the top of the
+        // page, not a script's focus(), which would reach a country that Tab cannot.
+        String country = tabToShadedCountry(browser, 30);
+        assertThat(country).as("a shaded country reached with Tab").isNotNull();
+        wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith(country + ": "));
         assertThat(browser.findElement(By.id("legend")).getText()).contains("log scale");
+
+        // The demo counts port 443 (its generator's fixed port) in both directions, per protocol.
+        wait.until(
+            b ->
+                b.findElement(By.id("ports")).isDisplayed()
+                    && b.findElement(By.cssSelector("#ports-receive tbody tr td:nth-child(2)"))
+                        .getText()
+                        .endsWith("bit/s"));
+        for (String table : List.of("#ports-receive", "#ports-transmit")) {
+          assertThat(texts(browser, table + " tbody tr td:first-child"))
+              .as(table)
+              .contains("443/tcp", "443/udp")
+              .allSatisfy(p -> assertThat(p).startsWith("443/"));
+        }
+        assertThat(unlabelledControls(browser)).as("visible controls without a label").isEmpty();
         assertThat(browser.findElement(By.id("scope")).getText())
             .contains("this instance", "not a time-series database");
-        screenshot(browser, "console-1280.png", 1280, 2300);
+        // The screenshot is docs/console.png: wait until the sparklines are lines over a few
+        // samples, not the first point alone.
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+            .until(b -> sparkLines(b, "#spark-in") >= 3);
+        // Tall enough for the top ports and the flow form's start (docs/console.png is a copy).
+        screenshot(browser, "console-1280.png", 1280, 2600);
 
         // A search of the last minutes for one peer: rows of that peer, and the end reason.
         browser.findElement(By.id("token")).sendKeys(token);
         browser.findElement(By.cssSelector("input[name='mode'][value='search']")).click();
+        // The search's own fields (from, to) are visible now: labelled too.
+        assertThat(unlabelledControls(browser)).as("visible controls without a label").isEmpty();
         field(browser, "as", "15169");
         field(browser, "from", "-15m");
         field(browser, "limit", "20");
@@ -192,6 +215,9 @@ class ConsoleBrowserIT {
             .startsWith("Ended: limit (15 flows");
         List<WebElement> tapped = browser.findElements(By.cssSelector("#flow-table tbody tr"));
         assertThat(tapped).hasSize(15);
+        assertThat(browser.findElement(By.id("flow-status")).getDomAttribute("class"))
+            .as("a normal end is not shown as a failure")
+            .isNullOrEmpty();
         assertThat(tapped)
             .allSatisfy(
                 r ->
@@ -202,6 +228,22 @@ class ConsoleBrowserIT {
         assertThat(js.executeScript("return sessionStorage.getItem('flow-exporter-api-token')"))
             .isEqualTo(token);
         assertThat(js.executeScript("return localStorage.length")).isEqualTo(0L);
+
+        // A scan that Kafka refused midway ends with reason "error": shown as a failure. The demo's
+        // Kafka never refuses, so the page's fetch answers the flow API with that end line.
+        js.executeScript(
+            "const real = window.fetch;"
+                + "window.fetch = (url, options) => String(url).startsWith('/api/v1/flows/')"
+                + "  ? Promise.resolve(new Response("
+                + "      '{\"end\":{\"reason\":\"error\",\"flows\":0,\"scanned\":7,\"ms\":3}}\\n',"
+                + "      {status: 200, headers: {'Content-Type': 'application/x-ndjson'}}))"
+                + "  : real(url, options);");
+        browser.findElement(By.id("flow-start")).click();
+        wait.until(
+            b -> "error".equals(b.findElement(By.id("flow-status")).getAttribute("data-reason")));
+        WebElement failed = browser.findElement(By.id("flow-status"));
+        assertThat(failed.getText()).startsWith("Ended: error (0 flows").contains("Kafka refused");
+        assertThat(failed.getDomAttribute("class")).isEqualTo("bad");
 
         // On a phone: nothing wider than the screen but the flow table, which scrolls in its box.
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -237,6 +279,60 @@ class ConsoleBrowserIT {
             .usingAnyFreePort()
             .build();
     return new ChromeDriver(service, options);
+  }
+
+  /**
+   * Presses Tab at most {@code presses} times from where the focus is until it is on a shaded
+   * country of the map; that country's name, or null if Tab never reached one.
+   */
+  private static String tabToShadedCountry(WebDriver browser, int presses) {
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    for (int i = 0; i < presses; i++) {
+      new Actions(browser).sendKeys(Keys.TAB).perform();
+      Object name =
+          js.executeScript(
+              "const e = document.activeElement;"
+                  + "return e && e.matches('#map path.has-traffic') ? e.dataset.name : null;");
+      if (name != null) {
+        return (String) name;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The visible inputs, selects and text areas with no name from a label (label[for] or a wrapping
+   * label), aria-label or aria-labelledby, as HTML; fails if there is no visible control at all,
+   * which would make the check pass for nothing.
+   */
+  private static List<String> unlabelledControls(WebDriver browser) {
+    Object found =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const named = (t) => t !== null && t !== undefined && t.trim() !== '';"
+                    + "const visible = [...document.querySelectorAll('input, select, textarea')]"
+                    + "  .filter((e) => e.type !== 'hidden' && e.getClientRects().length > 0);"
+                    + "if (visible.length === 0) return null;"
+                    + "return visible.filter((e) =>"
+                    + "  ![...e.labels].some((l) => named(l.textContent))"
+                    + "  && !named(e.getAttribute('aria-label'))"
+                    + "  && !(e.getAttribute('aria-labelledby') || '').split(/\\s+/)"
+                    + "      .some((id) => id && document.getElementById(id)"
+                    + "        && named(document.getElementById(id).textContent)))"
+                    + "  .map((e) => e.outerHTML);");
+    assertThat(found).as("visible controls").isNotNull();
+    return ((List<?>) found).stream().map(String::valueOf).toList();
+  }
+
+  /** How many of a sparkline's points are joined to the one before (its line segments). */
+  private static int sparkLines(WebDriver browser, String id) {
+    Object d =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const p = document.querySelector(arguments[0] + ' path');"
+                    + "return p ? p.getAttribute('d') : '';",
+                id);
+    return String.valueOf(d).split("L", -1).length - 1;
   }
 
   private static void field(WebDriver browser, String name, String value) {
