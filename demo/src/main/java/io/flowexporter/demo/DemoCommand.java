@@ -58,11 +58,10 @@ public final class DemoCommand implements Callable<Integer> {
   static final String TOPIC = "pmacct.flows";
 
   /**
-   * The ports the demo counts, as the exporter's {@code --port 443} would: 443 is the generator's
-   * only fixed port (the server side of every record; the other side is an ephemeral port), so the
-   * port family and the console's top ports have traffic to show.
+   * The ports the demo counts, as the exporter's {@code --port 53,80,443} would: the server ports
+   * of the generated records, so the port family and the console's top ports have traffic to show.
    */
-  static final List<Integer> PORTS = List.of(443);
+  static final List<Integer> PORTS = FlowGenerator.SERVICE_PORTS;
 
   @Spec CommandSpec spec;
 
@@ -164,7 +163,8 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("[demo] and per country (sample country database):");
       out.println(
           "[demo]   8 * sum by (country_name) (rate(flow_country_receive_bytes_total[5m]))");
-      out.println("[demo] and per port (the demo counts port 443, as --port 443 would):");
+      out.println(
+          "[demo] and per port (the demo counts 53, 80 and 443, as --port 53,80,443 would):");
       out.println("[demo]   8 * sum by (port, protocol) (rate(flow_port_receive_bytes_total[5m]))");
       out.println("[demo] press Ctrl-C to stop");
       AtomicBoolean exporterEnded = releaseWhenItEnds(exporter, stop);

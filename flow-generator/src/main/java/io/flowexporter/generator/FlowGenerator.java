@@ -36,7 +36,17 @@ public final class FlowGenerator {
 
   private static final DateTimeFormatter STAMP =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  /**
+   * The services flows go to, as protocol and server port, drawn evenly: mostly HTTPS, HTTP, DNS
+   * and QUIC, and ICMP, which has no ports (pmacct writes 0).
+   */
   private static final String[] PROTOCOLS = {"tcp", "tcp", "tcp", "udp", "udp", "icmp"};
+
+  private static final int[] SERVER_PORTS = {443, 443, 80, 53, 443, 0};
+
+  /** The server ports of the generated flows (the client side is an ephemeral port). */
+  public static final List<Integer> SERVICE_PORTS = List.of(53, 80, 443);
 
   /** The operator's IPv6 addresses: the documentation prefix, as the sample databases have it. */
   public static final String OWN_PREFIX_V6 = "2001:db8::/32";
@@ -70,6 +80,10 @@ public final class FlowGenerator {
     long packets = 1 + (long) (Math.pow(random.nextDouble(), 3) * 200);
     long bytes = packets * (40 + random.nextInt(1461));
     String stamp = STAMP.format(Instant.now());
+    int clientPort = 1024 + random.nextInt(64000);
+    int service = random.nextInt(PROTOCOLS.length);
+    int server = SERVER_PORTS[service];
+    int client = server == 0 ? 0 : clientPort;
     sb.setLength(0);
     sb.append("{\"event_type\": \"purge\", \"label\": \"edge")
         .append(router)
@@ -84,11 +98,11 @@ public final class FlowGenerator {
         .append("\", \"ip_dst\": \"")
         .append(address(dst, v6))
         .append("\", \"port_src\": ")
-        .append(receive ? 443 : 1024 + random.nextInt(64000))
+        .append(receive ? server : client)
         .append(", \"port_dst\": ")
-        .append(receive ? 1024 + random.nextInt(64000) : 443)
+        .append(receive ? client : server)
         .append(", \"ip_proto\": \"")
-        .append(protocol(PROTOCOLS[random.nextInt(PROTOCOLS.length)], v6))
+        .append(protocol(PROTOCOLS[service], v6))
         .append("\", \"stamp_inserted\": \"")
         .append(stamp)
         .append("\", \"stamp_updated\": \"")

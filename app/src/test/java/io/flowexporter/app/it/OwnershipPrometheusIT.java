@@ -31,10 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>At the end, with the producer stopped and everything counted, it asks Prometheus:
  *
  * <ul>
- *   <li>{@code resets(flow_*_total[15m])} is 0 for every series of the four families: no scrape of
- *       any instance ever showed a series lower than that instance's previous scrape of it;
- *   <li>{@code sum by (source_as, destination_as, hostname)} of each family, over the samples of
- *       the last scrapes only, equals the produced totals exactly;
+ *   <li>{@code resets(flow_*_total[15m])} is 0 for every series of the AS families and of the port
+ *       families ({@code --port 443}: every record is 443/tcp): no scrape of any instance ever
+ *       showed a series lower than that instance's previous scrape of it;
+ *   <li>the sum by a family's series labels ({@code source_as, destination_as, hostname}; {@code
+ *       port, protocol, hostname}), over the samples of the last scrapes only, equals the produced
+ *       totals exactly;
  *   <li>each series is exposed by one instance only, and was, over the whole run, but for at most
  *       one scrape interval (an instance's last sample of a series it gave away is current until
  *       its next scrape).
@@ -50,13 +52,28 @@ class OwnershipPrometheusIT {
   private static final int PARTITIONS = 6;
   private static final int PER_SECOND = 100;
   private static final Duration STEP_WITHIN = Duration.ofSeconds(60);
-  private static final List<String> FAMILIES =
+
+  /** A metric and the labels that name its series (besides instance and job). */
+  private record Family(String metric, List<String> labels) {
+    String series() {
+      return String.join(", ", labels);
+    }
+  }
+
+  private static final List<String> AS_LABELS = List.of("hostname", "source_as", "destination_as");
+  private static final List<String> PORT_LABELS = List.of("hostname", "port", "protocol");
+
+  /** The AS families, and the port families of --port 443 (every record is 443/tcp). */
+  private static final List<Family> FAMILIES =
       List.of(
-          "flow_receive_bytes_total",
-          "flow_transmit_bytes_total",
-          "flow_receive_packets_total",
-          "flow_transmit_packets_total");
-  private static final String SERIES = "source_as, destination_as, hostname";
+          new Family("flow_receive_bytes_total", AS_LABELS),
+          new Family("flow_transmit_bytes_total", AS_LABELS),
+          new Family("flow_receive_packets_total", AS_LABELS),
+          new Family("flow_transmit_packets_total", AS_LABELS),
+          new Family("flow_port_receive_bytes_total", PORT_LABELS),
+          new Family("flow_port_transmit_bytes_total", PORT_LABELS),
+          new Family("flow_port_receive_packets_total", PORT_LABELS),
+          new Family("flow_port_transmit_packets_total", PORT_LABELS));
 
   @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
@@ -82,7 +99,9 @@ class OwnershipPrometheusIT {
                 "--kafka-property",
                 "session.timeout.ms=6000",
                 "--kafka-property",
-                "heartbeat.interval.ms=1500");
+                "heartbeat.interval.ms=1500",
+                "--port",
+                "443");
         Prometheus prometheus =
             Prometheus.start(
                 dir.resolve("prometheus"),
@@ -135,16 +154,18 @@ class OwnershipPrometheusIT {
 
       long resets = 0;
       List<String> reset = new ArrayList<>();
-      for (String family : FAMILIES) {
+      for (Family f : FAMILIES) {
+        String family = f.metric();
         resets += Math.round(prometheus.scalar("sum(resets(" + family + "[15m]))"));
         for (JsonNode r : prometheus.query("resets(" + family + "[15m]) > 0")) {
           reset.add(family + r.get("metric") + " " + r.get("value").get(1).asText());
         }
       }
       List<String> shared = new ArrayList<>();
-      for (String family : FAMILIES) {
+      for (Family f : FAMILIES) {
+        String family = f.metric();
         for (JsonNode r :
-            prometheus.query("count by (" + SERIES + ") (" + fresh(family) + ") > 1")) {
+            prometheus.query("count by (" + f.series() + ") (" + fresh(family) + ") > 1")) {
           shared.add(
               family + r.get("metric") + " on " + r.get("value").get(1).asText() + " instances");
         }
@@ -154,9 +175,10 @@ class OwnershipPrometheusIT {
       // scrape, so one step at a move can show both; two steps in a row are an overlap.
       long overlapSteps = 0;
       List<String> overlaps = new ArrayList<>();
-      for (String family : FAMILIES) {
-        String both = "(count by (" + SERIES + ") (" + family + ") > bool 1)";
-        String bothBefore = "(count by (" + SERIES + ") (" + family + " offset 1s) > bool 1)";
+      for (Family f : FAMILIES) {
+        String family = f.metric();
+        String both = "(count by (" + f.series() + ") (" + family + ") > bool 1)";
+        String bothBefore = "(count by (" + f.series() + ") (" + family + " offset 1s) > bool 1)";
         overlapSteps += Math.round(prometheus.scalar("sum(sum_over_time(" + both + "[15m:1s]))"));
         for (JsonNode r :
             prometheus.query("sum_over_time((" + both + " * " + bothBefore + ")[15m:1s]) > 0")) {
@@ -188,7 +210,7 @@ class OwnershipPrometheusIT {
                   + (reset.size() > 40 ? "\n..." : ""))
           .isZero();
       assertThat(finalSums)
-          .as("sum by (%s) of each family at the last scrapes", SERIES)
+          .as("sum by (series labels) of each family at the last scrapes")
           .isEqualTo(want);
       assertThat(shared).as("series exposed by more than one instance").isEmpty();
       assertThat(overlaps)
@@ -203,21 +225,18 @@ class OwnershipPrometheusIT {
     return family + " and timestamp(" + family + ") > time() - 5";
   }
 
-  /** {@code family|hostname|source_as|destination_as} to Prometheus' sum over instances. */
+  /**
+   * {@code metric|label values} (in the family's label order) to Prometheus' sum over instances.
+   */
   private static Map<String, Long> sums(Prometheus prometheus) {
     Map<String, Long> out = new TreeMap<>();
-    for (String family : FAMILIES) {
-      for (JsonNode r : prometheus.query("sum by (" + SERIES + ") (" + fresh(family) + ")")) {
+    for (Family f : FAMILIES) {
+      for (JsonNode r :
+          prometheus.query("sum by (" + f.series() + ") (" + fresh(f.metric()) + ")")) {
         JsonNode m = r.get("metric");
-        out.put(
-            family
-                + "|"
-                + m.path("hostname").asText()
-                + "|"
-                + m.path("source_as").asText()
-                + "|"
-                + m.path("destination_as").asText(),
-            new BigDecimal(r.get("value").get(1).asText()).longValueExact());
+        StringBuilder key = new StringBuilder(f.metric());
+        f.labels().forEach(l -> key.append('|').append(m.path(l).asText()));
+        out.put(key.toString(), new BigDecimal(r.get("value").get(1).asText()).longValueExact());
       }
     }
     return out;
@@ -233,6 +252,10 @@ class OwnershipPrometheusIT {
               String[] k = key.split("\\|", 2); // direction, then hostname|source_as|destination_as
               out.put("flow_" + k[0] + "_bytes_total|" + k[1], v[0]);
               out.put("flow_" + k[0] + "_packets_total|" + k[1], v[1]);
+              // every record is 443/tcp: its port series is the sum of its router's AS series
+              String port = "|" + k[1].split("\\|")[0] + "|443|tcp";
+              out.merge("flow_port_" + k[0] + "_bytes_total" + port, v[0], Long::sum);
+              out.merge("flow_port_" + k[0] + "_packets_total" + port, v[1], Long::sum);
             });
     return out;
   }

@@ -3,11 +3,24 @@ package io.flowexporter.app.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flowexporter.topology.aggregate.BenchStores;
 import io.flowexporter.topology.aggregate.CommittedTotals;
+import io.flowexporter.topology.aggregate.SeriesTotalsStore;
+import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.series.AsFamily;
+import io.flowexporter.topology.series.SeriesKey;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +57,45 @@ class CommitAwareClientSupplierTest {
     assertThatThrownBy(() -> listener.onPartitionsLost(P1))
         .isInstanceOf(IllegalStateException.class);
     assertThat(calls).containsExactly("streams lost [deltas-1]", "left [deltas-1]");
+  }
+
+  /**
+   * Totals are published after the commit has succeeded, never before: a transaction or offset
+   * commit that fails publishes nothing (these clients reach no broker, so each commit fails), and
+   * an abort drops what was written. The successful path publishes in every integration test.
+   */
+  @Test
+  void aCommitThatFailsPublishesNothing() {
+    CommittedTotals committed = new CommittedTotals();
+    CommitAwareClientSupplier clients = new CommitAwareClientSupplier(committed, left -> {});
+    SeriesTotalsStore store = BenchStores.activeStore(committed);
+    SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    BenchStores.add(store, key, 1000, 2);
+    store.flushCache(); // written inside the transaction, not yet committed
+    Map<String, Object> config =
+        Map.of(
+            CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9",
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-1",
+            CommonClientConfigs.GROUP_ID_CONFIG, "test");
+
+    try (Producer<byte[], byte[]> producer = clients.getProducer(config)) {
+      // Not initialized: commitTransaction fails, as a fenced or timed-out one would.
+      assertThatThrownBy(producer::commitTransaction).isInstanceOf(IllegalStateException.class);
+      assertThat(committed.snapshot()).isEmpty();
+    }
+    try (Consumer<byte[], byte[]> consumer = clients.getConsumer(config)) {
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          Map.of(new TopicPartition("flows", 0), new OffsetAndMetadata(1));
+      assertThatThrownBy(() -> consumer.commitSync(offsets, Duration.ofMillis(200)))
+          .isInstanceOf(KafkaException.class);
+      assertThat(committed.snapshot()).isEmpty();
+    }
+    try (Producer<byte[], byte[]> producer = clients.getProducer(config)) {
+      assertThatThrownBy(producer::abortTransaction).isInstanceOf(IllegalStateException.class);
+    }
+    // The abort dropped the written totals: a later commit of this thread does not publish them.
+    committed.committed();
+    assertThat(committed.snapshot()).isEmpty();
   }
 
   private ConsumerRebalanceListener streams(boolean fail) {
