@@ -26,9 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code /api/v1/top} end to end on a real KRaft broker, the exporter in a child process: records
- * of known peers, routers and ports in; the committed totals of every peer AS, router and port per
- * direction exactly as computed here from the input, ranked, with rates once two samples were
- * taken; a family the instance does not count is a 400 naming it.
+ * of known peers, routers, ports and countries in; the committed totals of every peer AS, router
+ * and port per direction exactly as computed here from the input, ranked, with rates once two
+ * samples were taken; a family the instance does not count is a 400 naming it. A second exporter,
+ * started with {@code --country-from-pmacct}, answers the country family with the exact totals of
+ * each remote side's country (and its English name).
  */
 class TopApiIT {
 
@@ -36,62 +38,25 @@ class TopApiIT {
 
   private static final long[] PEERS = {15169, 13335, 2906, 32934};
   private static final String[] HOSTS = {"edge1", "edge2", "edge3"};
+
+  /** Remote sides' countries; the own side is always FR, and must never be counted. */
+  private static final String[] COUNTRIES = {"US", "DE", "JP"};
+
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOPIC = "flows-top";
 
   /** Expected bytes per family and direction, then entity (as on the answer's label). */
   private final Map<String, Map<String, Long>> expected = new TreeMap<>();
 
   @Test
-  void topAnswersTheExactCommittedTotalsOfEachPeerRouterAndPort(@TempDir Path dir)
+  void topAnswersTheExactCommittedTotalsOfEachPeerRouterPortAndCountry(@TempDir Path dir)
       throws Exception {
-    String topic = "flows-top";
-    Topics.create(broker.bootstrapServers(), topic, 3);
-    produce(topic, 1500, new SplittableRandom(16));
+    Topics.create(broker.bootstrapServers(), TOPIC, 3);
+    produce(TOPIC, 1500, new SplittableRandom(16));
+    HttpClient http = HttpClient.newHttpClient();
 
-    try (ExporterProcess exporter =
-        ExporterProcess.start(
-            dir.resolve("top.log"),
-            Map.of(),
-            "--brokers",
-            broker.bootstrapServers(),
-            "--topic",
-            topic,
-            "--asn",
-            "64500",
-            "--from-beginning",
-            "--commit-interval",
-            "300",
-            "--state-dir",
-            dir.resolve("state").toString(),
-            "--application-id",
-            "it-top",
-            "--port",
-            "443")) {
-      HttpClient http = HttpClient.newHttpClient();
-      Map<String, Map<String, Long>> last = new TreeMap<>();
-      Await.until(
-          Duration.ofSeconds(120),
-          () -> {
-            if (!exporter.isAlive()) {
-              throw new AssertionError("exporter exited early:\n" + exporter.log());
-            }
-            last.clear();
-            for (String family : new String[] {"as", "router", "port"}) {
-              for (String direction : new String[] {"receive", "transmit"}) {
-                JsonNode answer = get(http, exporter.metricsPort(), family, direction);
-                if (answer == null) {
-                  return false;
-                }
-                Map<String, Long> bytes = new HashMap<>();
-                answer
-                    .path("top")
-                    .forEach(row -> bytes.put(labelOf(family, row), row.path("bytes").asLong()));
-                last.put(family + " " + direction, bytes);
-              }
-            }
-            return expected.equals(last);
-          },
-          () -> "expected " + expected + "\nlast answers " + last + "\nlog:\n" + exporter.log());
+    try (ExporterProcess exporter = start(dir, "top", "--port", "443")) {
+      awaitTotals(http, exporter, List.of("as", "router", "port"));
 
       // Ranked by rate, then by total: with no traffic any more, the totals decide.
       Await.until(
@@ -126,6 +91,71 @@ class TopApiIT {
           .isEqualTo("family");
       exporter.stopCleanly();
     }
+
+    // The same records, counted by the remote side's country from pmacct's fields.
+    try (ExporterProcess exporter = start(dir, "top-countries", "--country-from-pmacct")) {
+      awaitTotals(http, exporter, List.of("country"));
+      Map<String, String> names = new TreeMap<>();
+      get(http, exporter.metricsPort(), "country", "receive")
+          .path("top")
+          .forEach(row -> names.put(row.path("country").asText(), row.path("name").asText()));
+      assertThat(names)
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of("US", "United States", "DE", "Germany", "JP", "Japan"));
+      exporter.stopCleanly();
+    }
+  }
+
+  /** An exporter reading the topic from its beginning, under an application id of its own. */
+  private static ExporterProcess start(Path dir, String name, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--brokers",
+                broker.bootstrapServers(),
+                "--topic",
+                TOPIC,
+                "--asn",
+                "64500",
+                "--from-beginning",
+                "--commit-interval",
+                "300",
+                "--state-dir",
+                dir.resolve("state-" + name).toString(),
+                "--application-id",
+                "it-" + name));
+    args.addAll(List.of(more));
+    return ExporterProcess.start(dir.resolve(name + ".log"), Map.of(), args.toArray(String[]::new));
+  }
+
+  /** Waits until the exporter's answers for these families, both directions, are the expected. */
+  private void awaitTotals(HttpClient http, ExporterProcess exporter, List<String> families) {
+    Map<String, Map<String, Long>> want = new TreeMap<>(expected);
+    want.keySet().removeIf(group -> !families.contains(group.split(" ")[0]));
+    Map<String, Map<String, Long>> last = new TreeMap<>();
+    Await.until(
+        Duration.ofSeconds(120),
+        () -> {
+          if (!exporter.isAlive()) {
+            throw new AssertionError("exporter exited early:\n" + exporter.log());
+          }
+          last.clear();
+          for (String family : families) {
+            for (String direction : new String[] {"receive", "transmit"}) {
+              JsonNode answer = get(http, exporter.metricsPort(), family, direction);
+              if (answer == null) {
+                return false;
+              }
+              Map<String, Long> bytes = new HashMap<>();
+              answer
+                  .path("top")
+                  .forEach(row -> bytes.put(labelOf(family, row), row.path("bytes").asLong()));
+              last.put(family + " " + direction, bytes);
+            }
+          }
+          return want.equals(last);
+        },
+        () -> "expected " + want + "\nlast answers " + last + "\nlog:\n" + exporter.log());
   }
 
   private static JsonNode get(HttpClient http, int port, String family, String direction) {
@@ -153,6 +183,7 @@ class TopApiIT {
     return switch (family) {
       case "as" -> row.path("as").asText();
       case "router" -> row.path("hostname").asText();
+      case "country" -> row.path("country").asText();
       default -> row.path("port").asText() + "/" + row.path("protocol").asText();
     };
   }
@@ -180,8 +211,10 @@ class TopApiIT {
     long packets = 1 + random.nextInt(40);
     long bytes = packets * (40 + random.nextInt(1460));
     long sampling = random.nextInt(4) == 0 ? 10 : 1;
+    String remote = COUNTRIES[random.nextInt(COUNTRIES.length)];
     String direction = receive ? "receive" : "transmit";
     add("as " + direction, Long.toString(peer), bytes * sampling);
+    add("country " + direction, remote, bytes * sampling);
     add("router " + direction, host, bytes * sampling);
     if (port == 443) {
       add("port " + direction, "443/tcp", bytes * sampling);
@@ -192,7 +225,11 @@ class TopApiIT {
         + src
         + ", \"as_dst\": "
         + dst
-        + ", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\", \"port_src\": 51000, \"port_dst\": "
+        + ", \"country_ip_src\": \""
+        + (receive ? remote : "FR")
+        + "\", \"country_ip_dst\": \""
+        + (receive ? "FR" : remote)
+        + "\", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\", \"port_src\": 51000, \"port_dst\": "
         + port
         + ", \"ip_proto\": \"tcp\""
         + (sampling > 1 ? ", \"sampling_rate\": " + sampling : "")
