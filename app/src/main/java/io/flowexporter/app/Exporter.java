@@ -751,6 +751,7 @@ public final class Exporter implements AutoCloseable {
   private final class StatusLog implements Runnable {
     private long lastCounted;
     private long lastInvalid;
+    private boolean countriesHinted;
 
     @Override
     public void run() {
@@ -769,6 +770,12 @@ public final class Exporter implements AutoCloseable {
           Double.isNaN(lag) ? "unknown" : String.format("%.0f", lag));
       lastCounted = counted;
       lastInvalid = invalid;
+      if (!countriesHinted && outcomes.sawUncountedCountries()) {
+        countriesHinted = true;
+        LOG.warn(
+            "Records carry pmacct's country_ip_src/country_ip_dst, but no country is counted: start"
+                + " with --country-from-pmacct (or --country-db) to count flow_country_*_total");
+      }
     }
   }
 }

@@ -243,6 +243,7 @@ class CountryFamilyTest {
               Map.of(
                   CountryFamily.key(Direction.RECEIVE, "US", "edge1"), new Totals(100, 1, 1),
                   CountryFamily.key(Direction.RECEIVE, "ZZ", "edge1"), new Totals(5, 1, 1)));
+      assertThat(outcomes.sawUncountedCountries()).as("counted").isFalse();
     }
   }
 
@@ -250,6 +251,8 @@ class CountryFamilyTest {
   void theFamilyIsAbsentWhenNotEnabled() {
     try (TopologyTestDriver driver = driver(COUNTRIES, SeriesFamilies.of(false))) {
       TestInputTopic<String, String> in = input(driver);
+      in.pipeInput(record("edge1", 15169, 64500, "8.8.8.8", "192.0.2.1", 1, 1, ""));
+      assertThat(outcomes.sawUncountedCountries()).as("no country field yet").isFalse();
       in.pipeInput(
           record(
               "edge1",
@@ -267,6 +270,8 @@ class CountryFamilyTest {
       assertThat(snapshot.keySet())
           .allSatisfy(k -> assertThat(k.familyId()).isEqualTo(AsFamily.FAMILY.id()));
       assertThat(committed.seriesOf(CountryFamily.FAMILY.id())).isZero();
+      // pmacct's fields were there, uncounted: the exporter says so in its status log
+      assertThat(outcomes.sawUncountedCountries()).isTrue();
     }
   }
 }
