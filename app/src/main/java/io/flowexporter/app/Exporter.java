@@ -533,7 +533,7 @@ public final class Exporter implements AutoCloseable {
       }
       Optional<String> previous =
           PreviousFormat.check(
-              admin, config.kafka().applicationId(), config.topology().inputTopic());
+              admin, config.kafka().applicationId(), config.topology().inputTopic(), closing::get);
       if (previous.isPresent()) {
         LOG.error("{}; exiting", previous.get());
         failed = true;

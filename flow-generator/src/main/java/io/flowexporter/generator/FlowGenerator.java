@@ -46,7 +46,8 @@ public final class FlowGenerator {
   private static final int[] SERVER_PORTS = {443, 443, 80, 53, 443, 0};
 
   /** The server ports of the generated flows (the client side is an ephemeral port). */
-  public static final List<Integer> SERVICE_PORTS = List.of(53, 80, 443);
+  public static final List<Integer> SERVICE_PORTS =
+      java.util.Arrays.stream(SERVER_PORTS).filter(p -> p > 0).distinct().sorted().boxed().toList();
 
   /** The operator's IPv6 addresses: the documentation prefix, as the sample databases have it. */
   public static final String OWN_PREFIX_V6 = "2001:db8::/32";

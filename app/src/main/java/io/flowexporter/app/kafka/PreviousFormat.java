@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
 public final class PreviousFormat {
 
   private static final int ATTEMPTS = 3;
+  private static final long RETRY_PAUSE_MS = 1000;
 
   private PreviousFormat() {}
 
@@ -28,7 +30,8 @@ public final class PreviousFormat {
    * empty when the current format is there too (an upgraded id) or neither is; a message too when
    * Kafka does not list its topics in three attempts, as the check cannot be made.
    */
-  public static Optional<String> check(Admin admin, String applicationId, String inputTopic)
+  public static Optional<String> check(
+      Admin admin, String applicationId, String inputTopic, BooleanSupplier stopping)
       throws InterruptedException {
     String previous = applicationId + "-" + FlowTopology.PREVIOUS_STORE + "-changelog";
     String current = applicationId + "-" + FlowTopology.STORE + "-changelog";
@@ -38,6 +41,12 @@ public final class PreviousFormat {
     // Skipping the check instead would let the stream create the new changelog, after which no
     // later start could tell that 0.1's totals were left behind.
     for (int attempt = 0; attempt < ATTEMPTS && topics == null; attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(RETRY_PAUSE_MS);
+      }
+      if (stopping.getAsBoolean()) {
+        return Optional.empty(); // the exporter is stopping: it starts nothing anyway
+      }
       try {
         topics =
             admin

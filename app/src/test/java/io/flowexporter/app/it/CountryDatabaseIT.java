@@ -97,7 +97,7 @@ class CountryDatabaseIT {
           "DE",
           "Germany",
           "FR",
-          "FR", // in no database: the code stands for the name
+          "France", // in no database: the JDK's English name
           "ZZ",
           "Unknown");
 

@@ -42,13 +42,17 @@ class PreviousFormatTest {
 
   @Test
   void onlyThePreviousChangelogStopsTheStart() throws Exception {
-    assertThat(PreviousFormat.check(listing(ListTopicsResults.of(Set.of(PREVIOUS))), ID, "flows"))
+    assertThat(
+            PreviousFormat.check(
+                listing(ListTopicsResults.of(Set.of(PREVIOUS))), ID, "flows", () -> false))
         .hasValueSatisfying(m -> assertThat(m).contains("format of flow-exporter 0.1", PREVIOUS));
     assertThat(
             PreviousFormat.check(
-                listing(ListTopicsResults.of(Set.of(PREVIOUS, CURRENT))), ID, "flows"))
+                listing(ListTopicsResults.of(Set.of(PREVIOUS, CURRENT))), ID, "flows", () -> false))
         .isEmpty();
-    assertThat(PreviousFormat.check(listing(ListTopicsResults.of(Set.of("flows"))), ID, "flows"))
+    assertThat(
+            PreviousFormat.check(
+                listing(ListTopicsResults.of(Set.of("flows"))), ID, "flows", () -> false))
         .isEmpty();
   }
 
@@ -56,16 +60,29 @@ class PreviousFormatTest {
   void aPassingFailureToListIsTriedAgain() throws Exception {
     Optional<String> found =
         PreviousFormat.check(
-            listing(timedOut(), timedOut(), ListTopicsResults.of(Set.of(PREVIOUS))), ID, "flows");
+            listing(timedOut(), timedOut(), ListTopicsResults.of(Set.of(PREVIOUS))),
+            ID,
+            "flows",
+            () -> false);
     assertThat(found).hasValueSatisfying(m -> assertThat(m).contains("0.1"));
   }
 
   @Test
   void aCheckThatCannotBeMadeStopsTheStartRatherThanPassing() throws Exception {
     Optional<String> message =
-        PreviousFormat.check(listing(timedOut(), timedOut(), timedOut()), ID, "flows");
+        PreviousFormat.check(listing(timedOut(), timedOut(), timedOut()), ID, "flows", () -> false);
     assertThat(message)
         .hasValueSatisfying(
             m -> assertThat(m).contains("did not list its topics", "timed out", "start again"));
+  }
+
+  @Test
+  void anExporterStoppingMeanwhileTriesNoMore() throws Exception {
+    int[] asked = new int[1];
+    // Stopping from the second attempt on: the admin client is asked once (a second listTopics
+    // would find no answer queued and fail).
+    Optional<String> message =
+        PreviousFormat.check(listing(timedOut()), ID, "flows", () -> asked[0]++ > 0);
+    assertThat(message).isEmpty();
   }
 }

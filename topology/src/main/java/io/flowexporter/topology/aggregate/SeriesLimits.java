@@ -46,6 +46,10 @@ public record SeriesLimits(int maxSeries, int partitions, Duration ttl) {
     if (partitions == 1) {
       return maxSeries;
     }
+    if (partition < 0 || partition >= partitions) {
+      // A partition the count at start did not know (the topic grew since): an even share.
+      return (int) ((maxSeries + (long) partitions - 1) / partitions);
+    }
     long slots = DeltaBatch.slotsOf(partition, partitions);
     long share = (maxSeries * slots + DeltaBatch.SLOTS - 1) / DeltaBatch.SLOTS;
     return (int) Math.max(1, share);

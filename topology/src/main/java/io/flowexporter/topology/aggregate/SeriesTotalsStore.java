@@ -66,6 +66,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private final KeyValueStore<Bytes, byte[]> inner;
   private final CommittedTotals committed;
   private final SeriesLimits limits;
+  private int maxSeries = -1;
 
   /** Every series of the partition; {@link #index} maps key bytes to a position here. */
   private final List<Series> series = new ArrayList<>();
@@ -116,6 +117,14 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return taskId;
   }
 
+  /** This partition's share of {@code --max-series}, per family; its partition is fixed. */
+  private int maxSeries() {
+    if (maxSeries < 0) {
+      maxSeries = limits.maxSeriesOf(partition());
+    }
+    return maxSeries;
+  }
+
   /** The owner partition this store keeps, which names its overflow series; 0 before init. */
   private int partition() {
     return taskId == null ? 0 : taskId.partition();
@@ -138,7 +147,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       s = series.get(i);
     } else {
       SeriesKey k = SeriesKey.wrap(Arrays.copyOfRange(key, offset, offset + length));
-      if (!k.isOverflow() && admitted[k.familyId()] >= limits.maxSeriesOf(partition())) {
+      if (!k.isOverflow() && admitted[k.familyId()] >= maxSeries()) {
         committed.overflowed(k.familyId());
         k = SeriesKey.wrapOverflow(k.familyId(), k.direction(), partition());
         int o = index.get(k.bytes(), 0, k.bytes().length, k.hash());

@@ -276,5 +276,7 @@ class SeriesExpiryTest {
       }
     }
     assertThatThrownBy(() -> DeltaBatch.slotsOf(4, 4)).isInstanceOf(IllegalArgumentException.class);
+    // A partition beyond the count known at start (the topic grew): an even share, no failure.
+    assertThat(SeriesLimits.of(1000, 12, TTL).maxSeriesOf(12)).isEqualTo(84);
   }
 }
