@@ -33,9 +33,7 @@ class FlowScanTest {
 
   @Test
   void aSearchReadsPastARecordStampedJustAfterItsEndAndStopsWellAfterIt() throws Exception {
-    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    consumer.assign(List.of(TP));
-    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+    MockConsumer<byte[], byte[]> consumer = consumer();
     long offset = 0;
     for (long[] m :
         new long[][] {
@@ -51,15 +49,9 @@ class FlowScanTest {
     FlowQuery query =
         FlowQuery.parse(
             FlowQuery.Kind.SEARCH, "from=2026-11-29T14:00:00Z&to=2026-11-29T14:05:00Z", NOW);
-    FlowClassifier classifier =
-        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
 
-    ScanEnd end;
-    try (FlowScan scan =
-        new FlowScan(consumer, query, Map.of(TP, 100L), classifier, AsnLookup.EMPTY, 1 << 20)) {
-      end = scan.run(FlowWriter.ndjson(out));
-    }
+    ScanEnd end = scan(consumer, query, 100, FlowWriter.ndjson(out));
 
     assertThat(end.reason()).isEqualTo("range");
     List<Long> bytes = new ArrayList<>();
@@ -74,9 +66,7 @@ class FlowScanTest {
 
   @Test
   void aClientReadingSlowlyDoesNotKeepAScanPastItsTimeout() throws Exception {
-    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-    consumer.assign(List.of(TP));
-    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+    MockConsumer<byte[], byte[]> consumer = consumer();
     int records = 200;
     for (int i = 0; i < records; i++) {
       consumer.addRecord(record(i, TO - 60_000, i + 1));
@@ -86,8 +76,6 @@ class FlowScanTest {
             FlowQuery.Kind.SEARCH,
             "from=2026-11-29T14:00:00Z&to=2026-11-29T14:05:00Z&timeout=2s",
             NOW);
-    FlowClassifier classifier =
-        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     // 10 ms a write: the 200 flows of the one poll would take 4 s to write (2 writes each).
     OutputStream slowClient =
         new OutputStream() {
@@ -104,15 +92,29 @@ class FlowScanTest {
           }
         };
 
-    ScanEnd end;
-    try (FlowScan scan =
-        new FlowScan(
-            consumer, query, Map.of(TP, (long) records), classifier, AsnLookup.EMPTY, 1 << 20)) {
-      end = scan.run(FlowWriter.ndjson(slowClient));
-    }
+    ScanEnd end = scan(consumer, query, records, FlowWriter.ndjson(slowClient));
 
     assertThat(end.reason()).isEqualTo("timeout");
     assertThat(end.flows()).isLessThan(records);
+  }
+
+  /** A consumer of the one partition {@link #TP}, from offset 0. */
+  private static MockConsumer<byte[], byte[]> consumer() {
+    MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    consumer.assign(List.of(TP));
+    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+    return consumer;
+  }
+
+  /** A scan of {@link #TP} up to offset {@code end}, for own AS 64500, run to its end. */
+  private static ScanEnd scan(
+      MockConsumer<byte[], byte[]> consumer, FlowQuery query, long end, FlowWriter out) {
+    FlowClassifier classifier =
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    try (FlowScan scan =
+        new FlowScan(consumer, query, Map.of(TP, end), classifier, AsnLookup.EMPTY, 1 << 20)) {
+      return scan.run(out);
+    }
   }
 
   /** A receive record of {@code bytes} bytes, produced at {@code time}. */

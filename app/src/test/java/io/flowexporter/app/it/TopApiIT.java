@@ -108,24 +108,17 @@ class TopApiIT {
 
   /** An exporter reading the topic from its beginning, under an application id of its own. */
   private static ExporterProcess start(Path dir, String name, String... more) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--brokers",
-                broker.bootstrapServers(),
-                "--topic",
-                TOPIC,
-                "--asn",
-                "64500",
-                "--from-beginning",
-                "--commit-interval",
-                "300",
-                "--state-dir",
-                dir.resolve("state-" + name).toString(),
-                "--application-id",
-                "it-" + name));
+    List<String> args = new ArrayList<>(List.of("--commit-interval", "300"));
     args.addAll(List.of(more));
-    return ExporterProcess.start(dir.resolve(name + ".log"), Map.of(), args.toArray(String[]::new));
+    return ExporterProcess.start(
+        dir.resolve(name + ".log"),
+        Map.of(),
+        ExporterArgs.fromTheBeginning(
+            broker.bootstrapServers(),
+            TOPIC,
+            dir.resolve("state-" + name),
+            "it-" + name,
+            args.toArray(String[]::new)));
   }
 
   /** Waits until the exporter's answers for these families, both directions, are the expected. */
