@@ -23,6 +23,7 @@ import io.flowexporter.app.kafka.DocumentSizeLimit;
 import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.KafkaRefusalLog;
 import io.flowexporter.app.kafka.KafkaRefusals;
+import io.flowexporter.app.kafka.OwnerPartitions;
 import io.flowexporter.app.kafka.PreviousFormat;
 import io.flowexporter.app.kafka.RestoreProgressLog;
 import io.flowexporter.app.kafka.RocksDbPreload;
@@ -540,35 +541,43 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
         return;
       }
+      int owners;
+      try {
+        owners =
+            OwnerPartitions.of(admin, config.kafka().applicationId(), partitions, closing::get);
+      } catch (IllegalStateException e) {
+        LOG.error("{}; exiting", e.getMessage());
+        failed = true;
+        stopped.countDown();
+        return;
+      }
+      if (owners < 0) {
+        return;
+      }
       LOG.info(
-          "Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}",
+          "Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}; {} owner partitions{}",
           config.topology().inputTopic(),
           partitions,
           config.kafka().brokers(),
           config.kafka().applicationId(),
           threads,
-          config.kafka().streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? " (auto)" : "");
+          config.kafka().streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? " (auto)" : "",
+          owners,
+          owners == partitions ? "" : " (fixed when the application id first started)");
       FlowDocuments documents =
           new FlowDocuments(
               config.documents().filter(), config.documents().topic(), flowLog, documentBytes);
       topology =
           FlowTopology.build(
-              config.topology(),
-              partitions,
-              asn,
-              countries,
-              families,
-              committed,
-              outcomes,
-              documents);
+              config.topology(), owners, asn, countries, families, committed, outcomes, documents);
       ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
       SeriesLimits limits =
-          SeriesLimits.of(config.topology().maxSeries(), partitions, config.topology().seriesTtl());
+          SeriesLimits.of(config.topology().maxSeries(), owners, config.topology().seriesTtl());
       LOG.info(
           "Families of series: {}; at most {} series per family ({} to {} per owner partition, by its share of the owner slots), dropped after {} without traffic",
           families.all().stream().map(SeriesFamily::name).toList(),
           config.topology().maxSeries(),
-          limits.maxSeriesOf(Math.min(partitions, DeltaBatch.SLOTS) - 1),
+          limits.maxSeriesOf(Math.min(owners, DeltaBatch.SLOTS) - 1),
           limits.maxSeriesOf(0),
           config.topology().seriesTtl());
       LOG.debug("Topology:\n{}", topology.describe());
@@ -578,8 +587,7 @@ public final class Exporter implements AutoCloseable {
       return;
     }
     // Built outside the lock (most of a second): close() must not wait for it.
-    String deltasTopic =
-        config.kafka().applicationId() + "-" + FlowTopology.DELTAS + "-repartition";
+    String deltasTopic = FlowTopology.deltasTopic(config.kafka().applicationId());
     KafkaStreams s =
         new KafkaStreams(
             topology,

@@ -73,6 +73,11 @@ public final class FlowTopology {
 
   private FlowTopology() {}
 
+  /** The repartition topic between the two stages, named by Kafka Streams after {@link #DELTAS}. */
+  public static String deltasTopic(String applicationId) {
+    return applicationId + "-" + DELTAS + "-repartition";
+  }
+
   /** The AS family alone, on a topic of one partition; for tests. */
   public static Topology build(
       TopologyConfig config, AsnLookup asn, CommittedTotals committed, RecordOutcomes outcomes) {
@@ -82,18 +87,19 @@ public final class FlowTopology {
   /**
    * Builds the topology; no broker, thread or clock is touched.
    *
-   * @param inputPartitions the input topic's partitions, among which {@code --max-series} is shared
+   * @param ownerPartitions the partitions of the repartition topic, {@link #deltasTopic}: the owner
+   *     tasks, among which {@code --max-series} is shared
    */
   public static Topology build(
       TopologyConfig config,
-      int inputPartitions,
+      int ownerPartitions,
       AsnLookup asn,
       SeriesFamilies families,
       CommittedTotals committed,
       RecordOutcomes outcomes) {
     return build(
         config,
-        inputPartitions,
+        ownerPartitions,
         asn,
         CountryLookup.EMPTY,
         families,
@@ -105,20 +111,20 @@ public final class FlowTopology {
   /** Without flow documents. */
   public static Topology build(
       TopologyConfig config,
-      int inputPartitions,
+      int ownerPartitions,
       AsnLookup asn,
       CountryLookup countries,
       SeriesFamilies families,
       CommittedTotals committed,
       RecordOutcomes outcomes) {
     return build(
-        config, inputPartitions, asn, countries, families, committed, outcomes, FlowDocuments.NONE);
+        config, ownerPartitions, asn, countries, families, committed, outcomes, FlowDocuments.NONE);
   }
 
   /** Without a country database. */
   public static Topology build(
       TopologyConfig config,
-      int inputPartitions,
+      int ownerPartitions,
       AsnLookup asn,
       SeriesFamilies families,
       CommittedTotals committed,
@@ -126,7 +132,7 @@ public final class FlowTopology {
       FlowDocuments documents) {
     return build(
         config,
-        inputPartitions,
+        ownerPartitions,
         asn,
         CountryLookup.EMPTY,
         families,
@@ -140,12 +146,15 @@ public final class FlowTopology {
    * count-flows} has a second child, the sink {@value #DOCUMENTS}, and sends its deltas to the
    * repartition topic's node by name.
    *
-   * @param inputPartitions the input topic's partitions, among which {@code --max-series} is shared
+   * @param ownerPartitions the partitions of the repartition topic, {@link #deltasTopic}: the owner
+   *     tasks, among which {@code --max-series} is shared. Fixed when the topic is first created
+   *     (the input topic's partitions then), so that adding input partitions later moves no series
+   *     to another owner
    * @param countries the country database, for the country family where pmacct gives no country
    */
   public static Topology build(
       TopologyConfig config,
-      int inputPartitions,
+      int ownerPartitions,
       AsnLookup asn,
       CountryLookup countries,
       SeriesFamilies families,
@@ -157,7 +166,7 @@ public final class FlowTopology {
     FlowClassifier classifier =
         new FlowClassifier(
             config.ownAsns(), config.asnFromIp(), config.defaultSamplingRate(), asn, countries);
-    SeriesLimits limits = SeriesLimits.of(config.maxSeries(), inputPartitions, config.seriesTtl());
+    SeriesLimits limits = SeriesLimits.of(config.maxSeries(), ownerPartitions, config.seriesTtl());
     InvalidRecordLog invalidLog = new InvalidRecordLog();
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(new PendingDeltasStore.Builder(PENDING_STORE));
@@ -183,6 +192,9 @@ public final class FlowTopology {
             PENDING_STORE)
         .repartition(
             Repartitioned.<byte[], byte[]>as(DELTAS)
+                // Without a count, Kafka Streams sizes the topic by the input's partitions and
+                // refuses to start once the input has more than the existing topic.
+                .withNumberOfPartitions(ownerPartitions)
                 .withKeySerde(Serdes.ByteArray())
                 .withValueSerde(Serdes.ByteArray())
                 .withStreamPartitioner(

@@ -47,7 +47,8 @@ public record SeriesLimits(int maxSeries, int partitions, Duration ttl) {
       return maxSeries;
     }
     if (partition < 0 || partition >= partitions) {
-      // A partition the count at start did not know (the topic grew since): an even share.
+      // Not expected: the owner partitions are fixed when their topic is created. Should someone
+      // grow that topic by hand anyway, an unknown partition gets an even share.
       return (int) ((maxSeries + (long) partitions - 1) / partitions);
     }
     long slots = DeltaBatch.slotsOf(partition, partitions);

@@ -1,0 +1,73 @@
+package io.flowexporter.app.kafka;
+
+import io.flowexporter.topology.FlowTopology;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * How many owner partitions (the second stage's tasks) an application id has. Each series belongs
+ * to one owner partition by its key's hash modulo this count, so the count must never change while
+ * the totals live on: it is fixed when the repartition topic is first created, as the input topic's
+ * partitions then, and read back from that topic at every later start. Operators may add partitions
+ * to the input topic (more first-stage tasks, more instances doing the parsing) without moving a
+ * series to another owner, which would restart its counter or show it twice.
+ */
+public final class OwnerPartitions {
+
+  private static final int ATTEMPTS = 3;
+  private static final long RETRY_PAUSE_MS = 1000;
+
+  private OwnerPartitions() {}
+
+  /**
+   * The owner partitions of {@code applicationId}: the repartition topic's partitions when it
+   * exists, else {@code inputPartitions} (a first start).
+   *
+   * @return the count, or -1 if {@code stopping} turned true first
+   * @throws IllegalStateException with the reason to stop, when Kafka does not describe the topic
+   *     in three attempts: guessing could split the series between two owners
+   */
+  public static int of(
+      Admin admin, String applicationId, int inputPartitions, BooleanSupplier stopping)
+      throws InterruptedException {
+    String topic = FlowTopology.deltasTopic(applicationId);
+    Exception failure = null;
+    // The topic lookup just before reached Kafka, so a failure here is a passing one: try again.
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (attempt > 0) {
+        Thread.sleep(RETRY_PAUSE_MS);
+      }
+      if (stopping.getAsBoolean()) {
+        return -1;
+      }
+      try {
+        return admin
+            .describeTopics(List.of(topic))
+            .allTopicNames()
+            .get(20, TimeUnit.SECONDS)
+            .get(topic)
+            .partitions()
+            .size();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+          return inputPartitions;
+        }
+        failure = e;
+      } catch (TimeoutException e) {
+        failure = e;
+      }
+    }
+    throw new IllegalStateException(
+        "Kafka did not describe topic "
+            + topic
+            + " ("
+            + (failure.getCause() != null ? failure.getCause() : failure)
+            + "), whose partitions fix which instance owns each series; start again once Kafka"
+            + " answers");
+  }
+}
