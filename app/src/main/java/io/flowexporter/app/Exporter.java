@@ -155,12 +155,17 @@ public final class Exporter implements AutoCloseable {
     this.refusalLog = new KafkaRefusalLog(kafkaRefusals);
   }
 
-  /** The AS family always; the others when their flags chose them. */
+  /**
+   * The AS family and the country family always (without a country database, countries come from
+   * pmacct's fields alone, and records without them count toward no country); the port family when
+   * {@code --port} chose ports.
+   */
   private static SeriesFamilies familiesOf(ExporterConfig config) {
     List<SeriesFamily> all = new ArrayList<>(List.of(AsFamily.FAMILY));
-    if (config.countries().enabled()) {
-      all.add(CountryFamily.FAMILY);
-    }
+    all.add(
+        config.countries().database().isPresent()
+            ? CountryFamily.FAMILY
+            : CountryFamily.FROM_PMACCT);
     if (!config.ports().isEmpty()) {
       all.add(PortFamily.of(config.ports()));
     }
@@ -306,12 +311,7 @@ public final class Exporter implements AutoCloseable {
             FlowScanner.MAX_BYTES);
     FlowApi api =
         new FlowApi(
-            tokens,
-            scanner,
-            config.api().maxScans(),
-            java.time.Clock.systemUTC(),
-            kafkaRefusals,
-            config.countries().enabled());
+            tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC(), kafkaRefusals);
     LOG.info(
         "Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time",
         FlowApi.TAP,
@@ -384,11 +384,9 @@ public final class Exporter implements AutoCloseable {
   /** The country database, if any; the loader logs what it loaded and from where. */
   private CountryLookup openCountryDatabase(CountryConfig c) throws StartupFlagException {
     if (c.database().isEmpty()) {
-      if (c.fromPmacct()) {
-        LOG.info(
-            "Counting countries from pmacct's country_ip_src/country_ip_dst only (no --country-db): "
-                + "records without them count as ZZ");
-      }
+      LOG.info(
+          "No --country-db: countries come from pmacct's country_ip_src/country_ip_dst alone;"
+              + " records without them count toward no flow_country_* series");
       return CountryLookup.EMPTY;
     }
     try {
@@ -759,7 +757,6 @@ public final class Exporter implements AutoCloseable {
   private final class StatusLog implements Runnable {
     private long lastCounted;
     private long lastInvalid;
-    private boolean countriesHinted;
 
     @Override
     public void run() {
@@ -778,12 +775,6 @@ public final class Exporter implements AutoCloseable {
           Double.isNaN(lag) ? "unknown" : String.format("%.0f", lag));
       lastCounted = counted;
       lastInvalid = invalid;
-      if (!countriesHinted && outcomes.sawUncountedCountries()) {
-        countriesHinted = true;
-        LOG.warn(
-            "Records carry pmacct's country_ip_src/country_ip_dst, but no country is counted: start"
-                + " with --country-from-pmacct (or --country-db) to count flow_country_*_total");
-      }
     }
   }
 }

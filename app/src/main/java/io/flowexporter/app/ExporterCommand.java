@@ -215,12 +215,6 @@ public final class ExporterCommand implements Callable<Integer> {
   Path countryDb;
 
   @Option(
-      names = "--country-from-pmacct",
-      description =
-          "Count flow_country_*_total from pmacct's country_ip_src/country_ip_dst, also without --country-db.")
-  boolean countryFromPmacct;
-
-  @Option(
       names = "--port",
       split = ",",
       paramLabel = "PORT",
@@ -429,8 +423,7 @@ public final class ExporterCommand implements Callable<Integer> {
         new AsnDbConfig(
             Optional.ofNullable(asnDb), Optional.ofNullable(asnNames), Duration.ofSeconds(10));
     CountryConfig countries =
-        new CountryConfig(
-            Optional.ofNullable(countryDb), countryFromPmacct, Duration.ofSeconds(10));
+        new CountryConfig(Optional.ofNullable(countryDb), Duration.ofSeconds(10));
     return new ExporterConfig(
         kafka, http, asn, topology, countries, ports, flowDocuments(), api(), webTls());
   }
@@ -517,9 +510,6 @@ public final class ExporterCommand implements Callable<Integer> {
       throw fail(
           "--flow-filter",
           "direction=unmatched selects no document: flows that are not yours are never written");
-    }
-    if (filter.usesCountry() && countryDb == null && !countryFromPmacct) {
-      throw fail("--flow-filter", "country: needs --country-db or --country-from-pmacct");
     }
     return new FlowDocumentsConfig(
         Optional.ofNullable(flowTopic).map(String::trim),

@@ -170,8 +170,6 @@ class ExporterCommandTest {
     assertThat(cli.err()).contains("colour: unknown parameter");
     cli.assertBad("--flow-filter", with("--flow-filter", "port=https"));
     cli.assertBad("--flow-filter", with("--flow-filter", "country=FRA"));
-    cli.assertBad("--flow-filter", with("--flow-filter", "country=FR"));
-    assertThat(cli.err()).contains("needs --country-db or --country-from-pmacct");
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100M"));
     cli.assertBad("--flow-log-max-size", with("--flow-log-max-size", "100"));
     cli.assertBad("--flow-log-max-files", with("--flow-log-max-files", "0"));
@@ -487,18 +485,18 @@ class ExporterCommandTest {
   }
 
   @Test
-  void countriesAreCountedWithADatabaseOrPmacctsFields(@TempDir Path dir) throws Exception {
+  void countriesComeFromADatabaseOrPmacctsFieldsAlone(@TempDir Path dir) throws Exception {
     CapturedCommandLine none = new CapturedCommandLine(Main::commandLine);
     assertThat(none.run(with())).isZero();
-    assertThat(none.out()).contains("country-db=(none)", "country-from-pmacct=false");
+    assertThat(none.out()).contains("country-db=(none)");
     Path db =
         Files.writeString(dir.resolve("GeoLite2-Country.mmdb"), "read when the exporter starts");
     CapturedCommandLine file = new CapturedCommandLine(Main::commandLine);
     assertThat(file.run(with("--country-db", db.toString()))).isZero();
-    assertThat(file.out()).contains("country-db=" + db, "country-from-pmacct=false");
-    CapturedCommandLine pmacct = new CapturedCommandLine(Main::commandLine);
-    assertThat(pmacct.run(Map.of("FLOW_EXPORTER_COUNTRY_FROM_PMACCT", "true"), with())).isZero();
-    assertThat(pmacct.out()).contains("country-db=(none)", "country-from-pmacct=true");
+    assertThat(file.out()).contains("country-db=" + db);
+    // countries from pmacct's fields need no flag: a filter on them is accepted without a database
+    CapturedCommandLine filter = new CapturedCommandLine(Main::commandLine);
+    assertThat(filter.run(with("--flow-filter", "country=FR"))).isZero();
   }
 
   @Test

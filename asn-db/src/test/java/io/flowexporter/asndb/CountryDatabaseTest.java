@@ -297,7 +297,7 @@ class CountryDatabaseTest {
 
   @Test
   void countriesWithoutANameOfTheirOwnAreNamedInEnglishByTheJdk() {
-    // pmacct's fields alone (--country-from-pmacct without --country-db)
+    // pmacct's fields alone (no --country-db)
     assertThat(CountryLookup.EMPTY.nameOf("DE")).isEqualTo("Germany");
     assertThat(CountryLookup.EMPTY.nameOf("us")).isEqualTo("United States");
     assertThat(CountryLookup.EMPTY.nameOf("ZZ")).isEqualTo(CountryLookup.UNKNOWN_NAME);

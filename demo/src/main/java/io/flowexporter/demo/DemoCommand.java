@@ -293,7 +293,7 @@ public final class DemoCommand implements Callable<Integer> {
         new HttpConfig("", port),
         new AsnDbConfig(Optional.of(mmdb), Optional.empty(), Duration.ofSeconds(10)),
         topology,
-        new CountryConfig(Optional.of(countryMmdb), false, Duration.ofSeconds(10)),
+        new CountryConfig(Optional.of(countryMmdb), Duration.ofSeconds(10)),
         PORTS,
         FlowDocumentsConfig.NONE,
         new ApiConfig(Optional.of(apiTokens), 4),

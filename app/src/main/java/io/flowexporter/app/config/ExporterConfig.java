@@ -103,7 +103,6 @@ public record ExporterConfig(
         "max-series=" + topology.maxSeries(),
         "series-ttl=" + Durations.format(topology.seriesTtl()),
         "country-db=" + countries.database().map(Object::toString).orElse("(none)"),
-        "country-from-pmacct=" + countries.fromPmacct(),
         "port=" + (ports.isEmpty() ? "(none)" : ports),
         "flow-topic=" + documents.topic().orElse("(none)"),
         "flow-log=" + documents.log().map(Object::toString).orElse("(none)"),

@@ -102,9 +102,7 @@ public final class TopApi {
           "'"
               + family
               + "' is not counted by this instance"
-              + (dimension == Dimension.PORT
-                  ? " (start it with --port)"
-                  : " (start it with --country-db or --country-from-pmacct)"));
+              + (dimension == Dimension.PORT ? " (start it with --port)" : ""));
     }
     String dir =
         one(query, "direction")

@@ -40,32 +40,23 @@ public final class FlowApi {
   private final int maxScans;
   private final Clock clock;
   private final KafkaRefusals refusals;
-  private final boolean countries;
 
   private static final long UNKNOWN_TOKEN_LOG_NANOS = 60_000_000_000L;
   private long lastUnknownTokenLine;
   private long unknownTokens;
 
-  /** Kafka's refusals as they are, and no country source: {@code country=} is refused. */
+  /** Kafka's refusals as they are. */
   public FlowApi(ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock) {
-    this(tokens, scanner, maxScans, clock, null, false);
+    this(tokens, scanner, maxScans, clock, null);
   }
 
   /**
    * @param refusals says a refusal by Kafka (login, TLS, ACL) of a scan's consumer in the
    *     exporter's words; null: Kafka's message as it is
-   * @param countries whether flows have countries (a country database or pmacct's fields): without,
-   *     every flow is {@code ZZ} and {@code country=} is refused rather than answered with nothing
    */
   public FlowApi(
-      ApiTokens tokens,
-      FlowScanner scanner,
-      int maxScans,
-      Clock clock,
-      KafkaRefusals refusals,
-      boolean countries) {
+      ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock, KafkaRefusals refusals) {
     this.refusals = refusals;
-    this.countries = countries;
     if (maxScans < 1) {
       throw new IllegalArgumentException("at least one scan at a time");
     }
@@ -142,14 +133,6 @@ public final class FlowApi {
       query = FlowQuery.parse(kind, ctx.queryString(), clock.instant());
     } catch (FlowQueryException e) {
       error(ctx, HttpStatus.BAD_REQUEST, e.parameter(), e.getMessage());
-      return;
-    }
-    if (query.filter().usesCountry() && !countries) {
-      error(
-          ctx,
-          HttpStatus.BAD_REQUEST,
-          "country",
-          "country: this instance has no country source (--country-db or --country-from-pmacct)");
       return;
     }
     if (!scans.tryAcquire()) {

@@ -140,6 +140,11 @@ public final class FlowMetricsWriter {
     }
     FlowMetricsWriter w = new FlowMetricsWriter(out, asn, countries);
     for (int f = 0; f < all.size(); f++) {
+      if (start[2 * f] == start[2 * f + 2]) {
+        // A family without series is absent, not announced: the country family of an exporter
+        // whose records carry no countries, a start before the first commit.
+        continue;
+      }
       SeriesFamily family = all.get(f);
       Pieces pieces = Pieces.of(family);
       for (Counter c : family.counters()) {

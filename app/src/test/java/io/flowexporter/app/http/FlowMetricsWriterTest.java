@@ -102,6 +102,31 @@ class FlowMetricsWriterTest {
   }
 
   @Test
+  void aFamilyWithoutSeriesIsAbsent() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    FlowMetricsWriter.write(
+        out,
+        TotalsSnapshot.of(
+            Map.of(AsFamily.key(Direction.RECEIVE, "h", 1, 64500), new Totals(5, 1, 1))),
+        SeriesFamilies.of(true),
+        NAMES,
+        CountryLookup.EMPTY,
+        false);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("flow_receive_bytes_total{")
+        .doesNotContain("flow_country_");
+    out.reset();
+    FlowMetricsWriter.write(
+        out,
+        TotalsSnapshot.of(Map.of()),
+        SeriesFamilies.of(true),
+        NAMES,
+        CountryLookup.EMPTY,
+        false);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
   void openMetricsNamesFamiliesWithoutTheSuffix() throws Exception {
     String text =
         write(Map.of(AsFamily.key(Direction.TRANSMIT, "h", 64500, 1), new Totals(1, 1, 1)), true);

@@ -137,8 +137,7 @@ class FlowApiIT {
                 FlowScanner.MAX_BYTES),
             FlowApi.DEFAULT_MAX_SCANS,
             Clock.systemUTC(),
-            null,
-            true); // countries from pmacct's fields, as with --country-from-pmacct
+            null);
     server = Javalin.create(c -> c.showJavalinBanner = false);
     api.mount(server);
     server.start("127.0.0.1", 0);

@@ -33,8 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * .mmdb database), and {@code countries}: as {@code noas}, and nfacctd adds {@code country_ip_src}
  * / {@code country_ip_dst} itself from a GeoIP2 country database written for the test (two of the
  * capture's ASes left out, so pmacct's "" for the unknown is exercised); flow-exporter, given no
- * country database ({@code --country-from-pmacct}), counts by those fields, and its per-country
- * totals equal the capture's.
+ * country database, counts by those fields, and its per-country totals equal the capture's.
  */
 class PmacctPipelineIT {
 
@@ -52,7 +51,7 @@ class PmacctPipelineIT {
           new Variant("single", "never", "ipv4"),
           new Variant("multi", "never", "ipv4"),
           new Variant("noas", "auto", null),
-          new Variant("countries", "auto", null, List.of("--country-from-pmacct")));
+          new Variant("countries", "auto", null));
 
   /** The countries of the capture's ASes in the test's country database; the others are in none. */
   private static final Map<String, String> COUNTRY_OF_AS =
@@ -102,7 +101,7 @@ class PmacctPipelineIT {
           run(
               dir.resolve(v.name() + "-pipeline.log"),
               Duration.ofMinutes(3),
-              v.moreArgs().contains("--country-from-pmacct")
+              v.name().equals("countries")
                   ? Map.of("PCAP_DIR", pcapDir.toString(), "GEOIPV2_FILE", countryMmdb.toString())
                   : Map.of("PCAP_DIR", pcapDir.toString()),
               "bash",

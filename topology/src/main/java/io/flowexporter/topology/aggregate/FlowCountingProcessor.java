@@ -11,7 +11,6 @@ import io.flowexporter.topology.flow.FlowRecord;
 import io.flowexporter.topology.flow.InvalidReason;
 import io.flowexporter.topology.flow.ParseListener;
 import io.flowexporter.topology.series.CountedFlow;
-import io.flowexporter.topology.series.CountryFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesFamily;
 import io.flowexporter.topology.series.SeriesKeyWriter;
@@ -40,9 +39,8 @@ public final class FlowCountingProcessor
   private final SeriesFamilies families;
 
   /** Countries are not counted, and no record with pmacct's country fields was seen yet. */
-  private boolean noticeCountries;
-
   private final RecordOutcomes outcomes;
+
   private final InvalidRecordLog invalidLog;
   private final CountedFlow flow;
   private PendingDeltas pending;
@@ -123,7 +121,6 @@ public final class FlowCountingProcessor
     this.outcomes = outcomes;
     this.invalidLog = invalidLog;
     this.flow = new CountedFlow(classifier);
-    this.noticeCountries = !families.all().contains(CountryFamily.FAMILY);
   }
 
   @Override
@@ -191,10 +188,6 @@ public final class FlowCountingProcessor
       family.extractor().extract(flow, keys);
     }
     outcomes.counted();
-    if (noticeCountries && (r.countryIpSrc() != null || r.countryIpDst() != null)) {
-      noticeCountries = false;
-      outcomes.uncountedCountries();
-    }
     if (documents != null && documents.filter().matches(flow)) {
       writeDocument(bytes, packets);
     }

@@ -20,7 +20,6 @@ public final class RecordOutcomes {
   private final LongAdder unmatched = new LongAdder();
   private final LongAdder markers = new LongAdder();
   private final Map<InvalidReason, LongAdder> invalid = new EnumMap<>(InvalidReason.class);
-  private volatile boolean uncountedCountries;
 
   public RecordOutcomes() {
     for (InvalidReason reason : InvalidReason.values()) {
@@ -30,19 +29,6 @@ public final class RecordOutcomes {
 
   void counted() {
     counted.increment();
-  }
-
-  /** A record carried pmacct's country fields while the country family is not counted. */
-  void uncountedCountries() {
-    uncountedCountries = true;
-  }
-
-  /**
-   * Whether records carried pmacct's {@code country_ip_src}/{@code country_ip_dst} that nothing
-   * counts (no country family): the operator set pmacct up for countries but not the exporter.
-   */
-  public boolean sawUncountedCountries() {
-    return uncountedCountries;
   }
 
   void unmatched() {

@@ -126,12 +126,17 @@ public final class FlowClassifier {
 
   /** The source address's country: pmacct's {@code country_ip_src}, else the database's. */
   public String sourceCountry(FlowRecord r) {
-    return r.countryIpSrc() != null ? r.countryIpSrc() : countries.countryOf(r.ipSrc());
+    return given(r.countryIpSrc()) ? r.countryIpSrc() : countries.countryOf(r.ipSrc());
   }
 
   /** The destination address's country: pmacct's {@code country_ip_dst}, else the database's. */
   public String destinationCountry(FlowRecord r) {
-    return r.countryIpDst() != null ? r.countryIpDst() : countries.countryOf(r.ipDst());
+    return given(r.countryIpDst()) ? r.countryIpDst() : countries.countryOf(r.ipDst());
+  }
+
+  /** Whether pmacct gave a country: the field is there and names one. */
+  private static boolean given(String pmacctCountry) {
+    return pmacctCountry != null && !CountryLookup.UNKNOWN.equals(pmacctCountry);
   }
 
   /** Whether {@code as} is one of the operator's own AS numbers. */

@@ -17,14 +17,21 @@ final class CountryCodes {
   private CountryCodes() {}
 
   /**
+   * Present but not a country: what a country field that gives no code reads as, so that a record
+   * that carries pmacct's country fields can be told from one that does not (null). The same String
+   * as the code {@code ZZ}, which means the same ("no country").
+   */
+  static final String NOT_GIVEN = CODES[25 * 26 + 25];
+
+  /**
    * The code held in {@code chars[offset..offset+length)}: two ASCII letters in either case, as the
-   * shared upper-case String; null for anything else and for {@code ZZ} ("no country"), so that
+   * shared upper-case String; {@link #NOT_GIVEN} for anything else and for {@code ZZ}, so that
    * pmacct's unknown marker ({@code --}), the empty string and {@code ZZ} all leave the country to
    * the country database.
    */
   static String of(char[] chars, int offset, int length) {
     if (length != 2) {
-      return null;
+      return NOT_GIVEN;
     }
     return code(letter(chars[offset]), letter(chars[offset + 1]));
   }
@@ -32,14 +39,14 @@ final class CountryCodes {
   /** The code held in the ASCII bytes {@code bytes[offset..offset+length)}, as {@link #of}. */
   static String of(byte[] bytes, int offset, int length) {
     if (length != 2) {
-      return null;
+      return NOT_GIVEN;
     }
     return code(letter((char) bytes[offset]), letter((char) bytes[offset + 1]));
   }
 
   private static String code(int first, int second) {
-    if (first < 0 || second < 0 || (first == 25 && second == 25)) {
-      return null;
+    if (first < 0 || second < 0) {
+      return NOT_GIVEN;
     }
     return CODES[first * 26 + second];
   }

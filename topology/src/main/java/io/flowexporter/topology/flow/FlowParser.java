@@ -220,14 +220,14 @@ public final class FlowParser {
   }
 
   /**
-   * A country code, or null when the field does not give one: any value that is not a string of two
-   * letters (pmacct writes "" or its unknown marker where its database has no answer) leaves the
-   * country to the country database, and never makes the record invalid.
+   * A country code, or {@link CountryCodes#NOT_GIVEN} when the field does not give one: any value
+   * that is not a string of two letters (pmacct writes "" or its unknown marker where its database
+   * has no answer) leaves the country to the country database, and never makes the record invalid.
    */
   private static String country(JsonToken value, JsonParser p) throws IOException {
     if (value != JsonToken.VALUE_STRING) {
       p.skipChildren();
-      return null;
+      return CountryCodes.NOT_GIVEN;
     }
     return CountryCodes.of(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
   }

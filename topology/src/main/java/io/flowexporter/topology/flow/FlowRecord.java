@@ -13,8 +13,9 @@ package io.flowexporter.topology.flow;
  * @param ipSrc {@code ip_src} as text, or null
  * @param ipDst {@code ip_dst} as text, or null
  * @param countryIpSrc {@code country_ip_src} (pmacct's {@code src_host_country}) as an upper-case
- *     ISO 3166-1 alpha-2 code, or null when not given: absent, empty, pmacct's unknown marker
- *     ({@code --}), {@code ZZ}, or anything that is not two ASCII letters
+ *     ISO 3166-1 alpha-2 code; {@code ZZ} when the field is there without a code (empty, pmacct's
+ *     unknown marker {@code --}, {@code ZZ}, or anything that is not two ASCII letters); null when
+ *     the record has no such field (or it is JSON null)
  * @param countryIpDst {@code country_ip_dst}, like {@code countryIpSrc}
  * @param portSrc {@code port_src}, 0 when absent
  * @param portDst {@code port_dst}, 0 when absent

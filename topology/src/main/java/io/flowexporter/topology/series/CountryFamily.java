@@ -1,6 +1,7 @@
 package io.flowexporter.topology.series;
 
 import io.flowexporter.topology.enrich.Direction;
+import io.flowexporter.topology.flow.FlowRecord;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,35 +14,57 @@ import java.util.List;
  */
 public final class CountryFamily {
 
-  /** Family id 1. */
-  public static final SeriesFamily FAMILY =
-      new SeriesFamily(
-          1,
-          "country",
-          List.of(new Label("country", LabelKind.COUNTRY), new Label("hostname", LabelKind.TEXT)),
-          List.of(
-              new Counter(
-                  Direction.RECEIVE,
-                  Unit.BYTES,
-                  "flow_country_receive_bytes",
-                  "Bytes received into your AS from addresses in the country, sampling applied."),
-              new Counter(
-                  Direction.TRANSMIT,
-                  Unit.BYTES,
-                  "flow_country_transmit_bytes",
-                  "Bytes sent from your AS to addresses in the country, sampling applied."),
-              new Counter(
-                  Direction.RECEIVE,
-                  Unit.PACKETS,
-                  "flow_country_receive_packets",
-                  "Packets received into your AS from addresses in the country, sampling applied."),
-              new Counter(
-                  Direction.TRANSMIT,
-                  Unit.PACKETS,
-                  "flow_country_transmit_packets",
-                  "Packets sent from your AS to addresses in the country, sampling applied.")),
-          (flow, out) ->
-              out.begin().country(flow.remoteCountry()).text(flow.record().hostname()).emit());
+  /** Family id 1, counting every counted flow: with a country database. */
+  public static final SeriesFamily FAMILY = family(CountryFamily::countEvery);
+
+  /**
+   * The same family (id, labels, counters), counting only the flows whose record carries pmacct's
+   * {@code country_ip_src} or {@code country_ip_dst}: without a country database, countries come
+   * from pmacct alone, and a network whose pmacct adds none shows no country series at all rather
+   * than all its traffic under {@code ZZ}. A record that carries the fields without a code (pmacct
+   * did not know the address) counts under {@code ZZ}.
+   */
+  public static final SeriesFamily FROM_PMACCT = family(CountryFamily::countFromPmacct);
+
+  private static SeriesFamily family(SeriesFamily.Extractor extractor) {
+    return new SeriesFamily(
+        1,
+        "country",
+        List.of(new Label("country", LabelKind.COUNTRY), new Label("hostname", LabelKind.TEXT)),
+        List.of(
+            new Counter(
+                Direction.RECEIVE,
+                Unit.BYTES,
+                "flow_country_receive_bytes",
+                "Bytes received into your AS from addresses in the country, sampling applied."),
+            new Counter(
+                Direction.TRANSMIT,
+                Unit.BYTES,
+                "flow_country_transmit_bytes",
+                "Bytes sent from your AS to addresses in the country, sampling applied."),
+            new Counter(
+                Direction.RECEIVE,
+                Unit.PACKETS,
+                "flow_country_receive_packets",
+                "Packets received into your AS from addresses in the country, sampling applied."),
+            new Counter(
+                Direction.TRANSMIT,
+                Unit.PACKETS,
+                "flow_country_transmit_packets",
+                "Packets sent from your AS to addresses in the country, sampling applied.")),
+        extractor);
+  }
+
+  private static void countEvery(CountedFlow flow, SeriesKeyWriter out) {
+    out.begin().country(flow.remoteCountry()).text(flow.record().hostname()).emit();
+  }
+
+  private static void countFromPmacct(CountedFlow flow, SeriesKeyWriter out) {
+    FlowRecord r = flow.record();
+    if (r.countryIpSrc() != null || r.countryIpDst() != null) {
+      countEvery(flow, out);
+    }
+  }
 
   private CountryFamily() {}
 

@@ -154,7 +154,6 @@ class FlowParserTest {
           "\"USA\"",
           "\"É\u00c9\"",
           "7",
-          "null",
           "{\"iso_code\": \"US\"}",
           "[\"US\"]"
         }) {
@@ -162,6 +161,7 @@ class FlowParserTest {
           parse(
               base + ", \"country_ip_src\": " + unknown + ", \"country_ip_dst\": " + unknown + "}");
       assertThat(c.invalid).as(unknown).isEmpty();
+      // There, without a country: ZZ, which leaves the country to the database
       assertThat(c.records)
           .as(unknown)
           .containsExactly(
@@ -174,11 +174,19 @@ class FlowParserTest {
                   0,
                   "8.8.8.8",
                   "192.0.2.10",
+                  "ZZ",
+                  "ZZ",
                   443,
                   51514,
                   "tcp",
                   1));
     }
+    // JSON null is no field at all, as elsewhere
+    Collected c = parse(base + ", \"country_ip_src\": null, \"country_ip_dst\": null}");
+    assertThat(c.records)
+        .containsExactly(
+            new FlowRecord(
+                15169, 64500, 9000, 12, "edge1", 0, "8.8.8.8", "192.0.2.10", 443, 51514, "tcp", 1));
   }
 
   @Test
