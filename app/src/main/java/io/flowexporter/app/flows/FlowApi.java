@@ -86,9 +86,17 @@ public final class FlowApi {
   private String explain(Exception e) {
     Throwable cause =
         e instanceof FlowScan.ScanFailedException && e.getCause() != null ? e.getCause() : e;
-    return (refusals == null ? Optional.<KafkaRefusals.Refusal>empty() : refusals.classify(cause))
-        .map(KafkaRefusals.Refusal::message)
+    return refusal(cause)
         .orElse(e instanceof FlowScan.ScanFailedException ? e.getMessage() : e.toString());
+  }
+
+  /**
+   * Kafka's refusal (login, TLS, ACL) in the exporter's words, as /readyz says it, if it is one.
+   */
+  private Optional<String> refusal(Throwable failure) {
+    return refusals == null
+        ? Optional.empty()
+        : refusals.classify(failure).map(KafkaRefusals.Refusal::message);
   }
 
   /** Adds the routes to a server. */
@@ -187,7 +195,12 @@ public final class FlowApi {
     } catch (KafkaException e) {
       AUDIT.info("{}: ended by error (it could not start): 0 flows returned", scanOf);
       LOG.warn("A flow {} could not start: {}", kind, explain(e));
-      error(ctx, HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not answer: " + e.getMessage());
+      // A refusal as the exporter explains it on /readyz: what to fix, not Kafka's exception.
+      error(
+          ctx,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          null,
+          refusal(e).orElse("Kafka did not answer: " + e.getMessage()));
       return;
     }
     try (scan) {

@@ -29,6 +29,9 @@ import org.apache.kafka.common.TopicPartition;
  * the client going away (noticed within a second: while nothing is written, a keep-alive byte is
  * sent every {@value #KEEP_ALIVE_MS} ms). Closes its consumer in every case.
  *
+ * <p>The timeout counts from the moment {@link FlowScanner#open} began to position the consumer:
+ * the time Kafka took for that is part of it.
+ *
  * <p>A search's range is on the Kafka record time (the producer's time, as {@code offsetsForTimes}
  * sees it): on each partition it starts at the first record at or after {@code from}, keeps the
  * records in [from, to), and ends at the first record {@value #LATE_MS} ms or more after {@code
@@ -61,7 +64,8 @@ public final class FlowScan implements AutoCloseable {
   private final Lines lines = new Lines();
   private FlowWriter out;
   private String reason;
-  private long deadline;
+  private final long started;
+  private final long deadline;
   private long flows;
   private long scanned;
 
@@ -71,7 +75,8 @@ public final class FlowScan implements AutoCloseable {
       Map<TopicPartition, Long> ends,
       FlowClassifier classifier,
       AsnLookup names,
-      long maxBytes) {
+      long maxBytes,
+      long started) {
     this.consumer = consumer;
     this.query = query;
     this.ends = new HashMap<>(ends);
@@ -79,14 +84,14 @@ public final class FlowScan implements AutoCloseable {
     this.ecs = new EcsDocuments(names, classifier);
     this.maxBytes = maxBytes;
     this.flow = new CountedFlow(classifier);
+    this.started = started;
+    this.deadline = started + query.timeout().toNanos();
   }
 
   /** Runs the scan to its end, writing to {@code writer}, and says how it ended. */
   public ScanEnd run(FlowWriter writer) {
     this.out = writer;
-    long start = System.nanoTime();
-    deadline = start + query.timeout().toNanos();
-    long lastWrite = start;
+    long lastWrite = System.nanoTime();
     try {
       writer.flush(); // the headers: the client knows the scan is on
       while (reason == null) {
@@ -118,15 +123,15 @@ public final class FlowScan implements AutoCloseable {
           lastWrite = System.nanoTime();
         }
       }
-      ScanEnd end = new ScanEnd(reason, flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      ScanEnd end = new ScanEnd(reason, flows, scanned, (System.nanoTime() - started) / 1_000_000);
       writer.end(end);
       return end;
     } catch (IOException | UncheckedIOException e) {
       // The client closed the connection.
-      return new ScanEnd("client", flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      return new ScanEnd("client", flows, scanned, (System.nanoTime() - started) / 1_000_000);
     } catch (org.apache.kafka.common.KafkaException e) {
       // Kafka refused the scan midway (authorization, a deleted topic): say so in the end line.
-      ScanEnd end = new ScanEnd("error", flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      ScanEnd end = new ScanEnd("error", flows, scanned, (System.nanoTime() - started) / 1_000_000);
       try {
         writer.end(end);
       } catch (IOException gone) {

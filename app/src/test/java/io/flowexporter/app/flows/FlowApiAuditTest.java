@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.http.RoutesServer;
 import io.flowexporter.app.kafka.KafkaRefusals;
@@ -21,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +33,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the flow API says of a scan, on a scripted Kafka: its audit lines, each of which says who
- * looked at what.
+ * looked at what, and a refusal by Kafka in the exporter's words.
  */
 class FlowApiAuditTest {
 
@@ -104,5 +107,22 @@ class FlowApiAuditTest {
         .startsWith(lines().get(0) + ": ended by range: 0 flows returned, 0 records scanned, ")
         .endsWith(" ms");
     assertThat(String.join("\n", lines())).doesNotContain(TOKEN);
+  }
+
+  @Test
+  void aRefusalByKafkaIs503InTheExportersWordsAndOnRecord() throws Exception {
+    serve(new TopicAuthorizationException(Set.of(TOPIC)));
+    HttpResponse<String> r = get(FlowApi.TAP + "?port=53");
+    assertThat(r.statusCode()).isEqualTo(503);
+    String message = new ObjectMapper().readTree(r.body()).path("error").path("message").asText();
+    assertThat(message)
+        .startsWith("Kafka at kafka1:9093 denies")
+        .contains("topic " + TOPIC, "check the ACLs")
+        .doesNotContain("Not authorized"); // Kafka's own words
+    assertThat(lines())
+        .last()
+        .asString()
+        .startsWith("flow tap #1 by alice from 127.0.0.1: tap port=53")
+        .endsWith("ended by error (it could not start): 0 flows returned");
   }
 }

@@ -112,7 +112,14 @@ class FlowScanTest {
     FlowClassifier classifier =
         new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     try (FlowScan scan =
-        new FlowScan(consumer, query, Map.of(TP, end), classifier, AsnLookup.EMPTY, 1 << 20)) {
+        new FlowScan(
+            consumer,
+            query,
+            Map.of(TP, end),
+            classifier,
+            AsnLookup.EMPTY,
+            1 << 20,
+            System.nanoTime())) {
       return scan.run(out);
     }
   }
