@@ -26,8 +26,9 @@ import org.apache.kafka.common.TopicPartition;
  * each record with its classifier (resolved AS numbers, direction, country), keeps those the filter
  * selects, and writes their ECS documents (sampling applied) as they come. Ends at the first of:
  * the query's limit, its timeout, the byte cap, the end of a search's range on every partition, or
- * the client going away (noticed within a second: while nothing is written, a keep-alive byte is
- * sent every {@value #KEEP_ALIVE_MS} ms). Closes its consumer in every case.
+ * the client going away (noticed within about half a second: while nothing is written, a keep-alive
+ * byte is sent every {@value #KEEP_ALIVE_MS} ms, and the second write after the client closed its
+ * connection fails). Closes its consumer in every case.
  *
  * <p>The timeout counts from the moment {@link FlowScanner#open} began to position the consumer:
  * the time Kafka took for that is part of it.
@@ -42,8 +43,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class FlowScan implements AutoCloseable {
 
-  // A closed connection fails the second write after it (the first only fills the socket buffer):
-  // two keep-alives and a poll stay within a second.
+  // A closed connection fails the second write after it (the first may still be accepted, and
+  // answered by a reset): two keep-alives, half a second.
   static final long KEEP_ALIVE_MS = 250;
   private static final long POLL_MS = 200;
 
@@ -105,9 +106,12 @@ public final class FlowScan implements AutoCloseable {
           break;
         }
         long written = writer.bytes();
+        // The poll ends when a keep-alive is due, not only after POLL_MS: a keep-alive every 250
+        // ms, not every second poll.
+        long keepAliveDue = lastWrite + KEEP_ALIVE_MS * 1_000_000 - now;
+        long pollNanos = Math.min(POLL_MS * 1_000_000, Math.min(deadline - now, keepAliveDue));
         ConsumerRecords<byte[], byte[]> records =
-            consumer.poll(
-                Duration.ofMillis(Math.max(1, Math.min(POLL_MS, (deadline - now) / 1_000_000))));
+            consumer.poll(Duration.ofMillis(Math.max(1, (pollNanos + 999_999) / 1_000_000)));
         for (TopicPartition tp : records.partitions()) {
           take(tp, records.records(tp));
           if (reason != null) {
