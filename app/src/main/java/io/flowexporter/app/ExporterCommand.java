@@ -264,8 +264,10 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(
       names = "--api-token-file",
       paramLabel = "FILE",
-      description =
-          "Serve the flow API (/api/v1/flows/tap, /api/v1/flows/search) to the bearer tokens in FILE ('name:token' lines, at least 16 characters; reloaded on change). Off without it.")
+      description = {
+        "Serve the flow API (/api/v1/flows/tap, /api/v1/flows/search) to the bearer tokens in FILE ('name:token' lines, at least 16 characters; reloaded on change). Off without it.",
+        "Flows hold personal data (IP addresses): see docs/flows-api.md#personal-data."
+      })
   Path apiTokenFile;
 
   @Option(

@@ -2,10 +2,11 @@ package io.flowexporter.app.flows;
 
 import io.flowexporter.app.StartupFlagException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,11 +20,13 @@ import org.slf4j.LoggerFactory;
  * a bare token (named {@code line N}), at least {@value #MIN_LENGTH} characters; blank lines and
  * lines starting with {@code #} are skipped.
  *
- * <p>The file is read again when its modification time or size changes, checked at most once a
- * second on a request; a file that became unreadable or invalid keeps the previous tokens (and says
- * so in the log). Tokens are kept as SHA-256 digests and every presented token is compared with
- * each of them in constant time, so neither timing nor a heap dump gives a token away. No token is
- * ever logged: only names and line numbers. Thread-safe.
+ * <p>The file is read at most once a second, on a request, and its tokens replaced when its content
+ * changed. Not its modification time and size: a replacement of the same length copied with its
+ * time kept ({@code cp -p}, {@code rsync -t}) changes neither, and a revoked token would stay
+ * valid. A file that became unreadable or invalid refuses every token (and says so in the log).
+ * Tokens are kept as SHA-256 digests and every presented token is compared with each of them in
+ * constant time, so neither timing nor a heap dump gives a token away. No token is ever logged:
+ * only names and line numbers. Thread-safe.
  */
 public final class ApiTokens {
 
@@ -34,7 +37,10 @@ public final class ApiTokens {
 
   private record Token(String name, byte[] digest) {}
 
-  private record Loaded(List<Token> tokens, FileTime modified, long size) {}
+  /**
+   * @param content the SHA-256 digest of the file's bytes, null for a file that could not be used
+   */
+  private record Loaded(List<Token> tokens, byte[] content) {}
 
   private final Path file;
   private volatile Loaded loaded;
@@ -97,11 +103,13 @@ public final class ApiTokens {
   private synchronized void reloadIfChanged() {
     Loaded old = loaded;
     try {
-      if (Files.getLastModifiedTime(file).equals(old.modified())
-          && Files.size(file) == old.size()) {
+      // A token file is a few lines: reading it whole once a second costs nothing.
+      byte[] bytes = Files.readAllBytes(file);
+      byte[] content = sha256(bytes);
+      if (old.content() != null && MessageDigest.isEqual(content, old.content())) {
         return;
       }
-      loaded = read(file);
+      loaded = parse(bytes, content);
       LOG.info("Reloaded {} API token(s) from {}", loaded.tokens().size(), file);
     } catch (IOException | IllegalArgumentException e) {
       // Fail closed: emptying or deleting the file is how a leaked token is revoked, and a file
@@ -112,18 +120,26 @@ public final class ApiTokens {
             file,
             e.getMessage());
       }
-      // No time and size kept: the file may have been completed since the failed read (a token
-      // written with echo > file read while still empty), and a stamp taken now would match it and
-      // keep it unread. A bad file is read again at every check until it is good.
-      loaded = new Loaded(List.of(), null, -1);
+      // No content kept: a bad file is parsed again at every check until it is good.
+      loaded = new Loaded(List.of(), null);
     }
   }
 
   private static Loaded read(Path file) throws IOException {
-    FileTime modified = Files.getLastModifiedTime(file);
-    long size = Files.size(file);
+    byte[] bytes = Files.readAllBytes(file);
+    return parse(bytes, sha256(bytes));
+  }
+
+  private static Loaded parse(byte[] bytes, byte[] content) throws CharacterCodingException {
     List<Token> tokens = new ArrayList<>();
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    // Strictly UTF-8, as Files.readAllLines read it: a file in another encoding is a bad file.
+    List<String> lines =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(ByteBuffer.wrap(bytes))
+            .toString()
+            .lines()
+            .toList();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).trim();
       if (line.isEmpty() || line.startsWith("#")) {
@@ -146,12 +162,16 @@ public final class ApiTokens {
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("no token in the file");
     }
-    return new Loaded(List.copyOf(tokens), modified, size);
+    return new Loaded(List.copyOf(tokens), content);
   }
 
   private static byte[] sha256(String s) {
+    return sha256(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] sha256(byte[] bytes) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }

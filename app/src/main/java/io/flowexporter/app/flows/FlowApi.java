@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * the query (400 with {@code {"error": {"parameter": ..., "message": ...}}}, nothing started),
  * admits at most {@code maxScans} scans at a time (then 429 with {@code Retry-After}), and runs the
  * scan on the request's own thread, answering NDJSON, or server-sent events to a client that
- * accepts {@code text/event-stream}. Logs one audit line per scan, with the token's name, never the
- * token.
+ * accepts {@code text/event-stream}. Logs two audit lines per scan, with the token's name, never
+ * the token.
  */
 public final class FlowApi {
 
@@ -30,7 +30,13 @@ public final class FlowApi {
   public static final int DEFAULT_MAX_SCANS = 4;
   static final String RETRY_AFTER_SECONDS = "5";
 
-  private static final Logger AUDIT = LoggerFactory.getLogger("io.flowexporter.app.flows.audit");
+  /**
+   * The audit lines' logger: at INFO whatever the log level (LogSetup, deploy/logback.xml), so that
+   * an operator who quietens the log does not lose the record of who looked at which flows.
+   */
+  public static final String AUDIT_LOGGER = "io.flowexporter.app.flows.audit";
+
+  private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
   private static final Logger LOG = LoggerFactory.getLogger(FlowApi.class);
 
   private final ApiTokens tokens;
@@ -71,9 +77,17 @@ public final class FlowApi {
   private String explain(Exception e) {
     Throwable cause =
         e instanceof FlowScan.ScanFailedException && e.getCause() != null ? e.getCause() : e;
-    return (refusals == null ? Optional.<KafkaRefusals.Refusal>empty() : refusals.classify(cause))
-        .map(KafkaRefusals.Refusal::message)
+    return refusal(cause)
         .orElse(e instanceof FlowScan.ScanFailedException ? e.getMessage() : e.toString());
+  }
+
+  /**
+   * Kafka's refusal (login, TLS, ACL) in the exporter's words, as /readyz says it, if it is one.
+   */
+  private Optional<String> refusal(Throwable failure) {
+    return refusals == null
+        ? Optional.empty()
+        : refusals.classify(failure).map(KafkaRefusals.Refusal::message);
   }
 
   /** Adds the routes to a server. */
@@ -152,17 +166,24 @@ public final class FlowApi {
   }
 
   private void scan(Context ctx, FlowQuery query, String who) throws IOException {
-    // "search #12": the start and end lines of one scan share it, among concurrent ones.
+    // "flow search #12 by alice from 192.0.2.44: search ip=...": the start and end lines of one
+    // scan begin alike (the number tells concurrent ones apart), and each says who asked for what.
     String kind = query.kind().name().toLowerCase(Locale.ROOT) + " #" + scanIds.incrementAndGet();
+    String scanOf = "flow " + kind + " by " + who + " from " + ctx.ip() + ": " + query.describe();
     // Before the first flow leaves, so that a scan cut short by a crash is on record too.
-    AUDIT.info("flow {} by {} from {}: {}", kind, who, ctx.ip(), query.describe());
+    AUDIT.info("{}", scanOf);
     FlowScan scan;
     try {
       scan = scanner.open(query);
     } catch (KafkaException e) {
-      AUDIT.info("flow {} by {}: ended by an error (Kafka did not answer)", kind, who);
+      AUDIT.info("{}: ended by error (it could not start): 0 flows returned", scanOf);
       LOG.warn("A flow {} could not start: {}", kind, explain(e));
-      error(ctx, HttpStatus.SERVICE_UNAVAILABLE, null, "Kafka did not answer: " + e.getMessage());
+      // A refusal as the exporter explains it on /readyz: what to fix, not Kafka's exception.
+      error(
+          ctx,
+          HttpStatus.SERVICE_UNAVAILABLE,
+          null,
+          refusal(e).orElse("Kafka did not answer: " + e.getMessage()));
       return;
     }
     try (scan) {
@@ -185,12 +206,11 @@ public final class FlowApi {
         end = e.end;
       } finally {
         if (end == null) {
-          AUDIT.info("flow {} by {}: ended by an error", kind, who);
+          AUDIT.info("{}: ended by error", scanOf);
         } else {
           AUDIT.info(
-              "flow {} by {}: ended by {}: {} flows returned, {} records scanned, {} ms",
-              kind,
-              who,
+              "{}: ended by {}: {} flows returned, {} records scanned, {} ms",
+              scanOf,
               end.reason(),
               end.flows(),
               end.scanned(),

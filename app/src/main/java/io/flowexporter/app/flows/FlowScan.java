@@ -26,8 +26,12 @@ import org.apache.kafka.common.TopicPartition;
  * each record with its classifier (resolved AS numbers, direction, country), keeps those the filter
  * selects, and writes their ECS documents (sampling applied) as they come. Ends at the first of:
  * the query's limit, its timeout, the byte cap, the end of a search's range on every partition, or
- * the client going away (noticed within a second: while nothing is written, a keep-alive byte is
- * sent every {@value #KEEP_ALIVE_MS} ms). Closes its consumer in every case.
+ * the client going away (noticed within about half a second: while nothing is written, a keep-alive
+ * byte is sent every {@value #KEEP_ALIVE_MS} ms, and the second write after the client closed its
+ * connection fails). Closes its consumer in every case.
+ *
+ * <p>The timeout counts from the moment {@link FlowScanner#open} began to position the consumer:
+ * the time Kafka took for that is part of it.
  *
  * <p>A search's range is on the Kafka record time (the producer's time, as {@code offsetsForTimes}
  * sees it): on each partition it starts at the first record at or after {@code from}, keeps the
@@ -39,8 +43,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class FlowScan implements AutoCloseable {
 
-  // A closed connection fails the second write after it (the first only fills the socket buffer):
-  // two keep-alives and a poll stay within a second.
+  // A closed connection fails the second write after it (the first may still be accepted, and
+  // answered by a reset): two keep-alives, half a second.
   static final long KEEP_ALIVE_MS = 250;
   private static final long POLL_MS = 200;
 
@@ -61,7 +65,8 @@ public final class FlowScan implements AutoCloseable {
   private final Lines lines = new Lines();
   private FlowWriter out;
   private String reason;
-  private long deadline;
+  private final long started;
+  private final long deadline;
   private long flows;
   private long scanned;
 
@@ -71,7 +76,8 @@ public final class FlowScan implements AutoCloseable {
       Map<TopicPartition, Long> ends,
       FlowClassifier classifier,
       AsnLookup names,
-      long maxBytes) {
+      long maxBytes,
+      long started) {
     this.consumer = consumer;
     this.query = query;
     this.ends = new HashMap<>(ends);
@@ -79,14 +85,14 @@ public final class FlowScan implements AutoCloseable {
     this.ecs = new EcsDocuments(names, classifier);
     this.maxBytes = maxBytes;
     this.flow = new CountedFlow(classifier);
+    this.started = started;
+    this.deadline = started + query.timeout().toNanos();
   }
 
   /** Runs the scan to its end, writing to {@code writer}, and says how it ended. */
   public ScanEnd run(FlowWriter writer) {
     this.out = writer;
-    long start = System.nanoTime();
-    deadline = start + query.timeout().toNanos();
-    long lastWrite = start;
+    long lastWrite = System.nanoTime();
     try {
       writer.flush(); // the headers: the client knows the scan is on
       while (reason == null) {
@@ -100,9 +106,12 @@ public final class FlowScan implements AutoCloseable {
           break;
         }
         long written = writer.bytes();
+        // The poll ends when a keep-alive is due, not only after POLL_MS: a keep-alive every 250
+        // ms, not every second poll.
+        long keepAliveDue = lastWrite + KEEP_ALIVE_MS * 1_000_000 - now;
+        long pollNanos = Math.min(POLL_MS * 1_000_000, Math.min(deadline - now, keepAliveDue));
         ConsumerRecords<byte[], byte[]> records =
-            consumer.poll(
-                Duration.ofMillis(Math.max(1, Math.min(POLL_MS, (deadline - now) / 1_000_000))));
+            consumer.poll(Duration.ofMillis(Math.max(1, (pollNanos + 999_999) / 1_000_000)));
         for (TopicPartition tp : records.partitions()) {
           take(tp, records.records(tp));
           if (reason != null) {
@@ -118,15 +127,15 @@ public final class FlowScan implements AutoCloseable {
           lastWrite = System.nanoTime();
         }
       }
-      ScanEnd end = new ScanEnd(reason, flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      ScanEnd end = new ScanEnd(reason, flows, scanned, (System.nanoTime() - started) / 1_000_000);
       writer.end(end);
       return end;
     } catch (IOException | UncheckedIOException e) {
       // The client closed the connection.
-      return new ScanEnd("client", flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      return new ScanEnd("client", flows, scanned, (System.nanoTime() - started) / 1_000_000);
     } catch (org.apache.kafka.common.KafkaException e) {
       // Kafka refused the scan midway (authorization, a deleted topic): say so in the end line.
-      ScanEnd end = new ScanEnd("error", flows, scanned, (System.nanoTime() - start) / 1_000_000);
+      ScanEnd end = new ScanEnd("error", flows, scanned, (System.nanoTime() - started) / 1_000_000);
       try {
         writer.end(end);
       } catch (IOException gone) {

@@ -1,5 +1,6 @@
 package io.flowexporter.app.flows;
 
+import io.flowexporter.app.config.Durations;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * Opens the scans of the flow API on the input topic: each on a consumer of its own, with no
@@ -25,8 +27,12 @@ public final class FlowScanner {
   /** The byte cap of one answer. */
   public static final long MAX_BYTES = 64L << 20;
 
-  /** How long Kafka may take to say how many partitions the topic has. */
-  private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * How long Kafka may take to answer one question of the positioning (the partitions, the start
+   * and end offsets), and less when the scan's own timeout ends sooner: the positioning holds a
+   * scan slot, and its time counts against the scan's timeout.
+   */
+  static final Duration KAFKA_WAIT = Duration.ofSeconds(10);
 
   private final Supplier<Consumer<byte[], byte[]>> consumers;
   private final String topic;
@@ -54,15 +60,18 @@ public final class FlowScanner {
   }
 
   /**
-   * Assigns and positions a new consumer for the query.
+   * Assigns and positions a new consumer for the query. The scan's timeout starts now: the time
+   * Kafka takes to position the consumer is part of it.
    *
-   * @throws org.apache.kafka.common.KafkaException when Kafka does not answer, or the topic is
-   *     unknown
+   * @throws org.apache.kafka.common.KafkaException when Kafka does not answer (within {@link
+   *     #KAFKA_WAIT} a question, and within the scan's timeout), refuses, or the topic is unknown
    */
   public FlowScan open(FlowQuery query) {
+    long started = System.nanoTime();
+    long deadline = started + query.timeout().toNanos();
     Consumer<byte[], byte[]> consumer = consumers.get();
     try {
-      List<PartitionInfo> infos = consumer.partitionsFor(topic, METADATA_TIMEOUT);
+      List<PartitionInfo> infos = consumer.partitionsFor(topic, waitUntil(deadline, query));
       if (infos == null || infos.isEmpty()) {
         throw new org.apache.kafka.common.errors.UnknownTopicOrPartitionException(
             "topic " + topic + " has no partitions");
@@ -77,13 +86,16 @@ public final class FlowScanner {
         consumer.seekToEnd(partitions);
         // position() resolves the lazy seek now, so "from now on" is this moment, not the first
         // poll.
-        partitions.forEach(tp -> consumer.position(tp, METADATA_TIMEOUT));
+        for (TopicPartition tp : partitions) {
+          consumer.position(tp, waitUntil(deadline, query));
+        }
       } else {
         Map<TopicPartition, Long> times = new HashMap<>();
         partitions.forEach(tp -> times.put(tp, query.from().toEpochMilli()));
         Map<TopicPartition, OffsetAndTimestamp> starts =
-            consumer.offsetsForTimes(times, METADATA_TIMEOUT);
-        Map<TopicPartition, Long> endOffsets = consumer.endOffsets(partitions, METADATA_TIMEOUT);
+            consumer.offsetsForTimes(times, waitUntil(deadline, query));
+        Map<TopicPartition, Long> endOffsets =
+            consumer.endOffsets(partitions, waitUntil(deadline, query));
         for (TopicPartition tp : partitions) {
           OffsetAndTimestamp start = starts.get(tp);
           long end = endOffsets.get(tp);
@@ -97,10 +109,27 @@ public final class FlowScanner {
         idle.removeAll(ends.keySet());
         consumer.pause(idle);
       }
-      return new FlowScan(consumer, query, ends, classifier, names, maxBytes);
+      return new FlowScan(consumer, query, ends, classifier, names, maxBytes, started);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
     }
+  }
+
+  /**
+   * How long the next question to Kafka may wait: {@link #KAFKA_WAIT}, or what is left of the
+   * scan's timeout if that is less.
+   *
+   * @throws TimeoutException when nothing is left: Kafka took the whole timeout to answer
+   */
+  static Duration waitUntil(long deadline, FlowQuery query) {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw new TimeoutException(
+          "no answer from Kafka within the scan's timeout of "
+              + Durations.format(query.timeout())
+              + " (while positioning it)");
+    }
+    return Duration.ofNanos(Math.min(left, KAFKA_WAIT.toNanos()));
   }
 }

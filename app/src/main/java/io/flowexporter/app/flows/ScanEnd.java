@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  *     refused the scan midway)
  * @param flows flows answered
  * @param scanned flow records read (before the filter)
- * @param ms how long the scan ran
+ * @param ms how long the scan ran, from its first question to Kafka
  */
 public record ScanEnd(String reason, long flows, long scanned, long ms) {
 

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import io.flowexporter.app.flows.FlowApi;
 import io.flowexporter.app.kafka.KafkaRefusalLogFilter;
 import java.io.IOException;
 import java.net.URL;
@@ -26,7 +27,7 @@ import java.util.Map;
  * reads the file; a file that is not there is said, and this set-up applies (logback's fallback
  * would log everything at DEBUG to standard output). {@code FLOW_EXPORTER_LOG_LEVEL} and {@code
  * FLOW_EXPORTER_KAFKA_LOG_LEVEL} (environment variables or system properties) change the two
- * levels.
+ * levels; the flow API's audit lines stay at INFO whatever they say ({@link #PINNED}).
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
@@ -45,6 +46,12 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
           "state.change.logger", Level.WARN,
           "org.eclipse.jetty", Level.WARN,
           "io.javalin", Level.WARN);
+
+  /**
+   * Levels that {@code FLOW_EXPORTER_LOG_LEVEL} does not change: the flow API's audit trail (who
+   * looked at which flows) must not vanish when an operator quietens the rest of the log to WARN.
+   */
+  static final Map<String, Level> PINNED = Map.of(FlowApi.AUDIT_LOGGER, Level.INFO);
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
@@ -85,6 +92,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
         .getLogger("org.apache.kafka")
         .setLevel(level("FLOW_EXPORTER_KAFKA_LOG_LEVEL", Level.WARN));
     QUIETER.forEach((name, level) -> context.getLogger(name).setLevel(level));
+    PINNED.forEach((name, level) -> context.getLogger(name).setLevel(level));
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

@@ -67,6 +67,21 @@ class ApiTokensTest {
   }
 
   @Test
+  void aCopyThatKeepsTheTimeAndSizeStillRevokesTheTokenItLeftOut() throws Exception {
+    Path file = dir.resolve("tokens");
+    Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\n");
+    FileTime stamp = Files.getLastModifiedTime(file);
+    ApiTokens tokens = ApiTokens.load(file);
+    // As cp -p or rsync -t would leave it: another token of the same length, the old time.
+    Files.writeString(file, "alice:aaaaaaaaaaaaaaaa2\n");
+    Files.setLastModifiedTime(file, stamp);
+    assertThat(Files.size(file)).isEqualTo("alice:aaaaaaaaaaaaaaaa1\n".length());
+    Thread.sleep(1100); // checked at most once a second
+    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).as("the revoked token").isEmpty();
+    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa2")).contains("alice");
+  }
+
+  @Test
   void aBadFileMadeGoodIsReadAgainEvenWithTheSameTimeAndSize() throws Exception {
     Path file = dir.resolve("tokens");
     Files.writeString(file, "alice:aaaaaaaaaaaaaaaa1\n");

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,25 @@ class FlowScanTest {
     assertThat(end.flows()).isLessThan(records);
   }
 
+  @Test
+  void whileNothingMatchesAKeepAliveGoesOutEveryQuarterOfASecond() throws Exception {
+    // A tap of a topic where nothing comes: every poll takes its whole timeout.
+    ScriptedConsumer quiet = new ScriptedConsumer(TP.topic(), 1, Duration.ZERO, null);
+    FlowClassifier classifier =
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (FlowScan scan =
+        new FlowScanner(() -> quiet, TP.topic(), classifier, AsnLookup.EMPTY, 1 << 20)
+            .open(FlowQuery.parse(FlowQuery.Kind.TAP, "timeout=1s", NOW))) {
+      assertThat(scan.run(FlowWriter.ndjson(out)).reason()).isEqualTo("timeout");
+    }
+    String answer = out.toString(StandardCharsets.UTF_8);
+    long keepAlives =
+        answer.substring(0, answer.indexOf('{')).chars().filter(c -> c == ' ').count();
+    // At 250, 500, 750 (and maybe 1000) ms; one every second poll of 200 ms would be two.
+    assertThat(keepAlives).isGreaterThanOrEqualTo(3);
+  }
+
   /** A consumer of the one partition {@link #TP}, from offset 0. */
   private static MockConsumer<byte[], byte[]> consumer() {
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
@@ -112,7 +132,14 @@ class FlowScanTest {
     FlowClassifier classifier =
         new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     try (FlowScan scan =
-        new FlowScan(consumer, query, Map.of(TP, end), classifier, AsnLookup.EMPTY, 1 << 20)) {
+        new FlowScan(
+            consumer,
+            query,
+            Map.of(TP, end),
+            classifier,
+            AsnLookup.EMPTY,
+            1 << 20,
+            System.nanoTime())) {
       return scan.run(out);
     }
   }

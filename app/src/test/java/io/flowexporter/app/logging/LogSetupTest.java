@@ -9,6 +9,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import io.flowexporter.app.flows.FlowApi;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +79,7 @@ class LogSetupTest {
     joran.doConfigure(Path.of("..", "deploy", "logback.xml").toFile());
 
     List<String> names = new ArrayList<>(LogSetup.QUIETER.keySet());
+    names.addAll(LogSetup.PINNED.keySet());
     names.addAll(List.of("ROOT", "org.apache.kafka", "org.apache.kafka.clients.Metadata"));
     for (String name : names) {
       assertThat(builtIn.getLogger(name).getEffectiveLevel())
@@ -93,5 +95,31 @@ class LogSetupTest {
     assertThat(ours.getCopyOfAttachedFiltersList()).hasSize(1);
     assertThat(ours.getCopyOfAttachedFiltersList().get(0).getClass())
         .isEqualTo(theirs.getCopyOfAttachedFiltersList().get(0).getClass());
+  }
+
+  @Test
+  void theAuditLinesStayAtInfoWhenTheLogIsQuietenedToWarnInBothSetUps() throws Exception {
+    String before = System.getProperty("FLOW_EXPORTER_LOG_LEVEL");
+    System.setProperty("FLOW_EXPORTER_LOG_LEVEL", "WARN");
+    try {
+      LoggerContext builtIn = new LoggerContext();
+      new LogSetup().configure(builtIn);
+      LoggerContext fromFile = new LoggerContext();
+      JoranConfigurator joran = new JoranConfigurator();
+      joran.setContext(fromFile);
+      joran.doConfigure(Path.of("..", "deploy", "logback.xml").toFile());
+      for (LoggerContext context : List.of(builtIn, fromFile)) {
+        assertThat(context.getLogger("ROOT").getLevel()).isEqualTo(Level.WARN);
+        assertThat(context.getLogger("io.flowexporter.app.flows.FlowApi").isInfoEnabled())
+            .isFalse();
+        assertThat(context.getLogger(FlowApi.AUDIT_LOGGER).isInfoEnabled()).isTrue();
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty("FLOW_EXPORTER_LOG_LEVEL");
+      } else {
+        System.setProperty("FLOW_EXPORTER_LOG_LEVEL", before);
+      }
+    }
   }
 }
