@@ -57,6 +57,26 @@ class CountryDatabaseTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"maxmind-country", "maxmind-city"})
+  void registeredCountryWhenTheCountryCodeIsNotTwoLetters(String shape) throws IOException {
+    String csv =
+        """
+        192.0.2.0/24,X1,Nowhere,NL,Netherlands
+        198.51.100.0/24,USA,United States,US,United States
+        203.0.113.0/24,ZZ,Unknown,DE,Germany
+        2001:db8::/32,X1,Nowhere
+        """;
+    CountryDatabase db = load(csv, "--shape=" + shape);
+
+    assertThat(db.countryOf("192.0.2.1")).isEqualTo("NL");
+    assertThat(db.nameOf("NL")).as("the registered country's name").isEqualTo("Netherlands");
+    assertThat(db.countryOf("198.51.100.1")).isEqualTo("US");
+    assertThat(db.countryOf("203.0.113.1")).as("ZZ is a code: no country").isEqualTo("ZZ");
+    assertThat(db.countryOf("2001:db8::1")).as("no registered country").isEqualTo("ZZ");
+    assertThat(db.info().countries()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"dbip-country", "dbip-city"})
   void dbIpHasNoRegisteredCountry(String shape) throws IOException {
     CountryDatabase db = load(COUNTRIES, "--shape=" + shape);

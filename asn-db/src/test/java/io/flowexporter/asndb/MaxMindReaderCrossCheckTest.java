@@ -160,7 +160,11 @@ class MaxMindReaderCrossCheckTest {
       return new String[] {code, record.get("country") instanceof String n ? n : ""};
     }
     Map<?, ?> country = (Map<?, ?>) record.get("country");
-    if (country == null) {
+    boolean twoLetters =
+        country != null
+            && country.get("iso_code") instanceof String code
+            && code.matches("[A-Za-z]{2}");
+    if (!twoLetters && record.get("registered_country") != null) {
       country = (Map<?, ?>) record.get("registered_country");
     }
     if (country == null) {
