@@ -54,8 +54,8 @@ public interface CountryLookup {
    * @param code an ISO 3166-1 alpha-2 code, as {@link #countryOf} returns it (lower case is read as
    *     upper case)
    * @return the name ({@code "Germany"}); {@link #UNKNOWN_NAME} for {@link #UNKNOWN}, null or the
-   *     empty string; the code itself (upper case) when the database has no name for it, and the
-   *     text itself when it is not a code; never null
+   *     empty string; when the database has no name for the code, the Java runtime's English name,
+   *     else the code itself (upper case); the text itself when it is not a code; never null
    */
   String nameOf(String code);
 }
