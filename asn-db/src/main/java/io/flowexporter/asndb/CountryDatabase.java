@@ -15,7 +15,8 @@ import java.nio.file.Path;
  *
  * <p>Supported layouts are the {@link RecordShape.Kind#COUNTRY COUNTRY} {@link RecordShape}s.
  * Networks whose record has no country, or the code ZZ, look up as {@link #UNKNOWN}; so do networks
- * whose code is not two letters.
+ * whose code is not two letters. Private and reserved addresses ({@link ReservedAddresses}) are
+ * {@link #UNKNOWN} too, even in a file that maps them to a country.
  */
 public final class CountryDatabase extends MmdbDatabase implements CountryLookup {
 
@@ -41,7 +42,7 @@ public final class CountryDatabase extends MmdbDatabase implements CountryLookup
 
   @Override
   public String countryOf(String ipAddress) {
-    return CountryCodes.code((int) ranges.find(ipAddress));
+    return CountryCodes.code((int) ranges.findPublic(ipAddress));
   }
 
   @Override

@@ -52,7 +52,8 @@ final class CountryDatabaseLoader extends MmdbLoader.Indexer<CountryDatabase> {
       name = record.get("country");
     } else {
       Map<?, ?> country = map(record.get("country"));
-      if (country == null || !country.containsKey("iso_code")) {
+      if (!hasCode(country)) {
+        // a country without a usable code says nothing: the registered country is a better answer
         Map<?, ?> registered = map(record.get("registered_country"));
         country = registered != null ? registered : country;
       }
@@ -101,6 +102,13 @@ final class CountryDatabaseLoader extends MmdbLoader.Indexer<CountryDatabase> {
           CountryLookup.UNKNOWN);
     }
     return new CountryDatabase(info, loaded.ranges(), names.clone());
+  }
+
+  /** Whether a country map has an iso_code of two letters (ZZ included: "no country" is said). */
+  private static boolean hasCode(Map<?, ?> country) {
+    return country != null
+        && country.get("iso_code") instanceof String code
+        && CountryCodes.numberOf(code) >= 0;
   }
 
   private static Map<?, ?> map(Object value) {

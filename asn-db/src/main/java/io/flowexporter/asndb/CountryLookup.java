@@ -43,8 +43,8 @@ public interface CountryLookup {
    * @param ipAddress an IPv4 dotted quad or an IPv6 address in any RFC 4291 text form, as pmacct
    *     prints {@code ip_src} / {@code ip_dst}; may be null or empty
    * @return the ISO 3166-1 alpha-2 code in upper case ({@code "DE"}), or {@link #UNKNOWN} when the
-   *     address is not in the database (private and reserved addresses never are) or is not an
-   *     address; never null
+   *     address is not in the database, is private or reserved (even where the database maps it),
+   *     or is not an address; never null
    */
   String countryOf(String ipAddress);
 
@@ -54,8 +54,8 @@ public interface CountryLookup {
    * @param code an ISO 3166-1 alpha-2 code, as {@link #countryOf} returns it (lower case is read as
    *     upper case)
    * @return the name ({@code "Germany"}); {@link #UNKNOWN_NAME} for {@link #UNKNOWN}, null or the
-   *     empty string; the code itself (upper case) when the database has no name for it, and the
-   *     text itself when it is not a code; never null
+   *     empty string; when the database has no name for the code, the Java runtime's English name,
+   *     else the code itself (upper case); the text itself when it is not a code; never null
    */
   String nameOf(String code);
 }

@@ -53,8 +53,17 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
    */
   @Override
   public long visit(long hi, long lo) {
+    long ipv4Address = ipv4Of(hi, lo);
+    return ipv4Address >= 0 ? ipv4.find(ipv4Address) : find(hi, lo);
+  }
+
+  /**
+   * The IPv4 address a parsed IPv6 address is looked up as (see {@link #visit}), or -1 when it is
+   * looked up as IPv6.
+   */
+  long ipv4Of(long hi, long lo) {
     if (hi == 0 && ((lo >>> 32) == 0 || (lo >>> 32) == 0xFFFFL)) {
-      return ipv4.find(lo & 0xFFFF_FFFFL);
+      return lo & 0xFFFF_FFFFL;
     }
     for (int i = 0; i < aliasLength.length; i++) {
       int length = aliasLength[i];
@@ -63,10 +72,10 @@ final class Ipv6Ranges implements IpText.Ipv6Visitor {
             length + 32 <= 64
                 ? hi >>> (32 - length)
                 : (hi << (length - 32)) | (lo >>> (96 - length));
-        return ipv4.find(ipv4Bits & 0xFFFF_FFFFL);
+        return ipv4Bits & 0xFFFF_FFFFL;
       }
     }
-    return find(hi, lo);
+    return -1;
   }
 
   long find(long hi, long lo) {

@@ -9,6 +9,9 @@ final class RangeIndex {
   private final Ipv4Ranges ipv4;
   private final Ipv6Ranges ipv6;
 
+  /** {@link #ipv6}'s lookup with the private and reserved addresses left out; made once. */
+  private final IpText.Ipv6Visitor publicIpv6 = this::findPublicIpv6;
+
   RangeIndex(Ipv4Ranges ipv4, Ipv6Ranges ipv6) {
     this.ipv4 = ipv4;
     this.ipv6 = ipv6;
@@ -23,17 +26,42 @@ final class RangeIndex {
    *     the text is not an address
    */
   long find(String ipAddress) {
+    return find(ipAddress, false);
+  }
+
+  /**
+   * {@link #find} for a public address; 0 for a private or reserved one ({@link
+   * ReservedAddresses}), whatever the database holds for it. An IPv6 address looked up as IPv4
+   * (IPv4-mapped, 6to4, …) is judged by that IPv4 address.
+   */
+  long findPublic(String ipAddress) {
+    return find(ipAddress, true);
+  }
+
+  private long find(String ipAddress, boolean publicOnly) {
     if (ipAddress == null || ipAddress.isEmpty()) {
       return 0;
     }
     long value;
     if (ipAddress.indexOf(':') >= 0) {
-      value = IpText.parseIpv6(ipAddress, ipv6);
+      value = IpText.parseIpv6(ipAddress, publicOnly ? publicIpv6 : ipv6);
     } else {
       long address = IpText.parseIpv4(ipAddress, 0, ipAddress.length());
-      value = address < 0 ? 0 : ipv4.find(address);
+      boolean none = address < 0 || (publicOnly && ReservedAddresses.isIpv4(address));
+      value = none ? 0 : ipv4.find(address);
     }
     return value < 0 ? 0 : value;
+  }
+
+  private long findPublicIpv6(long hi, long lo) {
+    if (ReservedAddresses.isIpv6(hi, lo)) {
+      return 0;
+    }
+    long ipv4Address = ipv6.ipv4Of(hi, lo);
+    if (ipv4Address < 0) {
+      return ipv6.find(hi, lo);
+    }
+    return ReservedAddresses.isIpv4(ipv4Address) ? 0 : ipv4.find(ipv4Address);
   }
 
   int ipv4Ranges() {

@@ -57,6 +57,26 @@ class CountryDatabaseTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"maxmind-country", "maxmind-city"})
+  void registeredCountryWhenTheCountryCodeIsNotTwoLetters(String shape) throws IOException {
+    String csv =
+        """
+        192.0.2.0/24,X1,Nowhere,NL,Netherlands
+        198.51.100.0/24,USA,United States,US,United States
+        203.0.113.0/24,ZZ,Unknown,DE,Germany
+        2001:db8::/32,X1,Nowhere
+        """;
+    CountryDatabase db = load(csv, "--shape=" + shape);
+
+    assertThat(db.countryOf("192.0.2.1")).isEqualTo("NL");
+    assertThat(db.nameOf("NL")).as("the registered country's name").isEqualTo("Netherlands");
+    assertThat(db.countryOf("198.51.100.1")).isEqualTo("US");
+    assertThat(db.countryOf("203.0.113.1")).as("ZZ is a code: no country").isEqualTo("ZZ");
+    assertThat(db.countryOf("2001:db8::1")).as("no registered country").isEqualTo("ZZ");
+    assertThat(db.info().countries()).isEqualTo(2);
+  }
+
+  @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"dbip-country", "dbip-city"})
   void dbIpHasNoRegisteredCountry(String shape) throws IOException {
     CountryDatabase db = load(COUNTRIES, "--shape=" + shape);
@@ -139,6 +159,88 @@ class CountryDatabaseTest {
             ":::",
             "US")) {
       assertThat(db.countryOf(text)).as("%s", text).isEqualTo("ZZ");
+    }
+  }
+
+  @Test
+  void privateAndReservedAddressesAreZzEvenWhereTheDatabaseMapsThem() throws IOException {
+    // A custom database that puts every IPv4 address, 10.0.0.0/8 and fd00::/8 in a country
+    String csv =
+        """
+        0.0.0.0/1,FR,France
+        128.0.0.0/1,FR,France
+        10.0.0.0/8,DE,Germany
+        fd00::/8,DE,Germany
+        fe80::/10,DE,Germany
+        ff00::/8,DE,Germany
+        2a00::/8,DE,Germany
+        f800::/6,DE,Germany
+        fe00::/9,DE,Germany
+        fec0::/10,DE,Germany
+        """;
+    CountryDatabase db = load(csv, "--shape=maxmind-country");
+
+    for (String text :
+        Arrays.asList(
+            "10.0.0.0",
+            "10.255.255.255",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.0.1",
+            "192.168.255.255",
+            "127.0.0.1",
+            "169.254.0.1",
+            "169.254.255.255",
+            "100.64.0.1",
+            "100.127.255.255",
+            "0.0.0.0",
+            "0.255.255.255",
+            "224.0.0.1",
+            "239.255.255.255",
+            "240.0.0.1",
+            "255.255.255.255",
+            "::",
+            "::1",
+            "fd00::1",
+            "fc00::1",
+            "fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            "fe80::1",
+            "fe80::1%eth0",
+            "febf:ffff::1",
+            "ff02::1",
+            "::ffff:10.1.2.3",
+            "::ffff:192.168.1.1",
+            "::ffff:127.0.0.1",
+            "::ffff:224.0.0.1",
+            "::10.1.2.3", // IPv4-compatible
+            "2002:a01:203::1", // 6to4 of 10.1.2.3
+            "2001:0:a01:203::1")) { // Teredo, server 10.1.2.3
+      assertThat(db.countryOf(text)).as("%s", text).isEqualTo("ZZ");
+    }
+    // their public neighbours are still looked up
+    for (String text :
+        Arrays.asList(
+            "9.255.255.255",
+            "11.0.0.0",
+            "172.15.255.255",
+            "172.32.0.0",
+            "192.167.255.255",
+            "192.169.0.0",
+            "126.255.255.255",
+            "128.0.0.0",
+            "169.253.255.255",
+            "169.255.0.0",
+            "100.63.255.255",
+            "100.128.0.0",
+            "1.0.0.0",
+            "223.255.255.255",
+            "::ffff:11.0.0.1",
+            "::ffff:8.8.8.8",
+            "2002:808:808::1")) { // 6to4 of 8.8.8.8
+      assertThat(db.countryOf(text)).as("%s", text).isEqualTo("FR");
+    }
+    for (String text : Arrays.asList("2a00::1", "fbff:ffff::1", "fe00::1", "fe7f::1", "fec0::1")) {
+      assertThat(db.countryOf(text)).as("%s", text).isEqualTo("DE");
     }
   }
 
@@ -278,7 +380,9 @@ class CountryDatabaseTest {
   @Test
   void lookupsAllocateNothing() throws IOException {
     CountryDatabase db = load(COUNTRIES, "--shape=maxmind-country");
-    String[] addresses = {"8.8.8.8", "2001:4860::8888", "::ffff:1.1.1.1", "9.9.9.9", "garbage"};
+    String[] addresses = {
+      "8.8.8.8", "2001:4860::8888", "::ffff:1.1.1.1", "9.9.9.9", "garbage", "10.1.2.3", "fd00::1"
+    };
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long sum = 0;
     for (int warm = 0; warm < 20_000; warm++) {
