@@ -10,6 +10,11 @@ let countryRows = { receive: [], transmit: [] };
 let mapPaths = new Map();
 let flowAbort = null;
 let lastGood = null;
+// The countries under the pointer and with the focus, and the one #map-tip names (the later of the
+// two): kept so that each refresh rewrites the tip with the new rate instead of leaving the old one.
+let hoveredPath = null;
+let focusedPath = null;
+let tipPath = null;
 
 /** Flow rows drawn at most: more would freeze the page; the API (curl) gives them all. */
 const MAX_ROWS = 2000;
@@ -249,10 +254,27 @@ function shadeMap() {
   fill($('#country-table tbody'), all.slice(0, 10), (r) => [
     el('td', r.other ? 'other' : r.name + ' (' + r.country + ')'), el('td', bits(r.bits_per_second), 'num'),
     el('td', count(r.bytes), 'num')]);
+  writeTip();
 }
 
-function showTip(path) {
-  $('#map-tip').textContent = path.getAttribute('aria-label');
+/** Names tipPath's country with its rate as last shaded, or nothing when no country is pointed at. */
+function writeTip() {
+  say($('#map-tip'), tipPath ? tipPath.getAttribute('aria-label') : '');
+}
+
+/** The pointer or the focus reached a country: the tip names it. */
+function pointAt(path) {
+  tipPath = path;
+  writeTip();
+}
+
+/**
+ * The pointer or the focus left a country: the tip names the one the other still holds, if any
+ * (the pointer resting on one country while Tab moves on, or the reverse).
+ */
+function leave(path, stillHeld) {
+  if (tipPath === path) tipPath = stillHeld;
+  writeTip();
 }
 
 async function drawMap() {
@@ -267,8 +289,10 @@ async function drawMap() {
     p.dataset.code = c.code;
     p.dataset.name = c.name;
     p.appendChild(document.createElementNS(SVG, 'title'));
-    p.addEventListener('mouseenter', () => showTip(p));
-    p.addEventListener('focus', () => showTip(p));
+    p.addEventListener('mouseenter', () => { hoveredPath = p; pointAt(p); });
+    p.addEventListener('focus', () => { focusedPath = p; pointAt(p); });
+    p.addEventListener('mouseleave', () => { hoveredPath = null; leave(p, focusedPath); });
+    p.addEventListener('blur', () => { focusedPath = null; leave(p, hoveredPath); });
     svg.appendChild(p);
     mapPaths.set(c.code, p);
   }
