@@ -90,8 +90,10 @@ async function getJson(url) {
   return r.json();
 }
 
-function ranked(family, direction, n) {
-  return getJson('/api/v1/top?family=' + family + '&direction=' + direction + '&n=' + n);
+/** The top n; with history only where sparklines are drawn, since it is up to 180 numbers a row. */
+function ranked(family, direction, n, history = true) {
+  return getJson('/api/v1/top?family=' + family + '&direction=' + direction + '&n=' + n
+    + (history ? '' : '&history=false'));
 }
 
 function fill(tbody, rows, cells) {
@@ -153,7 +155,7 @@ async function refresh() {
   }
   try {
     const [asIn, asOut, rIn, rOut] = await Promise.all([
-      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', 10), ranked('router', 'transmit', 10)]);
+      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', 10, false), ranked('router', 'transmit', 10, false)]);
     $('#now-in').textContent = bits(asIn.total.bits_per_second);
     $('#now-out').textContent = bits(asOut.total.bits_per_second);
     $('#spark-in').replaceChildren(spark(asIn.total.history, 160, 32));
@@ -174,12 +176,12 @@ async function refresh() {
     fill($('#routers tbody'), [...routers.entries()], ([h, v]) => [
       el('td', h === undefined ? 'other' : h), el('td', bits(v.in), 'num'), el('td', bits(v.out), 'num')]);
     if (info.families.includes('country')) {
-      const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300), ranked('country', 'transmit', 300)]);
+      const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300, false), ranked('country', 'transmit', 300, false)]);
       countryRows = { receive: cIn.top, transmit: cOut.top };
       shadeMap();
     }
     if (info.families.includes('port')) {
-      const [pIn, pOut] = await Promise.all([ranked('port', 'receive', 10), ranked('port', 'transmit', 10)]);
+      const [pIn, pOut] = await Promise.all([ranked('port', 'receive', 10, false), ranked('port', 'transmit', 10, false)]);
       for (const [id, answer] of [['#ports-receive', pIn], ['#ports-transmit', pOut]]) {
         fill($(id + ' tbody'), answer.top, (r) => [
           el('td', r.other ? 'other' : r.port + '/' + r.protocol), el('td', bits(r.bits_per_second), 'num'),
@@ -467,8 +469,17 @@ async function start() {
   if (countries) {
     drawMap().catch((e) => { $('#map-tip').textContent = 'Could not draw the map: ' + e.message; });
   }
-  await refresh();
-  setInterval(refresh, Math.max(2, info.interval_seconds || 5) * 1000);
+  // Each refresh is planned when the last one ended, never on a fixed beat: on a slow exporter or
+  // network a refresh may outlast the interval, and two at once could draw their answers out of order.
+  const period = Math.max(2, info.interval_seconds || 5) * 1000;
+  const loop = async () => {
+    try {
+      await refresh();
+    } finally {
+      setTimeout(loop, period);
+    }
+  };
+  await loop();
 }
 
 document.addEventListener('DOMContentLoaded', start);
