@@ -19,6 +19,13 @@ let tipPath = null;
 /** Flow rows drawn at most: more would freeze the page; the API (curl) gives them all. */
 const MAX_ROWS = 2000;
 
+/**
+ * Routers asked for in each direction: all of them in practice (routers are few), so that each row
+ * of the table has both directions; the table shows the busiest ROUTERS_SHOWN.
+ */
+const ROUTERS_ASKED = 1000;
+const ROUTERS_SHOWN = 10;
+
 const $ = (sel) => document.querySelector(sel);
 
 function bits(v) {
@@ -155,7 +162,8 @@ async function refresh() {
   }
   try {
     const [asIn, asOut, rIn, rOut] = await Promise.all([
-      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', 10, false), ranked('router', 'transmit', 10, false)]);
+      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', ROUTERS_ASKED, false),
+      ranked('router', 'transmit', ROUTERS_ASKED, false)]);
     $('#now-in').textContent = bits(asIn.total.bits_per_second);
     $('#now-out').textContent = bits(asOut.total.bits_per_second);
     $('#spark-in').replaceChildren(spark(asIn.total.history, 160, 32));
@@ -165,16 +173,8 @@ async function refresh() {
         el('td', r.other ? 'other' : r.as), el('td', r.name || '(no name)'),
         el('td', bits(r.bits_per_second), 'num'), sparkCell(r.history)]);
     }
-    const routers = new Map();
-    rIn.top.forEach((r) => routers.set(r.hostname, { in: r.bits_per_second, out: null, bytes: r.bytes }));
-    rOut.top.forEach((r) => {
-      const v = routers.get(r.hostname) || { in: null, bytes: 0 };
-      v.out = r.bits_per_second;
-      v.bytes += r.bytes;
-      routers.set(r.hostname, v);
-    });
-    fill($('#routers tbody'), [...routers.entries()], ([h, v]) => [
-      el('td', h === undefined ? 'other' : h), el('td', bits(v.in), 'num'), el('td', bits(v.out), 'num')]);
+    fill($('#routers tbody'), busiestRouters(rIn.top, rOut.top), (v) => [
+      el('td', v.other ? 'other' : v.hostname), el('td', bits(v.in), 'num'), el('td', bits(v.out), 'num')]);
     if (info.families.includes('country')) {
       const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300, false), ranked('country', 'transmit', 300, false)]);
       countryRows = { receive: cIn.top, transmit: cOut.top };
@@ -200,6 +200,29 @@ async function refresh() {
   } catch (e) {
     markStale('Could not read the rates: ' + e.message + '.');
   }
+}
+
+/**
+ * The busiest routers in and out together, by in + out bits per second (then committed bytes, for
+ * while rates are measured), each with both directions: in is null for a router that received
+ * nothing (it is not in that answer), or whose rate is not known yet.
+ */
+function busiestRouters(received, sent) {
+  const routers = new Map();
+  const of = (r) => {
+    // The "other" row (routers beyond --max-series) has no hostname.
+    const key = r.other ? '' : 'h:' + r.hostname;
+    if (!routers.has(key)) {
+      routers.set(key, { hostname: r.hostname, other: !!r.other, in: null, out: null, bytes: 0 });
+    }
+    return routers.get(key);
+  };
+  received.forEach((r) => { const v = of(r); v.in = r.bits_per_second; v.bytes += r.bytes; });
+  sent.forEach((r) => { const v = of(r); v.out = r.bits_per_second; v.bytes += r.bytes; });
+  const rate = (v) => (v.in || 0) + (v.out || 0);
+  return [...routers.values()]
+    .sort((a, b) => rate(b) - rate(a) || b.bytes - a.bytes || String(a.hostname).localeCompare(String(b.hostname)))
+    .slice(0, ROUTERS_SHOWN);
 }
 
 // ---- The world map ----
