@@ -47,8 +47,12 @@ import org.slf4j.LoggerFactory;
  * direction at each sample (an entity keeps its history until it has been out of that top for a
  * whole window), so memory does not grow with the number of series.
  *
- * <p>Threading: {@link #sample} runs on one thread (the sampler's); {@link #view()} may be called
- * from any thread and returns an immutable view of the last sample.
+ * <p>While the instance is not ready ({@link #notReady}) nothing is sampled and the last sample's
+ * rates are withdrawn from the view (its totals and histories stay): they are no longer current,
+ * and a reader must not take them for the traffic now.
+ *
+ * <p>Threading: {@link #sample} and {@link #notReady} run on one thread (the sampler's); {@link
+ * #view()} may be called from any thread and returns an immutable view of the last sample.
  */
 public final class RateSampler implements AutoCloseable {
 
@@ -93,6 +97,9 @@ public final class RateSampler implements AutoCloseable {
   private final EnumMap<Direction, Track> totalTracks = new EnumMap<>(Direction.class);
 
   private volatile RateView view;
+
+  /** Whether {@link #view} has had its rates withdrawn since the last sample. */
+  private boolean withdrawn;
 
   /** One ranked list: a dimension in one direction. */
   public record Group(Dimension dimension, Direction direction) {}
@@ -148,7 +155,7 @@ public final class RateSampler implements AutoCloseable {
             if (ready.getAsBoolean()) {
               sampler.sample(source.get(), System.nanoTime());
             } else {
-              sampler.forgetPrevious();
+              sampler.notReady();
             }
           } catch (RuntimeException e) {
             // A failed sample must not end the schedule: the next one starts afresh.
@@ -161,10 +168,18 @@ public final class RateSampler implements AutoCloseable {
     return sampler;
   }
 
-  /** Starts over: the next sample has no rates (it is the first of a new pair). */
-  public void forgetPrevious() {
+  /**
+   * The instance is not ready (its totals are being restored, or are between owners): the next
+   * sample starts over, with no rates (it is the first of a new pair), and until then the view has
+   * no rates, only the totals and histories of the last sample.
+   */
+  public void notReady() {
     previous = null;
     previousIndex = Map.of();
+    if (!withdrawn) {
+      view = view.withoutRates();
+      withdrawn = true;
+    }
   }
 
   /** The dimensions this instance ranks (those of the families it counts). */
@@ -238,6 +253,7 @@ public final class RateSampler implements AutoCloseable {
     previous = now;
     previousIndex = index;
     previousNanos = nanos;
+    withdrawn = false;
     view =
         new RateView(
             Instant.now(clock),

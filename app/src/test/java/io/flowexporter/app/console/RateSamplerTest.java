@@ -135,11 +135,58 @@ class RateSamplerTest {
     assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond())
         .isEqualTo(8.0 * 5000 / 5);
     // While the instance is not ready nothing is sampled; the first sample after has no rate.
-    sampler.forgetPrevious();
+    sampler.notReady();
     add(fresh, 5000, 1, 1);
     sampleAt(30);
     assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond()).isNaN();
     assertThat(sampler.view().totals().get(Direction.RECEIVE).bitsPerSecond()).isNaN();
+  }
+
+  @Test
+  void whileNotReadyTheLastRatesAreWithdrawnAndTheTotalsAndHistoriesKept() {
+    SeriesKey google = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    SeriesKey cloudflare = AsFamily.key(Direction.RECEIVE, "edge1", 13335, 64500);
+    add(google, 1000, 10, 1);
+    add(cloudflare, 1000, 10, 1);
+    sampleAt(0);
+    add(google, 5000, 5, 5);
+    add(cloudflare, 500, 5, 5);
+    sampleAt(5);
+    RateView ready = sampler.view();
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond())
+        .isEqualTo(8.0 * 5000 / 5);
+
+    sampler.notReady();
+    RateView notReady = sampler.view();
+    assertThat(notReady.sampledAt()).isEqualTo(ready.sampledAt());
+    // Still in the last sample's order, with its totals and history, but no rate is current.
+    assertThat(notReady.ranking(Dimension.AS, Direction.RECEIVE).entities())
+        .extracting(RateView.Entity::id)
+        .containsExactly("15169", "13335");
+    RateView.Entity g = row(Dimension.AS, Direction.RECEIVE, "15169");
+    assertThat(g.bitsPerSecond()).isNaN();
+    assertThat(g.packetsPerSecond()).isNaN();
+    assertThat(g.flowsPerSecond()).isNaN();
+    assertThat(g.bytes()).isEqualTo(6000);
+    assertThat(g.history()).containsExactly(8.0 * 5000 / 5);
+    assertThat(row(Dimension.ROUTER, Direction.RECEIVE, "edge1").bitsPerSecond()).isNaN();
+    RateView.Entity total = notReady.totals().get(Direction.RECEIVE);
+    assertThat(total.bitsPerSecond()).isNaN();
+    assertThat(total.bytes()).isEqualTo(7500);
+    assertThat(total.history()).containsExactly(8.0 * 5500 / 5);
+    // Withdrawn once: further not-ready intervals publish nothing new.
+    sampler.notReady();
+    assertThat(sampler.view()).isSameAs(notReady);
+
+    // Ready again: the first sample measures (no rate yet), the second has rates.
+    add(google, 1000, 1, 1);
+    sampleAt(20);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond()).isNaN();
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bytes()).isEqualTo(7000);
+    add(google, 1000, 1, 1);
+    sampleAt(25);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond())
+        .isEqualTo(8.0 * 1000 / 5);
   }
 
   @Test
@@ -210,7 +257,7 @@ class RateSamplerTest {
       sampleAt(5L * s);
     }
     // Not ready for 15 s (no samples), then a sample without a rate, then one with.
-    sampler.forgetPrevious();
+    sampler.notReady();
     add(google, 1_000_000, 1, 1);
     sampleAt(70);
     add(google, 15_000, 1, 1);

@@ -233,6 +233,33 @@ class TopApiTest {
   }
 
   @Test
+  void whileNotReadyRatesAreNullAndTotalsAndHistoryStay() throws Exception {
+    Map<SeriesKey, Totals> t = new LinkedHashMap<>();
+    t.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 10, 1));
+    sampler.sample(TotalsSnapshot.of(t), 0);
+    t.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(2000, 20, 2));
+    sampler.sample(TotalsSnapshot.of(t), 5_000_000_000L);
+    assertThat(
+            ok("/api/v1/top?family=as&direction=receive")
+                .path("top")
+                .get(0)
+                .path("bits_per_second")
+                .asDouble())
+        .isEqualTo(1600.0);
+
+    sampler.notReady();
+    JsonNode top = ok("/api/v1/top?family=as&direction=receive");
+    for (JsonNode e : List.of(top.path("top").get(0), top.path("total"))) {
+      assertThat(e.path("bits_per_second").isNull()).as(e.toString()).isTrue();
+      assertThat(e.path("packets_per_second").isNull()).as(e.toString()).isTrue();
+      assertThat(e.path("flows_per_second").isNull()).as(e.toString()).isTrue();
+      assertThat(e.path("bytes").asLong()).as(e.toString()).isEqualTo(2000);
+      assertThat(e.path("history").toString()).as(e.toString()).isEqualTo("[1600]");
+    }
+    assertThat(top.path("top").get(0).path("as").asLong()).isEqualTo(15169);
+  }
+
+  @Test
   void familyAndDirectionAreTakenInAnyCase() throws Exception {
     assertThat(get("/api/v1/top?family=AS&direction=Receive").statusCode()).isEqualTo(200);
   }
