@@ -297,6 +297,42 @@ class RateSamplerTest {
   }
 
   @Test
+  void whenTheTopChangesAtEverySampleHistoryIsKeptForTheTopAndAsManyThatWereInItLately() {
+    // Five rounds of TRACKED peers; at sample k only round k grows, so the top is a new set of
+    // entities at each sample, all within one window (six slots of 5 s).
+    int rounds = 5;
+    for (int as = 1; as <= rounds * RateSampler.TRACKED; as++) {
+      add(AsFamily.key(Direction.RECEIVE, "edge1", as, 64500), 0, 0, 0);
+    }
+    sampleAt(0);
+    for (int k = 1; k <= rounds; k++) {
+      for (int i = 1; i <= RateSampler.TRACKED; i++) {
+        add(AsFamily.key(Direction.RECEIVE, "edge1", asOf(k, i), 64500), 1000L * i, 1, 1);
+      }
+      sampleAt(5L * k);
+    }
+    List<RateView.Entity> ranked =
+        sampler.view().ranking(Dimension.AS, Direction.RECEIVE).entities();
+    List<String> withHistory =
+        ranked.stream().filter(e -> e.history() != null).map(RateView.Entity::id).toList();
+    assertThat(withHistory).hasSize(RateSampler.MAX_TRACKS);
+    // The top now (round 5) and the top of the sample before (round 4); rounds 1 to 3 are gone.
+    for (int i = 1; i <= RateSampler.TRACKED; i++) {
+      assertThat(withHistory).contains(Integer.toString(asOf(rounds, i)));
+      assertThat(withHistory).contains(Integer.toString(asOf(rounds - 1, i)));
+    }
+    // Round 4's history goes on: its rate when it was the top, 0 since.
+    assertThat(
+            row(Dimension.AS, Direction.RECEIVE, Integer.toString(asOf(rounds - 1, 1))).history())
+        .endsWith(8.0 * 1000 / 5, 0.0);
+  }
+
+  /** The AS number of peer {@code i} (1 to TRACKED) of round {@code k} (from 1). */
+  private static int asOf(int k, int i) {
+    return (k - 1) * RateSampler.TRACKED + i;
+  }
+
+  @Test
   void familiesNotCountedAreNotRanked() {
     RateSampler asOnly =
         new RateSampler(
