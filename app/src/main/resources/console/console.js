@@ -10,9 +10,21 @@ let countryRows = { receive: [], transmit: [] };
 let mapPaths = new Map();
 let flowAbort = null;
 let lastGood = null;
+// The countries under the pointer and with the focus, and the one #map-tip names (the later of the
+// two): kept so that each refresh rewrites the tip with the new rate instead of leaving the old one.
+let hoveredPath = null;
+let focusedPath = null;
+let tipPath = null;
 
 /** Flow rows drawn at most: more would freeze the page; the API (curl) gives them all. */
 const MAX_ROWS = 2000;
+
+/**
+ * Routers asked for in each direction: all of them in practice (routers are few), so that each row
+ * of the table has both directions; the table shows the busiest ROUTERS_SHOWN.
+ */
+const ROUTERS_ASKED = 1000;
+const ROUTERS_SHOWN = 10;
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -85,8 +97,10 @@ async function getJson(url) {
   return r.json();
 }
 
-function ranked(family, direction, n) {
-  return getJson('/api/v1/top?family=' + family + '&direction=' + direction + '&n=' + n);
+/** The top n; with history only where sparklines are drawn, since it is up to 180 numbers a row. */
+function ranked(family, direction, n, history = true) {
+  return getJson('/api/v1/top?family=' + family + '&direction=' + direction + '&n=' + n
+    + (history ? '' : '&history=false'));
 }
 
 function fill(tbody, rows, cells) {
@@ -148,7 +162,8 @@ async function refresh() {
   }
   try {
     const [asIn, asOut, rIn, rOut] = await Promise.all([
-      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', 10), ranked('router', 'transmit', 10)]);
+      ranked('as', 'receive', 10), ranked('as', 'transmit', 10), ranked('router', 'receive', ROUTERS_ASKED, false),
+      ranked('router', 'transmit', ROUTERS_ASKED, false)]);
     $('#now-in').textContent = bits(asIn.total.bits_per_second);
     $('#now-out').textContent = bits(asOut.total.bits_per_second);
     $('#spark-in').replaceChildren(spark(asIn.total.history, 160, 32));
@@ -158,23 +173,15 @@ async function refresh() {
         el('td', r.other ? 'other' : r.as), el('td', r.name || '(no name)'),
         el('td', bits(r.bits_per_second), 'num'), sparkCell(r.history)]);
     }
-    const routers = new Map();
-    rIn.top.forEach((r) => routers.set(r.hostname, { in: r.bits_per_second, out: null, bytes: r.bytes }));
-    rOut.top.forEach((r) => {
-      const v = routers.get(r.hostname) || { in: null, bytes: 0 };
-      v.out = r.bits_per_second;
-      v.bytes += r.bytes;
-      routers.set(r.hostname, v);
-    });
-    fill($('#routers tbody'), [...routers.entries()], ([h, v]) => [
-      el('td', h === undefined ? 'other' : h), el('td', bits(v.in), 'num'), el('td', bits(v.out), 'num')]);
+    fill($('#routers tbody'), busiestRouters(rIn.top, rOut.top), (v) => [
+      el('td', v.other ? 'other' : v.hostname), el('td', bits(v.in), 'num'), el('td', bits(v.out), 'num')]);
     if (info.families.includes('country')) {
-      const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300), ranked('country', 'transmit', 300)]);
+      const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300, false), ranked('country', 'transmit', 300, false)]);
       countryRows = { receive: cIn.top, transmit: cOut.top };
       shadeMap();
     }
     if (info.families.includes('port')) {
-      const [pIn, pOut] = await Promise.all([ranked('port', 'receive', 10), ranked('port', 'transmit', 10)]);
+      const [pIn, pOut] = await Promise.all([ranked('port', 'receive', 10, false), ranked('port', 'transmit', 10, false)]);
       for (const [id, answer] of [['#ports-receive', pIn], ['#ports-transmit', pOut]]) {
         fill($(id + ' tbody'), answer.top, (r) => [
           el('td', r.other ? 'other' : r.port + '/' + r.protocol), el('td', bits(r.bits_per_second), 'num'),
@@ -193,6 +200,29 @@ async function refresh() {
   } catch (e) {
     markStale('Could not read the rates: ' + e.message + '.');
   }
+}
+
+/**
+ * The busiest routers in and out together, by in + out bits per second (then committed bytes, for
+ * while rates are measured), each with both directions: in is null for a router that received
+ * nothing (it is not in that answer), or whose rate is not known yet.
+ */
+function busiestRouters(received, sent) {
+  const routers = new Map();
+  const of = (r) => {
+    // The "other" row (routers beyond --max-series) has no hostname.
+    const key = r.other ? '' : 'h:' + r.hostname;
+    if (!routers.has(key)) {
+      routers.set(key, { hostname: r.hostname, other: !!r.other, in: null, out: null, bytes: 0 });
+    }
+    return routers.get(key);
+  };
+  received.forEach((r) => { const v = of(r); v.in = r.bits_per_second; v.bytes += r.bytes; });
+  sent.forEach((r) => { const v = of(r); v.out = r.bits_per_second; v.bytes += r.bytes; });
+  const rate = (v) => (v.in || 0) + (v.out || 0);
+  return [...routers.values()]
+    .sort((a, b) => rate(b) - rate(a) || b.bytes - a.bytes || String(a.hostname).localeCompare(String(b.hostname)))
+    .slice(0, ROUTERS_SHOWN);
 }
 
 // ---- The world map ----
@@ -249,10 +279,27 @@ function shadeMap() {
   fill($('#country-table tbody'), all.slice(0, 10), (r) => [
     el('td', r.other ? 'other' : r.name + ' (' + r.country + ')'), el('td', bits(r.bits_per_second), 'num'),
     el('td', count(r.bytes), 'num')]);
+  writeTip();
 }
 
-function showTip(path) {
-  $('#map-tip').textContent = path.getAttribute('aria-label');
+/** Names tipPath's country with its rate as last shaded, or nothing when no country is pointed at. */
+function writeTip() {
+  say($('#map-tip'), tipPath ? tipPath.getAttribute('aria-label') : '');
+}
+
+/** The pointer or the focus reached a country: the tip names it. */
+function pointAt(path) {
+  tipPath = path;
+  writeTip();
+}
+
+/**
+ * The pointer or the focus left a country: the tip names the one the other still holds, if any
+ * (the pointer resting on one country while Tab moves on, or the reverse).
+ */
+function leave(path, stillHeld) {
+  if (tipPath === path) tipPath = stillHeld;
+  writeTip();
 }
 
 async function drawMap() {
@@ -267,8 +314,10 @@ async function drawMap() {
     p.dataset.code = c.code;
     p.dataset.name = c.name;
     p.appendChild(document.createElementNS(SVG, 'title'));
-    p.addEventListener('mouseenter', () => showTip(p));
-    p.addEventListener('focus', () => showTip(p));
+    p.addEventListener('mouseenter', () => { hoveredPath = p; pointAt(p); });
+    p.addEventListener('focus', () => { focusedPath = p; pointAt(p); });
+    p.addEventListener('mouseleave', () => { hoveredPath = null; leave(p, focusedPath); });
+    p.addEventListener('blur', () => { focusedPath = null; leave(p, hoveredPath); });
     svg.appendChild(p);
     mapPaths.set(c.code, p);
   }
@@ -443,8 +492,17 @@ async function start() {
   if (countries) {
     drawMap().catch((e) => { $('#map-tip').textContent = 'Could not draw the map: ' + e.message; });
   }
-  await refresh();
-  setInterval(refresh, Math.max(2, info.interval_seconds || 5) * 1000);
+  // Each refresh is planned when the last one ended, never on a fixed beat: on a slow exporter or
+  // network a refresh may outlast the interval, and two at once could draw their answers out of order.
+  const period = Math.max(2, info.interval_seconds || 5) * 1000;
+  const loop = async () => {
+    try {
+      await refresh();
+    } finally {
+      setTimeout(loop, period);
+    }
+  };
+  await loop();
 }
 
 document.addEventListener('DOMContentLoaded', start);

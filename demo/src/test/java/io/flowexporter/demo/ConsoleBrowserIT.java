@@ -29,6 +29,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -121,7 +122,18 @@ class ConsoleBrowserIT {
         assertThat(browser.findElement(By.id("token")).getDomAttribute("name")).isNull();
         assertThat(browser.findElement(By.id("flow-start")).isEnabled()).isTrue();
         assertThat(texts(browser, "#routers tbody tr td:first-child"))
-            .allSatisfy(h -> assertThat(h).startsWith("edge"));
+            .isNotEmpty()
+            .allSatisfy(h -> assertThat(h).startsWith("edge"))
+            .hasSizeLessThanOrEqualTo(10);
+        // Every demo router receives and sends: each row has a rate in both directions, not the
+        // "–" of a router looked up in only one direction's top. (A refresh may replace the rows
+        // while they are read.)
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+            .ignoring(StaleElementReferenceException.class)
+            .until(
+                b ->
+                    texts(b, "#routers tbody tr td.num").stream()
+                        .allMatch(t -> t.endsWith("bit/s")));
 
         wait.until(b -> b.findElements(By.cssSelector("#map path.has-traffic")).size() > 0);
         List<WebElement> shapes = browser.findElements(By.cssSelector("#map path"));
@@ -142,6 +154,17 @@ class ConsoleBrowserIT {
         String country = tabToShadedCountry(browser, 30);
         assertThat(country).as("a shaded country reached with Tab").isNotNull();
         wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith(country + ": "));
+        // The tip follows the refreshes: after the next sample it still says what the country's
+        // label says now, not the rate of the moment the focus came.
+        String sampledBefore = browser.findElement(By.id("sample-time")).getText();
+        wait.until(b -> !b.findElement(By.id("sample-time")).getText().equals(sampledBefore));
+        Object tipAndLabel =
+            ((JavascriptExecutor) browser)
+                .executeScript(
+                    "return [document.getElementById('map-tip').textContent,"
+                        + " document.activeElement.getAttribute('aria-label')];");
+        assertThat((List<?>) tipAndLabel).hasSize(2).doesNotContainNull();
+        assertThat(((List<?>) tipAndLabel).get(0)).isEqualTo(((List<?>) tipAndLabel).get(1));
         assertThat(browser.findElement(By.id("legend")).getText()).contains("log scale");
 
         // The demo counts its generator's server ports, in both directions, per protocol; ICMP

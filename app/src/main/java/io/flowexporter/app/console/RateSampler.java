@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -44,11 +43,17 @@ import org.slf4j.LoggerFactory;
  * the missed ones stay unknown (NaN), so that a sparkline shows the gap and spans the window.
  *
  * <p>Bounded: history is kept for the {@value #TRACKED} busiest entities of each dimension and
- * direction at each sample (an entity keeps its history until it has been out of that top for a
- * whole window), so memory does not grow with the number of series.
+ * direction at each sample, and for at most as many more that were among them lately (those most
+ * recently, none out of the top for a whole window), so that an entity dipping below the top keeps
+ * its sparkline, while memory grows neither with the number of series nor with how fast the ranking
+ * changes: at most {@value #MAX_TRACKS} histories per dimension and direction.
  *
- * <p>Threading: {@link #sample} runs on one thread (the sampler's); {@link #view()} may be called
- * from any thread and returns an immutable view of the last sample.
+ * <p>While the instance is not ready ({@link #notReady}) nothing is sampled and the last sample's
+ * rates are withdrawn from the view (its totals and histories stay): they are no longer current,
+ * and a reader must not take them for the traffic now.
+ *
+ * <p>Threading: {@link #sample} and {@link #notReady} run on one thread (the sampler's); {@link
+ * #view()} may be called from any thread and returns an immutable view of the last sample.
  */
 public final class RateSampler implements AutoCloseable {
 
@@ -60,8 +65,14 @@ public final class RateSampler implements AutoCloseable {
   /** How far back rates are kept. */
   public static final Duration WINDOW = Duration.ofMinutes(15);
 
-  /** Entities of one dimension and direction whose history is kept. */
+  /** The busiest entities of one dimension and direction, whose history is always kept. */
   public static final int TRACKED = 100;
+
+  /**
+   * Histories kept at most per dimension and direction: the {@link #TRACKED} busiest now, and as
+   * many that were among them lately.
+   */
+  public static final int MAX_TRACKS = 2 * TRACKED;
 
   private final Supplier<TotalsSnapshot> source;
   private final Clock clock;
@@ -93,6 +104,9 @@ public final class RateSampler implements AutoCloseable {
   private final EnumMap<Direction, Track> totalTracks = new EnumMap<>(Direction.class);
 
   private volatile RateView view;
+
+  /** Whether {@link #view} has had its rates withdrawn since the last sample. */
+  private boolean withdrawn;
 
   /** One ranked list: a dimension in one direction. */
   public record Group(Dimension dimension, Direction direction) {}
@@ -148,7 +162,7 @@ public final class RateSampler implements AutoCloseable {
             if (ready.getAsBoolean()) {
               sampler.sample(source.get(), System.nanoTime());
             } else {
-              sampler.forgetPrevious();
+              sampler.notReady();
             }
           } catch (RuntimeException e) {
             // A failed sample must not end the schedule: the next one starts afresh.
@@ -161,10 +175,18 @@ public final class RateSampler implements AutoCloseable {
     return sampler;
   }
 
-  /** Starts over: the next sample has no rates (it is the first of a new pair). */
-  public void forgetPrevious() {
+  /**
+   * The instance is not ready (its totals are being restored, or are between owners): the next
+   * sample starts over, with no rates (it is the first of a new pair), and until then the view has
+   * no rates, only the totals and histories of the last sample.
+   */
+  public void notReady() {
     previous = null;
     previousIndex = Map.of();
+    if (!withdrawn) {
+      view = view.withoutRates();
+      withdrawn = true;
+    }
   }
 
   /** The dimensions this instance ranks (those of the families it counts). */
@@ -238,6 +260,7 @@ public final class RateSampler implements AutoCloseable {
     previous = now;
     previousIndex = index;
     previousNanos = nanos;
+    withdrawn = false;
     view =
         new RateView(
             Instant.now(clock),
@@ -271,19 +294,15 @@ public final class RateSampler implements AutoCloseable {
     for (int i = 0; i < Math.min(TRACKED, rows.size()); i++) {
       groupTracks.computeIfAbsent(rows.get(i).id(), id -> new Track(slots)).lastInTop = slot;
     }
+    groupTracks.values().removeIf(t -> slot - t.lastInTop > slots);
+    forgetLeastRecent(groupTracks);
     Map<String, RateView.Entity> byId = new HashMap<>();
     for (RateView.Entity e : rows) {
       byId.put(e.id(), e);
     }
     int length = historyLength();
-    for (Iterator<Map.Entry<String, Track>> it = groupTracks.entrySet().iterator();
-        it.hasNext(); ) {
-      Map.Entry<String, Track> t = it.next();
-      if (slot - t.getValue().lastInTop > slots) {
-        it.remove();
-        continue;
-      }
-      if (hasRate) {
+    if (hasRate) {
+      for (Map.Entry<String, Track> t : groupTracks.entrySet()) {
         RateView.Entity e = byId.get(t.getKey());
         t.getValue().push(e == null ? 0 : e.bitsPerSecond(), slot);
       }
@@ -294,6 +313,26 @@ public final class RateSampler implements AutoCloseable {
       withHistory.add(t == null ? e : e.withHistory(t.history(slot, length)));
     }
     return new RateView.Ranking(withHistory);
+  }
+
+  /**
+   * Drops the tracks of the entities out of the top for longest, down to {@link #MAX_TRACKS}: a
+   * ranking that changes at every sample would otherwise keep a track for each entity that was in
+   * the top at any sample of the window. The current top is never dropped (it is in the top now).
+   */
+  private static void forgetLeastRecent(Map<String, Track> groupTracks) {
+    int excess = groupTracks.size() - MAX_TRACKS;
+    if (excess <= 0) {
+      return;
+    }
+    groupTracks.entrySet().stream()
+        .sorted(
+            Comparator.comparingLong((Map.Entry<String, Track> t) -> t.getValue().lastInTop)
+                .thenComparing(Map.Entry::getKey))
+        .limit(excess)
+        .map(Map.Entry::getKey)
+        .toList()
+        .forEach(groupTracks::remove);
   }
 
   /** Sums of one entity in one sample. */
@@ -342,6 +381,7 @@ public final class RateSampler implements AutoCloseable {
     /** The slot of the last value pushed, 0 before the first. */
     long last;
 
+    /** The slot of the last sample that ranked the entity among the {@link #TRACKED} busiest. */
     long lastInTop;
 
     Track(int slots) {

@@ -4,6 +4,7 @@ import io.flowexporter.topology.enrich.Direction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,7 +32,8 @@ public record RateView(
     Map<Direction, Entity> totals) {
 
   /**
-   * One entity's rates (NaN until there are two samples), committed totals and history.
+   * One entity's rates (NaN until there are two samples, and while the instance is not ready),
+   * committed totals and history.
    *
    * @param id the entity as {@link Dimension} writes it
    * @param history bits per second at each of the last {@code historyLength} sampling intervals,
@@ -52,6 +54,10 @@ public record RateView(
       return new Entity(
           id, bitsPerSecond, packetsPerSecond, flowsPerSecond, bytes, packets, flows, h);
     }
+
+    Entity withoutRates() {
+      return new Entity(id, Double.NaN, Double.NaN, Double.NaN, bytes, packets, flows, history);
+    }
   }
 
   /** A group's entities, busiest first (bits per second, then bytes). */
@@ -68,6 +74,22 @@ public record RateView(
           d, new Entity("total", Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, new double[0]));
     }
     return new RateView(null, interval, window, 0, List.copyOf(dimensions), Map.of(), totals);
+  }
+
+  /**
+   * This view with every rate unknown (NaN), its totals, order and histories kept: what a reader
+   * sees while the instance is not ready, when the last sample's rates are no longer current.
+   */
+  RateView withoutRates() {
+    Map<RateSampler.Group, Ranking> stale = new HashMap<>();
+    rankings.forEach(
+        (group, ranking) ->
+            stale.put(
+                group,
+                new Ranking(ranking.entities().stream().map(Entity::withoutRates).toList())));
+    Map<Direction, Entity> staleTotals = new EnumMap<>(Direction.class);
+    totals.forEach((direction, total) -> staleTotals.put(direction, total.withoutRates()));
+    return new RateView(sampledAt, interval, window, historyLength, dimensions, stale, staleTotals);
   }
 
   /** The ranking of a dimension in a direction; empty if nothing was counted (or sampled) yet. */

@@ -21,10 +21,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /api/v1/top?family=as|country|port|router&direction=receive|transmit&n=10}: the
+ * {@code GET
+ * /api/v1/top?family=as|country|port|router&direction=receive|transmit&n=10&history=true}: the
  * busiest entities of this instance by bits per second now, with their committed totals and a
- * history for sparklines, and the instance's total; {@code GET /api/v1/console}: what this instance
- * ranks. Open like /metrics: they show nothing /metrics does not.
+ * history for sparklines (left out with {@code history=false}), and the instance's total; {@code
+ * GET /api/v1/console}: what this instance ranks. Open like /metrics: they show nothing /metrics
+ * does not.
  *
  * <p>A bad or unknown parameter answers 400 with {@code {"error": {"parameter": ..., "message":
  * ...}}}, as the flow API does.
@@ -36,7 +38,7 @@ public final class TopApi {
   public static final int DEFAULT_N = 10;
   public static final int MAX_N = 1000;
 
-  private static final Set<String> PARAMETERS = Set.of("family", "direction", "n");
+  private static final Set<String> PARAMETERS = Set.of("family", "direction", "n", "history");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -72,15 +74,21 @@ public final class TopApi {
     }
   }
 
-  /** The parsed query of {@code /api/v1/top}. */
-  record TopQuery(Dimension dimension, Direction direction, int n) {}
+  /**
+   * The parsed query of {@code /api/v1/top}.
+   *
+   * @param history whether the answer carries the histories: a reader that draws no sparklines (the
+   *     console's map) saves up to 180 numbers per entity
+   */
+  record TopQuery(Dimension dimension, Direction direction, int n, boolean history) {}
 
   /** Parses the query, every parameter given at most once. */
   static TopQuery parse(Map<String, List<String>> query, List<Dimension> counted)
       throws BadParameter {
     for (Map.Entry<String, List<String>> e : query.entrySet()) {
       if (!PARAMETERS.contains(e.getKey())) {
-        throw new BadParameter(e.getKey(), "unknown parameter; known: family, direction, n");
+        throw new BadParameter(
+            e.getKey(), "unknown parameter; known: family, direction, n, history");
       }
       if (e.getValue().size() > 1) {
         throw new BadParameter(e.getKey(), "given more than once");
@@ -126,7 +134,18 @@ public final class TopApi {
         throw new BadParameter("n", c + " is outside 1.." + MAX_N);
       }
     }
-    return new TopQuery(dimension, direction, n);
+    boolean history = true;
+    Optional<String> withHistory = one(query, "history");
+    if (withHistory.isPresent()) {
+      String h = withHistory.get();
+      history =
+          switch (h.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new BadParameter("history", "'" + h + "' is not true or false");
+          };
+    }
+    return new TopQuery(dimension, direction, n, history);
   }
 
   /**
@@ -175,14 +194,14 @@ public final class TopApi {
     out.put("family", q.dimension().parameter());
     out.put("direction", q.direction().metricWord());
     common(out, view);
-    ObjectNode total = entity(view.totals().get(q.direction()));
+    ObjectNode total = entity(view.totals().get(q.direction()), q.history());
     total.remove("id");
     out.set("total", total);
     List<RateView.Entity> all = view.ranking(q.dimension(), q.direction()).entities();
     out.put("entities", all.size());
     ArrayNode top = out.putArray("top");
     for (RateView.Entity e : all.subList(0, Math.min(q.n(), all.size()))) {
-      ObjectNode row = entity(e);
+      ObjectNode row = entity(e, q.history());
       row.remove("id");
       label(row, q.dimension(), e.id());
       top.add(row);
@@ -242,7 +261,7 @@ public final class TopApi {
     }
   }
 
-  private static ObjectNode entity(RateView.Entity e) {
+  private static ObjectNode entity(RateView.Entity e, boolean withHistory) {
     ObjectNode row = NODES.objectNode();
     row.put("id", e.id());
     number(row, "bits_per_second", e.bitsPerSecond());
@@ -251,7 +270,7 @@ public final class TopApi {
     row.put("bytes", e.bytes());
     row.put("packets", e.packets());
     row.put("flows", e.flows());
-    if (e.history() != null) {
+    if (withHistory && e.history() != null) {
       ArrayNode h = row.putArray("history");
       for (double v : e.history()) {
         if (Double.isNaN(v)) {

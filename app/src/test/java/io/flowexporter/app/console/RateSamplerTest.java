@@ -135,11 +135,58 @@ class RateSamplerTest {
     assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond())
         .isEqualTo(8.0 * 5000 / 5);
     // While the instance is not ready nothing is sampled; the first sample after has no rate.
-    sampler.forgetPrevious();
+    sampler.notReady();
     add(fresh, 5000, 1, 1);
     sampleAt(30);
     assertThat(row(Dimension.AS, Direction.RECEIVE, "13335").bitsPerSecond()).isNaN();
     assertThat(sampler.view().totals().get(Direction.RECEIVE).bitsPerSecond()).isNaN();
+  }
+
+  @Test
+  void whileNotReadyTheLastRatesAreWithdrawnAndTheTotalsAndHistoriesKept() {
+    SeriesKey google = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    SeriesKey cloudflare = AsFamily.key(Direction.RECEIVE, "edge1", 13335, 64500);
+    add(google, 1000, 10, 1);
+    add(cloudflare, 1000, 10, 1);
+    sampleAt(0);
+    add(google, 5000, 5, 5);
+    add(cloudflare, 500, 5, 5);
+    sampleAt(5);
+    RateView ready = sampler.view();
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond())
+        .isEqualTo(8.0 * 5000 / 5);
+
+    sampler.notReady();
+    RateView notReady = sampler.view();
+    assertThat(notReady.sampledAt()).isEqualTo(ready.sampledAt());
+    // Still in the last sample's order, with its totals and history, but no rate is current.
+    assertThat(notReady.ranking(Dimension.AS, Direction.RECEIVE).entities())
+        .extracting(RateView.Entity::id)
+        .containsExactly("15169", "13335");
+    RateView.Entity g = row(Dimension.AS, Direction.RECEIVE, "15169");
+    assertThat(g.bitsPerSecond()).isNaN();
+    assertThat(g.packetsPerSecond()).isNaN();
+    assertThat(g.flowsPerSecond()).isNaN();
+    assertThat(g.bytes()).isEqualTo(6000);
+    assertThat(g.history()).containsExactly(8.0 * 5000 / 5);
+    assertThat(row(Dimension.ROUTER, Direction.RECEIVE, "edge1").bitsPerSecond()).isNaN();
+    RateView.Entity total = notReady.totals().get(Direction.RECEIVE);
+    assertThat(total.bitsPerSecond()).isNaN();
+    assertThat(total.bytes()).isEqualTo(7500);
+    assertThat(total.history()).containsExactly(8.0 * 5500 / 5);
+    // Withdrawn once: further not-ready intervals publish nothing new.
+    sampler.notReady();
+    assertThat(sampler.view()).isSameAs(notReady);
+
+    // Ready again: the first sample measures (no rate yet), the second has rates.
+    add(google, 1000, 1, 1);
+    sampleAt(20);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond()).isNaN();
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bytes()).isEqualTo(7000);
+    add(google, 1000, 1, 1);
+    sampleAt(25);
+    assertThat(row(Dimension.AS, Direction.RECEIVE, "15169").bitsPerSecond())
+        .isEqualTo(8.0 * 1000 / 5);
   }
 
   @Test
@@ -210,7 +257,7 @@ class RateSamplerTest {
       sampleAt(5L * s);
     }
     // Not ready for 15 s (no samples), then a sample without a rate, then one with.
-    sampler.forgetPrevious();
+    sampler.notReady();
     add(google, 1_000_000, 1, 1);
     sampleAt(70);
     add(google, 15_000, 1, 1);
@@ -247,6 +294,42 @@ class RateSamplerTest {
         .allSatisfy(e -> assertThat(e.history()).isNotNull());
     assertThat(ranked.subList(RateSampler.TRACKED, ranked.size()))
         .allSatisfy(e -> assertThat(e.history()).isNull());
+  }
+
+  @Test
+  void whenTheTopChangesAtEverySampleHistoryIsKeptForTheTopAndAsManyThatWereInItLately() {
+    // Five rounds of TRACKED peers; at sample k only round k grows, so the top is a new set of
+    // entities at each sample, all within one window (six slots of 5 s).
+    int rounds = 5;
+    for (int as = 1; as <= rounds * RateSampler.TRACKED; as++) {
+      add(AsFamily.key(Direction.RECEIVE, "edge1", as, 64500), 0, 0, 0);
+    }
+    sampleAt(0);
+    for (int k = 1; k <= rounds; k++) {
+      for (int i = 1; i <= RateSampler.TRACKED; i++) {
+        add(AsFamily.key(Direction.RECEIVE, "edge1", asOf(k, i), 64500), 1000L * i, 1, 1);
+      }
+      sampleAt(5L * k);
+    }
+    List<RateView.Entity> ranked =
+        sampler.view().ranking(Dimension.AS, Direction.RECEIVE).entities();
+    List<String> withHistory =
+        ranked.stream().filter(e -> e.history() != null).map(RateView.Entity::id).toList();
+    assertThat(withHistory).hasSize(RateSampler.MAX_TRACKS);
+    // The top now (round 5) and the top of the sample before (round 4); rounds 1 to 3 are gone.
+    for (int i = 1; i <= RateSampler.TRACKED; i++) {
+      assertThat(withHistory).contains(Integer.toString(asOf(rounds, i)));
+      assertThat(withHistory).contains(Integer.toString(asOf(rounds - 1, i)));
+    }
+    // Round 4's history goes on: its rate when it was the top, 0 since.
+    assertThat(
+            row(Dimension.AS, Direction.RECEIVE, Integer.toString(asOf(rounds - 1, 1))).history())
+        .endsWith(8.0 * 1000 / 5, 0.0);
+  }
+
+  /** The AS number of peer {@code i} (1 to TRACKED) of round {@code k} (from 1). */
+  private static int asOf(int k, int i) {
+    return (k - 1) * RateSampler.TRACKED + i;
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.http.RoutesServer;
 import io.flowexporter.asndb.AsnLookup;
@@ -173,6 +174,9 @@ class TopApiTest {
     bad.put("/api/v1/top?family=as&direction=receive&n=1001", "n");
     bad.put("/api/v1/top?family=as&direction=receive&n=1&n=2", "n");
     bad.put("/api/v1/top?family=as&direction=receive&limit=5", "limit");
+    bad.put("/api/v1/top?family=as&direction=receive&history=no", "history");
+    bad.put("/api/v1/top?family=as&direction=receive&history=", "history");
+    bad.put("/api/v1/top?family=as&direction=receive&history=true&history=false", "history");
     for (Map.Entry<String, String> e : bad.entrySet()) {
       HttpResponse<String> r = get(e.getKey());
       assertThat(r.statusCode()).as(e.getKey()).isEqualTo(400);
@@ -200,6 +204,59 @@ class TopApiTest {
                 .path("message")
                 .asText())
         .contains("outside 1..1000");
+  }
+
+  @Test
+  void historyFalseLeavesOutEveryHistoryAndNothingElse() throws Exception {
+    Map<SeriesKey, Totals> t = new LinkedHashMap<>();
+    t.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 10, 1));
+    sampler.sample(TotalsSnapshot.of(t), 0);
+    t.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(2000, 20, 2));
+    sampler.sample(TotalsSnapshot.of(t), 5_000_000_000L);
+
+    JsonNode with = ok("/api/v1/top?family=as&direction=receive&history=true");
+    assertThat(with.path("top").get(0).has("history")).isTrue();
+    assertThat(with.path("total").has("history")).isTrue();
+    assertThat(ok("/api/v1/top?family=as&direction=receive").path("top").get(0).has("history"))
+        .as("history is the default")
+        .isTrue();
+
+    JsonNode without = ok("/api/v1/top?family=as&direction=receive&history=false");
+    assertThat(without.path("top").get(0).has("history")).isFalse();
+    assertThat(without.path("total").has("history")).isFalse();
+    // The same answer otherwise.
+    ((ObjectNode) with.path("top").get(0)).remove("history");
+    ((ObjectNode) with.path("total")).remove("history");
+    assertThat(without).isEqualTo(with);
+    assertThat(get("/api/v1/top?family=as&direction=receive&history=FALSE").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void whileNotReadyRatesAreNullAndTotalsAndHistoryStay() throws Exception {
+    Map<SeriesKey, Totals> t = new LinkedHashMap<>();
+    t.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(1000, 10, 1));
+    sampler.sample(TotalsSnapshot.of(t), 0);
+    t.put(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500), new Totals(2000, 20, 2));
+    sampler.sample(TotalsSnapshot.of(t), 5_000_000_000L);
+    assertThat(
+            ok("/api/v1/top?family=as&direction=receive")
+                .path("top")
+                .get(0)
+                .path("bits_per_second")
+                .asDouble())
+        .isEqualTo(1600.0);
+
+    sampler.notReady();
+    JsonNode top = ok("/api/v1/top?family=as&direction=receive");
+    for (JsonNode e : List.of(top.path("top").get(0), top.path("total"))) {
+      assertThat(e.path("bits_per_second").isNull()).as(e.toString()).isTrue();
+      assertThat(e.path("packets_per_second").isNull()).as(e.toString()).isTrue();
+      assertThat(e.path("flows_per_second").isNull()).as(e.toString()).isTrue();
+      assertThat(e.path("bytes").asLong()).as(e.toString()).isEqualTo(2000);
+      assertThat(e.path("history").toString()).as(e.toString()).isEqualTo("[1600]");
+    }
+    assertThat(top.path("top").get(0).path("as").asLong()).isEqualTo(15169);
   }
 
   @Test
