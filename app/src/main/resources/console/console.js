@@ -178,6 +178,10 @@ async function refresh() {
     if (info.families.includes('country')) {
       const [cIn, cOut] = await Promise.all([ranked('country', 'receive', 300, false), ranked('country', 'transmit', 300, false)]);
       countryRows = { receive: cIn.top, transmit: cOut.top };
+      // Without a country database, countries come from pmacct's fields alone: none may ever come.
+      const none = cIn.entities + cOut.entities === 0;
+      $('#map-off').hidden = !none;
+      $('#map-on').hidden = none;
       shadeMap();
     }
     if (info.families.includes('port')) {

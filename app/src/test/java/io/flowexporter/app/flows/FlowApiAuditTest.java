@@ -78,8 +78,7 @@ class FlowApiAuditTest {
             scanner,
             1,
             Clock.systemUTC(),
-            KafkaRefusals.of(Map.of(), "kafka1:9093"),
-            false);
+            KafkaRefusals.of(Map.of(), "kafka1:9093"));
     server = RoutesServer.start(api::mount);
   }
 
