@@ -28,6 +28,7 @@ import io.flowexporter.app.kafka.PreviousFormat;
 import io.flowexporter.app.kafka.RestoreProgressLog;
 import io.flowexporter.app.kafka.RocksDbPreload;
 import io.flowexporter.app.kafka.StreamsProperties;
+import io.flowexporter.app.kafka.TopicAcls;
 import io.flowexporter.app.kafka.TopicWaiter;
 import io.flowexporter.asndb.AsnDatabaseException;
 import io.flowexporter.asndb.AsnLookup;
@@ -151,7 +152,13 @@ public final class Exporter implements AutoCloseable {
     this.config = config;
     this.families = familiesOf(config);
     this.kafkaRefusals =
-        KafkaRefusals.of(StreamsProperties.of(config.kafka()), config.kafka().brokers());
+        KafkaRefusals.of(
+            StreamsProperties.of(config.kafka()),
+            config.kafka().brokers(),
+            new TopicAcls(
+                config.topology().inputTopic(),
+                config.documents().topic(),
+                config.kafka().applicationId()));
     this.refusalLog = new KafkaRefusalLog(kafkaRefusals);
   }
 

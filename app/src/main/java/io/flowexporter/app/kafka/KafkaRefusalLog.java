@@ -12,8 +12,11 @@ import org.slf4j.LoggerFactory;
  * The one place that tells the operator Kafka refuses the exporter: each refusal as one WARN line
  * in the exporter's words ({@link KafkaRefusals}), again at most once a minute while it lasts (a
  * different refusal at once), and the latest one for {@code /readyz} until {@link #clear()} says
- * Kafka accepted the exporter again. Called from the topic waiter, the stream threads' handler and
- * state listener; thread-safe.
+ * Kafka accepted the exporter again. A refusal is the same while its kind and subject are ({@link
+ * Refusal#sameAs}): the brokers of a cluster refuse by turns, each naming itself or its
+ * certificate's date, and the first words stay, in the log and on {@code /readyz}, rather than a
+ * line at every retry and a reason that changes. Called from the topic waiter, the stream threads'
+ * handler and state listener; thread-safe.
  */
 public final class KafkaRefusalLog {
 
@@ -43,14 +46,13 @@ public final class KafkaRefusalLog {
     Optional<Refusal> refusal = refusals.classify(failure);
     refusal.ifPresent(
         r -> {
-          long now = nanoTime.getAsLong();
-          if (current == null
-              || !current.message().equals(r.message())
-              || now - lastLogged >= REPEAT_NANOS) {
+          if (current != null && current.sameAs(r)) {
+            remind();
+          } else {
             LOG.warn(r.message());
-            lastLogged = now;
+            lastLogged = nanoTime.getAsLong();
+            current = r;
           }
-          current = r;
         });
     return refusal;
   }

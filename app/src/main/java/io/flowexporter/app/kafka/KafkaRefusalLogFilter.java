@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * ACL) to one per logger every ten minutes: the client repeats them on every retry, several a
  * second, while {@link KafkaRefusalLog} says the same once a minute in the exporter's words. Its
  * other lines pass untouched. Set on the standard error appender by {@link
- * io.flowexporter.app.logging.LogSetup}.
+ * io.flowexporter.app.logging.LogSetup}; the lines it lets through are written without their stack
+ * trace ({@link KafkaRefusalThrowableConverter}).
  */
 public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
 
@@ -34,7 +35,7 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
 
   @Override
   public FilterReply decide(ILoggingEvent event) {
-    if (!event.getLoggerName().startsWith("org.apache.kafka.") || !isRefusal(event)) {
+    if (!isClientRefusal(event)) {
       return FilterReply.NEUTRAL;
     }
     long now = System.nanoTime();
@@ -51,7 +52,12 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
     return pass[0] ? FilterReply.NEUTRAL : FilterReply.DENY;
   }
 
-  static boolean isRefusal(ILoggingEvent event) {
+  /** Whether a Kafka client says with this line that it was refused. */
+  public static boolean isClientRefusal(ILoggingEvent event) {
+    return event.getLoggerName().startsWith("org.apache.kafka.") && isRefusal(event);
+  }
+
+  private static boolean isRefusal(ILoggingEvent event) {
     String message = event.getMessage();
     if (message != null && message.contains("failed authentication due to")) {
       return true;

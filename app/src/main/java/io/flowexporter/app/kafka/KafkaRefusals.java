@@ -27,8 +27,8 @@ import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
  * (an untrusted CA, a certificate for another host name, an expired one), or an ACL (a topic, a
  * group, a transactional id, the cluster). Classified from the exception types in the cause chain;
  * the names come from the client properties (the user from {@code sasl.jaas.config}, {@code
- * sasl.mechanism}, {@code ssl.truststore.location}). A message never holds a password nor the JAAS
- * line itself. Immutable; thread-safe.
+ * sasl.mechanism}, {@code ssl.truststore.location}), the ACLs a denied topic needs from {@link
+ * TopicAcls}. A message never holds a password nor the JAAS line itself. Immutable; thread-safe.
  */
 public final class KafkaRefusals {
 
@@ -42,10 +42,22 @@ public final class KafkaRefusals {
     AUTHORIZATION
   }
 
-  /** One refusal: its kind and the line the exporter logs and {@code /readyz} shows. */
-  public record Refusal(Kind kind, String message) {}
+  /**
+   * One refusal.
+   *
+   * @param kind what was refused
+   * @param subject what the operator must fix, in words that are the same whichever broker refused:
+   *     no host name, no certificate date (those are in {@code message}), so that the brokers of
+   *     one cluster refusing by turns are one refusal, not several
+   * @param message the line the exporter logs and {@code /readyz} shows
+   */
+  public record Refusal(Kind kind, String subject, String message) {
 
-  private static final Pattern JAAS_USER = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
+    /** Whether {@code other} is this refusal again, perhaps said by another broker. */
+    public boolean sameAs(Refusal other) {
+      return kind == other.kind && subject.equals(other.subject);
+    }
+  }
 
   /**
    * The JDK's words for a host name mismatch: "No name matching H found", "No subject alternative
@@ -60,30 +72,30 @@ public final class KafkaRefusals {
   private final String mechanism;
   private final Optional<String> truststore;
   private final String endpointIdentification;
+  private final TopicAcls topics;
 
   private KafkaRefusals(
       String brokers,
       Optional<String> user,
       String mechanism,
       Optional<String> truststore,
-      String endpointIdentification) {
+      String endpointIdentification,
+      TopicAcls topics) {
     this.brokers = brokers;
     this.user = user;
     this.mechanism = mechanism;
     this.truststore = truststore;
     this.endpointIdentification = endpointIdentification;
+    this.topics = topics;
   }
 
-  /** For clients with these properties (as Kafka takes them: the user's plus the exporter's). */
-  public static KafkaRefusals of(Map<?, ?> clientProperties, String brokers) {
+  /**
+   * For clients with these properties (as Kafka takes them: the user's plus the exporter's), using
+   * these topics.
+   */
+  public static KafkaRefusals of(Map<?, ?> clientProperties, String brokers, TopicAcls topics) {
     Object jaas = clientProperties.get(SaslConfigs.SASL_JAAS_CONFIG);
-    Optional<String> user = Optional.empty();
-    if (jaas != null) {
-      Matcher m = JAAS_USER.matcher(jaas.toString());
-      if (m.find()) {
-        user = Optional.of(m.group(1));
-      }
-    }
+    Optional<String> user = jaas == null ? Optional.empty() : JaasUser.of(jaas.toString());
     Object mechanism = clientProperties.get(SaslConfigs.SASL_MECHANISM);
     Object truststore = clientProperties.get(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG);
     Object algorithm =
@@ -98,7 +110,8 @@ public final class KafkaRefusals {
         Optional.ofNullable(truststore).map(Object::toString).filter(s -> !s.isBlank()),
         algorithm == null
             ? SslConfigs.DEFAULT_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM
-            : algorithm.toString());
+            : algorithm.toString(),
+        topics);
   }
 
   /** Why Kafka refused, if {@code failure} (or one of its causes) says it did; else empty. */
@@ -108,6 +121,7 @@ public final class KafkaRefusals {
       if (t instanceof SaslAuthenticationException) {
         return refusal(
             Kind.AUTHENTICATION,
+            "the login",
             "refused authentication for "
                 + who()
                 + " with mechanism "
@@ -118,8 +132,11 @@ public final class KafkaRefusals {
         return Optional.of(tls(t));
       }
       if (t instanceof AuthenticationException) {
+        // Kafka's words vary by broker (a Kerberos failure names the broker's principal): the
+        // subject is what to fix, the mechanism.
         return refusal(
             Kind.AUTHENTICATION,
+            "the mechanism",
             "refused authentication for "
                 + who()
                 + " with mechanism "
@@ -129,26 +146,33 @@ public final class KafkaRefusals {
                 + "): check sasl.mechanism and sasl.jaas.config");
       }
       if (t instanceof TopicAuthorizationException e) {
-        Set<String> topics = new TreeSet<>(e.unauthorizedTopics());
+        Set<String> denied = new TreeSet<>(e.unauthorizedTopics());
+        String what =
+            denied.isEmpty()
+                ? "a topic"
+                : (denied.size() == 1 ? "topic " : "topics ") + String.join(", ", denied);
         return refusal(
             Kind.AUTHORIZATION,
+            what,
             "denies "
                 + who()
                 + " access to "
-                + (topics.isEmpty()
-                    ? "a topic"
-                    : (topics.size() == 1 ? "topic " : "topics ") + String.join(", ", topics))
+                + what
                 + ": check the ACLs of "
                 + principal()
-                + " (READ and DESCRIBE on the input topic)");
+                + " ("
+                + topics.neededOn(denied)
+                + ")");
       }
       if (t instanceof GroupAuthorizationException e) {
+        String group = e.groupId() != null ? e.groupId() : "(the application id)";
         return refusal(
             Kind.AUTHORIZATION,
+            "group " + group,
             "denies "
                 + who()
                 + " access to group "
-                + (e.groupId() != null ? e.groupId() : "(the application id)")
+                + group
                 + ": check the ACLs of "
                 + principal()
                 + " (READ on the group named by --application-id)");
@@ -156,6 +180,7 @@ public final class KafkaRefusals {
       if (t instanceof TransactionalIdAuthorizationException) {
         return refusal(
             Kind.AUTHORIZATION,
+            "transactional ids",
             "denies "
                 + who()
                 + " its transactional ids: check the ACLs of "
@@ -165,6 +190,7 @@ public final class KafkaRefusals {
       if (t instanceof ClusterAuthorizationException) {
         return refusal(
             Kind.AUTHORIZATION,
+            "the cluster",
             "denies "
                 + who()
                 + " a cluster operation ("
@@ -177,6 +203,11 @@ public final class KafkaRefusals {
     return Optional.empty();
   }
 
+  /**
+   * A failed TLS handshake. The subjects leave out what the JDK's words carry (the host name, the
+   * certificate's dates, the alert): each broker of a cluster says its own, and the fix is the
+   * same.
+   */
   private Refusal tls(Throwable sslFailure) {
     Set<Throwable> seen = new HashSet<>();
     String root = sslFailure.getMessage();
@@ -187,6 +218,7 @@ public final class KafkaRefusals {
           || t instanceof CertificateNotYetValidException) {
         return new Refusal(
             Kind.EXPIRED_CERTIFICATE,
+            "the brokers' certificates' validity",
             "Kafka at "
                 + brokers
                 + " presented a certificate outside its validity period ("
@@ -200,6 +232,7 @@ public final class KafkaRefusals {
       if (t instanceof CertPathBuilderException || t instanceof CertPathValidatorException) {
         return new Refusal(
             Kind.UNTRUSTED_CERTIFICATE,
+            "the truststore",
             "Kafka at "
                 + brokers
                 + " presented a certificate that is not trusted by "
@@ -212,6 +245,7 @@ public final class KafkaRefusals {
       if (m != null && m.find()) {
         return new Refusal(
             Kind.HOST_NAME_MISMATCH,
+            "the names in the brokers' certificates",
             "Kafka at "
                 + brokers
                 + " presented a certificate that is not valid for the host name "
@@ -224,6 +258,7 @@ public final class KafkaRefusals {
     }
     return new Refusal(
         Kind.TLS,
+        "the TLS settings",
         "Kafka at "
             + brokers
             + " failed the TLS handshake ("
@@ -231,8 +266,8 @@ public final class KafkaRefusals {
             + "): check security.protocol and the ssl.* settings");
   }
 
-  private Optional<Refusal> refusal(Kind kind, String what) {
-    return Optional.of(new Refusal(kind, "Kafka at " + brokers + " " + what));
+  private Optional<Refusal> refusal(Kind kind, String subject, String what) {
+    return Optional.of(new Refusal(kind, subject, "Kafka at " + brokers + " " + what));
   }
 
   private String who() {

@@ -1,10 +1,10 @@
 package io.flowexporter.app.logging;
 
 import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
-import ch.qos.logback.classic.pattern.ThrowableProxyConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
+import io.flowexporter.app.kafka.KafkaRefusalThrowableConverter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -12,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One log line as logback's pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread]
- * %logger{36} - %msg%n} writes it, followed by the stack trace of an exception, written in code:
+ * %logger{36} - %msg%n%refusalEx} writes it (the stack trace of an exception, but not of the Kafka
+ * client's lines about a refusal: {@link KafkaRefusalThrowableConverter}), written in code:
  * logback's pattern layout compiles about sixty converters when it starts, most of a start's
  * logging set-up.
  */
@@ -24,7 +25,7 @@ final class LogLineLayout extends LayoutBase<ILoggingEvent> {
   private final TargetLengthBasedClassNameAbbreviator abbreviator =
       new TargetLengthBasedClassNameAbbreviator(36);
   private final ConcurrentHashMap<String, String> abbreviated = new ConcurrentHashMap<>();
-  private final ThrowableProxyConverter stackTrace = new ThrowableProxyConverter();
+  private final KafkaRefusalThrowableConverter stackTrace = new KafkaRefusalThrowableConverter();
 
   @Override
   public void start() {

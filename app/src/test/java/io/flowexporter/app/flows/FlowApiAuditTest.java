@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.http.RoutesServer;
 import io.flowexporter.app.kafka.KafkaRefusals;
+import io.flowexporter.app.kafka.TopicAcls;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.FlowClassifier;
@@ -22,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -78,7 +80,10 @@ class FlowApiAuditTest {
             scanner,
             1,
             Clock.systemUTC(),
-            KafkaRefusals.of(Map.of(), "kafka1:9093"));
+            KafkaRefusals.of(
+                Map.of(),
+                "kafka1:9093",
+                new TopicAcls("flows", Optional.empty(), "flow-exporter")));
     server = RoutesServer.start(api::mount);
   }
 

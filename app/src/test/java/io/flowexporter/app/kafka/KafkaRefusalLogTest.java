@@ -6,11 +6,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import java.security.cert.CertificateExpiredException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
@@ -20,7 +25,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A lasting refusal is logged once a minute, a new one at once, and stays for /readyz until
- * cleared.
+ * cleared; the same refusal from another broker is no new one.
  */
 class KafkaRefusalLogTest {
 
@@ -33,7 +38,8 @@ class KafkaRefusalLogTest {
               Map.of(
                   "sasl.mechanism", "SCRAM-SHA-512",
                   "sasl.jaas.config", "x required username=\"flows\" password=\"p\";"),
-              "k:9093"),
+              "k1:9093,k2:9093",
+              new TopicAcls("pmacct.flows", Optional.empty(), "flow-exporter")),
           now::get);
 
   @BeforeEach
@@ -59,11 +65,46 @@ class KafkaRefusalLogTest {
             e -> {
               assertThat(e.getLevel()).isEqualTo(Level.WARN);
               assertThat(e.getFormattedMessage())
-                  .startsWith("Kafka at k:9093 refused authentication for user flows");
+                  .startsWith("Kafka at k1:9093,k2:9093 refused authentication for user flows");
             });
     assertThat(log.current())
         .map(KafkaRefusals.Refusal::kind)
         .contains(KafkaRefusals.Kind.AUTHENTICATION);
+  }
+
+  /**
+   * Two brokers refuse by turns, each with its own words (its name, its certificate's date): one
+   * refusal, said once a minute in the first broker's words, and the same reason on /readyz.
+   */
+  @Test
+  void brokersRefusingByTurnsAreOneRefusal() {
+    List<Throwable> mismatches =
+        List.of(
+            tls(new SSLHandshakeException("No name matching k1 found")),
+            tls(new SSLHandshakeException("No name matching k2 found")));
+    List<Throwable> expired =
+        List.of(
+            tls(
+                new SSLHandshakeException("x"),
+                new CertificateExpiredException("NotAfter: Sun Mar 01 00:00:00 UTC 2026")),
+            tls(
+                new SSLHandshakeException("x"),
+                new CertificateExpiredException("NotAfter: Mon Mar 02 00:00:00 UTC 2026")));
+    for (List<Throwable> byTurns : List.of(mismatches, expired)) {
+      lines.list.clear();
+      String first = null;
+      for (int retry = 0; retry < 75; retry++) { // a retry every 2 s for 2.5 min
+        now.addAndGet(TimeUnit.SECONDS.toNanos(2));
+        log.report(byTurns.get(retry % 2));
+        first = first == null ? log.current().orElseThrow().message() : first;
+        assertThat(log.current().orElseThrow().message()).isEqualTo(first);
+      }
+      String firstText = first;
+      assertThat(lines.list)
+          .hasSize(3)
+          .allSatisfy(e -> assertThat(e.getFormattedMessage()).isEqualTo(firstText));
+    }
+    assertThat(lines.list.get(0).getFormattedMessage()).contains("Sun Mar 01");
   }
 
   @Test
@@ -93,6 +134,17 @@ class KafkaRefusalLogTest {
     assertThat(lines.list).hasSize(2);
     assertThat(lines.list.get(1).getFormattedMessage())
         .isEqualTo(lines.list.get(0).getFormattedMessage());
+  }
+
+  private static SslAuthenticationException tls(Throwable handshake, Throwable... causes) {
+    Throwable last = handshake;
+    for (Throwable c : causes) {
+      last.initCause(c);
+      last = c;
+    }
+    SslAuthenticationException e = new SslAuthenticationException("SSL handshake failed");
+    e.initCause(handshake);
+    return e;
   }
 
   @Test

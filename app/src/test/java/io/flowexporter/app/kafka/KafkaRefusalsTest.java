@@ -47,7 +47,9 @@ class KafkaRefusalsTest {
                   + "\";",
           "ssl.truststore.location", "/etc/flow-exporter/ca.p12",
           "ssl.truststore.password", PASSWORD);
-  private final KafkaRefusals refusals = KafkaRefusals.of(SASL_SSL, "kafka1:9093");
+  private static final TopicAcls TOPICS =
+      new TopicAcls("pmacct.flows", Optional.of("flow-documents"), "flow-exporter");
+  private final KafkaRefusals refusals = KafkaRefusals.of(SASL_SSL, "kafka1:9093", TOPICS);
 
   @Test
   void aWrongPasswordNamesTheUserAndTheMechanism() {
@@ -77,7 +79,7 @@ class KafkaRefusalsTest {
             "Kafka at kafka1:9093 presented a certificate that is not trusted by "
                 + "ssl.truststore.location /etc/flow-exporter/ca.p12: it must hold the CA that signed the brokers' certificates");
     assertThat(
-            KafkaRefusals.of(Map.of(), "k:1")
+            KafkaRefusals.of(Map.of(), "k:1", TOPICS)
                 .classify(tls(new SSLHandshakeException("x"), new CertPathBuilderException("y")))
                 .get()
                 .message())
@@ -171,6 +173,93 @@ class KafkaRefusalsTest {
   }
 
   @Test
+  void aDeniedInputTopicAsksForReadAndDescribe() {
+    assertThat(
+            classify(new StreamsException(new TopicAuthorizationException(Set.of("pmacct.flows"))))
+                .message())
+        .isEqualTo(
+            "Kafka at kafka1:9093 denies user flows access to topic pmacct.flows: check the ACLs of"
+                + " User:flows (READ and DESCRIBE on the input topic)");
+  }
+
+  /** The start-up waits for the documents topic as for the input topic, through TopicWaiter. */
+  @Test
+  void aDeniedDocumentsTopicAsksForWriteAndDescribe() {
+    assertThat(classify(new TopicAuthorizationException(Set.of("flow-documents"))).message())
+        .isEqualTo(
+            "Kafka at kafka1:9093 denies user flows access to topic flow-documents: check the ACLs"
+                + " of User:flows (WRITE, DESCRIBE and DESCRIBE_CONFIGS on the documents topic)");
+  }
+
+  @Test
+  void aDeniedInternalTopicAsksForTheApplicationIdsPrefix() {
+    Refusal r =
+        classify(
+            new StreamsException(
+                new TopicAuthorizationException(
+                    Set.of(
+                        "flow-exporter-series-totals-changelog",
+                        "flow-exporter-by-owner-repartition"))));
+    assertThat(r.message())
+        .startsWith(
+            "Kafka at kafka1:9093 denies user flows access to topics"
+                + " flow-exporter-by-owner-repartition, flow-exporter-series-totals-changelog: ")
+        .endsWith(
+            "(ALL on topics prefixed by flow-exporter, where Kafka Streams creates its"
+                + " repartition and changelog topics)")
+        .doesNotContain("input topic", "documents topic");
+  }
+
+  @Test
+  void topicsOfDifferentKindsGetEachTheirAclsAndAnUnknownOneAllOfThem() {
+    assertThat(
+            classify(new TopicAuthorizationException(Set.of("flow-documents", "pmacct.flows")))
+                .message())
+        .endsWith(
+            "(READ and DESCRIBE on the input topic; WRITE, DESCRIBE and DESCRIBE_CONFIGS on the"
+                + " documents topic)");
+    String everything =
+        "(READ and DESCRIBE on the input topic pmacct.flows; WRITE, DESCRIBE and DESCRIBE_CONFIGS"
+            + " on the documents topic flow-documents; ALL on topics prefixed by flow-exporter,"
+            + " where Kafka Streams creates its repartition and changelog topics)";
+    assertThat(classify(new TopicAuthorizationException(Set.of("elsewhere"))).message())
+        .endsWith(everything);
+    assertThat(classify(new TopicAuthorizationException("denied")).message())
+        .contains("access to a topic: ")
+        .endsWith(everything);
+    assertThat(
+            KafkaRefusals.of(
+                    SASL_SSL,
+                    "k:1",
+                    new TopicAcls("pmacct.flows", Optional.empty(), "flow-exporter"))
+                .classify(new TopicAuthorizationException("denied"))
+                .get()
+                .message())
+        .doesNotContain("documents");
+  }
+
+  @Test
+  void theUserIsReadAsKafkaReadsTheJaasLine() {
+    String module = "org.apache.kafka.common.security.scram.ScramLoginModule required ";
+    for (String option :
+        List.of(
+            "username=\"alice\"",
+            "username='alice'",
+            "username=alice",
+            "username = alice",
+            "/* a comment */ username=alice // another",
+            "username=\"bob\" username=alice")) {
+      assertThat(user(module + option + " password=\"p\";")).as(option).contains("alice");
+    }
+    assertThat(user(module + "username=\"a b;c\" password='p';")).contains("a b;c");
+    assertThat(user(module + "password=\"p\";")).isEmpty();
+    // Not an option of its own: words inside another option's value, or a longer option name.
+    assertThat(user(module + "password=\"x username=mallory\";")).isEmpty();
+    assertThat(user(module + "oauth.username=mallory;")).isEmpty();
+    assertThat(user("not a jaas line")).isEmpty();
+  }
+
+  @Test
   void whatIsNoRefusalIsLeftToTheCaller() {
     assertThat(refusals.classify(new TimeoutException("Timed out waiting for a node assignment")))
         .isEmpty();
@@ -187,6 +276,19 @@ class KafkaRefusalsTest {
         }) {
       assertThat(classify(t).message()).doesNotContain(PASSWORD).doesNotContain("ScramLoginModule");
     }
+  }
+
+  /** The user that the refusals name, from this JAAS line. */
+  private static Optional<String> user(String jaas) {
+    String message =
+        KafkaRefusals.of(Map.of("sasl.jaas.config", jaas), "k:1", TOPICS)
+            .classify(new SaslAuthenticationException("x"))
+            .orElseThrow()
+            .message();
+    String prefix = "Kafka at k:1 refused authentication for user ";
+    return message.startsWith(prefix)
+        ? Optional.of(message.substring(prefix.length(), message.indexOf(" with mechanism ")))
+        : Optional.empty();
   }
 
   private Refusal classify(Throwable t) {

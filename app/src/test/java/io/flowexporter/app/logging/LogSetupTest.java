@@ -6,28 +6,36 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.flowexporter.app.flows.FlowApi;
+import io.flowexporter.app.kafka.KafkaRefusalThrowableConverter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.Test;
 
 /**
  * The built-in logging against the file operators start from ({@code deploy/logback.xml}): the same
- * lines, byte for byte, and the same levels.
+ * lines, byte for byte (a Kafka client's refusal without its stack trace), and the same levels.
  */
 class LogSetupTest {
 
   private static final String PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n%refusalEx";
 
   private static List<LoggingEvent> events(LoggerContext context) {
     List<LoggingEvent> events = new ArrayList<>();
     IllegalStateException failure =
         new IllegalStateException("outer", new java.io.IOException("inner cause"));
+    SslAuthenticationException refused = new SslAuthenticationException("SSL handshake failed");
+    refused.initCause(new SSLHandshakeException("PKIX path building failed"));
     String[][] shapes = {
       {"io.flowexporter.app.Exporter", "INFO", "flow-exporter starting"},
       {
@@ -36,6 +44,7 @@ class LogSetupTest {
         "a long logger name, abbreviated"
       },
       {"kafka", "ERROR", "with {} argument"},
+      {"org.apache.kafka.clients.admin.KafkaAdminClient", "ERROR", "refused, {}"},
     };
     for (String[] shape : shapes) {
       LoggingEvent e =
@@ -44,7 +53,7 @@ class LogSetupTest {
               context.getLogger(shape[0]),
               Level.toLevel(shape[1]),
               shape[2],
-              shape[1].equals("ERROR") ? failure : null,
+              shape[1].equals("ERROR") ? (shape[0].equals("kafka") ? failure : refused) : null,
               new Object[] {"one"});
       e.setThreadName("startup-1-StreamThread-1");
       e.setTimeStamp(1_796_000_123_456L);
@@ -58,6 +67,7 @@ class LogSetupTest {
     LoggerContext context = new LoggerContext();
     PatternLayout pattern = new PatternLayout();
     pattern.setContext(context);
+    pattern.getInstanceConverterMap().put("refusalEx", KafkaRefusalThrowableConverter::new);
     pattern.setPattern(PATTERN);
     pattern.start();
     LogLineLayout ours = new LogLineLayout();
@@ -67,6 +77,9 @@ class LogSetupTest {
       assertThat(ours.doLayout(e)).isEqualTo(pattern.doLayout(e));
     }
     assertThat(ours.doLayout(events(context).get(2))).contains("Caused by: java.io.IOException");
+    assertThat(ours.doLayout(events(context).get(3)))
+        .contains("SslAuthenticationException")
+        .doesNotContain("Caused by", "\tat ");
   }
 
   @Test
@@ -92,6 +105,9 @@ class LogSetupTest {
     assertThat(theirs).isInstanceOf(ConsoleAppender.class);
     assertThat(((ConsoleAppender<?>) ours).getTarget())
         .isEqualTo(((ConsoleAppender<?>) theirs).getTarget());
+    for (LoggingEvent e : events(fromFile)) {
+      assertThat(layout(theirs).doLayout(e)).isEqualTo(layout(ours).doLayout(e));
+    }
     assertThat(ours.getCopyOfAttachedFiltersList()).hasSize(1);
     assertThat(ours.getCopyOfAttachedFiltersList().get(0).getClass())
         .isEqualTo(theirs.getCopyOfAttachedFiltersList().get(0).getClass());
@@ -121,5 +137,11 @@ class LogSetupTest {
         System.setProperty("FLOW_EXPORTER_LOG_LEVEL", before);
       }
     }
+  }
+
+  @SuppressWarnings("unchecked") // a LoggerContext's appenders and encoders are of ILoggingEvent
+  private static Layout<ILoggingEvent> layout(Appender<?> appender) {
+    return ((LayoutWrappingEncoder<ILoggingEvent>) ((ConsoleAppender<?>) appender).getEncoder())
+        .getLayout();
   }
 }
