@@ -17,7 +17,8 @@ its .mmdb. Direction: "receive" when the destination AS is the operator's,
 "transmit" when the source AS is. Bytes and packets are summed per
 (src_as, dst_as, direction) and must EQUAL expected.json "totals", row for row.
 
-Also checked: every record has label == --label and the fields flow-exporter reads;
+Also checked: every record has label == --label and the fields flow-exporter reads
+(with pmacct's flows, which add up to the capture's flows);
 the record count equals expected "unidirectional_flows" (each softflowd record is a
 distinct 5-tuple, so pmacct never merges two of them).
 
@@ -30,7 +31,8 @@ import ipaddress
 import json
 import sys
 
-REQUIRED = ("as_src", "as_dst", "ip_src", "ip_dst", "peer_ip_src", "label", "packets", "bytes")
+REQUIRED = ("as_src", "as_dst", "ip_src", "ip_dst", "peer_ip_src", "label", "packets", "bytes",
+            "flows")
 
 
 def main(argv):
@@ -58,7 +60,7 @@ def main(argv):
 
     errors = []
     sums = {}
-    messages = records = markers = fallback = 0
+    messages = records = markers = fallback = flows = 0
     per_message = []
     keysets = set()
     for line in open(a.dump, encoding="utf-8"):
@@ -94,6 +96,7 @@ def main(argv):
             else:
                 errors.append(f"neither end is AS {operator} (src {s}, dst {d}): {r}")
                 continue
+            flows += r["flows"]
             row = sums.setdefault((s, d, direction), [0, 0])
             row[0] += r["packets"]
             row[1] += r["bytes"]
@@ -105,11 +108,13 @@ def main(argv):
             errors.append(f"{k}: expected packets/bytes {want.get(k)}, topic has {sums.get(k)}")
     if records != exp["unidirectional_flows"]:
         errors.append(f"{records} records, expected {exp['unidirectional_flows']} (one per flow)")
+    if flows != exp["unidirectional_flows"]:
+        errors.append(f"pmacct's flows add up to {flows}, expected {exp['unidirectional_flows']}")
 
     report = {
         "messages": messages, "records": records, "markers": markers,
         "records_per_message_max": max(per_message, default=0),
-        "fallback_lookups": fallback,
+        "fallback_lookups": fallback, "flows": flows,
         "packets": sum(v[0] for v in sums.values()), "bytes": sum(v[1] for v in sums.values()),
         "expected_packets": exp["packets"], "expected_bytes": exp["bytes"],
         "record_field_sets": [list(k) for k in sorted(keysets)],

@@ -5,6 +5,7 @@ import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.config.KafkaConfig;
+import io.flowexporter.app.config.ProcessingGuarantee;
 import io.flowexporter.app.console.ConsolePage;
 import io.flowexporter.app.console.RateSampler;
 import io.flowexporter.app.console.TopApi;
@@ -511,10 +512,19 @@ public final class Exporter implements AutoCloseable {
       int documentBytes = EcsDocuments.MAX_DOCUMENT_BYTES;
       if (config.documents().topic().isPresent()) {
         String flowTopic = config.documents().topic().get();
-        LOG.info(
-            "Producing flow documents ({}) to {} inside the counting transactions",
-            config.documents().filter(),
-            flowTopic);
+        if (config.kafka().processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2) {
+          LOG.info(
+              "Producing flow documents ({}) to {} inside the counting transactions",
+              config.documents().filter(),
+              flowTopic);
+        } else {
+          LOG.warn(
+              "Producing flow documents ({}) to {} at least once: with --processing-guarantee"
+                  + " at_least_once there are no transactions, so a crash can write a document"
+                  + " twice (same event.id)",
+              config.documents().filter(),
+              flowTopic);
+        }
         if (TopicWaiter.await(admin, config.kafka().brokers(), flowTopic, closing::get, refusalLog)
             < 0) {
           return;

@@ -227,7 +227,7 @@ public final class ExporterCommand implements Callable<Integer> {
       names = "--flow-topic",
       paramLabel = "TOPIC",
       description =
-          "Also produce each counted flow as an ECS JSON document to this topic, exactly once with the counting.")
+          "Also produce each counted flow as an ECS JSON document to this topic, exactly once with the counting (at least once under --processing-guarantee at_least_once).")
   String flowTopic;
 
   @Option(

@@ -117,6 +117,53 @@ class PortCountingTest {
     }
   }
 
+  /**
+   * {@code --max-series} holds for the port family on its own: with a bound of 2, the first two
+   * port series are admitted and the third counts into the port family's overflow series, while the
+   * AS family's one series is unaffected. Nothing is lost.
+   */
+  @Test
+  void thePortFamilyHasItsOwnBoundAndOverflowSeries() {
+    TopologyConfig config =
+        new TopologyConfig(
+            TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, 2, java.time.Duration.ofDays(1));
+    try (TopologyTestDriver driver =
+        TestFlows.driver(
+            FlowTopology.build(
+                config,
+                1,
+                AsnLookup.EMPTY,
+                new SeriesFamilies(List.of(AsFamily.FAMILY, ports)),
+                committed,
+                outcomes),
+            stateDir)) {
+      TestInputTopic<String, String> in = input(driver);
+      in.pipeInput(record(15169, 64500, 50000, 443, "\"tcp\"", 100, 1, 1L, 0));
+      in.pipeInput(record(15169, 64500, 50000, 53, "\"udp\"", 20, 1, 1L, 0));
+      in.pipeInput(record(15169, 64500, 50000, 5432, "\"tcp\"", 3, 1, 1L, 0)); // third: other
+      in.pipeInput(record(15169, 64500, 50001, 443, "\"tcp\"", 1000, 1, 1L, 0)); // admitted
+      committed.committed();
+
+      Map<SeriesKey, Totals> portSeries =
+          committed.snapshot().entrySet().stream()
+              .filter(e -> e.getKey().familyId() == PortFamily.ID)
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+      assertThat(portSeries)
+          .isEqualTo(
+              Map.of(
+                  PortFamily.key(ports, Direction.RECEIVE, 443, "tcp", "edge1"),
+                  new Totals(1100, 2, 2),
+                  PortFamily.key(ports, Direction.RECEIVE, 53, "udp", "edge1"),
+                  new Totals(20, 1, 1),
+                  SeriesKey.overflow(ports, Direction.RECEIVE, 0),
+                  new Totals(3, 1, 1)));
+      assertThat(committed.overflowedTotal(PortFamily.ID)).isEqualTo(1);
+      assertThat(committed.overflowedTotal(AsFamily.FAMILY.id())).isZero();
+      assertThat(committed.snapshot().get(AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500)))
+          .isEqualTo(new Totals(1123, 4, 4));
+    }
+  }
+
   /** Many random records: every port series equals the sum computed here from the input. */
   @Test
   void randomRecordsGiveTheTotalsComputedFromTheInput() {
