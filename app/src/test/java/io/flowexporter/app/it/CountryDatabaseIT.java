@@ -328,7 +328,11 @@ class CountryDatabaseIT {
     return csv.toString();
   }
 
-  private static Path write(Path dir, String name, String csv, String... options) throws Exception {
+  /**
+   * Writes a test .mmdb with asn-db's perl writer: {@code csv} as its test script reads it, {@code
+   * options} its shape (e.g. {@code --shape=maxmind-country}).
+   */
+  static Path write(Path dir, String name, String csv, String... options) throws Exception {
     Programs.requireWorks(
         "libmaxmind-db-writer-perl", "perl", "-MMaxMind::DB::Writer::Tree", "-e", "1");
     Path input = Files.writeString(dir.resolve(name + ".csv"), csv);

@@ -62,8 +62,12 @@ class OwnershipPrometheusIT {
 
   private static final List<String> AS_LABELS = List.of("hostname", "source_as", "destination_as");
   private static final List<String> PORT_LABELS = List.of("hostname", "port", "protocol");
+  private static final List<String> COUNTRY_LABELS = List.of("hostname", "country");
 
-  /** The AS families, and the port families of --port 443 (every record is 443/tcp). */
+  /**
+   * The AS families, the port families of --port 443 (every record is 443/tcp) and the country
+   * families (every record's source is in NL, its destination in JP, by the test's database).
+   */
   private static final List<Family> FAMILIES =
       List.of(
           new Family("flow_receive_bytes_total", AS_LABELS),
@@ -73,7 +77,11 @@ class OwnershipPrometheusIT {
           new Family("flow_port_receive_bytes_total", PORT_LABELS),
           new Family("flow_port_transmit_bytes_total", PORT_LABELS),
           new Family("flow_port_receive_packets_total", PORT_LABELS),
-          new Family("flow_port_transmit_packets_total", PORT_LABELS));
+          new Family("flow_port_transmit_packets_total", PORT_LABELS),
+          new Family("flow_country_receive_bytes_total", COUNTRY_LABELS),
+          new Family("flow_country_transmit_bytes_total", COUNTRY_LABELS),
+          new Family("flow_country_receive_packets_total", COUNTRY_LABELS),
+          new Family("flow_country_transmit_packets_total", COUNTRY_LABELS));
 
   @RegisterExtension static final KafkaBroker broker = new KafkaBroker();
 
@@ -84,6 +92,13 @@ class OwnershipPrometheusIT {
     String topic = "flows-ownership";
     Topics.create(broker.bootstrapServers(), topic, PARTITIONS);
     PmacctRecords records = new PmacctRecords(113);
+    Path countries =
+        CountryDatabaseIT.write(
+            dir,
+            "countries",
+            "# network,country_code,country_name\n"
+                + "198.51.100.0/24,NL,Netherlands\n203.0.113.0/24,JP,Japan\n",
+            "--shape=maxmind-country");
     List<String> timings = new ArrayList<>();
     long t0 = System.nanoTime();
     try (ExporterGroup group =
@@ -101,7 +116,9 @@ class OwnershipPrometheusIT {
                 "--kafka-property",
                 "heartbeat.interval.ms=1500",
                 "--port",
-                "443");
+                "443",
+                "--country-db",
+                countries.toString());
         Prometheus prometheus =
             Prometheus.start(
                 dir.resolve("prometheus"),
@@ -256,6 +273,11 @@ class OwnershipPrometheusIT {
               String port = "|" + k[1].split("\\|")[0] + "|443|tcp";
               out.merge("flow_port_" + k[0] + "_bytes_total" + port, v[0], Long::sum);
               out.merge("flow_port_" + k[0] + "_packets_total" + port, v[1], Long::sum);
+              // the remote side: the source (NL) of received traffic, the destination (JP) of sent
+              String country =
+                  "|" + k[1].split("\\|")[0] + (k[0].equals("receive") ? "|NL" : "|JP");
+              out.merge("flow_country_" + k[0] + "_bytes_total" + country, v[0], Long::sum);
+              out.merge("flow_country_" + k[0] + "_packets_total" + country, v[1], Long::sum);
             });
     return out;
   }
