@@ -48,6 +48,9 @@ class TopApiIT {
   /** Expected bytes per family and direction, then entity (as on the answer's label). */
   private final Map<String, Map<String, Long>> expected = new TreeMap<>();
 
+  /** Like {@link #expected}, each entity's packets and flows (a record is one flow). */
+  private final Map<String, Map<String, List<Long>>> expectedCounts = new TreeMap<>();
+
   @Test
   void topAnswersTheExactCommittedTotalsOfEachPeerRouterPortAndCountry(@TempDir Path dir)
       throws Exception {
@@ -125,7 +128,10 @@ class TopApiIT {
   private void awaitTotals(HttpClient http, ExporterProcess exporter, List<String> families) {
     Map<String, Map<String, Long>> want = new TreeMap<>(expected);
     want.keySet().removeIf(group -> !families.contains(group.split(" ")[0]));
+    Map<String, Map<String, List<Long>>> wantCounts = new TreeMap<>(expectedCounts);
+    wantCounts.keySet().removeIf(group -> !families.contains(group.split(" ")[0]));
     Map<String, Map<String, Long>> last = new TreeMap<>();
+    Map<String, Map<String, List<Long>>> lastCounts = new TreeMap<>();
     Await.until(
         Duration.ofSeconds(120),
         () -> {
@@ -133,6 +139,7 @@ class TopApiIT {
             throw new AssertionError("exporter exited early:\n" + exporter.log());
           }
           last.clear();
+          lastCounts.clear();
           for (String family : families) {
             for (String direction : new String[] {"receive", "transmit"}) {
               JsonNode answer = get(http, exporter.metricsPort(), family, direction);
@@ -140,15 +147,33 @@ class TopApiIT {
                 return false;
               }
               Map<String, Long> bytes = new HashMap<>();
+              Map<String, List<Long>> counts = new HashMap<>();
               answer
                   .path("top")
-                  .forEach(row -> bytes.put(labelOf(family, row), row.path("bytes").asLong()));
+                  .forEach(
+                      row -> {
+                        bytes.put(labelOf(family, row), row.path("bytes").asLong());
+                        counts.put(
+                            labelOf(family, row),
+                            List.of(row.path("packets").asLong(), row.path("flows").asLong()));
+                      });
               last.put(family + " " + direction, bytes);
+              lastCounts.put(family + " " + direction, counts);
             }
           }
-          return want.equals(last);
+          return want.equals(last) && wantCounts.equals(lastCounts);
         },
-        () -> "expected " + want + "\nlast answers " + last + "\nlog:\n" + exporter.log());
+        () ->
+            "expected "
+                + want
+                + " "
+                + wantCounts
+                + "\nlast answers "
+                + last
+                + " "
+                + lastCounts
+                + "\nlog:\n"
+                + exporter.log());
   }
 
   private static JsonNode get(HttpClient http, int port, String family, String direction) {
@@ -206,11 +231,11 @@ class TopApiIT {
     long sampling = random.nextInt(4) == 0 ? 10 : 1;
     String remote = COUNTRIES[random.nextInt(COUNTRIES.length)];
     String direction = receive ? "receive" : "transmit";
-    add("as " + direction, Long.toString(peer), bytes * sampling);
-    add("country " + direction, remote, bytes * sampling);
-    add("router " + direction, host, bytes * sampling);
+    add("as " + direction, Long.toString(peer), bytes * sampling, packets * sampling);
+    add("country " + direction, remote, bytes * sampling, packets * sampling);
+    add("router " + direction, host, bytes * sampling, packets * sampling);
     if (port == 443) {
-      add("port " + direction, "443/tcp", bytes * sampling);
+      add("port " + direction, "443/tcp", bytes * sampling, packets * sampling);
     }
     return "{\"event_type\": \"purge\", \"label\": \""
         + host
@@ -233,7 +258,13 @@ class TopApiIT {
         + "}";
   }
 
-  private void add(String group, String entity, long amount) {
-    expected.computeIfAbsent(group, k -> new HashMap<>()).merge(entity, amount, Long::sum);
+  private void add(String group, String entity, long bytes, long packets) {
+    expected.computeIfAbsent(group, k -> new HashMap<>()).merge(entity, bytes, Long::sum);
+    expectedCounts
+        .computeIfAbsent(group, k -> new HashMap<>())
+        .merge(
+            entity,
+            List.of(packets, 1L),
+            (a, b) -> List.of(a.get(0) + b.get(0), a.get(1) + b.get(1)));
   }
 }
