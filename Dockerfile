@@ -23,7 +23,11 @@ ARG MAVEN_IMAGE=maven:3.9.11-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17.0.16_8-jre-noble
 
 # ---------------------------------------------------------------------------
-# Build: the same command as CI and the README, at the repository root.
+# Build: the goals of the README's build (package, tests skipped; CI runs the
+# tests, ./mvnw -B verify) at the repository root, but run by the Maven of
+# MAVEN_IMAGE, not by ./mvnw: the wrapper is not in the build context
+# (.dockerignore), so the Maven version is the image's (3.9.11), not the one the
+# wrapper pins (.mvn/wrapper/). The root pom accepts Maven 3.8.7 or later.
 FROM ${MAVEN_IMAGE} AS build
 WORKDIR /src
 # .dockerignore lets in only the poms, each module's src/, the healthcheck and cds-archive.sh.

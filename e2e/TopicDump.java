@@ -67,8 +67,14 @@ public class TopicDump {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
           if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) continue;
           String v = r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
-          out.write("{\"partition\":" + r.partition() + ",\"offset\":" + r.offset()
-              + ",\"value\":" + quote(v) + "}\n");
+          out.write(
+              "{\"partition\":"
+                  + r.partition()
+                  + ",\"offset\":"
+                  + r.offset()
+                  + ",\"value\":"
+                  + quote(v)
+                  + "}\n");
           count++;
         }
       }

@@ -3,6 +3,7 @@ package io.flowexporter.asndb;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,23 +52,53 @@ class MmdbFuzzTest {
       System.getenv("JAZZER_FUZZ") != null && !System.getenv("JAZZER_FUZZ").isEmpty();
 
   /**
-   * Replaying, each input goes through both loaders. Fuzzing, each goes through one of them, chosen
-   * by the parity of its length: the two loaders share the reader and the walk (what is fuzzed), a
-   * load's fixed costs (mapping the file, the IPv4 index's 65,536 buckets) are most of an input's
-   * time, and one load per input doubles the inputs a run tries.
+   * Replaying, each input goes through both loaders. Fuzzing, each goes through those of {@link
+   * #loadersFor}: a load's fixed costs (mapping the file, the IPv4 index's 65,536 buckets) are most
+   * of an input's time, and two loads per input would halve the inputs a run tries.
    */
   // Plain checks rather than AssertJ's: this runs millions of times when fuzzing.
   @FuzzTest(maxDuration = "10m")
   void load(byte[] file) throws IOException {
     Files.write(NEXT, file);
     Files.move(NEXT, FILE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    boolean even = file.length % 2 == 0;
-    if (!FUZZING || even) {
+    int loaders = FUZZING ? loadersFor(file) : AS | COUNTRY;
+    if ((loaders & AS) != 0) {
       loadAsn();
     }
-    if (!FUZZING || !even) {
+    if ((loaders & COUNTRY) != 0) {
       loadCountry();
     }
+  }
+
+  /** {@link #loadersFor}: {@link AsnDatabase#load}. */
+  static final int AS = 1;
+
+  /** {@link #loadersFor}: {@link CountryDatabase#load}. */
+  static final int COUNTRY = 2;
+
+  /**
+   * The loaders a fuzzed input goes through ({@link #AS}, {@link #COUNTRY} or both): those whose
+   * record fields it names. A file loads only as a database whose field names it holds (a .mmdb
+   * stores keys as plain UTF-8 bytes), so no input is kept from a loader that would load it: with
+   * {@code country} (country, registered_country, country_code) it goes to the country loader, with
+   * {@code asn} or {@code autonomous_system_number} to the AS loader, with both (IPinfo Lite) to
+   * both; every seed reaches the loader it was written for. An input naming neither is refused by
+   * both, in the code they share (the reader, the walk): it goes to one, by the parity of its
+   * length.
+   */
+  static int loadersFor(byte[] file) {
+    String text = new String(file, StandardCharsets.ISO_8859_1);
+    int loaders = 0;
+    if (text.contains("asn") || text.contains("autonomous_system_number")) {
+      loaders |= AS;
+    }
+    if (text.contains("country")) {
+      loaders |= COUNTRY;
+    }
+    if (loaders == 0) {
+      loaders = file.length % 2 == 0 ? AS : COUNTRY;
+    }
+    return loaders;
   }
 
   private static void loadAsn() {

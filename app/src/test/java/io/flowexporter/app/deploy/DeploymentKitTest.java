@@ -434,12 +434,29 @@ class DeploymentKitTest {
     assertThat(volumeMountPoint(services.path("filebeat"), "flow-log")).isEqualTo(logDir);
     assertThat(texts(services.path("filebeat").path("volumes")))
         .contains("flow-log:" + logDir + ":ro");
-    assertThat(services.path("flow-exporter").path("environment").has("FLOW_EXPORTER_FLOW_LOG"))
+    // The exporter writes into the volume Filebeat reads: mounted read-write in the exporter.
+    assertThat(texts(services.path("flow-exporter").path("volumes")))
+        .contains("flow-log:" + logDir);
+    // The flow log is turned on from the shell or .env: the exporter's FLOW_EXPORTER_FLOW_LOG is
+    // that variable, off (empty) unless it is set; a default, if any, is where Filebeat reads.
+    JsonNode flowLog =
+        services.path("flow-exporter").path("environment").path("FLOW_EXPORTER_FLOW_LOG");
+    assertThat(flowLog.isTextual()).as("flow-exporter sets FLOW_EXPORTER_FLOW_LOG").isTrue();
+    Matcher fromShell =
+        Pattern.compile("\\$\\{FLOW_EXPORTER_FLOW_LOG:?-([^}]*)}").matcher(flowLog.asText());
+    assertThat(fromShell.matches())
+        .as("FLOW_EXPORTER_FLOW_LOG %s is ${FLOW_EXPORTER_FLOW_LOG:-...}", flowLog.asText())
         .isTrue();
-    assertThat(Files.readString(root.resolve("docker-compose.yml")))
-        .as("the documented way to turn the flow log on")
-        .contains("FLOW_EXPORTER_FLOW_LOG=" + logDir + "/flows.json");
-    assertThat(Files.readString(root.resolve("Dockerfile"))).contains("mkdir -p " + logDir);
+    assertThat(fromShell.group(1)).isIn("", logDir + "/flows.json");
+    // ... and the image has the directory, writable by the exporter's user (a RUN, not a comment).
+    Stage image =
+        dockerfileStages(root.resolve("Dockerfile")).stream()
+            .filter(stage -> stage.name().equals("exporter"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(String.join("\n", instructions(image, "RUN")))
+        .contains("mkdir -p " + logDir)
+        .containsPattern("chown\\s+\\S+\\s+" + Pattern.quote(logDir) + "(\\s|$)");
     String config =
         mountPointOf(bindMounts(services.path("filebeat")), "deploy/filebeat/filebeat.yml");
     assertThat(config).isEqualTo("/usr/share/filebeat/filebeat.yml");
