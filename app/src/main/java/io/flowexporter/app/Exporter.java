@@ -31,6 +31,7 @@ import io.flowexporter.app.kafka.RocksDbPreload;
 import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicAcls;
 import io.flowexporter.app.kafka.TopicWaiter;
+import io.flowexporter.app.kafka.UnreadableFormats;
 import io.flowexporter.asndb.AsnDatabaseException;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.AsnNameOverrides;
@@ -141,8 +142,6 @@ public final class Exporter implements AutoCloseable {
    * The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts.
    */
   private volatile int ownerSubtopology = -1;
-
-  private final StreamThreadFailures threadFailures = new StreamThreadFailures();
 
   /** Kafka's refusals (login, TLS, ACLs) in the exporter's words, for the log and /readyz. */
   private final KafkaRefusals kafkaRefusals;
@@ -615,8 +614,12 @@ public final class Exporter implements AutoCloseable {
                             .filter(tp -> tp.topic().equals(deltasTopic))
                             .map(TopicPartition::partition)
                             .toList())));
+    StreamThreadFailures threadFailures =
+        new StreamThreadFailures(
+            new UnreadableFormats(config.kafka().applicationId(), config.topology().inputTopic()));
     s.setStateListener(
         (now, before) -> {
+          threadFailures.stateChanged(now);
           stateChanges.incrementAndGet();
           state = now;
           LOG.info("Stream state {} -> {}", before, now);

@@ -1,46 +1,88 @@
 package io.flowexporter.app;
 
+import io.flowexporter.app.kafka.UnreadableFormats;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what follows a stream thread's failure: a replacement thread, up to {@value
- * #REPLACEMENTS} times within {@link #WINDOW}, for what a retry can cure (a broker that vanished
- * mid-commit); beyond that the failure is deterministic (a record or a stored total this version
- * cannot handle fails again in every new thread), so the client shuts down, the stream goes to
- * ERROR and the process exits with status 1 instead of replacing threads forever.
+ * Decides what follows a stream thread's failure. A failure a retry can cure (a broker that
+ * vanished mid-commit) gets a replacement thread, up to {@value #REPLACEMENTS} times in a row; one
+ * more failure before the stream has run {@link #HEALTHY} without one is deterministic (a record or
+ * a stored total this version cannot handle fails again in every new thread), so the client shuts
+ * down, the stream goes to ERROR and the process exits with status 1 instead of replacing threads
+ * forever.
  *
- * <p>A refusal by Kafka (a login, a certificate, an ACL: said by {@code KafkaRefusalLog}) is
- * different: the operator can fix it while the exporter runs, so the thread is replaced after a
- * pause of {@link #REFUSAL_PAUSE}, for as long as it lasts, and does not count as a failure.
+ * <p>In a row, not within a time window: under exactly-once a replacement waits out the failed
+ * thread's session timeout and restores its stores before it fails again, minutes later, so a
+ * window would forgive a failure that never went away. The count starts over only once the stream
+ * has been RUNNING for {@link #HEALTHY} since the last failure: longer than the punctuations (at
+ * most a minute apart) and the commits, where a failure would recur.
+ *
+ * <p>Two failures are decided at once, neither counted. Data this version cannot read ({@link
+ * UnreadableFormats}) stops the exporter at its first occurrence with what to do, no retry being of
+ * use. A refusal by Kafka (a login, a certificate, an ACL: said by {@code KafkaRefusalLog}) is the
+ * opposite: the operator can fix it while the exporter runs, so the thread is replaced after a
+ * pause of {@link #REFUSAL_PAUSE}, for as long as it lasts.
  */
 final class StreamThreadFailures {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamThreadFailures.class);
   static final int REPLACEMENTS = 3;
-  static final Duration WINDOW = Duration.ofMinutes(10);
+  static final Duration HEALTHY = Duration.ofMinutes(5);
 
   static final Duration REFUSAL_PAUSE = Duration.ofSeconds(5);
 
-  private final Deque<Long> recent = new ArrayDeque<>();
+  private static final long NOT_RUNNING = Long.MIN_VALUE;
+
+  private final UnreadableFormats unreadable;
   private final Duration refusalPause;
+  private final LongSupplier nanoClock;
+
+  /** Failures since the stream was last healthy. */
+  private int inARow;
+
+  /** When the stream became RUNNING, or the last failure since then; NOT_RUNNING otherwise. */
+  private long runningSince = NOT_RUNNING;
+
+  /** Whether the stream has run {@link #HEALTHY} since the last failure. */
+  private boolean healthy;
+
   private long lastRefusalLog = -1;
 
-  StreamThreadFailures() {
-    this(REFUSAL_PAUSE);
+  StreamThreadFailures(UnreadableFormats unreadable) {
+    this(unreadable, REFUSAL_PAUSE, System::nanoTime);
   }
 
-  StreamThreadFailures(Duration refusalPause) {
+  StreamThreadFailures(
+      UnreadableFormats unreadable, Duration refusalPause, LongSupplier nanoClock) {
+    this.unreadable = unreadable;
     this.refusalPause = refusalPause;
+    this.nanoClock = nanoClock;
   }
 
-  synchronized StreamThreadExceptionResponse respond(Throwable failure) {
-    return respond(failure, System.nanoTime());
+  /** The stream's new state, from its state listener. */
+  synchronized void stateChanged(State now) {
+    long at = nanoClock.getAsLong();
+    if (now == State.RUNNING) {
+      if (runningSince == NOT_RUNNING) {
+        runningSince = at;
+      }
+    } else {
+      noteHealthyRun(at);
+      runningSince = NOT_RUNNING;
+    }
+  }
+
+  private void noteHealthyRun(long at) {
+    if (runningSince != NOT_RUNNING && at - runningSince >= HEALTHY.toNanos()) {
+      healthy = true;
+    }
   }
 
   /**
@@ -49,11 +91,17 @@ final class StreamThreadFailures {
    *     calling) and is replaced, with no stack trace and no count towards the shutdown
    */
   StreamThreadExceptionResponse respond(Throwable failure, boolean refused) {
+    Optional<String> stop = unreadable.stopMessage(failure);
+    if (stop.isPresent()) {
+      // Without the stack trace: the message says all an operator can act on.
+      LOG.error("{}; exiting (status 1)", stop.get());
+      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
     if (!refused) {
-      return respond(failure);
+      return count(failure);
     }
     synchronized (this) {
-      long now = System.nanoTime();
+      long now = nanoClock.getAsLong();
       if (lastRefusalLog < 0 || now - lastRefusalLog >= TimeUnit.MINUTES.toNanos(1)) {
         LOG.warn(
             "A stream thread stopped on that refusal; it is replaced every {} s until Kafka accepts the exporter",
@@ -69,25 +117,33 @@ final class StreamThreadFailures {
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }
 
-  synchronized StreamThreadExceptionResponse respond(Throwable failure, long nowNanos) {
-    while (!recent.isEmpty() && nowNanos - recent.peekFirst() > WINDOW.toNanos()) {
-      recent.removeFirst();
+  private synchronized StreamThreadExceptionResponse count(Throwable failure) {
+    long now = nanoClock.getAsLong();
+    noteHealthyRun(now);
+    if (healthy) {
+      inARow = 0;
+      healthy = false;
     }
-    if (recent.size() >= REPLACEMENTS) {
+    if (runningSince != NOT_RUNNING) {
+      runningSince = now; // a healthy run is one without a failure
+    }
+    if (inARow >= REPLACEMENTS) {
       LOG.error(
-          "A stream thread failed for the {}th time within {} min; the failure does not go away,"
-              + " so the exporter stops (exit status 1). Last failure:",
-          recent.size() + 1,
-          WINDOW.toMinutes(),
+          "A stream thread failed for the {}th time in a row (the stream did not run {} min in"
+              + " between); the failure does not go away, so the exporter stops (exit status 1)."
+              + " Last failure:",
+          inARow + 1,
+          HEALTHY.toMinutes(),
           failure);
       return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
-    recent.addLast(nowNanos);
+    inARow++;
     LOG.error(
-        "Stream thread failed; replacing it ({} of {} replacements within {} min)",
-        recent.size(),
+        "Stream thread failed; replacing it ({} of {} replacements in a row; the count starts over"
+            + " once the stream has run {} min without a failure)",
+        inARow,
         REPLACEMENTS,
-        WINDOW.toMinutes(),
+        HEALTHY.toMinutes(),
         failure);
     return StreamThreadExceptionResponse.REPLACE_THREAD;
   }

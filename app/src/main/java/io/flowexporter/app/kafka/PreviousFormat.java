@@ -74,13 +74,8 @@ public final class PreviousFormat {
             + "' holds totals in the format of flow-exporter 0.1 (topic "
             + previous
             + "): per-input-partition totals that this version, where each series has one"
-            + " owner, cannot read. Either start with a new --application-id (counters start from"
-            + " zero; --from-beginning recounts what the input topic still holds), or stop every"
-            + " instance and reset this id with: kafka-streams-application-reset --bootstrap-server <brokers>"
-            + " --application-id "
-            + applicationId
-            + " --input-topics "
-            + inputTopic
-            + " (deletes its internal topics; counters start from zero). See docs/operations.md, 'Upgrading'.");
+            + " owner, cannot read. Either "
+            + StartingOver.choices(applicationId, inputTopic)
+            + ". See docs/operations.md, 'Upgrading'.");
   }
 }

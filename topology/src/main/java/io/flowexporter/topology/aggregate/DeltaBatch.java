@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.series.SeriesKey;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -32,6 +33,9 @@ public final class DeltaBatch {
   static final byte VERSION = 2;
 
   static final String NEWEST_INPUT_HEADER = "newest-input-ms";
+
+  /** The repartition topic, after {@code <application-id>-}. */
+  private static final String TOPIC_SUFFIX = FlowTopology.DELTAS + "-repartition";
 
   private DeltaBatch() {}
 
@@ -90,18 +94,18 @@ public final class DeltaBatch {
   /**
    * Decodes one batch.
    *
-   * @throws IllegalStateException when the message is not in this format (a newer version, or
-   *     another program's data)
+   * @throws UnreadableFormatException when the message is in a newer version's format, or in none
+   *     that flow-exporter writes (another program's, or damaged: truncated, a bad key length)
    */
   static void decode(byte[] value, EntryConsumer to) {
     if (value == null || value.length < 1 || value[0] != VERSION) {
-      throw new IllegalStateException(
-          "A series-delta message in format "
+      throw new UnreadableFormatException(
+          "a message in format "
               + (value == null || value.length == 0 ? "(empty)" : value[0])
               + " instead of "
-              + VERSION
-              + ": was it written by another version of flow-exporter?"
-              + " Run one version per --application-id.");
+              + VERSION,
+          TOPIC_SUFFIX,
+          value != null && value.length > 0 && value[0] > VERSION);
     }
     ByteBuffer in = ByteBuffer.wrap(value);
     in.position(1);
@@ -110,14 +114,14 @@ public final class DeltaBatch {
         int length = in.getShort() & 0xffff;
         int offset = in.position();
         if (length < 2 || length > in.remaining() - 24) {
-          throw new IllegalStateException(
-              "A series-delta message holds a series key of " + length + " bytes");
+          throw new UnreadableFormatException(
+              "a message holding a series key of " + length + " bytes", TOPIC_SUFFIX, false);
         }
         in.position(offset + length);
         to.accept(value, offset, length, in.getLong(), in.getLong(), in.getLong());
       }
     } catch (BufferUnderflowException e) {
-      throw new IllegalStateException("A series-delta message is truncated", e);
+      throw new UnreadableFormatException("a truncated message", TOPIC_SUFFIX, false);
     }
   }
 

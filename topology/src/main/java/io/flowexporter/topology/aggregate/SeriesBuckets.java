@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.series.SeriesKey;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
@@ -44,6 +45,9 @@ final class SeriesBuckets {
   static final byte LOW_BITS_VERSION = 2;
 
   static final int HEADER_BYTES = 1;
+
+  /** The store's changelog topic, after {@code <application-id>-}. */
+  private static final String TOPIC_SUFFIX = FlowTopology.STORE + "-changelog";
 
   private SeriesBuckets() {}
 
@@ -93,10 +97,15 @@ final class SeriesBuckets {
    * Decodes one bucket entry of the store.
    *
    * @return the bucket count the entry was written under
-   * @throws IllegalStateException when the entry is not in this format, for example a changelog
-   *     written by another program under the same application id
+   * @throws UnreadableFormatException when the entry is in a newer version's format, or in none
+   *     that flow-exporter writes (another program's under the same application id, or damaged)
    */
   static int decode(byte[] key, byte[] value, EntryConsumer to) {
+    // The format byte first: a newer version may change the key as well, and is said as such.
+    if (value != null && value.length >= HEADER_BYTES && value[0] > VERSION) {
+      throw new UnreadableFormatException(
+          "a bucket in format " + value[0] + ", not " + VERSION, TOPIC_SUFFIX, true);
+    }
     if (key.length != 8) {
       throw notOurs("a key of " + key.length + " bytes instead of 8");
     }
@@ -149,12 +158,11 @@ final class SeriesBuckets {
     return count;
   }
 
-  private static IllegalStateException notOurs(String what) {
-    return new IllegalStateException(
-        "The totals store holds an entry this version cannot read: "
-            + what
-            + ". Was this application id's changelog topic written by another program or a newer"
-            + " version? Run one version per --application-id, or start a new one.");
+  /**
+   * An entry no version of flow-exporter writes: formats 2 and 3 are the only ones this store had.
+   */
+  private static UnreadableFormatException notOurs(String what) {
+    return new UnreadableFormatException(what, TOPIC_SUFFIX, false);
   }
 
   /** Encodes one bucket into a value of a size known in advance. */

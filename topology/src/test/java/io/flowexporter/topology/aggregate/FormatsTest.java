@@ -93,7 +93,13 @@ class FormatsTest {
     assertThatThrownBy(() -> decodeDeltas(value))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("format " + version + " instead of 2")
-        .hasMessageContaining("Run one version per --application-id");
+        .hasMessageContaining("Run one version per --application-id")
+        .isInstanceOfSatisfying(
+            UnreadableFormatException.class,
+            e -> {
+              assertThat(e.newerVersion()).as("a format byte above 2").isEqualTo(version > 2);
+              assertThat(e.topic("app")).isEqualTo("app-series-deltas-repartition");
+            });
   }
 
   @Test
@@ -104,7 +110,8 @@ class FormatsTest {
     assertThatThrownBy(() -> decodeDeltas(null)).isInstanceOf(IllegalStateException.class);
     byte[] value = batch(Map.of(AS, new long[] {1, 1, 1}));
     assertThatThrownBy(() -> decodeDeltas(Arrays.copyOf(value, value.length - 1)))
-        .isInstanceOf(IllegalStateException.class);
+        .isInstanceOfSatisfying(
+            UnreadableFormatException.class, e -> assertThat(e.newerVersion()).isFalse());
     assertThatThrownBy(() -> decodeDeltas(Arrays.copyOf(value, 2)))
         .isInstanceOf(IllegalStateException.class);
     byte[] oneByteKey =
@@ -176,7 +183,7 @@ class FormatsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(bytes = {1, 4})
+  @ValueSource(bytes = {1, 4, 0, -1})
   void aBucketOfAnotherVersionIsRefusedNamingTheWayOut(byte version) {
     List<SeriesKey> keys = keysInOneBucket(1);
     byte[] value = bucket(keys, new long[][] {{1, 1, 1, 1}});
@@ -187,7 +194,13 @@ class FormatsTest {
                     SeriesBuckets.bucketKey(1024, 0), value, (k, b, p, f, t) -> {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("in format " + version + ", not 3")
-        .hasMessageContaining("Run one version per --application-id");
+        .hasMessageContaining("Run one version per --application-id")
+        .isInstanceOfSatisfying(
+            UnreadableFormatException.class,
+            e -> {
+              assertThat(e.newerVersion()).as("a format byte above 3").isEqualTo(version > 3);
+              assertThat(e.topic("app")).isEqualTo("app-series-totals-changelog");
+            });
   }
 
   @Test
