@@ -44,7 +44,10 @@ class PortCountingTest {
   private final SeriesFamily ports = PortFamily.of(CHOSEN);
 
   private TopologyTestDriver driver() {
-    TopologyConfig config = new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1);
+    return driver(new TopologyConfig(TOPIC, List.of(64500L), AsnFromIp.NEVER, 1));
+  }
+
+  private TopologyTestDriver driver(TopologyConfig config) {
     return TestFlows.driver(
         FlowTopology.build(
             config,
@@ -124,19 +127,10 @@ class PortCountingTest {
    */
   @Test
   void thePortFamilyHasItsOwnBoundAndOverflowSeries() {
-    TopologyConfig config =
-        new TopologyConfig(
-            TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, 2, java.time.Duration.ofDays(1));
     try (TopologyTestDriver driver =
-        TestFlows.driver(
-            FlowTopology.build(
-                config,
-                1,
-                AsnLookup.EMPTY,
-                new SeriesFamilies(List.of(AsFamily.FAMILY, ports)),
-                committed,
-                outcomes),
-            stateDir)) {
+        driver(
+            new TopologyConfig(
+                TOPIC, List.of(64500L), AsnFromIp.NEVER, 1, 2, java.time.Duration.ofDays(1)))) {
       TestInputTopic<String, String> in = input(driver);
       in.pipeInput(record(15169, 64500, 50000, 443, "\"tcp\"", 100, 1, 1L, 0));
       in.pipeInput(record(15169, 64500, 50000, 53, "\"udp\"", 20, 1, 1L, 0));
