@@ -21,6 +21,7 @@ import io.flowexporter.app.http.WebTls;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
 import io.flowexporter.app.kafka.DocumentSizeLimit;
+import io.flowexporter.app.kafka.FirstStartOffsets;
 import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.KafkaRefusalLog;
 import io.flowexporter.app.kafka.KafkaRefusals;
@@ -567,6 +568,10 @@ public final class Exporter implements AutoCloseable {
       }
       if (owners < 0) {
         return;
+      }
+      if (!config.kafka().fromBeginning()) {
+        FirstStartOffsets.commitEndsIfNew(
+            admin, config.kafka().applicationId(), config.topology().inputTopic(), partitions);
       }
       LOG.info(
           "Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}; {} owner partitions{}",

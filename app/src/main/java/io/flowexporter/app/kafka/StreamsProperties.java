@@ -52,9 +52,10 @@ public final class StreamsProperties {
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(kafka.standbyReplicas()));
     // auto: one until the input topic's partitions are known (Exporter.startStreams sets it).
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(kafka.streamThreadsFor(1)));
-    p.put(
-        StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG),
-        kafka.fromBeginning() ? "earliest" : "latest");
+    // Always the earliest: a partition without a committed offset is either one added to the topic
+    // later, whose records must all count, or one of a group's first start, where FirstStartOffsets
+    // has committed the ends unless --from-beginning asked for the whole topic.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     return p;
   }
 }

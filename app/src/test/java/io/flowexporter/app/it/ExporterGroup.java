@@ -26,6 +26,7 @@ public final class ExporterGroup implements AutoCloseable {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final Map<String, ExporterProcess> running = new LinkedHashMap<>();
   private final List<ExporterProcess> started = new ArrayList<>();
+  private boolean fromBeginning = true;
 
   /**
    * @param partitions the topic's partition count, which the instances expose between them
@@ -48,6 +49,15 @@ public final class ExporterGroup implements AutoCloseable {
     for (String name : names) {
       ports.put(name, ExporterProcess.freePort());
     }
+  }
+
+  /**
+   * Starts the instances without {@code --from-beginning}: the group's first start begins at the
+   * newest record of each partition.
+   */
+  public ExporterGroup startingAtTheEnd() {
+    fromBeginning = false;
+    return this;
   }
 
   /** Every instance's name and metrics port, running or not. */
@@ -81,11 +91,13 @@ public final class ExporterGroup implements AutoCloseable {
                 dir.resolve("state-" + name).toString(),
                 "--application-id",
                 applicationId,
-                "--from-beginning",
                 "--commit-interval",
                 "200",
                 "--standby-replicas",
                 "1"));
+    if (fromBeginning) {
+      args.add("--from-beginning");
+    }
     args.addAll(extraArgs);
     ExporterProcess p =
         ExporterProcess.startRaw(log(name), Map.of(), port, args.toArray(String[]::new));
