@@ -559,7 +559,8 @@ public final class Exporter implements AutoCloseable {
       int owners;
       try {
         owners =
-            OwnerPartitions.of(admin, config.kafka().applicationId(), partitions, closing::get);
+            OwnerPartitions.of(
+                admin, config.kafka().applicationId(), partitions, closing::get, refusalLog);
       } catch (IllegalStateException e) {
         LOG.error("{}; exiting", e.getMessage());
         failed = true;

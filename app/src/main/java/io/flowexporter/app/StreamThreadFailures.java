@@ -36,6 +36,12 @@ final class StreamThreadFailures {
   static final int REPLACEMENTS = 3;
   static final Duration HEALTHY = Duration.ofMinutes(5);
 
+  /**
+   * Failures of several threads this close together are one failure: one event (a broker's answer,
+   * a record) can fail every thread at once, which must not use up the replacements by itself.
+   */
+  static final Duration ONE_EVENT = Duration.ofSeconds(10);
+
   static final Duration REFUSAL_PAUSE = Duration.ofSeconds(5);
 
   private static final long NOT_RUNNING = Long.MIN_VALUE;
@@ -54,6 +60,9 @@ final class StreamThreadFailures {
   private boolean healthy;
 
   private long lastRefusalLog = -1;
+
+  /** When the last counted failure happened, NOT_RUNNING before the first. */
+  private long lastCounted = NOT_RUNNING;
 
   StreamThreadFailures(UnreadableFormats unreadable) {
     this(unreadable, REFUSAL_PAUSE, System::nanoTime);
@@ -123,10 +132,20 @@ final class StreamThreadFailures {
     if (healthy) {
       inARow = 0;
       healthy = false;
+      lastCounted = NOT_RUNNING;
     }
     if (runningSince != NOT_RUNNING) {
       runningSince = now; // a healthy run is one without a failure
     }
+    if (lastCounted != NOT_RUNNING && now - lastCounted < ONE_EVENT.toNanos()) {
+      LOG.error(
+          "Another stream thread failed within {} s of the last failure: replacing it, counted as"
+              + " the same failure",
+          ONE_EVENT.toSeconds(),
+          failure);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+    lastCounted = now;
     if (inARow >= REPLACEMENTS) {
       LOG.error(
           "A stream thread failed for the {}th time in a row (the stream did not run {} min in"

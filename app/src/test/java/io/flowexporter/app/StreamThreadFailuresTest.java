@@ -50,6 +50,20 @@ class StreamThreadFailuresTest {
   }
 
   @Test
+  void threadsFailingTogetherAreOneFailure() {
+    StreamThreadFailures f = failures();
+    for (int failure = 0; failure < 3; failure++) {
+      for (int thread = 0; thread < 4; thread++) {
+        now = failure * MINUTE + thread * 1_000_000_000L; // a second apart
+        assertThat(f.respond(this.failure, false))
+            .as("failure %d, thread %d", failure, thread)
+            .isEqualTo(REPLACE);
+      }
+    }
+    assertThat(failAt(f, 3)).isEqualTo(SHUTDOWN);
+  }
+
+  @Test
   void failuresFourMinutesApartWithoutAHealthyRunStopAfterThreeReplacements() {
     // As under exactly-once: each replacement waits out the session timeout and restores, runs a
     // few seconds and fails again on the same data. A ten-minute window would forgive this.

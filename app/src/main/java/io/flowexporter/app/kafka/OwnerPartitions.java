@@ -2,11 +2,13 @@ package io.flowexporter.app.kafka;
 
 import io.flowexporter.topology.FlowTopology;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -28,12 +30,18 @@ public final class OwnerPartitions {
    * The owner partitions of {@code applicationId}: the repartition topic's partitions when it
    * exists, else {@code inputPartitions} (a first start).
    *
+   * @param refusals says a refusal by Kafka (an ACL on the application id's topics) and waits for
+   *     it to be lifted, as the topic lookup does
    * @return the count, or -1 if {@code stopping} turned true first
    * @throws IllegalStateException with the reason to stop, when Kafka does not describe the topic
    *     in three attempts: guessing could split the series between two owners
    */
   public static int of(
-      Admin admin, String applicationId, int inputPartitions, BooleanSupplier stopping)
+      Admin admin,
+      String applicationId,
+      int inputPartitions,
+      BooleanSupplier stopping,
+      KafkaRefusalLog refusals)
       throws InterruptedException {
     String topic = FlowTopology.deltasTopic(applicationId);
     Exception failure = null;
@@ -56,6 +64,17 @@ public final class OwnerPartitions {
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
           return inputPartitions;
+        }
+        Throwable cause = e.getCause();
+        if (cause instanceof TopicAuthorizationException denied
+            && denied.unauthorizedTopics().isEmpty()) {
+          // describeTopics does not say which topic it was denied: the one asked for.
+          cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
+        }
+        if (refusals.report(cause).isPresent()) {
+          attempt = -1; // refused, not failed: said by the refusal log and waited out, as at start
+          Thread.sleep(2 * RETRY_PAUSE_MS);
+          continue;
         }
         failure = e;
       } catch (TimeoutException e) {

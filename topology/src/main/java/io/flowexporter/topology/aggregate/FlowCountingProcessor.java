@@ -38,7 +38,6 @@ public final class FlowCountingProcessor
   private final FlowClassifier classifier;
   private final SeriesFamilies families;
 
-  /** Countries are not counted, and no record with pmacct's country fields was seen yet. */
   private final RecordOutcomes outcomes;
 
   private final InvalidRecordLog invalidLog;

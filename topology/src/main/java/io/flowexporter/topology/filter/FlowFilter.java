@@ -147,11 +147,6 @@ public final class FlowFilter {
     return new FlowFilter(values, query.trim());
   }
 
-  /** Whether the query names {@code country}, which needs a country database. */
-  public boolean usesCountry() {
-    return country != null;
-  }
-
   /**
    * Whether the query selects only flows that are not the operator's ({@code direction=unmatched}).
    */

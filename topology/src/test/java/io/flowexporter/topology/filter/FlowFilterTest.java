@@ -138,13 +138,6 @@ class FlowFilterTest {
   }
 
   @Test
-  void countryIsParsedAndReported() {
-    FlowFilter f = FlowFilter.parse("country=fr");
-    assertThat(f.usesCountry()).isTrue();
-    assertThat(FlowFilter.parse("port=1").usesCountry()).isFalse();
-  }
-
-  @Test
   void countryIsTheRemoteSidesFromPmacctsFields() {
     FlowClassifier classifier =
         new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
