@@ -28,13 +28,14 @@ public final class OwnerPartitions {
 
   /**
    * The owner partitions of {@code applicationId}: the repartition topic's partitions when it
-   * exists, else {@code inputPartitions} (a first start).
+   * exists, else its totals changelog's (should the repartition topic have been deleted by hand:
+   * the stored totals keep their owners), else {@code inputPartitions} (a first start).
    *
    * @param refusals says a refusal by Kafka (an ACL on the application id's topics) and waits for
    *     it to be lifted, as the topic lookup does
    * @return the count, or -1 if {@code stopping} turned true first
-   * @throws IllegalStateException with the reason to stop, when Kafka does not describe the topic
-   *     in three attempts: guessing could split the series between two owners
+   * @throws IllegalStateException with the reason to stop, when Kafka does not describe a topic in
+   *     three attempts: guessing could split the series between two owners
    */
   public static int of(
       Admin admin,
@@ -43,7 +44,24 @@ public final class OwnerPartitions {
       BooleanSupplier stopping,
       KafkaRefusalLog refusals)
       throws InterruptedException {
-    String topic = FlowTopology.deltasTopic(applicationId);
+    for (String topic :
+        List.of(
+            FlowTopology.deltasTopic(applicationId),
+            applicationId + "-" + FlowTopology.STORE + "-changelog")) {
+      int partitions = partitionsOf(admin, topic, stopping, refusals);
+      if (partitions != UNKNOWN) {
+        return partitions;
+      }
+    }
+    return inputPartitions;
+  }
+
+  private static final int UNKNOWN = 0;
+
+  /** The topic's partitions, {@link #UNKNOWN} when it does not exist, -1 when stopping. */
+  private static int partitionsOf(
+      Admin admin, String topic, BooleanSupplier stopping, KafkaRefusalLog refusals)
+      throws InterruptedException {
     Exception failure = null;
     // The topic lookup just before reached Kafka, so a failure here is a passing one: try again.
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -63,7 +81,7 @@ public final class OwnerPartitions {
             .size();
       } catch (ExecutionException e) {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-          return inputPartitions;
+          return UNKNOWN;
         }
         Throwable cause = e.getCause();
         if (cause instanceof TopicAuthorizationException denied

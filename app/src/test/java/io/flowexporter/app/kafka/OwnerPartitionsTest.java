@@ -23,6 +23,7 @@ class OwnerPartitionsTest {
 
   private static final String ID = "flow-exporter";
   private static final String DELTAS = FlowTopology.deltasTopic(ID);
+  private static final String CHANGELOG = ID + "-" + FlowTopology.STORE + "-changelog";
 
   private final KafkaRefusalLog refusals =
       new KafkaRefusalLog(
@@ -57,12 +58,29 @@ class OwnerPartitionsTest {
             OwnerPartitions.of(
                 describing(
                     DescribeTopicsResults.failed(
-                        DELTAS, new UnknownTopicOrPartitionException("no"))),
+                        DELTAS, new UnknownTopicOrPartitionException("no")),
+                    DescribeTopicsResults.failed(
+                        CHANGELOG, new UnknownTopicOrPartitionException("no"))),
                 ID,
                 12,
                 () -> false,
                 refusals))
         .isEqualTo(12);
+  }
+
+  @Test
+  void withoutTheRepartitionTopicTheStoredTotalsKeepTheirCount() throws Exception {
+    assertThat(
+            OwnerPartitions.of(
+                describing(
+                    DescribeTopicsResults.failed(
+                        DELTAS, new UnknownTopicOrPartitionException("no")),
+                    DescribeTopicsResults.of(CHANGELOG, 6)),
+                ID,
+                12,
+                () -> false,
+                refusals))
+        .isEqualTo(6);
   }
 
   @Test
