@@ -59,6 +59,13 @@ class PortCountingTest {
         stateDir);
   }
 
+  /** The committed series of the port family. */
+  private Map<SeriesKey, Totals> portSeries() {
+    return committed.snapshot().entrySet().stream()
+        .filter(e -> e.getKey().familyId() == PortFamily.ID)
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+  }
+
   private static String record(
       long src,
       long dst,
@@ -100,11 +107,7 @@ class PortCountingTest {
       in.pipeInput(record(13335, 2906, 443, 50000, "\"tcp\"", 999, 9, 1L, 0)); // not ours
       committed.committed();
 
-      Map<SeriesKey, Totals> portSeries =
-          committed.snapshot().entrySet().stream()
-              .filter(e -> e.getKey().familyId() == PortFamily.ID)
-              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-      assertThat(portSeries)
+      assertThat(portSeries())
           .isEqualTo(
               Map.of(
                   PortFamily.key(ports, Direction.RECEIVE, 443, "tcp", "edge1"),
@@ -138,11 +141,7 @@ class PortCountingTest {
       in.pipeInput(record(15169, 64500, 50001, 443, "\"tcp\"", 1000, 1, 1L, 0)); // admitted
       committed.committed();
 
-      Map<SeriesKey, Totals> portSeries =
-          committed.snapshot().entrySet().stream()
-              .filter(e -> e.getKey().familyId() == PortFamily.ID)
-              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-      assertThat(portSeries)
+      assertThat(portSeries())
           .isEqualTo(
               Map.of(
                   PortFamily.key(ports, Direction.RECEIVE, 443, "tcp", "edge1"),
