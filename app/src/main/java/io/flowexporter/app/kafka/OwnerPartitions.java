@@ -2,13 +2,11 @@ package io.flowexporter.app.kafka;
 
 import io.flowexporter.topology.FlowTopology;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
@@ -83,12 +81,7 @@ public final class OwnerPartitions {
         if (e.getCause() instanceof UnknownTopicOrPartitionException) {
           return UNKNOWN;
         }
-        Throwable cause = e.getCause();
-        if (cause instanceof TopicAuthorizationException denied
-            && denied.unauthorizedTopics().isEmpty()) {
-          // describeTopics does not say which topic it was denied: the one asked for.
-          cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
-        }
+        Throwable cause = TopicWaiter.namingTheDeniedTopic(e.getCause(), topic);
         if (refusals.report(cause).isPresent()) {
           attempt = -1; // refused, not failed: said by the refusal log and waited out, as at start
           Thread.sleep(2 * RETRY_PAUSE_MS);

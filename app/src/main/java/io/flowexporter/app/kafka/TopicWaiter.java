@@ -125,12 +125,7 @@ public final class TopicWaiter {
         }
         return d.partitions().size();
       } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof TopicAuthorizationException denied
-            && denied.unauthorizedTopics().isEmpty()) {
-          // describeTopics does not say which topic it was denied: the one asked for.
-          cause = new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
-        }
+        Throwable cause = namingTheDeniedTopic(e.getCause(), topic);
         if (refusals.report(cause).isPresent()) {
           lastProblem = "refused";
           Thread.sleep(RETRY.toMillis());
@@ -170,6 +165,18 @@ public final class TopicWaiter {
       Thread.sleep(RETRY.toMillis());
     }
     return -1;
+  }
+
+  /**
+   * A describe's failure with the topic named: describeTopics does not say which topic it was
+   * denied, and the refusal's advice depends on it (it is the one asked for).
+   */
+  static Throwable namingTheDeniedTopic(Throwable cause, String topic) {
+    if (cause instanceof TopicAuthorizationException denied
+        && denied.unauthorizedTopics().isEmpty()) {
+      return new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
+    }
+    return cause;
   }
 
   static boolean sameProblem(String a, String b) {

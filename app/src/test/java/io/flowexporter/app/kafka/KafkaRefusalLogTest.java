@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
@@ -80,14 +79,14 @@ class KafkaRefusalLogTest {
   void brokersRefusingByTurnsAreOneRefusal() {
     List<Throwable> mismatches =
         List.of(
-            tls(new SSLHandshakeException("No name matching k1 found")),
-            tls(new SSLHandshakeException("No name matching k2 found")));
+            KafkaRefusalsTest.tls(new SSLHandshakeException("No name matching k1 found")),
+            KafkaRefusalsTest.tls(new SSLHandshakeException("No name matching k2 found")));
     List<Throwable> expired =
         List.of(
-            tls(
+            KafkaRefusalsTest.tls(
                 new SSLHandshakeException("x"),
                 new CertificateExpiredException("NotAfter: Sun Mar 01 00:00:00 UTC 2026")),
-            tls(
+            KafkaRefusalsTest.tls(
                 new SSLHandshakeException("x"),
                 new CertificateExpiredException("NotAfter: Mon Mar 02 00:00:00 UTC 2026")));
     for (List<Throwable> byTurns : List.of(mismatches, expired)) {
@@ -134,17 +133,6 @@ class KafkaRefusalLogTest {
     assertThat(lines.list).hasSize(2);
     assertThat(lines.list.get(1).getFormattedMessage())
         .isEqualTo(lines.list.get(0).getFormattedMessage());
-  }
-
-  private static SslAuthenticationException tls(Throwable handshake, Throwable... causes) {
-    Throwable last = handshake;
-    for (Throwable c : causes) {
-      last.initCause(c);
-      last = c;
-    }
-    SslAuthenticationException e = new SslAuthenticationException("SSL handshake failed");
-    e.initCause(handshake);
-    return e;
   }
 
   @Test

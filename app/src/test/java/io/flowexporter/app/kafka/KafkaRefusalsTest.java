@@ -297,7 +297,8 @@ class KafkaRefusalsTest {
     return r.get();
   }
 
-  private static SslAuthenticationException tls(Throwable handshake, Throwable... causes) {
+  /** Kafka's TLS failure around a JDK handshake exception and its causes. */
+  static SslAuthenticationException tls(Throwable handshake, Throwable... causes) {
     Throwable last = handshake;
     for (Throwable c : causes) {
       last.initCause(c);
