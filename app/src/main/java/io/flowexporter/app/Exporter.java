@@ -22,6 +22,7 @@ import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
 import io.flowexporter.app.kafka.DocumentSizeLimit;
 import io.flowexporter.app.kafka.FirstStartOffsets;
+import io.flowexporter.app.kafka.GroupContact;
 import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.KafkaRefusalLog;
 import io.flowexporter.app.kafka.KafkaRefusals;
@@ -143,6 +144,9 @@ public final class Exporter implements AutoCloseable {
    * The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts.
    */
   private volatile int ownerSubtopology = -1;
+
+  /** Set with {@link #streams}: tells when this instance counts as out of its group. */
+  private volatile GroupContact groupContact;
 
   /** Kafka's refusals (login, TLS, ACLs) in the exporter's words, for the log and /readyz. */
   private final KafkaRefusals kafkaRefusals;
@@ -459,7 +463,7 @@ public final class Exporter implements AutoCloseable {
             })
         .description("Records behind on this instance's input partitions")
         .register(registry);
-    Gauge.builder("flow.exporter.partitions", committed, CommittedTotals::activeStores)
+    Gauge.builder("flow.exporter.partitions", this, Exporter::exposedPartitions)
         .description("Owner partitions whose series this instance exposes")
         .register(registry);
     for (SeriesFamily family : families.all()) {
@@ -620,6 +624,7 @@ public final class Exporter implements AutoCloseable {
                             .filter(tp -> tp.topic().equals(deltasTopic))
                             .map(TopicPartition::partition)
                             .toList())));
+    groupContact = GroupContact.of(props);
     StreamThreadFailures threadFailures =
         new StreamThreadFailures(
             new UnreadableFormats(config.kafka().applicationId(), config.topology().inputTopic()));
@@ -711,8 +716,30 @@ public final class Exporter implements AutoCloseable {
           committed.forgetUnregistered();
         }
       }
+      if (s != null && outOfGroup(s)) {
+        return TotalsSnapshot.EMPTY;
+      }
       return committed.scrape();
     }
+  }
+
+  /** Owner partitions whose series scrapes show: none while out of the group. */
+  private int exposedPartitions() {
+    GroupContact contact = groupContact;
+    return contact != null && contact.isOut() ? 0 : committed.activeStores();
+  }
+
+  /**
+   * Whether this instance has been cut off from Kafka for so long that the group may have given its
+   * partitions to other instances ({@link GroupContact}): their series are then not exposed here,
+   * so that no series is exposed twice. Back in the group, the partitions it still holds show
+   * again; those it lost are forgotten when Kafka Streams closes their tasks.
+   */
+  private boolean outOfGroup(KafkaStreams s) {
+    GroupContact contact = groupContact;
+    return contact != null
+        && contact.outOfGroup(
+            s.metrics(), stateChanges.get(), state == State.RUNNING, System.nanoTime());
   }
 
   /** The id of the sub-topology holding a processor node. */

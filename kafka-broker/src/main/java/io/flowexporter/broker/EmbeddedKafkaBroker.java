@@ -44,6 +44,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Null for a PLAINTEXT listener. */
   private final SaslSslListener saslSsl;
 
+  /** The second PLAINTEXT listener's port and the port it advertises; 0 without one. */
+  private int sidePort;
+
+  private int sideAdvertisedPort;
+
   private final TestCertificates certificates;
   private final String superUserPassword = UUID.randomUUID().toString();
   private KafkaRaftServer server;
@@ -79,6 +84,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   /** Starts a broker whose data lives in {@code dataDir}. */
   public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int port) {
     return start(dataDir, deleteOnClose, port, null);
+  }
+
+  /**
+   * Starts a PLAINTEXT broker with a second client listener that tells its clients to connect to
+   * {@code advertisedPort} instead of its own {@link #sideListenerPort()}: a proxy there that
+   * forwards to it can cut the clients that bootstrap through it off from the broker, while the
+   * others stay connected.
+   */
+  public static EmbeddedKafkaBroker startWithSideListener(int advertisedPort) {
+    try {
+      Path dir = Files.createTempDirectory("flow-exporter-kafka-");
+      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, true, freePort(), freePort(), null);
+      broker.sidePort = freePort();
+      broker.sideAdvertisedPort = advertisedPort;
+      broker.format();
+      broker.startServer();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port of the listener of {@link #startWithSideListener}. */
+  public int sideListenerPort() {
+    if (sidePort == 0) {
+      throw new IllegalStateException("this broker has no side listener");
+    }
+    return sidePort;
   }
 
   /**
@@ -204,6 +237,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    if (sidePort != 0) {
+      p.put(
+          "listeners",
+          "PLAINTEXT://127.0.0.1:"
+              + port
+              + ",SIDE://127.0.0.1:"
+              + sidePort
+              + ",CONTROLLER://127.0.0.1:"
+              + controllerPort);
+      p.put(
+          "advertised.listeners",
+          "PLAINTEXT://127.0.0.1:" + port + ",SIDE://127.0.0.1:" + sideAdvertisedPort);
+      p.put(
+          "listener.security.protocol.map",
+          "PLAINTEXT:PLAINTEXT,SIDE:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    }
     p.put("log.dirs", dataDir.resolve("logs").toString());
     p.put("num.partitions", "1");
     p.put("offsets.topic.replication.factor", "1");

@@ -26,6 +26,7 @@ public final class ExporterGroup implements AutoCloseable {
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private final Map<String, ExporterProcess> running = new LinkedHashMap<>();
   private final List<ExporterProcess> started = new ArrayList<>();
+  private final Map<String, String> brokersOf = new LinkedHashMap<>();
   private boolean fromBeginning = true;
 
   /**
@@ -60,6 +61,12 @@ public final class ExporterGroup implements AutoCloseable {
     return this;
   }
 
+  /** Instance {@code name} bootstraps from {@code brokers} instead of the group's brokers. */
+  public ExporterGroup connecting(String name, String brokers) {
+    brokersOf.put(name, brokers);
+    return this;
+  }
+
   /** Every instance's name and metrics port, running or not. */
   public Map<String, Integer> ports() {
     return Collections.unmodifiableMap(ports);
@@ -82,7 +89,7 @@ public final class ExporterGroup implements AutoCloseable {
                 "--addr",
                 "127.0.0.1:" + port,
                 "--brokers",
-                brokers,
+                brokersOf.getOrDefault(name, brokers),
                 "--topic",
                 topic,
                 "--asn",
