@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * second, while {@link KafkaRefusalLog} says the same once a minute in the exporter's words. Its
  * other lines pass untouched. Set on the standard error appender by {@link
  * io.flowexporter.app.logging.LogSetup}; the lines it lets through are written without their stack
- * trace ({@link KafkaRefusalThrowableConverter}).
+ * trace ({@code ExplainedFailureConverter} in the logging package).
  */
 public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
 

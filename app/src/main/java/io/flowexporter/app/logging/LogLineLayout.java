@@ -4,7 +4,6 @@ import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.LayoutBase;
-import io.flowexporter.app.kafka.KafkaRefusalThrowableConverter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -12,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One log line as logback's pattern {@code %d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread]
- * %logger{36} - %msg%n%refusalEx} writes it (the stack trace of an exception, but not of the Kafka
- * client's lines about a refusal: {@link KafkaRefusalThrowableConverter}), written in code:
- * logback's pattern layout compiles about sixty converters when it starts, most of a start's
- * logging set-up.
+ * %logger{36} - %msg%n%explainedEx} writes it (the stack trace of an exception, but not of a
+ * failure the exporter has explained in its own words: {@link ExplainedFailureConverter}), written
+ * in code: logback's pattern layout compiles about sixty converters when it starts, most of a
+ * start's logging set-up.
  */
 final class LogLineLayout extends LayoutBase<ILoggingEvent> {
 
@@ -25,7 +24,7 @@ final class LogLineLayout extends LayoutBase<ILoggingEvent> {
   private final TargetLengthBasedClassNameAbbreviator abbreviator =
       new TargetLengthBasedClassNameAbbreviator(36);
   private final ConcurrentHashMap<String, String> abbreviated = new ConcurrentHashMap<>();
-  private final KafkaRefusalThrowableConverter stackTrace = new KafkaRefusalThrowableConverter();
+  private final ExplainedFailureConverter stackTrace = new ExplainedFailureConverter();
 
   @Override
   public void start() {

@@ -43,7 +43,7 @@ class KafkaRefusalsIT {
    * largest leaves room for what a slower machine adds before the first refusal (a "not reachable"
    * line, at most once a minute per problem). What it bounds: the complaint was about 40 lines in
    * 25 s, and the stack trace of the Kafka client's one TLS line (some 40 lines of handshake frames
-   * and causes, now left out by KafkaRefusalThrowableConverter) took the TLS cases to 45.
+   * and causes, now left out by ExplainedFailureConverter) took the TLS cases to 45.
    */
   private static final int MOST_LINES = 20;
 

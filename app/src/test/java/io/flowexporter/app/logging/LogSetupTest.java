@@ -13,7 +13,6 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.Layout;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import io.flowexporter.app.flows.FlowApi;
-import io.flowexporter.app.kafka.KafkaRefusalThrowableConverter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class LogSetupTest {
 
   private static final String PATTERN =
-      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n%refusalEx";
+      "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{36} - %msg%n%explainedEx";
 
   private static List<LoggingEvent> events(LoggerContext context) {
     List<LoggingEvent> events = new ArrayList<>();
@@ -67,7 +66,7 @@ class LogSetupTest {
     LoggerContext context = new LoggerContext();
     PatternLayout pattern = new PatternLayout();
     pattern.setContext(context);
-    pattern.getInstanceConverterMap().put("refusalEx", KafkaRefusalThrowableConverter::new);
+    pattern.getInstanceConverterMap().put("explainedEx", ExplainedFailureConverter::new);
     pattern.setPattern(PATTERN);
     pattern.start();
     LogLineLayout ours = new LogLineLayout();

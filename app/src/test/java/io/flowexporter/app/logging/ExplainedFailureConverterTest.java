@@ -1,4 +1,4 @@
-package io.flowexporter.app.kafka;
+package io.flowexporter.app.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,18 +6,20 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import io.flowexporter.topology.aggregate.UnreadableFormatException;
 import javax.net.ssl.SSLHandshakeException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kafka client's refusal lines keep their exception's line and lose its stack trace; every
- * other line keeps all of it.
+ * The Kafka client's refusal lines, and lines of a failure caused by an unreadable stored format,
+ * keep their exception's line and lose its stack trace; every other line keeps all of it.
  */
-class KafkaRefusalThrowableConverterTest {
+class ExplainedFailureConverterTest {
 
   private final LoggerContext context = new LoggerContext();
-  private final KafkaRefusalThrowableConverter converter = new KafkaRefusalThrowableConverter();
+  private final ExplainedFailureConverter converter = new ExplainedFailureConverter();
 
   {
     converter.setContext(context);
@@ -32,7 +34,7 @@ class KafkaRefusalThrowableConverterTest {
     assertThat(written)
         .isEqualTo(
             "org.apache.kafka.common.errors.SslAuthenticationException: SSL handshake failed"
-                + KafkaRefusalThrowableConverter.LEFT_OUT
+                + ExplainedFailureConverter.LEFT_OUT
                 + System.lineSeparator());
   }
 
@@ -45,6 +47,30 @@ class KafkaRefusalThrowableConverterTest {
             event("org.apache.kafka.streams.KafkaStreams", new IllegalStateException("x")));
     assertThat(other).contains("java.lang.IllegalStateException: x", "\tat ");
     assertThat(converter.convert(event("org.apache.kafka.clients.NetworkClient", null))).isEmpty();
+  }
+
+  @Test
+  void aFailureCausedByAnUnreadableFormatKeepsOnlyItsLineAndTheCause() {
+    StreamsException e = new StreamsException("failed to initialize processor own-series");
+    e.initCause(
+        new UnreadableFormatException(
+            "a bucket in format 4, not 3", "series-totals-changelog", true));
+    assertThat(converter.convert(event("org.apache.kafka.streams.KafkaStreams", e)))
+        .isEqualTo(
+            "org.apache.kafka.streams.errors.StreamsException: failed to initialize processor"
+                + " own-series, caused by "
+                + UnreadableFormatException.class.getName()
+                + ExplainedFailureConverter.LEFT_OUT
+                + System.lineSeparator());
+    assertThat(
+            converter.convert(
+                event(
+                    "io.flowexporter.app.Exporter",
+                    new UnreadableFormatException("format 4", "series-deltas", false))))
+        .startsWith(
+            UnreadableFormatException.class.getName()
+                + ": Topic <application-id>-series-deltas holds data")
+        .endsWith(ExplainedFailureConverter.LEFT_OUT + System.lineSeparator());
   }
 
   /** As the JDK and Kafka's client make it: a handshake failure with its frames and cause. */
