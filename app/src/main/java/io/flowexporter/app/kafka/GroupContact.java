@@ -1,7 +1,6 @@
 package io.flowexporter.app.kafka;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,13 +20,16 @@ import org.slf4j.LoggerFactory;
  * after the last heartbeat it received, and another instance then takes over the member's
  * partitions, while the member itself, cut off, learns of it only once it reaches Kafka again.
  * Until then it would go on exposing the series of partitions that another instance now exposes
- * too, and {@code sum} in Prometheus would count them twice. So a main consumer that has no
- * connection to any broker and has sent no heartbeat for the session timeout less one heartbeat
- * interval counts as out of the group: the coordinator's clock started no later than the last
- * heartbeat sent, and the consumer's own figure ({@code last-heartbeat-seconds-ago}) is in whole
- * seconds, truncated, so the instance stops exposing the series by the time the coordinator can
- * drop it. A consumer still connected is in the group's protocol (it sends no heartbeat while it
- * waits to rejoin, but the coordinator keeps it meanwhile).
+ * too, and {@code sum} in Prometheus would count them twice. So a main consumer that has sent no
+ * heartbeat for the session timeout less one heartbeat interval counts as out of the group: the
+ * coordinator's clock started no earlier than the last heartbeat sent, and the consumer's own
+ * figure ({@code last-heartbeat-seconds-ago}) is in whole seconds, truncated, so the instance stops
+ * exposing the series by the time the coordinator can drop it.
+ *
+ * <p>Whether the consumer still has connections does not tell: a connection attempt to a broker
+ * that drops packets stays open for many seconds. A member that waits that long to rejoin the group
+ * (it sends no heartbeat meanwhile) also counts as out: its series are missing for that while,
+ * which Prometheus shows as a gap, never as a reset.
  */
 public final class GroupContact {
 
@@ -82,9 +84,10 @@ public final class GroupContact {
         out = true;
         changesWhenOut = stateChanges;
         LOG.warn(
-            "No contact with Kafka for {} s (the session timeout less a heartbeat: {} s): the"
-                + " group gives this instance's partitions to the other instances, so their"
-                + " series are no longer on /metrics here until it is back in the group",
+            "No heartbeat sent to the consumer group for {} s (the session timeout less a"
+                + " heartbeat interval: {} s): the group gives this instance's partitions to the"
+                + " other instances, so their series are no longer on /metrics here until it is"
+                + " back in the group",
             lost.get().toSeconds(),
             lostAfter.toSeconds());
       }
@@ -122,31 +125,19 @@ public final class GroupContact {
    * as out of the group; empty while every main consumer is in touch (or reports nothing yet).
    */
   Optional<Duration> lostFor(Map<MetricName, ? extends Metric> metrics) {
-    Map<String, Double> connections = new HashMap<>();
-    Map<String, Double> heartbeatAge = new HashMap<>();
+    Duration longest = null;
     for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
       MetricName name = e.getKey();
-      String client = name.tags().getOrDefault("client-id", "");
-      if (client.endsWith("restore-consumer")
-          || !(e.getValue().metricValue() instanceof Number n)) {
-        continue;
-      }
-      if (name.name().equals("connection-count") && name.group().equals("consumer-metrics")) {
-        connections.put(client, n.doubleValue());
-      } else if (name.name().equals("last-heartbeat-seconds-ago")
-          && name.group().equals("consumer-coordinator-metrics")) {
-        heartbeatAge.put(client, n.doubleValue());
-      }
-    }
-    Duration longest = null;
-    for (Map.Entry<String, Double> e : heartbeatAge.entrySet()) {
-      // -1 before the first heartbeat; a consumer not reporting connections counts as connected.
-      Duration age = Duration.ofMillis((long) (e.getValue() * 1000));
-      if (connections.getOrDefault(e.getKey(), 1.0) < 1
-          && e.getValue() >= 0
-          && age.compareTo(lostAfter) >= 0
-          && (longest == null || age.compareTo(longest) > 0)) {
-        longest = age;
+      if (name.name().equals("last-heartbeat-seconds-ago")
+          && name.group().equals("consumer-coordinator-metrics")
+          && !name.tags().getOrDefault("client-id", "").endsWith("restore-consumer")
+          // -1 before the first heartbeat
+          && e.getValue().metricValue() instanceof Number n
+          && n.doubleValue() >= 0) {
+        Duration age = Duration.ofMillis((long) (n.doubleValue() * 1000));
+        if (age.compareTo(lostAfter) >= 0 && (longest == null || age.compareTo(longest) > 0)) {
+          longest = age;
+        }
       }
     }
     return Optional.ofNullable(longest);

@@ -90,7 +90,8 @@ class CutOffIT {
         assertThat(hiddenMs)
             .as("a hid its series before b showed them")
             .isLessThanOrEqualTo(takenOverMs);
-        assertThat(group.running().get("a").ownLog()).contains("No contact with Kafka for");
+        assertThat(group.running().get("a").ownLog())
+            .contains("No heartbeat sent to the consumer group for");
         System.out.printf(
             "cut off: a stopped exposing its series %d ms after the cut, b exposed all %d partitions"
                 + " exactly %d ms after it; %d pairs of scrapes, no series in both%n",
