@@ -19,8 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code --max-series} on a real KRaft broker: one instance owning four partitions, a bound far
  * below the label sets of the input. Every line on /metrics has its own label set (each owner
- * partition's overflow series is told apart by {@code overflow_partition}), and the bytes of all
- * lines add up to every byte counted.
+ * partition's overflow series is told apart by {@code overflow_partition}), the bytes of all lines
+ * add up to every byte counted, and the exporter's own metrics say how many series it exposes and
+ * that label sets went to the overflow series.
  */
 class OverflowIT {
 
@@ -84,6 +85,14 @@ class OverflowIT {
       assertThat(overflowPartitions)
           .as("overflow series of several owner partitions")
           .hasSizeGreaterThan(1);
+      // What the exporter says of its series, for alerts on the bound.
+      Scrape scrape = Scrape.parse(body[0]);
+      assertThat(scrape.family("flow_exporter_series").get(Map.of("family", "as")))
+          .as("flow_exporter_series{family=\"as\"}: every AS label set, overflow series included")
+          .isEqualTo((double) labelSets.size());
+      assertThat(scrape.family("flow_exporter_series_overflow_total").get(Map.of("family", "as")))
+          .as("flow_exporter_series_overflow_total{family=\"as\"}")
+          .isPositive();
       exporter.stopCleanly();
     }
   }

@@ -33,7 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>{@code resets(flow_*_total[15m])} is 0 for every series of the AS families and of the port
  *       families ({@code --port 443}: every record is 443/tcp): no scrape of any instance ever
- *       showed a series lower than that instance's previous scrape of it;
+ *       showed a series lower than that instance's previous scrape of it; and the same of {@code
+ *       max by} the series labels over instances: no instance showed a series lower than another
+ *       had shown it before (a moved series continues from where it was);
  *   <li>the sum by a family's series labels ({@code source_as, destination_as, hostname}; {@code
  *       port, protocol, hostname}), over the samples of the last scrapes only, equals the produced
  *       totals exactly;
@@ -178,6 +180,21 @@ class OwnershipPrometheusIT {
           reset.add(family + r.get("metric") + " " + r.get("value").get(1).asText());
         }
       }
+      // The same across instances: a series that moves shows on its new instance at least the
+      // value its old one showed (resets() above is per instance label, so it cannot see that).
+      // max over instances: in the one scrape interval where both can hold a sample, the higher.
+      long movedResets = 0;
+      List<String> movedReset = new ArrayList<>();
+      for (Family f : FAMILIES) {
+        String across = "(max by (" + f.series() + ") (" + f.metric() + "))[15m:1s]";
+        assertThat(prometheus.scalar("count(resets(" + across + "))"))
+            .as("series of %s over all instances", f.metric())
+            .isPositive();
+        movedResets += Math.round(prometheus.scalar("sum(resets(" + across + "))"));
+        for (JsonNode r : prometheus.query("resets(" + across + ") > 0")) {
+          movedReset.add(f.metric() + r.get("metric") + " " + r.get("value").get(1).asText());
+        }
+      }
       List<String> shared = new ArrayList<>();
       for (Family f : FAMILIES) {
         String family = f.metric();
@@ -225,6 +242,13 @@ class OwnershipPrometheusIT {
               reset.size(),
               String.join("\n", reset.subList(0, Math.min(reset.size(), 40)))
                   + (reset.size() > 40 ? "\n..." : ""))
+          .isZero();
+      assertThat(movedResets)
+          .as(
+              "counter resets of the series taken over all instances (max by series labels); %d"
+                  + " series:\n%s",
+              movedReset.size(),
+              String.join("\n", movedReset.subList(0, Math.min(movedReset.size(), 40))))
           .isZero();
       assertThat(finalSums)
           .as("sum by (series labels) of each family at the last scrapes")

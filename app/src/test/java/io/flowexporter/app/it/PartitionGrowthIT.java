@@ -79,6 +79,9 @@ class PartitionGrowthIT {
       group.awaitSum(records.expected, EXACT_WITHIN);
       scrapes.close();
       assertThat(scrapes.decreases()).as("series that went down").isEmpty();
+      assertThat(scrapes.decreasesAcrossInstances())
+          .as("series shown lower than another instance had shown them")
+          .isEmpty();
       assertThat(group.running().get("b").log())
           .contains("(" + GROWN + " partitions)")
           .contains(PARTITIONS + " owner partitions");

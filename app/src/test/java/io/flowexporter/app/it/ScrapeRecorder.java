@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Scrapes some exporters every {@code intervalMs} from its own thread and keeps every scrape, so a
@@ -73,12 +74,27 @@ public final class ScrapeRecorder implements AutoCloseable {
    * described; empty when all counters only went up. A series missing from a scrape is not a
    * decrease: Prometheus sees no sample, not a lower one.
    */
-  public synchronized List<String> decreases() {
+  public List<String> decreases() {
+    return decreases(Sample::instance);
+  }
+
+  /**
+   * Every time a series showed less, on any target, than it had shown before on any target: a
+   * series that moves from one instance to another must appear there no lower (Prometheus' {@code
+   * resets()} is per target, so it would not see that). Described as {@link #decreases()}.
+   */
+  public List<String> decreasesAcrossInstances() {
+    return decreases(s -> "any instance");
+  }
+
+  private synchronized List<String> decreases(Function<Sample, String> scope) {
     List<String> found = new ArrayList<>();
     Map<String, Map<String, long[]>> highest = new HashMap<>();
     Map<String, Long> highestAt = new HashMap<>();
+    Map<String, String> highestOn = new HashMap<>();
     for (Sample s : samples) {
-      Map<String, long[]> seen = highest.computeIfAbsent(s.instance(), k -> new HashMap<>());
+      String within = scope.apply(s);
+      Map<String, long[]> seen = highest.computeIfAbsent(within, k -> new HashMap<>());
       s.traffic()
           .series()
           .forEach(
@@ -93,8 +109,10 @@ public final class ScrapeRecorder implements AutoCloseable {
                           + max[0]
                           + "/"
                           + max[1]
-                          + " (at "
-                          + highestAt.get(s.instance() + key)
+                          + " (on "
+                          + highestOn.get(within + key)
+                          + " at "
+                          + highestAt.get(within + key)
                           + " ms) down to "
                           + now[0]
                           + "/"
@@ -110,7 +128,8 @@ public final class ScrapeRecorder implements AutoCloseable {
                         Math.max(now[0], max == null ? 0 : max[0]),
                         Math.max(now[1], max == null ? 0 : max[1])
                       });
-                  highestAt.put(s.instance() + key, s.millis());
+                  highestAt.put(within + key, s.millis());
+                  highestOn.put(within + key, s.instance());
                 }
               });
     }
