@@ -244,7 +244,7 @@ class FlowApiIT {
     queries.put("country=FR", s -> s.asSrc() != OWN_AS && "FR".equals(s.countrySrc()));
     queries.put("hostname=edge1&ip=192.0.2.2", s -> s.dst().equals("192.0.2.2"));
     for (Map.Entry<String, Predicate<Sent>> q : queries.entrySet()) {
-      Answer a =
+      FlowAnswer a =
           get(
               "/api/v1/flows/search?"
                   + encodeValues(q.getKey())
@@ -272,7 +272,7 @@ class FlowApiIT {
   void documentsCarryTheEnrichmentAndTheSampling() throws Exception {
     Sent transmitSampled =
         past.stream().filter(s -> s.i() % 4 == 0 && s.rate() == 10).findFirst().orElseThrow();
-    Answer a =
+    FlowAnswer a =
         get(
             "/api/v1/flows/search?src_ip="
                 + transmitSampled.src()
@@ -294,7 +294,7 @@ class FlowApiIT {
 
   @Test
   void searchEndsAtTheLimitAndAtTheByteCap() throws Exception {
-    Answer limited =
+    FlowAnswer limited =
         get(
             "/api/v1/flows/search?from="
                 + base
@@ -316,7 +316,7 @@ class FlowApiIT {
                     TOKEN)
                 .build(),
             HttpResponse.BodyHandlers.ofString());
-    Answer capped = Answer.of(r.body());
+    FlowAnswer capped = FlowAnswer.of(r.body());
     assertThat(capped.end().get("reason").asText()).isEqualTo("bytes");
     assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(4096);
     assertThat(capped.flows()).isNotEmpty().hasSizeLessThan(60);
@@ -381,7 +381,7 @@ class FlowApiIT {
           expected.add(TOPIC + ":" + m.partition() + ":" + m.offset() + ":0");
         }
       }
-      Answer a = Answer.of(response.body().collect(Collectors.joining("\n")));
+      FlowAnswer a = FlowAnswer.of(response.body().collect(Collectors.joining("\n")));
       assertThat(a.ids()).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(a.end().get("reason").asText()).isEqualTo("limit");
     }
@@ -390,7 +390,7 @@ class FlowApiIT {
   @Test
   void aTapEndsAtItsTimeout() throws Exception {
     long start = System.nanoTime();
-    Answer a = get("/api/v1/flows/tap?ip=192.0.2.254&timeout=1500ms");
+    FlowAnswer a = get("/api/v1/flows/tap?ip=192.0.2.254&timeout=1500ms");
     assertThat(a.flows()).isEmpty();
     assertThat(a.end().get("reason").asText()).isEqualTo("timeout");
     assertThat(Duration.ofNanos(System.nanoTime() - start))
@@ -585,7 +585,7 @@ class FlowApiIT {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertThat(search.statusCode()).isEqualTo(200);
-      Answer a = Answer.of(search.body());
+      FlowAnswer a = FlowAnswer.of(search.body());
       assertThat(a.ids())
           .containsExactlyInAnyOrderElementsOf(
               past.stream().filter(s -> s.src().equals("203.0.113.6")).map(Sent::id).toList());
@@ -675,38 +675,11 @@ class FlowApiIT {
         .header("Authorization", "Bearer " + token);
   }
 
-  private static Answer get(String path) throws Exception {
+  private static FlowAnswer get(String path) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
             request(server.port(), path, TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
-    return Answer.of(r.body());
-  }
-
-  /** An NDJSON answer: the flows, then the end line. */
-  record Answer(List<JsonNode> flows, JsonNode end) {
-
-    static Answer of(String body) throws Exception {
-      List<JsonNode> flows = new ArrayList<>();
-      JsonNode end = null;
-      for (String line : body.split("\n")) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = JSON.readTree(line);
-        assertThat(end).as("nothing after the end line").isNull();
-        if (n.has("end")) {
-          end = n.get("end");
-        } else {
-          flows.add(n);
-        }
-      }
-      assertThat(end).as("an end line in " + body).isNotNull();
-      return new Answer(flows, end);
-    }
-
-    List<String> ids() {
-      return flows.stream().map(f -> f.at("/event/id").asText()).toList();
-    }
+    return FlowAnswer.of(r.body());
   }
 }

@@ -8,6 +8,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,11 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,9 +39,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Flow documents end to end on a real KRaft broker, the exporter in a child process: the documents
  * topic (read with {@code isolation.level=read_committed}) and the flow log hold exactly the
- * counted records the filter selects, computed here from the input topic; the log rotates into gzip
- * files; across SIGKILLs under load the topic still holds each event once and the log every event
- * at least once, a repeated event always the same document.
+ * counted records the filter selects, computed here from the input topic's fields (AS, protocol,
+ * ports, addresses: each clause of the filter keeps records out that all the others let in, so the
+ * exporter ignoring any clause fails the test); the log rotates into gzip files; across SIGKILLs
+ * under load the topic still holds each event once and the log every event at least once, a
+ * repeated event always the same document.
  */
 class FlowDocumentsIT {
 
@@ -44,8 +52,40 @@ class FlowDocumentsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<Long> OWN = Set.of(PmacctRecords.OWN, PmacctRecords.OWN_BIG);
 
-  /** Received traffic: what the filter of these tests selects. */
-  private static final String FILTER = "dst_as=64500&dst_as=AS4200000001&proto=tcp";
+  private static final Set<Integer> PORTS = Set.of(443, 8443);
+  private static final List<String> NETS = List.of("198.51.100.0/24", "2001:db8:1::/48");
+
+  /**
+   * Received TCP traffic to or from port 443 or 8443, with an address in one of two networks: what
+   * the filter of these tests selects, of {@link PmacctRecords#withVariedEndpoints} records.
+   */
+  private static final String FILTER =
+      "dst_as=64500&dst_as=AS4200000001&proto=tcp&port=443&port=8443&net="
+          + NETS.get(0)
+          + "&net="
+          + NETS.get(1);
+
+  /**
+   * The filter's clauses, as this test decides them from a record's own fields (not with the
+   * exporter's code): a counted record is documented when all of them hold.
+   */
+  private static final Map<String, Predicate<JsonNode>> CLAUSES = new LinkedHashMap<>();
+
+  static {
+    CLAUSES.put("dst_as", n -> OWN.contains(n.path("as_dst").asLong()));
+    CLAUSES.put(
+        "proto",
+        n -> {
+          JsonNode p = n.path("ip_proto");
+          return p.isTextual() ? p.asText().equals("tcp") : p.isIntegralNumber() && p.asInt() == 6;
+        });
+    CLAUSES.put(
+        "port",
+        n ->
+            PORTS.contains(n.path("port_src").asInt())
+                || PORTS.contains(n.path("port_dst").asInt()));
+    CLAUSES.put("net", n -> inNets(n.path("ip_src").asText()) || inNets(n.path("ip_dst").asText()));
+  }
 
   @Test
   void theTopicAndTheRotatedLogHoldExactlyTheSelectedRecords(@TempDir Path dir) throws Exception {
@@ -53,8 +93,8 @@ class FlowDocumentsIT {
     String docs = "flow-docs";
     Topics.create(broker.bootstrapServers(), topic, 3);
     Topics.create(broker.bootstrapServers(), docs, 2);
-    PmacctRecords records = new PmacctRecords(140);
-    Topics.produce(broker.bootstrapServers(), topic, records, 2000);
+    PmacctRecords records = PmacctRecords.withVariedEndpoints(140);
+    Topics.produce(broker.bootstrapServers(), topic, records, 3000);
     Path flowLog = dir.resolve("flows.json");
     String[] args =
         ExporterArgs.fromTheBeginning(
@@ -92,10 +132,14 @@ class FlowDocumentsIT {
               .toList();
       assertThat(rotated).as("rotated files").isNotEmpty().hasSizeLessThanOrEqualTo(20);
     }
-    JsonNode doc = JSON.readTree(inLog.values().iterator().next().get(0));
-    assertThat(doc.path("network").path("direction").asText()).isEqualTo("inbound");
-    assertThat(doc.path("network").path("transport").asText()).isEqualTo("tcp");
-    assertThat(doc.path("event").path("kind").asText()).isEqualTo("event");
+    for (List<String> lines : inLog.values()) {
+      JsonNode doc = JSON.readTree(lines.get(0));
+      assertThat(doc.path("network").path("direction").asText()).isEqualTo("inbound");
+      // "tcp" and 6 in the records alike
+      assertThat(doc.path("network").path("transport").asText()).isEqualTo("tcp");
+      assertThat(doc.path("network").path("iana_number").asText()).isEqualTo("6");
+      assertThat(doc.path("event").path("kind").asText()).isEqualTo("event");
+    }
   }
 
   /**
@@ -111,7 +155,7 @@ class FlowDocumentsIT {
     String docs = "flow-docs-small";
     Topics.create(broker.bootstrapServers(), topic, 2);
     Topics.create(broker.bootstrapServers(), docs, 2, Map.of("max.message.bytes", "8192"));
-    PmacctRecords records = new PmacctRecords(142);
+    PmacctRecords records = PmacctRecords.withVariedEndpoints(142);
     Topics.produce(broker.bootstrapServers(), topic, records, 300);
     List<byte[]> padded = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -204,7 +248,7 @@ class FlowDocumentsIT {
     String docs = "flow-docs-crash";
     Topics.create(broker.bootstrapServers(), topic, 3);
     Topics.create(broker.bootstrapServers(), docs, 3);
-    PmacctRecords records = new PmacctRecords(141);
+    PmacctRecords records = PmacctRecords.withVariedEndpoints(141);
     int port = ExporterProcess.freePort();
     Path flowLog = dir.resolve("flows.json");
     String[] args =
@@ -278,11 +322,17 @@ class FlowDocumentsIT {
 
   /**
    * The event ids of the records the exporter must document, from the input topic itself: lines
-   * pmacct's kafka plugin would write as traffic ({@code event_type} purge) that are received
-   * (destination AS one of ours, source not), as {@code topic:partition:offset:line}.
+   * pmacct's kafka plugin would write as traffic ({@code event_type} purge) that are counted and
+   * that every one of {@link #CLAUSES} selects, as {@code topic:partition:offset:line}. Checks that
+   * the topic's records make each clause count: for each, records that it alone keeps out (which an
+   * exporter ignoring it would document), and records that {@code port} and {@code net} select by
+   * the source only and by the destination only.
    */
   private static Set<String> selectedIds(String topic) throws IOException {
     Set<String> ids = new HashSet<>();
+    Map<String, Integer> keptOutByItAlone = new TreeMap<>();
+    Map<String, Integer> bySideOnly = new TreeMap<>();
+    int countedRecords = 0;
     try (KafkaConsumer<String, String> c = consumer("read_uncommitted")) {
       List<TopicPartition> parts = Topics.partitions(c, topic);
       c.assign(parts);
@@ -294,28 +344,102 @@ class FlowDocumentsIT {
         for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
           String[] lines = r.value().split("\n", -1);
           for (int i = 0; i < lines.length; i++) {
-            if (selected(lines[i])) {
+            JsonNode n = counted(lines[i]);
+            if (n == null) {
+              continue;
+            }
+            countedRecords++;
+            List<String> failing =
+                CLAUSES.entrySet().stream()
+                    .filter(clause -> !clause.getValue().test(n))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            if (failing.isEmpty()) {
               ids.add(topic + ":" + r.partition() + ":" + r.offset() + ":" + i);
+              for (String side : selectedBySideOnly(n)) {
+                bySideOnly.merge(side, 1, Integer::sum);
+              }
+            } else if (failing.size() == 1) {
+              keptOutByItAlone.merge(failing.get(0), 1, Integer::sum);
             }
           }
         }
       }
     }
+    System.out.printf(
+        "%s: %d of %d counted records selected; kept out by one clause alone: %s;"
+            + " selected by one side only: %s%n",
+        topic, ids.size(), countedRecords, keptOutByItAlone, bySideOnly);
+    assertThat(keptOutByItAlone.keySet())
+        .as("clauses that alone keep records out")
+        .containsExactlyInAnyOrderElementsOf(CLAUSES.keySet());
+    assertThat(bySideOnly.keySet())
+        .as("clauses that select records by one side only")
+        .containsExactlyInAnyOrder(
+            "net:destination", "net:source", "port:destination", "port:source");
     return ids;
   }
 
+  /** Whether the exporter must document this line: counted, and every clause holds. */
   private static boolean selected(String line) {
+    JsonNode n = counted(line);
+    return n != null && CLAUSES.values().stream().allMatch(c -> c.test(n));
+  }
+
+  /** The line as JSON if the exporter counts it (traffic, one side ours), else null. */
+  private static JsonNode counted(String line) {
     JsonNode n;
     try {
       n = JSON.readTree(line);
     } catch (IOException e) {
-      return false;
+      return null;
     }
-    return n != null
-        && "purge".equals(n.path("event_type").asText())
-        && n.path("as_src").isNumber()
-        && !OWN.contains(n.path("as_src").asLong())
-        && OWN.contains(n.path("as_dst").asLong());
+    boolean counted =
+        n != null
+            && "purge".equals(n.path("event_type").asText())
+            && n.path("as_src").isNumber()
+            && (OWN.contains(n.path("as_src").asLong()) || OWN.contains(n.path("as_dst").asLong()));
+    return counted ? n : null;
+  }
+
+  /** "port:source" when only the source port selects the record, and so on. */
+  private static List<String> selectedBySideOnly(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    boolean srcPort = PORTS.contains(n.path("port_src").asInt());
+    boolean dstPort = PORTS.contains(n.path("port_dst").asInt());
+    boolean srcNet = inNets(n.path("ip_src").asText());
+    boolean dstNet = inNets(n.path("ip_dst").asText());
+    if (srcPort != dstPort) {
+      out.add(srcPort ? "port:source" : "port:destination");
+    }
+    if (srcNet != dstNet) {
+      out.add(srcNet ? "net:source" : "net:destination");
+    }
+    return out;
+  }
+
+  /** Whether an address literal lies in one of {@link #NETS}. */
+  private static boolean inNets(String ip) {
+    if (!ip.matches("[0-9a-fA-F:.]+")) {
+      return false; // not a literal: never resolved by name
+    }
+    try {
+      byte[] address = InetAddress.getByName(ip).getAddress();
+      for (String cidr : NETS) {
+        int slash = cidr.indexOf('/');
+        byte[] net = InetAddress.getByName(cidr.substring(0, slash)).getAddress();
+        int bits = Integer.parseInt(cidr.substring(slash + 1));
+        if (net.length == address.length
+            && new BigInteger(1, net)
+                .shiftRight(net.length * 8 - bits)
+                .equals(new BigInteger(1, address).shiftRight(address.length * 8 - bits))) {
+          return true;
+        }
+      }
+      return false;
+    } catch (UnknownHostException e) {
+      throw new AssertionError(ip, e);
+    }
   }
 
   /** Waits for exact totals, then for the documents topic to hold each expected id once. */

@@ -31,8 +31,33 @@ public final class PmacctRecords {
   public long unmatched;
   private Traffic lastMessage = new Traffic();
 
+  /**
+   * Whether records vary their addresses, ports and protocol (see {@link #withVariedEndpoints}).
+   */
+  private final boolean variedEndpoints;
+
+  /**
+   * Records whose endpoints are all the same: 198.51.100.1:443 to 203.0.113.9:50000, tcp (the
+   * counting tests need nothing more).
+   */
   public PmacctRecords(long seed) {
+    this(seed, false);
+  }
+
+  private PmacctRecords(long seed, boolean variedEndpoints) {
     random = new SplittableRandom(seed);
+    this.variedEndpoints = variedEndpoints;
+  }
+
+  /**
+   * Records that vary, besides the AS numbers, router and volumes: each address (IPv4 or IPv6, in
+   * 198.51.100.0/24, 2001:db8:1::/48, 203.0.113.0/24 or 2001:db8:2::/48, a quarter each, the two
+   * sides drawn apart), the protocol ({@code ip_proto} "tcp" 40%, 6 20%, "udp" 20%, 17 10%, "icmp"
+   * 10%) and the ports (one side a service port, 443, 8443 or 53, the other an ephemeral port from
+   * 32768, either way round; both 0 for icmp): for tests whose filters must decide on those.
+   */
+  public static PmacctRecords withVariedEndpoints(long seed) {
+    return new PmacctRecords(seed, true);
   }
 
   /** The next Kafka message value: usually one record, sometimes several, a marker or garbage. */
@@ -117,13 +142,50 @@ public final class PmacctRecords {
         + dst
         + ", \"peer_ip_src\": \""
         + peerIp
-        + "\", \"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""
-        + ", \"port_src\": 443, \"port_dst\": 50000, \"ip_proto\": \"tcp\""
+        + "\", "
+        + (variedEndpoints
+            ? variedEndpoints()
+            : "\"ip_src\": \"198.51.100.1\", \"ip_dst\": \"203.0.113.9\""
+                + ", \"port_src\": 443, \"port_dst\": 50000, \"ip_proto\": \"tcp\"")
         + (sampling > 0 ? ", \"sampling_rate\": " + sampling : "")
         + ", \"packets\": "
         + packets
         + ", \"bytes\": "
         + bytes
         + ", \"writer_id\": \"default_kafka/1\"}";
+  }
+
+  private static final int[] SERVICE_PORTS = {443, 8443, 53};
+
+  /** The address, port and protocol fields of {@link #withVariedEndpoints}' records. */
+  private String variedEndpoints() {
+    String src = address();
+    String dst = address();
+    int p = random.nextInt(10);
+    String proto = p < 4 ? "\"tcp\"" : p < 6 ? "6" : p < 8 ? "\"udp\"" : p < 9 ? "17" : "\"icmp\"";
+    int service = SERVICE_PORTS[random.nextInt(SERVICE_PORTS.length)];
+    int ephemeral = 32768 + random.nextInt(28000);
+    boolean serviceIsSource = random.nextBoolean();
+    int srcPort = p == 9 ? 0 : serviceIsSource ? service : ephemeral;
+    int dstPort = p == 9 ? 0 : serviceIsSource ? ephemeral : service;
+    return "\"ip_src\": \""
+        + src
+        + "\", \"ip_dst\": \""
+        + dst
+        + "\", \"port_src\": "
+        + srcPort
+        + ", \"port_dst\": "
+        + dstPort
+        + ", \"ip_proto\": "
+        + proto;
+  }
+
+  private String address() {
+    return switch (random.nextInt(4)) {
+      case 0 -> "198.51.100." + (1 + random.nextInt(254));
+      case 1 -> "2001:db8:1::" + Integer.toHexString(1 + random.nextInt(0xfffe));
+      case 2 -> "203.0.113." + (1 + random.nextInt(254));
+      default -> "2001:db8:2::" + Integer.toHexString(1 + random.nextInt(0xfffe));
+    };
   }
 }
