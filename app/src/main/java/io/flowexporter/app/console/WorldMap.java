@@ -30,11 +30,12 @@ import java.util.TreeMap;
  * <p>The shapes are far more detailed than a map 1000 units wide can show, so each arc of the
  * topology (a border or a coast, shared by the shapes on both sides) is thinned once: a point
  * closer than {@value #TOLERANCE} unit to the last one kept is dropped, and both sides of a border
- * stay the same line. A ring smaller than {@value #SPECK} unit both ways (an islet) is not drawn; a
- * country that would be smaller than {@value #DOT} units both ways (Monaco, Singapore, Hong Kong,
- * the Maldives' atolls) is drawn as one diamond that wide per place instead, so that it can be
- * seen, shaded and pointed at; countries are listed largest first, so that those come on top. A
- * shape with no code of its own (N. Cyprus, Somaliland) is drawn apart, never shaded.
+ * stay the same line. A ring smaller than {@value #SPECK} unit both ways (an islet) of a larger
+ * country is not drawn; a country that would be smaller than {@value #DOT} units both ways (Monaco,
+ * Singapore, Hong Kong, the Maldives' atolls) is drawn as one diamond that wide per place instead,
+ * so that it can be seen, shaded and pointed at; countries are listed largest first, so that those
+ * come on top. A shape with no code of its own (N. Cyprus, Somaliland) is drawn apart, never
+ * shaded.
  */
 public final class WorldMap {
 
@@ -51,7 +52,7 @@ public final class WorldMap {
   /** A point of an arc closer than this (map units) to the last one kept is dropped. */
   static final double TOLERANCE = 0.5;
 
-  /** A ring less wide and less high than this (map units) is not drawn. */
+  /** A ring less wide and less high than this (map units) is an islet, not drawn as such. */
   static final double SPECK = 1;
 
   /** A country smaller than this both ways (map units) is drawn as diamonds this wide. */
