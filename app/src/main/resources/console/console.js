@@ -310,6 +310,17 @@ async function drawMap() {
   const world = await getJson('/console/world.json');
   const svg = $('#map');
   svg.setAttribute('viewBox', world.viewBox);
+  // Shapes with no country code of their own (N. Cyprus, Somaliland): drawn, named, never shaded.
+  for (const u of world.uncoded || []) {
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', u.d);
+    p.setAttribute('role', 'img');
+    p.setAttribute('aria-label', u.name + ': no country code of its own');
+    p.appendChild(document.createElementNS(SVG, 'title')).textContent = p.getAttribute('aria-label');
+    p.addEventListener('mouseenter', () => { hoveredPath = p; pointAt(p); });
+    p.addEventListener('mouseleave', () => { hoveredPath = null; leave(p, focusedPath); });
+    svg.appendChild(p);
+  }
   for (const c of world.countries) {
     const p = document.createElementNS(SVG, 'path');
     p.setAttribute('d', c.d);
