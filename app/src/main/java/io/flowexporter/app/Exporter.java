@@ -624,7 +624,22 @@ public final class Exporter implements AutoCloseable {
                             .filter(tp -> tp.topic().equals(deltasTopic))
                             .map(TopicPartition::partition)
                             .toList())));
-    groupContact = GroupContact.of(props);
+    GroupContact contact = GroupContact.of(props);
+    groupContact = contact;
+    // Heartbeat answers are counted, not timed: sampled twice a second, as well as at each scrape.
+    background.scheduleWithFixedDelay(
+        () -> {
+          try {
+            if (!closing.get()) {
+              contact.observe(s.metrics(), System.nanoTime());
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("Could not read the consumers' heartbeat metrics", e);
+          }
+        },
+        500,
+        500,
+        TimeUnit.MILLISECONDS);
     StreamThreadFailures threadFailures =
         new StreamThreadFailures(
             new UnreadableFormats(config.kafka().applicationId(), config.topology().inputTopic()));
@@ -737,9 +752,7 @@ public final class Exporter implements AutoCloseable {
    */
   private boolean outOfGroup(KafkaStreams s) {
     GroupContact contact = groupContact;
-    return contact != null
-        && contact.outOfGroup(
-            s.metrics(), stateChanges.get(), state == State.RUNNING, System.nanoTime());
+    return contact != null && contact.observe(s.metrics(), System.nanoTime());
   }
 
   /** The id of the sub-topology holding a processor node. */

@@ -12,9 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A loopback TCP forwarder that a test can cut: {@link #cut()} closes every connection through it
- * and refuses new ones (as a broken network path looks to a Kafka client: connections fail and
- * every reconnection is refused), {@link #restore()} accepts again on the same port.
+ * A loopback TCP forwarder that a test can break in two ways, as a network path between a Kafka
+ * client and its broker breaks: {@link #cut()} closes every connection through it and refuses new
+ * ones (the client learns at once), {@link #stall()} keeps the connections open and accepts new
+ * ones but carries nothing any more (packets dropped: the client learns only from its timeouts).
+ * {@link #restore()} forwards again on the same port; connections open while it stalled are closed,
+ * as what they dropped left them unusable.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,6 +25,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int target;
   private final List<Socket> sockets = new ArrayList<>();
   private ServerSocket server;
+  private volatile boolean stalled;
 
   private TcpProxy(int port, int target) {
     this.port = port;
@@ -40,6 +44,11 @@ public final class TcpProxy implements AutoCloseable {
 
   /** Forwards the port to the target from now on. */
   public synchronized void restore() {
+    if (stalled) {
+      sockets.forEach(TcpProxy::closeQuietly);
+      sockets.clear();
+      stalled = false;
+    }
     if (server != null) {
       return;
     }
@@ -66,6 +75,11 @@ public final class TcpProxy implements AutoCloseable {
     sockets.clear();
   }
 
+  /** Carries nothing from now on, keeping every connection open and accepting new ones. */
+  public synchronized void stall() {
+    stalled = true;
+  }
+
   @Override
   public void close() {
     cut();
@@ -75,6 +89,13 @@ public final class TcpProxy implements AutoCloseable {
     while (!s.isClosed()) {
       try {
         Socket client = s.accept();
+        if (stalled) {
+          synchronized (this) {
+            sockets.add(client);
+          }
+          pump(client, null); // read and dropped
+          continue;
+        }
         Socket upstream;
         try {
           upstream = new Socket(InetAddress.getLoopbackAddress(), target);
@@ -104,17 +125,21 @@ public final class TcpProxy implements AutoCloseable {
         new Thread(
             () -> {
               byte[] buffer = new byte[64 * 1024];
-              try (InputStream in = from.getInputStream();
-                  OutputStream out = to.getOutputStream()) {
+              try (InputStream in = from.getInputStream()) {
+                OutputStream out = to == null ? null : to.getOutputStream();
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
-                  out.write(buffer, 0, n);
-                  out.flush();
+                  if (out != null && !stalled) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                  }
                 }
               } catch (IOException e) {
                 // one side closed
               } finally {
                 closeQuietly(from);
-                closeQuietly(to);
+                if (to != null) {
+                  closeQuietly(to);
+                }
               }
             },
             "tcp-proxy-pump-" + port);

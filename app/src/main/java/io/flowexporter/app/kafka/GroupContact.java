@@ -1,9 +1,9 @@
 package io.flowexporter.app.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Metric;
@@ -16,42 +16,72 @@ import org.slf4j.LoggerFactory;
  * Whether this instance has been out of touch with its consumer group for so long that the group
  * may have given its partitions to other instances.
  *
- * <p>The group coordinator drops a member it has not heard from for {@code session.timeout.ms}
- * after the last heartbeat it received, and another instance then takes over the member's
- * partitions, while the member itself, cut off, learns of it only once it reaches Kafka again.
- * Until then it would go on exposing the series of partitions that another instance now exposes
- * too, and {@code sum} in Prometheus would count them twice. So a main consumer that has sent no
- * heartbeat for the session timeout less one heartbeat interval counts as out of the group: the
- * coordinator's clock started no earlier than the last heartbeat sent, and the consumer's own
- * figure ({@code last-heartbeat-seconds-ago}) is in whole seconds, truncated, so the instance stops
- * exposing the series by the time the coordinator can drop it.
+ * <p>The group coordinator drops a member {@code session.timeout.ms} after the last heartbeat it
+ * received, and another instance then takes over the member's partitions, while the member itself,
+ * cut off, learns of it only once it reaches Kafka again. Until then it would go on exposing the
+ * series of partitions that another instance now exposes too. So a main consumer that has had no
+ * answer to a heartbeat for the session timeout less one heartbeat interval counts as out of the
+ * group, and the instance stops exposing its series: the coordinator received the last heartbeat
+ * answered no earlier than the answer came back.
  *
- * <p>Whether the consumer still has connections does not tell: a connection attempt to a broker
- * that drops packets stays open for many seconds. A member that waits that long to rejoin the group
- * (it sends no heartbeat meanwhile) also counts as out: its series are missing for that while,
- * which Prometheus shows as a gap, never as a reset.
+ * <p>Answers, not heartbeats sent: a consumer goes on sending (queueing) heartbeats on a connection
+ * that no longer carries anything until a request times out (30 s), and to a coordinator it cannot
+ * connect to while the attempt is pending. The answers are counted by the consumer's {@code
+ * heartbeat-total}; {@link #observe} samples it (every half second, and at each scrape) and takes
+ * the last answer to have come right after the sample before the one that saw the count grow.
+ *
+ * <p>Back in touch, a consumer that was out may have been dropped by the group (its silence was at
+ * least the session timeout less a heartbeat interval). It counts as in the group again once it has
+ * completed a rebalance ({@code rebalance-total} grew: Kafka Streams closed the tasks it lost
+ * before it rejoined, and their series are forgotten), or once it has had {@value #ANSWERS_TO_STAY}
+ * answers since it went out without one: a dropped member is answered that it is unknown and sends
+ * no heartbeat until it has rejoined.
+ *
+ * <p>A member that waits to rejoin the group during a rebalance sends no heartbeat meanwhile either
+ * (the coordinator keeps it): should the rebalance wait that long for a slow member, the series of
+ * every instance waiting are missing for that while, which Prometheus shows as a gap, never as a
+ * reset.
  */
 public final class GroupContact {
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupContact.class);
+  private static final String GROUP = "consumer-coordinator-metrics";
 
-  private final Duration lostAfter;
-  private final Duration settle;
+  private final long lostAfterNanos;
 
-  // Guarded by this.
+  /** Main consumer (client id) to what was seen of it; guarded by this. */
+  private final Map<String, Member> members = new HashMap<>();
+
   private boolean out;
-  private long changesWhenOut;
-  private long inTouchSince = -1;
 
   /**
-   * @param lostAfter how long without a heartbeat and a connection makes a consumer out of the
-   *     group
-   * @param settle how long back in touch, without a rebalance, before the group has surely kept
-   *     this member: its first heartbeat would have told otherwise
+   * Answers to heartbeats since a consumer went out that show it was kept in the group, without a
+   * rebalance: more than the error answers of heartbeats sent before it learnt it was dropped.
    */
-  GroupContact(Duration lostAfter, Duration settle) {
-    this.lostAfter = lostAfter;
-    this.settle = settle;
+  static final int ANSWERS_TO_STAY = 5;
+
+  /** What was last seen of one main consumer. */
+  private static final class Member {
+    long answers;
+    long rebalances;
+
+    /** The earliest time the last answer can have come: the sample before the one that saw it. */
+    long lastAnswerNanos;
+
+    long lastSampleNanos;
+
+    /** Out of the group since the counts below; back as {@link GroupContact} says. */
+    boolean out;
+
+    long answersWhenOut;
+    long rebalancesWhenOut;
+  }
+
+  /**
+   * @param lostAfter how long without an answer to a heartbeat makes a consumer out of the group
+   */
+  GroupContact(Duration lostAfter) {
+    this.lostAfterNanos = lostAfter.toNanos();
   }
 
   /** For the main consumers configured by {@code streamsProperties}. */
@@ -59,88 +89,97 @@ public final class GroupContact {
     long session = consumerSetting(streamsProperties, ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
     long heartbeat =
         consumerSetting(streamsProperties, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG);
-    return new GroupContact(
-        Duration.ofMillis(Math.max(heartbeat, session - heartbeat)),
-        Duration.ofMillis(Math.max(3_000, 3 * heartbeat)));
+    return new GroupContact(Duration.ofMillis(Math.max(heartbeat, session - heartbeat)));
+  }
+
+  /** How long without an answer to a heartbeat makes an instance count as out of its group. */
+  public Duration lostAfter() {
+    return Duration.ofNanos(lostAfterNanos);
   }
 
   /**
-   * Whether this instance counts as out of its consumer group now, so that its owner partitions'
-   * series must not be exposed: from the moment a main consumer has been out of touch for {@link
-   * #lostAfter} until the instance is back in the group, that is until the stream is RUNNING again
-   * after a state change (the rebalance in which a member dropped by the group learns of it and
-   * closes the tasks it lost) or, without one, after it has been in touch for a few heartbeats.
-   *
-   * @param metrics the stream's client metrics
-   * @param stateChanges how many times the stream's state has changed so far
-   * @param running whether the stream is RUNNING
-   * @param nanos {@link System#nanoTime()}
+   * Takes in the main consumers' heartbeat answers and rebalances as of {@code nanos} ({@link
+   * System#nanoTime()}), and says whether this instance counts as out of its group now.
    */
-  public synchronized boolean outOfGroup(
-      Map<MetricName, ? extends Metric> metrics, long stateChanges, boolean running, long nanos) {
-    Optional<Duration> lost = lostFor(metrics);
-    if (lost.isPresent()) {
-      if (!out) {
-        out = true;
-        changesWhenOut = stateChanges;
-        LOG.warn(
-            "No heartbeat sent to the consumer group for {} s (the session timeout less a"
-                + " heartbeat interval: {} s): the group gives this instance's partitions to the"
-                + " other instances, so their series are no longer on /metrics here until it is"
-                + " back in the group",
-            lost.get().toSeconds(),
-            lostAfter.toSeconds());
+  public synchronized boolean observe(Map<MetricName, ? extends Metric> metrics, long nanos) {
+    Map<String, long[]> seen = countsOf(metrics);
+    members.keySet().retainAll(seen.keySet()); // a replaced stream thread's consumer is gone
+    long longestSilence = 0;
+    boolean anyOut = false;
+    for (Map.Entry<String, long[]> e : seen.entrySet()) {
+      long answers = e.getValue()[0];
+      long rebalances = e.getValue()[1];
+      Member m = members.get(e.getKey());
+      if (m == null) {
+        m = new Member();
+        m.answers = answers;
+        m.rebalances = rebalances;
+        m.lastAnswerNanos = nanos;
+        m.lastSampleNanos = nanos;
+        members.put(e.getKey(), m);
+        continue;
       }
-      inTouchSince = -1;
-      return true;
+      if (answers > m.answers) {
+        m.answers = answers;
+        m.lastAnswerNanos = m.lastSampleNanos;
+      }
+      m.lastSampleNanos = nanos;
+      long silence = nanos - m.lastAnswerNanos;
+      if (!m.out && silence >= lostAfterNanos) {
+        m.out = true;
+        m.answersWhenOut = m.answers;
+        m.rebalancesWhenOut = m.rebalances;
+      } else if (m.out
+          && silence < lostAfterNanos
+          && (rebalances > m.rebalancesWhenOut || answers >= m.answersWhenOut + ANSWERS_TO_STAY)) {
+        m.out = false;
+      }
+      m.rebalances = rebalances;
+      if (m.out) {
+        anyOut = true;
+        longestSilence = Math.max(longestSilence, silence);
+      }
     }
-    if (!out) {
-      return false;
-    }
-    if (inTouchSince < 0) {
-      inTouchSince = nanos;
-    }
-    if (running && (stateChanges != changesWhenOut || nanos - inTouchSince >= settle.toNanos())) {
-      out = false;
-      inTouchSince = -1;
+    if (anyOut && !out) {
+      LOG.warn(
+          "No answer from the consumer group for {} s (the session timeout less a heartbeat"
+              + " interval: {} s): the group gives this instance's partitions to the other"
+              + " instances, so their series are no longer on /metrics here until it is back in"
+              + " the group",
+          Duration.ofNanos(longestSilence).toSeconds(),
+          lostAfter().toSeconds());
+    } else if (!anyOut && out) {
       LOG.info(
           "Back in the consumer group: the series of the partitions held here are exposed again");
-      return false;
     }
-    return true;
+    out = anyOut;
+    return out;
   }
 
-  /** Whether the last {@link #outOfGroup} call answered true. */
+  /** Whether the last {@link #observe} said out of the group. */
   public synchronized boolean isOut() {
     return out;
   }
 
-  /** How long out of touch makes an instance count as out of its group. */
-  public Duration lostAfter() {
-    return lostAfter;
-  }
-
-  /**
-   * How long the main consumer longest out of touch has sent no heartbeat, if that makes it count
-   * as out of the group; empty while every main consumer is in touch (or reports nothing yet).
-   */
-  Optional<Duration> lostFor(Map<MetricName, ? extends Metric> metrics) {
-    Duration longest = null;
+  /** Client id to {heartbeat answers, completed rebalances}, of the consumers in a group. */
+  private static Map<String, long[]> countsOf(Map<MetricName, ? extends Metric> metrics) {
+    Map<String, long[]> out = new HashMap<>();
     for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
       MetricName name = e.getKey();
-      if (name.name().equals("last-heartbeat-seconds-ago")
-          && name.group().equals("consumer-coordinator-metrics")
-          && !name.tags().getOrDefault("client-id", "").endsWith("restore-consumer")
-          // -1 before the first heartbeat
-          && e.getValue().metricValue() instanceof Number n
-          && n.doubleValue() >= 0) {
-        Duration age = Duration.ofMillis((long) (n.doubleValue() * 1000));
-        if (age.compareTo(lostAfter) >= 0 && (longest == null || age.compareTo(longest) > 0)) {
-          longest = age;
-        }
+      int slot =
+          switch (name.name()) {
+            case "heartbeat-total" -> 0;
+            case "rebalance-total" -> 1;
+            default -> -1;
+          };
+      if (slot >= 0
+          && name.group().equals(GROUP)
+          && e.getValue().metricValue() instanceof Number n) {
+        out.computeIfAbsent(name.tags().getOrDefault("client-id", ""), k -> new long[2])[slot] =
+            n.longValue();
       }
     }
-    return Optional.ofNullable(longest);
+    return out;
   }
 
   /**

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 class GroupContactTest {
 
   private static final String MAIN = "app-1-StreamThread-1-consumer";
-  private static final long SECOND = 1_000_000_000L;
+  private static final String SECOND_THREAD = "app-1-StreamThread-2-consumer";
+  private static final long MS = 1_000_000L;
 
-  private final GroupContact contact =
-      new GroupContact(Duration.ofSeconds(44), Duration.ofSeconds(3));
+  /** Out after 5 s without an answer (a session timeout of 6 s, heartbeats every second). */
+  private final GroupContact contact = new GroupContact(Duration.ofSeconds(5));
 
   @Test
   void theSessionTimeoutLessAHeartbeatFromTheMainConsumersSettings() {
@@ -32,64 +33,92 @@ class GroupContactTest {
     // a heartbeat interval as long as the session: never before one interval
     p.put("main.consumer.heartbeat.interval.ms", "30000");
     assertThat(GroupContact.of(p).lostAfter()).isEqualTo(Duration.ofSeconds(30));
+    p.put("main.consumer.session.timeout.ms", "not a number");
+    assertThat(GroupContact.of(p).lostAfter()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
-  void outOfTouchAfterNoHeartbeatForTheLimit() {
-    assertThat(contact.lostFor(metrics(MAIN, 0, 44))).contains(Duration.ofSeconds(44));
-    assertThat(contact.lostFor(metrics(MAIN, 0, 43))).isEmpty();
-    // connected, but no heartbeat for that long: a connection attempt can hang for many seconds
-    assertThat(contact.lostFor(metrics(MAIN, 1, 300))).contains(Duration.ofSeconds(300));
-    // no heartbeat yet
-    assertThat(contact.lostFor(metrics(MAIN, 0, -1))).isEmpty();
-    // the restore consumer is in no group
-    assertThat(contact.lostFor(metrics("app-1-StreamThread-1-restore-consumer", 0, 100))).isEmpty();
-    assertThat(contact.lostFor(Map.of())).isEmpty();
+  void answeredHeartbeatsKeepItInTheGroup() {
+    for (int t = 0; t <= 60; t++) {
+      assertThat(contact.observe(metrics(MAIN, t, 1), t * 1000 * MS)).as("at %d s", t).isFalse();
+    }
+    assertThat(contact.isOut()).isFalse();
   }
 
   @Test
-  void theLongestOfSeveralThreads() {
-    Map<MetricName, Metric> m = new HashMap<>(metrics(MAIN, 0, 50));
-    m.putAll(metrics("app-1-StreamThread-2-consumer", 0, 61));
-    m.putAll(metrics("app-1-StreamThread-3-consumer", 1, 3));
-    assertThat(contact.lostFor(m)).contains(Duration.ofSeconds(61));
+  void outFromTheSampleBeforeTheLastAnswerPlusTheLimit() {
+    contact.observe(metrics(MAIN, 10, 1), 0);
+    contact.observe(metrics(MAIN, 10, 1), 500 * MS);
+    // the answer came between 0.5 and 1 s: counted from 0.5 s, the earliest it can have come
+    contact.observe(metrics(MAIN, 11, 1), 1000 * MS);
+    // heartbeats still sent, none answered
+    assertThat(contact.observe(metrics(MAIN, 11, 1), 5400 * MS)).isFalse();
+    assertThat(contact.observe(metrics(MAIN, 11, 1), 5500 * MS)).isTrue();
+    assertThat(contact.isOut()).isTrue();
   }
 
   @Test
-  void outUntilARebalanceEndsAfterContactIsBack() {
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, true, 0)).isFalse();
-    assertThat(contact.outOfGroup(metrics(MAIN, 0, 44), 4, true, SECOND)).isTrue();
-    // a heartbeat sent again: its answer is still to come
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, true, 2 * SECOND)).isTrue();
-    // the group had dropped it: the stream rebalances, and is RUNNING again
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 5, false, 3 * SECOND)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 6, true, 4 * SECOND)).isFalse();
+  void backAfterARebalance() {
+    contact.observe(metrics(MAIN, 10, 1), 0);
+    assertThat(contact.observe(metrics(MAIN, 10, 1), 6000 * MS)).isTrue();
+    // answered again, but perhaps that it is unknown to the group: still out
+    assertThat(contact.observe(metrics(MAIN, 12, 1), 6500 * MS)).isTrue();
+    assertThat(contact.observe(metrics(MAIN, 12, 1), 7000 * MS)).isTrue();
+    // it has rejoined: the tasks it lost were closed before
+    assertThat(contact.observe(metrics(MAIN, 13, 2), 7500 * MS)).isFalse();
   }
 
   @Test
-  void outUntilInTouchForAFewHeartbeatsWithoutARebalance() {
-    assertThat(contact.outOfGroup(metrics(MAIN, 0, 44), 4, true, 0)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, true, SECOND)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 1), 4, true, 3 * SECOND)).isTrue();
-    // cut off again before it settled: the time back in touch starts over
-    assertThat(contact.outOfGroup(metrics(MAIN, 0, 44), 4, true, 4 * SECOND)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, true, 5 * SECOND)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, true, 7 * SECOND)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, true, 8 * SECOND)).isFalse();
+  void backAfterEnoughAnswersWithoutARebalance() {
+    contact.observe(metrics(MAIN, 10, 1), 0);
+    assertThat(contact.observe(metrics(MAIN, 10, 1), 5000 * MS)).isTrue();
+    long answers = 10;
+    long t = 5000;
+    for (int i = 1; i < GroupContact.ANSWERS_TO_STAY; i++) {
+      t += 1000;
+      assertThat(contact.observe(metrics(MAIN, ++answers, 1), t * MS)).as("answer %d", i).isTrue();
+    }
+    assertThat(contact.observe(metrics(MAIN, ++answers, 1), (t + 1000) * MS)).isFalse();
   }
 
   @Test
-  void notRunningStaysOut() {
-    assertThat(contact.outOfGroup(metrics(MAIN, 0, 50), 4, true, 0)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, false, SECOND)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, false, 60 * SECOND)).isTrue();
-    assertThat(contact.outOfGroup(metrics(MAIN, 1, 0), 4, true, 61 * SECOND)).isFalse();
+  void anAnswerAfterALongSilenceDoesNotEndItWhileTheSilenceGoesOn() {
+    contact.observe(metrics(MAIN, 10, 1), 0);
+    assertThat(contact.observe(metrics(MAIN, 10, 1), 5000 * MS)).isTrue();
+    assertThat(contact.observe(metrics(MAIN, 11, 2), 5500 * MS)).isFalse();
+    // silent again: the last answer counts from 5 s, the sample before the one that saw it
+    assertThat(contact.observe(metrics(MAIN, 11, 2), 9_900 * MS)).isFalse();
+    assertThat(contact.observe(metrics(MAIN, 11, 2), 10_000 * MS)).isTrue();
   }
 
-  private static Map<MetricName, Metric> metrics(String client, double connections, double age) {
+  @Test
+  void oneSilentThreadIsEnoughAndAReplacedThreadStartsAfresh() {
+    Map<MetricName, Metric> both = new HashMap<>();
+    for (int t = 0; t <= 12; t++) { // every half second, the first thread answered each second
+      both.putAll(metrics(MAIN, 10 + t / 2, 1));
+      both.putAll(metrics(SECOND_THREAD, 10, 1));
+      assertThat(contact.observe(both, t * 500 * MS)).as("at %d ms", t * 500).isEqualTo(t >= 10);
+    }
+    // the silent thread was replaced: its consumer's metrics are gone, the new one just came
+    Map<MetricName, Metric> replaced = new HashMap<>(metrics(MAIN, 17, 1));
+    replaced.putAll(metrics("app-1-StreamThread-3-consumer", 0, 0));
+    assertThat(contact.observe(replaced, 6500 * MS)).isFalse();
+  }
+
+  @Test
+  void consumersWithoutAGroupAndOtherMetricsAreNotLookedAt() {
     Map<MetricName, Metric> m = new HashMap<>();
-    put(m, "connection-count", "consumer-metrics", client, connections);
-    put(m, "last-heartbeat-seconds-ago", "consumer-coordinator-metrics", client, age);
+    put(m, "heartbeat-total", "consumer-metrics", MAIN, 1);
+    put(m, "connection-count", "consumer-metrics", MAIN, 0);
+    contact.observe(m, 0);
+    assertThat(contact.observe(m, 60_000 * MS)).isFalse();
+    assertThat(contact.observe(Map.of(), 120_000 * MS)).isFalse();
+  }
+
+  private static Map<MetricName, Metric> metrics(String client, long answers, long rebalances) {
+    Map<MetricName, Metric> m = new HashMap<>();
+    put(m, "heartbeat-total", "consumer-coordinator-metrics", client, answers);
+    put(m, "rebalance-total", "consumer-coordinator-metrics", client, rebalances);
     return m;
   }
 
