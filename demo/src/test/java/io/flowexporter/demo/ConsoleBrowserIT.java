@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -43,11 +44,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
  * on the demo as {@code bin/demo} runs it (broker, generator, sample databases, exporter with the
- * flow API): the top table names the sample peers, the map shades exactly the sample database's
- * countries that have traffic and Tab reaches them, the top ports show the generator's server
- * ports, every visible control is labelled, a search returns matching rows, a tap fills the table
- * with its end reason and an {@code error} end is shown as a failure; readable on a phone without
- * horizontal scrolling. Screenshots go to {@code target/console/} for a person to look at.
+ * flow API): the top table names the sample peers, the map shades exactly the countries {@code
+ * /api/v1/top} counts traffic from, all of the sample database's, and Tab reaches them, the top
+ * ports show the generator's server ports, every visible control is labelled, a search returns
+ * matching rows, a tap fills the table with its end reason and an {@code error} end is shown as a
+ * failure; readable on a phone without horizontal scrolling. Screenshots go to {@code
+ * target/console/} for a person to look at.
  */
 class ConsoleBrowserIT {
 
@@ -143,6 +145,23 @@ class ConsoleBrowserIT {
             .findElements(By.cssSelector("#map path.has-traffic"))
             .forEach(p -> shaded.add(p.getAttribute("data-code")));
         assertThat(shaded).contains("US").allSatisfy(c -> assertThat(sampleCountries).contains(c));
+        // Exactly the countries the exporter counts traffic for now: none left out (a shape
+        // missing from the map, a code mapped to the wrong shape) and none shaded without it. The
+        // page refreshes every few seconds, so the two are compared until they agree.
+        AtomicReference<Set<String>> shadedNow = new AtomicReference<>();
+        AtomicReference<Set<String>> counted = new AtomicReference<>();
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+            .ignoring(StaleElementReferenceException.class)
+            .withMessage(() -> "shaded " + shadedNow.get() + ", counted " + counted.get())
+            .until(
+                b -> {
+                  Set<String> now = new HashSet<>();
+                  b.findElements(By.cssSelector("#map path.has-traffic"))
+                      .forEach(p -> now.add(p.getAttribute("data-code")));
+                  shadedNow.set(now);
+                  counted.set(countriesReceiving(http, port));
+                  return !now.isEmpty() && now.equals(counted.get());
+                });
         // Hovering a country names it with its rate (Germany: the middle of its box is in it)...
         new Actions(browser)
             .moveToElement(browser.findElement(By.cssSelector("#map path[data-code='DE']")))
@@ -381,14 +400,39 @@ class ConsoleBrowserIT {
   }
 
   private static JsonNode topAsReceive(HttpClient http, int port) {
+    return top(http, port, "family=as&direction=receive&n=10");
+  }
+
+  /**
+   * The countries with traffic received now by {@code /api/v1/top}, the page's own source (a rate
+   * above 0, or bytes while no country has a rate yet, as the page shades); the unknown country ZZ
+   * has no shape.
+   */
+  private static Set<String> countriesReceiving(HttpClient http, int port) {
+    JsonNode top = top(http, port, "family=country&direction=receive&n=300&history=false");
+    Set<String> codes = new HashSet<>();
+    if (top == null) {
+      return codes;
+    }
+    boolean rates = false;
+    for (JsonNode row : top.path("top")) {
+      rates |= !row.path("bits_per_second").isNull();
+    }
+    for (JsonNode row : top.path("top")) {
+      double v = rates ? row.path("bits_per_second").asDouble() : row.path("bytes").asDouble();
+      if (!row.path("other").asBoolean() && v > 0 && !row.path("country").asText().equals("ZZ")) {
+        codes.add(row.path("country").asText());
+      }
+    }
+    return codes;
+  }
+
+  private static JsonNode top(HttpClient http, int port, String query) {
     try {
       HttpResponse<String> r =
           http.send(
               HttpRequest.newBuilder(
-                      URI.create(
-                          "http://localhost:"
-                              + port
-                              + "/api/v1/top?family=as&direction=receive&n=10"))
+                      URI.create("http://localhost:" + port + "/api/v1/top?" + query))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? new ObjectMapper().readTree(r.body()) : null;
