@@ -71,9 +71,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -631,7 +633,7 @@ public final class Exporter implements AutoCloseable {
         () -> {
           try {
             if (!closing.get()) {
-              contact.observe(s.metrics(), System.nanoTime());
+              observeGroupContact(s, contact);
             }
           } catch (RuntimeException e) {
             LOG.warn("Could not read the consumers' heartbeat metrics", e);
@@ -752,7 +754,26 @@ public final class Exporter implements AutoCloseable {
    */
   private boolean outOfGroup(KafkaStreams s) {
     GroupContact contact = groupContact;
-    return contact != null && contact.observe(s.metrics(), System.nanoTime());
+    return contact != null && observeGroupContact(s, contact);
+  }
+
+  /**
+   * {@link GroupContact#observe} of the live stream threads' main consumers; while the stream is
+   * neither RUNNING nor REBALANCING (it has no thread metadata then), the last answer.
+   */
+  private static boolean observeGroupContact(KafkaStreams s, GroupContact contact) {
+    Set<String> consumers = new HashSet<>();
+    try {
+      if (!s.state().isRunningOrRebalancing()) {
+        return contact.isOut();
+      }
+      for (ThreadMetadata t : s.metadataForLocalThreads()) {
+        consumers.add(t.consumerClientId());
+      }
+    } catch (IllegalStateException e) { // the state changed meanwhile
+      return contact.isOut();
+    }
+    return contact.observe(s.metrics(), consumers, System.nanoTime());
   }
 
   /** The id of the sub-topology holding a processor node. */

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -33,9 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>Back in touch, a consumer that was out may have been dropped by the group (its silence was at
  * least the session timeout less a heartbeat interval). It counts as in the group again once it has
  * completed a rebalance ({@code rebalance-total} grew: Kafka Streams closed the tasks it lost
- * before it rejoined, and their series are forgotten), or once it has had {@value #ANSWERS_TO_STAY}
- * answers since it went out without one: a dropped member is answered that it is unknown and sends
- * no heartbeat until it has rejoined.
+ * before it rejoined, and their series are forgotten), or once answers have come in {@value
+ * #ANSWERS_TO_STAY} samples since it went out, without one: a dropped member is answered that it is
+ * unknown and sends no heartbeat until it has rejoined, so answers spread over seconds come only to
+ * a member the group kept (heartbeats queued during the outage can be answered all at once, in one
+ * sample).
  *
  * <p>A member that waits to rejoin the group during a rebalance sends no heartbeat meanwhile either
  * (the coordinator keeps it): should the rebalance wait that long for a slow member, the series of
@@ -55,8 +58,8 @@ public final class GroupContact {
   private boolean out;
 
   /**
-   * Answers to heartbeats since a consumer went out that show it was kept in the group, without a
-   * rebalance: more than the error answers of heartbeats sent before it learnt it was dropped.
+   * Samples with new answers to heartbeats since a consumer went out that show it was kept in the
+   * group, without a rebalance: a dropped member's queued heartbeats are answered in a burst.
    */
   static final int ANSWERS_TO_STAY = 5;
 
@@ -73,7 +76,7 @@ public final class GroupContact {
     /** Out of the group since the counts below; back as {@link GroupContact} says. */
     boolean out;
 
-    long answersWhenOut;
+    long samplesAnsweredWhileOut;
     long rebalancesWhenOut;
   }
 
@@ -100,9 +103,15 @@ public final class GroupContact {
   /**
    * Takes in the main consumers' heartbeat answers and rebalances as of {@code nanos} ({@link
    * System#nanoTime()}), and says whether this instance counts as out of its group now.
+   *
+   * @param liveConsumers the client ids of the main consumers of the live stream threads
    */
-  public synchronized boolean observe(Map<MetricName, ? extends Metric> metrics, long nanos) {
+  public synchronized boolean observe(
+      Map<MetricName, ? extends Metric> metrics, Set<String> liveConsumers, long nanos) {
     Map<String, long[]> seen = countsOf(metrics);
+    // A stream thread that died keeps its consumer's last metrics until Kafka Streams sweeps it
+    // out.
+    seen.keySet().retainAll(liveConsumers);
     members.keySet().retainAll(seen.keySet()); // a replaced stream thread's consumer is gone
     long longestSilence = 0;
     boolean anyOut = false;
@@ -122,16 +131,19 @@ public final class GroupContact {
       if (answers > m.answers) {
         m.answers = answers;
         m.lastAnswerNanos = m.lastSampleNanos;
+        if (m.out) {
+          m.samplesAnsweredWhileOut++;
+        }
       }
       m.lastSampleNanos = nanos;
       long silence = nanos - m.lastAnswerNanos;
       if (!m.out && silence >= lostAfterNanos) {
         m.out = true;
-        m.answersWhenOut = m.answers;
+        m.samplesAnsweredWhileOut = 0;
         m.rebalancesWhenOut = m.rebalances;
       } else if (m.out
           && silence < lostAfterNanos
-          && (rebalances > m.rebalancesWhenOut || answers >= m.answersWhenOut + ANSWERS_TO_STAY)) {
+          && (rebalances > m.rebalancesWhenOut || m.samplesAnsweredWhileOut >= ANSWERS_TO_STAY)) {
         m.out = false;
       }
       m.rebalances = rebalances;
