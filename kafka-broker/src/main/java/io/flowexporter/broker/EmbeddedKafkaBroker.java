@@ -45,21 +45,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final SaslSslListener saslSsl;
 
   /** The second PLAINTEXT listener's port and the port it advertises; 0 without one. */
-  private int sidePort;
+  private final int sidePort;
 
-  private int sideAdvertisedPort;
+  private final int sideAdvertisedPort;
 
   private final TestCertificates certificates;
   private final String superUserPassword = UUID.randomUUID().toString();
   private KafkaRaftServer server;
 
   private EmbeddedKafkaBroker(
-      Path dataDir, boolean deleteOnClose, int port, int controllerPort, SaslSslListener saslSsl) {
+      Path dataDir,
+      boolean deleteOnClose,
+      int port,
+      int controllerPort,
+      SaslSslListener saslSsl,
+      int sideAdvertisedPort) {
     this.dataDir = dataDir;
     this.deleteOnClose = deleteOnClose;
     this.port = port;
     this.controllerPort = controllerPort;
     this.saslSsl = saslSsl;
+    this.sideAdvertisedPort = sideAdvertisedPort;
+    this.sidePort = sideAdvertisedPort == 0 ? 0 : freePort();
     this.certificates =
         saslSsl == null
             ? null
@@ -83,7 +90,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   /** Starts a broker whose data lives in {@code dataDir}. */
   public static EmbeddedKafkaBroker start(Path dataDir, boolean deleteOnClose, int port) {
-    return start(dataDir, deleteOnClose, port, null);
+    return start(dataDir, deleteOnClose, port, null, 0);
   }
 
   /**
@@ -94,13 +101,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker startWithSideListener(int advertisedPort) {
     try {
-      Path dir = Files.createTempDirectory("flow-exporter-kafka-");
-      EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, true, freePort(), freePort(), null);
-      broker.sidePort = freePort();
-      broker.sideAdvertisedPort = advertisedPort;
-      broker.format();
-      broker.startServer();
-      return broker;
+      return start(
+          Files.createTempDirectory("flow-exporter-kafka-"), true, 0, null, advertisedPort);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -121,17 +123,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static EmbeddedKafkaBroker startSaslSsl(SaslSslListener listener) {
     try {
       Path dir = Files.createTempDirectory("flow-exporter-kafka-");
-      return start(dir, true, 0, listener);
+      return start(dir, true, 0, listener, 0);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * @param sideAdvertisedPort 0, or the port the side listener advertises
+   */
   private static EmbeddedKafkaBroker start(
-      Path dataDir, boolean deleteOnClose, int port, SaslSslListener saslSsl) {
+      Path dataDir,
+      boolean deleteOnClose,
+      int port,
+      SaslSslListener saslSsl,
+      int sideAdvertisedPort) {
     EmbeddedKafkaBroker broker =
         new EmbeddedKafkaBroker(
-            dataDir, deleteOnClose, port == 0 ? freePort() : port, freePort(), saslSsl);
+            dataDir,
+            deleteOnClose,
+            port == 0 ? freePort() : port,
+            freePort(),
+            saslSsl,
+            sideAdvertisedPort);
     broker.format();
     broker.startServer();
     return broker;
@@ -231,28 +245,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    boolean side = sidePort != 0;
     p.put(
-        "listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        "listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + port
+            + (side ? ",SIDE://127.0.0.1:" + sidePort : "")
+            + ",CONTROLLER://127.0.0.1:"
+            + controllerPort);
+    p.put(
+        "advertised.listeners",
+        "PLAINTEXT://127.0.0.1:" + port + (side ? ",SIDE://127.0.0.1:" + sideAdvertisedPort : ""));
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    if (sidePort != 0) {
-      p.put(
-          "listeners",
-          "PLAINTEXT://127.0.0.1:"
-              + port
-              + ",SIDE://127.0.0.1:"
-              + sidePort
-              + ",CONTROLLER://127.0.0.1:"
-              + controllerPort);
-      p.put(
-          "advertised.listeners",
-          "PLAINTEXT://127.0.0.1:" + port + ",SIDE://127.0.0.1:" + sideAdvertisedPort);
-      p.put(
-          "listener.security.protocol.map",
-          "PLAINTEXT:PLAINTEXT,SIDE:PLAINTEXT,CONTROLLER:PLAINTEXT");
-    }
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT," + (side ? "SIDE:PLAINTEXT," : "") + "CONTROLLER:PLAINTEXT");
     p.put("log.dirs", dataDir.resolve("logs").toString());
     p.put("num.partitions", "1");
     p.put("offsets.topic.replication.factor", "1");

@@ -57,6 +57,9 @@ public final class GroupContact {
 
   private boolean out;
 
+  /** When {@link #observe} last sampled every consumer. */
+  private long lastSampleNanos;
+
   /**
    * Samples with new answers to heartbeats since a consumer went out that show it was kept in the
    * group, without a rebalance: a dropped member's queued heartbeats are answered in a burst.
@@ -70,8 +73,6 @@ public final class GroupContact {
 
     /** The earliest time the last answer can have come: the sample before the one that saw it. */
     long lastAnswerNanos;
-
-    long lastSampleNanos;
 
     /** Out of the group since the counts below; back as {@link GroupContact} says. */
     boolean out;
@@ -124,18 +125,16 @@ public final class GroupContact {
         m.answers = answers;
         m.rebalances = rebalances;
         m.lastAnswerNanos = nanos;
-        m.lastSampleNanos = nanos;
         members.put(e.getKey(), m);
         continue;
       }
       if (answers > m.answers) {
         m.answers = answers;
-        m.lastAnswerNanos = m.lastSampleNanos;
+        m.lastAnswerNanos = lastSampleNanos;
         if (m.out) {
           m.samplesAnsweredWhileOut++;
         }
       }
-      m.lastSampleNanos = nanos;
       long silence = nanos - m.lastAnswerNanos;
       if (!m.out && silence >= lostAfterNanos) {
         m.out = true;
@@ -165,6 +164,7 @@ public final class GroupContact {
           "Back in the consumer group: the series of the partitions held here are exposed again");
     }
     out = anyOut;
+    lastSampleNanos = nanos;
     return out;
   }
 

@@ -94,7 +94,8 @@ class FlowApiHttpsIT {
                         i % 2,
                         base.plusSeconds(30L * i).toEpochMilli(),
                         null,
-                        record(src, "192.0.2." + (1 + i % 3), 40000 + i, dstPort, proto, bytes)))
+                        PmacctRecords.received(
+                            src, "192.0.2." + (1 + i % 3), 40000 + i, dstPort, proto, bytes)))
                 .get();
         past.add(new Sent(i, src, dstPort, proto, bytes, eventId(m)));
       }
@@ -187,7 +188,10 @@ class FlowApiHttpsIT {
               producer
                   .send(
                       new ProducerRecord<>(
-                          TOPIC, i % 2, null, record(src, "192.0.2.9", 5353, 53, proto, 60 + i)))
+                          TOPIC,
+                          i % 2,
+                          null,
+                          PmacctRecords.received(src, "192.0.2.9", 5353, 53, proto, 60 + i)))
                   .get();
           if (i % 4 == 0) {
             tapped.put(eventId(m), i);
@@ -263,26 +267,6 @@ class FlowApiHttpsIT {
     assertThat(a.end().get("reason").asText()).isEqualTo("range");
     assertThat(a.end().get("flows").asLong()).isEqualTo(expected.size());
     assertThat(a.end().get("scanned").asLong()).isEqualTo(scanned);
-  }
-
-  /** A received flow (AS 15169 to the exporter's AS 64500) as pmacct writes it. */
-  private static String record(
-      String src, String dst, int srcPort, int dstPort, String proto, long bytes) {
-    return "{\"event_type\":\"purge\",\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":"
-        + PmacctRecords.OWN
-        + ",\"ip_src\":\""
-        + src
-        + "\",\"ip_dst\":\""
-        + dst
-        + "\",\"port_src\":"
-        + srcPort
-        + ",\"port_dst\":"
-        + dstPort
-        + ",\"ip_proto\":\""
-        + proto
-        + "\",\"bytes\":"
-        + bytes
-        + ",\"packets\":1}";
   }
 
   private static String eventId(RecordMetadata m) {

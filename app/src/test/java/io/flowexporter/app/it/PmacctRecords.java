@@ -188,4 +188,27 @@ public final class PmacctRecords {
       default -> "2001:db8:2::" + Integer.toHexString(1 + random.nextInt(0xfffe));
     };
   }
+
+  /**
+   * One received flow, from AS 15169 to the exporter's AS {@value #OWN} at router edge1, one
+   * packet, as pmacct writes it: for tests that choose each record's endpoints.
+   */
+  public static String received(
+      String src, String dst, int srcPort, int dstPort, String proto, long bytes) {
+    return "{\"event_type\":\"purge\",\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":"
+        + OWN
+        + ",\"ip_src\":\""
+        + src
+        + "\",\"ip_dst\":\""
+        + dst
+        + "\",\"port_src\":"
+        + srcPort
+        + ",\"port_dst\":"
+        + dstPort
+        + ",\"ip_proto\":\""
+        + proto
+        + "\",\"bytes\":"
+        + bytes
+        + ",\"packets\":1}";
+  }
 }

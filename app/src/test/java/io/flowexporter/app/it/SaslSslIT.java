@@ -130,11 +130,7 @@ class SaslSslIT {
   }
 
   static String flow(String src, int i) {
-    return "{\"event_type\":\"purge\",\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":64500,\"ip_src\":\""
-        + src
-        + "\",\"ip_dst\":\"203.0.113.9\",\"port_src\":443,\"port_dst\":"
-        + (40000 + i)
-        + ",\"ip_proto\":\"tcp\",\"packets\":1,\"bytes\":100}";
+    return PmacctRecords.received(src, "203.0.113.9", 443, 40000 + i, "tcp", 100);
   }
 
   static HttpRequest.Builder request(ExporterProcess exporter, String path) {
