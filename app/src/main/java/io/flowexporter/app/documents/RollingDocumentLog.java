@@ -2,7 +2,6 @@ package io.flowexporter.app.documents;
 
 import ch.qos.logback.core.ContextBase;
 import ch.qos.logback.core.encoder.EncoderBase;
-import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
 import ch.qos.logback.core.status.Status;
@@ -23,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The flow log ({@code --flow-log}): one JSON document per line, rotated by size with Logback's
  * rolling file appender. Past {@code maxSize} the file becomes {@code FILE.1.gz} (older ones shift
  * to {@code .2.gz} ... {@code .N.gz}, the oldest is deleted); compression runs on the writing
- * thread during the rotation. The size is checked every 100 ms, so a file ends a little past it.
+ * thread during the rotation, and only whole archives are kept ({@link GzipRotation}). The size is
+ * checked every 100 ms, so a file ends a little past it.
  *
  * <p>Writes are buffered; {@link #flush()} hands them to the operating system, so what was flushed
  * survives a kill of the process (not a crash of the host: there is no fsync). A write error (disk
@@ -85,7 +85,7 @@ public final class RollingDocumentLog implements DocumentLog {
   private final ThreadLocal<int[]> reopeningsSeen =
       ThreadLocal.withInitial(() -> new int[] {reopenings});
 
-  private FixedWindowRollingPolicy rolling;
+  private GzipRotation rolling;
   private SizeBasedTriggeringPolicy<byte[]> trigger;
 
   private RollingDocumentLog(Path file) {
@@ -180,7 +180,8 @@ public final class RollingDocumentLog implements DocumentLog {
     appender.setAppend(true);
     appender.setImmediateFlush(false);
     appender.setBufferSize(new FileSize(64 * 1024));
-    rolling = new FixedWindowRollingPolicy();
+    rolling = new GzipRotation(file);
+    rolling.removeUnfinishedArchive();
     rolling.setContext(context);
     rolling.setParent(appender);
     rolling.setFileNamePattern(file + ".%i.gz");

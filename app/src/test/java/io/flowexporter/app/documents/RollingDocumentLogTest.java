@@ -106,19 +106,99 @@ class RollingDocumentLogTest {
             "flows.json.1.gz",
             "flows.json.2.gz",
             "flows.json.3.gz");
-    List<String> lines = new ArrayList<>();
-    for (String gz : List.of("flows.json.3.gz", "flows.json.2.gz", "flows.json.1.gz")) {
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(gz)))) {
-        lines.addAll(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
-      }
-    }
-    lines.addAll(Files.readAllLines(file));
+    List<String> lines = linesOldestFirst(file, 3);
     // The newest documents, in order, each whole; the oldest went with the deleted files.
     int first = written - lines.size();
     assertThat(first).isPositive();
     for (int i = 0; i < lines.size(); i++) {
       assertThat(lines.get(i)).isEqualTo(new String(doc(first + i), StandardCharsets.UTF_8));
     }
+  }
+
+  @Test
+  void aRotationThatCannotBeCompletedKeepsTheFileAndEveryArchiveWhole() throws Exception {
+    Path file = dir.resolve("flows.json");
+    int written = 0;
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 4 * 1024, 3)) {
+      written = writeRounds(log, written, 2); // one rotation: flows.json.1.gz
+      assertThat(dir.resolve("flows.json.1.gz")).exists();
+      // The archive cannot be written (as on a full disk): the rotation fails as a whole.
+      Path blocked = Files.createDirectory(dir.resolve("flows.json.1.gz.part"));
+      Files.createFile(blocked.resolve("in-the-way"));
+      for (int i = 0; i < 30; i++) {
+        log.append(doc(written++)); // past the size: the first one triggers the rotation
+      }
+      assertThatThrownBy(log::flush)
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("could not be rotated");
+      // Nothing shifted, nothing deleted: the file still holds what it held.
+      assertThat(names()).doesNotContain("flows.json.2.gz");
+      assertThat(linesOldestFirst(file, 3)).hasSize(written);
+      Files.delete(blocked.resolve("in-the-way"));
+      Files.delete(blocked);
+      written = writeRounds(log, written, 2);
+    }
+    // Every archive whole (readable to its end), every document there once, in order.
+    assertThat(names()).doesNotContain("flows.json.1.gz.part");
+    List<String> lines = linesOldestFirst(file, 3);
+    assertThat(lines).hasSize(written);
+    for (int i = 0; i < written; i++) {
+      assertThat(lines.get(i)).isEqualTo(new String(doc(i), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void anArchiveLeftUnfinishedByAKillIsRemovedWhenTheLogIsOpened() throws Exception {
+    Path file = dir.resolve("flows.json");
+    Files.write(file, List.of(new String(doc(0), StandardCharsets.UTF_8)));
+    // What a kill during the compression leaves: the file untouched, a part of an archive.
+    Files.write(dir.resolve("flows.json.1.gz.part"), new byte[] {0x1f, (byte) 0x8b, 8, 0});
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 4 * 1024, 3)) {
+      assertThat(names()).doesNotContain("flows.json.1.gz.part", "flows.json.1.gz");
+      writeRounds(log, 1, 2);
+    }
+    List<String> lines = linesOldestFirst(file, 3);
+    assertThat(lines.get(0)).isEqualTo(new String(doc(0), StandardCharsets.UTF_8));
+  }
+
+  /** Rounds of 30 documents, each flushed and followed by a pause past the size check. */
+  private static int writeRounds(RollingDocumentLog log, int from, int rounds) throws Exception {
+    int written = from;
+    for (int round = 0; round < rounds; round++) {
+      for (int i = 0; i < 30; i++) {
+        log.append(doc(written++));
+      }
+      log.flush();
+      Thread.sleep(120);
+    }
+    return written;
+  }
+
+  private List<String> names() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (var files = Files.list(dir)) {
+      files.forEach(p -> names.add(p.getFileName().toString()));
+    }
+    return names;
+  }
+
+  /**
+   * The lines of the archives that exist, oldest first, then the file's; each archive read whole.
+   */
+  private static List<String> linesOldestFirst(Path file, int maxFiles) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = maxFiles; i >= 1; i--) {
+      Path gz = file.resolveSibling(file.getFileName() + "." + i + ".gz");
+      if (Files.exists(gz)) {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+          lines.addAll(List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")));
+        }
+      }
+    }
+    if (Files.exists(file)) {
+      lines.addAll(Files.readAllLines(file));
+    }
+    return lines;
   }
 
   @Test
