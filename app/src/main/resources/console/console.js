@@ -269,7 +269,9 @@ function shadeMap() {
       path.classList.remove('has-traffic');
       path.setAttribute('tabindex', '-1'); // 200-odd empty countries are not worth a Tab each
     }
-    const label = path.dataset.name + ': ' + (row ? bits(row.bits_per_second) : 'no traffic');
+    // A counted country is named as the table names it (the country database's English name);
+    // the map's own name only where there is no row.
+    const label = (row && row.name ? row.name : path.dataset.name) + ': ' + (row ? bits(row.bits_per_second) : 'no traffic');
     path.setAttribute('aria-label', label);
     path.firstChild.textContent = label;
   }

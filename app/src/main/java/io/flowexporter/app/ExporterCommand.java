@@ -120,7 +120,8 @@ public final class ExporterCommand implements Callable<Integer> {
       paramLabel = "auto|never",
       defaultValue = "auto",
       description =
-          "Look up the AS of ip_src/ip_dst where pmacct reports AS 0 (default: ${DEFAULT-VALUE}).")
+          "Look up the AS of ip_src/ip_dst where pmacct reports AS 0 or 23456 (AS_TRANS)"
+              + " (default: ${DEFAULT-VALUE}).")
   String asnFromIp;
 
   @Option(

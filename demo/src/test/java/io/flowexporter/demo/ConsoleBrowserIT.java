@@ -168,6 +168,13 @@ class ConsoleBrowserIT {
             .perform();
         wait.until(b -> b.findElement(By.id("map-tip")).getText().startsWith("Germany: "));
         assertThat(browser.findElement(By.id("map-tip")).getText()).endsWith("bit/s");
+        // A counted country carries the country database's name, as the table does, not the map
+        // data's own ("United States of America").
+        assertThat(
+                browser
+                    .findElement(By.cssSelector("#map path[data-code='US']"))
+                    .getAttribute("aria-label"))
+            .startsWith("United States: ");
         // ... and so does moving to it with the keyboard: real Tab presses from the top of the
         // page, not a script's focus(), which would reach a country that Tab cannot.
         String country = tabToShadedCountry(browser, 30);
@@ -338,7 +345,8 @@ class ConsoleBrowserIT {
       Object name =
           js.executeScript(
               "const e = document.activeElement;"
-                  + "return e && e.matches('#map path.has-traffic') ? e.dataset.name : null;");
+                  + "return e && e.matches('#map path.has-traffic')"
+                  + " ? e.getAttribute('aria-label').split(': ')[0] : null;");
       if (name != null) {
         return (String) name;
       }

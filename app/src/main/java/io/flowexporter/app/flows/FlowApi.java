@@ -47,9 +47,7 @@ public final class FlowApi {
   private final Clock clock;
   private final KafkaRefusals refusals;
 
-  private static final long UNKNOWN_TOKEN_LOG_NANOS = 60_000_000_000L;
-  private long lastUnknownTokenLine;
-  private long unknownTokens;
+  private final UnknownTokenAudit unknownTokens = new UnknownTokenAudit(AUDIT::warn);
 
   /** Kafka's refusals as they are. */
   public FlowApi(ApiTokens tokens, FlowScanner scanner, int maxScans, Clock clock) {
@@ -116,6 +114,7 @@ public final class FlowApi {
   }
 
   private void handle(Context ctx, FlowQuery.Kind kind) throws IOException {
+    unknownTokens.writeIfDue(System.nanoTime());
     ctx.header("Cache-Control", "no-store");
     String auth = ctx.header("Authorization");
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -138,7 +137,7 @@ public final class FlowApi {
     }
     Optional<String> who = tokens.nameOf(auth.substring(7).trim());
     if (who.isEmpty()) {
-      auditUnknownToken(ctx.ip());
+      unknownTokens.refused(ctx.ip(), System.nanoTime());
       error(ctx, HttpStatus.FORBIDDEN, null, "this token is not one of the API's tokens");
       return;
     }
@@ -218,25 +217,6 @@ public final class FlowApi {
         }
       }
     }
-  }
-
-  /**
-   * A request with a token that is not one of the API's: on record, but at most one line a minute
-   * (with how many there were), so that guessing cannot flood the log.
-   */
-  private synchronized void auditUnknownToken(String client) {
-    unknownTokens++;
-    long now = System.nanoTime();
-    if (lastUnknownTokenLine != 0 && now - lastUnknownTokenLine < UNKNOWN_TOKEN_LOG_NANOS) {
-      return;
-    }
-    AUDIT.warn(
-        "flow API: {} request(s) with a token that is not one of the API's tokens since the last"
-            + " such line, the last from {}",
-        unknownTokens,
-        client);
-    unknownTokens = 0;
-    lastUnknownTokenLine = now;
   }
 
   private static void error(Context ctx, HttpStatus status, String parameter, String message) {

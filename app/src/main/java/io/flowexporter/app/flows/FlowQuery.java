@@ -45,6 +45,13 @@ public record FlowQuery(
   public static final int MAX_LIMIT = 100_000;
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration MAX_TIMEOUT = Duration.ofSeconds(300);
+
+  /**
+   * Below a second, Kafka's answers about where the partitions start (a few round trips) would use
+   * up the timeout, and a scan that never started would read as a Kafka that did not answer.
+   */
+  public static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+
   public static final Duration DEFAULT_RANGE = Duration.ofMinutes(15);
   public static final Duration MAX_RANGE = Duration.ofHours(24);
 
@@ -160,10 +167,13 @@ public record FlowQuery(
     } catch (IllegalArgumentException e) {
       throw new FlowQueryException(
           "timeout",
-          "timeout: '" + value + "' is not a duration such as 45s, 2m or 500ms (at most 300s)");
+          "timeout: '" + value + "' is not a duration such as 45s, 2m or 1500ms (1s to 300s)");
     }
     if (d.compareTo(MAX_TIMEOUT) > 0) {
       throw new FlowQueryException("timeout", "timeout: " + value + " is above the cap of 300s");
+    }
+    if (d.compareTo(MIN_TIMEOUT) < 0) {
+      throw new FlowQueryException("timeout", "timeout: " + value + " is below the minimum of 1s");
     }
     return d;
   }

@@ -111,7 +111,7 @@ public final class FlowScanner {
       }
       return new FlowScan(consumer, query, ends, classifier, names, maxBytes, started);
     } catch (RuntimeException e) {
-      consumer.close();
+      FlowScan.closeBriefly(consumer);
       throw e;
     }
   }

@@ -74,7 +74,8 @@ class FlowQueryFuzzTest {
     check(q.limit() >= 1 && q.limit() <= FlowQuery.MAX_LIMIT, "limit", q.limit());
     Duration timeout = q.timeout();
     check(
-        !timeout.isNegative() && !timeout.isZero() && timeout.compareTo(FlowQuery.MAX_TIMEOUT) <= 0,
+        timeout.compareTo(FlowQuery.MIN_TIMEOUT) >= 0
+            && timeout.compareTo(FlowQuery.MAX_TIMEOUT) <= 0,
         "timeout",
         timeout);
     if (kind == FlowQuery.Kind.SEARCH) {

@@ -47,6 +47,8 @@ class FlowQueryTest {
     assertBad(FlowQuery.Kind.TAP, "limit=100001", "limit", "100000");
     assertBad(FlowQuery.Kind.TAP, "timeout=5m1s", "timeout", "duration");
     assertBad(FlowQuery.Kind.TAP, "timeout=301s", "timeout", "300s");
+    assertBad(FlowQuery.Kind.TAP, "timeout=999ms", "timeout", "minimum of 1s");
+    assertBad(FlowQuery.Kind.TAP, "timeout=PT0.0005S", "timeout", "minimum of 1s");
     assertBad(FlowQuery.Kind.SEARCH, "from=-1441m", "from", "24h");
     assertBad(
         FlowQuery.Kind.SEARCH, "from=2026-11-28T14:00:00Z&to=2026-11-29T14:00:01Z", "from", "24h");
@@ -144,7 +146,7 @@ class FlowQueryTest {
         "from",
         "24h0m0.001s wide");
     assertThatThrownBy(() -> FlowQuery.parse(FlowQuery.Kind.TAP, "timeout=10", NOW))
-        .hasMessageContaining("at most 300s")
+        .hasMessageContaining("1s to 300s")
         .hasMessageNotContaining("30d");
   }
 

@@ -118,6 +118,56 @@ class FlowScanTest {
     assertThat(keepAlives).isGreaterThanOrEqualTo(3);
   }
 
+  @Test
+  void aPartitionWhosePositionIsNotKnownYetDoesNotHoldTheSearchUp() throws Exception {
+    // As while a partition's position is validated again after its leader moved: the question
+    // must not wait (a real consumer would wait up to 60 s), and the partition is not finished.
+    List<Duration> waits = new ArrayList<>();
+    MockConsumer<byte[], byte[]> consumer =
+        new MockConsumer<>("earliest") {
+          private int unknown = 3;
+          private boolean timed;
+
+          @Override
+          public synchronized long position(TopicPartition partition) {
+            if (!timed) {
+              waits.add(null); // asked without a bound
+            }
+            return super.position(partition);
+          }
+
+          @Override
+          public synchronized long position(TopicPartition partition, Duration timeout) {
+            waits.add(timeout);
+            if (unknown-- > 0) {
+              throw new org.apache.kafka.common.errors.TimeoutException("not known yet");
+            }
+            timed = true; // MockConsumer answers it with the question without a bound
+            try {
+              return super.position(partition, timeout);
+            } finally {
+              timed = false;
+            }
+          }
+        };
+    consumer.assign(List.of(TP));
+    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+    for (int i = 0; i < 3; i++) {
+      consumer.addRecord(record(i, TO - 60_000, i + 1));
+    }
+    FlowQuery query =
+        FlowQuery.parse(
+            FlowQuery.Kind.SEARCH,
+            "from=2026-11-29T14:00:00Z&to=2026-11-29T14:05:00Z&timeout=10s",
+            NOW);
+
+    ScanEnd end = scan(consumer, query, 3, FlowWriter.ndjson(new ByteArrayOutputStream()));
+
+    assertThat(end.reason()).isEqualTo("range");
+    assertThat(end.flows()).isEqualTo(3);
+    assertThat(waits).hasSizeGreaterThan(3).containsOnly(Duration.ZERO);
+  }
+
   /** A consumer of the one partition {@link #TP}, from offset 0. */
   private static MockConsumer<byte[], byte[]> consumer() {
     MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");

@@ -68,11 +68,11 @@ class FlowScannerTest {
 
   @Test
   void aScanWhoseTimeoutRanOutBeforeKafkaPositionedItIsAKafkaTimeout() {
-    ScriptedConsumer slow = new ScriptedConsumer(TOPIC, 1, Duration.ofMillis(700), null);
+    ScriptedConsumer slow = new ScriptedConsumer(TOPIC, 1, Duration.ofMillis(1200), null);
     assertThatThrownBy(
-            () -> scanner(slow).open(query(FlowQuery.Kind.SEARCH, "from=-1h&timeout=500ms")))
+            () -> scanner(slow).open(query(FlowQuery.Kind.SEARCH, "from=-1h&timeout=1s")))
         .isInstanceOf(TimeoutException.class)
-        .hasMessageContaining("within the scan's timeout of 500ms");
+        .hasMessageContaining("within the scan's timeout of 1s");
     assertThat(slow.closed()).as("its consumer").isTrue();
   }
 }
