@@ -52,6 +52,8 @@ ENTRYPOINT ["java", "-jar", "/opt/flow-exporter/flow-exporter-demo.jar"]
 # Run: the exporter's image, the default target. JRE only, unprivileged user.
 FROM ${RUNTIME_IMAGE} AS exporter
 
+# Declared again to be read in this stage (the label below).
+ARG RUNTIME_IMAGE
 ARG VERSION=0.1.0-SNAPSHOT
 ARG REVISION=unknown
 ARG CREATED=unknown
@@ -61,7 +63,7 @@ LABEL org.opencontainers.image.title="flow-exporter" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.base.name="docker.io/library/eclipse-temurin:17.0.16_8-jre-noble"
+      org.opencontainers.image.base.name="${RUNTIME_IMAGE}"
 
 # UID/GID 10001: Ubuntu images already have uid 1000 (user "ubuntu").
 RUN set -eux; \

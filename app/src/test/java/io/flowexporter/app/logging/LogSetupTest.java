@@ -89,6 +89,11 @@ class LogSetupTest {
     JoranConfigurator joran = new JoranConfigurator();
     joran.setContext(fromFile);
     joran.doConfigure(Path.of("..", "deploy", "logback.xml").toFile());
+    // Logback would print its warnings (a deprecated attribute, an unknown element) at every start.
+    assertThat(fromFile.getStatusManager().getCopyOfStatusList())
+        .filteredOn(s -> s.getLevel() >= ch.qos.logback.core.status.Status.WARN)
+        .extracting(ch.qos.logback.core.status.Status::getMessage)
+        .isEmpty();
 
     List<String> names = new ArrayList<>(LogSetup.QUIETER.keySet());
     names.addAll(LogSetup.PINNED.keySet());
