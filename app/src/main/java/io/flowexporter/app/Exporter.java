@@ -34,6 +34,7 @@ import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicAcls;
 import io.flowexporter.app.kafka.TopicWaiter;
 import io.flowexporter.app.kafka.UnreadableFormats;
+import io.flowexporter.app.logging.RepeatingFailureLog;
 import io.flowexporter.asndb.AsnDatabaseException;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.AsnNameOverrides;
@@ -629,6 +630,8 @@ public final class Exporter implements AutoCloseable {
     GroupContact contact = GroupContact.of(props);
     groupContact = contact;
     // Heartbeat answers are counted, not timed: sampled twice a second, as well as at each scrape.
+    RepeatingFailureLog sampleFailures =
+        new RepeatingFailureLog(LOG, "Could not read the consumers' heartbeat metrics");
     background.scheduleWithFixedDelay(
         () -> {
           try {
@@ -636,7 +639,7 @@ public final class Exporter implements AutoCloseable {
               observeGroupContact(s, contact);
             }
           } catch (RuntimeException e) {
-            LOG.warn("Could not read the consumers' heartbeat metrics", e);
+            sampleFailures.failed(e, System.nanoTime());
           }
         },
         500,

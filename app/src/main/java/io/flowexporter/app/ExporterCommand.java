@@ -412,7 +412,8 @@ public final class ExporterCommand implements Callable<Integer> {
             Duration.ofMillis(commitIntervalMs),
             standbyReplicas,
             threads,
-            clientProperties());
+            clientProperties(),
+            Optional.ofNullable(kafkaConfig));
     validateKafkaSettings(kafka);
     TopologyConfig topology =
         new TopologyConfig(
@@ -623,6 +624,10 @@ public final class ExporterCommand implements Callable<Integer> {
   /** The characters of a Kafka topic name (Kafka's own rule). */
   private static final String TOPIC_CHARACTERS = "[a-zA-Z0-9._-]";
 
+  /** What Kafka's property names are made of. */
+  private static final java.util.regex.Pattern KAFKA_PROPERTY_NAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
+
   /** Kafka's 249 characters less the longest internal topic suffix, with room to spare. */
   private static final int MAX_APPLICATION_ID = 200;
 
@@ -695,11 +700,23 @@ public final class ExporterCommand implements Callable<Integer> {
       file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k).trim()));
     }
     for (String kv : kafkaProperties) {
+      // A JAAS configuration or a password typed without its key (or with ':' for '=') is not
+      // echoed: the error goes to the terminal and the container's log.
+      String got =
+          ExporterConfig.mayBeSecret(kv) ? "(not shown: it may hold a secret)" : "'" + kv + "'";
       int eq = kv.indexOf('=');
       if (eq < 1) {
-        throw fail("--kafka-property", "expected KEY=VALUE, got '" + kv + "'");
+        throw fail("--kafka-property", "expected KEY=VALUE, got " + got);
       }
-      props.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+      String key = kv.substring(0, eq).trim();
+      if (!KAFKA_PROPERTY_NAME.matcher(key).matches()) {
+        throw fail(
+            "--kafka-property",
+            "expected KEY=VALUE with a Kafka property name as KEY (letters, digits, '.', '_',"
+                + " '-'), got "
+                + got);
+      }
+      props.put(key, kv.substring(eq + 1).trim());
     }
     return props;
   }

@@ -386,6 +386,39 @@ class ExporterCommandTest {
   }
 
   @Test
+  void aSecretGivenWithoutItsKeyIsNeitherEchoedNorShown(@TempDir Path dir) throws Exception {
+    // Typed without "sasl.jaas.config=", or with ':' for '=' as in a properties file.
+    for (String wrong :
+        List.of(
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\""
+                + " password=\"hunter2-typed\";",
+            "ssl.keystore.password:hunter2-typed")) {
+      assertThat(cli.run(with("--kafka-property", wrong))).as(wrong).isEqualTo(2);
+      assertThat(cli.err()).contains("--kafka-property").doesNotContain("hunter2");
+    }
+    assertThat(cli.run(with("--kafka-property", "linger ms=5"))).isEqualTo(2);
+    assertThat(cli.err()).contains("'linger ms=5'", "property name");
+    // A properties file's line without its key reads as key "...PlainLoginModule": hidden by its
+    // text. Where a key store is and of which type it is are shown: an operator needs them.
+    Path file = dir.resolve("client.properties");
+    Files.writeString(
+        file,
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\""
+            + " password=\"hunter2-in-file\";\n"
+            + "ssl.keystore.location=/etc/flow-exporter/client.p12\n"
+            + "ssl.keystore.type=PKCS12\n"
+            + "ssl.keystore.password=hunter2-in-file\n");
+    assertThat(cli.run(with("--kafka-config", file.toString()))).isZero();
+    assertThat(cli.out())
+        .contains(
+            "kafka-config=" + file,
+            "ssl.keystore.location=/etc/flow-exporter/client.p12",
+            "ssl.keystore.type=PKCS12",
+            "ssl.keystore.password=****")
+        .doesNotContain("hunter2");
+  }
+
+  @Test
   void aCommitIntervalLongerThanTheTransactionTimeoutNamesTheFlag() {
     assertThat(cli.run(with("--commit-interval", "60000"))).isEqualTo(2);
     assertThat(cli.err())

@@ -113,6 +113,7 @@ public record ExporterConfig(
         "api-max-scans=" + api.maxScans(),
         "web-tls-cert=" + webTls.cert().map(Object::toString).orElse("(none: plain HTTP)"),
         "web-tls-key=" + webTls.key().map(Object::toString).orElse("(none)"),
+        "kafka-config=" + kafka.clientPropertiesFile().map(Object::toString).orElse("(none)"),
         "kafka-properties=" + maskedClientProperties());
   }
 
@@ -137,7 +138,19 @@ public record ExporterConfig(
     StringJoiner j = new StringJoiner(", ", "{", "}");
     Map<String, String> sorted = new TreeMap<>();
     properties.forEach((k, v) -> sorted.put(String.valueOf(k), String.valueOf(v)));
-    sorted.forEach((k, v) -> j.add(k + "=" + (mayBeSecret(k) ? "****" : v)));
+    sorted.forEach((k, v) -> j.add(k + "=" + (hidden(k, v) ? "****" : v)));
     return j.toString();
+  }
+
+  /**
+   * Whether a property's value is not to be shown: by its name, except where the name only says
+   * where or of which type a key store is (a path is what an operator needs to see); or by its
+   * text, for a JAAS configuration or a password given under the wrong name (a line of a properties
+   * file without its key reads as key {@code org.apache...LoginModule}).
+   */
+  static boolean hidden(String key, String value) {
+    return (mayBeSecret(key) && !key.matches("(?i).*\\.(location|type)"))
+        || value.matches(
+            "(?is).*(LoginModule|(password|passphrase|secret|token|credential)\\s*[=:]).*");
   }
 }

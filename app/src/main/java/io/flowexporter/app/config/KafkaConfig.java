@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to reach Kafka and run the stream.
@@ -22,6 +23,7 @@ import java.util.Objects;
  *     again the throughput on two cores; threads beyond the partitions would idle)
  * @param clientProperties extra properties for the Kafka clients (SASL, TLS, tuning), from {@code
  *     --kafka-config} and {@code --kafka-property}
+ * @param clientPropertiesFile the {@code --kafka-config} file they were read from, if any
  */
 public record KafkaConfig(
     String brokers,
@@ -32,13 +34,39 @@ public record KafkaConfig(
     Duration commitInterval,
     int standbyReplicas,
     int streamThreads,
-    Map<String, String> clientProperties) {
+    Map<String, String> clientProperties,
+    Optional<Path> clientPropertiesFile) {
 
   /** {@code --stream-threads auto}. */
   public static final int AUTO_STREAM_THREADS = 0;
 
+  /** Client properties given on the command line only. */
+  public KafkaConfig(
+      String brokers,
+      String applicationId,
+      Path stateDir,
+      ProcessingGuarantee processingGuarantee,
+      boolean fromBeginning,
+      Duration commitInterval,
+      int standbyReplicas,
+      int streamThreads,
+      Map<String, String> clientProperties) {
+    this(
+        brokers,
+        applicationId,
+        stateDir,
+        processingGuarantee,
+        fromBeginning,
+        commitInterval,
+        standbyReplicas,
+        streamThreads,
+        clientProperties,
+        Optional.empty());
+  }
+
   public KafkaConfig {
     Objects.requireNonNull(brokers, "brokers");
+    Objects.requireNonNull(clientPropertiesFile, "clientPropertiesFile");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(processingGuarantee, "processingGuarantee");
@@ -58,5 +86,17 @@ public record KafkaConfig(
       return streamThreads;
     }
     return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), partitions));
+  }
+
+  /** Without the client properties, which may hold secrets: {@link ExporterConfig#describe}. */
+  @Override
+  public String toString() {
+    return "KafkaConfig[brokers="
+        + brokers
+        + ", applicationId="
+        + applicationId
+        + ", clientProperties="
+        + ExporterConfig.masked(clientProperties)
+        + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.flowexporter.app.console;
 
+import io.flowexporter.app.logging.RepeatingFailureLog;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.enrich.Direction;
 import io.flowexporter.topology.series.AsFamily;
@@ -156,6 +157,8 @@ public final class RateSampler implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    RepeatingFailureLog failures =
+        new RepeatingFailureLog(LOG, "Could not sample the rates for the console");
     sampler.thread.scheduleAtFixedRate(
         () -> {
           try {
@@ -166,7 +169,7 @@ public final class RateSampler implements AutoCloseable {
             }
           } catch (RuntimeException e) {
             // A failed sample must not end the schedule: the next one starts afresh.
-            LOG.warn("Could not sample the rates for the console", e);
+            failures.failed(e, System.nanoTime());
           }
         },
         0,

@@ -37,7 +37,6 @@ public final class FlowApi {
   public static final String AUDIT_LOGGER = "io.flowexporter.app.flows.audit";
 
   private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
-  private static final Logger LOG = LoggerFactory.getLogger(FlowApi.class);
 
   private final ApiTokens tokens;
   private final FlowScanner scanner;
@@ -175,8 +174,10 @@ public final class FlowApi {
     try {
       scan = scanner.open(query);
     } catch (KafkaException e) {
-      AUDIT.info("{}: ended by error (it could not start): 0 flows returned", scanOf);
-      LOG.warn("A flow {} could not start: {}", kind, explain(e));
+      // Why, on the audit line itself: a separate warning would be one more line per request
+      // while Kafka refuses (a dashboard polling the tap).
+      AUDIT.info(
+          "{}: ended by error (it could not start: {}): 0 flows returned", scanOf, explain(e));
       // A refusal as the exporter explains it on /readyz: what to fix, not Kafka's exception.
       error(
           ctx,
@@ -198,19 +199,21 @@ public final class FlowApi {
       // Proxies such as nginx would otherwise hold the stream back.
       ctx.header("X-Accel-Buffering", "no");
       ScanEnd end = null;
+      String why = "";
       try {
         end = scan.run(out);
       } catch (FlowScan.ScanFailedException e) {
-        LOG.warn("A flow scan failed: {}", explain(e));
+        why = " (" + explain(e) + ")";
         end = e.end;
       } finally {
         if (end == null) {
           AUDIT.info("{}: ended by error", scanOf);
         } else {
           AUDIT.info(
-              "{}: ended by {}: {} flows returned, {} records scanned, {} ms",
+              "{}: ended by {}{}: {} flows returned, {} records scanned, {} ms",
               scanOf,
               end.reason(),
+              why,
               end.flows(),
               end.scanned(),
               end.ms());

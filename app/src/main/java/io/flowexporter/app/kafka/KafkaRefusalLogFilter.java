@@ -59,7 +59,11 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
 
   private static boolean isRefusal(ILoggingEvent event) {
     String message = event.getMessage();
-    if (message != null && message.contains("failed authentication due to")) {
+    // Lines that say it without an exception: a failed login (NetworkClient), and a denied topic
+    // at every metadata update of every client that asks for it (Metadata).
+    if (message != null
+        && (message.contains("failed authentication due to")
+            || message.contains("Topic authorization failed"))) {
       return true;
     }
     int depth = 0;

@@ -127,6 +127,7 @@ class FlowApiAuditTest {
         .last()
         .asString()
         .startsWith("flow tap #1 by alice from 127.0.0.1: tap port=53")
-        .endsWith("ended by error (it could not start): 0 flows returned");
+        .contains("ended by error (it could not start: Kafka at kafka1:9093 denies")
+        .endsWith("): 0 flows returned");
   }
 }

@@ -45,6 +45,17 @@ class KafkaRefusalLogFilterTest {
   }
 
   @Test
+  void aDeniedTopicSaidAtEveryMetadataUpdatePassesOncePerLogger() {
+    String denied = "[Consumer clientId=c-1, groupId=g] Topic authorization failed for topics {}";
+    assertThat(decide("org.apache.kafka.clients.Metadata", Level.ERROR, denied, null))
+        .isEqualTo(FilterReply.NEUTRAL);
+    for (int i = 0; i < 3; i++) {
+      assertThat(decide("org.apache.kafka.clients.Metadata", Level.ERROR, denied, null))
+          .isEqualTo(FilterReply.DENY);
+    }
+  }
+
+  @Test
   void otherLinesPass() {
     for (int i = 0; i < 3; i++) {
       assertThat(
