@@ -20,8 +20,8 @@ import java.util.zip.GZIPOutputStream;
  * renamed into the window (one atomic rename), and only then is the file deleted. A kill before the
  * rename leaves the file as it was (the part is removed when the log is opened again); a kill
  * between the rename and the deletion leaves its documents in both, written twice rather than lost,
- * as the flow log's guarantee is at least once. A failed compression shifts nothing and deletes
- * nothing: the error fails the next flush and the file is rotated at a later attempt.
+ * as the flow log's guarantee is at least once. A failed compression (a full disk) shifts nothing
+ * and deletes nothing: the error fails the next flush and the file is rotated at a later attempt.
  */
 final class GzipRotation extends FixedWindowRollingPolicy {
 
@@ -48,27 +48,37 @@ final class GzipRotation extends FixedWindowRollingPolicy {
     try {
       compress();
     } catch (IOException | RuntimeException e) {
-      try {
-        Files.deleteIfExists(part);
-      } catch (IOException ignored) {
-        // the next rotation overwrites it, the next open removes it
-      }
-      // An error, not Logback's warning: the log's status listener fails the next flush with it.
-      addError("could not be rotated into " + archive(1) + " (kept as it is)", e);
-      throw new RolloverFailure(e.getMessage());
+      throw failed("could not be rotated into " + archive(1) + " (kept as it is)", e);
     }
     try {
       shiftAndPlace();
       Files.delete(file);
     } catch (IOException e) {
-      addError("rotation into " + archive(1) + " failed", e);
-      throw new RolloverFailure(e.getMessage());
+      // Renames and a deletion in the file's own directory, where the compression could just
+      // write: the older archives may have moved, the file and its documents are still there.
+      throw failed("rotation into " + archive(1) + " failed", e);
     }
   }
 
+  /**
+   * Reported as an error (the log's status listener fails the next flush with it), not a warning.
+   */
+  private RolloverFailure failed(String what, Exception e) {
+    try {
+      Files.deleteIfExists(part);
+    } catch (IOException ignored) {
+      // the next rotation overwrites it, the next open removes it
+    }
+    addError(what, e);
+    return new RolloverFailure(e.getMessage());
+  }
+
   private void compress() throws IOException {
+    // The part's stream its own resource: GZIPOutputStream writes its header in its constructor,
+    // and on a full disk that write fails before the stream could be closed by its wrapper.
     try (InputStream in = Files.newInputStream(file);
-        OutputStream out = new GZIPOutputStream(Files.newOutputStream(part), 64 * 1024)) {
+        OutputStream raw = Files.newOutputStream(part);
+        OutputStream out = new GZIPOutputStream(raw, 64 * 1024)) {
       in.transferTo(out);
     }
   }

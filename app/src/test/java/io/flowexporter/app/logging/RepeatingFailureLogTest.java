@@ -26,8 +26,19 @@ class RepeatingFailureLogTest {
     assertThat(lines.list.get(0).getThrowableProxy()).isNotNull();
     assertThat(lines.list.get(1).getFormattedMessage())
         .isEqualTo(
-            "Could not sample (120 more times since the last such line):"
+            "Could not sample (120 times since the last such line):"
                 + " java.lang.IllegalStateException: broken");
     assertThat(lines.list.get(1).getThrowableProxy()).isNull();
+    // Another fault: with its stack trace, and the count of those held back before it.
+    log.failed(new IllegalArgumentException("other"), 200 * minute);
+    assertThat(lines.list).hasSize(4);
+    assertThat(lines.list.get(3).getFormattedMessage())
+        .isEqualTo("Could not sample (120 times since the last such line)");
+    assertThat(lines.list.get(3).getThrowableProxy().getClassName())
+        .isEqualTo(IllegalArgumentException.class.getName());
+    // Hours after that, the fault again after a quiet spell: whole, with its stack trace.
+    log.failed(new IllegalArgumentException("other"), 400 * minute);
+    assertThat(lines.list.get(4).getFormattedMessage()).isEqualTo("Could not sample");
+    assertThat(lines.list.get(4).getThrowableProxy()).isNotNull();
   }
 }
