@@ -617,14 +617,9 @@ class FlowApiIT {
 
   // ---- helpers ----
 
+  /** An HTTPS flow received from {@code src}, port 50000 + i, to 192.0.2.1. */
   private static String tapRecord(String src, int i) {
-    return "{\"label\":\"edge1\",\"as_src\":15169,\"as_dst\":"
-        + OWN_AS
-        + ",\"ip_src\":\""
-        + src
-        + "\",\"ip_dst\":\"192.0.2.1\",\"port_src\":"
-        + (50000 + i)
-        + ",\"port_dst\":443,\"ip_proto\":\"tcp\",\"bytes\":1500,\"packets\":1}";
+    return PmacctRecords.received(src, "192.0.2.1", 50000 + i, 443, "tcp", 1500);
   }
 
   /** A tap on a raw connection, whose headers have been read: a client that can leave at once. */
