@@ -91,8 +91,12 @@ function spark(history, width = 120, height = 24) {
   return svg;
 }
 
-async function getJson(url) {
-  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+// How long a refresh waits for an answer: an exporter that hangs (paused, its host unreachable
+// without a refusal) must dim the figures like one that refuses, not leave them shown as current.
+let answerWithinMs = 10000;
+
+async function getJson(url, withinMs = answerWithinMs) {
+  const r = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(withinMs) });
   if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
   return r.json();
 }
@@ -144,7 +148,7 @@ function markStale(why) {
 async function refresh() {
   let ready;
   try {
-    ready = await fetch('/readyz', { headers: { Accept: 'text/plain' } });
+    ready = await fetch('/readyz', { headers: { Accept: 'text/plain' }, signal: AbortSignal.timeout(answerWithinMs) });
   } catch (e) {
     markStale('The exporter does not answer (' + e.message + ').');
     return;
@@ -309,7 +313,7 @@ function leave(path, stillHeld) {
 }
 
 async function drawMap() {
-  const world = await getJson('/console/world.json');
+  const world = await getJson('/console/world.json', 60000); // 430 KB, once
   const svg = $('#map');
   svg.setAttribute('viewBox', world.viewBox);
   // Shapes with no country code of their own (N. Cyprus, Somaliland): drawn, named, never shaded.
@@ -512,6 +516,7 @@ async function start() {
   // Each refresh is planned when the last one ended, never on a fixed beat: on a slow exporter or
   // network a refresh may outlast the interval, and two at once could draw their answers out of order.
   const period = Math.max(2, info.interval_seconds || 5) * 1000;
+  answerWithinMs = 2 * period;
   const loop = async () => {
     try {
       await refresh();

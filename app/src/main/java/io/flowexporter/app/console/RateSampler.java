@@ -167,8 +167,10 @@ public final class RateSampler implements AutoCloseable {
             } else {
               sampler.notReady();
             }
-          } catch (RuntimeException e) {
-            // A failed sample must not end the schedule: the next one starts afresh.
+          } catch (RuntimeException | Error e) {
+            // A failed sample must not end the schedule (a scheduled task that throws is never
+            // run again, and the console would show its last rates as current): the next one
+            // starts afresh.
             failures.failed(e, System.nanoTime());
           }
         },

@@ -129,7 +129,8 @@ public final class TopApi {
       if (c.isEmpty() || !c.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
         throw new BadParameter("n", "'" + c + "' is not a whole number 1.." + MAX_N);
       }
-      n = c.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(c);
+      String digits = c.replaceFirst("^0+(?=.)", "");
+      n = digits.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(digits);
       if (n < 1 || n > MAX_N) {
         throw new BadParameter("n", c + " is outside 1.." + MAX_N);
       }

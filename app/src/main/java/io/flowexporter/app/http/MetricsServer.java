@@ -151,12 +151,40 @@ public final class MetricsServer implements AutoCloseable {
     return app.port();
   }
 
+  /**
+   * Whether the client asks for OpenMetrics (Prometheus does, listing it first): a media range
+   * {@code application/openmetrics-text}, in any case, not refused with {@code q=0}.
+   */
+  static boolean acceptsOpenMetrics(String accept) {
+    if (accept == null) {
+      return false;
+    }
+    for (String range : accept.split(",")) {
+      String[] parts = range.split(";");
+      if (!parts[0].trim().equalsIgnoreCase("application/openmetrics-text")) {
+        continue;
+      }
+      boolean refused = false;
+      for (int i = 1; i < parts.length; i++) {
+        String p = parts[i].trim().toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+        if (p.startsWith("q=")) {
+          refused = p.substring(2).matches("0(\\.0{0,3})?");
+        }
+      }
+      if (!refused) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static void metrics(Context ctx, FlowFamilies flows, PrometheusMeterRegistry registry)
       throws IOException {
-    String accept = ctx.header("Accept");
-    boolean openMetrics = accept != null && accept.contains("application/openmetrics-text");
+    boolean openMetrics = acceptsOpenMetrics(ctx.header("Accept"));
     String contentType = openMetrics ? OPENMETRICS : TEXT_004;
     ctx.contentType(contentType);
+    // The body depends on Accept: a cache between Prometheus and the exporter must know.
+    ctx.header("Vary", "Accept");
     OutputStream out = ctx.outputStream();
     flows.write(out, openMetrics);
     // The meter registry writes the exporter's own meters, and "# EOF" for OpenMetrics.

@@ -58,9 +58,13 @@ public final class WebTls {
     WebTls tls = new WebTls(cert, key);
     try {
       tls.certModified = Files.getLastModifiedTime(cert);
-      tls.keyModified = Files.getLastModifiedTime(key);
     } catch (IOException e) {
       throw new StartupFlagException("--web-tls-cert", e.getMessage(), e);
+    }
+    try {
+      tls.keyModified = Files.getLastModifiedTime(key);
+    } catch (IOException e) {
+      throw new StartupFlagException("--web-tls-key", e.getMessage(), e);
     }
     tls.factory.setKeyStore(keyStore(cert, key));
     tls.factory.setKeyStorePassword(new String(PASSWORD));

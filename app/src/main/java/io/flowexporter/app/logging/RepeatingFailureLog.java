@@ -29,7 +29,7 @@ public final class RepeatingFailureLog {
   }
 
   /** A failure at {@code now} (System.nanoTime()). */
-  public synchronized void failed(RuntimeException e, long now) {
+  public synchronized void failed(Throwable e, long now) {
     boolean due = !logged || now - lastLine >= QUIET_NANOS;
     if (!due) {
       heldBack++;

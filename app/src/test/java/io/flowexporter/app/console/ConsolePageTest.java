@@ -53,7 +53,28 @@ class ConsolePageTest {
                   .firstValue("Content-Type")
                   .orElseThrow())
           .startsWith("text/javascript");
-      assertThat(get(server.port(), "/console/console.css").statusCode()).isEqualTo(200);
+      HttpResponse<String> css = get(server.port(), "/console/console.css");
+      assertThat(css.statusCode()).isEqualTo(200);
+      // Revalidated at each load: unchanged, a 304 without the body.
+      String tag = css.headers().firstValue("ETag").orElseThrow();
+      HttpResponse<String> again =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + server.port() + "/console/console.css"))
+                  .header("If-None-Match", "\"other\", " + tag)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(again.statusCode()).isEqualTo(304);
+      assertThat(again.body()).isEmpty();
+      assertThat(
+              http.send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/"))
+                          .header("If-None-Match", tag)
+                          .build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .statusCode())
+          .as("another asset's tag")
+          .isEqualTo(200);
       assertThat(get(server.port(), "/console/world-codes.tsv").statusCode()).isEqualTo(404);
       assertThat(get(server.port(), "/console/..%2Fconsole%2Findex.html").statusCode())
           .isEqualTo(404);

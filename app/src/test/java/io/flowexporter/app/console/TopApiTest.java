@@ -204,6 +204,10 @@ class TopApiTest {
                 .path("message")
                 .asText())
         .contains("outside 1..1000");
+    // Leading zeros are the number they write, whatever their count.
+    assertThat(get("/api/v1/top?family=as&direction=receive&n=0000000002").statusCode())
+        .isEqualTo(200);
+    assertThat(get("/api/v1/top?family=as&direction=receive&n=000").statusCode()).isEqualTo(400);
   }
 
   @Test

@@ -56,6 +56,7 @@ class MetricsServerTest {
       assertThat(om.headers().firstValue("Content-Type").orElseThrow())
           .startsWith("application/openmetrics-text");
       assertThat(om.body()).endsWith("# EOF\n");
+      assertThat(om.headers().firstValue("Vary").orElseThrow()).isEqualTo("Accept");
 
       assertThat(get(port, "/healthz", null).statusCode()).isEqualTo(200);
       HttpResponse<String> notReady = get(port, "/readyz", null);
@@ -92,5 +93,23 @@ class MetricsServerTest {
       assertThat(head.statusCode()).isEqualTo(200);
       assertThat(get(server.port(), "/nothing-here", null).statusCode()).isEqualTo(404);
     }
+  }
+
+  @Test
+  void openMetricsOnlyWhenAskedForAndNotRefused() {
+    // What Prometheus sends.
+    assertThat(
+            MetricsServer.acceptsOpenMetrics(
+                "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                    + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"))
+        .isTrue();
+    assertThat(MetricsServer.acceptsOpenMetrics("Application/OpenMetrics-Text; version=1.0.0"))
+        .isTrue();
+    assertThat(MetricsServer.acceptsOpenMetrics(null)).isFalse();
+    assertThat(MetricsServer.acceptsOpenMetrics("text/plain;version=0.0.4")).isFalse();
+    assertThat(MetricsServer.acceptsOpenMetrics("application/openmetrics-text;q=0, text/plain"))
+        .isFalse();
+    assertThat(MetricsServer.acceptsOpenMetrics("application/openmetrics-text; q=0.000")).isFalse();
+    assertThat(MetricsServer.acceptsOpenMetrics("application/openmetrics-text; q=0.1")).isTrue();
   }
 }

@@ -153,6 +153,14 @@ class WebTlsTest {
     assertThatThrownBy(() -> WebTls.load(key, key))
         .isInstanceOfSatisfying(
             StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
+    // A missing file is named by its own flag.
+    Path missing = dir.resolve("missing.pem");
+    assertThatThrownBy(() -> WebTls.load(cert, missing))
+        .isInstanceOfSatisfying(
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"));
+    assertThatThrownBy(() -> WebTls.load(missing, key))
+        .isInstanceOfSatisfying(
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
   }
 
   @Test
