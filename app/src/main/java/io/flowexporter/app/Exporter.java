@@ -563,9 +563,9 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
         return;
       }
-      int owners;
+      OwnerPartitions.Owners ownership;
       try {
-        owners =
+        ownership =
             OwnerPartitions.of(
                 admin, config.kafka().applicationId(), partitions, closing::get, refusalLog);
       } catch (IllegalStateException e) {
@@ -574,12 +574,19 @@ public final class Exporter implements AutoCloseable {
         stopped.countDown();
         return;
       }
-      if (owners < 0) {
+      if (ownership == null) {
         return;
       }
-      if (!config.kafka().fromBeginning()) {
-        FirstStartOffsets.commitEndsIfNew(
-            admin, config.kafka().applicationId(), config.topology().inputTopic(), partitions);
+      int owners = ownership.count();
+      String group = config.kafka().applicationId();
+      String input = config.topology().inputTopic();
+      if (ownership.stored()) {
+        FirstStartOffsets.sayWhereALaterStartBegins(admin, group, input);
+      } else if (!config.kafka().fromBeginning()
+          && FirstStartOffsets.commitEndsIfNew(
+                  admin, group, input, partitions, closing::get, refusalLog)
+              == FirstStartOffsets.Outcome.STOPPED) {
+        return;
       }
       LOG.info(
           "Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}; {} owner partitions{}",

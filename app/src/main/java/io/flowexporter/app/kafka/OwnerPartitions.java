@@ -25,17 +25,26 @@ public final class OwnerPartitions {
   private OwnerPartitions() {}
 
   /**
+   * An application id's owner partitions.
+   *
+   * @param count how many
+   * @param stored whether the application id has run before (its repartition topic or its totals
+   *     changelog exists); false on its first start
+   */
+  public record Owners(int count, boolean stored) {}
+
+  /**
    * The owner partitions of {@code applicationId}: the repartition topic's partitions when it
    * exists, else its totals changelog's (should the repartition topic have been deleted by hand:
    * the stored totals keep their owners), else {@code inputPartitions} (a first start).
    *
    * @param refusals says a refusal by Kafka (an ACL on the application id's topics) and waits for
    *     it to be lifted, as the topic lookup does
-   * @return the count, or -1 if {@code stopping} turned true first
+   * @return the owners, or null if {@code stopping} turned true first
    * @throws IllegalStateException with the reason to stop, when Kafka does not describe a topic in
    *     three attempts: guessing could split the series between two owners
    */
-  public static int of(
+  public static Owners of(
       Admin admin,
       String applicationId,
       int inputPartitions,
@@ -47,11 +56,14 @@ public final class OwnerPartitions {
             FlowTopology.deltasTopic(applicationId),
             applicationId + "-" + FlowTopology.STORE + "-changelog")) {
       int partitions = partitionsOf(admin, topic, stopping, refusals);
+      if (partitions < 0) {
+        return null;
+      }
       if (partitions != UNKNOWN) {
-        return partitions;
+        return new Owners(partitions, true);
       }
     }
-    return inputPartitions;
+    return new Owners(inputPartitions, false);
   }
 
   private static final int UNKNOWN = 0;

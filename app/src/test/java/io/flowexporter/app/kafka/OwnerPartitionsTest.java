@@ -49,7 +49,7 @@ class OwnerPartitionsTest {
     assertThat(
             OwnerPartitions.of(
                 describing(DescribeTopicsResults.of(DELTAS, 6)), ID, 12, () -> false, refusals))
-        .isEqualTo(6);
+        .isEqualTo(new OwnerPartitions.Owners(6, true));
   }
 
   @Test
@@ -65,7 +65,7 @@ class OwnerPartitionsTest {
                 12,
                 () -> false,
                 refusals))
-        .isEqualTo(12);
+        .isEqualTo(new OwnerPartitions.Owners(12, false));
   }
 
   @Test
@@ -80,7 +80,7 @@ class OwnerPartitionsTest {
                 12,
                 () -> false,
                 refusals))
-        .isEqualTo(6);
+        .isEqualTo(new OwnerPartitions.Owners(6, true));
   }
 
   @Test
@@ -93,7 +93,7 @@ class OwnerPartitionsTest {
             DescribeTopicsResults.failed(DELTAS, denied),
             DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")),
             DescribeTopicsResults.of(DELTAS, 4));
-    assertThat(OwnerPartitions.of(admin, ID, 12, () -> false, refusals)).isEqualTo(4);
+    assertThat(OwnerPartitions.of(admin, ID, 12, () -> false, refusals).count()).isEqualTo(4);
     assertThat(refusals.current()).as("the refusal, for the log and /readyz").isPresent();
   }
 
