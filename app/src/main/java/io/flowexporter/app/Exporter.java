@@ -580,12 +580,16 @@ public final class Exporter implements AutoCloseable {
       int owners = ownership.count();
       String group = config.kafka().applicationId();
       String input = config.topology().inputTopic();
-      if (ownership.stored()) {
-        FirstStartOffsets.sayWhereALaterStartBegins(admin, group, input);
-      } else if (!config.kafka().fromBeginning()
-          && FirstStartOffsets.commitEndsIfNew(
-                  admin, group, input, partitions, closing::get, refusalLog)
-              == FirstStartOffsets.Outcome.STOPPED) {
+      if (FirstStartOffsets.begin(
+              admin,
+              group,
+              input,
+              partitions,
+              ownership.stored(),
+              config.kafka().fromBeginning(),
+              closing::get,
+              refusalLog)
+          == FirstStartOffsets.Outcome.STOPPED) {
         return;
       }
       LOG.info(

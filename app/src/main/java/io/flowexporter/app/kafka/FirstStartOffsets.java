@@ -1,6 +1,7 @@
 package io.flowexporter.app.kafka;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -51,45 +52,52 @@ public final class FirstStartOffsets {
 
   private FirstStartOffsets() {}
 
-  /** What {@link #commitEndsIfNew} did. */
+  /** Where the group begins. */
   public enum Outcome {
     /** The ends are committed: the group starts at the newest records. */
     COMMITTED,
     /** The group has offsets for the topic already, or members (another instance started it). */
     ALREADY_SET,
+    /** From the first record: {@code --from-beginning}, or offsets lost on a later start. */
+    FIRST_RECORD,
     /** Asked to stop before Kafka answered. */
     STOPPED
   }
 
   /**
-   * Commits the end of every partition of {@code topic} for {@code group} if the group has no
-   * committed offset for the topic yet. Another instance that starts at the same moment may have
-   * joined first: the group is then not empty, Kafka refuses, and the offsets are that instance's
-   * to set. A refusal (an ACL) is said by {@code refusals} and waited out; no answer is waited for,
-   * with a warning a minute.
+   * Sets where {@code group} begins reading {@code topic} when it has no committed offset for it:
+   *
+   * <ul>
+   *   <li>on the application id's first start ({@code stored} false), and when the group read
+   *       another input topic before ({@code --topic} changed), at the newest records, committing
+   *       the end of each partition, unless {@code fromBeginning};
+   *   <li>on a later start whose group lost every offset for its input (the topic was deleted and
+   *       created again, or the offsets expired while every instance was down), at the first
+   *       record: what pmacct wrote meanwhile is counted, not skipped.
+   * </ul>
+   *
+   * Another instance that starts at the same moment may have joined first: the group is then not
+   * empty, Kafka refuses the commit, and the offsets are that instance's to set. A refusal (an ACL)
+   * is said by {@code refusals} and waited out; no answer is waited for, with a warning a minute.
+   *
+   * @param stored whether the application id ran before (its internal topics exist)
    */
-  public static Outcome commitEndsIfNew(
+  public static Outcome begin(
       Admin admin,
       String group,
       String topic,
       int partitions,
+      boolean stored,
+      boolean fromBeginning,
       BooleanSupplier stopping,
       KafkaRefusalLog refusals)
       throws InterruptedException {
     long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
     while (!stopping.getAsBoolean()) {
       try {
-        if (hasOffsets(admin, group, topic)) {
-          return Outcome.ALREADY_SET;
-        }
-        commitEnds(admin, group, topic, partitions);
-        LOG.info(
-            "First start of group {}: starting at the newest record of each of the {} partitions"
-                + " of {} (--from-beginning reads the whole topic instead)",
-            group,
-            partitions,
-            topic);
-        return Outcome.COMMITTED;
+        Outcome outcome = begin(admin, group, topic, partitions, stored, fromBeginning);
+        refusals.clear(); // Kafka answered: a refusal said before is over
+        return outcome;
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         if (cause != null && GROUP_IN_USE.contains(cause.getClass())) {
@@ -97,17 +105,18 @@ public final class FirstStartOffsets {
               "Group {} has members already (another instance started it): its offsets are theirs"
                   + " to set",
               group);
+          refusals.clear();
           return Outcome.ALREADY_SET;
         }
         if (refusals.report(TopicWaiter.namingTheDeniedTopic(cause, topic)).isEmpty()
             && System.nanoTime() - lastWarning >= WARN_EVERY_NANOS) {
           lastWarning = System.nanoTime();
           LOG.warn(
-              "Could not yet set where group {} starts on its first start ({}); waiting for Kafka,"
-                  + " as starting without would read {} from its first record",
+              "Could not yet learn or set where group {} begins reading {} ({}); waiting for"
+                  + " Kafka, as starting without would read it from its first record",
               group,
-              cause,
-              topic);
+              topic,
+              cause);
         }
         Thread.sleep(RETRY_PAUSE_MS);
       }
@@ -115,37 +124,68 @@ public final class FirstStartOffsets {
     return Outcome.STOPPED;
   }
 
-  /**
-   * Whether {@code group} has committed offsets for {@code topic}: on a later start of an
-   * application id whose group lost them (the input topic was deleted and created again, or the
-   * group stayed empty past the broker's offsets.retention.minutes), the consumers start from the
-   * first record, so that nothing written meanwhile is lost; this says so.
-   */
-  public static void sayWhereALaterStartBegins(Admin admin, String group, String topic)
-      throws InterruptedException {
-    try {
-      if (!hasOffsets(admin, group, topic)) {
-        LOG.info(
-            "Group {} has no committed offsets for {} although application {} ran before (the"
-                + " topic was created again, or the offsets expired): reading it from its first"
-                + " record, so that nothing written since is lost",
-            group,
-            topic,
-            group);
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      // Only a notice; the stream's own consumers will find out where they are.
+  private static Outcome begin(
+      Admin admin,
+      String group,
+      String topic,
+      int partitions,
+      boolean stored,
+      boolean fromBeginning)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    Set<String> read = topicsWithOffsets(admin, group);
+    if (read.contains(topic)) {
+      return Outcome.ALREADY_SET;
     }
+    // The application's own topics (repartition) aside: the input topics the group read before.
+    List<String> inputsBefore =
+        read.stream().filter(t -> !t.startsWith(group + "-")).sorted().toList();
+    if (stored && inputsBefore.isEmpty()) {
+      LOG.info(
+          "Group {} has no committed offsets for {} although application {} ran before (the"
+              + " topic was created again, or the offsets expired): reading it from its first"
+              + " record, so that nothing written since is lost",
+          group,
+          topic,
+          group);
+      return Outcome.FIRST_RECORD;
+    }
+    if (fromBeginning) {
+      return Outcome.FIRST_RECORD;
+    }
+    commitEnds(admin, group, topic, partitions);
+    if (inputsBefore.isEmpty()) {
+      LOG.info(
+          "First start of group {}: starting at the newest record of each of the {} partitions"
+              + " of {} (--from-beginning reads the whole topic instead)",
+          group,
+          partitions,
+          topic);
+    } else {
+      LOG.info(
+          "Group {} read {} before, not {}: the input topic changed; starting at the newest record"
+              + " of each of its {} partitions (--from-beginning reads the whole topic instead)",
+          group,
+          inputsBefore,
+          topic,
+          partitions);
+    }
+    return Outcome.COMMITTED;
   }
 
-  private static boolean hasOffsets(Admin admin, String group, String topic)
+  private static Set<String> topicsWithOffsets(Admin admin, String group)
       throws ExecutionException, TimeoutException, InterruptedException {
-    Map<TopicPartition, OffsetAndMetadata> committed =
-        admin
-            .listConsumerGroupOffsets(group)
-            .partitionsToOffsetAndMetadata()
-            .get(TIMEOUT_S, TimeUnit.SECONDS);
-    return committed.keySet().stream().anyMatch(tp -> tp.topic().equals(topic));
+    Set<String> topics = new java.util.HashSet<>();
+    admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get(TIMEOUT_S, TimeUnit.SECONDS)
+        .forEach(
+            (tp, offset) -> {
+              if (offset != null) {
+                topics.add(tp.topic());
+              }
+            });
+    return topics;
   }
 
   private static void commitEnds(Admin admin, String group, String topic, int partitions)

@@ -20,7 +20,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnknownMemberIdException;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -75,6 +75,9 @@ class FirstStartOffsetsTest {
                   if (result instanceof Throwable t) {
                     return GroupOffsetsResults.alterFailed(t);
                   }
+                  if (result instanceof Errors error) {
+                    return GroupOffsetsResults.altered(offsets, error);
+                  }
                   altered.add(offsets);
                   return GroupOffsetsResults.altered(offsets);
                 default:
@@ -97,16 +100,14 @@ class FirstStartOffsetsTest {
   @Test
   void aNewGroupStartsAtTheNewestRecords() throws Exception {
     listings.add(Map.of());
-    assertThat(FirstStartOffsets.commitEndsIfNew(admin(), GROUP, TOPIC, 2, () -> false, refusals))
-        .isEqualTo(FirstStartOffsets.Outcome.COMMITTED);
+    assertThat(begin(false)).isEqualTo(FirstStartOffsets.Outcome.COMMITTED);
     assertThat(altered).containsExactly(ends());
   }
 
   @Test
   void aGroupWithOffsetsKeepsThem() throws Exception {
     listings.add(Map.of(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(7)));
-    assertThat(FirstStartOffsets.commitEndsIfNew(admin(), GROUP, TOPIC, 2, () -> false, refusals))
-        .isEqualTo(FirstStartOffsets.Outcome.ALREADY_SET);
+    assertThat(begin(false)).isEqualTo(FirstStartOffsets.Outcome.ALREADY_SET);
     assertThat(altered).isEmpty();
   }
 
@@ -115,18 +116,55 @@ class FirstStartOffsetsTest {
     listings.add(new TimeoutException("coordinator loading"));
     listings.add(new GroupAuthorizationException(GROUP));
     listings.add(Map.of());
-    assertThat(FirstStartOffsets.commitEndsIfNew(admin(), GROUP, TOPIC, 2, () -> false, refusals))
-        .isEqualTo(FirstStartOffsets.Outcome.COMMITTED);
+    assertThat(begin(false)).isEqualTo(FirstStartOffsets.Outcome.COMMITTED);
     assertThat(altered).containsExactly(ends());
-    assertThat(refusals.current()).as("the refusal, for the log and /readyz").isPresent();
+    assertThat(refusals.current()).as("the refusal, over once Kafka answered").isEmpty();
   }
 
   @Test
   void aGroupThatAnotherInstanceJoinedMeanwhileIsTheirsToSet() throws Exception {
     listings.add(Map.of());
-    alterAnswers.add(new UnknownMemberIdException("the group has members"));
-    assertThat(FirstStartOffsets.commitEndsIfNew(admin(), GROUP, TOPIC, 2, () -> false, refusals))
-        .isEqualTo(FirstStartOffsets.Outcome.ALREADY_SET);
+    alterAnswers.add(Errors.UNKNOWN_MEMBER_ID); // what the coordinator answers while it has members
+    assertThat(begin(false)).isEqualTo(FirstStartOffsets.Outcome.ALREADY_SET);
+    assertThat(altered).isEmpty();
+  }
+
+  @Test
+  void aCommitWithoutAnswerIsTriedAgainNotTakenForAGroupInUse() throws Exception {
+    listings.add(Map.of());
+    listings.add(Map.of());
+    alterAnswers.add(new TimeoutException("no answer"));
+    assertThat(begin(false)).isEqualTo(FirstStartOffsets.Outcome.COMMITTED);
+    assertThat(altered).containsExactly(ends());
+  }
+
+  @Test
+  void aLaterStartWhoseGroupLostItsOffsetsReadsFromTheFirstRecord() throws Exception {
+    listings.add(Map.of()); // expired, every offset
+    assertThat(begin(true)).isEqualTo(FirstStartOffsets.Outcome.FIRST_RECORD);
+    // The topic created again: its offsets went with it, the repartition topic's stay.
+    listings.add(
+        Map.of(new TopicPartition(GROUP + "-deltas-repartition", 0), new OffsetAndMetadata(9)));
+    assertThat(begin(true)).isEqualTo(FirstStartOffsets.Outcome.FIRST_RECORD);
+    assertThat(altered).isEmpty();
+  }
+
+  @Test
+  void aLaterStartOnAnotherInputTopicBeginsAtItsNewestRecords() throws Exception {
+    listings.add(
+        Map.of(
+            new TopicPartition("flows-before", 0), new OffsetAndMetadata(9),
+            new TopicPartition(GROUP + "-deltas-repartition", 0), new OffsetAndMetadata(9)));
+    assertThat(begin(true)).isEqualTo(FirstStartOffsets.Outcome.COMMITTED);
+    assertThat(altered).containsExactly(ends());
+  }
+
+  @Test
+  void fromBeginningCommitsNothing() throws Exception {
+    listings.add(Map.of());
+    assertThat(
+            FirstStartOffsets.begin(admin(), GROUP, TOPIC, 2, false, true, () -> false, refusals))
+        .isEqualTo(FirstStartOffsets.Outcome.FIRST_RECORD);
     assertThat(altered).isEmpty();
   }
 
@@ -135,9 +173,21 @@ class FirstStartOffsetsTest {
     AtomicInteger asked = new AtomicInteger();
     listings.add(new TimeoutException("no answer"));
     assertThat(
-            FirstStartOffsets.commitEndsIfNew(
-                admin(), GROUP, TOPIC, 2, () -> asked.incrementAndGet() > 1, refusals))
+            FirstStartOffsets.begin(
+                admin(),
+                GROUP,
+                TOPIC,
+                2,
+                false,
+                false,
+                () -> asked.incrementAndGet() > 1,
+                refusals))
         .isEqualTo(FirstStartOffsets.Outcome.STOPPED);
     assertThat(altered).isEmpty();
+  }
+
+  /** Where the group begins on a first start ({@code stored} false) or a later one. */
+  private FirstStartOffsets.Outcome begin(boolean stored) throws InterruptedException {
+    return FirstStartOffsets.begin(admin(), GROUP, TOPIC, 2, stored, false, () -> false, refusals);
   }
 }

@@ -28,9 +28,15 @@ public final class GroupOffsetsResults {
   }
 
   public static AlterConsumerGroupOffsetsResult altered(Map<TopicPartition, ?> offsets) {
-    Map<TopicPartition, Errors> none = new java.util.HashMap<>();
-    offsets.keySet().forEach(tp -> none.put(tp, Errors.NONE));
-    return new AlterConsumerGroupOffsetsResult(KafkaFuture.completedFuture(none));
+    return altered(offsets, Errors.NONE);
+  }
+
+  /** Kafka's answer for each partition, as the coordinator gives it. */
+  public static AlterConsumerGroupOffsetsResult altered(
+      Map<TopicPartition, ?> offsets, Errors error) {
+    Map<TopicPartition, Errors> each = new java.util.HashMap<>();
+    offsets.keySet().forEach(tp -> each.put(tp, error));
+    return new AlterConsumerGroupOffsetsResult(KafkaFuture.completedFuture(each));
   }
 
   public static AlterConsumerGroupOffsetsResult alterFailed(Throwable cause) {
