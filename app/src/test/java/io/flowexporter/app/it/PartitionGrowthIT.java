@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitions;
@@ -51,7 +50,7 @@ class PartitionGrowthIT {
                 // Kafka's clients look for new partitions every 5 minutes by default
                 "--kafka-property",
                 "metadata.max.age.ms=2000");
-        Admin admin = admin()) {
+        Admin admin = Topics.admin(broker.bootstrapServers())) {
       group.startingAtTheEnd();
       group.ports().forEach(scrapes::watch);
       group.start("a");
@@ -92,12 +91,6 @@ class PartitionGrowthIT {
     } finally {
       scrapes.close();
     }
-  }
-
-  private static Admin admin() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", broker.bootstrapServers());
-    return Admin.create(p);
   }
 
   private static int partitionsOf(Admin admin, String topic) throws Exception {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,7 @@ class RecreatedTopicIT {
     try (ExporterGroup group =
             new ExporterGroup(
                 broker.bootstrapServers(), topic, PARTITIONS, APPLICATION_ID, dir, List.of("a"));
-        Admin admin = admin()) {
+        Admin admin = Topics.admin(broker.bootstrapServers())) {
       group.startingAtTheEnd();
       group.start("a");
       group.awaitSpread(EXACT_WITHIN); // running, its first start's offsets committed
@@ -63,12 +62,6 @@ class RecreatedTopicIT {
       assertThat(log).contains("First start of group " + APPLICATION_ID);
       group.stopAllCleanly();
     }
-  }
-
-  private static Admin admin() {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", broker.bootstrapServers());
-    return Admin.create(p);
   }
 
   private static boolean topicExists(Admin admin, String topic) throws Exception {

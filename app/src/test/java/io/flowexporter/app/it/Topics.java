@@ -29,12 +29,17 @@ public final class Topics {
     create(brokers, topic, partitions, Map.of());
   }
 
+  /** An admin client of the test's broker. */
+  public static Admin admin(String brokers) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", brokers);
+    return Admin.create(p);
+  }
+
   /** Creates a topic with topic-level configuration, e.g. {@code max.message.bytes}. */
   public static void create(
       String brokers, String topic, int partitions, Map<String, String> configs) throws Exception {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", brokers);
-    try (Admin admin = Admin.create(p)) {
+    try (Admin admin = admin(brokers)) {
       admin
           .createTopics(List.of(new NewTopic(topic, partitions, (short) 1).configs(configs)))
           .all()
