@@ -150,7 +150,9 @@ public final class ExporterCommand implements Callable<Integer> {
 
   @Option(
       names = "--from-beginning",
-      description = "A new consumer group starts at the oldest record (default: the newest).")
+      description =
+          "A new consumer group, or a new --topic for one, starts at the oldest record (default:"
+              + " the newest).")
   boolean fromBeginning;
 
   @Option(

@@ -1,5 +1,6 @@
 package io.flowexporter.app.kafka;
 
+import io.flowexporter.topology.FlowTopology;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,11 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Where a consumer group starts without {@code --from-beginning}: at the newest record of each
- * partition, but only on the application id's first start. The consumer itself always resets to the
- * earliest offset, so that a partition added to the input topic later (which has no committed
- * offset) is read from its first record instead of from whatever arrived after the exporter noticed
- * it; "start at the newest record" is made by committing the end offsets once, before the group
- * first runs.
+ * partition, but only on the application id's first start or on its first start with another {@code
+ * --topic}. The consumer itself always resets to the earliest offset, so that a partition added to
+ * the input topic later (which has no committed offset) is read from its first record instead of
+ * from whatever arrived after the exporter noticed it; "start at the newest record" is made by
+ * committing the end offsets once, before the group first runs.
  *
  * <p>Never guessed: until Kafka has answered, the stream does not start. Started anyway, the
  * consumers would read the whole topic from its first record and count days of traffic as if it
@@ -136,9 +137,11 @@ public final class FirstStartOffsets {
     if (read.contains(topic)) {
       return Outcome.ALREADY_SET;
     }
-    // The application's own topics (repartition) aside: the input topics the group read before.
-    List<String> inputsBefore =
-        read.stream().filter(t -> !t.startsWith(group + "-")).sorted().toList();
+    // The application's own repartition topic aside (the only internal topic it commits offsets
+    // for): the input topics the group read before. By exact name: an input topic may well start
+    // with the application id ("pmacct-flows" for id "pmacct").
+    String deltas = FlowTopology.deltasTopic(group);
+    List<String> inputsBefore = read.stream().filter(t -> !t.equals(deltas)).sorted().toList();
     if (stored && inputsBefore.isEmpty()) {
       LOG.info(
           "Group {} has no committed offsets for {} although application {} ran before (the"

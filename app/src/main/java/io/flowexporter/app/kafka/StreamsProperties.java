@@ -53,8 +53,9 @@ public final class StreamsProperties {
     // auto: one until the input topic's partitions are known (Exporter.startStreams sets it).
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(kafka.streamThreadsFor(1)));
     // Always the earliest: a partition without a committed offset is either one added to the topic
-    // later, whose records must all count, or one of a group's first start, where FirstStartOffsets
-    // has committed the ends unless --from-beginning asked for the whole topic.
+    // later, whose records must all count, or one of a group's first start (or first start on a new
+    // --topic), where FirstStartOffsets has committed the ends unless --from-beginning asked for
+    // the whole topic, or one whose offsets were lost on a later start, to be read whole.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
     return p;
   }

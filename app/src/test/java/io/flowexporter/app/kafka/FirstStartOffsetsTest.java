@@ -2,6 +2,7 @@ package io.flowexporter.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowexporter.topology.FlowTopology;
 import java.lang.reflect.Proxy;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -144,7 +145,7 @@ class FirstStartOffsetsTest {
     assertThat(begin(true)).isEqualTo(FirstStartOffsets.Outcome.FIRST_RECORD);
     // The topic created again: its offsets went with it, the repartition topic's stay.
     listings.add(
-        Map.of(new TopicPartition(GROUP + "-deltas-repartition", 0), new OffsetAndMetadata(9)));
+        Map.of(new TopicPartition(FlowTopology.deltasTopic(GROUP), 0), new OffsetAndMetadata(9)));
     assertThat(begin(true)).isEqualTo(FirstStartOffsets.Outcome.FIRST_RECORD);
     assertThat(altered).isEmpty();
   }
@@ -153,8 +154,9 @@ class FirstStartOffsetsTest {
   void aLaterStartOnAnotherInputTopicBeginsAtItsNewestRecords() throws Exception {
     listings.add(
         Map.of(
-            new TopicPartition("flows-before", 0), new OffsetAndMetadata(9),
-            new TopicPartition(GROUP + "-deltas-repartition", 0), new OffsetAndMetadata(9)));
+            // named like the application's own topics, as "pmacct-flows" for id "pmacct"
+            new TopicPartition(GROUP + "-flows-before", 0), new OffsetAndMetadata(9),
+            new TopicPartition(FlowTopology.deltasTopic(GROUP), 0), new OffsetAndMetadata(9)));
     assertThat(begin(true)).isEqualTo(FirstStartOffsets.Outcome.COMMITTED);
     assertThat(altered).containsExactly(ends());
   }
