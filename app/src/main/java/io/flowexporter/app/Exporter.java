@@ -34,6 +34,7 @@ import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicAcls;
 import io.flowexporter.app.kafka.TopicWaiter;
 import io.flowexporter.app.kafka.UnreadableFormats;
+import io.flowexporter.app.kafka.UntilKafkaAnswers;
 import io.flowexporter.app.logging.RepeatingFailureLog;
 import io.flowexporter.asndb.AsnDatabaseException;
 import io.flowexporter.asndb.AsnLookup;
@@ -503,14 +504,10 @@ public final class Exporter implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     }
+    UntilKafkaAnswers kafka =
+        new UntilKafkaAnswers(config.kafka().brokers(), closing::get, refusalLog);
     try (Admin admin = TopicWaiter.admin(props)) {
-      int partitions =
-          TopicWaiter.await(
-              admin,
-              config.kafka().brokers(),
-              config.topology().inputTopic(),
-              closing::get,
-              refusalLog);
+      int partitions = TopicWaiter.await(admin, config.topology().inputTopic(), kafka);
       if (partitions < 0) {
         return;
       }
@@ -532,8 +529,7 @@ public final class Exporter implements AutoCloseable {
               config.documents().filter(),
               flowTopic);
         }
-        if (TopicWaiter.await(admin, config.kafka().brokers(), flowTopic, closing::get, refusalLog)
-            < 0) {
+        if (TopicWaiter.await(admin, flowTopic, kafka) < 0) {
           return;
         }
         try {
@@ -556,24 +552,15 @@ public final class Exporter implements AutoCloseable {
       }
       Optional<String> previous =
           PreviousFormat.check(
-              admin, config.kafka().applicationId(), config.topology().inputTopic(), closing::get);
+              admin, config.kafka().applicationId(), config.topology().inputTopic(), kafka);
       if (previous.isPresent()) {
         LOG.error("{}; exiting", previous.get());
         failed = true;
         stopped.countDown();
         return;
       }
-      OwnerPartitions.Owners ownership;
-      try {
-        ownership =
-            OwnerPartitions.of(
-                admin, config.kafka().applicationId(), partitions, closing::get, refusalLog);
-      } catch (IllegalStateException e) {
-        LOG.error("{}; exiting", e.getMessage());
-        failed = true;
-        stopped.countDown();
-        return;
-      }
+      OwnerPartitions.Owners ownership =
+          OwnerPartitions.of(admin, config.kafka().applicationId(), partitions, kafka);
       if (ownership == null) {
         return;
       }
@@ -587,8 +574,7 @@ public final class Exporter implements AutoCloseable {
               partitions,
               ownership.stored(),
               config.kafka().fromBeginning(),
-              closing::get,
-              refusalLog)
+              kafka)
           == FirstStartOffsets.Outcome.STOPPED) {
         return;
       }

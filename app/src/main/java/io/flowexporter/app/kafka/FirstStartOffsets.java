@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -39,8 +38,6 @@ public final class FirstStartOffsets {
 
   private static final Logger LOG = LoggerFactory.getLogger(FirstStartOffsets.class);
   private static final long TIMEOUT_S = 20;
-  private static final long RETRY_PAUSE_MS = 1000;
-  private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /** What the group coordinator answers a commit from outside while the group has members. */
   private static final Set<Class<?>> GROUP_IN_USE =
@@ -78,8 +75,8 @@ public final class FirstStartOffsets {
    * </ul>
    *
    * Another instance that starts at the same moment may have joined first: the group is then not
-   * empty, Kafka refuses the commit, and the offsets are that instance's to set. A refusal (an ACL)
-   * is said by {@code refusals} and waited out; no answer is waited for, with a warning a minute.
+   * empty, Kafka refuses the commit, and the offsets are that instance's to set. Kafka is asked
+   * until it answers.
    *
    * @param stored whether the application id ran before (its internal topics exist)
    */
@@ -90,39 +87,32 @@ public final class FirstStartOffsets {
       int partitions,
       boolean stored,
       boolean fromBeginning,
-      BooleanSupplier stopping,
-      KafkaRefusalLog refusals)
+      UntilKafkaAnswers kafka)
       throws InterruptedException {
-    long lastWarning = System.nanoTime() - WARN_EVERY_NANOS;
-    while (!stopping.getAsBoolean()) {
-      try {
-        Outcome outcome = begin(admin, group, topic, partitions, stored, fromBeginning);
-        refusals.clear(); // Kafka answered: a refusal said before is over
-        return outcome;
-      } catch (ExecutionException | TimeoutException e) {
-        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        if (cause != null && GROUP_IN_USE.contains(cause.getClass())) {
-          LOG.info(
-              "Group {} has members already (another instance started it): its offsets are theirs"
-                  + " to set",
-              group);
-          refusals.clear();
-          return Outcome.ALREADY_SET;
-        }
-        if (refusals.report(TopicWaiter.namingTheDeniedTopic(cause, topic)).isEmpty()
-            && System.nanoTime() - lastWarning >= WARN_EVERY_NANOS) {
-          lastWarning = System.nanoTime();
-          LOG.warn(
-              "Could not yet learn or set where group {} begins reading {} ({}); waiting for"
-                  + " Kafka, as starting without would read it from its first record",
-              group,
-              topic,
-              cause);
-        }
-        Thread.sleep(RETRY_PAUSE_MS);
-      }
-    }
-    return Outcome.STOPPED;
+    return kafka
+        .ask(
+            LOG,
+            topic,
+            "where group "
+                + group
+                + " begins reading "
+                + topic
+                + " (starting without would read it from its first record)",
+            () -> {
+              try {
+                return begin(admin, group, topic, partitions, stored, fromBeginning);
+              } catch (ExecutionException e) {
+                if (e.getCause() != null && GROUP_IN_USE.contains(e.getCause().getClass())) {
+                  LOG.info(
+                      "Group {} has members already (another instance started it): its offsets"
+                          + " are theirs to set",
+                      group);
+                  return Outcome.ALREADY_SET;
+                }
+                throw e;
+              }
+            })
+        .orElse(Outcome.STOPPED);
   }
 
   private static Outcome begin(

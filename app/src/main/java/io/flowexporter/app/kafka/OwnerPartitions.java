@@ -2,12 +2,10 @@ package io.flowexporter.app.kafka;
 
 import io.flowexporter.topology.FlowTopology;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
+import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How many owner partitions (the second stage's tasks) an application id has. Each series belongs
@@ -19,8 +17,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  */
 public final class OwnerPartitions {
 
-  private static final int ATTEMPTS = 3;
-  private static final long RETRY_PAUSE_MS = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(OwnerPartitions.class);
 
   private OwnerPartitions() {}
 
@@ -36,80 +33,31 @@ public final class OwnerPartitions {
   /**
    * The owner partitions of {@code applicationId}: the repartition topic's partitions when it
    * exists, else its totals changelog's (should the repartition topic have been deleted by hand:
-   * the stored totals keep their owners), else {@code inputPartitions} (a first start).
+   * the stored totals keep their owners), else {@code inputPartitions} (a first start). Never
+   * guessed: a guess could split the series between two owners, so Kafka is asked until it answers.
    *
-   * @param refusals says a refusal by Kafka (an ACL on the application id's topics) and waits for
-   *     it to be lifted, as the topic lookup does
-   * @return the owners, or null if {@code stopping} turned true first
-   * @throws IllegalStateException with the reason to stop, when Kafka does not describe a topic in
-   *     three attempts: guessing could split the series between two owners
+   * @return the owners, or null if the exporter was asked to stop first
    */
   public static Owners of(
-      Admin admin,
-      String applicationId,
-      int inputPartitions,
-      BooleanSupplier stopping,
-      KafkaRefusalLog refusals)
+      Admin admin, String applicationId, int inputPartitions, UntilKafkaAnswers kafka)
       throws InterruptedException {
     for (String topic :
         List.of(
             FlowTopology.deltasTopic(applicationId),
             applicationId + "-" + FlowTopology.STORE + "-changelog")) {
-      int partitions = partitionsOf(admin, topic, stopping, refusals);
-      if (partitions < 0) {
+      Optional<Integer> partitions =
+          kafka.ask(
+              LOG,
+              topic,
+              "the partitions of topic " + topic + ", which fix which instance owns each series",
+              () -> TopicWaiter.partitionsOf(admin, topic));
+      if (partitions.isEmpty()) {
         return null;
       }
-      if (partitions != UNKNOWN) {
-        return new Owners(partitions, true);
+      if (partitions.get() != TopicWaiter.NO_TOPIC) {
+        return new Owners(partitions.get(), true);
       }
     }
     return new Owners(inputPartitions, false);
-  }
-
-  private static final int UNKNOWN = 0;
-
-  /** The topic's partitions, {@link #UNKNOWN} when it does not exist, -1 when stopping. */
-  private static int partitionsOf(
-      Admin admin, String topic, BooleanSupplier stopping, KafkaRefusalLog refusals)
-      throws InterruptedException {
-    Exception failure = null;
-    // The topic lookup just before reached Kafka, so a failure here is a passing one: try again.
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      if (attempt > 0) {
-        Thread.sleep(RETRY_PAUSE_MS);
-      }
-      if (stopping.getAsBoolean()) {
-        return -1;
-      }
-      try {
-        return admin
-            .describeTopics(List.of(topic))
-            .allTopicNames()
-            .get(20, TimeUnit.SECONDS)
-            .get(topic)
-            .partitions()
-            .size();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-          return UNKNOWN;
-        }
-        Throwable cause = TopicWaiter.namingTheDeniedTopic(e.getCause(), topic);
-        if (refusals.report(cause).isPresent()) {
-          attempt = -1; // refused, not failed: said by the refusal log and waited out, as at start
-          Thread.sleep(2 * RETRY_PAUSE_MS);
-          continue;
-        }
-        failure = e;
-      } catch (TimeoutException e) {
-        failure = e;
-      }
-    }
-    throw new IllegalStateException(
-        "Kafka did not describe topic "
-            + topic
-            + " ("
-            + (failure.getCause() != null ? failure.getCause() : failure)
-            + "), whose partitions fix which instance owns each series; start again once Kafka"
-            + " answers");
   }
 }

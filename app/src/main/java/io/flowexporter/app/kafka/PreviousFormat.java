@@ -3,12 +3,11 @@ package io.flowexporter.app.kafka;
 import io.flowexporter.topology.FlowTopology;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds totals that flow-exporter 0.1 left under this application id. Its changelog held
@@ -20,51 +19,38 @@ import org.apache.kafka.clients.admin.ListTopicsOptions;
  */
 public final class PreviousFormat {
 
-  private static final int ATTEMPTS = 3;
-  private static final long RETRY_PAUSE_MS = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(PreviousFormat.class);
 
   private PreviousFormat() {}
 
   /**
    * The message to stop with when the application id holds only the previous format's changelog;
-   * empty when the current format is there too (an upgraded id) or neither is; a message too when
-   * Kafka does not list its topics in three attempts, as the check cannot be made.
+   * empty when the current format is there too (an upgraded id) or neither is, or when the exporter
+   * was asked to stop first. Kafka is asked until it lists its topics: skipping the check instead
+   * would let the stream create the new changelog, after which no later start could tell that 0.1's
+   * totals were left behind.
    */
   public static Optional<String> check(
-      Admin admin, String applicationId, String inputTopic, BooleanSupplier stopping)
+      Admin admin, String applicationId, String inputTopic, UntilKafkaAnswers kafka)
       throws InterruptedException {
     String previous = applicationId + "-" + FlowTopology.PREVIOUS_STORE + "-changelog";
     String current = applicationId + "-" + FlowTopology.STORE + "-changelog";
-    Set<String> topics = null;
-    Exception failure = null;
-    // The topic lookup just before reached Kafka, so a failure here is a passing one: try again.
-    // Skipping the check instead would let the stream create the new changelog, after which no
-    // later start could tell that 0.1's totals were left behind.
-    for (int attempt = 0; attempt < ATTEMPTS && topics == null; attempt++) {
-      if (attempt > 0) {
-        Thread.sleep(RETRY_PAUSE_MS);
-      }
-      if (stopping.getAsBoolean()) {
-        return Optional.empty(); // the exporter is stopping: it starts nothing anyway
-      }
-      try {
-        topics =
-            admin
-                .listTopics(new ListTopicsOptions().listInternal(false).timeoutMs(15_000))
-                .names()
-                .get(20, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        failure = e;
-      }
+    Optional<Set<String>> listed =
+        kafka.ask(
+            LOG,
+            null,
+            "its list of topics, to check application id '"
+                + applicationId
+                + "' for totals of flow-exporter 0.1",
+            () ->
+                admin
+                    .listTopics(new ListTopicsOptions().listInternal(false).timeoutMs(15_000))
+                    .names()
+                    .get(20, TimeUnit.SECONDS));
+    if (listed.isEmpty()) {
+      return Optional.empty(); // the exporter is stopping: it starts nothing anyway
     }
-    if (topics == null) {
-      return Optional.of(
-          "Kafka did not list its topics ("
-              + (failure.getCause() != null ? failure.getCause() : failure)
-              + "), which the start needs to check application id '"
-              + applicationId
-              + "' for totals of flow-exporter 0.1; start again once Kafka answers");
-    }
+    Set<String> topics = listed.get();
     if (!topics.contains(previous) || topics.contains(current)) {
       return Optional.empty();
     }

@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Utils;
@@ -20,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Waits until the brokers answer and the input topic exists, saying so in the log once per
+ * Waits until a broker's name resolves and the input topic exists, saying so in the log once per
  * condition (and again every minute), instead of letting Kafka Streams fail on a missing topic or
  * flood the log with connection errors. A refusal (login, TLS, ACL) is said by the {@link
  * KafkaRefusalLog}, in its words, and lasts for {@code /readyz} until the topic is found.
@@ -103,68 +102,55 @@ public final class TopicWaiter {
    * Blocks until the topic exists.
    *
    * @param admin from {@link #admin}
-   * @return the number of partitions of the topic, or -1 if {@code stopped} turned true first
+   * @return the number of partitions of the topic, or -1 if the exporter was asked to stop first
    */
-  public static int await(
-      Admin admin, String brokers, String topic, BooleanSupplier stopped, KafkaRefusalLog refusals)
+  public static int await(Admin admin, String topic, UntilKafkaAnswers kafka)
       throws InterruptedException {
-    String lastProblem = null;
-    long lastLog = 0;
-    while (!stopped.getAsBoolean()) {
-      String problem;
-      try {
-        TopicDescription d =
-            admin
-                .describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(6, TimeUnit.SECONDS)
-                .get(topic);
-        refusals.clear();
-        if (lastProblem != null) {
-          LOG.info("Topic {} is there now ({} partitions)", topic, d.partitions().size());
-        }
-        return d.partitions().size();
-      } catch (ExecutionException e) {
-        Throwable cause = namingTheDeniedTopic(e.getCause(), topic);
-        if (refusals.report(cause).isPresent()) {
-          lastProblem = "refused";
-          Thread.sleep(RETRY.toMillis());
-          continue;
-        }
-        if (cause instanceof UnknownTopicOrPartitionException) {
-          refusals.clear(); // Kafka let the exporter in and answered
-          problem =
-              "Topic "
-                  + topic
-                  + " does not exist yet at "
-                  + brokers
-                  + "; waiting for it to be created";
-        } else if (refusals.remind()) {
-          // A client refused a moment ago backs off and then times out: still the refusal.
-          Thread.sleep(RETRY.toMillis());
-          continue;
-        } else {
-          problem =
-              "Kafka at " + brokers + " is not answering (" + cause.getMessage() + "); retrying";
-        }
-      } catch (TimeoutException e) {
-        if (refusals.remind()) {
-          Thread.sleep(RETRY.toMillis());
-          continue;
-        }
-        problem = "Kafka at " + brokers + " is not reachable; retrying";
+    int[] tries = {0};
+    return kafka
+        .ask(
+            LOG,
+            topic,
+            null,
+            () -> {
+              tries[0]++;
+              int partitions = partitionsOf(admin, topic);
+              if (partitions == NO_TOPIC) {
+                throw new UntilKafkaAnswers.NotYet(
+                    "Topic "
+                        + topic
+                        + " does not exist yet at "
+                        + kafka.brokers()
+                        + "; waiting for it to be created");
+              }
+              if (tries[0] > 1) {
+                LOG.info("Topic {} is there now ({} partitions)", topic, partitions);
+              }
+              return partitions;
+            })
+        .orElse(-1);
+  }
+
+  /** What {@link #partitionsOf} says of a topic that does not exist. */
+  static final int NO_TOPIC = 0;
+
+  /** The topic's partitions, {@link #NO_TOPIC} when it does not exist. */
+  static int partitionsOf(Admin admin, String topic)
+      throws ExecutionException, TimeoutException, InterruptedException {
+    try {
+      return admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(6, TimeUnit.SECONDS)
+          .get(topic)
+          .partitions()
+          .size();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return NO_TOPIC;
       }
-      long now = System.nanoTime();
-      // Compared without its numbers: Kafka's timeout messages carry deadlines and attempt counts
-      // that differ at every try, and the same problem is said at most once a minute.
-      if (!sameProblem(problem, lastProblem) || now - lastLog > REPEAT_NANOS) {
-        LOG.warn(problem);
-        lastProblem = problem;
-        lastLog = now;
-      }
-      Thread.sleep(RETRY.toMillis());
+      throw e;
     }
-    return -1;
   }
 
   /**
@@ -177,9 +163,5 @@ public final class TopicWaiter {
       return new TopicAuthorizationException(denied.getMessage(), Set.of(topic));
     }
     return cause;
-  }
-
-  static boolean sameProblem(String a, String b) {
-    return b != null && a.replaceAll("[0-9]+", "#").equals(b.replaceAll("[0-9]+", "#"));
   }
 }

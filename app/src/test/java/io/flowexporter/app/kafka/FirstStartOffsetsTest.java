@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexporter.topology.FlowTopology;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupOffsetsResults;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -164,8 +166,7 @@ class FirstStartOffsetsTest {
   @Test
   void fromBeginningCommitsNothing() throws Exception {
     listings.add(Map.of());
-    assertThat(
-            FirstStartOffsets.begin(admin(), GROUP, TOPIC, 2, false, true, () -> false, refusals))
+    assertThat(FirstStartOffsets.begin(admin(), GROUP, TOPIC, 2, false, true, waiting(() -> false)))
         .isEqualTo(FirstStartOffsets.Outcome.FIRST_RECORD);
     assertThat(altered).isEmpty();
   }
@@ -176,20 +177,17 @@ class FirstStartOffsetsTest {
     listings.add(new TimeoutException("no answer"));
     assertThat(
             FirstStartOffsets.begin(
-                admin(),
-                GROUP,
-                TOPIC,
-                2,
-                false,
-                false,
-                () -> asked.incrementAndGet() > 1,
-                refusals))
+                admin(), GROUP, TOPIC, 2, false, false, waiting(() -> asked.incrementAndGet() > 1)))
         .isEqualTo(FirstStartOffsets.Outcome.STOPPED);
     assertThat(altered).isEmpty();
   }
 
   /** Where the group begins on a first start ({@code stored} false) or a later one. */
   private FirstStartOffsets.Outcome begin(boolean stored) throws InterruptedException {
-    return FirstStartOffsets.begin(admin(), GROUP, TOPIC, 2, stored, false, () -> false, refusals);
+    return FirstStartOffsets.begin(admin(), GROUP, TOPIC, 2, stored, false, waiting(() -> false));
+  }
+
+  private UntilKafkaAnswers waiting(BooleanSupplier stopping) {
+    return new UntilKafkaAnswers("kafka1:9092", stopping, refusals, Duration.ofMillis(1));
   }
 }

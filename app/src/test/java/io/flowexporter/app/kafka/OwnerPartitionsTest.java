@@ -1,10 +1,10 @@
 package io.flowexporter.app.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowexporter.topology.FlowTopology;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -29,6 +29,9 @@ class OwnerPartitionsTest {
       new KafkaRefusalLog(
           KafkaRefusals.of(Map.of(), "kafka1:9092", new TopicAcls("flows", Optional.empty(), ID)));
 
+  private final UntilKafkaAnswers kafka =
+      new UntilKafkaAnswers("kafka1:9092", () -> false, refusals, Duration.ofMillis(1));
+
   /** An admin client whose describeTopics answers in turn with these results. */
   private static Admin describing(DescribeTopicsResult... answers) {
     Deque<DescribeTopicsResult> queue = new ArrayDeque<>(List.of(answers));
@@ -46,9 +49,7 @@ class OwnerPartitionsTest {
 
   @Test
   void theRepartitionTopicKeepsItsCountAfterTheInputGrew() throws Exception {
-    assertThat(
-            OwnerPartitions.of(
-                describing(DescribeTopicsResults.of(DELTAS, 6)), ID, 12, () -> false, refusals))
+    assertThat(OwnerPartitions.of(describing(DescribeTopicsResults.of(DELTAS, 6)), ID, 12, kafka))
         .isEqualTo(new OwnerPartitions.Owners(6, true));
   }
 
@@ -63,8 +64,7 @@ class OwnerPartitionsTest {
                         CHANGELOG, new UnknownTopicOrPartitionException("no"))),
                 ID,
                 12,
-                () -> false,
-                refusals))
+                kafka))
         .isEqualTo(new OwnerPartitions.Owners(12, false));
   }
 
@@ -78,8 +78,7 @@ class OwnerPartitionsTest {
                     DescribeTopicsResults.of(CHANGELOG, 6)),
                 ID,
                 12,
-                () -> false,
-                refusals))
+                kafka))
         .isEqualTo(new OwnerPartitions.Owners(6, true));
   }
 
@@ -93,19 +92,44 @@ class OwnerPartitionsTest {
             DescribeTopicsResults.failed(DELTAS, denied),
             DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")),
             DescribeTopicsResults.of(DELTAS, 4));
-    assertThat(OwnerPartitions.of(admin, ID, 12, () -> false, refusals).count()).isEqualTo(4);
-    assertThat(refusals.current()).as("the refusal, for the log and /readyz").isPresent();
+    assertThat(OwnerPartitions.of(admin, ID, 12, kafka).count()).isEqualTo(4);
+    assertThat(refusals.current()).as("over once Kafka answered").isEmpty();
   }
 
   @Test
-  void threeFailuresStopTheStartRatherThanGuess() {
+  void aRefusalNamesTheTopicItIsAbout() throws Exception {
+    int[] asked = {0};
+    Admin admin =
+        describing(
+            DescribeTopicsResults.failed(
+                DELTAS, new TopicAuthorizationException("denied", Set.of())));
+    UntilKafkaAnswers stoppingAfterOne =
+        new UntilKafkaAnswers("kafka1:9092", () -> asked[0]++ > 0, refusals, Duration.ofMillis(1));
+    assertThat(OwnerPartitions.of(admin, ID, 12, stoppingAfterOne)).isNull();
+    assertThat(refusals.current())
+        .as("the refusal, for the log and /readyz while it lasts")
+        .hasValueSatisfying(r -> assertThat(r.message()).contains(DELTAS));
+  }
+
+  @Test
+  void noAnswerIsWaitedOutNotGuessed() throws Exception {
     Admin admin =
         describing(
             DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")),
             DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")),
-            DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")));
-    assertThatThrownBy(() -> OwnerPartitions.of(admin, ID, 12, () -> false, refusals))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining(DELTAS);
+            DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")),
+            DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")),
+            DescribeTopicsResults.of(DELTAS, 6));
+    assertThat(OwnerPartitions.of(admin, ID, 12, kafka))
+        .isEqualTo(new OwnerPartitions.Owners(6, true));
+  }
+
+  @Test
+  void anExporterStoppingMeanwhileLearnsNothing() throws Exception {
+    int[] asked = {0};
+    Admin admin = describing(DescribeTopicsResults.failed(DELTAS, new TimeoutException("slow")));
+    UntilKafkaAnswers stopping =
+        new UntilKafkaAnswers("kafka1:9092", () -> asked[0]++ > 0, refusals, Duration.ofMillis(1));
+    assertThat(OwnerPartitions.of(admin, ID, 12, stopping)).isNull();
   }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexporter.topology.FlowTopology;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +22,12 @@ class PreviousFormatTest {
   private static final String ID = "flow-exporter";
   private static final String PREVIOUS = ID + "-" + FlowTopology.PREVIOUS_STORE + "-changelog";
   private static final String CURRENT = ID + "-" + FlowTopology.STORE + "-changelog";
+
+  private final KafkaRefusalLog refusals =
+      new KafkaRefusalLog(
+          KafkaRefusals.of(Map.of(), "kafka1:9092", new TopicAcls("flows", Optional.empty(), ID)));
+  private final UntilKafkaAnswers kafka =
+      new UntilKafkaAnswers("kafka1:9092", () -> false, refusals, Duration.ofMillis(1));
 
   /** An admin client whose listTopics answers in turn with these results. */
   private static Admin listing(ListTopicsResult... answers) {
@@ -44,15 +52,15 @@ class PreviousFormatTest {
   void onlyThePreviousChangelogStopsTheStart() throws Exception {
     assertThat(
             PreviousFormat.check(
-                listing(ListTopicsResults.of(Set.of(PREVIOUS))), ID, "flows", () -> false))
+                listing(ListTopicsResults.of(Set.of(PREVIOUS))), ID, "flows", kafka))
         .hasValueSatisfying(m -> assertThat(m).contains("format of flow-exporter 0.1", PREVIOUS));
     assertThat(
             PreviousFormat.check(
-                listing(ListTopicsResults.of(Set.of(PREVIOUS, CURRENT))), ID, "flows", () -> false))
+                listing(ListTopicsResults.of(Set.of(PREVIOUS, CURRENT))), ID, "flows", kafka))
         .isEmpty();
     assertThat(
             PreviousFormat.check(
-                listing(ListTopicsResults.of(Set.of("flows"))), ID, "flows", () -> false))
+                listing(ListTopicsResults.of(Set.of("flows"))), ID, "flows", kafka))
         .isEmpty();
   }
 
@@ -63,17 +71,24 @@ class PreviousFormatTest {
             listing(timedOut(), timedOut(), ListTopicsResults.of(Set.of(PREVIOUS))),
             ID,
             "flows",
-            () -> false);
+            kafka);
     assertThat(found).hasValueSatisfying(m -> assertThat(m).contains("0.1"));
   }
 
   @Test
-  void aCheckThatCannotBeMadeStopsTheStartRatherThanPassing() throws Exception {
+  void aCheckThatCannotBeMadeYetIsWaitedForRatherThanPassed() throws Exception {
     Optional<String> message =
-        PreviousFormat.check(listing(timedOut(), timedOut(), timedOut()), ID, "flows", () -> false);
-    assertThat(message)
-        .hasValueSatisfying(
-            m -> assertThat(m).contains("did not list its topics", "timed out", "start again"));
+        PreviousFormat.check(
+            listing(
+                timedOut(),
+                timedOut(),
+                timedOut(),
+                timedOut(),
+                ListTopicsResults.of(Set.of(PREVIOUS))),
+            ID,
+            "flows",
+            kafka);
+    assertThat(message).hasValueSatisfying(m -> assertThat(m).contains("0.1"));
   }
 
   @Test
@@ -82,7 +97,12 @@ class PreviousFormatTest {
     // Stopping from the second attempt on: the admin client is asked once (a second listTopics
     // would find no answer queued and fail).
     Optional<String> message =
-        PreviousFormat.check(listing(timedOut()), ID, "flows", () -> asked[0]++ > 0);
+        PreviousFormat.check(
+            listing(timedOut()),
+            ID,
+            "flows",
+            new UntilKafkaAnswers(
+                "kafka1:9092", () -> asked[0]++ > 0, refusals, Duration.ofMillis(1)));
     assertThat(message).isEmpty();
   }
 }

@@ -8,18 +8,6 @@ import org.junit.jupiter.api.Test;
 class TopicWaiterTest {
 
   @Test
-  void aTimeoutSaidAgainWithOtherDeadlinesIsTheSameProblem() {
-    String first =
-        "Kafka at k:9092 is not answering (Call(callName=describeTopics, deadlineMs=1764500000123,"
-            + " tries=3, nextAllowedTryMs=1764500000456) timed out at 1764500000789 after 3"
-            + " attempt(s)); retrying";
-    String again = first.replace("000123", "007123").replace("tries=3", "tries=4");
-    assertThat(TopicWaiter.sameProblem(again, first)).isTrue();
-    assertThat(TopicWaiter.sameProblem("Topic t does not exist yet at k:9092", first)).isFalse();
-    assertThat(TopicWaiter.sameProblem(first, null)).isFalse();
-  }
-
-  @Test
   void brokerNamesThatDoNotResolveAreWaitedForNotAFailure() throws Exception {
     AtomicInteger checks = new AtomicInteger();
     // .invalid never resolves (RFC 6761): the wait goes on until it is stopped.
