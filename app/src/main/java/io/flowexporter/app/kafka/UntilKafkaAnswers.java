@@ -102,11 +102,13 @@ public final class UntilKafkaAnswers {
         problem = e.getMessage();
       } catch (ExecutionException | TimeoutException e) {
         Throwable cause =
-            e instanceof ExecutionException && e.getCause() != null
-                ? TopicWaiter.namingTheDeniedTopic(e.getCause(), topic)
-                : e;
-        // A client refused a moment ago backs off and then times out: still the refusal.
-        if (refusals.report(cause).isPresent() || refusals.remind()) {
+            e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+        if (topic != null) {
+          cause = TopicWaiter.namingTheDeniedTopic(cause, topic);
+        }
+        // A client refused a moment ago backs off and then times out: still the refusal. Another
+        // failure is said as it is.
+        if (refusals.report(cause).isPresent() || (timedOut(cause) && refusals.remind())) {
           Thread.sleep(pause.toMillis());
           continue;
         }
@@ -130,6 +132,11 @@ public final class UntilKafkaAnswers {
       Thread.sleep(pause.toMillis());
     }
     return Optional.empty();
+  }
+
+  private static boolean timedOut(Throwable cause) {
+    return cause instanceof TimeoutException
+        || cause instanceof org.apache.kafka.common.errors.TimeoutException;
   }
 
   static boolean sameProblem(String a, String b) {

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.junit.jupiter.api.Test;
 
 class UntilKafkaAnswersTest {
@@ -108,6 +109,48 @@ class UntilKafkaAnswersTest {
     assertThat(refusedMeanwhile[0]).as("the refusal, for /readyz while it lasts").isTrue();
     assertThat(refusals.current()).as("cleared once Kafka answered").isEmpty();
     assertThat(said()).as("said by the refusal log, not as Kafka not answering").isEmpty();
+  }
+
+  @Test
+  void aTimeoutWhileARefusalLastsIsTheRefusalAnotherFailureIsSaid() throws Exception {
+    ExecutionException denied =
+        new ExecutionException(new TopicAuthorizationException("denied", Set.of()));
+    assertThat(
+            kafka()
+                .ask(
+                    log,
+                    "flows",
+                    null,
+                    failing(
+                        denied,
+                        new TimeoutException(),
+                        new ExecutionException(
+                            new org.apache.kafka.common.errors.TimeoutException("timed out")),
+                        new ExecutionException(
+                            new UnsupportedVersionException("the broker is too old")))))
+        .contains(42);
+    assertThat(said())
+        .containsExactly("Kafka at kafka1:9092 is not answering (the broker is too old); retrying");
+  }
+
+  @Test
+  void aRefusalOfNoTopicNamedIsSaidAsItIsWhenTheRequestIsAboutNone() throws Exception {
+    ExecutionException denied =
+        new ExecutionException(new TopicAuthorizationException("denied", Set.of()));
+    boolean[] refused = {false};
+    UntilKafkaAnswers.Request<Integer> request = failing(denied);
+    assertThat(
+            kafka()
+                .ask(
+                    log,
+                    null,
+                    null,
+                    () -> {
+                      refused[0] |= refusals.current().isPresent();
+                      return request.send();
+                    }))
+        .contains(42);
+    assertThat(refused[0]).isTrue();
   }
 
   @Test
