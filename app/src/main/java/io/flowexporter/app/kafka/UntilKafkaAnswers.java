@@ -117,7 +117,13 @@ public final class UntilKafkaAnswers {
                 + brokers
                 + (cause instanceof TimeoutException
                     ? " is not reachable"
-                    : " is not answering (" + cause.getMessage() + ")")
+                    : timedOut(cause)
+                        ? " is not answering (" + cause.getMessage() + ")"
+                        : " failed the request ("
+                            + cause.getClass().getSimpleName()
+                            + ": "
+                            + cause.getMessage()
+                            + ")")
                 + "; retrying"
                 + (need == null ? "" : ": the start needs " + need);
       }

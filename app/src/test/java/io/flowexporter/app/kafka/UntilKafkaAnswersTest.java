@@ -130,7 +130,9 @@ class UntilKafkaAnswersTest {
                             new UnsupportedVersionException("the broker is too old")))))
         .contains(42);
     assertThat(said())
-        .containsExactly("Kafka at kafka1:9092 is not answering (the broker is too old); retrying");
+        .containsExactly(
+            "Kafka at kafka1:9092 failed the request (UnsupportedVersionException: the broker is"
+                + " too old); retrying");
   }
 
   @Test
