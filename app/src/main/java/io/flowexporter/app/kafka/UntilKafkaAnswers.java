@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.errors.NetworkException;
 import org.slf4j.Logger;
 
 /**
@@ -106,9 +108,9 @@ public final class UntilKafkaAnswers {
         if (topic != null) {
           cause = TopicWaiter.namingTheDeniedTopic(cause, topic);
         }
-        // A client refused a moment ago backs off and then times out: still the refusal. Another
-        // failure is said as it is.
-        if (refusals.report(cause).isPresent() || (timedOut(cause) && refusals.remind())) {
+        // A client refused a moment ago backs off and then gets no answer: still the refusal.
+        // Another failure is said as it is.
+        if (refusals.report(cause).isPresent() || (noAnswer(cause) && refusals.remind())) {
           Thread.sleep(pause.toMillis());
           continue;
         }
@@ -117,7 +119,7 @@ public final class UntilKafkaAnswers {
                 + brokers
                 + (cause instanceof TimeoutException
                     ? " is not reachable"
-                    : timedOut(cause)
+                    : noAnswer(cause)
                         ? " is not answering (" + cause.getMessage() + ")"
                         : " failed the request ("
                             + cause.getClass().getSimpleName()
@@ -140,9 +142,12 @@ public final class UntilKafkaAnswers {
     return Optional.empty();
   }
 
-  private static boolean timedOut(Throwable cause) {
+  /** A failure that is no answer from Kafka: a timeout, a connection lost. */
+  private static boolean noAnswer(Throwable cause) {
     return cause instanceof TimeoutException
-        || cause instanceof org.apache.kafka.common.errors.TimeoutException;
+        || cause instanceof org.apache.kafka.common.errors.TimeoutException
+        || cause instanceof DisconnectException
+        || cause instanceof NetworkException;
   }
 
   static boolean sameProblem(String a, String b) {

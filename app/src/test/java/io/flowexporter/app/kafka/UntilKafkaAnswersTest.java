@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.DisconnectException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ class UntilKafkaAnswersTest {
   }
 
   @Test
-  void aTimeoutWhileARefusalLastsIsTheRefusalAnotherFailureIsSaid() throws Exception {
+  void noAnswerWhileARefusalLastsIsTheRefusalAnotherFailureIsSaid() throws Exception {
     ExecutionException denied =
         new ExecutionException(new TopicAuthorizationException("denied", Set.of()));
     assertThat(
@@ -126,6 +127,7 @@ class UntilKafkaAnswersTest {
                         new TimeoutException(),
                         new ExecutionException(
                             new org.apache.kafka.common.errors.TimeoutException("timed out")),
+                        new ExecutionException(new DisconnectException("connection lost")),
                         new ExecutionException(
                             new UnsupportedVersionException("the broker is too old")))))
         .contains(42);
