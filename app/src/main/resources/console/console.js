@@ -6,6 +6,7 @@
 const TOKEN_KEY = 'flow-exporter-api-token';
 const SVG = 'http://www.w3.org/2000/svg';
 let info = { families: ['as', 'router'], flow_api: false, interval_seconds: 5 };
+let infoRead = false;
 let countryRows = { receive: [], transmit: [] };
 let mapPaths = new Map();
 let flowAbort = null;
@@ -434,7 +435,15 @@ async function runFlows(event) {
     let buffer = '';
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) break;
+      if (done) {
+        if (!status.dataset.reason) {
+          // Every answer ends with its end line; without it the exporter or a proxy cut it short.
+          status.textContent = 'The answer ended without its end line after ' + flows
+            + ' flows: it may be incomplete (the exporter\'s log may say why).';
+          status.className = 'bad';
+        }
+        break;
+      }
       buffer += decoder.decode(value, { stream: true });
       let nl;
       while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -470,6 +479,11 @@ async function runFlows(event) {
     if (e.name === 'AbortError') {
       status.textContent = 'Stopped (client) after ' + flows + ' flows.';
       status.dataset.reason = 'client';
+    } else if (e instanceof SyntaxError) {
+      flowAbort.abort(); // the scan on the exporter stops too
+      status.textContent = 'A line of the answer was not JSON after ' + flows + ' flows (' + e.message
+        + '); the scan was stopped.';
+      status.className = 'bad';
     } else {
       status.textContent = 'The connection to the exporter was lost after ' + flows
         + ' flows (it stopped, or the network failed): ' + e.message;
@@ -487,11 +501,22 @@ function showSearchFields() {
   document.querySelectorAll('.search-only').forEach((e) => { e.hidden = !search; });
 }
 
-async function start() {
+/**
+ * Reads what this instance serves (families, flow API) and shows the parts of the page that go with
+ * it. Asked again at each refresh until it is read: a page loaded while its instance restarts (a
+ * rolling upgrade) would otherwise hide the map, the ports and the flow form until reloaded.
+ */
+async function readInfo() {
+  const unread = $('#info-unread');
   try {
     info = await getJson('/api/v1/console');
+    infoRead = true;
+    unread.hidden = true;
   } catch (e) {
-    say($('#status'), 'Could not read /api/v1/console: ' + e.message);
+    say(unread, 'Could not read /api/v1/console (' + e.message + '): the map, the ports and the flow'
+      + ' form show once it answers.');
+    unread.hidden = false;
+    return;
   }
   $('#ports').hidden = !info.families.includes('port');
   const countries = info.families.includes('country');
@@ -499,6 +524,14 @@ async function start() {
   $('#map-on').hidden = !countries;
   $('#flows-off').hidden = info.flow_api;
   for (const id of ['#flow-form', '#flow-line', '#flow-table']) $(id).hidden = !info.flow_api;
+  if (countries) {
+    drawMap().catch((e) => { $('#map-tip').textContent = 'Could not draw the map: ' + e.message; });
+  }
+}
+
+async function start() {
+  // Hidden until the instance says what it serves.
+  for (const id of ['#flow-form', '#flow-line', '#flow-table', '#flows-off']) $(id).hidden = true;
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) $('#token').value = saved;
   document.querySelectorAll('input[name="map-dir"]').forEach((r) => r.addEventListener('change', shadeMap));
@@ -510,15 +543,14 @@ async function start() {
   });
   $('#flow-stop').addEventListener('click', () => flowAbort && flowAbort.abort());
   $('#flow-start').disabled = false; // only now that submitting runs the script, never the browser's own GET
-  if (countries) {
-    drawMap().catch((e) => { $('#map-tip').textContent = 'Could not draw the map: ' + e.message; });
-  }
+  await readInfo();
   // Each refresh is planned when the last one ended, never on a fixed beat: on a slow exporter or
   // network a refresh may outlast the interval, and two at once could draw their answers out of order.
   const period = Math.max(2, info.interval_seconds || 5) * 1000;
   answerWithinMs = 2 * period;
   const loop = async () => {
     try {
+      if (!infoRead) await readInfo();
       await refresh();
     } finally {
       setTimeout(loop, period);

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>History is kept per time slot of {@code interval}, not per sample: a sample that comes after
  * missed intervals (the instance was not ready, or a sample failed) advances by as many slots, and
- * the missed ones stay unknown (NaN), so that a sparkline shows the gap and spans the window.
+ * the missed ones stay unknown (NaN), so that a sparkline shows the gap and spans the window. The
+ * slots are the schedule's runs, counted: a late sample is still its own interval's.
  *
  * <p>Bounded: history is kept for the {@value #TRACKED} busiest entities of each dimension and
  * direction at each sample, and for at most as many more that were among them lately (those most
@@ -89,17 +90,19 @@ public final class RateSampler implements AutoCloseable {
   private long previousNanos;
 
   /**
-   * The time slot of the last sample: 0 for the first, then one more per interval since (not per
-   * sample), so that history has a place for each interval, sampled or not.
+   * The time slot of the last sample: 0 for the first, then one more per scheduled run since (not
+   * per sample), so that history has a place for each interval, sampled or not.
    */
   private long slot;
 
   /**
-   * When {@code slot} was last advanced, {@code null} before the first sample. Kept apart from
-   * {@code previousNanos}, which a sample that fails half-way leaves behind, so that the failed
-   * sample's interval is not counted twice.
+   * Scheduled runs since the first sample, which is the slot of the next one: each {@link #sample}
+   * and {@link #notReady} is one run of the fixed-rate schedule, one interval. Counted, not
+   * measured: a sample that starts late (a GC pause, a busy core) is followed by one on time, and
+   * timing them would put the two intervals' samples three slots apart, with a gap in every
+   * sparkline where traffic was sampled. -1 before the first sample.
    */
-  private Long slotNanos;
+  private long runs = -1;
 
   private final Map<Group, Map<String, Track>> tracks = new HashMap<>();
   private final EnumMap<Direction, Track> totalTracks = new EnumMap<>(Direction.class);
@@ -186,6 +189,9 @@ public final class RateSampler implements AutoCloseable {
    * no rates, only the totals and histories of the last sample.
    */
   public void notReady() {
+    if (runs >= 0) {
+      runs++; // an interval without a sample: its slot stays unknown
+    }
     previous = null;
     previousIndex = Map.of();
     if (!withdrawn) {
@@ -204,16 +210,15 @@ public final class RateSampler implements AutoCloseable {
     return view;
   }
 
-  /** Takes one sample of {@code now}, read at {@code nanos} ({@link System#nanoTime()}). */
+  /**
+   * Takes one sample of {@code now}, read at {@code nanos} ({@link System#nanoTime()}): one run of
+   * the schedule, as {@link #notReady} is.
+   */
   public void sample(TotalsSnapshot now, long nanos) {
+    // Counted first: a sample that fails half-way still took its slot, which stays unknown.
+    slot = Math.max(runs, 0);
+    runs = slot + 1;
     boolean hasRate = previous != null && nanos > previousNanos;
-    if (slotNanos != null) {
-      // Intervals since the last sample, rounded: a late sample is still the next slot, while one
-      // after the instance was not ready skips the slots it did not sample (at least one, so that
-      // a sample never overwrites the previous one's).
-      slot += Math.max(1, Math.round((nanos - slotNanos) / (double) interval.toNanos()));
-    }
-    slotNanos = nanos;
     double seconds = hasRate ? (nanos - previousNanos) / 1e9 : Double.NaN;
     Map<Group, Map<String, Acc>> sums = new HashMap<>();
     EnumMap<Direction, Acc> totals = new EnumMap<>(Direction.class);

@@ -256,8 +256,11 @@ class RateSamplerTest {
       add(google, 1000L * s, 1, 1);
       sampleAt(5L * s);
     }
-    // Not ready for 15 s (no samples), then a sample without a rate, then one with.
-    sampler.notReady();
+    // Not ready for 15 s (three runs without a sample), then a sample without a rate, then one
+    // with.
+    for (int run = 0; run < 3; run++) {
+      sampler.notReady();
+    }
     add(google, 1_000_000, 1, 1);
     sampleAt(70);
     add(google, 15_000, 1, 1);
@@ -277,6 +280,25 @@ class RateSamplerTest {
     assertThat(sampler.view().totals().get(Direction.RECEIVE).history())
         .containsExactly(
             Double.NaN, Double.NaN, Double.NaN, Double.NaN, 8.0 * 15_000 / 5, 8.0 * 14_000 / 7);
+  }
+
+  @Test
+  void aSampleThatStartsLateIsStillItsIntervalsAndTheNextOneOnTimeToo() {
+    SeriesKey google = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    add(google, 0, 0, 0);
+    sampleAt(0);
+    for (long at : new long[] {5, 10, 18, 20, 25, 30}) { // the run of 15 s started 3 s late
+      add(google, 1000, 1, 1);
+      sampleAt(at);
+    }
+    assertThat(sampler.view().totals().get(Direction.RECEIVE).history())
+        .containsExactly(
+            8.0 * 1000 / 5,
+            8.0 * 1000 / 5,
+            8.0 * 1000 / 8,
+            8.0 * 1000 / 2,
+            8.0 * 1000 / 5,
+            8.0 * 1000 / 5);
   }
 
   @Test
