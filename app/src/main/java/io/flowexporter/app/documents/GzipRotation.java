@@ -2,9 +2,9 @@ package io.flowexporter.app.documents;
 
 import ch.qos.logback.core.rolling.FixedWindowRollingPolicy;
 import ch.qos.logback.core.rolling.RolloverFailure;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -77,9 +77,13 @@ final class GzipRotation extends FixedWindowRollingPolicy {
     // The part's stream its own resource: GZIPOutputStream writes its header in its constructor,
     // and on a full disk that write fails before the stream could be closed by its wrapper.
     try (InputStream in = Files.newInputStream(file);
-        OutputStream raw = Files.newOutputStream(part);
-        OutputStream out = new GZIPOutputStream(raw, 64 * 1024)) {
+        FileOutputStream raw = new FileOutputStream(part.toFile());
+        GZIPOutputStream out = new GZIPOutputStream(raw, 64 * 1024)) {
       in.transferTo(out);
+      out.finish();
+      // On disk before the file it replaces is deleted: after a host crash, the archive is whole
+      // or the file is still there (once per rotation, unlike the log's own writes).
+      raw.getFD().sync();
     }
   }
 

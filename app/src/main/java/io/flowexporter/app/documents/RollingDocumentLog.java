@@ -1,6 +1,7 @@
 package io.flowexporter.app.documents;
 
 import ch.qos.logback.core.ContextBase;
+import ch.qos.logback.core.CoreConstants;
 import ch.qos.logback.core.encoder.EncoderBase;
 import ch.qos.logback.core.rolling.RollingFileAppender;
 import ch.qos.logback.core.rolling.SizeBasedTriggeringPolicy;
@@ -16,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -213,9 +216,10 @@ public final class RollingDocumentLog implements DocumentLog {
   /**
    * A document is handed to the file in one write, so a kill leaves whole lines; should a write
    * have been cut short all the same, the part is ended with a line end before anything else is
-   * appended: one line that is not JSON (Filebeat indexes it with an error), rather than a new
-   * document glued to it, and the record is written again whole as its offset was not committed.
-   * Only appended to, never truncated, so a reader that follows the file is never confused.
+   * appended: one line that is not JSON (Filebeat drops it: it has no `event.id` to make an id of),
+   * rather than a new document glued to it, and the record is written again whole as its offset was
+   * not committed. Only appended to, never truncated, so a reader that follows the file is never
+   * confused.
    */
   static void endPartialLastLine(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
@@ -267,11 +271,18 @@ public final class RollingDocumentLog implements DocumentLog {
     if (problem == null && !java.util.Objects.equals(openedKey, keyOf(file))) {
       // Removed or moved away from outside (rm to free the disk, a logrotate rule): the appender
       // would write on to a file nobody sees, and its size check looks at the new one. What was
-      // flushed went there; the file is opened anew under its name, nothing fails.
-      reopen();
-    }
-    if (problem != null) {
-      reopen();
+      // flushed went there; the file is opened anew under its name, nothing fails unless it
+      // cannot be opened (then this flush fails with the reason, as documents would be lost).
+      problem = reopen();
+      if (problem != null) {
+        errorsHandled = errors.get();
+        reopenings++;
+      }
+    } else if (problem != null) {
+      String again = reopen();
+      if (again != null) {
+        problem += "; " + again;
+      }
       errorsHandled = errors.get();
       reopenings++;
     }
@@ -285,20 +296,51 @@ public final class RollingDocumentLog implements DocumentLog {
     }
   }
 
-  /** Stopping the appender stops its policies too, and it will not start without them. */
-  private void reopen() {
+  /**
+   * Opens the file anew. Stopping the appender stops its policies too, and it will not start
+   * without them.
+   *
+   * @return why the file could not be opened, or null when it is open
+   */
+  private String reopen() {
     appender.stop();
     try {
       // A write cut short (disk full) may have left part of a line: ended, so that the next
       // document starts a line of its own.
       endPartialLastLine(file);
     } catch (IOException | RuntimeException e) {
-      // Still failing: the next flush says so.
+      // Still failing: the open below says so.
     }
+    forgetFileNames();
+    int errorsBefore = errors.get();
     rolling.start();
     trigger.start();
     appender.start();
     openedKey = keyOf(file);
+    if (appender.isStarted()) {
+      return null;
+    }
+    return "cannot be opened again"
+        + (errors.get() > errorsBefore && lastError != null
+            ? " (" + describe(lastError) + ")"
+            : "");
+  }
+
+  /**
+   * Logback remembers the file of each appender that starts, to refuse a second appender on it, and
+   * forgets it only when a started appender stops: after a start that failed (the file could not be
+   * opened), every later start would be refused as colliding with itself. This log's context holds
+   * its one appender, so no collision is real.
+   */
+  private void forgetFileNames() {
+    for (String names :
+        List.of(
+            CoreConstants.FA_FILENAME_COLLISION_MAP,
+            CoreConstants.RFA_FILENAME_PATTERN_COLLISION_MAP)) {
+      if (context.getObject(names) instanceof Map<?, ?> map) {
+        map.clear();
+      }
+    }
   }
 
   @Override

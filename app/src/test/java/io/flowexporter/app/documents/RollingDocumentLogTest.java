@@ -83,6 +83,30 @@ class RollingDocumentLogTest {
   }
 
   @Test
+  void aFileThatCannotBeOpenedAnewFailsTheFlushWithWhyAndIsOpenedOnceItCan() throws Exception {
+    Path file = dir.resolve("flows.json");
+    try (RollingDocumentLog log = RollingDocumentLog.open(file, 1024 * 1024, 3)) {
+      log.append(doc(1));
+      log.flush();
+      Files.delete(file);
+      Files.createDirectory(file); // in the way: opening fails, even for root
+      assertThatThrownBy(log::flush)
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("cannot be opened again");
+      log.append(doc(2)); // dropped: its flush fails, and its record is counted again
+      assertThatThrownBy(log::flush).isInstanceOf(UncheckedIOException.class);
+      Files.delete(file);
+      // The way is clear: this flush still fails (documents since the last good one are missing)
+      // but opens the file, and the next ones succeed.
+      assertThatThrownBy(log::flush).isInstanceOf(UncheckedIOException.class);
+      log.append(doc(3));
+      log.flush();
+      assertThat(Files.readAllLines(file))
+          .containsExactly(new String(doc(3), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void rotatesBySizeIntoGzipFilesAndKeepsAtMostTheCount() throws Exception {
     Path file = dir.resolve("flows.json");
     int written = 0;
