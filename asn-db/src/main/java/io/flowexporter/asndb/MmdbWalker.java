@@ -201,6 +201,11 @@ final class MmdbWalker {
       long lo = los[top];
       if (node > nodeCount) { // a data record, pushed in order like the nodes
         int record = recordAt(node - nodeCount - 16);
+        if (ipVersion == 6 && depth < 96 && hi == 0 && lo == 0) {
+          // A network that holds ::/96 whole (a home-made file's ::/0 default, say) holds every
+          // IPv4 address: MaxMind's reader answers IPv4 lookups from it, and so does the index.
+          sink.network(true, 0, 0, 0, record);
+        }
         boolean ipv4 = depth >= 96 && hi == 0 && (lo >>> 32) == 0;
         sink.network(ipv4, hi, lo, ipv4 ? depth - 96 : depth, record);
         continue;

@@ -83,6 +83,22 @@ class AsnDatabaseTest {
   }
 
   @Test
+  void anIpv6NetworkHoldingTheIpv4SubtreeWholeAnswersIpv4LikeMaxMindsReader() throws IOException {
+    for (String covering : new String[] {"::/0", "::/64"}) {
+      AsnDatabase db =
+          AsnDatabase.load(
+              TestDatabases.write(
+                  dir,
+                  "default.mmdb",
+                  covering + ",64500,Default Transit\n2a00::/16,64501,Other\n",
+                  "--no-alias"));
+      assertThat(db.asnOf("8.8.8.8")).as(covering).isEqualTo(64500);
+      assertThat(db.asnOf("::ffff:8.8.8.8")).as(covering).isEqualTo(64500);
+      assertThat(db.asnOf("2a00::1")).as(covering).isEqualTo(64501);
+    }
+  }
+
+  @Test
   void ipinfoShape() throws IOException {
     AsnDatabase db =
         AsnDatabase.load(

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -149,6 +150,22 @@ class ReloadingAsnDatabaseTest {
       await("listener told", () -> loaded.size() == 2);
       assertThat(loaded).hasSize(2);
       assertThat(failed).hasSize(4); // each bad state was reported once, not on every check
+    }
+  }
+
+  @Test
+  void aRefusedFileIsTriedAgainOnceItsPermissionsChange() throws Exception {
+    Path file = TestDatabases.write(dir, "asn.mmdb", OLD);
+    try (ReloadingAsnDatabase db = ReloadingAsnDatabase.open(file, Duration.ofHours(1), listener)) {
+      TestDatabases.replace(file, "this is not a database".getBytes(StandardCharsets.UTF_8));
+      db.reloadIfChanged();
+      assertThat(failed).hasSize(1);
+      db.reloadIfChanged();
+      assertThat(failed).as("the same file: not tried again").hasSize(1);
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      db.reloadIfChanged();
+      assertThat(failed).as("its permissions changed (chmod): tried again").hasSize(2);
+      assertThat(db.asnOf("8.8.8.8")).isEqualTo(15169);
     }
   }
 
