@@ -52,6 +52,20 @@ class UntilKafkaAnswersTest {
     };
   }
 
+  /** Whether a refusal was current at some ask of {@code request}. */
+  private boolean refusedMeanwhile;
+
+  private UntilKafkaAnswers.Request<Integer> watchingRefusals(
+      UntilKafkaAnswers.Request<Integer> request) {
+    return () -> {
+      refusedMeanwhile |= refusals.current().isPresent();
+      return request.send();
+    };
+  }
+
+  private static final ExecutionException DENIED =
+      new ExecutionException(new TopicAuthorizationException("denied", Set.of()));
+
   private UntilKafkaAnswers kafka() {
     return new UntilKafkaAnswers("kafka1:9092", () -> false, refusals, Duration.ofMillis(1));
   }
@@ -92,30 +106,15 @@ class UntilKafkaAnswersTest {
 
   @Test
   void aRefusalIsSaidByTheRefusalLogAndLastsUntilKafkaAnswers() throws Exception {
-    ExecutionException denied =
-        new ExecutionException(new TopicAuthorizationException("denied", Set.of()));
-    boolean[] refusedMeanwhile = {false};
-    UntilKafkaAnswers.Request<Integer> request = failing(denied, denied);
-    assertThat(
-            kafka()
-                .ask(
-                    log,
-                    "flows",
-                    null,
-                    () -> {
-                      refusedMeanwhile[0] |= refusals.current().isPresent();
-                      return request.send();
-                    }))
+    assertThat(kafka().ask(log, "flows", null, watchingRefusals(failing(DENIED, DENIED))))
         .contains(42);
-    assertThat(refusedMeanwhile[0]).as("the refusal, for /readyz while it lasts").isTrue();
+    assertThat(refusedMeanwhile).as("the refusal, for /readyz while it lasts").isTrue();
     assertThat(refusals.current()).as("cleared once Kafka answered").isEmpty();
     assertThat(said()).as("said by the refusal log, not as Kafka not answering").isEmpty();
   }
 
   @Test
   void noAnswerWhileARefusalLastsIsTheRefusalAnotherFailureIsSaid() throws Exception {
-    ExecutionException denied =
-        new ExecutionException(new TopicAuthorizationException("denied", Set.of()));
     assertThat(
             kafka()
                 .ask(
@@ -123,7 +122,7 @@ class UntilKafkaAnswersTest {
                     "flows",
                     null,
                     failing(
-                        denied,
+                        DENIED,
                         new TimeoutException(),
                         new ExecutionException(
                             new org.apache.kafka.common.errors.TimeoutException("timed out")),
@@ -139,22 +138,8 @@ class UntilKafkaAnswersTest {
 
   @Test
   void aRefusalOfNoTopicNamedIsSaidAsItIsWhenTheRequestIsAboutNone() throws Exception {
-    ExecutionException denied =
-        new ExecutionException(new TopicAuthorizationException("denied", Set.of()));
-    boolean[] refused = {false};
-    UntilKafkaAnswers.Request<Integer> request = failing(denied);
-    assertThat(
-            kafka()
-                .ask(
-                    log,
-                    null,
-                    null,
-                    () -> {
-                      refused[0] |= refusals.current().isPresent();
-                      return request.send();
-                    }))
-        .contains(42);
-    assertThat(refused[0]).isTrue();
+    assertThat(kafka().ask(log, null, null, watchingRefusals(failing(DENIED)))).contains(42);
+    assertThat(refusedMeanwhile).isTrue();
   }
 
   @Test
