@@ -74,6 +74,9 @@ import picocli.CommandLine.Spec;
     })
 public final class ExporterCommand implements Callable<Integer> {
 
+  /** The longest --series-ttl: a century. */
+  static final Duration MAX_SERIES_TTL = Duration.ofDays(36_500);
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -391,6 +394,10 @@ public final class ExporterCommand implements Callable<Integer> {
       ttl = Durations.parse(seriesTtl);
     } catch (IllegalArgumentException e) {
       throw fail("--series-ttl", e.getMessage());
+    }
+    if (ttl.compareTo(MAX_SERIES_TTL) > 0) {
+      // Held as milliseconds by the owner's expiry; a century is "never" for a flow counter.
+      throw fail("--series-ttl", "must be at most 36500d (a century), got '" + seriesTtl + "'");
     }
     // Only existence here (also for --check); the loaders say what else is wrong with a file.
     if (asnDb != null && !Files.exists(asnDb)) {

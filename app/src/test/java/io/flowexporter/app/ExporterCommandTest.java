@@ -53,6 +53,10 @@ class ExporterCommandTest {
     assertThat(cli.out()).contains("max-series=5000", "series-ttl=36h");
     assertThat(cli.run(with("--series-ttl", "PT90M"))).isZero();
     assertThat(cli.out()).contains("series-ttl=90m");
+    assertThat(cli.run(with("--series-ttl", "36500d"))).isZero();
+    // Above a century: refused at the edge, not an owner task failing at start.
+    assertThat(cli.run(with("--series-ttl", "999999999999d"))).isEqualTo(2);
+    assertThat(cli.err()).contains("--series-ttl", "36500d");
   }
 
   @Test
