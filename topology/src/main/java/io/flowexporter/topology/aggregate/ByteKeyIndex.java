@@ -26,7 +26,7 @@ final class ByteKeyIndex {
   /** The value of the key held in {@code b[offset, offset + length)}, or -1. */
   int get(byte[] b, int offset, int length, int hash) {
     int mask = keys.length - 1;
-    for (int i = hash & mask; ; i = (i + 1) & mask) {
+    for (int i = start(hash) & mask; ; i = (i + 1) & mask) {
       byte[] k = keys[i];
       if (k == null) {
         return -1;
@@ -67,13 +67,37 @@ final class ByteKeyIndex {
 
   private void insert(byte[] key, int hash, int value) {
     int mask = keys.length - 1;
-    int i = hash & mask;
+    int i = start(hash) & mask;
     while (keys[i] != null) {
       i = (i + 1) & mask;
     }
     keys[i] = key;
     hashes[i] = hash;
     values[i] = value;
+  }
+
+  /**
+   * Where a key's probe starts: its hash mixed, since the hash's low bits also pick the key's owner
+   * partition, and an owner's table holds only keys whose low bits agree modulo the partitions.
+   * Taken as they are, they would start every probe in one of every P places: with 48 owner
+   * partitions a lookup went through 7.6 places on average instead of 1.2 (the mean probe length of
+   * keys of one partition, {@code ByteKeyIndexTest}).
+   */
+  private static int start(int hash) {
+    int h = hash * 0x9E3779B9;
+    return h ^ (h >>> 16);
+  }
+
+  /** How many places a lookup of a held key goes through, on average: for tests. */
+  double meanProbeLength() {
+    int mask = keys.length - 1;
+    long probes = 0;
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] != null) {
+        probes += ((i - start(hashes[i])) & mask) + 1;
+      }
+    }
+    return size == 0 ? 0 : probes / (double) size;
   }
 
   private void grow() {

@@ -35,6 +35,25 @@ class ByteKeyIndexTest {
   }
 
   @Test
+  void anOwnersSeriesSpreadOverTheTableThoughTheirHashesAgreeOnThePartition() {
+    // An owner's table holds the series of one owner partition only: their hashes' low bits agree
+    // modulo the partitions. With 48 partitions, probes started at the raw hash went through 7.6
+    // places on average.
+    for (int partitions : new int[] {1, 4, 12, 48}) {
+      ByteKeyIndex index = new ByteKeyIndex(16);
+      Random random = new Random(5);
+      Set<SeriesKey> seen = new HashSet<>();
+      while (index.size() < 5_000) {
+        SeriesKey key = randomKey(random);
+        if (DeltaBatch.ownerPartition(key, partitions) == 0 && seen.add(key)) {
+          index.put(key.bytes(), key.hash(), index.size());
+        }
+      }
+      assertThat(index.meanProbeLength()).as("%d owner partitions", partitions).isLessThan(1.6);
+    }
+  }
+
+  @Test
   void findsEveryInsertedSeriesThroughGrowthAndNothingElse() {
     ByteKeyIndex index = new ByteKeyIndex(16);
     Random random = new Random(11);
