@@ -15,8 +15,19 @@ final class ByteKeyIndex {
   private int[] hashes;
   private int[] values;
   private int size;
+  private final boolean onePartition;
 
+  /** For keys of every owner partition (the first stage's): their hashes are taken as they are. */
   ByteKeyIndex(int capacity) {
+    this(capacity, false);
+  }
+
+  /**
+   * @param onePartition whether the keys are those of one owner partition (an owner's store): their
+   *     hashes are then mixed before use ({@link #start})
+   */
+  ByteKeyIndex(int capacity, boolean onePartition) {
+    this.onePartition = onePartition;
     int c = Integer.highestOneBit(Math.max(16, capacity - 1)) << 1;
     keys = new byte[c][];
     hashes = new int[c];
@@ -77,13 +88,17 @@ final class ByteKeyIndex {
   }
 
   /**
-   * Where a key's probe starts: its hash mixed, since the hash's low bits also pick the key's owner
-   * partition, and an owner's table holds only keys whose low bits agree modulo the partitions.
-   * Taken as they are, they would start every probe in one of every P places: with 48 owner
-   * partitions a lookup went through 7.6 places on average instead of 1.2 (the mean probe length of
-   * keys of one partition, {@code ByteKeyIndexTest}).
+   * Where a key's probe starts. The hash's low bits also pick the key's owner partition, so the
+   * keys of one owner agree on them modulo the partitions: taken as they are, they would start
+   * every probe in one of every P places, and with 48 owner partitions a lookup went through 7.6
+   * places on average instead of 1.2 (the mean probe length of keys of one partition, {@code
+   * ByteKeyIndexTest}). Mixed only there: the first stage's table, looked up once per record, holds
+   * keys of every partition, whose low bits vary.
    */
-  private static int start(int hash) {
+  private int start(int hash) {
+    if (!onePartition) {
+      return hash;
+    }
     int h = hash * 0x9E3779B9;
     return h ^ (h >>> 16);
   }

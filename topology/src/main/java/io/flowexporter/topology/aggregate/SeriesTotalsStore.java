@@ -71,7 +71,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   /** Every series of the partition; {@link #index} maps key bytes to a position here. */
   private final List<Series> series = new ArrayList<>();
 
-  private ByteKeyIndex index = new ByteKeyIndex(1024);
+  private ByteKeyIndex index = new ByteKeyIndex(1024, true);
 
   /** Series per family in this store, overflow series included; read by scrapes. */
   private final AtomicIntegerArray perFamily = new AtomicIntegerArray(FAMILIES);
@@ -274,7 +274,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       return 0;
     }
     series.removeIf(s -> s.expired);
-    index = new ByteKeyIndex(series.size() * 2);
+    index = new ByteKeyIndex(series.size() * 2, true);
     for (int i = 0; i < series.size(); i++) {
       Series s = series.get(i);
       index.put(s.key.bytes(), s.key.hash(), i);
@@ -602,7 +602,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   private void resetMemory() {
     series.clear();
-    index = new ByteKeyIndex(1024);
+    index = new ByteKeyIndex(1024, true);
     for (int f = 0; f < FAMILIES; f++) {
       perFamily.set(f, 0);
     }

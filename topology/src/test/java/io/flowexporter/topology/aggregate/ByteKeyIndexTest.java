@@ -40,16 +40,21 @@ class ByteKeyIndexTest {
     // modulo the partitions. With 48 partitions, probes started at the raw hash went through 7.6
     // places on average.
     for (int partitions : new int[] {1, 4, 12, 48}) {
-      ByteKeyIndex index = new ByteKeyIndex(16);
+      ByteKeyIndex index = new ByteKeyIndex(16, true);
+      ByteKeyIndex raw = new ByteKeyIndex(16);
       Random random = new Random(5);
       Set<SeriesKey> seen = new HashSet<>();
       while (index.size() < 5_000) {
         SeriesKey key = randomKey(random);
         if (DeltaBatch.ownerPartition(key, partitions) == 0 && seen.add(key)) {
           index.put(key.bytes(), key.hash(), index.size());
+          raw.put(key.bytes(), key.hash(), raw.size());
         }
       }
       assertThat(index.meanProbeLength()).as("%d owner partitions", partitions).isLessThan(1.6);
+      if (partitions >= 12) {
+        assertThat(raw.meanProbeLength()).as("raw, %d partitions", partitions).isGreaterThan(2);
+      }
     }
   }
 
