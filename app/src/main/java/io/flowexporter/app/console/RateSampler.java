@@ -164,6 +164,7 @@ public final class RateSampler implements AutoCloseable {
         new RepeatingFailureLog(LOG, "Could not sample the rates for the console");
     sampler.thread.scheduleAtFixedRate(
         () -> {
+          long runsBefore = sampler.runs;
           try {
             if (ready.getAsBoolean()) {
               sampler.sample(source.get(), System.nanoTime());
@@ -173,7 +174,11 @@ public final class RateSampler implements AutoCloseable {
           } catch (RuntimeException | Error e) {
             // A failed sample must not end the schedule (a scheduled task that throws is never
             // run again, and the console would show its last rates as current): the next one
-            // starts afresh.
+            // starts afresh. Failed before sample() counted it (the totals could not be read),
+            // the run still took its interval.
+            if (sampler.runs == runsBefore) {
+              sampler.runFailed();
+            }
             failures.failed(e, System.nanoTime());
           }
         },
@@ -181,6 +186,13 @@ public final class RateSampler implements AutoCloseable {
         INTERVAL.toMillis(),
         TimeUnit.MILLISECONDS);
     return sampler;
+  }
+
+  /** A run that could not sample (reading the totals failed): its interval stays unknown. */
+  void runFailed() {
+    if (runs >= 0) {
+      runs++;
+    }
   }
 
   /**

@@ -302,6 +302,20 @@ class RateSamplerTest {
   }
 
   @Test
+  void aRunThatCouldNotSampleLeavesItsIntervalUnknown() {
+    SeriesKey google = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
+    add(google, 0, 0, 0);
+    sampleAt(0);
+    add(google, 1000, 1, 1);
+    sampleAt(5);
+    sampler.runFailed(); // the run of 10 s could not read the totals
+    add(google, 1000, 1, 1);
+    sampleAt(15);
+    assertThat(sampler.view().totals().get(Direction.RECEIVE).history())
+        .containsExactly(8.0 * 1000 / 5, Double.NaN, 8.0 * 1000 / 10);
+  }
+
+  @Test
   void historyIsKeptForTheBusiestEntitiesOnly() {
     sampleAt(0);
     for (int as = 1; as <= RateSampler.TRACKED + 50; as++) {
