@@ -496,16 +496,16 @@ public final class Exporter implements AutoCloseable {
   private void startStreams() {
     Properties props = StreamsProperties.of(config.kafka());
     Topology topology;
+    UntilKafkaAnswers kafka =
+        new UntilKafkaAnswers(config.kafka().brokers(), closing::get, refusalLog);
     try {
-      if (!TopicWaiter.awaitResolvable(config.kafka().brokers(), closing::get)) {
+      if (!TopicWaiter.awaitResolvable(kafka)) {
         return;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
     }
-    UntilKafkaAnswers kafka =
-        new UntilKafkaAnswers(config.kafka().brokers(), closing::get, refusalLog);
     try (Admin admin = TopicWaiter.admin(props)) {
       int partitions = TopicWaiter.await(admin, config.topology().inputTopic(), kafka);
       if (partitions < 0) {

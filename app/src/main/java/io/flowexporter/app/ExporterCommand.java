@@ -397,7 +397,9 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     if (ttl.compareTo(MAX_SERIES_TTL) > 0) {
       // Held as milliseconds by the owner's expiry; a century is "never" for a flow counter.
-      throw fail("--series-ttl", "must be at most 36500d (a century), got '" + seriesTtl + "'");
+      throw fail(
+          "--series-ttl",
+          "must be at most " + MAX_SERIES_TTL.toDays() + "d (a century), got '" + seriesTtl + "'");
     }
     // Only existence here (also for --check); the loaders say what else is wrong with a file.
     if (asnDb != null && !Files.exists(asnDb)) {

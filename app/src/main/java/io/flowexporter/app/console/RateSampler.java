@@ -177,7 +177,7 @@ public final class RateSampler implements AutoCloseable {
             // starts afresh. Failed before sample() counted it (the totals could not be read),
             // the run still took its interval.
             if (sampler.runs == runsBefore) {
-              sampler.runFailed();
+              sampler.skipInterval();
             }
             failures.failed(e, System.nanoTime());
           }
@@ -188,8 +188,10 @@ public final class RateSampler implements AutoCloseable {
     return sampler;
   }
 
-  /** A run that could not sample (reading the totals failed): its interval stays unknown. */
-  void runFailed() {
+  /**
+   * A run without a sample (not ready, or reading the totals failed): its interval stays unknown.
+   */
+  void skipInterval() {
     if (runs >= 0) {
       runs++;
     }
@@ -201,9 +203,7 @@ public final class RateSampler implements AutoCloseable {
    * no rates, only the totals and histories of the last sample.
    */
   public void notReady() {
-    if (runs >= 0) {
-      runs++; // an interval without a sample: its slot stays unknown
-    }
+    skipInterval();
     previous = null;
     previousIndex = Map.of();
     if (!withdrawn) {

@@ -274,15 +274,13 @@ public final class RollingDocumentLog implements DocumentLog {
       // flushed went there; the file is opened anew under its name, nothing fails unless it
       // cannot be opened (then this flush fails with the reason, as documents would be lost).
       problem = reopen();
-      if (problem != null) {
-        errorsHandled = errors.get();
-        reopenings++;
-      }
     } else if (problem != null) {
       String again = reopen();
       if (again != null) {
         problem += "; " + again;
       }
+    }
+    if (problem != null) {
       errorsHandled = errors.get();
       reopenings++;
     }

@@ -2,14 +2,12 @@ package io.flowexporter.app.kafka;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -27,8 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class TopicWaiter {
 
   private static final Logger LOG = LoggerFactory.getLogger(TopicWaiter.class);
-  private static final Duration RETRY = Duration.ofSeconds(2);
-  private static final long REPEAT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private TopicWaiter() {}
 
@@ -46,47 +42,49 @@ public final class TopicWaiter {
   }
 
   /**
-   * Blocks until at least one name of {@code brokers} ({@code host:port,...}) resolves. Kafka's
-   * clients refuse to be created when none does, and a broker's name that does not resolve yet is
-   * common at boot (a Kubernetes Service without ready pods, DNS coming up after the exporter):
-   * that is waited out like a broker that does not answer, said once a minute, not a failure.
+   * Blocks until at least one name of the brokers ({@code host:port,...}) resolves. Kafka's clients
+   * refuse to be created when none does, and a broker's name that does not resolve yet is common at
+   * boot (a Kubernetes Service without ready pods, DNS coming up after the exporter): that is
+   * waited out like a broker that does not answer, said once a minute, not a failure.
    *
-   * @return false if {@code stopped} turned true first
+   * @return false if the exporter was asked to stop first
    */
-  public static boolean awaitResolvable(String brokers, BooleanSupplier stopped)
-      throws InterruptedException {
-    long lastLog = 0;
-    boolean waited = false;
-    while (!stopped.getAsBoolean()) {
-      String why = null;
-      for (String address : brokers.split(",")) {
-        if (address.isBlank()) {
-          continue;
-        }
-        String host = hostOf(address.trim());
-        try {
-          InetAddress.getAllByName(host);
-          if (waited) {
-            LOG.info("Broker name {} resolves now", host);
-          }
-          return true;
-        } catch (UnknownHostException e) {
-          why = why == null ? host : why + ", " + host;
-        }
-      }
-      long now = System.nanoTime();
-      if (!waited || now - lastLog > REPEAT_NANOS) {
-        LOG.warn(
-            "No broker name of {} resolves yet ({}: unknown host); retrying every {} s",
-            brokers,
-            why,
-            RETRY.toSeconds());
-        lastLog = now;
-        waited = true;
-      }
-      Thread.sleep(RETRY.toMillis());
-    }
-    return false;
+  public static boolean awaitResolvable(UntilKafkaAnswers kafka) throws InterruptedException {
+    String brokers = kafka.brokers();
+    int[] tries = {0};
+    return kafka
+        .ask(
+            LOG,
+            null,
+            null,
+            () -> {
+              tries[0]++;
+              String why = null;
+              for (String address : brokers.split(",")) {
+                if (address.isBlank()) {
+                  continue;
+                }
+                String host = hostOf(address.trim());
+                try {
+                  InetAddress.getAllByName(host);
+                  if (tries[0] > 1) {
+                    LOG.info("Broker name {} resolves now", host);
+                  }
+                  return true;
+                } catch (UnknownHostException e) {
+                  why = why == null ? host : why + ", " + host;
+                }
+              }
+              throw new UntilKafkaAnswers.NotYet(
+                  "No broker name of "
+                      + brokers
+                      + " resolves yet ("
+                      + why
+                      + ": unknown host); retrying every "
+                      + kafka.pause().toSeconds()
+                      + " s");
+            })
+        .isPresent();
   }
 
   /**

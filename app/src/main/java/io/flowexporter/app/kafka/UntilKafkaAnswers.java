@@ -79,6 +79,11 @@ public final class UntilKafkaAnswers {
     return brokers;
   }
 
+  /** The pause between two questions. */
+  public Duration pause() {
+    return pause;
+  }
+
   /**
    * Sends {@code request} until Kafka answers it.
    *
