@@ -47,8 +47,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * flow API): the top table names the sample peers, the map shades exactly the countries {@code
  * /api/v1/top} counts traffic from, all of the sample database's, and Tab reaches them, the top
  * ports show the generator's server ports, every visible control is labelled, a search returns
- * matching rows, a tap fills the table with its end reason and an {@code error} end is shown as a
- * failure; readable on a phone without horizontal scrolling. Screenshots go to {@code
+ * matching rows, a tap fills the table with its end reason, and an {@code error} end, an answer
+ * without its end line and a line that is not JSON are shown as failures; readable on a phone
+ * without horizontal scrolling; a page that could not read {@code /api/v1/console} at first says so
+ * and shows the map and the flow form once a refresh reads it. Screenshots go to {@code
  * target/console/} for a person to look at.
  */
 class ConsoleBrowserIT {
@@ -284,19 +286,41 @@ class ConsoleBrowserIT {
 
         // A scan that Kafka refused midway ends with reason "error": shown as a failure. The demo's
         // Kafka never refuses, so the page's fetch answers the flow API with that end line.
-        js.executeScript(
-            "const real = window.fetch;"
-                + "window.fetch = (url, options) => String(url).startsWith('/api/v1/flows/')"
-                + "  ? Promise.resolve(new Response("
-                + "      '{\"end\":{\"reason\":\"error\",\"flows\":0,\"scanned\":7,\"ms\":3}}\\n',"
-                + "      {status: 200, headers: {'Content-Type': 'application/x-ndjson'}}))"
-                + "  : real(url, options);");
+        answerFlowApiWith(
+            js, "{\"end\":{\"reason\":\"error\",\"flows\":0,\"scanned\":7,\"ms\":3}}\n");
         browser.findElement(By.id("flow-start")).click();
         wait.until(
             b -> "error".equals(b.findElement(By.id("flow-status")).getAttribute("data-reason")));
         WebElement failed = browser.findElement(By.id("flow-status"));
         assertThat(failed.getText()).startsWith("Ended: error (0 flows").contains("Kafka refused");
         assertThat(failed.getDomAttribute("class")).isEqualTo("bad");
+
+        // An answer cut short (a proxy's timeout, the exporter killed): the flows read are shown,
+        // and the missing end line says the table may be incomplete.
+        String flow = "{\"source\":{\"ip\":\"192.0.2.1\",\"port\":4711}}\n";
+        answerFlowApiWith(js, flow);
+        browser.findElement(By.id("flow-start")).click();
+        wait.until(
+            b ->
+                b.findElement(By.id("flow-status"))
+                    .getText()
+                    .startsWith("The answer ended without its end line after 1 flows"));
+        assertThat(browser.findElement(By.id("flow-status")).getDomAttribute("class"))
+            .isEqualTo("bad");
+        assertThat(texts(browser, "#flow-table tbody tr td:nth-child(2)"))
+            .containsExactly("192.0.2.1:4711");
+        // A line that is not JSON stops the scan and says so.
+        answerFlowApiWith(js, flow + "<html>bad gateway</html>\n");
+        browser.findElement(By.id("flow-start")).click();
+        wait.until(
+            b ->
+                b.findElement(By.id("flow-status"))
+                    .getText()
+                    .startsWith("A line of the answer was not JSON after 1 flows"));
+        assertThat(browser.findElement(By.id("flow-status")).getText())
+            .endsWith("the scan was stopped.");
+        assertThat(browser.findElement(By.id("flow-status")).getDomAttribute("class"))
+            .isEqualTo("bad");
 
         // On a phone: nothing wider than the screen but the flow table, which scrolls in its box.
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -306,6 +330,35 @@ class ConsoleBrowserIT {
             .as("horizontal overflow at 390 px")
             .isLessThanOrEqualTo(0);
         screenshot(browser, "console-phone.png", 390, 3400);
+
+        // A page loaded while its instance cannot answer /api/v1/console (a restart in a rolling
+        // upgrade): it says so, and shows the map and the flow form once a later refresh reads it,
+        // without a reload. The first two reads of this page load fail with 503.
+        browser.manage().window().setSize(new Dimension(1280, 2300));
+        ((ChromeDriver) browser)
+            .executeCdpCommand(
+                "Page.addScriptToEvaluateOnNewDocument",
+                Map.of(
+                    "source",
+                    "let consoleAsked = 0; const realFetch = window.fetch;"
+                        + "window.fetch = (url, options) =>"
+                        + "  String(url).startsWith('/api/v1/console') && ++consoleAsked <= 2"
+                        + "    ? Promise.resolve(new Response('restarting', {status: 503}))"
+                        + "    : realFetch(url, options);"));
+        browser.get("http://localhost:" + port + "/");
+        wait.until(b -> b.findElement(By.id("info-unread")).isDisplayed());
+        assertThat(browser.findElement(By.id("info-unread")).getText())
+            .startsWith("Could not read /api/v1/console")
+            .contains("HTTP 503");
+        assertThat(browser.findElement(By.id("flow-form")).isDisplayed()).isFalse();
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+            .until(
+                b ->
+                    !b.findElement(By.id("info-unread")).isDisplayed()
+                        && b.findElement(By.id("flow-form")).isDisplayed()
+                        && b.findElements(By.cssSelector("#map path.has-traffic")).size() > 0);
+        // The token typed once is still there: this tab's session storage.
+        assertThat(browser.findElement(By.id("token")).getDomProperty("value")).isEqualTo(token);
       } finally {
         browser.quit();
       }
@@ -387,6 +440,21 @@ class ConsoleBrowserIT {
                     + "return p ? p.getAttribute('d') : '';",
                 id);
     return String.valueOf(d).split("L", -1).length - 1;
+  }
+
+  /**
+   * Makes the page's fetch answer the flow API (tap and search) with {@code ndjson} from now on, as
+   * an exporter or a proxy in front of it could, instead of asking the exporter.
+   */
+  private static void answerFlowApiWith(JavascriptExecutor js, String ndjson) {
+    js.executeScript(
+        "window.realFetch = window.realFetch || window.fetch;"
+            + "const body = arguments[0];"
+            + "window.fetch = (url, options) => String(url).startsWith('/api/v1/flows/')"
+            + "  ? Promise.resolve(new Response(body,"
+            + "      {status: 200, headers: {'Content-Type': 'application/x-ndjson'}}))"
+            + "  : window.realFetch(url, options);",
+        ndjson);
   }
 
   private static void field(WebDriver browser, String name, String value) {
