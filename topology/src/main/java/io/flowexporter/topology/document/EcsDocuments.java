@@ -26,14 +26,21 @@ import java.util.Set;
  *                                                          or stamp_updated, else the Kafka time
  *  "ecs": {"version": "8.11.0"},
  *  "event": {"id": "pmacct.flows:0:1234:0", "kind": "event", "category": ["network"],
- *            "type": ["connection"]},
- *  "source": {"ip": "198.51.100.7", "port": 51514,
+ *            "type": ["connection"], "start": ..., "end": ..., "duration": ns},
+ *                                                          from timestamp_start and timestamp_end
+ *  "source": {"ip": "198.51.100.7", "port": 51514, "mac": "00-1B-21-3C-4D-5E",
  *             "as": {"number": 15169, "organization": {"name": "GOOGLE"}}},
  *  "destination": {...the same...},
- *  "network": {"transport": "tcp", "iana_number": "6", "direction": "inbound", "bytes": 9000, "packets": 12},
- *  "observer": {"hostname": "edge1", "ip": "10.0.0.1"},
+ *  "network": {"transport": "tcp", "iana_number": "6", "direction": "inbound", "bytes": 9000, "packets": 12,
+ *              "vlan": {"id": "100"}},
+ *  "observer": {"hostname": "edge1", "ip": "10.0.0.1",
+ *               "ingress": {"interface": {"id": "3"}}, "egress": {"interface": {"id": "7"}}},
  *  "pmacct": {every other field of the record, as pmacct wrote it}}
  * </pre>
+ *
+ * <p>A pmacct field moves to its ECS home only with a value that means something there: a time
+ * pmacct could print, a MAC address other than pmacct's all-zero "none", a VLAN of 1..4094, an
+ * interface index above 0. Otherwise it stays under {@code pmacct} as written, so nothing is lost.
  *
  * <p>The AS numbers are those the counting used (AS 0 resolved from the address when so
  * configured), the names the AS database's at the time of writing; bytes and packets have the
@@ -87,13 +94,24 @@ public final class EcsDocuments {
   private final ByteArrayBuilder doc = new ByteArrayBuilder(1024);
   private final ByteArrayBuilder rest = new ByteArrayBuilder(512);
   private String observerIp;
+
+  /** The fields of the record being written that have an ECS home other than its counters. */
+  private String macSrc;
+
+  private String macDst;
+  private String vlan;
+  private String ifaceIn;
+  private String ifaceOut;
+  private long startMillis;
+  private long endMillis;
   private final FlowClassifier countries;
   private final int maxBytes;
 
-  /** The last time text parsed and the last time formatted: records of one flush share them. */
-  private String lastTimeText;
+  /** Times parsed and formatted last: records of one flush mostly share them. */
+  private final LastTime endTimes = new LastTime();
 
-  private long lastTimeMillis;
+  private final LastTime startTimes = new LastTime();
+  private final LastTime updatedTimes = new LastTime();
   private long lastFormattedMillis = Long.MIN_VALUE;
   private String lastFormatted;
 
@@ -202,12 +220,25 @@ public final class EcsDocuments {
       g.writeArrayFieldStart("type");
       g.writeString("connection");
       g.writeEndArray();
+      if (startMillis >= 0) {
+        g.writeStringField("start", formatted(startMillis));
+      }
+      if (endMillis >= 0) {
+        g.writeStringField("end", formatted(endMillis));
+      }
+      // ECS: nanoseconds, which a long holds for 292 years; a longer flow is a broken clock.
+      if (startMillis >= 0
+          && endMillis >= startMillis
+          && endMillis - startMillis <= Long.MAX_VALUE / 1_000_000L) {
+        g.writeNumberField("duration", (endMillis - startMillis) * 1_000_000L);
+      }
       g.writeEndObject();
       endpoint(
           g,
           "source",
           r.ipSrc(),
           r.portSrc(),
+          macSrc,
           flow.sourceAs(),
           countries == null ? null : countries.sourceCountry(r),
           asNames);
@@ -216,6 +247,7 @@ public final class EcsDocuments {
           "destination",
           r.ipDst(),
           r.portDst(),
+          macDst,
           flow.destinationAs(),
           countries == null ? null : countries.destinationCountry(r),
           asNames);
@@ -236,6 +268,11 @@ public final class EcsDocuments {
       g.writeStringField("direction", direction(flow));
       g.writeNumberField("bytes", bytes);
       g.writeNumberField("packets", packets);
+      if (vlan != null) {
+        g.writeObjectFieldStart("vlan");
+        g.writeStringField("id", vlan);
+        g.writeEndObject();
+      }
       g.writeEndObject();
       g.writeObjectFieldStart("observer");
       g.writeStringField("hostname", r.hostname());
@@ -243,6 +280,8 @@ public final class EcsDocuments {
       if (observerIp != null && IpAddresses.parse(observerIp) != null) {
         g.writeStringField("ip", observerIp);
       }
+      observerInterface(g, "ingress", ifaceIn);
+      observerInterface(g, "egress", ifaceOut);
       g.writeEndObject();
       // The open document is closed by the caller, after the copied pmacct object.
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
@@ -261,8 +300,28 @@ public final class EcsDocuments {
     return countries != null && countries.isOwn(flow.destinationAs()) ? "internal" : "outbound";
   }
 
+  /** {@code observer.ingress.interface.id} (a keyword in ECS), when pmacct gave an index. */
+  private static void observerInterface(JsonGenerator g, String side, String index)
+      throws IOException {
+    if (index == null) {
+      return;
+    }
+    g.writeObjectFieldStart(side);
+    g.writeObjectFieldStart("interface");
+    g.writeStringField("id", index);
+    g.writeEndObject();
+    g.writeEndObject();
+  }
+
   private void endpoint(
-      JsonGenerator g, String name, String ip, int port, long as, String country, boolean asName)
+      JsonGenerator g,
+      String name,
+      String ip,
+      int port,
+      String mac,
+      long as,
+      String country,
+      boolean asName)
       throws IOException {
     g.writeObjectFieldStart(name);
     // Elasticsearch maps *.ip as an address and would refuse the whole document for other text.
@@ -271,6 +330,9 @@ public final class EcsDocuments {
     }
     if (port > 0) {
       g.writeNumberField("port", port);
+    }
+    if (mac != null) {
+      g.writeStringField("mac", mac);
     }
     if (country != null && !CountryLookup.UNKNOWN.equals(country)) {
       g.writeObjectFieldStart("geo");
@@ -293,11 +355,19 @@ public final class EcsDocuments {
 
   /**
    * Copies the fields without an ECS home into {@link #rest} as one object, notes {@code
-   * peer_ip_src}, and returns the record's own time in milliseconds, or -1.
+   * peer_ip_src} and the fields that move to their ECS home, and returns the record's own time in
+   * milliseconds, or -1.
    */
   private long copyUnmapped(byte[] line, int start, int end) throws IOException {
     rest.reset();
     observerIp = null;
+    macSrc = null;
+    macDst = null;
+    vlan = null;
+    ifaceIn = null;
+    ifaceOut = null;
+    startMillis = -1;
+    endMillis = -1;
     String timestampEnd = null;
     String timestampStart = null;
     String stampUpdated = null;
@@ -325,29 +395,95 @@ public final class EcsDocuments {
             default -> {}
           }
         }
+        if (movedToEcs(field, value, p)) {
+          continue;
+        }
         g.writeFieldName(field);
         g.copyCurrentStructure(p);
       }
       g.writeEndObject();
     }
-    for (String t : new String[] {timestampEnd, timestampStart, stampUpdated}) {
-      long millis = parsed(t);
-      if (millis >= 0) {
-        return millis;
-      }
+    if (endMillis >= 0) {
+      return endMillis;
     }
-    return -1;
+    if (startMillis >= 0) {
+      return startMillis;
+    }
+    return updatedTimes.parse(stampUpdated);
   }
 
-  private long parsed(String text) {
-    if (text == null) {
-      return -1;
+  /**
+   * Notes the value of a field with an ECS home other than the counters' when it means something
+   * there; false leaves the field to be copied under {@code pmacct}.
+   */
+  private boolean movedToEcs(String field, JsonToken value, JsonParser p) throws IOException {
+    switch (field) {
+      case "timestamp_start" -> {
+        startMillis = isScalarTime(value) ? startTimes.parse(p.getText()) : -1;
+        return startMillis >= 0;
+      }
+      case "timestamp_end" -> {
+        endMillis = isScalarTime(value) ? endTimes.parse(p.getText()) : -1;
+        return endMillis >= 0;
+      }
+      case "mac_src" -> {
+        macSrc = value == JsonToken.VALUE_STRING ? MacAddresses.ecs(p.getText()) : null;
+        return macSrc != null;
+      }
+      case "mac_dst" -> {
+        macDst = value == JsonToken.VALUE_STRING ? MacAddresses.ecs(p.getText()) : null;
+        return macDst != null;
+      }
+      case "vlan" -> {
+        vlan = positiveInt(value, p, 4094);
+        return vlan != null;
+      }
+      case "iface_in" -> {
+        ifaceIn = positiveInt(value, p, Integer.MAX_VALUE);
+        return ifaceIn != null;
+      }
+      case "iface_out" -> {
+        ifaceOut = positiveInt(value, p, Integer.MAX_VALUE);
+        return ifaceOut != null;
+      }
+      default -> {
+        return false;
+      }
     }
-    if (!text.equals(lastTimeText)) {
-      lastTimeMillis = PmacctTime.parse(text);
-      lastTimeText = text;
+  }
+
+  /** A string or a number: pmacct prints times as text, or as seconds since the epoch. */
+  private static boolean isScalarTime(JsonToken value) {
+    return value == JsonToken.VALUE_STRING
+        || value == JsonToken.VALUE_NUMBER_INT
+        || value == JsonToken.VALUE_NUMBER_FLOAT;
+  }
+
+  /** A JSON integer in 1..max as text (ECS keeps these ids as keywords), else null. */
+  private static String positiveInt(JsonToken value, JsonParser p, long max) throws IOException {
+    if (value != JsonToken.VALUE_NUMBER_INT
+        || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      return null;
     }
-    return lastTimeMillis;
+    long v = p.getLongValue();
+    return v >= 1 && v <= max ? Long.toString(v) : null;
+  }
+
+  /** The last time text parsed and its milliseconds (-1: not a time). */
+  private static final class LastTime {
+    private String text;
+    private long millis = -1;
+
+    long parse(String t) {
+      if (t == null) {
+        return -1;
+      }
+      if (!t.equals(text)) {
+        millis = PmacctTime.parse(t);
+        text = t;
+      }
+      return millis;
+    }
   }
 
   private String formatted(long millis) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.enrich.AsnFromIp;
@@ -103,7 +104,8 @@ class EcsDocumentsTest {
     assertThat(d.path("ecs").path("version").asText()).isEqualTo(EcsDocuments.ECS_VERSION);
     assertThat(d.path("event").toString())
         .isEqualTo(
-            "{\"id\":\"pmacct.flows:2:77:1\",\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\"]}");
+            "{\"id\":\"pmacct.flows:2:77:1\",\"kind\":\"event\",\"category\":[\"network\"],\"type\":[\"connection\"],"
+                + "\"start\":\"2026-11-21T06:00:58.120Z\",\"end\":\"2026-11-21T06:01:00.500Z\",\"duration\":2380000000}");
     assertThat(d.path("source").toString())
         .isEqualTo(
             "{\"ip\":\"8.8.8.8\",\"port\":443,\"as\":{\"number\":15169,\"organization\":{\"name\":\"GOOGLE\"}}}");
@@ -114,11 +116,13 @@ class EcsDocumentsTest {
         .isEqualTo(
             "{\"transport\":\"tcp\",\"iana_number\":\"6\",\"direction\":\"inbound\",\"bytes\":900000,\"packets\":1200}");
     assertThat(d.path("observer").toString())
-        .isEqualTo("{\"hostname\":\"edge1\",\"ip\":\"10.0.0.1\"}");
+        .isEqualTo(
+            "{\"hostname\":\"edge1\",\"ip\":\"10.0.0.1\","
+                + "\"ingress\":{\"interface\":{\"id\":\"3\"}},\"egress\":{\"interface\":{\"id\":\"7\"}}}");
     // Fields without an ECS home, as pmacct wrote them; those with one are not repeated.
     JsonNode p = d.path("pmacct");
     assertThat(p.path("label").path("site").asText()).isEqualTo("par");
-    assertThat(p.path("iface_in").asInt()).isEqualTo(3);
+    assertThat(p.path("stamp_updated").asText()).isEqualTo("2026-11-21 06:01:01");
     assertThat(p.path("sampling_rate").asInt()).isEqualTo(100);
     assertThat(p.path("flows").asInt()).isEqualTo(2);
     assertThat(p.path("writer_id").asText()).isEqualTo("default_kafka/12345");
@@ -127,8 +131,75 @@ class EcsDocumentsTest {
                 || p.has("ip_src")
                 || p.has("as_dst")
                 || p.has("port_src")
-                || p.has("peer_ip_src"))
+                || p.has("peer_ip_src")
+                || p.has("iface_in")
+                || p.has("iface_out")
+                || p.has("timestamp_start")
+                || p.has("timestamp_end"))
         .isFalse();
+  }
+
+  @Test
+  void macAddressesAndTheVlanGoToTheirEcsHomes() throws Exception {
+    JsonNode d =
+        document(
+            "{\"bytes\": 5, \"as_dst\": 64500, \"mac_src\": \"00:1b:21:3c:4d:5e\","
+                + " \"mac_dst\": \"A4-BB-6D-00-00-0F\", \"vlan\": 100}",
+            Direction.RECEIVE,
+            0,
+            64500,
+            5,
+            0,
+            1L);
+    assertThat(d.path("source").path("mac").asText()).isEqualTo("00-1B-21-3C-4D-5E");
+    assertThat(d.path("destination").path("mac").asText()).isEqualTo("A4-BB-6D-00-00-0F");
+    assertThat(d.path("network").path("vlan").toString()).isEqualTo("{\"id\":\"100\"}");
+    assertThat(d.path("pmacct").toString()).isEqualTo("{}");
+  }
+
+  @Test
+  void valuesThatMeanNothingInEcsStayUnderPmacctAsWritten() throws Exception {
+    // pmacct's "none" for each (no MAC address, VLAN or interface; a time it did not set), and
+    // values that are no MAC address, VLAN, interface index or time at all.
+    String record =
+        "{\"bytes\": 5, \"as_dst\": 64500, \"mac_src\": \"00:00:00:00:00:00\","
+            + " \"mac_dst\": \"00:1b:21:3c:4d\", \"vlan\": 0, \"iface_in\": 0,"
+            + " \"iface_out\": \"7\", \"timestamp_start\": \"0000-00-00 00:00:00\","
+            + " \"timestamp_end\": \"soon\"}";
+    JsonNode d = document(record, Direction.RECEIVE, 0, 64500, 5, 0, 1_800_000_000_123L);
+    assertThat(d.path("source").has("mac")).isFalse();
+    assertThat(d.path("destination").has("mac")).isFalse();
+    assertThat(d.path("network").has("vlan")).isFalse();
+    assertThat(d.path("observer").has("ingress") || d.path("observer").has("egress")).isFalse();
+    assertThat(d.path("event").has("start") || d.path("event").has("end")).isFalse();
+    assertThat(d.path("@timestamp").asText()).isEqualTo("2027-01-15T08:00:00.123Z");
+    assertThat(d.path("pmacct"))
+        .isEqualTo(((ObjectNode) JSON.readTree(record)).remove(List.of("bytes", "as_dst")));
+    JsonNode vlan4095 =
+        document(
+            "{\"bytes\": 5, \"as_dst\": 64500, \"vlan\": 4095}",
+            Direction.RECEIVE,
+            0,
+            64500,
+            5,
+            0,
+            1L);
+    assertThat(vlan4095.path("pmacct").path("vlan").asInt()).isEqualTo(4095);
+  }
+
+  @Test
+  void aFlowWithoutAStartHasNoDuration() throws Exception {
+    JsonNode d =
+        document(
+            "{\"bytes\": 5, \"as_dst\": 64500, \"timestamp_end\": \"2026-11-21 06:01:00\"}",
+            Direction.RECEIVE,
+            0,
+            64500,
+            5,
+            0,
+            1L);
+    assertThat(d.path("event").path("end").asText()).isEqualTo("2026-11-21T06:01:00Z");
+    assertThat(d.path("event").has("start") || d.path("event").has("duration")).isFalse();
   }
 
   @Test
@@ -286,7 +357,8 @@ class EcsDocumentsTest {
         JSON.readTree(
             new EcsDocuments(NAMES, null, EcsDocuments.MIN_DOCUMENT_BYTES)
                 .document(flowOf(line), 1, 1, bytes(line), 0, bytes(line).length, "t:0:1:0", 0));
-    assertThat(d.path("observer").toString()).isEqualTo("{\"hostname\":\"edge1\"}");
+    assertThat(d.path("observer").has("ip")).isFalse();
+    assertThat(d.path("observer").path("hostname").asText()).isEqualTo("edge1");
     assertThat(
             document(NFACCTD, Direction.RECEIVE, 15169, 64500, 1, 1, 0)
                 .path("observer")
@@ -319,7 +391,8 @@ class EcsDocumentsTest {
     assertThat(d.path("source").path("ip").asText()).isEqualTo("2001:db8:1::7");
     assertThat(d.path("network").path("direction").asText()).isEqualTo("outbound");
     assertThat(d.path("network").path("transport").asText()).isEqualTo("udp");
-    assertThat(d.path("observer").toString()).isEqualTo("{\"hostname\":\"edge1\"}");
+    assertThat(d.path("observer").has("ip")).isFalse();
+    assertThat(d.path("observer").path("hostname").asText()).isEqualTo("edge1");
     assertThat(d.path("pmacct").path("tcp_flags").asText()).isEqualTo("0");
   }
 
