@@ -284,6 +284,33 @@ class ConsoleBrowserIT {
             .isEqualTo(token);
         assertThat(js.executeScript("return localStorage.length")).isEqualTo(0L);
 
+        // Rows show as their lines arrive, before the end line: an answer that holds its end line
+        // back until the test lets it go.
+        js.executeScript(
+            "window.realFetch = window.realFetch || window.fetch;"
+                + "const enc = new TextEncoder();"
+                + "window.fetch = (url, options) => {"
+                + "  if (!String(url).startsWith('/api/v1/flows/')) return window.realFetch(url, options);"
+                + "  const ended = new Promise((r) => { window.releaseEnd = r; });"
+                + "  const body = new ReadableStream({ async start(c) {"
+                + "    c.enqueue(enc.encode('{\"source\":{\"ip\":\"192.0.2.9\",\"port\":53}}\\n'));"
+                + "    await ended;"
+                + "    c.enqueue(enc.encode("
+                + "      '{\"end\":{\"reason\":\"limit\",\"flows\":1,\"scanned\":1,\"ms\":9}}\\n'));"
+                + "    c.close(); } });"
+                + "  return Promise.resolve(new Response(body,"
+                + "    {status: 200, headers: {'Content-Type': 'application/x-ndjson'}}));"
+                + "};");
+        browser.findElement(By.id("flow-start")).click();
+        wait.until(b -> b.findElement(By.id("flow-count")).getText().startsWith("1 flows so far"));
+        assertThat(texts(browser, "#flow-table tbody tr td:nth-child(2)"))
+            .containsExactly("192.0.2.9:53");
+        assertThat(browser.findElement(By.id("flow-status")).getAttribute("data-reason")).isNull();
+        js.executeScript("window.releaseEnd();");
+        wait.until(
+            b -> "limit".equals(b.findElement(By.id("flow-status")).getAttribute("data-reason")));
+        assertThat(browser.findElement(By.id("flow-count")).getText()).isEmpty();
+
         // A scan that Kafka refused midway ends with reason "error": shown as a failure. The demo's
         // Kafka never refuses, so the page's fetch answers the flow API with that end line.
         answerFlowApiWith(
