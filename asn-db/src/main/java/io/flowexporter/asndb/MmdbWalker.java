@@ -18,8 +18,8 @@ import java.util.Set;
  * which took 2.2–2.7 s for the first load in a fresh JVM (measured with {@code bench/asn-db}), over
  * the 2 s budget. This walker keeps addresses as two longs, remembers records by data-section
  * offset in a primitive table, and loads the same file in about half a second on a quiet machine
- * (figures in docs/asn-database.md). maxmind-db's {@code Reader} still opens the file first and parses
- * and checks its metadata.
+ * (figures in docs/asn-database.md). maxmind-db's {@code Reader} still opens the file first and
+ * parses and checks its metadata.
  *
  * <p>Follows the MaxMind DB format 2.0 spec: 24-, 28- or 32-bit records, a 16-byte separator, then
  * the data section. In an IPv6 tree the IPv4 networks live under {@code ::/96}; the aliases writers
