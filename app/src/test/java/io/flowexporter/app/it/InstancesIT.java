@@ -2,10 +2,18 @@ package io.flowexporter.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three instances with one application id share a six-partition topic: the sum of their /metrics is
  * the input exactly. One stops (SIGTERM): the other two take over its partitions (from standby
  * replicas) and the sum stays exact. It starts again: it gets partitions back, and the sum is still
- * exact. No scrape of any instance shows a series lower than any instance had shown it.
+ * exact. No scrape of any instance shows a series lower than any instance had shown it. Each
+ * instance's {@code /api/v1/top} (the console's data) shows what that instance owns.
  */
 class InstancesIT {
 
@@ -65,6 +74,40 @@ class InstancesIT {
           "instances: exact sum over a, b, c %d ms after start; c exited %d ms after SIGTERM, a+b exact with all %d"
               + " partitions %d ms after it; c rejoined and the sum exact again %d ms after its start; partitions now %s%n",
           firstMs, exitMs, PARTITIONS, takeoverMs, rejoinMs, partitions);
+      // Each instance's console data (/api/v1/top) is what that instance owns: per peer AS, the
+      // receive bytes of its own /metrics, which the sums above show to be its share alone.
+      HttpClient http = HttpClient.newHttpClient();
+      Map<String, Map<String, Long>> lastTop = new TreeMap<>();
+      Map<String, Map<String, Long>> lastMetrics = new TreeMap<>();
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> {
+            lastTop.clear();
+            lastMetrics.clear();
+            for (Map.Entry<String, ExporterProcess> e : group.running().entrySet()) {
+              int port = e.getValue().metricsPort();
+              Map<String, Long> fromMetrics = new TreeMap<>();
+              Scrape.of(port)
+                  .family("flow_receive_bytes_total")
+                  .forEach(
+                      (labels, v) ->
+                          fromMetrics.merge(labels.get("source_as"), v.longValue(), Long::sum));
+              JsonNode top = topAsReceive(http, port);
+              if (top == null) {
+                return false;
+              }
+              assertThat(top.path("scope").asText()).isEqualTo("instance");
+              Map<String, Long> fromTop = new TreeMap<>();
+              top.path("top")
+                  .forEach(row -> fromTop.put(row.path("as").asText(), row.path("bytes").asLong()));
+              lastTop.put(e.getKey(), fromTop);
+              lastMetrics.put(e.getKey(), fromMetrics);
+            }
+            return lastTop.size() == 3
+                && !lastTop.containsValue(Map.of())
+                && lastTop.equals(lastMetrics);
+          },
+          () -> "/api/v1/top per instance " + lastTop + "\n/metrics per instance " + lastMetrics);
       scrapes.close();
       System.out.printf(
           "instances: %d scrapes, no series lower than before on its instance or on another%n",
@@ -77,6 +120,27 @@ class InstancesIT {
       group.stopAllCleanly();
     } finally {
       scrapes.close();
+    }
+  }
+
+  /** {@code /api/v1/top} of peer ASes, receive; null when it did not answer 200. */
+  private static JsonNode topAsReceive(HttpClient http, int port) {
+    try {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://127.0.0.1:"
+                              + port
+                              + "/api/v1/top?family=as&direction=receive&n=1000&history=false"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? new ObjectMapper().readTree(r.body()) : null;
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
   }
 
