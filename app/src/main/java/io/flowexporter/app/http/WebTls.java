@@ -6,16 +6,17 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -27,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * The HTTPS side of the web server ({@code --web-tls-cert}, {@code --web-tls-key}): a PEM
  * certificate chain (the server's certificate first, then any intermediates) and its PEM private
  * key in PKCS#8 ({@code BEGIN PRIVATE KEY}, as {@code openssl genpkey} writes it; RSA, EC or
- * Ed25519). {@link #reloadIfChanged} replaces both when either file changes, for the connections
- * opened after it: a renewed certificate needs no restart. A pair that cannot be read keeps the
+ * Ed25519). {@link #reloadIfChanged} replaces both when either file's content changes, for the
+ * connections opened after it: a renewed certificate needs no restart, even one copied with its old
+ * modification time kept ({@code cp -p}, {@code rsync -t}). A pair that cannot be read keeps the
  * previous one, with a warning. The key is held in memory only.
  */
 public final class WebTls {
@@ -41,8 +43,9 @@ public final class WebTls {
   private final Path cert;
   private final Path key;
   private final SslContextFactory.Server factory = new SslContextFactory.Server();
-  private FileTime certModified;
-  private FileTime keyModified;
+
+  /** A digest of both files' bytes as last loaded. */
+  private byte[] loaded;
 
   private WebTls(Path cert, Path key) {
     this.cert = cert;
@@ -56,16 +59,19 @@ public final class WebTls {
    */
   public static WebTls load(Path cert, Path key) throws StartupFlagException {
     WebTls tls = new WebTls(cert, key);
+    byte[] certBytes;
+    byte[] keyBytes;
     try {
-      tls.certModified = Files.getLastModifiedTime(cert);
+      certBytes = Files.readAllBytes(cert);
     } catch (IOException e) {
       throw new StartupFlagException("--web-tls-cert", e.getMessage(), e);
     }
     try {
-      tls.keyModified = Files.getLastModifiedTime(key);
+      keyBytes = Files.readAllBytes(key);
     } catch (IOException e) {
       throw new StartupFlagException("--web-tls-key", e.getMessage(), e);
     }
+    tls.loaded = digest(certBytes, keyBytes);
     tls.factory.setKeyStore(keyStore(cert, key));
     tls.factory.setKeyStorePassword(new String(PASSWORD));
     return tls;
@@ -76,18 +82,19 @@ public final class WebTls {
     return factory;
   }
 
-  /** Reads the files again if either changed since; called every few seconds. */
+  /**
+   * Loads the files again if either's content changed since; called every few seconds. Compared by
+   * content, not by modification time: the files are a few kilobytes.
+   */
   public synchronized void reloadIfChanged() {
     try {
-      FileTime c = Files.getLastModifiedTime(cert);
-      FileTime k = Files.getLastModifiedTime(key);
-      if (c.equals(certModified) && k.equals(keyModified)) {
+      byte[] now = digest(Files.readAllBytes(cert), Files.readAllBytes(key));
+      if (Arrays.equals(now, loaded)) {
         return;
       }
       KeyStore ks = keyStore(cert, key);
       factory.reload(f -> f.setKeyStore(ks));
-      certModified = c;
-      keyModified = k;
+      loaded = now;
       LOG.info("Reloaded the TLS certificate {} and key {}", cert, key);
     } catch (Exception e) {
       // Read again at every check until good; said once, not at every check, while the same
@@ -100,6 +107,21 @@ public final class WebTls {
       return;
     }
     lastProblem = null;
+  }
+
+  /** SHA-256 of the certificate's bytes, then the key's, each after its length. */
+  private static byte[] digest(byte[] cert, byte[] key) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (byte[] b : List.of(cert, key)) {
+        sha.update(Integer.toString(b.length).getBytes(StandardCharsets.US_ASCII));
+        sha.update((byte) ':');
+        sha.update(b);
+      }
+      return sha.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /** The last problem warned about; null after a good load. */

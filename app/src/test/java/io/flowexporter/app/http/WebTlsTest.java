@@ -91,6 +91,39 @@ class WebTlsTest {
   }
 
   @Test
+  void aRenewalCopiedWithItsOldModificationTimeIsLoadedToo() throws Exception {
+    TestCa ca = TestCa.create(dir);
+    Path cert = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    ca.issue("first", cert, key);
+    FileTime certTime = Files.getLastModifiedTime(cert);
+    FileTime keyTime = Files.getLastModifiedTime(key);
+    WebTls tls = WebTls.load(cert, key);
+    try (MetricsServer server =
+        MetricsServer.start(
+            new HttpConfig("127.0.0.1", 0),
+            (out, om) -> {},
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            () -> true,
+            () -> "RUNNING",
+            app -> {},
+            tls)) {
+      // cp -p, rsync -t: new files, the old times.
+      ca.issue("second", cert, key);
+      Files.setLastModifiedTime(cert, certTime);
+      Files.setLastModifiedTime(key, keyTime);
+      tls.reloadIfChanged();
+      HttpClient fresh = HttpClient.newBuilder().sslContext(ca.trustingOnlyThis()).build();
+      HttpResponse<String> renewed =
+          fresh.send(
+              HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/readyz"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(subject(renewed)).contains("CN=second");
+    }
+  }
+
+  @Test
   void aBadReplacementIsSaidOnceWhileItLastsThenTheGoodOneLoads() throws Exception {
     TestCa ca = TestCa.create(dir);
     Path cert = dir.resolve("server.crt");
