@@ -127,6 +127,9 @@ public final class Benchmark {
     opt.put("live-seconds", "60");
     // Records per Kafka message, one per line as pmacct's kafka_multi_values writes them.
     opt.put("lines-per-message", "1");
+    // A topic for the flow documents (--flow-topic), made with the input's partitions: what
+    // producing every flow as a document, exactly once with the counting, costs.
+    opt.put("flow-topic", "");
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--") || !opt.containsKey(a.substring(2)) || i + 1 >= args.length) {
@@ -191,6 +194,9 @@ public final class Benchmark {
           partitions,
           (System.nanoTime() - t0) / 1e9);
       BenchData.createTopic(broker.bootstrapServers(), "empty", partitions);
+      if (!opt.get("flow-topic").isEmpty()) {
+        BenchData.createTopic(broker.bootstrapServers(), opt.get("flow-topic"), partitions);
+      }
 
       List<Row> rows = new ArrayList<>();
       int repeat = Integer.parseInt(opt.get("repeat"));
@@ -678,6 +684,9 @@ public final class Benchmark {
             "--addr",
             "127.0.0.1:" + port));
     cmd.addAll(words(opt.get("exporter-args")));
+    if (!opt.get("flow-topic").isEmpty()) {
+      cmd.addAll(List.of("--flow-topic", opt.get("flow-topic")));
+    }
     if (!opt.get("tap").isEmpty()) {
       Path tokens = work.resolve("api-tokens");
       Files.writeString(tokens, "bench:" + TAP_TOKEN + "\n");
