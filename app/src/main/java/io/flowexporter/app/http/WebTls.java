@@ -90,6 +90,8 @@ public final class WebTls {
     try {
       byte[] now = digest(Files.readAllBytes(cert), Files.readAllBytes(key));
       if (Arrays.equals(now, loaded)) {
+        // The pair in use is back (a bad replacement undone): a later problem is news again.
+        lastProblem = null;
         return;
       }
       KeyStore ks = keyStore(cert, key);

@@ -124,6 +124,36 @@ class WebTlsTest {
   }
 
   @Test
+  void theSameBadReplacementAgainAfterTheGoodPairCameBackIsSaidAgain() throws Exception {
+    TestCa ca = TestCa.create(dir);
+    Path cert = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    ca.issue("first", cert, key);
+    byte[] good = Files.readAllBytes(cert);
+    WebTls tls = WebTls.load(cert, key);
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebTls.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      Files.writeString(cert, "not a certificate");
+      tls.reloadIfChanged();
+      Files.write(cert, good); // undone: the pair in use, unchanged
+      tls.reloadIfChanged();
+      Files.writeString(cert, "not a certificate");
+      tls.reloadIfChanged();
+      assertThat(lines.list)
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .hasSize(2)
+          .allMatch(m -> m.startsWith("Keeping the TLS certificate in use"));
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
   void aBadReplacementIsSaidOnceWhileItLastsThenTheGoodOneLoads() throws Exception {
     TestCa ca = TestCa.create(dir);
     Path cert = dir.resolve("server.crt");

@@ -104,6 +104,10 @@ public final class EcsDocuments {
   private String ifaceOut;
   private long startMillis;
   private long endMillis;
+
+  /** The fields above whose value has moved to ECS, one bit each. */
+  private int movedFields;
+
   private final FlowClassifier countries;
   private final int maxBytes;
 
@@ -368,8 +372,7 @@ public final class EcsDocuments {
     ifaceOut = null;
     startMillis = -1;
     endMillis = -1;
-    String timestampEnd = null;
-    String timestampStart = null;
+    movedFields = 0;
     String stampUpdated = null;
     try (JsonParser p = json.createParser(line, start, end - start);
         JsonGenerator g = json.createGenerator(rest)) {
@@ -385,15 +388,8 @@ public final class EcsDocuments {
           p.skipChildren();
           continue;
         }
-        if (value == JsonToken.VALUE_STRING
-            || value == JsonToken.VALUE_NUMBER_INT
-            || value == JsonToken.VALUE_NUMBER_FLOAT) {
-          switch (field) {
-            case "timestamp_end" -> timestampEnd = p.getText();
-            case "timestamp_start" -> timestampStart = p.getText();
-            case "stamp_updated" -> stampUpdated = p.getText();
-            default -> {}
-          }
+        if (field.equals("stamp_updated") && isScalarTime(value)) {
+          stampUpdated = p.getText();
         }
         if (movedToEcs(field, value, p)) {
           continue;
@@ -417,39 +413,83 @@ public final class EcsDocuments {
    * there; false leaves the field to be copied under {@code pmacct}.
    */
   private boolean movedToEcs(String field, JsonToken value, JsonParser p) throws IOException {
+    // A field named twice (no pmacct writes that, and the parser refuses it only for the fields it
+    // counts): the first good value moves, any other stays under pmacct, so none is lost.
     switch (field) {
       case "timestamp_start" -> {
+        if (!firstMove(START)) {
+          return false;
+        }
         startMillis = isScalarTime(value) ? startTimes.parse(p.getText()) : -1;
-        return startMillis >= 0;
+        return moved(START, startMillis >= 0);
       }
       case "timestamp_end" -> {
+        if (!firstMove(END)) {
+          return false;
+        }
         endMillis = isScalarTime(value) ? endTimes.parse(p.getText()) : -1;
-        return endMillis >= 0;
+        return moved(END, endMillis >= 0);
       }
       case "mac_src" -> {
+        if (!firstMove(MAC_SRC)) {
+          return false;
+        }
         macSrc = value == JsonToken.VALUE_STRING ? MacAddresses.ecs(p.getText()) : null;
-        return macSrc != null;
+        return moved(MAC_SRC, macSrc != null);
       }
       case "mac_dst" -> {
+        if (!firstMove(MAC_DST)) {
+          return false;
+        }
         macDst = value == JsonToken.VALUE_STRING ? MacAddresses.ecs(p.getText()) : null;
-        return macDst != null;
+        return moved(MAC_DST, macDst != null);
       }
       case "vlan" -> {
+        if (!firstMove(VLAN)) {
+          return false;
+        }
         vlan = positiveInt(value, p, 4094);
-        return vlan != null;
+        return moved(VLAN, vlan != null);
       }
       case "iface_in" -> {
+        if (!firstMove(IFACE_IN)) {
+          return false;
+        }
         ifaceIn = positiveInt(value, p, Integer.MAX_VALUE);
-        return ifaceIn != null;
+        return moved(IFACE_IN, ifaceIn != null);
       }
       case "iface_out" -> {
+        if (!firstMove(IFACE_OUT)) {
+          return false;
+        }
         ifaceOut = positiveInt(value, p, Integer.MAX_VALUE);
-        return ifaceOut != null;
+        return moved(IFACE_OUT, ifaceOut != null);
       }
       default -> {
         return false;
       }
     }
+  }
+
+  private static final int START = 1;
+  private static final int END = 2;
+  private static final int MAC_SRC = 4;
+  private static final int MAC_DST = 8;
+  private static final int VLAN = 16;
+  private static final int IFACE_IN = 32;
+  private static final int IFACE_OUT = 64;
+
+  /** Whether no value of this field has moved to ECS yet in this record. */
+  private boolean firstMove(int field) {
+    return (movedFields & field) == 0;
+  }
+
+  /** Notes that the field's value moved, when it did. */
+  private boolean moved(int field, boolean ok) {
+    if (ok) {
+      movedFields |= field;
+    }
+    return ok;
   }
 
   /** A string or a number: pmacct prints times as text, or as seconds since the epoch. */

@@ -188,6 +188,24 @@ class EcsDocumentsTest {
   }
 
   @Test
+  void aFieldNamedTwiceMovesItsFirstGoodValueAndKeepsTheOther() throws Exception {
+    JsonNode d =
+        document(
+            "{\"bytes\": 5, \"as_dst\": 64500, \"vlan\": 100, \"vlan\": 200,"
+                + " \"mac_src\": \"junk\", \"mac_src\": \"00:1b:21:3c:4d:5e\"}",
+            Direction.RECEIVE,
+            0,
+            64500,
+            5,
+            0,
+            1L);
+    assertThat(d.path("network").path("vlan").path("id").asText()).isEqualTo("100");
+    assertThat(d.path("pmacct").path("vlan").asInt()).isEqualTo(200);
+    assertThat(d.path("source").path("mac").asText()).isEqualTo("00-1B-21-3C-4D-5E");
+    assertThat(d.path("pmacct").path("mac_src").asText()).isEqualTo("junk");
+  }
+
+  @Test
   void aFlowWithoutAStartHasNoDuration() throws Exception {
     JsonNode d =
         document(
