@@ -1,8 +1,10 @@
 package io.flowexporter.app.http;
 
 import io.flowexporter.app.StartupFlagException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +74,7 @@ public final class WebTls {
       throw new StartupFlagException("--web-tls-key", e.getMessage(), e);
     }
     tls.loaded = digest(certBytes, keyBytes);
-    tls.factory.setKeyStore(keyStore(cert, key));
+    tls.factory.setKeyStore(keyStore(cert, certBytes, key, keyBytes));
     tls.factory.setKeyStorePassword(new String(PASSWORD));
     return tls;
   }
@@ -88,13 +90,16 @@ public final class WebTls {
    */
   public synchronized void reloadIfChanged() {
     try {
-      byte[] now = digest(Files.readAllBytes(cert), Files.readAllBytes(key));
+      byte[] certBytes = Files.readAllBytes(cert);
+      byte[] keyBytes = Files.readAllBytes(key);
+      byte[] now = digest(certBytes, keyBytes);
       if (Arrays.equals(now, loaded)) {
         // The pair in use is back (a bad replacement undone): a later problem is news again.
         lastProblem = null;
         return;
       }
-      KeyStore ks = keyStore(cert, key);
+      // Built from the bytes just compared, not read a second time.
+      KeyStore ks = keyStore(cert, certBytes, key, keyBytes);
       factory.reload(f -> f.setKeyStore(ks));
       loaded = now;
       LOG.info("Reloaded the TLS certificate {} and key {}", cert, key);
@@ -129,9 +134,11 @@ public final class WebTls {
   /** The last problem warned about; null after a good load. */
   private String lastProblem;
 
-  private static KeyStore keyStore(Path cert, Path key) throws StartupFlagException {
+  /** The pair read from {@code cert} and {@code key}; the paths name them in errors. */
+  private static KeyStore keyStore(Path cert, byte[] certBytes, Path key, byte[] keyBytes)
+      throws StartupFlagException {
     Collection<? extends Certificate> chain;
-    try (InputStream in = Files.newInputStream(cert)) {
+    try (InputStream in = new ByteArrayInputStream(certBytes)) {
       chain = CertificateFactory.getInstance("X.509").generateCertificates(in);
     } catch (IOException | GeneralSecurityException e) {
       throw new StartupFlagException(
@@ -140,7 +147,7 @@ public final class WebTls {
     if (chain.isEmpty()) {
       throw new StartupFlagException("--web-tls-cert", cert + ": no certificate in the file", null);
     }
-    PrivateKey privateKey = privateKey(key);
+    PrivateKey privateKey = privateKey(key, keyBytes);
     if (!belongTogether(privateKey, chain.iterator().next().getPublicKey())) {
       // Else every handshake would fail later, with nothing in the log.
       throw new StartupFlagException(
@@ -185,10 +192,11 @@ public final class WebTls {
     }
   }
 
-  private static PrivateKey privateKey(Path key) throws StartupFlagException {
+  private static PrivateKey privateKey(Path key, byte[] keyBytes) throws StartupFlagException {
     String pem;
     try {
-      pem = Files.readString(key, StandardCharsets.US_ASCII);
+      // Strict, as Files.readString is: a byte outside ASCII is refused, not replaced.
+      pem = StandardCharsets.US_ASCII.newDecoder().decode(ByteBuffer.wrap(keyBytes)).toString();
     } catch (IOException e) {
       throw new StartupFlagException("--web-tls-key", key + ": " + e.getMessage(), e);
     }
