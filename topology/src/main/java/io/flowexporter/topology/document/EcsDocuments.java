@@ -105,9 +105,6 @@ public final class EcsDocuments {
   private long startMillis;
   private long endMillis;
 
-  /** The fields above whose value has moved to ECS, one bit each. */
-  private int movedFields;
-
   private final FlowClassifier countries;
   private final int maxBytes;
 
@@ -372,7 +369,6 @@ public final class EcsDocuments {
     ifaceOut = null;
     startMillis = -1;
     endMillis = -1;
-    movedFields = 0;
     String stampUpdated = null;
     try (JsonParser p = json.createParser(line, start, end - start);
         JsonGenerator g = json.createGenerator(rest)) {
@@ -414,56 +410,57 @@ public final class EcsDocuments {
    */
   private boolean movedToEcs(String field, JsonToken value, JsonParser p) throws IOException {
     // A field named twice (no pmacct writes that, and the parser refuses it only for the fields it
-    // counts): the first good value moves, any other stays under pmacct, so none is lost.
+    // counts): the first good value moves, any other stays under pmacct, so none is lost. A field
+    // has moved when its value above is set.
     switch (field) {
       case "timestamp_start" -> {
-        if (!firstMove(START)) {
+        if (startMillis >= 0) {
           return false;
         }
         startMillis = isScalarTime(value) ? startTimes.parse(p.getText()) : -1;
-        return moved(START, startMillis >= 0);
+        return startMillis >= 0;
       }
       case "timestamp_end" -> {
-        if (!firstMove(END)) {
+        if (endMillis >= 0) {
           return false;
         }
         endMillis = isScalarTime(value) ? endTimes.parse(p.getText()) : -1;
-        return moved(END, endMillis >= 0);
+        return endMillis >= 0;
       }
       case "mac_src" -> {
-        if (!firstMove(MAC_SRC)) {
+        if (macSrc != null) {
           return false;
         }
-        macSrc = value == JsonToken.VALUE_STRING ? MacAddresses.ecs(p.getText()) : null;
-        return moved(MAC_SRC, macSrc != null);
+        macSrc = mac(value, p);
+        return macSrc != null;
       }
       case "mac_dst" -> {
-        if (!firstMove(MAC_DST)) {
+        if (macDst != null) {
           return false;
         }
-        macDst = value == JsonToken.VALUE_STRING ? MacAddresses.ecs(p.getText()) : null;
-        return moved(MAC_DST, macDst != null);
+        macDst = mac(value, p);
+        return macDst != null;
       }
       case "vlan" -> {
-        if (!firstMove(VLAN)) {
+        if (vlan != null) {
           return false;
         }
         vlan = positiveInt(value, p, 4094);
-        return moved(VLAN, vlan != null);
+        return vlan != null;
       }
       case "iface_in" -> {
-        if (!firstMove(IFACE_IN)) {
+        if (ifaceIn != null) {
           return false;
         }
         ifaceIn = positiveInt(value, p, Integer.MAX_VALUE);
-        return moved(IFACE_IN, ifaceIn != null);
+        return ifaceIn != null;
       }
       case "iface_out" -> {
-        if (!firstMove(IFACE_OUT)) {
+        if (ifaceOut != null) {
           return false;
         }
         ifaceOut = positiveInt(value, p, Integer.MAX_VALUE);
-        return moved(IFACE_OUT, ifaceOut != null);
+        return ifaceOut != null;
       }
       default -> {
         return false;
@@ -471,25 +468,9 @@ public final class EcsDocuments {
     }
   }
 
-  private static final int START = 1;
-  private static final int END = 2;
-  private static final int MAC_SRC = 4;
-  private static final int MAC_DST = 8;
-  private static final int VLAN = 16;
-  private static final int IFACE_IN = 32;
-  private static final int IFACE_OUT = 64;
-
-  /** Whether no value of this field has moved to ECS yet in this record. */
-  private boolean firstMove(int field) {
-    return (movedFields & field) == 0;
-  }
-
-  /** Notes that the field's value moved, when it did. */
-  private boolean moved(int field, boolean ok) {
-    if (ok) {
-      movedFields |= field;
-    }
-    return ok;
+  /** A MAC address in ECS's form, or null (see {@link MacAddresses#ecs}). */
+  private static String mac(JsonToken value, JsonParser p) throws IOException {
+    return value == JsonToken.VALUE_STRING ? MacAddresses.ecs(p.getText()) : null;
   }
 
   /** A string or a number: pmacct prints times as text, or as seconds since the epoch. */
