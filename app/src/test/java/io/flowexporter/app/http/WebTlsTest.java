@@ -3,6 +3,9 @@ package io.flowexporter.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.flowexporter.app.StartupFlagException;
 import io.flowexporter.app.config.HttpConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -20,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTPS with a test CA that the test makes with openssl ({@link TestCa}): served, verified,
@@ -36,16 +40,7 @@ class WebTlsTest {
     Path key = dir.resolve("server.key");
     ca.issue("first", cert, key);
     WebTls tls = WebTls.load(cert, key);
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    try (MetricsServer server =
-        MetricsServer.start(
-            new HttpConfig("127.0.0.1", 0),
-            (out, om) -> {},
-            registry,
-            () -> true,
-            () -> "RUNNING",
-            app -> {},
-            tls)) {
+    try (MetricsServer server = httpsServer(tls)) {
       HttpClient trusting = HttpClient.newBuilder().sslContext(ca.trustingOnlyThis()).build();
       HttpResponse<String> ok =
           trusting.send(
@@ -79,12 +74,7 @@ class WebTlsTest {
       ca.issue("second", cert, key);
       Files.setLastModifiedTime(cert, FileTime.from(Instant.now().plusSeconds(5)));
       tls.reloadIfChanged();
-      HttpClient fresh = HttpClient.newBuilder().sslContext(ca.trustingOnlyThis()).build();
-      HttpResponse<String> renewed =
-          fresh.send(
-              HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/readyz"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> renewed = readyzOnANewConnection(ca, server);
       assertThat(renewed.statusCode()).isEqualTo(200);
       assertThat(subject(renewed)).contains("CN=second");
     }
@@ -99,27 +89,13 @@ class WebTlsTest {
     FileTime certTime = Files.getLastModifiedTime(cert);
     FileTime keyTime = Files.getLastModifiedTime(key);
     WebTls tls = WebTls.load(cert, key);
-    try (MetricsServer server =
-        MetricsServer.start(
-            new HttpConfig("127.0.0.1", 0),
-            (out, om) -> {},
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            () -> true,
-            () -> "RUNNING",
-            app -> {},
-            tls)) {
+    try (MetricsServer server = httpsServer(tls)) {
       // cp -p, rsync -t: new files, the old times.
       ca.issue("second", cert, key);
       Files.setLastModifiedTime(cert, certTime);
       Files.setLastModifiedTime(key, keyTime);
       tls.reloadIfChanged();
-      HttpClient fresh = HttpClient.newBuilder().sslContext(ca.trustingOnlyThis()).build();
-      HttpResponse<String> renewed =
-          fresh.send(
-              HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/readyz"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      assertThat(subject(renewed)).contains("CN=second");
+      assertThat(subject(readyzOnANewConnection(ca, server))).contains("CN=second");
     }
   }
 
@@ -131,12 +107,7 @@ class WebTlsTest {
     ca.issue("first", cert, key);
     byte[] good = Files.readAllBytes(cert);
     WebTls tls = WebTls.load(cert, key);
-    ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebTls.class);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
+    ListAppender<ILoggingEvent> lines = watchLog();
     try {
       Files.writeString(cert, "not a certificate");
       tls.reloadIfChanged();
@@ -145,11 +116,11 @@ class WebTlsTest {
       Files.writeString(cert, "not a certificate");
       tls.reloadIfChanged();
       assertThat(lines.list)
-          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .extracting(ILoggingEvent::getFormattedMessage)
           .hasSize(2)
           .allMatch(m -> m.startsWith("Keeping the TLS certificate in use"));
     } finally {
-      logger.detachAppender(lines);
+      LOGGER.detachAppender(lines);
     }
   }
 
@@ -160,12 +131,7 @@ class WebTlsTest {
     Path key = dir.resolve("server.key");
     ca.issue("first", cert, key);
     WebTls tls = WebTls.load(cert, key);
-    ch.qos.logback.classic.Logger logger =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(WebTls.class);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    logger.addAppender(lines);
+    ListAppender<ILoggingEvent> lines = watchLog();
     try {
       // A renewed certificate with the old key: refused, and said once however often checked.
       Path otherKey = dir.resolve("other.key");
@@ -175,7 +141,7 @@ class WebTlsTest {
         tls.reloadIfChanged();
       }
       assertThat(lines.list)
-          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .extracting(ILoggingEvent::getFormattedMessage)
           .hasSize(1)
           .allMatch(m -> m.startsWith("Keeping the TLS certificate in use"));
       // The key deleted (a renewal half done): said once too.
@@ -191,13 +157,13 @@ class WebTlsTest {
       Files.setLastModifiedTime(key, FileTime.from(Instant.now().plusSeconds(10)));
       tls.reloadIfChanged();
       assertThat(lines.list)
-          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+          .extracting(ILoggingEvent::getFormattedMessage)
           .hasSize(3)
           .last()
           .asString()
           .startsWith("Reloaded the TLS certificate");
     } finally {
-      logger.detachAppender(lines);
+      LOGGER.detachAppender(lines);
     }
   }
 
@@ -243,6 +209,40 @@ class WebTlsTest {
           .hasMessageContaining("is not the private key of the first certificate");
     }
     WebTls.load(certA, keyA); // the right pair loads
+  }
+
+  private static final Logger LOGGER = (Logger) LoggerFactory.getLogger(WebTls.class);
+
+  /** WebTls' log lines from now on; detach it from {@link #LOGGER} when done. */
+  private static ListAppender<ILoggingEvent> watchLog() {
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
+    lines.start();
+    LOGGER.addAppender(lines);
+    return lines;
+  }
+
+  /** The web server with every endpoint, over HTTPS with {@code tls}, on a free port. */
+  private static MetricsServer httpsServer(WebTls tls) throws Exception {
+    return MetricsServer.start(
+        new HttpConfig("127.0.0.1", 0),
+        (out, om) -> {},
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        () -> true,
+        () -> "RUNNING",
+        app -> {},
+        tls);
+  }
+
+  /** {@code /readyz} on a new connection from a client that trusts only {@code ca}. */
+  private static HttpResponse<String> readyzOnANewConnection(TestCa ca, MetricsServer server)
+      throws Exception {
+    return HttpClient.newBuilder()
+        .sslContext(ca.trustingOnlyThis())
+        .build()
+        .send(
+            HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/readyz"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static String subject(HttpResponse<?> r) throws Exception {
