@@ -3,15 +3,12 @@ package io.flowexporter.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.app.it.Await;
 import io.flowexporter.app.it.ExporterProcess;
+import io.flowexporter.app.it.TopAnswers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -503,7 +500,7 @@ class ConsoleBrowserIT {
   }
 
   private static JsonNode topAsReceive(HttpClient http, int port) {
-    return top(http, port, "family=as&direction=receive&n=10");
+    return TopAnswers.get(http, port, "family=as&direction=receive&n=10");
   }
 
   /**
@@ -512,7 +509,8 @@ class ConsoleBrowserIT {
    * has no shape.
    */
   private static Set<String> countriesReceiving(HttpClient http, int port) {
-    JsonNode top = top(http, port, "family=country&direction=receive&n=300&history=false");
+    JsonNode top =
+        TopAnswers.get(http, port, "family=country&direction=receive&n=300&history=false");
     Set<String> codes = new HashSet<>();
     if (top == null) {
       return codes;
@@ -528,20 +526,6 @@ class ConsoleBrowserIT {
       }
     }
     return codes;
-  }
-
-  private static JsonNode top(HttpClient http, int port, String query) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://localhost:" + port + "/api/v1/top?" + query))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? new ObjectMapper().readTree(r.body()) : null;
-    } catch (IOException | InterruptedException e) {
-      return null;
-    }
   }
 
   /**

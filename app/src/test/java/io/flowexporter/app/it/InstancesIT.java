@@ -3,12 +3,7 @@ package io.flowexporter.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -92,7 +87,8 @@ class InstancesIT {
                   .forEach(
                       (labels, v) ->
                           fromMetrics.merge(labels.get("source_as"), v.longValue(), Long::sum));
-              JsonNode top = topAsReceive(http, port);
+              JsonNode top =
+                  TopAnswers.get(http, port, "family=as&direction=receive&n=1000&history=false");
               if (top == null) {
                 return false;
               }
@@ -120,27 +116,6 @@ class InstancesIT {
       group.stopAllCleanly();
     } finally {
       scrapes.close();
-    }
-  }
-
-  /** {@code /api/v1/top} of peer ASes, receive; null when it did not answer 200. */
-  private static JsonNode topAsReceive(HttpClient http, int port) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:"
-                              + port
-                              + "/api/v1/top?family=as&direction=receive&n=1000&history=false"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? new ObjectMapper().readTree(r.body()) : null;
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 

@@ -177,24 +177,7 @@ class TopApiIT {
   }
 
   private static JsonNode get(HttpClient http, int port, String family, String direction) {
-    try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create(
-                          "http://127.0.0.1:"
-                              + port
-                              + "/api/v1/top?family="
-                              + family
-                              + "&direction="
-                              + direction
-                              + "&n=1000"))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
-    } catch (Exception e) {
-      return null;
-    }
+    return TopAnswers.get(http, port, "family=" + family + "&direction=" + direction + "&n=1000");
   }
 
   private static String labelOf(String family, JsonNode row) {
