@@ -200,8 +200,13 @@ public final class FlowApi {
       ctx.header("X-Accel-Buffering", "no");
       ScanEnd end = null;
       String why = "";
-      try {
+      try (OverdueScans.Watch overdue = OverdueScans.watch(scan.deadline(), () -> cut(ctx))) {
         end = scan.run(out);
+        if (overdue.fired()) {
+          // Its write failed because the connection was cut, not because the client left.
+          end = new ScanEnd("timeout", end.flows(), end.scanned(), end.ms());
+          why = " (the client stopped reading: its connection was closed)";
+        }
       } catch (FlowScan.ScanFailedException e) {
         why = " (" + explain(e) + ")";
         end = e.end;
@@ -220,6 +225,16 @@ public final class FlowApi {
         }
       }
     }
+  }
+
+  /**
+   * Closes the request's connection, failing a write blocked on it: a scan past its timeout whose
+   * client stopped reading ({@link OverdueScans}).
+   */
+  private static void cut(Context ctx) {
+    org.eclipse.jetty.server.Request.getBaseRequest(ctx.req())
+        .getHttpChannel()
+        .abort(new java.util.concurrent.TimeoutException("the scan's timeout has passed"));
   }
 
   private static void error(Context ctx, HttpStatus status, String parameter, String message) {

@@ -91,6 +91,11 @@ public final class FlowScan implements AutoCloseable {
     this.deadline = started + query.timeout().toNanos();
   }
 
+  /** When the scan's timeout ends, as a {@link System#nanoTime()}. */
+  long deadline() {
+    return deadline;
+  }
+
   /** Runs the scan to its end, writing to {@code writer}, and says how it ended. */
   public ScanEnd run(FlowWriter writer) {
     this.out = writer;
