@@ -108,18 +108,7 @@ class StalledClientTest {
         .contains("ended by timeout (the client stopped reading: its connection was closed)");
 
     // The one slot serves the next client.
-    HttpResponse<String> next =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:"
-                                + server.port()
-                                + FlowApi.TAP
-                                + "?limit=3&timeout=5s"))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> next = tap("limit=3&timeout=5s");
     assertThat(next.statusCode()).isEqualTo(200);
     assertThat(next.body().lines().filter(l -> l.startsWith("{\"@timestamp\"")).count())
         .isEqualTo(3);
@@ -128,18 +117,7 @@ class StalledClientTest {
 
   @Test
   void aScanThatEndsOnTimeIsNotCut() throws Exception {
-    HttpResponse<String> r =
-        HttpClient.newHttpClient()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create(
-                            "http://127.0.0.1:"
-                                + server.port()
-                                + FlowApi.TAP
-                                + "?port=1&timeout=1s"))
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = tap("port=1&timeout=1s");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"reason\":\"timeout\"");
     // Past the grace: the watch of the finished scan must not fire on a connection now idle.
@@ -149,6 +127,17 @@ class StalledClientTest {
         .asString()
         .contains("ended by timeout: 0 flows returned")
         .doesNotContain("its connection was closed");
+  }
+
+  /** A tap read to its end. */
+  private HttpResponse<String> tap(String query) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + FlowApi.TAP + "?" + query))
+                .header("Authorization", "Bearer " + TOKEN)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private void awaitScans(int n, Duration within) throws InterruptedException {
