@@ -52,6 +52,21 @@ class ProductionJarIT {
   }
 
   @Test
+  void theJarCarriesRocksDbForThePlatformsAnExporterRunsOn() throws Exception {
+    try (JarFile jar = new JarFile(ExporterProcess.jar().toFile())) {
+      assertThat(jar.stream().map(JarEntry::getName).filter(n -> n.startsWith("librocksdbjni")))
+          .containsExactlyInAnyOrder(
+              "librocksdbjni-linux64.so",
+              "librocksdbjni-linux64-musl.so",
+              "librocksdbjni-linux-aarch64.so",
+              "librocksdbjni-linux-aarch64-musl.so",
+              "librocksdbjni-osx-x86_64.jnilib",
+              "librocksdbjni-osx-arm64.jnilib",
+              "librocksdbjni-win64.dll");
+    }
+  }
+
+  @Test
   void theJarHasNoDemoCommand(@TempDir Path dir) {
     // A bad flag, so that a jar that has the command fails at once instead of running the demo.
     try (ExporterProcess demo =
