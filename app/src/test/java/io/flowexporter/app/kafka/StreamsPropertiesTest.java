@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +77,31 @@ class StreamsPropertiesTest {
     assertThat(config.getMainConsumerConfigs("group", "client", 0).get("fetch.min.bytes"))
         .isEqualTo("1048576");
     assertThat(config.getRestoreConsumerConfigs("client").get("fetch.min.bytes")).isEqualTo("1");
+  }
+
+  @Test
+  void kafkasClientsRegisterNoMBeansUnlessTheUserAsksForTheJmxReporter() throws Exception {
+    MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    ObjectName metrics = new ObjectName("kafka.consumer:type=consumer-metrics,client-id=*");
+    StreamsConfig quiet = new StreamsConfig(StreamsProperties.of(kafka(Map.of())));
+    try (KafkaConsumer<byte[], byte[]> c = consumer(quiet, "quiet")) {
+      assertThat(jmx.queryNames(metrics, null)).isEmpty();
+    }
+    StreamsConfig withJmx =
+        new StreamsConfig(
+            StreamsProperties.of(
+                kafka(Map.of("metric.reporters", "org.apache.kafka.common.metrics.JmxReporter"))));
+    try (KafkaConsumer<byte[], byte[]> c = consumer(withJmx, "with-jmx")) {
+      assertThat(jmx.queryNames(metrics, null))
+          .containsExactly(
+              new ObjectName("kafka.consumer:type=consumer-metrics,client-id=with-jmx"));
+    }
+  }
+
+  /** A consumer as Kafka Streams makes its global one; it connects to nothing until it polls. */
+  private static KafkaConsumer<byte[], byte[]> consumer(StreamsConfig config, String clientId) {
+    Map<String, Object> props = config.getGlobalConsumerConfigs(clientId);
+    props.put("client.id", clientId);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 }
