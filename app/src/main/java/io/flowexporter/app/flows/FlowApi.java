@@ -202,7 +202,7 @@ public final class FlowApi {
       String why = "";
       try (OverdueScans.Watch overdue = OverdueScans.watch(scan.deadline(), () -> cut(ctx))) {
         end = scan.run(out);
-        if (overdue.fired()) {
+        if (end.reason().equals("client") && overdue.fired()) {
           // Its write failed because the connection was cut, not because the client left.
           end = new ScanEnd("timeout", end.flows(), end.scanned(), end.ms());
           why = " (the client stopped reading: its connection was closed)";

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cuts the connection of a scan still running {@link #GRACE} after its timeout. A scan checks its
@@ -20,6 +22,7 @@ final class OverdueScans {
   /** How long past its timeout a scan may still be writing before its connection is cut. */
   static final Duration GRACE = Duration.ofSeconds(1);
 
+  private static final Logger LOG = LoggerFactory.getLogger(OverdueScans.class);
   private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private OverdueScans() {}
@@ -45,9 +48,11 @@ final class OverdueScans {
    */
   static Watch watch(long deadlineNanos, Runnable cut) {
     Watch watch = new Watch(cut);
-    long delay = deadlineNanos - System.nanoTime() + GRACE.toNanos();
+    // A scan that reached its deadline before the watch began (a slow start, a pause) still gets
+    // the whole grace to write its end line.
+    long delay = Math.max(0, deadlineNanos - System.nanoTime()) + GRACE.toNanos();
     synchronized (watch) {
-      watch.task = TIMER.schedule(watch::fire, Math.max(0, delay), TimeUnit.NANOSECONDS);
+      watch.task = TIMER.schedule(watch::fire, delay, TimeUnit.NANOSECONDS);
     }
     return watch;
   }
@@ -64,9 +69,16 @@ final class OverdueScans {
     }
 
     private synchronized void fire() {
-      if (!closed) {
-        fired = true;
+      if (closed) {
+        return;
+      }
+      try {
         cut.run();
+        fired = true;
+      } catch (RuntimeException e) {
+        // The scan then ends at the HTTP server's idle timeout, as it would without the watch.
+        LOG.warn(
+            "Could not close the connection of a flow scan past its timeout: {}", e.toString());
       }
     }
 
