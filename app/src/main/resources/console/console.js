@@ -7,6 +7,12 @@ const TOKEN_KEY = 'flow-exporter-api-token';
 const SVG = 'http://www.w3.org/2000/svg';
 let info = { families: ['as', 'router'], flow_api: false, interval_seconds: 5 };
 let infoRead = false;
+// Read /api/v1/console again at the next good refresh: the instance was away (a restart may change
+// its flags) or refused a family the page asked for.
+let infoDue = false;
+// The world map: 'none' (not drawn, or its drawing failed: tried again at the next refresh),
+// 'drawing', or 'drawn'.
+let mapState = 'none';
 let countryRows = { receive: [], transmit: [] };
 let mapPaths = new Map();
 let flowAbort = null;
@@ -96,9 +102,21 @@ function spark(history, width = 120, height = 24) {
 // without a refusal) must dim the figures like one that refuses, not leave them shown as current.
 let answerWithinMs = 10000;
 
+/** A signal that aborts after ms; by hand where AbortSignal.timeout is missing (Safari before 16). */
+function timeoutSignal(ms) {
+  if (AbortSignal.timeout) return AbortSignal.timeout(ms);
+  const c = new AbortController();
+  setTimeout(() => c.abort(new DOMException('the answer took too long', 'TimeoutError')), ms);
+  return c.signal;
+}
+
 async function getJson(url, withinMs = answerWithinMs) {
-  const r = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(withinMs) });
-  if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+  const r = await fetch(url, { headers: { Accept: 'application/json' }, signal: timeoutSignal(withinMs) });
+  if (!r.ok) {
+    const e = new Error(url + ': HTTP ' + r.status);
+    e.status = r.status;
+    throw e;
+  }
   return r.json();
 }
 
@@ -149,12 +167,14 @@ function markStale(why) {
 async function refresh() {
   let ready;
   try {
-    ready = await fetch('/readyz', { headers: { Accept: 'text/plain' }, signal: AbortSignal.timeout(answerWithinMs) });
+    ready = await fetch('/readyz', { headers: { Accept: 'text/plain' }, signal: timeoutSignal(answerWithinMs) });
   } catch (e) {
+    infoDue = true;
     markStale('The exporter does not answer (' + e.message + ').');
     return;
   }
   if (!ready.ok) {
+    infoDue = true;
     let reason = 'HTTP ' + ready.status;
     try {
       reason = (await ready.text()).trim().replace(/^not ready:\s*/, '') || reason;
@@ -164,6 +184,10 @@ async function refresh() {
     $('#now-out').textContent = '–';
     markStale('Not ready (' + reason + '): rates resume two samples after the exporter is ready.');
     return;
+  }
+  if (infoDue) {
+    infoDue = false;
+    await readInfo();
   }
   try {
     const [asIn, asOut, rIn, rOut] = await Promise.all([
@@ -187,6 +211,7 @@ async function refresh() {
       const none = cIn.entities + cOut.entities === 0;
       $('#map-off').hidden = !none;
       $('#map-on').hidden = none;
+      ensureMap();
       shadeMap();
     }
     if (info.families.includes('port')) {
@@ -207,6 +232,8 @@ async function refresh() {
       + (asIn.total.bits_per_second === null ? ' (measuring: rates need two samples)' : '') + '.');
     $('#sample-time').textContent = 'Last sample: ' + at + '.';
   } catch (e) {
+    // A 400: the instance no longer serves a family this page asks for (restarted without --port).
+    if (e.status === 400) infoDue = true;
     markStale('Could not read the rates: ' + e.message + '.');
   }
 }
@@ -240,7 +267,10 @@ function mapDirection() {
   return document.querySelector('input[name="map-dir"]:checked').value;
 }
 
-/** #deebf7 to #08306b by the country's share of the busiest (0 to 1). */
+/**
+ * #deebf7 to #08306b by fraction (0 to 1); traffic uses 0.3 and up, so that the least of it stands
+ * apart from the pale grey of land without traffic (console.css).
+ */
 function shade(fraction) {
   const a = [0xde, 0xeb, 0xf7];
   const b = [0x08, 0x30, 0x6b];
@@ -266,7 +296,7 @@ function shadeMap() {
     if (row && v > 0) {
       // Log scale over three decades below the busiest, so that a tenth of it is visibly lighter;
       // anything smaller keeps the lightest shade that still says "traffic".
-      path.style.fill = shade(0.1 + 0.9 * Math.max(0, 1 + Math.log10(v / max) / 3));
+      path.style.fill = shade(0.3 + 0.7 * Math.max(0, 1 + Math.log10(v / max) / 3));
       path.classList.add('has-traffic');
       path.setAttribute('tabindex', '0');
     } else {
@@ -283,7 +313,9 @@ function shadeMap() {
   const ramp = el('span', null, 'ramp');
   ramp.setAttribute('aria-hidden', 'true');
   const busiest = rows.length ? rows.reduce((a, b) => (measure(b) > measure(a) ? b : a)) : null;
-  $('#legend').replaceChildren(el('span', 'none'), ramp,
+  const none = el('span', null, 'none');
+  none.setAttribute('aria-hidden', 'true');
+  $('#legend').replaceChildren(none, el('span', 'no traffic'), ramp,
     el('span', busiest ? (busiest.bits_per_second === null ? count(busiest.bytes) + ' bytes' : bits(busiest.bits_per_second))
       + ' (' + (busiest.name || busiest.country)
       + '; log scale: a tenth of it a third lighter)' : 'no traffic yet'));
@@ -313,9 +345,25 @@ function leave(path, stillHeld) {
   writeTip();
 }
 
+/** Draws the map unless it is drawn or being drawn; a failure is shown, and the next call tries again. */
+function ensureMap() {
+  if (mapState !== 'none') return;
+  mapState = 'drawing';
+  drawMap().then(() => {
+    mapState = 'drawn';
+    $('#map-error').hidden = true;
+  }, (e) => {
+    mapState = 'none';
+    say($('#map-error'), 'Could not draw the map (' + e.message + '); trying again at the next refresh.');
+    $('#map-error').hidden = false;
+  });
+}
+
 async function drawMap() {
   const world = await getJson('/console/world.json', 60000); // 430 KB, once
   const svg = $('#map');
+  svg.replaceChildren();
+  mapPaths = new Map();
   svg.setAttribute('viewBox', world.viewBox);
   // Shapes with no country code of their own (N. Cyprus, Somaliland): drawn, named, never shaded.
   for (const u of world.uncoded || []) {
@@ -515,6 +563,7 @@ async function readInfo() {
   } catch (e) {
     say(unread, 'Could not read /api/v1/console (' + e.message + '): the map, the ports and the flow'
       + ' form show once it answers.');
+    if (infoRead) infoDue = true; // read before: ask again at the next good refresh
     unread.hidden = false;
     return;
   }
@@ -524,9 +573,7 @@ async function readInfo() {
   $('#map-on').hidden = !countries;
   $('#flows-off').hidden = info.flow_api;
   for (const id of ['#flow-form', '#flow-line', '#flow-table']) $(id).hidden = !info.flow_api;
-  if (countries) {
-    drawMap().catch((e) => { $('#map-tip').textContent = 'Could not draw the map: ' + e.message; });
-  }
+  if (countries) ensureMap();
 }
 
 async function start() {

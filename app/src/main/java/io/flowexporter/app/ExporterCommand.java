@@ -103,7 +103,9 @@ public final class ExporterCommand implements Callable<Integer> {
       names = "--addr",
       paramLabel = "[HOST]:PORT",
       defaultValue = ":9590",
-      description = "Listen address for /metrics (default: ${DEFAULT-VALUE}).")
+      description =
+          "Listen address for /metrics, the console and the flow API (default:"
+              + " ${DEFAULT-VALUE}).")
   String addr;
 
   @Option(
@@ -129,6 +131,7 @@ public final class ExporterCommand implements Callable<Integer> {
 
   @Option(
       names = "--application-id",
+      paramLabel = "ID",
       defaultValue = "flow-exporter",
       description = "Kafka Streams application id and consumer group (default: ${DEFAULT-VALUE}).")
   String applicationId;
@@ -151,8 +154,14 @@ public final class ExporterCommand implements Callable<Integer> {
       description = "A Kafka client property; repeatable; wins over --kafka-config.")
   List<String> kafkaProperties = new ArrayList<>();
 
+  // The boolean flags take an optional value (--from-beginning=false) and mean true when given
+  // bare: picocli would otherwise set a flag to the opposite of its default, so that the flag given
+  // with FLOW_EXPORTER_FROM_BEGINNING=true turned it off.
   @Option(
       names = "--from-beginning",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
       description =
           "A new consumer group, or a new --topic for one, starts at the oldest record (default:"
               + " the newest).")
@@ -297,7 +306,12 @@ public final class ExporterCommand implements Callable<Integer> {
       description = "The PEM PKCS#8 private key of --web-tls-cert.")
   Path webTlsKey;
 
-  @Option(names = "--check", description = "Print the effective configuration and exit.")
+  @Option(
+      names = "--check",
+      arity = "0..1",
+      fallbackValue = "true",
+      paramLabel = "true|false",
+      description = "Print the effective configuration and exit.")
   boolean check;
 
   @Override

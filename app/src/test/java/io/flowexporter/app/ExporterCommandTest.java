@@ -339,6 +339,22 @@ class ExporterCommandTest {
   }
 
   @Test
+  void aBooleanFlagMeansTrueWhateverItsEnvironmentVariableSays() {
+    Map<String, String> on = Map.of("FLOW_EXPORTER_FROM_BEGINNING", "true");
+    assertThat(cli.run(on, with("--from-beginning"))).isZero();
+    assertThat(cli.out()).contains("from-beginning=true");
+    assertThat(cli.run(on, with("--from-beginning=false"))).isZero();
+    assertThat(cli.out()).contains("from-beginning=false");
+    assertThat(cli.run(Map.of(), with("--from-beginning"))).isZero();
+    assertThat(cli.out()).contains("from-beginning=true");
+    // --check with FLOW_EXPORTER_CHECK=true still checks: it prints, and never starts.
+    assertThat(cli.run(Map.of("FLOW_EXPORTER_CHECK", "true"), with())).isZero();
+    assertThat(cli.out()).contains("from-beginning=false");
+    assertThat(cli.run(with("--from-beginning=maybe"))).isEqualTo(2);
+    assertThat(cli.err()).contains("--from-beginning");
+  }
+
+  @Test
   void aFlagWinsOverItsEnvironmentVariable() {
     assertThat(
             cli.run(

@@ -364,23 +364,50 @@ class ConsoleBrowserIT {
                 "Page.addScriptToEvaluateOnNewDocument",
                 Map.of(
                     "source",
-                    "let consoleAsked = 0; const realFetch = window.fetch;"
-                        + "window.fetch = (url, options) =>"
-                        + "  String(url).startsWith('/api/v1/console') && ++consoleAsked <= 2"
-                        + "    ? Promise.resolve(new Response('restarting', {status: 503}))"
-                        + "    : realFetch(url, options);"));
+                    "let consoleAsked = 0; let mapAsked = 0; window.portsGone = false;"
+                        + "const realFetch = window.fetch;"
+                        + "const refuse = (status) => Promise.resolve(new Response('no', {status}));"
+                        + "window.fetch = (url, options) => {"
+                        + "  const u = String(url);"
+                        + "  if (u.startsWith('/api/v1/console') && ++consoleAsked <= 2) return refuse(503);"
+                        + "  if (u.startsWith('/console/world.json') && ++mapAsked <= 1) return refuse(503);"
+                        // Later, as if the instance had restarted without --port.
+                        + "  if (window.portsGone && u.startsWith('/api/v1/top?family=port')) return refuse(400);"
+                        + "  if (window.portsGone && u.startsWith('/api/v1/console'))"
+                        + "    return realFetch(url, options).then((r) => r.json()).then((info) =>"
+                        + "      new Response(JSON.stringify({...info,"
+                        + "        families: info.families.filter((f) => f !== 'port')}), {status: 200}));"
+                        + "  return realFetch(url, options);"
+                        + "};"));
         browser.get("http://localhost:" + port + "/");
         wait.until(b -> b.findElement(By.id("info-unread")).isDisplayed());
         assertThat(browser.findElement(By.id("info-unread")).getText())
             .startsWith("Could not read /api/v1/console")
             .contains("HTTP 503");
         assertThat(browser.findElement(By.id("flow-form")).isDisplayed()).isFalse();
+        // The map's first load fails: the page says so, and a later refresh draws it.
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+            .until(b -> b.findElement(By.id("map-error")).isDisplayed());
+        assertThat(browser.findElement(By.id("map-error")).getText())
+            .startsWith("Could not draw the map")
+            .contains("HTTP 503");
         new WebDriverWait(browser, Duration.ofSeconds(60))
             .until(
                 b ->
                     !b.findElement(By.id("info-unread")).isDisplayed()
                         && b.findElement(By.id("flow-form")).isDisplayed()
+                        && !b.findElement(By.id("map-error")).isDisplayed()
                         && b.findElements(By.cssSelector("#map path.has-traffic")).size() > 0);
+        assertThat(browser.findElement(By.id("ports")).isDisplayed()).isTrue();
+        // The instance "restarted without --port": the refused family sends the page back to
+        // /api/v1/console, and the ports go while the rest stays current.
+        ((JavascriptExecutor) browser).executeScript("window.portsGone = true;");
+        new WebDriverWait(browser, Duration.ofSeconds(60))
+            .until(
+                b ->
+                    !b.findElement(By.id("ports")).isDisplayed()
+                        && b.findElement(By.id("status")).getText().startsWith("Ready"));
+        assertThat(browser.findElements(By.cssSelector("section.stale"))).isEmpty();
         // The token typed once is still there: this tab's session storage.
         assertThat(browser.findElement(By.id("token")).getDomProperty("value")).isEqualTo(token);
       } finally {
