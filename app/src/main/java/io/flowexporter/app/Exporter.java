@@ -2,6 +2,7 @@ package io.flowexporter.app;
 
 import io.flowexporter.app.config.AsnDbConfig;
 import io.flowexporter.app.config.CountryConfig;
+import io.flowexporter.app.config.Durations;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
 import io.flowexporter.app.config.KafkaConfig;
@@ -603,7 +604,7 @@ public final class Exporter implements AutoCloseable {
           config.topology().maxSeries(),
           limits.maxSeriesOf(Math.min(owners, DeltaBatch.SLOTS) - 1),
           limits.maxSeriesOf(0),
-          config.topology().seriesTtl());
+          Durations.format(config.topology().seriesTtl()));
       LOG.debug("Topology:\n{}", topology.describe());
       rocksDb.await();
     } catch (InterruptedException e) {
