@@ -572,13 +572,13 @@ async function readInfo() {
   $('#map-off').hidden = countries;
   $('#map-on').hidden = !countries;
   $('#flows-off').hidden = info.flow_api;
-  for (const id of ['#flow-form', '#flow-line', '#flow-table']) $(id).hidden = !info.flow_api;
+  for (const id of ['#flow-form', '#flow-line', '#flow-scroll']) $(id).hidden = !info.flow_api;
   if (countries) ensureMap();
 }
 
 async function start() {
   // Hidden until the instance says what it serves.
-  for (const id of ['#flow-form', '#flow-line', '#flow-table', '#flows-off']) $(id).hidden = true;
+  for (const id of ['#flow-form', '#flow-line', '#flow-scroll', '#flows-off']) $(id).hidden = true;
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) $('#token').value = saved;
   document.querySelectorAll('input[name="map-dir"]').forEach((r) => r.addEventListener('change', shadeMap));
@@ -593,14 +593,15 @@ async function start() {
   await readInfo();
   // Each refresh is planned when the last one ended, never on a fixed beat: on a slow exporter or
   // network a refresh may outlast the interval, and two at once could draw their answers out of order.
-  const period = Math.max(2, info.interval_seconds || 5) * 1000;
-  answerWithinMs = 2 * period;
+  // The interval is the instance's, read anew with /api/v1/console (after a restart, say).
+  const period = () => Math.max(2, info.interval_seconds || 5) * 1000;
   const loop = async () => {
     try {
+      answerWithinMs = 2 * period();
       if (!infoRead) await readInfo();
       await refresh();
     } finally {
-      setTimeout(loop, period);
+      setTimeout(loop, period());
     }
   };
   await loop();

@@ -63,6 +63,8 @@ public final class StreamsProperties {
     // --topic), where FirstStartOffsets has committed the ends unless --from-beginning asked for
     // the whole topic, or one whose offsets were lost on a later start, to be read whole.
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    // A "main.consumer." key would win over it in Kafka Streams: not given to the stream.
+    p.remove(StreamsConfig.mainConsumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG));
     return p;
   }
 }

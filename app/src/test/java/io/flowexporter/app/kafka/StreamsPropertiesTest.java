@@ -71,6 +71,19 @@ class StreamsPropertiesTest {
   }
 
   @Test
+  void theMainConsumerStartsPartitionsWithoutOffsetsAtTheEarliestWhateverTheUserSays() {
+    for (String key :
+        new String[] {
+          "auto.offset.reset", "consumer.auto.offset.reset", "main.consumer.auto.offset.reset"
+        }) {
+      StreamsConfig config = new StreamsConfig(StreamsProperties.of(kafka(Map.of(key, "latest"))));
+      assertThat(config.getMainConsumerConfigs("group", "client", 0).get("auto.offset.reset"))
+          .as(key)
+          .isEqualTo("earliest");
+    }
+  }
+
+  @Test
   void aUsersPlainFetchSettingLeavesTheRestoreConsumersAlone() {
     StreamsConfig config =
         new StreamsConfig(StreamsProperties.of(kafka(Map.of("fetch.min.bytes", "1048576"))));
