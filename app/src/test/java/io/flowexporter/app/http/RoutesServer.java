@@ -12,12 +12,18 @@ public final class RoutesServer {
   private RoutesServer() {}
 
   public static MetricsServer start(Consumer<Javalin> routes) {
+    return start(routes, null);
+  }
+
+  /** The same over HTTPS with {@code tls}; plain HTTP when it is null. */
+  public static MetricsServer start(Consumer<Javalin> routes, WebTls tls) {
     return MetricsServer.start(
         new HttpConfig("127.0.0.1", 0),
         (out, openMetrics) -> {},
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
         () -> true,
         () -> "RUNNING",
-        routes);
+        routes,
+        tls);
   }
 }

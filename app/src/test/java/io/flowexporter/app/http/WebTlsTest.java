@@ -7,9 +7,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.flowexporter.app.StartupFlagException;
-import io.flowexporter.app.config.HttpConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -40,7 +37,7 @@ class WebTlsTest {
     Path key = dir.resolve("server.key");
     ca.issue("first", cert, key);
     WebTls tls = WebTls.load(cert, key);
-    try (MetricsServer server = httpsServer(tls)) {
+    try (MetricsServer server = RoutesServer.start(app -> {}, tls)) {
       HttpClient trusting = HttpClient.newBuilder().sslContext(ca.trustingOnlyThis()).build();
       HttpResponse<String> ok =
           trusting.send(
@@ -89,7 +86,7 @@ class WebTlsTest {
     FileTime certTime = Files.getLastModifiedTime(cert);
     FileTime keyTime = Files.getLastModifiedTime(key);
     WebTls tls = WebTls.load(cert, key);
-    try (MetricsServer server = httpsServer(tls)) {
+    try (MetricsServer server = RoutesServer.start(app -> {}, tls)) {
       // cp -p, rsync -t: new files, the old times.
       ca.issue("second", cert, key);
       Files.setLastModifiedTime(cert, certTime);
@@ -219,18 +216,6 @@ class WebTlsTest {
     lines.start();
     LOGGER.addAppender(lines);
     return lines;
-  }
-
-  /** The web server with every endpoint, over HTTPS with {@code tls}, on a free port. */
-  private static MetricsServer httpsServer(WebTls tls) throws Exception {
-    return MetricsServer.start(
-        new HttpConfig("127.0.0.1", 0),
-        (out, om) -> {},
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        () -> true,
-        () -> "RUNNING",
-        app -> {},
-        tls);
   }
 
   /** {@code /readyz} on a new connection from a client that trusts only {@code ca}. */
