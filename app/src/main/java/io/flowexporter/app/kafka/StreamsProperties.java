@@ -43,9 +43,9 @@ public final class StreamsProperties {
         StreamsConfig.MAX_TASK_IDLE_MS_CONFIG,
         Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
     // No JMX reporter: each client would register an MBean per metric group, about 0.2 s of a
-    // start on
-    // 2 cores (docs/performance.md, "Start-up"), and every flow API scan's consumer would pay for
-    // it again. The exporter reads Kafka's metrics in process for /metrics; an operator who wants
+    // start on 2 cores (docs/performance.md, "Start-up"), and every flow API scan's consumer would
+    // pay for it again. The exporter reads Kafka's metrics in process for /metrics; an operator who
+    // wants
     // them over JMX sets metric.reporters=org.apache.kafka.common.metrics.JmxReporter.
     p.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
     p.putAll(kafka.clientProperties());

@@ -84,17 +84,7 @@ class StalledClientTest {
     try (Socket stalled = new Socket()) {
       stalled.setReceiveBufferSize(4096); // before connecting: the window stays small
       stalled.connect(new InetSocketAddress("127.0.0.1", server.port()));
-      OutputStream request = stalled.getOutputStream();
-      request.write(
-          ("GET "
-                  + FlowApi.TAP
-                  + "?timeout=2s&limit=100000 HTTP/1.1\r\n"
-                  + "Host: 127.0.0.1\r\n"
-                  + "Authorization: Bearer "
-                  + TOKEN
-                  + "\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      request.flush();
+      askForTap(stalled, "timeout=2s&limit=100000");
       // Never read: the server's writes fill the buffers and block.
       awaitScans(1, Duration.ofSeconds(5));
 
@@ -134,8 +124,8 @@ class StalledClientTest {
         .allMatch(line -> line.contains("ended by timeout: 0 flows returned"));
   }
 
-  /** One tap on a kept-alive connection: the answer up to its last chunk. */
-  private static String exchange(Socket client, String query) throws Exception {
+  /** Sends a tap's request on {@code client}'s connection, HTTP/1.1 by hand; reads nothing. */
+  private static void askForTap(Socket client, String query) throws Exception {
     OutputStream out = client.getOutputStream();
     out.write(
         ("GET "
@@ -149,6 +139,11 @@ class StalledClientTest {
                 + "\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
     out.flush();
+  }
+
+  /** One tap on a kept-alive connection: the answer up to its last chunk. */
+  private static String exchange(Socket client, String query) throws Exception {
+    askForTap(client, query);
     InputStream in = client.getInputStream();
     StringBuilder answer = new StringBuilder();
     while (!(answer.indexOf("\"end\"") >= 0 && answer.toString().endsWith("\r\n0\r\n\r\n"))) {
