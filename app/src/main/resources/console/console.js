@@ -268,9 +268,12 @@ function mapDirection() {
 }
 
 /**
- * #deebf7 to #08306b by fraction (0 to 1); traffic uses 0.3 and up, so that the least of it stands
- * apart from the pale grey of land without traffic (console.css).
+ * The shade of the least traffic: traffic uses LEAST_SHADE to 1 of shade's range, so that the least
+ * of it stands apart from the pale grey of land without traffic (console.css, --no-traffic).
  */
+const LEAST_SHADE = 0.3;
+
+/** #deebf7 to #08306b by fraction (0 to 1). */
 function shade(fraction) {
   const a = [0xde, 0xeb, 0xf7];
   const b = [0x08, 0x30, 0x6b];
@@ -296,7 +299,7 @@ function shadeMap() {
     if (row && v > 0) {
       // Log scale over three decades below the busiest, so that a tenth of it is visibly lighter;
       // anything smaller keeps the lightest shade that still says "traffic".
-      path.style.fill = shade(0.3 + 0.7 * Math.max(0, 1 + Math.log10(v / max) / 3));
+      path.style.fill = shade(LEAST_SHADE + (1 - LEAST_SHADE) * Math.max(0, 1 + Math.log10(v / max) / 3));
       path.classList.add('has-traffic');
       path.setAttribute('tabindex', '0');
     } else {
@@ -312,6 +315,7 @@ function shadeMap() {
   }
   const ramp = el('span', null, 'ramp');
   ramp.setAttribute('aria-hidden', 'true');
+  ramp.style.background = 'linear-gradient(90deg, ' + shade(LEAST_SHADE) + ', ' + shade(1) + ')';
   const busiest = rows.length ? rows.reduce((a, b) => (measure(b) > measure(a) ? b : a)) : null;
   const none = el('span', null, 'none');
   none.setAttribute('aria-hidden', 'true');
