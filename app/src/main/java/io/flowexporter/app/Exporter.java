@@ -613,6 +613,7 @@ public final class Exporter implements AutoCloseable {
     }
     // Built outside the lock (most of a second): close() must not wait for it.
     String deltasTopic = FlowTopology.deltasTopic(config.kafka().applicationId());
+    RestoreProgressLog restores = new RestoreProgressLog();
     KafkaStreams s =
         new KafkaStreams(
             topology,
@@ -624,7 +625,8 @@ public final class Exporter implements AutoCloseable {
                         left.stream()
                             .filter(tp -> tp.topic().equals(deltasTopic))
                             .map(TopicPartition::partition)
-                            .toList())));
+                            .toList()),
+                restores::restoring));
     GroupContact contact = GroupContact.of(props);
     groupContact = contact;
     // Heartbeat answers are counted, not timed: sampled twice a second, as well as at each scrape.
@@ -661,7 +663,7 @@ public final class Exporter implements AutoCloseable {
             stopped.countDown();
           }
         });
-    s.setGlobalStateRestoreListener(new RestoreProgressLog());
+    s.setGlobalStateRestoreListener(restores);
     s.setUncaughtExceptionHandler(
         failure -> threadFailures.respond(failure, refusalLog.report(failure).isPresent()));
     // Leave the consumer group on a clean stop (SIGTERM): Kafka Streams does not by default, so

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs the rebuilding of totals from the changelog: when it starts (and how much there is), its
- * progress every few seconds for large stores, and how long it took.
+ * progress every few seconds for large stores, and how long it took; and tells whether a store is
+ * being rebuilt now ({@link #restoring()}).
  */
 public final class RestoreProgressLog implements StateRestoreListener {
 
@@ -60,6 +61,17 @@ public final class RestoreProgressLog implements StateRestoreListener {
       p.lastLogNanos = now;
       LOG.info("Restoring {} for {}: {} of {} records", store, partition, p.restored, p.total);
     }
+  }
+
+  @Override
+  public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
+    // The task left this instance (or was closed) before its store was rebuilt.
+    progress.remove(partition);
+  }
+
+  /** Whether a store of an active task is being rebuilt from its changelog. */
+  public boolean restoring() {
+    return !progress.isEmpty();
   }
 
   @Override

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -26,15 +27,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The partitions a main consumer gives up are reported after Kafka Streams' own listener ran (it
- * closes their tasks), also when that listener fails; assignments are not reported.
+ * closes their tasks), also when that listener fails; assignments are not reported. Polls are short
+ * while stores are rebuilt.
  */
 class CommitAwareClientSupplierTest {
 
   private static final List<TopicPartition> P1 = List.of(new TopicPartition("deltas", 1));
 
   private final List<String> calls = new ArrayList<>();
+  private final AtomicBoolean restoring = new AtomicBoolean();
   private final CommitAwareClientSupplier supplier =
-      new CommitAwareClientSupplier(new CommittedTotals(), left -> calls.add("left " + left));
+      new CommitAwareClientSupplier(
+          new CommittedTotals(), left -> calls.add("left " + left), restoring::get);
 
   @Test
   void revokedAndLostPartitionsAreReportedAfterKafkaStreamsClosedTheirTasks() {
@@ -67,7 +71,8 @@ class CommitAwareClientSupplierTest {
   @Test
   void aCommitThatFailsPublishesNothing() {
     CommittedTotals committed = new CommittedTotals();
-    CommitAwareClientSupplier clients = new CommitAwareClientSupplier(committed, left -> {});
+    CommitAwareClientSupplier clients =
+        new CommitAwareClientSupplier(committed, left -> {}, () -> false);
     SeriesTotalsStore store = BenchStores.activeStore(committed);
     SeriesKey key = AsFamily.key(Direction.RECEIVE, "edge1", 15169, 64500);
     BenchStores.add(store, key, 1000, 2);
@@ -96,6 +101,44 @@ class CommitAwareClientSupplierTest {
     // The abort dropped the written totals: a later commit of this thread does not publish them.
     committed.committed();
     assertThat(committed.snapshot()).isEmpty();
+  }
+
+  /**
+   * While stores are rebuilt, Kafka Streams looks at their progress only between polls: the restore
+   * consumer, and a main consumer with partitions paused for restoring tasks, return from a poll
+   * within a few milliseconds, not after {@code poll.ms}; otherwise a poll waits as long as asked.
+   * (These consumers reach no broker, so a poll returns only at its timeout.)
+   */
+  @Test
+  void pollsWhileRestoringAreShort() {
+    Map<String, Object> config =
+        Map.of(
+            CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+            "127.0.0.1:9",
+            CommonClientConfigs.GROUP_ID_CONFIG,
+            "test");
+    TopicPartition changelog = new TopicPartition("app-series-totals-changelog", 0);
+    try (Consumer<byte[], byte[]> restore = supplier.getRestoreConsumer(config)) {
+      restore.assign(List.of(changelog));
+      restoring.set(true);
+      assertThat(secondsToPoll(restore, Duration.ofSeconds(20))).isLessThan(10);
+      restoring.set(false); // standby copies kept up to date
+      assertThat(secondsToPoll(restore, Duration.ofMillis(300))).isGreaterThanOrEqualTo(0.3);
+    }
+    TopicPartition input = new TopicPartition("flows", 0);
+    try (Consumer<byte[], byte[]> main = supplier.getConsumer(config)) {
+      main.assign(List.of(input));
+      main.pause(List.of(input));
+      assertThat(secondsToPoll(main, Duration.ofSeconds(20))).isLessThan(10);
+      main.resume(List.of(input));
+      assertThat(secondsToPoll(main, Duration.ofMillis(300))).isGreaterThanOrEqualTo(0.3);
+    }
+  }
+
+  private static double secondsToPoll(Consumer<byte[], byte[]> consumer, Duration timeout) {
+    long start = System.nanoTime();
+    consumer.poll(timeout);
+    return (System.nanoTime() - start) / 1e9;
   }
 
   private ConsumerRebalanceListener streams(boolean fail) {

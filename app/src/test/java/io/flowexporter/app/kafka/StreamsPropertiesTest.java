@@ -60,14 +60,15 @@ class StreamsPropertiesTest {
   }
 
   @Test
-  void theRestoreConsumerReadsToTheEndWithoutWaitingForBytesTheMainConsumerWaitsFor() {
+  void theRestoreConsumerReadsToTheEndWithoutWaitingLikeTheMainConsumer() {
     StreamsConfig config = new StreamsConfig(StreamsProperties.of(kafka(Map.of())));
     Map<String, Object> main = config.getMainConsumerConfigs("group", "client", 0);
     Map<String, Object> restore = config.getRestoreConsumerConfigs("client");
     assertThat(main.get("fetch.min.bytes")).isEqualTo("65536");
     assertThat(main.get("heartbeat.interval.ms")).isEqualTo("1000");
     assertThat(restore.get("fetch.min.bytes")).isEqualTo("1");
-    assertThat(restore.get("fetch.max.wait.ms")).isEqualTo("200");
+    assertThat(restore.get("fetch.max.wait.ms")).isEqualTo("50");
+    assertThat(main.get("fetch.max.wait.ms")).isEqualTo("200");
   }
 
   @Test
