@@ -19,3 +19,17 @@ bench_classpath() {
   dependencies="$(cat "$cp_file")" || return 1
   echo "$classpath:$dependencies"
 }
+
+# Writes the class data archive the Docker image has (deploy/docker/cds-archive.sh) for the
+# exporter's recommended JVM options, whenever app/target/flow-exporter.jar is newer than it (any
+# Maven build that packages app rewrites the jar, and the JVM then ignores the old archive without a
+# word). Without it the exporters start without one.
+bench_cds_archive() {
+  local jar=app/target/flow-exporter.jar archive=app/target/flow-exporter.jsa
+  if [[ ! -f $archive || $jar -nt $archive ]]; then
+    echo "writing the class data archive (deploy/docker/cds-archive.sh) ..." >&2
+    deploy/docker/cds-archive.sh "$jar" demo/target/flow-exporter-demo.jar "$archive" \
+      -Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000 >&2 \
+      || echo "no class data archive; the exporters start without one" >&2
+  fi
+}
