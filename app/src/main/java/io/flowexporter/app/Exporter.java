@@ -656,6 +656,7 @@ public final class Exporter implements AutoCloseable {
           LOG.info("Stream state {} -> {}", before, now);
           if (now == State.RUNNING) {
             refusalLog.clear();
+            restores.running();
           }
           if (now == State.ERROR) {
             LOG.error("The stream stopped for good; exiting");

@@ -27,7 +27,7 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  * offers state stores no call after a commit); and the partitions a main consumer gives up in a
  * rebalance (revoked, or lost) are reported once Kafka Streams has closed their tasks; and while
  * stores are rebuilt, polls wait at most {@link #WHILE_RESTORING}, so that a task runs as soon as
- * its store is ready.
+ * its store is ready (see there for when exactly).
  */
 public final class CommitAwareClientSupplier implements KafkaClientSupplier {
 
@@ -36,8 +36,12 @@ public final class CommitAwareClientSupplier implements KafkaClientSupplier {
    * and the main consumer of a thread whose tasks are being restored, for {@code poll.ms} (100 ms)
    * and looks at the restoration's progress only between polls: an empty changelog took a whole
    * poll, and a thread's tasks were restored one after the other, so a start spent 0.3-0.4 s
-   * waiting. Only while restoring: the restore consumer also keeps standby copies up to date, and
-   * polling it every 10 ms then cost an idle instance 2% of a core.
+   * waiting. The restore consumer polls briefly only while an active task's store is rebuilt: it
+   * also keeps standby copies up to date, and polling it every 10 ms at all times cost two idle
+   * instances with standbys about 2% of a core each. The main consumer polls briefly while any of
+   * its partitions is paused, as Kafka Streams keeps those of a restoring task until the thread has
+   * seen the task restored (it also pauses a partition whose buffer is full, but resumes it before
+   * it polls again, and a few others until a failed task is revived: short phases either way).
    */
   static final Duration WHILE_RESTORING = Duration.ofMillis(10);
 
@@ -101,7 +105,6 @@ public final class CommitAwareClientSupplier implements KafkaClientSupplier {
 
       @Override
       public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
-        // Partitions stay paused while their tasks restore: look at them again soon.
         return super.poll(paused().isEmpty() ? timeout : atMost(timeout, WHILE_RESTORING));
       }
 

@@ -74,6 +74,15 @@ public final class RestoreProgressLog implements StateRestoreListener {
     return !progress.isEmpty();
   }
 
+  /**
+   * Kafka Streams is RUNNING, so no store is being rebuilt: forgets restores that ended without a
+   * call (Kafka Streams calls neither end nor suspension when a task fails while restoring, or when
+   * a stream thread is replaced), which would otherwise count as running for good.
+   */
+  public void running() {
+    progress.clear();
+  }
+
   @Override
   public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
     Progress p = progress.remove(partition);
