@@ -77,7 +77,9 @@ public final class RestoreProgressLog implements StateRestoreListener {
   /**
    * Kafka Streams is RUNNING, so no store is being rebuilt: forgets restores that ended without a
    * call (Kafka Streams calls neither end nor suspension when a task fails while restoring, or when
-   * a stream thread is replaced), which would otherwise count as running for good.
+   * a stream thread is replaced), which would otherwise count as running for good. A restore that
+   * another thread starts at this very moment is forgotten too: its polls are then not shortened,
+   * and its end is logged without its duration.
    */
   public void running() {
     progress.clear();
@@ -86,10 +88,16 @@ public final class RestoreProgressLog implements StateRestoreListener {
   @Override
   public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
     Progress p = progress.remove(partition);
-    long ms = p == null ? -1 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p.startNanos);
-    if (totalRestored == 0 && p != null && p.total == 0) {
+    if (p == null) { // forgotten by running(): its start time with it
+      if (totalRestored > 0) {
+        LOG.info("Restored {} for {}: {} records", store, partition, totalRestored);
+      }
       return;
     }
+    if (totalRestored == 0 && p.total == 0) {
+      return;
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - p.startNanos);
     LOG.info("Restored {} for {}: {} records in {} ms", store, partition, totalRestored, ms);
   }
 }

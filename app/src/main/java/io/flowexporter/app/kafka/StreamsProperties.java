@@ -33,7 +33,7 @@ public final class StreamsProperties {
     // the broker, the next task's request for where its changelog begins waits behind it on the
     // same connection: a thread's second store was ready 0.1-0.2 s later with 200 ms. It also
     // keeps standby copies up to date, asking an idle changelog every 50 ms: two idle instances
-    // with standbys used 5.2-5.9% of a core each, against 4.2-5.9% with 200 ms, within the runs'
+    // with standbys used 5.2-5.9% of a core each, against 5.6-5.9% with 200 ms: within the runs'
     // spread (docs/performance.md, "Start-up").
     p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), "1");
     p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "50");
