@@ -50,8 +50,7 @@ public final class StreamsProperties {
     // No JMX reporter: each client would register an MBean per metric group, about 0.2 s of a
     // start on 2 cores (docs/performance.md, "Start-up"), and every flow API scan's consumer would
     // pay for it again. The exporter reads Kafka's metrics in process for /metrics; an operator who
-    // wants
-    // them over JMX sets metric.reporters=org.apache.kafka.common.metrics.JmxReporter.
+    // wants them over JMX sets metric.reporters=org.apache.kafka.common.metrics.JmxReporter.
     p.put(CommonClientConfigs.METRIC_REPORTER_CLASSES_CONFIG, "");
     p.putAll(kafka.clientProperties());
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
