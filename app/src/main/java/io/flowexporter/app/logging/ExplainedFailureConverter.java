@@ -5,7 +5,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.CoreConstants;
 import io.flowexporter.app.kafka.KafkaRefusalLog;
-import io.flowexporter.app.kafka.KafkaRefusalLogFilter;
+import io.flowexporter.app.kafka.KafkaRepeatLogFilter;
 import io.flowexporter.topology.aggregate.UnreadableFormatException;
 
 /**
@@ -14,7 +14,7 @@ import io.flowexporter.topology.aggregate.UnreadableFormatException;
  * class of the explained cause). They are
  *
  * <ul>
- *   <li>the Kafka client's lines about a refusal that {@link KafkaRefusalLogFilter} lets through
+ *   <li>the Kafka client's lines about a refusal that {@link KafkaRepeatLogFilter} lets through
  *       ({@link KafkaRefusalLog} says what was refused and what to check). The JDK's TLS failure
  *       comes with some forty lines of handshake frames and causes, which made a refused TLS
  *       handshake twice as long a log as a refused password;
@@ -38,7 +38,7 @@ public final class ExplainedFailureConverter extends ThrowableProxyConverter {
       return super.convert(event);
     }
     String explained = null;
-    if (KafkaRefusalLogFilter.isClientRefusal(event)) {
+    if (KafkaRepeatLogFilter.isClientRefusal(event)) {
       explained = "";
     } else {
       for (IThrowableProxy t = thrown; t != null; t = t.getCause()) {

@@ -9,7 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import io.flowexporter.app.flows.FlowApi;
-import io.flowexporter.app.kafka.KafkaRefusalLogFilter;
+import io.flowexporter.app.kafka.KafkaRepeatLogFilter;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
@@ -72,9 +72,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     encoder.setContext(context);
     encoder.setLayout(layout);
     encoder.start();
-    // Kafka's lines about a refused login, TLS handshake or ACL: one per logger every 10 min (the
-    // exporter says it once a minute).
-    KafkaRefusalLogFilter refusals = new KafkaRefusalLogFilter();
+    // Kafka's lines about a refused login, TLS handshake or ACL (the exporter says it once a
+    // minute), and Kafka Streams' per-task line that a standby copy found no instance: one per
+    // logger every 10 min.
+    KafkaRepeatLogFilter refusals = new KafkaRepeatLogFilter();
     refusals.setContext(context);
     refusals.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();

@@ -9,14 +9,23 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the Kafka client's own lines about a refusal (a failed login or TLS handshake, a denied
- * ACL) to one per logger every ten minutes: the client repeats them on every retry, several a
- * second, while {@link KafkaRefusalLog} says the same once a minute in the exporter's words. Its
- * other lines pass untouched. Set on the standard error appender by {@link
- * io.flowexporter.app.logging.LogSetup}; the lines it lets through are written without their stack
- * trace ({@code ExplainedFailureConverter} in the logging package).
+ * Keeps two kinds of Kafka lines that come in bursts to one per logger every ten minutes:
+ *
+ * <ul>
+ *   <li>the client's own lines about a refusal (a failed login or TLS handshake, a denied ACL): the
+ *       client repeats them on every retry, several a second, while {@link KafkaRefusalLog} says
+ *       the same once a minute in the exporter's words. The lines it lets through are written
+ *       without their stack trace ({@code ExplainedFailureConverter} in the logging package);
+ *   <li>Kafka Streams' warning that a standby task found no instance to run on: one line per task
+ *       at every rebalance (8 at each start of a single instance with the default {@code
+ *       --standby-replicas 1}), where one says it all: there are fewer instances than copies asked
+ *       for.
+ * </ul>
+ *
+ * Other lines pass untouched. Set on the standard error appender by {@link
+ * io.flowexporter.app.logging.LogSetup}.
  */
-public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
+public final class KafkaRepeatLogFilter extends Filter<ILoggingEvent> {
 
   static final long QUIET_NANOS = TimeUnit.MINUTES.toNanos(10);
 
@@ -31,11 +40,15 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
           "org.apache.kafka.common.errors.TransactionalIdAuthorizationException",
           "org.apache.kafka.common.errors.ClusterAuthorizationException");
 
+  /** Where Kafka Streams' task assignors log (the default one and the rack-aware ones). */
+  private static final String STANDBY_ASSIGNORS =
+      "org.apache.kafka.streams.processor.internals.assignment.";
+
   private final ConcurrentHashMap<String, Long> lastPassed = new ConcurrentHashMap<>();
 
   @Override
   public FilterReply decide(ILoggingEvent event) {
-    if (!isClientRefusal(event)) {
+    if (!isClientRefusal(event) && !isStandbyShortage(event)) {
       return FilterReply.NEUTRAL;
     }
     long now = System.nanoTime();
@@ -55,6 +68,14 @@ public final class KafkaRefusalLogFilter extends Filter<ILoggingEvent> {
   /** Whether a Kafka client says with this line that it was refused. */
   public static boolean isClientRefusal(ILoggingEvent event) {
     return event.getLoggerName().startsWith("org.apache.kafka.") && isRefusal(event);
+  }
+
+  /** Kafka Streams' line, one per standby task, that it could not place a standby copy. */
+  static boolean isStandbyShortage(ILoggingEvent event) {
+    String message = event.getMessage();
+    return event.getLoggerName().startsWith(STANDBY_ASSIGNORS)
+        && message != null
+        && message.contains("assign {} of {} standby tasks");
   }
 
   private static boolean isRefusal(ILoggingEvent event) {

@@ -11,11 +11,14 @@ import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** The client's refusal lines pass once per logger; its other lines, and ours, always. */
-class KafkaRefusalLogFilterTest {
+/**
+ * The client's refusal lines and Kafka Streams' per-task standby shortage pass once per logger;
+ * Kafka's other lines, and ours, always.
+ */
+class KafkaRepeatLogFilterTest {
 
   private final LoggerContext context = new LoggerContext();
-  private final KafkaRefusalLogFilter filter = new KafkaRefusalLogFilter();
+  private final KafkaRepeatLogFilter filter = new KafkaRepeatLogFilter();
 
   @Test
   void aRepeatedRefusalLinePassesOncePerLogger() {
@@ -53,6 +56,32 @@ class KafkaRefusalLogFilterTest {
       assertThat(decide("org.apache.kafka.clients.Metadata", Level.ERROR, denied, null))
           .isEqualTo(FilterReply.DENY);
     }
+  }
+
+  @Test
+  void theStandbyShortageOfEachTaskPassesOncePerLogger() {
+    String logger =
+        "org.apache.kafka.streams.processor.internals.assignment.DefaultStandbyTaskAssignor";
+    String shortage =
+        "Unable to assign {} of {} standby tasks for task [{}]. There is not enough available"
+            + " capacity. You should increase the number of application instances to maintain the"
+            + " requested number of standby replicas.";
+    assertThat(decide(logger, Level.WARN, shortage, null)).isEqualTo(FilterReply.NEUTRAL);
+    for (int i = 0; i < 7; i++) {
+      assertThat(decide(logger, Level.WARN, shortage, null)).isEqualTo(FilterReply.DENY);
+    }
+    String rackAware =
+        "Rack aware standby task assignment was not able to assign {} of {} standby tasks for the"
+            + " active task [{}] with the rack aware assignment tags {}.";
+    String tagLogger =
+        "org.apache.kafka.streams.processor.internals.assignment.ClientTagAwareStandbyTaskAssignor";
+    assertThat(decide(tagLogger, Level.WARN, rackAware, null)).isEqualTo(FilterReply.NEUTRAL);
+    assertThat(decide(tagLogger, Level.WARN, rackAware, null)).isEqualTo(FilterReply.DENY);
+    // The assignor's other warnings are not bursts of the same fact.
+    assertThat(decide(logger, Level.WARN, "Something else about task [{}]", null))
+        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(decide(logger, Level.WARN, "Something else about task [{}]", null))
+        .isEqualTo(FilterReply.NEUTRAL);
   }
 
   @Test
