@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -110,6 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
       throw bad("--port", e.getMessage());
     }
     PrintStream out = System.out;
+    quietWarningsAboutTheDemosSetUp();
     Path root = Files.createTempDirectory("flow-exporter-demo-");
     out.println("[demo] temporary files in " + root + " (removed on exit)");
     CountDownLatch stop = new CountDownLatch(1);
@@ -211,6 +213,22 @@ public final class DemoCommand implements Callable<Integer> {
    * closes it, after the loop. Waiting for that, rather than asking at each status line, stops the
    * demo at once.
    */
+  /**
+   * Two Kafka warnings about what the demo does on purpose, which would be a newcomer's first
+   * worry: a new broker's empty metadata log, and state kept under the temporary directory (where
+   * the demo keeps all it removes on exit). The exporter itself still warns about the latter.
+   */
+  private static void quietWarningsAboutTheDemosSetUp() {
+    for (String name :
+        List.of(
+            "org.apache.kafka.controller.QuorumController",
+            "org.apache.kafka.streams.processor.internals.StateDirectory")) {
+      if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger) {
+        logger.setLevel(ch.qos.logback.classic.Level.ERROR);
+      }
+    }
+  }
+
   private static AtomicBoolean releaseWhenItEnds(Exporter exporter, CountDownLatch stop) {
     AtomicBoolean ended = new AtomicBoolean();
     daemon(
