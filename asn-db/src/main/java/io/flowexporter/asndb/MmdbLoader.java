@@ -161,13 +161,20 @@ final class MmdbLoader {
     }
     try {
       Files.newByteChannel(file).close();
-    } catch (NoSuchFileException e) {
-      throw new AsnDatabaseException(file, "no such file", e);
-    } catch (AccessDeniedException e) {
-      throw new AsnDatabaseException(file, "cannot be read: permission denied", e);
     } catch (IOException e) {
-      throw new AsnDatabaseException(file, "cannot be read: " + e, e);
+      throw cannotOpen(file, e);
     }
+  }
+
+  /** Why {@code file} could not be opened, in the words of the refusal. */
+  static AsnDatabaseException cannotOpen(Path file, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return new AsnDatabaseException(file, "no such file", e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return new AsnDatabaseException(file, "cannot be read: permission denied", e);
+    }
+    return new AsnDatabaseException(file, "cannot be read: " + e, e);
   }
 
   /**

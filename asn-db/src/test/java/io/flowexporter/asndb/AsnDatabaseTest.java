@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
@@ -264,6 +266,18 @@ class AsnDatabaseTest {
     } finally {
       Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     }
+  }
+
+  /** The refusal's words for each way opening fails, also where the tests run as root. */
+  @Test
+  void refusalWhenTheFileCannotBeOpened() {
+    Path file = dir.resolve("asn.mmdb");
+    assertThat(MmdbLoader.cannotOpen(file, new AccessDeniedException(file.toString())))
+        .hasMessage(file + ": cannot be read: permission denied");
+    assertThat(MmdbLoader.cannotOpen(file, new NoSuchFileException(file.toString())))
+        .hasMessage(file + ": no such file");
+    assertThat(MmdbLoader.cannotOpen(file, new IOException("Input/output error")))
+        .hasMessage(file + ": cannot be read: java.io.IOException: Input/output error");
   }
 
   @Test

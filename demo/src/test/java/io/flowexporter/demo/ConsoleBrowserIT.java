@@ -115,7 +115,12 @@ class ConsoleBrowserIT {
                     >= 3);
         List<String> names = texts(browser, "#peers-receive tbody tr td:nth-child(2)");
         assertThat(names).allSatisfy(n -> assertThat(sampleNames).contains(n));
+        wait.until(
+            b ->
+                b.findElements(By.cssSelector("#peers-transmit tbody tr td:nth-child(2)")).size()
+                    >= 3);
         assertThat(texts(browser, "#peers-transmit tbody tr td:nth-child(2)"))
+            .isNotEmpty()
             .allSatisfy(n -> assertThat(sampleNames).contains(n));
         // a rate needs two samples of a ready exporter: "–" until then
         wait.until(b -> b.findElement(By.id("now-in")).getText().endsWith("bit/s"));
@@ -132,9 +137,13 @@ class ConsoleBrowserIT {
         new WebDriverWait(browser, Duration.ofSeconds(30))
             .ignoring(StaleElementReferenceException.class)
             .until(
-                b ->
-                    texts(b, "#routers tbody tr td.num").stream()
-                        .allMatch(t -> t.endsWith("bit/s")));
+                b -> {
+                  List<String> rates = texts(b, "#routers tbody tr td.num");
+                  int routers = b.findElements(By.cssSelector("#routers tbody tr")).size();
+                  return routers > 0
+                      && rates.size() == 2 * routers
+                      && rates.stream().allMatch(t -> t.endsWith("bit/s"));
+                });
 
         wait.until(b -> b.findElements(By.cssSelector("#map path.has-traffic")).size() > 0);
         List<WebElement> shapes = browser.findElements(By.cssSelector("#map path"));
@@ -247,7 +256,9 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("flow-start")).click();
         wait.until(
             b -> b.findElement(By.id("flow-status")).getText().startsWith("Ended: limit (5 flows"));
-        for (WebElement row : browser.findElements(By.cssSelector("#flow-table tbody tr"))) {
+        List<WebElement> ipv6Rows = browser.findElements(By.cssSelector("#flow-table tbody tr"));
+        assertThat(ipv6Rows).hasSize(5);
+        for (WebElement row : ipv6Rows) {
           String src = row.findElement(By.cssSelector("td:nth-child(2)")).getText();
           String dst = row.findElement(By.cssSelector("td:nth-child(3)")).getText();
           assertThat(List.of(src, dst)).anyMatch(e -> e.matches("\\[2001:4860:[0-9a-f:]+\\]:\\d+"));

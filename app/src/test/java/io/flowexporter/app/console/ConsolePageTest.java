@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,8 +35,10 @@ class ConsolePageTest {
       HttpResponse<String> page = get(server.port(), "/");
       assertThat(page.statusCode()).isEqualTo(200);
       assertThat(page.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/html");
-      assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow())
-          .contains("default-src 'self'");
+      String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+      assertThat(policy).contains("default-src 'self'");
+      // No directive lets the browser fetch from another host.
+      assertThat(policy).doesNotContain("http:", "https:", "*", "//");
       assertThat(page.body())
           .contains(
               "/console/console.js",
@@ -43,10 +47,18 @@ class ConsolePageTest {
               "this instance");
       // Nothing from the internet: every src and href of the page is on this server (or data:,
       // the empty icon that spares the browser a request).
-      Matcher m = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page.body());
+      // Quoted either way or not at all.
+      Matcher m =
+          Pattern.compile("\\b(?:src|href)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>\"']+))")
+              .matcher(page.body());
+      List<String> links = new ArrayList<>();
       while (m.find()) {
-        assertThat(m.group(1)).as("a link of the page").matches("^([/#]|data:).*");
+        String link =
+            m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+        links.add(link);
+        assertThat(link).as("a link of the page").matches("^([/#]|data:).*");
       }
+      assertThat(links).contains("/console/console.js", "/console/console.css");
       assertThat(
               get(server.port(), "/console/console.js")
                   .headers()

@@ -94,6 +94,22 @@ class ExporterIT {
     try (ExporterProcess exporter =
         ExporterProcess.startRaw(dir.resolve("exporter.log"), env, port)) {
       awaitTotals(exporter, records);
+      // The application id and the state directory came from the environment too: the group
+      // it-env commits, and its state is kept under the directory given.
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> {
+            try {
+              return Topics.uncommitted(broker.bootstrapServers(), "it-env", topic)
+                  .values()
+                  .stream()
+                  .allMatch(range -> range[0] == range[1]);
+            } catch (Exception e) {
+              return false;
+            }
+          },
+          () -> "group it-env did not commit; log:\n" + exporter.log());
+      assertThat(dir.resolve("state").resolve("it-env")).isDirectory();
     }
   }
 

@@ -3,15 +3,43 @@ package io.flowexporter.app.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class RocksDbPreloadTest {
 
+  /**
+   * In a JVM of its own, as other tests here load RocksDB themselves: after {@code await()} the
+   * library is loaded, before anything else touched RocksDB.
+   */
   @Test
-  void theRealLibraryLoads() throws InterruptedException {
-    RocksDbPreload.start().await();
-    // Loaded: Kafka Streams' own call returns at once.
-    org.rocksdb.RocksDB.loadLibrary();
+  void theRealLibraryLoads() throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                LoadAndReport.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).contains("before: NOT_LOADED", "after: LOADED");
+  }
+
+  /** Prints RocksDB's own record of its library before the preload and after its await(). */
+  static final class LoadAndReport {
+    public static void main(String[] args) throws Exception {
+      Field state = org.rocksdb.RocksDB.class.getDeclaredField("libraryLoaded");
+      state.setAccessible(true);
+      System.out.println("before: " + ((AtomicReference<?>) state.get(null)).get());
+      RocksDbPreload.start().await();
+      System.out.println("after: " + ((AtomicReference<?>) state.get(null)).get());
+    }
   }
 
   @Test
