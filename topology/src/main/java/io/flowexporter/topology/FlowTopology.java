@@ -3,7 +3,7 @@ package io.flowexporter.topology;
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.asndb.CountryLookup;
 import io.flowexporter.topology.aggregate.CommittedTotals;
-import io.flowexporter.topology.aggregate.DeltaBatch;
+import io.flowexporter.topology.aggregate.DeltaPartitioner;
 import io.flowexporter.topology.aggregate.FlowCountingProcessor;
 import io.flowexporter.topology.aggregate.InvalidRecordLog;
 import io.flowexporter.topology.aggregate.PendingDeltasStore;
@@ -15,8 +15,6 @@ import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.series.SeriesFamilies;
-import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -197,9 +195,7 @@ public final class FlowTopology {
                 .withNumberOfPartitions(ownerPartitions)
                 .withKeySerde(Serdes.ByteArray())
                 .withValueSerde(Serdes.ByteArray())
-                .withStreamPartitioner(
-                    (topic, key, value, partitions) ->
-                        Optional.of(Set.of(DeltaBatch.partitionOf(key, partitions)))))
+                .withStreamPartitioner(new DeltaPartitioner()))
         .process(() -> new SeriesOwnerProcessor(STORE, limits), Named.as(OWNER), STORE);
     Topology topology = builder.build();
     if (toTopic) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.aggregate.CommittedTotals;
+import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesTotalsStore;
 import io.flowexporter.topology.aggregate.Totals;
@@ -268,7 +269,11 @@ class FlowTopologyTest {
                   REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
               .readKeyValuesToList();
       // One commit per message; each sends one batch per owner slot it touched, never one per
-      // record.
+      // record, and one time mark.
+      List<KeyValue<byte[], byte[]>> marks =
+          batches.stream().filter(b -> DeltaBatch.isTimeMark(b.value)).toList();
+      assertThat(marks).hasSize(messages.size());
+      batches = batches.stream().filter(b -> !DeltaBatch.isTimeMark(b.value)).toList();
       assertThat(batches.size())
           .isGreaterThanOrEqualTo(messages.size())
           .isLessThan(expected.values().stream().mapToInt(t -> (int) t.flows()).sum());
@@ -299,7 +304,8 @@ class FlowTopologyTest {
           driver.createOutputTopic(
               REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       List<byte[]> values = deltas.readValuesToList();
-      assertThat(values).hasSize(1);
+      assertThat(values).hasSize(2);
+      assertThat(DeltaBatch.isTimeMark(values.get(1))).isTrue();
       assertThat(decodeBatch(values.get(0)))
           .containsExactly(
               Map.entry(

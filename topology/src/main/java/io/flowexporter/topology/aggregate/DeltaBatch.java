@@ -21,11 +21,19 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *       {@linkplain io.flowexporter.topology.series.SeriesKey key}, and the bytes, packets and
  *       flows counted (8 bytes each, big-endian);
  *   <li>header {@value #NEWEST_INPUT_HEADER} (optional, 8 bytes big-endian): the time of the newest
- *       input record counted in the batch, in epoch milliseconds.
+ *       input record counted in the batch, in epoch milliseconds;
+ *   <li>header {@value #INPUT_PARTITION_HEADER} (optional, 4 bytes big-endian): the input partition
+ *       whose records were counted.
  * </ul>
  *
  * <p>One message per changed slot and commit, whatever the number of records: at most {@value
  * #SLOTS} messages per input partition and commit interval.
+ *
+ * <p>A batch of no entries (the format byte alone) is a <em>time mark</em>: each input partition
+ * that counted anything sends one with each commit to every owner partition ({@link
+ * DeltaPartitioner} multicasts it), so that every owner knows how far each input partition has
+ * read, also one that none of its series came through (see {@link SeriesOwnerProcessor}'s expiry
+ * clock). Versions before it read it as a batch that changes nothing.
  */
 public final class DeltaBatch {
 
@@ -33,6 +41,7 @@ public final class DeltaBatch {
   static final byte VERSION = 2;
 
   static final String NEWEST_INPUT_HEADER = "newest-input-ms";
+  static final String INPUT_PARTITION_HEADER = "input-partition";
 
   /** The repartition topic, after {@code <application-id>-}. */
   private static final String TOPIC_SUFFIX = FlowTopology.DELTAS + "-repartition";
@@ -46,6 +55,23 @@ public final class DeltaBatch {
   }
 
   /**
+   * The headers of a batch counted from input partition {@code partition}, whose newest input
+   * record is from {@code epochMs}.
+   */
+  static Headers inputHeaders(int partition, long epochMs) {
+    return newestInputHeader(epochMs)
+        .add(INPUT_PARTITION_HEADER, ByteBuffer.allocate(4).putInt(partition).array());
+  }
+
+  /** The input partition a batch was counted from; -1 when it does not say (older versions). */
+  static int inputPartition(Headers headers) {
+    Header h = headers.lastHeader(INPUT_PARTITION_HEADER);
+    return h == null || h.value() == null || h.value().length != 4
+        ? -1
+        : ByteBuffer.wrap(h.value()).getInt();
+  }
+
+  /**
    * The time of a batch's newest input record, from its header; {@code otherwise} (the batch's own
    * timestamp) when it has none, as batches written before the header existed.
    */
@@ -54,6 +80,16 @@ public final class DeltaBatch {
     return h == null || h.value() == null || h.value().length != 8
         ? otherwise
         : ByteBuffer.wrap(h.value()).getLong();
+  }
+
+  /** A time mark: a batch of no entries, whose header carries the input's time. */
+  static byte[] timeMark() {
+    return new byte[] {VERSION};
+  }
+
+  /** Whether {@code value} is a {@linkplain #timeMark() time mark}. */
+  public static boolean isTimeMark(byte[] value) {
+    return value != null && value.length == 1 && value[0] == VERSION;
   }
 
   /** Receives the entries of a decoded batch; the key is {@code value[offset, offset + length)}. */

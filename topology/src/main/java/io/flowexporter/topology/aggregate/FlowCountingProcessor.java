@@ -217,18 +217,28 @@ public final class FlowCountingProcessor
    * carries the time of the newest input record since the last flush (never later than now) in a
    * header, so that owners can tell live traffic from a backlog being caught up ({@link
    * CommitPacer#isLive}). The batch's own timestamp stays the flush time: input times can be days
-   * old, and the repartition topic's retention and the broker's timestamp checks go by it.
+   * old, and the repartition topic's retention and the broker's timestamp checks go by it. Then a
+   * {@linkplain DeltaBatch#timeMark() time mark} to every owner partition: how far this input
+   * partition has read, also for owners none of whose series changed here.
    */
   private void forwardPending() {
     long now = context.currentSystemTimeMs();
     long newest = newestInputMs == Long.MIN_VALUE ? now : Math.min(now, newestInputMs);
     newestInputMs = Long.MIN_VALUE;
+    int input = context.taskId().partition();
     pending.drain(
         (slot, value) ->
             forwarder.forward(
                 new Record<>(
-                    DeltaBatch.slotKey(slot), value, now, DeltaBatch.newestInputHeader(newest)),
+                    DeltaBatch.slotKey(slot), value, now, DeltaBatch.inputHeaders(input, newest)),
                 deltasChild));
+    forwarder.forward(
+        new Record<>(
+            DeltaBatch.slotKey(0),
+            DeltaBatch.timeMark(),
+            now,
+            DeltaBatch.inputHeaders(input, newest)),
+        deltasChild);
   }
 
   @Override

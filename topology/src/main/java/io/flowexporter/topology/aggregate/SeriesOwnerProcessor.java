@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import java.time.Duration;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -23,13 +24,24 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
   private Cancellable deferredCommit;
 
   /**
-   * The newest input time this owner has seen, never ahead of the wall clock: the clock of expiry.
-   * Input time rather than the wall clock, so that a series is not expired while a backlog that
-   * holds its traffic is still being read (after an outage longer than the TTL, or a restart far
-   * behind), nor while no input comes at all; capped, so that a record stamped in the future by a
-   * wrong clock does not expire everything.
+   * The newest input time this owner has seen, never ahead of the wall clock: what deltas are
+   * stamped with.
    */
   private long inputClock = Long.MIN_VALUE;
+
+  /**
+   * The clock of expiry: input time rather than the wall clock, so that a series is not expired
+   * while a backlog that holds its traffic is still being read (after an outage longer than the
+   * TTL, or a restart far behind), nor while no input comes at all; never ahead of the wall clock,
+   * so that a record stamped in the future by a wrong clock does not expire everything. It is the
+   * time of the input partition furthest behind among those that reported lately ({@link
+   * InputClocks}): after a long stop the partitions catch up at their own pace, and a series whose
+   * traffic waits in the slowest one is not dropped because the fastest reached the present. Never
+   * goes back.
+   */
+  private long expiryClock = Long.MIN_VALUE;
+
+  private InputClocks inputs;
 
   public SeriesOwnerProcessor(String storeName, SeriesLimits limits) {
     this.storeName = storeName;
@@ -44,13 +56,20 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     pacer = new CommitPacer(commitIntervalMs(context));
     // Whatever this thread's commit covers needs no early commit of its own any more.
     store.onFlush(pacer::flushed);
-    context.schedule(limits.expiryCheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::expire);
+    Duration check = limits.expiryCheckInterval();
+    // Reported lately: within two checks (each input partition that counts reports at each of its
+    // commits, with a time mark when none of this owner's series changed).
+    inputs = new InputClocks(check.multipliedBy(2).toMillis());
+    context.schedule(check, PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 
   private void expire(long now) {
-    if (inputClock != Long.MIN_VALUE) {
-      store.expire(Math.min(inputClock, now) - limits.ttl().toMillis());
+    long slowest = inputs.slowest(now);
+    if (slowest == Long.MIN_VALUE) {
+      return; // no input reported lately: time stands still
     }
+    expiryClock = Math.max(expiryClock, Math.min(slowest, now));
+    store.expire(expiryClock - limits.ttl().toMillis());
   }
 
   @Override
@@ -58,6 +77,10 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     long now = context.currentSystemTimeMs();
     long newestInput = DeltaBatch.newestInput(batch.headers(), batch.timestamp());
     inputClock = Math.max(inputClock, Math.min(newestInput, now));
+    inputs.reported(DeltaBatch.inputPartition(batch.headers()), Math.min(newestInput, now), now);
+    if (DeltaBatch.isTimeMark(batch.value())) {
+      return; // nothing to add, nothing to publish
+    }
     // Stamped with the owner's clock, not the batch's own time: a series that comes only through
     // an input partition lagging behind the others (a router's partition still catching up) is
     // seen now, and not expired while its deltas keep coming.

@@ -77,7 +77,9 @@ class CommitOrderTest {
               .createOutputTopic(
                   REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer())
               .readKeyValuesToList();
-      assertThat(sent).hasSize(1);
+      // (then a time mark, a batch of no entries, with how far the input partition has read)
+      assertThat(sent).hasSize(2);
+      assertThat(DeltaBatch.isTimeMark(sent.get(1).value)).isTrue();
       assertThat(slotOf(sent.get(0).key)).isEqualTo(key.hash() & 255);
       assertThat(decodeBatch(sent.get(0).value))
           .containsExactly(Map.entry(key, new Totals(1000, 2, 1)));
@@ -163,7 +165,9 @@ class CommitOrderTest {
                   record("edge1", 15169, 64500, 3, 3)));
     }
 
-    assertThat(received).hasSize(1);
+    // The batch, then the time mark for every owner partition.
+    assertThat(received).hasSize(2);
+    assertThat(DeltaBatch.isTimeMark(received.get(1).value())).isTrue();
     Received batch = received.get(0);
     assertThat(batch.callers())
         .contains(

@@ -38,13 +38,19 @@ class SeriesOwnerProcessorTest {
       new SeriesOwnerProcessor("series-totals", SeriesTotalsStoreTest.UNBOUNDED);
 
   SeriesOwnerProcessorTest() {
+    context = ownerContext(store);
+    context.setCurrentSystemTimeMs(NOW);
+  }
+
+  /** An owner task's context, with a commit interval of one second, holding {@code store}. */
+  static MockProcessorContext<Void, Void> ownerContext(SeriesTotalsStore store) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
-    context = new MockProcessorContext<>(config);
+    MockProcessorContext<Void, Void> context = new MockProcessorContext<>(config);
     context.addStateStore(store);
-    context.setCurrentSystemTimeMs(NOW);
+    return context;
   }
 
   private static Record<byte[], byte[]> batch(long flushedAt, Long newestInput) {
