@@ -209,11 +209,6 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * Releases {@code stop} when the exporter ends by itself, which is a failure: only the demo
-   * closes it, after the loop. Waiting for that, rather than asking at each status line, stops the
-   * demo at once.
-   */
-  /**
    * Two Kafka warnings about what the demo does on purpose, which would be a newcomer's first
    * worry: a new broker's empty metadata log, and state kept under the temporary directory (where
    * the demo keeps all it removes on exit). The exporter itself still warns about the latter.
@@ -229,6 +224,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Releases {@code stop} when the exporter ends by itself, which is a failure: only the demo
+   * closes it, after the loop. Waiting for that, rather than asking at each status line, stops the
+   * demo at once.
+   */
   private static AtomicBoolean releaseWhenItEnds(Exporter exporter, CountDownLatch stop) {
     AtomicBoolean ended = new AtomicBoolean();
     daemon(

@@ -26,8 +26,10 @@ import io.flowexporter.topology.series.SeriesFamily;
 import io.flowexporter.topology.series.SeriesKey;
 import io.flowexporter.topology.series.SeriesKeyWriter;
 import io.flowexporter.topology.series.Unit;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,6 +46,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -293,19 +296,31 @@ class FlowTopologyTest {
   @Test
   void recordsOfOneCommitArePreAggregatedBeforeTheRepartitionTopic() {
     try (TopologyTestDriver driver = driver()) {
+      Instant read = TestFlows.START.minusSeconds(30);
       input(driver)
           .pipeInput(
+              null,
               String.join(
                   "\n",
                   record("edge1", 15169, 64500, 100, 1),
                   record("edge1", 15169, 64500, 20, 2),
-                  record("edge1", 15169, 64500, 3, 3)));
+                  record("edge1", 15169, 64500, 3, 3)),
+              read);
       TestOutputTopic<byte[], byte[]> deltas =
           driver.createOutputTopic(
               REPARTITION, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-      List<byte[]> values = deltas.readValuesToList();
+      List<TestRecord<byte[], byte[]>> sent = deltas.readRecordsToList();
+      List<byte[]> values = sent.stream().map(TestRecord::value).toList();
       assertThat(values).hasSize(2);
       assertThat(DeltaBatch.isTimeMark(values.get(1))).isTrue();
+      // Both say which input partition they were counted from, and how far it had read: the
+      // owners' clock of expiry.
+      for (TestRecord<byte[], byte[]> r : sent) {
+        assertThat(r.headers().lastHeader("input-partition").value())
+            .isEqualTo(ByteBuffer.allocate(4).putInt(0).array());
+        assertThat(ByteBuffer.wrap(r.headers().lastHeader("newest-input-ms").value()).getLong())
+            .isEqualTo(read.toEpochMilli());
+      }
       assertThat(decodeBatch(values.get(0)))
           .containsExactly(
               Map.entry(

@@ -27,7 +27,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * </ul>
  *
  * <p>One message per changed slot and commit, whatever the number of records: at most {@value
- * #SLOTS} messages per input partition and commit interval.
+ * #SLOTS} messages per input partition and commit, and a time mark per owner partition.
  *
  * <p>A batch of no entries (the format byte alone) is a <em>time mark</em>: each input partition
  * that counted anything sends one with each commit to every owner partition ({@link

@@ -57,9 +57,10 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     // Whatever this thread's commit covers needs no early commit of its own any more.
     store.onFlush(pacer::flushed);
     Duration check = limits.expiryCheckInterval();
-    // Reported lately: within two checks (each input partition that counts reports at each of its
-    // commits, with a time mark when none of this owner's series changed).
-    inputs = new InputClocks(check.multipliedBy(2).toMillis());
+    // Reported lately: within two checks or two commit intervals, whichever is longer (an input
+    // partition that counts reports at each of its commits, with a time mark at least; with a
+    // long commit interval, one on another thread may report only that often).
+    inputs = new InputClocks(2 * Math.max(check.toMillis(), commitIntervalMs(context)));
     context.schedule(check, PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 

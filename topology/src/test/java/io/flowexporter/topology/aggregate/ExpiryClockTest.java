@@ -39,6 +39,15 @@ class ExpiryClockTest {
       new SeriesOwnerProcessor("series-totals", new SeriesLimits(100, TTL));
 
   private void deliver(long at, int inputPartition, long newestInput, SeriesKey key) {
+    deliverTo(context, at, inputPartition, newestInput, key);
+  }
+
+  private void deliverTo(
+      MockProcessorContext<Void, Void> context,
+      long at,
+      int inputPartition,
+      long newestInput,
+      SeriesKey key) {
     context.setCurrentSystemTimeMs(at);
     byte[] value;
     if (key == null) {
@@ -95,6 +104,33 @@ class ExpiryClockTest {
           commit();
           check(NOW + 2 * CHECK);
           assertThat(committed.snapshot()).containsOnlyKeys(OTHER);
+        });
+  }
+
+  /**
+   * With a long commit interval, a slow partition whose thread commits at other moments than the
+   * fast one's reports only that often: it still holds expiry back between its reports.
+   */
+  @Test
+  void aSlowPartitionReportingOncePerLongCommitIntervalStillCounts() throws Exception {
+    MockProcessorContext<Void, Void> tenMinutes =
+        SeriesOwnerProcessorTest.ownerContext(store, Duration.ofMinutes(10));
+    OnNewThread.run(
+        () -> {
+          owner.init(tenMinutes);
+          long stop = NOW - Duration.ofHours(5).toMillis();
+          tenMinutes.setCurrentSystemTimeMs(stop);
+          deliverTo(tenMinutes, stop, 1, stop, OLD);
+          commit();
+          // Partition 1 reports once, 30 minutes into its backlog; partition 0, on another
+          // thread, reports the present every commit of its own for the next seven minutes.
+          deliverTo(tenMinutes, NOW, 1, stop + Duration.ofMinutes(30).toMillis(), null);
+          for (long t = NOW; t <= NOW + Duration.ofMinutes(7).toMillis(); t += CHECK) {
+            deliverTo(tenMinutes, t, 0, t, OTHER);
+            commit();
+            tenMinutes.scheduledPunctuators().get(0).getPunctuator().punctuate(t);
+          }
+          assertThat(committed.snapshot()).containsOnlyKeys(OLD, OTHER);
         });
   }
 

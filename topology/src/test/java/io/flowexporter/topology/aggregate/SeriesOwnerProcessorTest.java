@@ -44,10 +44,16 @@ class SeriesOwnerProcessorTest {
 
   /** An owner task's context, with a commit interval of one second, holding {@code store}. */
   static MockProcessorContext<Void, Void> ownerContext(SeriesTotalsStore store) {
+    return ownerContext(store, Duration.ofSeconds(1));
+  }
+
+  /** An owner task's context with that commit interval, holding {@code store}. */
+  static MockProcessorContext<Void, Void> ownerContext(
+      SeriesTotalsStore store, Duration commitInterval) {
     Properties config = new Properties();
     config.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+    config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitInterval.toMillis()));
     MockProcessorContext<Void, Void> context = new MockProcessorContext<>(config);
     context.addStateStore(store);
     return context;
