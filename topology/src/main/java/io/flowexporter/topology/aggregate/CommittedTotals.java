@@ -76,9 +76,12 @@ public final class CommittedTotals {
     writtenOnThisThread.get().clear();
   }
 
-  /** A label set of a family was not admitted and counted into the overflow series; any thread. */
-  void overflowed(int family) {
-    overflowed.incrementAndGet(family);
+  /**
+   * {@code n} deltas of label sets of a family that were not admitted, counted into the overflow
+   * series, have been committed; any thread.
+   */
+  void overflowed(int family, long n) {
+    overflowed.addAndGet(family, n);
   }
 
   /** Deltas of not-admitted label sets counted into a family's overflow series since start. */

@@ -63,6 +63,16 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   private static final int FAMILIES = 128;
 
+  /**
+   * Per family, the deltas of not-admitted label sets counted into the overflow series since the
+   * last flush, then since the last publication: {@code flow_exporter_series_overflow_total} counts
+   * them once their transaction committed, so that a batch processed again (an aborted transaction,
+   * a revived task) is not counted twice.
+   */
+  private final long[] pendingOverflows = new long[FAMILIES];
+
+  private final long[] writtenOverflows = new long[FAMILIES];
+
   private final KeyValueStore<Bytes, byte[]> inner;
   private final CommittedTotals committed;
   private final SeriesLimits limits;
@@ -148,7 +158,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     } else {
       SeriesKey k = SeriesKey.wrap(Arrays.copyOfRange(key, offset, offset + length));
       if (!k.isOverflow() && admitted[k.familyId()] >= maxSeries()) {
-        committed.overflowed(k.familyId());
+        pendingOverflows[k.familyId()]++;
         k = SeriesKey.wrapOverflow(k.familyId(), k.direction(), partition());
         int o = index.get(k.bytes(), 0, k.bytes().length, k.hash());
         s = o >= 0 ? series.get(o) : create(k);
@@ -315,6 +325,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       written.add(s);
     }
     changed.clear();
+    for (int f = 0; f < FAMILIES; f++) {
+      writtenOverflows[f] += pendingOverflows[f];
+      pendingOverflows[f] = 0;
+    }
     // New buckets before the deletion of old keys: under at_least_once a crash can leave any
     // prefix of these writes in the changelog, and a prefix must never hold a series in no bucket.
     // A restore that finds a series under two counts takes the newer (see activate).
@@ -352,6 +366,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       s.changed = false;
     }
     changed.clear();
+    Arrays.fill(pendingOverflows, 0);
     if (!active) {
       resetMemory();
     }
@@ -395,6 +410,12 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       totals.lazySet(3 * s.publishedIndex + 2, s.flows);
     }
     written.clear();
+    for (int f = 0; f < FAMILIES; f++) {
+      if (writtenOverflows[f] > 0) {
+        committed.overflowed(f, writtenOverflows[f]);
+        writtenOverflows[f] = 0;
+      }
+    }
     // The volatile write that hands the new keys and totals to scrapes.
     published = new Published(keys, totals, count);
   }
@@ -613,6 +634,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     changedBuckets.clear();
     obsoleteKeys.clear();
     written.clear();
+    Arrays.fill(pendingOverflows, 0);
+    Arrays.fill(writtenOverflows, 0);
     published = Published.EMPTY;
   }
 

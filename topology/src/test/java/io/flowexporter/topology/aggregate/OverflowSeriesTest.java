@@ -156,6 +156,35 @@ class OverflowSeriesTest {
   }
 
   /**
+   * {@code flow_exporter_series_overflow_total} counts what was committed: deltas dropped with an
+   * uncommitted interval (a recycled task, an aborted transaction whose batches come again) are not
+   * counted, nor counted twice when processed again.
+   */
+  @Test
+  void theOverflowCounterCountsCommittedDeltasOnly() {
+    KeyValueStore<Bytes, byte[]> memory = Stores.inMemoryKeyValueStore(FlowTopology.STORE).get();
+    SeriesTotalsStore owner =
+        new SeriesTotalsStore(memory, committed, new SeriesLimits(MAX_SERIES, TTL));
+    owner.activate();
+    long t = 1_900_000_000_000L;
+    for (int i = 0; i < MAX_SERIES; i++) {
+      SeriesTotalsStoreTest.add(owner, FIRST.get(i).key(), 1, 1, 1, t);
+    }
+    Flow notAdmitted = new Flow(199, 64500, 10, 1);
+    SeriesTotalsStoreTest.add(owner, notAdmitted.key(), 10, 1, 1, t);
+    assertThat(committed.overflowedTotal(AsFamily.FAMILY.id())).as("not yet committed").isZero();
+    owner.clearCache(); // the interval is dropped: its batches will come again
+    SeriesTotalsStoreTest.add(owner, notAdmitted.key(), 10, 1, 1, t);
+    owner.flushCache();
+    assertThat(committed.overflowedTotal(AsFamily.FAMILY.id()))
+        .as("written, not committed")
+        .isZero();
+    committed.committed();
+    assertThat(committed.overflowedTotal(AsFamily.FAMILY.id())).isEqualTo(1);
+    assertThat(committed.snapshot().get(OVERFLOW_RECEIVE)).isEqualTo(new Totals(10, 1, 1));
+  }
+
+  /**
    * A restart: the changelog the driver captured is replayed into a fresh inner store, as Kafka
    * Streams restores a new owner; that owner publishes the same totals and, fed label sets admitted
    * and not admitted before plus a new one, makes the same choices.
