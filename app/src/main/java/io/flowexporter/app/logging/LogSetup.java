@@ -75,15 +75,15 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     // Kafka's lines about a refused login, TLS handshake or ACL (the exporter says it once a
     // minute), and Kafka Streams' per-task line that a standby copy found no instance: one per
     // logger every 10 min.
-    KafkaRepeatLogFilter refusals = new KafkaRepeatLogFilter();
-    refusals.setContext(context);
-    refusals.start();
+    KafkaRepeatLogFilter bursts = new KafkaRepeatLogFilter();
+    bursts.setContext(context);
+    bursts.start();
     ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
     stderr.setContext(context);
     stderr.setName("STDERR");
     stderr.setTarget("System.err");
     stderr.setEncoder(encoder);
-    stderr.addFilter(refusals);
+    stderr.addFilter(bursts);
     stderr.start();
 
     ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

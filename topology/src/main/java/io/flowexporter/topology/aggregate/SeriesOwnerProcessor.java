@@ -77,8 +77,9 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
   public void process(Record<byte[], byte[]> batch) {
     long now = context.currentSystemTimeMs();
     long newestInput = DeltaBatch.newestInput(batch.headers(), batch.timestamp());
-    inputClock = Math.max(inputClock, Math.min(newestInput, now));
-    inputs.reported(DeltaBatch.inputPartition(batch.headers()), Math.min(newestInput, now), now);
+    long input = Math.min(newestInput, now);
+    inputClock = Math.max(inputClock, input);
+    inputs.reported(DeltaBatch.inputPartition(batch.headers()), input, now);
     if (DeltaBatch.isTimeMark(batch.value())) {
       return; // nothing to add, nothing to publish
     }
