@@ -77,9 +77,7 @@ class MetricsFormatIT {
           Duration.ofSeconds(300),
           () -> {
             Scrape s = Scrape.of(exporter.metricsPort());
-            // Every series published: flow_exporter_series counts a series as soon as the owner
-            // holds
-            // it, one commit before /metrics shows its committed total.
+            // Every series published, as /metrics shows them.
             return s != null
                 && s.value("flow_exporter_records_total{outcome=\"counted\"}") == SERIES
                 && s.family("flow_receive_bytes_total").size() == SERIES;
@@ -91,6 +89,9 @@ class MetricsFormatIT {
       String text = get(exporter.metricsPort(), null);
       assertThat(text.lines().filter(l -> l.startsWith("flow_receive_bytes_total{")))
           .hasSize(SERIES);
+      assertThat(text.lines())
+          .as("the series count is that of /metrics")
+          .contains("flow_exporter_series{family=\"as\"} " + SERIES + ".0");
       assertThat(ownProblems(promtool(out.resolve("text.prom"), text), Set.of())).isEmpty();
 
       String openMetrics =

@@ -89,11 +89,14 @@ public final class CommittedTotals {
     return overflowed.get(family);
   }
 
-  /** Series of a family this instance exposes, its overflow series included. */
-  public int seriesOf(int family) {
+  /**
+   * Series of a family this instance exposes, its overflow series included: those of {@link
+   * #scrape()}, committed and kept while their partition is restored.
+   */
+  public synchronized int seriesOf(int family) {
     int n = 0;
-    for (SeriesTotalsStore store : active) {
-      n += store.seriesOf(family);
+    for (SeriesTotalsStore.Published view : views()) {
+      n += view.seriesOf(family);
     }
     return n;
   }
@@ -138,12 +141,24 @@ public final class CommittedTotals {
    * #forget forgotten} (or its store registered again) before another instance exposes it.
    */
   public synchronized TotalsSnapshot scrape() {
+    return totalsOf(views());
+  }
+
+  /**
+   * The last published view of each owner partition still here, refreshed from the registered
+   * stores; stores outside any task (built by tests) are included as they are.
+   */
+  private List<SeriesTotalsStore.Published> views() {
+    List<SeriesTotalsStore.Published> untasked = new ArrayList<>(0);
     for (SeriesTotalsStore store : active) {
       if (store.taskId() != null) {
         lastViews.put(store.taskId().partition(), store.published());
+      } else {
+        untasked.add(store.published());
       }
     }
-    return totalsOf(lastViews.values());
+    untasked.addAll(lastViews.values());
+    return untasked;
   }
 
   /** Owner partitions that left this instance (revoked, lost): their totals leave scrapes now. */

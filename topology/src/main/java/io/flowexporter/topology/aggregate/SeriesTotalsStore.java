@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -82,9 +81,6 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private final List<Series> series = new ArrayList<>();
 
   private ByteKeyIndex index = new ByteKeyIndex(1024, true);
-
-  /** Series per family in this store, overflow series included; read by scrapes. */
-  private final AtomicIntegerArray perFamily = new AtomicIntegerArray(FAMILIES);
 
   /** Series per family that count against the bound (overflow series do not). */
   private final int[] admitted = new int[FAMILIES];
@@ -273,10 +269,8 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         if (s.stored) {
           changedBuckets.set(s.bucket);
         }
-        int family = s.key.familyId();
-        perFamily.decrementAndGet(family);
         if (!s.key.isOverflow()) {
-          admitted[family]--;
+          admitted[s.key.familyId()]--;
         }
       }
     }
@@ -391,6 +385,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     SeriesKey[] keys = p.keys;
     AtomicLongArray totals = p.totals;
     int count = p.count;
+    int[] perFamily = p.perFamily;
     for (Series s : written) {
       s.awaitingPublication = false;
       if (s.expired) {
@@ -404,6 +399,10 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         }
         s.publishedIndex = count;
         keys[count++] = s.key;
+        if (perFamily == p.perFamily) {
+          perFamily = p.perFamily.clone();
+        }
+        perFamily[s.key.familyId()]++;
       }
       totals.lazySet(3 * s.publishedIndex, s.bytes);
       totals.lazySet(3 * s.publishedIndex + 1, s.packets);
@@ -417,7 +416,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
       }
     }
     // The volatile write that hands the new keys and totals to scrapes.
-    published = new Published(keys, totals, count);
+    published = new Published(keys, totals, count, perFamily);
   }
 
   /** A new view without the expired series, their committed totals carried over. */
@@ -431,9 +430,11 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     }
     SeriesKey[] keys = new SeriesKey[Math.max(64, live)];
     AtomicLongArray totals = new AtomicLongArray(3 * keys.length);
+    int[] perFamily = new int[FAMILIES];
     int count = 0;
     for (Series s : series) {
       if (s.publishedIndex >= 0) {
+        perFamily[s.key.familyId()]++;
         for (int u = 0; u < 3; u++) {
           totals.lazySet(3 * count + u, p.totals.get(3 * s.publishedIndex + u));
         }
@@ -441,7 +442,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
         s.publishedIndex = count++;
       }
     }
-    published = new Published(keys, totals, count);
+    published = new Published(keys, totals, count, perFamily);
   }
 
   /**
@@ -475,9 +476,12 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     return published.count;
   }
 
-  /** How many series of a family this partition holds, its overflow series included; any thread. */
+  /**
+   * How many series of a family this partition has published, its overflow series included; any
+   * thread.
+   */
   int seriesOf(int family) {
-    return perFamily.get(family);
+    return published.seriesOf(family);
   }
 
   private static AtomicLongArray grown(AtomicLongArray totals, int length) {
@@ -492,10 +496,16 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
    * What scrapes see: the first {@code count} series keys, in order of first publication, and their
    * totals at {@code 3 * i} (bytes), {@code 3 * i + 1} (packets) and {@code 3 * i + 2} (flows).
    * Only the stream thread writes; it replaces the view (a volatile write) at the end of every
-   * publication.
+   * publication. {@code perFamily} counts the keys by family id; never written once published.
    */
-  record Published(SeriesKey[] keys, AtomicLongArray totals, int count) {
-    static final Published EMPTY = new Published(new SeriesKey[0], new AtomicLongArray(0), 0);
+  record Published(SeriesKey[] keys, AtomicLongArray totals, int count, int[] perFamily) {
+    static final Published EMPTY =
+        new Published(new SeriesKey[0], new AtomicLongArray(0), 0, new int[FAMILIES]);
+
+    /** How many of the keys are of the family; overflow series included. */
+    int seriesOf(int family) {
+      return perFamily[family];
+    }
 
     /**
      * Copies the keys and totals (three per series) into the arrays from {@code at} on.
@@ -543,7 +553,6 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
     Series s = new Series(key);
     index.put(key.bytes(), key.hash(), series.size());
     series.add(s);
-    perFamily.incrementAndGet(key.familyId());
     if (!key.isOverflow()) {
       admitted[key.familyId()]++;
     }
@@ -624,9 +633,6 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
   private void resetMemory() {
     series.clear();
     index = new ByteKeyIndex(1024, true);
-    for (int f = 0; f < FAMILIES; f++) {
-      perFamily.set(f, 0);
-    }
     Arrays.fill(admitted, 0);
     bucketCount = SeriesBuckets.MIN_COUNT;
     bucketHeads = new Series[SeriesBuckets.MIN_COUNT];

@@ -81,4 +81,27 @@ class ScrapeViewsTest {
     committed.forgetUnregistered();
     assertThat(committed.scrape().asMap()).isEmpty();
   }
+
+  @Test
+  void theSeriesCountIsThatOfTheScrapesCommittedAndKeptWhileAPartitionIsRestored() {
+    int as = AsFamily.FAMILY.id();
+    SeriesTotalsStore p0 = active(0, ON_P0, 100);
+    SeriesKey another = AsFamily.key(Direction.TRANSMIT, "edge1", 64500, 15169);
+    SeriesTotalsStoreTest.add(p0, another, 10, 1, 1, T0);
+    assertThat(committed.seriesOf(as)).as("written to no changelog yet").isEqualTo(1);
+    p0.flushCache();
+    assertThat(committed.seriesOf(as)).as("in an open transaction").isEqualTo(1);
+    committed.committed();
+    assertThat(committed.seriesOf(as)).isEqualTo(2);
+
+    SeriesTotalsStore p1 = active(1, ON_P1, 200);
+    assertThat(committed.seriesOf(as)).isEqualTo(3);
+    p1.deactivate();
+    assertThat(committed.seriesOf(as))
+        .as("while P1 is restored, as on scrapes")
+        .isEqualTo(committed.scrape().asMap().size())
+        .isEqualTo(3);
+    committed.forget(List.of(1));
+    assertThat(committed.seriesOf(as)).isEqualTo(2);
+  }
 }
