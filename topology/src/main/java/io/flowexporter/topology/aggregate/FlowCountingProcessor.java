@@ -125,7 +125,10 @@ public final class FlowCountingProcessor
   @Override
   public void init(ProcessorContext<byte[], byte[]> context) {
     this.context = context;
-    firstCommitAsked = false; // a revived task initialises the same processor again
+    // A revived or recycled task initialises the same processor again, and reads on from its
+    // last commit: what it had read past that is read again, and not yet reported.
+    firstCommitAsked = false;
+    newestInputMs = Long.MIN_VALUE;
     PendingDeltasStore store = context.getStateStore(storeName);
     pending = store.pending();
     keys = new SeriesKeyWriter(pending);

@@ -16,6 +16,12 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Void, Void> {
 
+  /**
+   * The longest time between two reports of an input partition that {@link InputClocks} waits for
+   * (a year): a longer commit interval changes nothing for expiry.
+   */
+  private static final long MAX_REPORT_INTERVAL = Duration.ofDays(365).toMillis();
+
   private final String storeName;
   private final SeriesLimits limits;
   private SeriesTotalsStore store;
@@ -60,7 +66,9 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     // Reported lately: within two checks or two commit intervals, whichever is longer (an input
     // partition that counts reports at each of its commits, with a time mark at least; with a
     // long commit interval, one on another thread may report only that often).
-    inputs = new InputClocks(2 * Math.max(check.toMillis(), commitIntervalMs(context)));
+    long activeMs =
+        2 * Math.min(Math.max(check.toMillis(), commitIntervalMs(context)), MAX_REPORT_INTERVAL);
+    inputs = new InputClocks(activeMs, context.currentSystemTimeMs());
     context.schedule(check, PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
 

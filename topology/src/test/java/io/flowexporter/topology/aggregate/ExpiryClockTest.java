@@ -80,9 +80,10 @@ class ExpiryClockTest {
       throws Exception {
     OnNewThread.run(
         () -> {
-          owner.init(context);
           // Before a stop of 5 hours: OLD came through partition 1, OTHER through partition 0.
           long stop = NOW - Duration.ofHours(5).toMillis();
+          context.setCurrentSystemTimeMs(stop);
+          owner.init(context);
           deliver(stop, 1, stop, OLD);
           deliver(stop, 0, stop, OTHER);
           commit();
@@ -117,9 +118,9 @@ class ExpiryClockTest {
         SeriesOwnerProcessorTest.ownerContext(store, Duration.ofMinutes(10));
     OnNewThread.run(
         () -> {
-          owner.init(tenMinutes);
           long stop = NOW - Duration.ofHours(5).toMillis();
           tenMinutes.setCurrentSystemTimeMs(stop);
+          owner.init(tenMinutes);
           deliverTo(tenMinutes, stop, 1, stop, OLD);
           commit();
           // Partition 1 reports once, 30 minutes into its backlog; partition 0, on another
@@ -138,8 +139,9 @@ class ExpiryClockTest {
   void aPartitionThatStoppedReportingHoldsNobodyBack() throws Exception {
     OnNewThread.run(
         () -> {
-          owner.init(context);
           long start = NOW - Duration.ofHours(3).toMillis();
+          context.setCurrentSystemTimeMs(start);
+          owner.init(context);
           deliver(start, 0, start, OLD);
           deliver(start, 1, start, OTHER);
           commit();
@@ -162,8 +164,9 @@ class ExpiryClockTest {
   void timeMarksAloneExpireAnOwnersQuietSeriesAndAskForNoCommit() throws Exception {
     OnNewThread.run(
         () -> {
-          owner.init(context);
           long start = NOW - Duration.ofHours(2).toMillis();
+          context.setCurrentSystemTimeMs(start);
+          owner.init(context);
           deliver(start, 0, start, OLD);
           commit();
           context.resetCommit();
@@ -176,5 +179,55 @@ class ExpiryClockTest {
           commit();
           assertThat(store.readStore()).isEmpty();
         });
+  }
+
+  /**
+   * An owner that starts (a task moved here, a revival) hears first from the partitions whose
+   * threads commit soonest, perhaps only the fast ones: it expires nothing until a slow partition
+   * reporting at its own commits has had the time to speak.
+   */
+  @Test
+  void aNewOwnerListensToEveryPartitionBeforeItsFirstExpiry() throws Exception {
+    OnNewThread.run(
+        () -> {
+          // The previous owner counted OLD two hours ago, through partition 1.
+          long twoHoursAgo = NOW - Duration.ofHours(2).toMillis();
+          context.setCurrentSystemTimeMs(twoHoursAgo);
+          owner.init(context);
+          deliver(twoHoursAgo, 1, twoHoursAgo, OLD);
+          commit();
+          owner.close();
+
+          // This owner starts now. Partition 0 is at the present and reports at once; partition
+          // 1, 30 minutes after OLD's traffic in its backlog, reports at its next commit only.
+          context.setCurrentSystemTimeMs(NOW);
+          owner.init(context);
+          deliver(NOW, 0, NOW, OTHER);
+          commit();
+          checkLatest(NOW + CHECK);
+          assertThat(committed.snapshot())
+              .as("partition 0 alone has reported")
+              .containsOnlyKeys(OLD, OTHER);
+          deliver(NOW + CHECK + 1, 0, NOW + CHECK, OTHER);
+          deliver(NOW + CHECK + 1, 1, twoHoursAgo + Duration.ofMinutes(30).toMillis(), null);
+          commit();
+          checkLatest(NOW + 2 * CHECK);
+          assertThat(committed.snapshot()).containsOnlyKeys(OLD, OTHER);
+
+          // Once partition 1 is past an hour of OLD's silence, OLD goes.
+          for (long t = NOW + 2 * CHECK; t <= NOW + 4 * CHECK; t += CHECK) {
+            deliver(t, 0, t, OTHER);
+            deliver(t, 1, twoHoursAgo + Duration.ofMinutes(61).toMillis(), null);
+            commit();
+            checkLatest(t + 1);
+          }
+          assertThat(committed.snapshot()).containsOnlyKeys(OTHER);
+        });
+  }
+
+  /** The expiry check the owner's last init scheduled. */
+  private void checkLatest(long at) {
+    var punctuators = context.scheduledPunctuators();
+    punctuators.get(punctuators.size() - 1).getPunctuator().punctuate(at);
   }
 }
