@@ -127,7 +127,12 @@ public record FlowQuery(
             ? latest(end.minus(DEFAULT_RANGE), Instant.EPOCH)
             : parseTime("from", from, now);
     if (!start.isBefore(end)) {
-      throw new FlowQueryException("from", "from: " + start + " is not before to (" + end + ")");
+      // Without from, the range starts 15 minutes before to, but not before 1970: to is the one
+      // the client gave, and the one to change.
+      throw from != null
+          ? new FlowQueryException("from", "from: " + start + " is not before to (" + end + ")")
+          : new FlowQueryException(
+              "to", "to: " + end + " leaves no range after 1970-01-01T00:00:00Z to search");
     }
     if (Duration.between(start, end).compareTo(MAX_RANGE) > 0) {
       throw new FlowQueryException(

@@ -50,6 +50,12 @@ public final class FlowScan implements AutoCloseable {
   private static final long POLL_MS = 200;
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
+  /** Room kept for the end line, which no cap may cut off: it is far shorter. */
+  private static final int END_LINE_ROOM = 200;
+
+  /** The longest keep-alive, SSE's comment line. */
+  private static final int KEEP_ALIVE_BYTES = 2;
+
   /** How far past {@code to} a partition is read for records its producers stamped out of order. */
   static final long LATE_MS = 5_000;
 
@@ -130,6 +136,11 @@ public final class FlowScan implements AutoCloseable {
           writer.flush();
           lastWrite = System.nanoTime();
         } else if (System.nanoTime() - lastWrite >= KEEP_ALIVE_MS * 1_000_000) {
+          // A tap that nearly filled its cap and then idles: its keep-alives count too.
+          if (writer.bytes() + KEEP_ALIVE_BYTES + END_LINE_ROOM > maxBytes) {
+            reason = "bytes";
+            break;
+          }
           writer.keepAlive();
           lastWrite = System.nanoTime();
         }
@@ -254,7 +265,7 @@ public final class FlowScan implements AutoCloseable {
         return;
       }
       // Room for the document and the end line: the answer never goes past the cap.
-      if (out.bytes() + doc.length + 200 > maxBytes) {
+      if (out.bytes() + doc.length + END_LINE_ROOM > maxBytes) {
         reason = "bytes";
         return;
       }

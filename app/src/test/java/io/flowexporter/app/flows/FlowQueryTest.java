@@ -97,6 +97,8 @@ class FlowQueryTest {
         "from",
         "before 1970-01-01T00:00:00Z");
     assertBad(FlowQuery.Kind.SEARCH, "to=0001-01-01T00:10:00Z", "to", "before 1970");
+    // Without from, the range would start at 1970 too: to is what the client gave.
+    assertBad(FlowQuery.Kind.SEARCH, "to=1970-01-01T00:00:00Z", "to", "no range after 1970");
     assertThat(
             FlowQuery.parse(
                     FlowQuery.Kind.SEARCH, "from=1970-01-01T00:00:00Z&to=1970-01-01T00:05:00Z", NOW)

@@ -119,6 +119,21 @@ class FlowScanTest {
   }
 
   @Test
+  void keepAlivesCountAgainstTheCapOfTheAnswer() throws Exception {
+    ScriptedConsumer quiet = new ScriptedConsumer(TP.topic(), 1, Duration.ZERO, null);
+    FlowClassifier classifier =
+        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
+    int cap = 64; // the end line and no room for much else
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (FlowScan scan =
+        new FlowScanner(() -> quiet, TP.topic(), classifier, AsnLookup.EMPTY, cap)
+            .open(FlowQuery.parse(FlowQuery.Kind.TAP, "timeout=3s", NOW))) {
+      assertThat(scan.run(FlowWriter.ndjson(out)).reason()).isEqualTo("bytes");
+    }
+    assertThat(out.size()).isLessThanOrEqualTo(cap);
+  }
+
+  @Test
   void aPartitionWhosePositionIsNotKnownYetDoesNotHoldTheSearchUp() throws Exception {
     // As while a partition's position is validated again after its leader moved: the question
     // must not wait (a real consumer would wait up to 60 s), and the partition is not finished.
