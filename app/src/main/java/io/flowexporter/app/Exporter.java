@@ -472,7 +472,7 @@ public final class Exporter implements AutoCloseable {
         .description("Owner partitions whose series this instance exposes")
         .register(registry);
     for (SeriesFamily family : families.all()) {
-      Gauge.builder("flow.exporter.series", committed, c -> c.seriesOf(family.id()))
+      Gauge.builder("flow.exporter.series", this, e -> e.exposedSeries(family.id()))
           .description("Series of a family this instance exposes, its overflow series included")
           .tag("family", family.name())
           .register(registry);
@@ -744,10 +744,19 @@ public final class Exporter implements AutoCloseable {
     }
   }
 
-  /** Owner partitions whose series scrapes show: none while out of the group. */
+  /**
+   * Owner partitions whose series scrapes show (those being restored here included): none while out
+   * of the group.
+   */
   private int exposedPartitions() {
     GroupContact contact = groupContact;
-    return contact != null && contact.isOut() ? 0 : committed.activeStores();
+    return contact != null && contact.isOut() ? 0 : committed.partitionsShown();
+  }
+
+  /** Series of a family that scrapes show: none while out of the group. */
+  private int exposedSeries(int family) {
+    GroupContact contact = groupContact;
+    return contact != null && contact.isOut() ? 0 : committed.seriesOf(family);
   }
 
   /**

@@ -91,6 +91,7 @@ class CutOffIT {
           if (hiddenMs < 0 && receiveSeries(a).isEmpty()) {
             hiddenMs = ms(cut);
             assertThat(a.value("flow_exporter_partitions")).isZero();
+            assertThat(a.value("flow_exporter_series{family=\"as\"}")).isZero();
           }
           if (takenOverMs < 0
               && b.value("flow_exporter_partitions") == PARTITIONS

@@ -101,7 +101,15 @@ public final class CommittedTotals {
     return n;
   }
 
-  /** How many partitions' totals are exposed. */
+  /**
+   * How many owner partitions {@link #scrape()} shows: those of registered stores, and those kept
+   * while their store is restored.
+   */
+  public synchronized int partitionsShown() {
+    return views().size();
+  }
+
+  /** How many partitions have a registered store. */
   public int activeStores() {
     return active.size();
   }

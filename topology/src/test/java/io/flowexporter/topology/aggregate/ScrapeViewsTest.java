@@ -101,7 +101,9 @@ class ScrapeViewsTest {
         .as("while P1 is restored, as on scrapes")
         .isEqualTo(committed.scrape().asMap().size())
         .isEqualTo(3);
+    assertThat(committed.partitionsShown()).isEqualTo(2);
     committed.forget(List.of(1));
     assertThat(committed.seriesOf(as)).isEqualTo(2);
+    assertThat(committed.partitionsShown()).isEqualTo(1);
   }
 }
