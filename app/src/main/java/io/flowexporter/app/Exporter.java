@@ -871,7 +871,7 @@ public final class Exporter implements AutoCloseable {
           invalid - lastInvalid,
           STATUS_INTERVAL.toSeconds(),
           trafficSnapshot().size(),
-          committed.activeStores(),
+          exposedPartitions(),
           Double.isNaN(lag) ? "unknown" : String.format("%.0f", lag));
       lastCounted = counted;
       lastInvalid = invalid;
