@@ -14,10 +14,7 @@ import io.flowexporter.topology.TestFlows;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.Direction;
-import io.flowexporter.topology.enrich.FlowClassifier;
-import io.flowexporter.topology.flow.FlowParser;
 import io.flowexporter.topology.series.AsFamily;
-import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -117,21 +114,8 @@ class CommitOrderTest {
     List<Received> received = new ArrayList<>();
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(new PendingDeltasStore.Builder("pending"));
-    FlowClassifier classifier =
-        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     builder.stream(TOPIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-        .process(
-            () ->
-                new FlowCountingProcessor(
-                    "pending",
-                    TOPIC,
-                    new FlowParser(),
-                    classifier,
-                    SeriesFamilies.asOnly(),
-                    outcomes,
-                    new InvalidRecordLog()),
-            Named.as("count"),
-            "pending")
+        .process(() -> FirstStages.asOnly("pending", outcomes), Named.as("count"), "pending")
         .process(
             () ->
                 new Processor<byte[], byte[], Void, Void>() {
@@ -238,15 +222,7 @@ class CommitOrderTest {
   void theFirstStageRefusesAContextThatCannotForwardAtCommitTime() {
     MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
     context.addStateStore(new PendingDeltasStore.Builder("pending").build());
-    FlowCountingProcessor processor =
-        new FlowCountingProcessor(
-            "pending",
-            TOPIC,
-            new FlowParser(),
-            new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY),
-            SeriesFamilies.asOnly(),
-            outcomes,
-            new InvalidRecordLog());
+    FlowCountingProcessor processor = FirstStages.asOnly("pending", outcomes);
     assertThatThrownBy(() -> processor.init(context))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Kafka Streams' own processor context");

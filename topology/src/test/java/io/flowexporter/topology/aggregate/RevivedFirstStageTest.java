@@ -4,12 +4,7 @@ import static io.flowexporter.topology.TestFlows.TOPIC;
 import static io.flowexporter.topology.TestFlows.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowexporter.asndb.AsnLookup;
 import io.flowexporter.topology.TestFlows;
-import io.flowexporter.topology.enrich.AsnFromIp;
-import io.flowexporter.topology.enrich.FlowClassifier;
-import io.flowexporter.topology.flow.FlowParser;
-import io.flowexporter.topology.series.SeriesFamilies;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -73,23 +68,11 @@ class RevivedFirstStageTest {
   @Test
   void aRevivedTaskReportsTheInputTimeOfWhatItReadSince() {
     List<Long> reported = new ArrayList<>();
-    Revivable[] stage = new Revivable[1];
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(new PendingDeltasStore.Builder("pending"));
-    FlowClassifier classifier =
-        new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
     builder.stream(TOPIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .process(
-            () ->
-                new Revivable(
-                    new FlowCountingProcessor(
-                        "pending",
-                        TOPIC,
-                        new FlowParser(),
-                        classifier,
-                        SeriesFamilies.asOnly(),
-                        new RecordOutcomes(),
-                        new InvalidRecordLog())),
+            () -> new Revivable(FirstStages.asOnly("pending", new RecordOutcomes())),
             Named.as("count"),
             "pending")
         .process(
