@@ -80,7 +80,7 @@ public final class RateSampler implements AutoCloseable {
   private final Clock clock;
   private final Duration interval;
   private final int slots;
-  private final SeriesFamily[] familyById = new SeriesFamily[128];
+  private final SeriesFamily[] familyById = new SeriesFamily[SeriesFamily.IDS];
   private final List<Dimension> dimensions = new ArrayList<>();
   private ScheduledExecutorService thread;
 

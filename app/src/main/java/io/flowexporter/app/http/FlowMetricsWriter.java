@@ -110,7 +110,7 @@ public final class FlowMetricsWriter {
     // Series numbers grouped by family and direction (a counting sort), each group in snapshot
     // order: the text format wants each counter's samples together.
     int groups = all.size() * 2;
-    int[] groupOf = new int[128];
+    int[] groupOf = new int[SeriesFamily.IDS];
     Arrays.fill(groupOf, -1);
     for (int f = 0; f < all.size(); f++) {
       groupOf[all.get(f).id()] = 2 * f;

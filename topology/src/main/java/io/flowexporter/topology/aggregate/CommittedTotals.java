@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.series.SeriesFamily;
 import io.flowexporter.topology.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public final class CommittedTotals {
 
   private final Set<SeriesTotalsStore> active = new CopyOnWriteArraySet<>();
-  private final AtomicLongArray overflowed = new AtomicLongArray(128);
+  private final AtomicLongArray overflowed = new AtomicLongArray(SeriesFamily.IDS);
   private final ThreadLocal<Set<SeriesTotalsStore>> writtenOnThisThread =
       ThreadLocal.withInitial(() -> Collections.newSetFromMap(new IdentityHashMap<>()));
 

@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import io.flowexporter.topology.series.SeriesFamily;
 import io.flowexporter.topology.series.SeriesKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,7 @@ public final class SeriesTotalsStore implements StateStore, CachedStateStore<Byt
 
   private Runnable onFlush = () -> {};
 
-  private static final int FAMILIES = 128;
+  private static final int FAMILIES = SeriesFamily.IDS;
 
   /**
    * Per family, the deltas of not-admitted label sets counted into the overflow series since the

@@ -19,6 +19,12 @@ import java.util.Objects;
 public record SeriesFamily(
     int id, String name, List<Label> labels, List<Counter> counters, Extractor extractor) {
 
+  /**
+   * How many family ids there are, 0 to {@code IDS - 1}: a key holds the id in 7 bits; tables by
+   * family id have this length.
+   */
+  public static final int IDS = 128;
+
   /** Writes the label sets of one counted flow: zero, one or several. */
   @FunctionalInterface
   public interface Extractor {
@@ -30,8 +36,8 @@ public record SeriesFamily(
   }
 
   public SeriesFamily {
-    if (id < 0 || id > 127) {
-      throw new IllegalArgumentException("family id outside 0..127: " + id);
+    if (id < 0 || id >= IDS) {
+      throw new IllegalArgumentException("family id outside 0.." + (IDS - 1) + ": " + id);
     }
     Objects.requireNonNull(name, "name");
     labels = List.copyOf(labels);
