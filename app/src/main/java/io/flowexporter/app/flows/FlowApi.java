@@ -190,10 +190,7 @@ public final class FlowApi {
       String accept = ctx.header("Accept");
       ctx.disableCompression();
       // The raw stream: each flush reaches the client at once, with no compression buffering it.
-      FlowWriter out =
-          accept != null && accept.toLowerCase(Locale.ROOT).contains("text/event-stream")
-              ? FlowWriter.sse(ctx.res().getOutputStream())
-              : FlowWriter.ndjson(ctx.res().getOutputStream());
+      FlowWriter out = FlowWriter.forAccept(accept, ctx.res().getOutputStream());
       ctx.status(HttpStatus.OK);
       ctx.res().setContentType(out.contentType());
       // Proxies such as nginx would otherwise hold the stream back.

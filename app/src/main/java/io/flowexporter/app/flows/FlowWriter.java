@@ -3,6 +3,8 @@ package io.flowexporter.app.flows;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.eclipse.jetty.http.QuotedQualityCSV;
 
 /**
  * Writes a scan's answer as it comes: one JSON document per flow, then the {@link ScanEnd}, and
@@ -22,6 +24,34 @@ public abstract class FlowWriter {
 
   private FlowWriter(OutputStream out) {
     this.out = out;
+  }
+
+  /**
+   * The writer a request's {@code Accept} header prefers: server-sent events when it names {@code
+   * text/event-stream} ahead of anything NDJSON satisfies ({@code application/x-ndjson}, {@code
+   * application/*}, {@code *}{@code /*}), by quality and then by specificity; NDJSON otherwise,
+   * with no header, and when {@code text/event-stream} is refused ({@code q=0}).
+   */
+  public static FlowWriter forAccept(String accept, OutputStream out) {
+    if (accept == null) {
+      return ndjson(out);
+    }
+    QuotedQualityCSV ranges = new QuotedQualityCSV(QuotedQualityCSV.MOST_SPECIFIC_MIME_ORDERING);
+    ranges.addValue(accept); // sorted by quality, most specific first; q=0 left out
+    for (String range : ranges.getValues()) {
+      int parameters = range.indexOf(';');
+      String type =
+          (parameters < 0 ? range : range.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+      switch (type) {
+        case "text/event-stream":
+          return sse(out);
+        case "application/x-ndjson", "application/*", "*/*":
+          return ndjson(out);
+        default:
+          // Something this API does not write (text/html from a browser): the next range decides.
+      }
+    }
+    return ndjson(out);
   }
 
   public static FlowWriter ndjson(OutputStream out) {
