@@ -70,25 +70,41 @@ public final class ApiTokens {
     return current().tokens().size();
   }
 
-  /** The name of the token presented, if it is one of ours. */
-  public Optional<String> nameOf(String presented) {
+  /**
+   * What a presented token is worth: accepted under its {@code name}, or refused, either because it
+   * is not one of the tokens ({@code name} null) or because no token is valid now ({@code
+   * noneValid}: the file is missing, empty or has a bad line, and every request is refused whatever
+   * token it shows).
+   */
+  public record Verdict(String name, boolean noneValid) {
+    public boolean accepted() {
+      return name != null;
+    }
+  }
+
+  /**
+   * Checks a presented token against one reading of the file, so that a reload between two
+   * questions cannot call a token unknown when no token was valid at all, or the reverse.
+   */
+  public Verdict check(String presented) {
+    List<Token> tokens = current().tokens();
+    if (tokens.isEmpty()) {
+      return new Verdict(null, true);
+    }
     byte[] digest = sha256(presented);
     String found = null;
     // Every token is compared, whatever matched: the time does not depend on which one did.
-    for (Token t : current().tokens()) {
+    for (Token t : tokens) {
       if (MessageDigest.isEqual(t.digest(), digest)) {
         found = t.name();
       }
     }
-    return Optional.ofNullable(found);
+    return new Verdict(found, false);
   }
 
-  /**
-   * Whether no token is valid now: the file is missing, empty or has a bad line. Every request is
-   * then refused, whatever token it shows.
-   */
-  public boolean refusesAll() {
-    return current().tokens().isEmpty();
+  /** The name of the token presented, if it is one of ours. */
+  public Optional<String> nameOf(String presented) {
+    return Optional.ofNullable(check(presented).name());
   }
 
   private Loaded current() {

@@ -125,7 +125,8 @@ public final class FlowApi {
           "an API token is needed: Authorization: Bearer <token>");
       return;
     }
-    if (tokens.refusesAll()) {
+    ApiTokens.Verdict who = tokens.check(auth.substring(7).trim());
+    if (who.noneValid()) {
       ctx.header("WWW-Authenticate", "Bearer");
       error(
           ctx,
@@ -134,8 +135,7 @@ public final class FlowApi {
           "no API token is accepted now; the exporter's log says why");
       return;
     }
-    Optional<String> who = tokens.nameOf(auth.substring(7).trim());
-    if (who.isEmpty()) {
+    if (!who.accepted()) {
       unknownTokens.refused(ctx.ip(), System.nanoTime());
       error(ctx, HttpStatus.FORBIDDEN, null, "this token is not one of the API's tokens");
       return;
@@ -157,7 +157,7 @@ public final class FlowApi {
       return;
     }
     try {
-      scan(ctx, query, who.get());
+      scan(ctx, query, who.name());
     } finally {
       scans.release();
     }

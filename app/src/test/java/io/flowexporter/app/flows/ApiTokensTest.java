@@ -51,10 +51,15 @@ class ApiTokensTest {
     Thread.sleep(1100); // checked at most once a second
     assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
     assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).isEmpty();
+    assertThat(tokens.check("aaaaaaaaaaaaaaaa1")).isEqualTo(new ApiTokens.Verdict(null, false));
+    assertThat(tokens.check("bbbbbbbbbbbbbbbb2").accepted()).isTrue();
     Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\ncarol:short\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
     Thread.sleep(1100);
     assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).as("a bad line refuses everyone").isEmpty();
+    assertThat(tokens.check("bbbbbbbbbbbbbbbb2"))
+        .as("refused because no token is valid, not as an unknown token")
+        .isEqualTo(new ApiTokens.Verdict(null, true));
     Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(15)));
     Thread.sleep(1100);
