@@ -303,7 +303,7 @@ public final class ExporterCommand implements Callable<Integer> {
   @Option(
       names = "--web-tls-key",
       paramLabel = "FILE",
-      description = "The PEM PKCS#8 private key of --web-tls-cert.")
+      description = "The unencrypted PEM private key of --web-tls-cert (PKCS#8, PKCS#1 or SEC1).")
   Path webTlsKey;
 
   @Option(

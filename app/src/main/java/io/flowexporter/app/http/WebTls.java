@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -17,9 +16,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -28,12 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTPS side of the web server ({@code --web-tls-cert}, {@code --web-tls-key}): a PEM
- * certificate chain (the server's certificate first, then any intermediates) and its PEM private
- * key in PKCS#8 ({@code BEGIN PRIVATE KEY}, as {@code openssl genpkey} writes it; RSA, EC or
- * Ed25519). {@link #reloadIfChanged} replaces both when either file's content changes, for the
- * connections opened after it: a renewed certificate needs no restart, even one copied with its old
- * modification time kept ({@code cp -p}, {@code rsync -t}). A pair that cannot be read keeps the
- * previous one, with a warning. The key is held in memory only.
+ * certificate chain (the server's certificate first, then any intermediates) and its unencrypted
+ * PEM private key ({@link PemPrivateKey}: PKCS#8, PKCS#1 or SEC1; RSA, EC or Ed25519). {@link
+ * #reloadIfChanged} replaces both when either file's content changes, for the connections opened
+ * after it: a renewed certificate needs no restart, even one copied with its old modification time
+ * kept ({@code cp -p}, {@code rsync -t}). A pair that cannot be read keeps the previous one, with a
+ * warning. The key is held in memory only.
  */
 public final class WebTls {
 
@@ -200,31 +197,10 @@ public final class WebTls {
     } catch (IOException e) {
       throw new StartupFlagException("--web-tls-key", key + ": " + e.getMessage(), e);
     }
-    String begin = "-----BEGIN PRIVATE KEY-----";
-    int start = pem.indexOf(begin);
-    int end = pem.indexOf("-----END PRIVATE KEY-----");
-    if (start < 0 || end < start) {
-      throw new StartupFlagException(
-          "--web-tls-key",
-          key
-              + ": not a PEM PKCS#8 private key (BEGIN PRIVATE KEY); "
-              + "convert one with: openssl pkcs8 -topk8 -nocrypt -in old.key -out new.key",
-          null);
-    }
-    byte[] der;
     try {
-      der = Base64.getMimeDecoder().decode(pem.substring(start + begin.length(), end));
-    } catch (IllegalArgumentException e) {
-      throw new StartupFlagException("--web-tls-key", key + ": bad base64", e);
+      return PemPrivateKey.parse(pem);
+    } catch (PemPrivateKey.BadKeyException e) {
+      throw new StartupFlagException("--web-tls-key", key + ": " + e.getMessage(), e);
     }
-    for (String algorithm : List.of("RSA", "EC", "Ed25519")) {
-      try {
-        return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-      } catch (GeneralSecurityException e) {
-        // try the next algorithm
-      }
-    }
-    throw new StartupFlagException(
-        "--web-tls-key", key + ": not an RSA, EC or Ed25519 private key", null);
   }
 }

@@ -165,17 +165,68 @@ class WebTlsTest {
   }
 
   @Test
-  void aKeyThatIsNotPkcs8OrACertificateThatIsNotPemIsABadFile() throws Exception {
+  void keysInPkcs1AndSec1AreReadAsWellAsPkcs8() throws Exception {
     TestCa ca = TestCa.create(dir);
     Path cert = dir.resolve("server.crt");
     Path key = dir.resolve("server.key");
     ca.issue("x", cert, key);
-    Path rsa = dir.resolve("rsa.key");
-    TestCa.openssl(dir, "genrsa", "-traditional", "-out", rsa.toString(), "2048");
-    assertThatThrownBy(() -> WebTls.load(cert, rsa))
+    // The same RSA key as PKCS#1 (BEGIN RSA PRIVATE KEY), as cert-manager writes it by default.
+    Path pkcs1 = dir.resolve("pkcs1.key");
+    TestCa.openssl(dir, "rsa", "-in", key.toString(), "-traditional", "-out", pkcs1.toString());
+    assertThat(Files.readString(pkcs1)).startsWith("-----BEGIN RSA PRIVATE KEY-----");
+    assertThat(WebTls.load(cert, pkcs1)).isNotNull();
+    // The CA's EC key as SEC1 (BEGIN EC PRIVATE KEY), its curve named, after EC PARAMETERS as
+    // openssl ecparam -genkey writes them.
+    Path sec1 = dir.resolve("sec1.key");
+    TestCa.openssl(dir, "ec", "-in", ca.key().toString(), "-out", sec1.toString());
+    Path params = dir.resolve("params.pem");
+    TestCa.openssl(dir, "ecparam", "-name", "prime256v1", "-out", params.toString());
+    Path sec1WithParams = dir.resolve("sec1-params.key");
+    Files.writeString(sec1WithParams, Files.readString(params) + Files.readString(sec1));
+    for (Path k : List.of(sec1, sec1WithParams)) {
+      assertThat(Files.readString(k)).contains("-----BEGIN EC PRIVATE KEY-----");
+      assertThat(WebTls.load(ca.cert(), k)).as(k.toString()).isNotNull();
+    }
+    // The RSA key in PKCS#1 is not the CA's certificate's key: refused as any other wrong key.
+    assertThatThrownBy(() -> WebTls.load(ca.cert(), pkcs1))
+        .isInstanceOfSatisfying(
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"));
+  }
+
+  @Test
+  void anEncryptedOrUnknownKeyOrACertificateThatIsNotPemIsABadFile() throws Exception {
+    TestCa ca = TestCa.create(dir);
+    Path cert = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    ca.issue("x", cert, key);
+    Path encrypted = dir.resolve("encrypted.key");
+    TestCa.openssl(
+        dir,
+        "pkey",
+        "-in",
+        key.toString(),
+        "-aes256",
+        "-passout",
+        "pass:secret-pass",
+        "-out",
+        encrypted.toString());
+    assertThatThrownBy(() -> WebTls.load(cert, encrypted))
         .isInstanceOfSatisfying(
             StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
-        .hasMessageContaining("openssl pkcs8 -topk8");
+        .hasMessageContaining("encrypted");
+    Path notAKey = dir.resolve("not-a-key.pem");
+    Files.writeString(
+        notAKey, "-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> WebTls.load(cert, notAKey))
+        .isInstanceOfSatisfying(
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
+        .hasMessageContaining("not a PEM private key");
+    Path damaged = dir.resolve("damaged.key");
+    Files.writeString(
+        damaged, "-----BEGIN EC PRIVATE KEY-----\nMAMCAQE=\n-----END EC PRIVATE KEY-----\n");
+    assertThatThrownBy(() -> WebTls.load(cert, damaged))
+        .isInstanceOfSatisfying(
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"));
     assertThatThrownBy(() -> WebTls.load(key, key))
         .isInstanceOfSatisfying(
             StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
