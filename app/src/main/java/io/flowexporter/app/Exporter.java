@@ -214,6 +214,12 @@ public final class Exporter implements AutoCloseable {
     shutdown.add(registry::close);
     asn = openAsnDatabase(config.asnDb());
     flowLog = openFlowLog(config.documents());
+    if (!config.documents().flagsWithoutEffect().isEmpty()) {
+      LOG.warn(
+          "{} set, but without effect: flow documents go nowhere without --flow-log or"
+              + " --flow-topic, and the rotation flags are only about --flow-log",
+          String.join(", ", config.documents().flagsWithoutEffect()));
+    }
     warnAboutUnnamedOwnAses();
     countries = openCountryDatabase(config.countries());
     java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();

@@ -2,6 +2,8 @@ package io.flowexporter.app.config;
 
 import io.flowexporter.topology.filter.FlowFilter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -50,5 +52,25 @@ public record FlowDocumentsConfig(
   /** Whether any output is configured. */
   public boolean enabled() {
     return topic.isPresent() || log.isPresent();
+  }
+
+  /**
+   * The flags set to something other than their default that change nothing, because the output
+   * they are about is not configured: {@code --flow-filter} without {@code --flow-log} or {@code
+   * --flow-topic}, the rotation's flags without {@code --flow-log}. Said at start-up, so that a
+   * setting left in an environment file does not go unnoticed.
+   */
+  public List<String> flagsWithoutEffect() {
+    List<String> flags = new ArrayList<>();
+    if (!enabled() && !filter.selectsAll()) {
+      flags.add("--flow-filter");
+    }
+    if (log.isEmpty() && maxSize != DEFAULT_MAX_SIZE) {
+      flags.add("--flow-log-max-size");
+    }
+    if (log.isEmpty() && maxFiles != DEFAULT_MAX_FILES) {
+      flags.add("--flow-log-max-files");
+    }
+    return List.copyOf(flags);
   }
 }
