@@ -267,6 +267,12 @@ class FlowDocumentsIT {
             flowLog.toString(),
             "--flow-filter",
             FILTER,
+            // Rotated every few seconds (about 2 MB of documents in all, up to 2.7 MB kept), so
+            // that kills also come around rotations and compressions.
+            "--flow-log-max-size",
+            "128KB",
+            "--flow-log-max-files",
+            "20",
             "--kafka-property",
             "session.timeout.ms=6000",
             "--kafka-property",
@@ -313,6 +319,11 @@ class FlowDocumentsIT {
             .as("events not exactly once in the topic")
             .isEmpty();
         assertThat(inLog.keySet()).as("events in the log").isEqualTo(expected);
+        try (Stream<Path> files = Files.list(dir)) {
+          assertThat(files.map(p -> p.getFileName().toString()))
+              .as("rotated files")
+              .anyMatch(n -> n.matches("flows\\.json\\.\\d+\\.gz"));
+        }
         for (Map.Entry<String, List<String>> e : inLog.entrySet()) {
           assertThat(new HashSet<>(e.getValue())).as("copies of %s", e.getKey()).hasSize(1);
         }
