@@ -1,5 +1,6 @@
 package io.flowexporter.topology.aggregate;
 
+import static io.flowexporter.topology.TestFlows.CHANGELOG;
 import static io.flowexporter.topology.TestFlows.REPARTITION;
 import static io.flowexporter.topology.TestFlows.TOPIC;
 import static io.flowexporter.topology.TestFlows.decodeBatch;
@@ -19,11 +20,14 @@ import io.flowexporter.topology.series.SeriesKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -83,6 +87,11 @@ class CommitOrderTest {
       // ...which the owner added and wrote to its store when the driver committed again.
       SeriesTotalsStore store = (SeriesTotalsStore) driver.getStateStore(FlowTopology.STORE);
       assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(1000, 2, 1)));
+      // The write went to the store's changelog with that commit, so a new owner restores it.
+      TestOutputTopic<byte[], byte[]> changelog =
+          driver.createOutputTopic(
+              CHANGELOG, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      assertThat(logged(changelog)).containsExactly(Map.entry(key, new Totals(1000, 2, 1)));
 
       // Written is not published: scrapes see nothing until the app reports the commit.
       assertThat(committed.snapshot()).isEmpty();
@@ -93,10 +102,26 @@ class CommitOrderTest {
       // And again for a second record: the published total moves only on committed().
       TestFlows.input(driver).pipeInput(record("edge1", 15169, 64500, 1, 1));
       assertThat(store.readStore()).containsExactly(Map.entry(key, new Totals(1001, 3, 2)));
+      assertThat(logged(changelog)).containsExactly(Map.entry(key, new Totals(1001, 3, 2)));
       assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(1000, 2, 1)));
       committed.committed();
       assertThat(committed.snapshot()).containsExactly(Map.entry(key, new Totals(1001, 3, 2)));
     }
+  }
+
+  /** The series' totals in the changelog records written since the last read, the last of each. */
+  private static Map<SeriesKey, Totals> logged(TestOutputTopic<byte[], byte[]> changelog) {
+    Map<SeriesKey, Totals> logged = new HashMap<>();
+    for (KeyValue<byte[], byte[]> bucket : changelog.readKeyValuesToList()) {
+      if (bucket.value != null) {
+        SeriesBuckets.decode(
+            bucket.key,
+            bucket.value,
+            (key, bytes, packets, flows, lastSeen) ->
+                logged.put(key, new Totals(bytes, packets, flows)));
+      }
+    }
+    return logged;
   }
 
   /** What a downstream node of the first stage saw: the batch and where it was called from. */
