@@ -405,7 +405,7 @@ public final class Benchmark {
             words(opt.get("exporter-args")),
             Map.of("JDK_JAVA_OPTIONS", opt.get("exporter-jvm")),
             work);
-    r.print(System.out);
+    r.print(System.out, Freshness.commitIntervalMs(words(opt.get("exporter-args"))));
     return r;
   }
 

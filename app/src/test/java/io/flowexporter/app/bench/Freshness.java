@@ -117,11 +117,17 @@ public final class Freshness {
                 exporterArgs,
                 Map.of(),
                 work)
-            .print(System.out);
+            .print(System.out, commitIntervalMs(exporterArgs));
       }
     } finally {
       EmbeddedKafkaBroker.deleteRecursively(work);
     }
+  }
+
+  /** The exporters' commit interval: theirs if the arguments set it, else the default 1 s. */
+  static long commitIntervalMs(List<String> exporterArgs) {
+    int i = exporterArgs.lastIndexOf("--commit-interval");
+    return i >= 0 && i + 1 < exporterArgs.size() ? Long.parseLong(exporterArgs.get(i + 1)) : 1000;
   }
 
   /** What one run measured: the probes' latencies and, in live mode, the producer and the lag. */
@@ -141,6 +147,20 @@ public final class Freshness {
 
     long percentile(int p) {
       return pct(sortedMs, p);
+    }
+
+    /**
+     * Prints the figures, then whether the p99 is within two commit intervals (the product's
+     * freshness target), so that a run says whether it met it.
+     */
+    void print(java.io.PrintStream out, long commitIntervalMs) {
+      print(out);
+      long p99 = pct(sortedMs, 99);
+      out.printf(
+          Locale.ROOT,
+          "  target: p99 within two commit intervals (%d ms): %s%n",
+          2 * commitIntervalMs,
+          sortedMs.length == 0 ? "no probe seen" : p99 <= 2 * commitIntervalMs ? "met" : "NOT met");
     }
 
     void print(java.io.PrintStream out) {
