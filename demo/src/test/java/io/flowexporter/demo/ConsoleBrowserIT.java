@@ -222,6 +222,21 @@ class ConsoleBrowserIT {
         // samples, not the first point alone.
         new WebDriverWait(browser, Duration.ofSeconds(60))
             .until(b -> sparkLines(b, "#spark-in") >= 3);
+        // Every peer row has its own sparkline, drawn from that peer's history (read in one
+        // script: the page redraws the tables every few seconds).
+        for (String table : List.of("#peers-receive", "#peers-transmit")) {
+          Object lines =
+              ((JavascriptExecutor) browser)
+                  .executeScript(
+                      "return [...document.querySelectorAll(arguments[0] + ' tbody tr')].map((tr)"
+                          + " => { const p = tr.querySelector('td:nth-child(4) svg.sparkline"
+                          + " path'); return p ? p.getAttribute('d') : 'none'; });",
+                      table);
+          assertThat((List<?>) lines)
+              .as("the sparklines' paths of the rows of %s", table)
+              .isNotEmpty()
+              .allSatisfy(d -> assertThat(String.valueOf(d)).startsWith("M"));
+        }
         // Tall enough for the top ports and the flow form's start (docs/console.png is a copy).
         screenshot(browser, "console-1280.png", 1280, 2600);
 
