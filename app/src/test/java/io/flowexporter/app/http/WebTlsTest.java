@@ -18,6 +18,8 @@ import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import org.assertj.core.api.AbstractThrowableAssert;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -30,12 +32,21 @@ class WebTlsTest {
 
   @TempDir Path dir;
 
+  private TestCa ca;
+  private Path cert;
+  private Path key;
+
+  /** A test CA, and a certificate of CN=first with its key (PKCS#8, RSA) that it signed. */
+  @BeforeEach
+  void issueFirst() throws Exception {
+    ca = TestCa.create(dir);
+    cert = dir.resolve("server.crt");
+    key = dir.resolve("server.key");
+    ca.issue("first", cert, key);
+  }
+
   @Test
   void everyEndpointOverHttpsWithTheCertificateReloadedWhenReplaced() throws Exception {
-    TestCa ca = TestCa.create(dir);
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    ca.issue("first", cert, key);
     WebTls tls = WebTls.load(cert, key);
     try (MetricsServer server = RoutesServer.start(app -> {}, tls)) {
       HttpClient trusting = HttpClient.newBuilder().sslContext(ca.trustingOnlyThis()).build();
@@ -79,10 +90,6 @@ class WebTlsTest {
 
   @Test
   void aRenewalCopiedWithItsOldModificationTimeIsLoadedToo() throws Exception {
-    TestCa ca = TestCa.create(dir);
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    ca.issue("first", cert, key);
     FileTime certTime = Files.getLastModifiedTime(cert);
     FileTime keyTime = Files.getLastModifiedTime(key);
     WebTls tls = WebTls.load(cert, key);
@@ -98,10 +105,6 @@ class WebTlsTest {
 
   @Test
   void theSameBadReplacementAgainAfterTheGoodPairCameBackIsSaidAgain() throws Exception {
-    TestCa ca = TestCa.create(dir);
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    ca.issue("first", cert, key);
     byte[] good = Files.readAllBytes(cert);
     WebTls tls = WebTls.load(cert, key);
     ListAppender<ILoggingEvent> lines = watchLog();
@@ -123,10 +126,6 @@ class WebTlsTest {
 
   @Test
   void aBadReplacementIsSaidOnceWhileItLastsThenTheGoodOneLoads() throws Exception {
-    TestCa ca = TestCa.create(dir);
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    ca.issue("first", cert, key);
     WebTls tls = WebTls.load(cert, key);
     ListAppender<ILoggingEvent> lines = watchLog();
     try {
@@ -166,10 +165,6 @@ class WebTlsTest {
 
   @Test
   void keysInPkcs1AndSec1AreReadAsWellAsPkcs8() throws Exception {
-    TestCa ca = TestCa.create(dir);
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    ca.issue("x", cert, key);
     // The same RSA key as PKCS#1 (BEGIN RSA PRIVATE KEY), as cert-manager writes it by default.
     Path pkcs1 = dir.resolve("pkcs1.key");
     TestCa.openssl(dir, "rsa", "-in", key.toString(), "-traditional", "-out", pkcs1.toString());
@@ -188,17 +183,11 @@ class WebTlsTest {
       assertThat(WebTls.load(ca.cert(), k)).as(k.toString()).isNotNull();
     }
     // The RSA key in PKCS#1 is not the CA's certificate's key: refused as any other wrong key.
-    assertThatThrownBy(() -> WebTls.load(ca.cert(), pkcs1))
-        .isInstanceOfSatisfying(
-            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"));
+    assertRefused(ca.cert(), pkcs1, "--web-tls-key");
   }
 
   @Test
   void anEncryptedOrUnknownKeyOrACertificateThatIsNotPemIsABadFile() throws Exception {
-    TestCa ca = TestCa.create(dir);
-    Path cert = dir.resolve("server.crt");
-    Path key = dir.resolve("server.key");
-    ca.issue("x", cert, key);
     Path encrypted = dir.resolve("encrypted.key");
     TestCa.openssl(
         dir,
@@ -210,39 +199,24 @@ class WebTlsTest {
         "pass:secret-pass",
         "-out",
         encrypted.toString());
-    assertThatThrownBy(() -> WebTls.load(cert, encrypted))
-        .isInstanceOfSatisfying(
-            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
-        .hasMessageContaining("encrypted");
+    assertRefused(cert, encrypted, "--web-tls-key").hasMessageContaining("encrypted");
     Path notAKey = dir.resolve("not-a-key.pem");
     Files.writeString(
         notAKey, "-----BEGIN DSA PRIVATE KEY-----\nAAAA\n-----END DSA PRIVATE KEY-----\n");
-    assertThatThrownBy(() -> WebTls.load(cert, notAKey))
-        .isInstanceOfSatisfying(
-            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"))
-        .hasMessageContaining("not a PEM private key");
+    assertRefused(cert, notAKey, "--web-tls-key").hasMessageContaining("not a PEM private key");
     Path damaged = dir.resolve("damaged.key");
     Files.writeString(
         damaged, "-----BEGIN EC PRIVATE KEY-----\nMAMCAQE=\n-----END EC PRIVATE KEY-----\n");
-    assertThatThrownBy(() -> WebTls.load(cert, damaged))
-        .isInstanceOfSatisfying(
-            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"));
-    assertThatThrownBy(() -> WebTls.load(key, key))
-        .isInstanceOfSatisfying(
-            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
+    assertRefused(cert, damaged, "--web-tls-key");
+    assertRefused(key, key, "--web-tls-cert");
     // A missing file is named by its own flag.
     Path missing = dir.resolve("missing.pem");
-    assertThatThrownBy(() -> WebTls.load(cert, missing))
-        .isInstanceOfSatisfying(
-            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-key"));
-    assertThatThrownBy(() -> WebTls.load(missing, key))
-        .isInstanceOfSatisfying(
-            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo("--web-tls-cert"));
+    assertRefused(cert, missing, "--web-tls-key");
+    assertRefused(missing, key, "--web-tls-cert");
   }
 
   @Test
   void aKeyOfAnotherCertificateIsRefusedNamingTheKey() throws Exception {
-    TestCa ca = TestCa.create(dir);
     Path certA = dir.resolve("a.crt");
     Path keyA = dir.resolve("a.key");
     Path certB = dir.resolve("b.crt");
@@ -285,5 +259,13 @@ class WebTlsTest {
     return ((X509Certificate) r.sslSession().orElseThrow().getPeerCertificates()[0])
         .getSubjectX500Principal()
         .getName();
+  }
+
+  /** Loading the pair fails with a bad-flag error naming {@code flag}. */
+  private static AbstractThrowableAssert<?, ? extends Throwable> assertRefused(
+      Path cert, Path key, String flag) {
+    return assertThatThrownBy(() -> WebTls.load(cert, key))
+        .isInstanceOfSatisfying(
+            StartupFlagException.class, e -> assertThat(e.flag()).isEqualTo(flag));
   }
 }
