@@ -3,6 +3,7 @@ package io.flowexporter.app;
 import ch.qos.logback.core.util.FileSize;
 import io.flowexporter.app.config.ApiConfig;
 import io.flowexporter.app.config.AsnDbConfig;
+import io.flowexporter.app.config.BadFlagException;
 import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.Durations;
 import io.flowexporter.app.config.ExporterConfig;
@@ -11,44 +12,23 @@ import io.flowexporter.app.config.HttpConfig;
 import io.flowexporter.app.config.KafkaConfig;
 import io.flowexporter.app.config.ProcessingGuarantee;
 import io.flowexporter.app.config.WebTlsConfig;
+import io.flowexporter.app.kafka.KafkaSettingsCheck;
 import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.topology.TopologyConfig;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.filter.FlowFilter;
 import io.flowexporter.topology.filter.FlowFilterException;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.ClientUtils;
-import org.apache.kafka.clients.CommonClientConfigs;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.SaslConfigs;
-import org.apache.kafka.common.config.types.Password;
-import org.apache.kafka.common.network.ChannelBuilder;
-import org.apache.kafka.common.security.JaasContext;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.utils.LogContext;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,9 +37,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The exporter itself: {@code flow-exporter --brokers ... --topic ... --asn ...}. Flags are
- * compatible with the Go flow-exporter; every flag can also be set through an environment variable
- * ({@link EnvironmentDefaults}).
+ * The command line, {@code flow-exporter --brokers ... --topic ... --asn ...}: its flags checked
+ * once into an {@link ExporterConfig} (a bad one is exit status 2, naming it), then the {@link
+ * Exporter} run until a signal stops it. Flags are compatible with the Go flow-exporter; every flag
+ * can also be set through an environment variable ({@link EnvironmentDefaults}).
  */
 @Command(
     name = "flow-exporter",
@@ -68,14 +49,17 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     usageHelpAutoWidth = true,
     description = {
-      "Counts pmacct flow records from a Kafka topic per source and destination AS and serves",
-      "them to Prometheus as flow_receive_bytes_total and flow_transmit_bytes_total.",
+      "Counts pmacct flow records from a Kafka topic per source and destination AS (and per",
+      "country with --country-db, per port with --port) and serves them to Prometheus as",
+      "flow_receive_bytes_total, flow_transmit_bytes_total and their kin; can also write every",
+      "flow as an ECS document (--flow-log, --flow-topic) and serve a flow tap and search",
+      "(--api-token-file). A console is served at / on the --addr port.",
       "Every option can also be set as an environment variable: --asn-db as FLOW_EXPORTER_ASN_DB."
     })
 public final class ExporterCommand implements Callable<Integer> {
 
   /** The longest --series-ttl: a century. */
-  static final Duration MAX_SERIES_TTL = Duration.ofDays(36_500);
+  private static final Duration MAX_SERIES_TTL = Duration.ofDays(36_500);
 
   @Spec CommandSpec spec;
 
@@ -366,6 +350,14 @@ public final class ExporterCommand implements Callable<Integer> {
 
   /** Turns the flags into the validated configuration; a bad flag is a ParameterException. */
   ExporterConfig toConfig() {
+    try {
+      return checkedConfig();
+    } catch (BadFlagException e) {
+      throw fail(e.flag(), e.getMessage());
+    }
+  }
+
+  private ExporterConfig checkedConfig() {
     if (brokers == null || brokers.isBlank()) {
       throw fail(
           "--brokers", "missing; set --brokers or " + EnvironmentDefaults.variableFor("--brokers"));
@@ -374,8 +366,8 @@ public final class ExporterCommand implements Callable<Integer> {
       throw fail(
           "--topic", "missing; set --topic or " + EnvironmentDefaults.variableFor("--topic"));
     }
-    checkBrokerAddresses();
-    checkTopicName("--topic", topic.trim());
+    KafkaSettingsCheck.checkBrokers(brokers);
+    KafkaSettingsCheck.checkTopicName("--topic", topic.trim());
     if (asns.isEmpty()) {
       throw fail("--asn", "missing; give your own AS number(s), e.g. --asn 64500");
     }
@@ -415,16 +407,10 @@ public final class ExporterCommand implements Callable<Integer> {
           "--series-ttl",
           "must be at most " + MAX_SERIES_TTL.toDays() + "d (a century), got '" + seriesTtl + "'");
     }
-    // Only existence here (also for --check); the loaders say what else is wrong with a file.
-    if (asnDb != null && !Files.exists(asnDb)) {
-      throw fail("--asn-db", asnDb + ": no such file");
-    }
-    if (asnNames != null && !Files.exists(asnNames)) {
-      throw fail("--asn-names", asnNames + ": no such file");
-    }
-    if (countryDb != null && !Files.exists(countryDb)) {
-      throw fail("--country-db", countryDb + ": no such file");
-    }
+    // Only that each is a file here (also for --check); the loaders say what else is wrong.
+    requireFile("--asn-db", asnDb);
+    requireFile("--asn-names", asnNames);
+    requireFile("--country-db", countryDb);
     KafkaConfig kafka =
         new KafkaConfig(
             brokers.trim(),
@@ -437,9 +423,9 @@ public final class ExporterCommand implements Callable<Integer> {
             Duration.ofMillis(commitIntervalMs),
             standbyReplicas,
             threads,
-            clientProperties(),
+            KafkaSettingsCheck.clientProperties(kafkaConfig, kafkaProperties),
             Optional.ofNullable(kafkaConfig));
-    validateKafkaSettings(kafka);
+    KafkaSettingsCheck.check(kafka);
     TopologyConfig topology =
         new TopologyConfig(
             topic.trim(),
@@ -463,19 +449,13 @@ public final class ExporterCommand implements Callable<Integer> {
           webTlsCert == null ? "--web-tls-cert" : "--web-tls-key",
           "--web-tls-cert and --web-tls-key go together");
     }
-    if (webTlsCert != null && !Files.isRegularFile(webTlsCert)) {
-      throw fail("--web-tls-cert", webTlsCert + ": no such file");
-    }
-    if (webTlsKey != null && !Files.isRegularFile(webTlsKey)) {
-      throw fail("--web-tls-key", webTlsKey + ": no such file");
-    }
+    requireFile("--web-tls-cert", webTlsCert);
+    requireFile("--web-tls-key", webTlsKey);
     return new WebTlsConfig(Optional.ofNullable(webTlsCert), Optional.ofNullable(webTlsKey));
   }
 
   private ApiConfig api() {
-    if (apiTokenFile != null && !Files.isRegularFile(apiTokenFile)) {
-      throw fail("--api-token-file", apiTokenFile + ": no such file");
-    }
+    requireFile("--api-token-file", apiTokenFile);
     if (apiMaxScans < 1) {
       throw fail("--api-max-scans", "must be at least 1, got " + apiMaxScans);
     }
@@ -501,7 +481,7 @@ public final class ExporterCommand implements Callable<Integer> {
 
   private FlowDocumentsConfig flowDocuments() {
     if (flowTopic != null) {
-      checkTopicName("--flow-topic", flowTopic.trim());
+      KafkaSettingsCheck.checkTopicName("--flow-topic", flowTopic.trim());
       // The documents would come back as input, each one an invalid record.
       if (flowTopic.trim().equals(topic.trim())) {
         throw fail(
@@ -524,10 +504,19 @@ public final class ExporterCommand implements Callable<Integer> {
     }
     if (maxSize < FlowDocumentsConfig.MIN_MAX_SIZE || maxSize > FlowDocumentsConfig.MAX_MAX_SIZE) {
       // Above: the compression of a rotated file would hold the counting's transaction too long.
-      throw fail("--flow-log-max-size", "must be 1KB..256MB, got " + flowLogMaxSize);
+      throw fail(
+          "--flow-log-max-size",
+          "must be "
+              + new FileSize(FlowDocumentsConfig.MIN_MAX_SIZE)
+              + ".."
+              + new FileSize(FlowDocumentsConfig.MAX_MAX_SIZE)
+              + ", got "
+              + flowLogMaxSize);
     }
     if (flowLogMaxFiles < 1 || flowLogMaxFiles > FlowDocumentsConfig.MAX_MAX_FILES) {
-      throw fail("--flow-log-max-files", "must be 1..20, got " + flowLogMaxFiles);
+      throw fail(
+          "--flow-log-max-files",
+          "must be 1.." + FlowDocumentsConfig.MAX_MAX_FILES + ", got " + flowLogMaxFiles);
     }
     FlowFilter filter;
     try {
@@ -548,202 +537,17 @@ public final class ExporterCommand implements Callable<Integer> {
         filter);
   }
 
-  /**
-   * Lets Kafka's own config classes check every client setting now, so that a malformed value
-   * ({@code max.poll.records=abc}) is a bad flag at start-up, not a failure of the stream later.
-   */
-  private void validateKafkaSettings(KafkaConfig kafka) {
-    if (kafka.applicationId().isBlank()) {
-      throw fail("--application-id", "must not be empty");
-    }
-    // Kafka Streams names its internal topics after the id: it must make valid topic names.
-    if (!kafka.applicationId().matches(TOPIC_CHARACTERS + "{1," + MAX_APPLICATION_ID + "}")) {
-      throw fail(
-          "--application-id",
-          "'"
-              + kafka.applicationId()
-              + "' must be 1.."
-              + MAX_APPLICATION_ID
-              + " letters, digits, '.', '_' or '-': the internal topics are named after it");
-    }
-    kafka.clientProperties().forEach(this::checkJaasConfig);
-    try {
-      StreamsConfig streams = new StreamsConfig(StreamsProperties.of(kafka));
-      if ("streams".equalsIgnoreCase(streams.getString(StreamsConfig.GROUP_PROTOCOL_CONFIG))) {
-        // Its main consumer is built by Kafka Streams itself, past the exporter's client supplier:
-        // no word of a commit or of partitions given up, so totals would not be shown, or shown by
-        // two instances after a move.
-        throw fail(
-            "--kafka-property/--kafka-config",
-            "group.protocol=streams is not supported; leave group.protocol unset (classic)");
-      }
-      // Kafka Streams hands the (de)serializers to the client constructors, not in the maps.
-      Map<String, Object> consumer =
-          new HashMap<>(streams.getMainConsumerConfigs(kafka.applicationId(), "check", 0));
-      consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-      new ConsumerConfig(consumer);
-      Map<String, Object> producer = new HashMap<>(streams.getProducerConfigs("check"));
-      producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-      producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-      new ProducerConfig(producer);
-      AdminClientConfig admin = new AdminClientConfig(streams.getAdminConfigs("check"));
-      checkSecuritySetUp(admin);
-    } catch (ConfigException e) {
-      throw fail(
-          kafka.clientProperties().isEmpty() ? "--brokers" : "--kafka-property/--kafka-config",
-          withoutValue(e.getMessage()));
-    } catch (IllegalArgumentException e) {
-      // StreamsConfig's own cross-checks; the one a flag alone can trip: exactly-once commits
-      // less often than its transactions may stay open.
-      throw fail(
-          e.getMessage() != null && e.getMessage().contains("commit interval")
-              ? "--commit-interval"
-              : "--kafka-property/--kafka-config",
-          e.getMessage());
-    }
-  }
-
-  /**
-   * Sets up the clients' TLS and SASL as they will be at start (key and trust stores loaded, the
-   * JAAS login made), so that a missing store or a SASL setting without a JAAS configuration is a
-   * bad flag now (exit 2, also with --check), not an exception once the broker answers. Not for
-   * GSSAPI or OAUTHBEARER, whose login reaches a Kerberos or token server.
-   */
-  private void checkSecuritySetUp(AdminClientConfig admin) {
-    String protocol = admin.getString(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG);
-    String mechanism = admin.getString(SaslConfigs.SASL_MECHANISM);
-    boolean sasl = protocol.startsWith("SASL_");
-    if (protocol.equals("PLAINTEXT")
-        || (sasl && (mechanism.equals("GSSAPI") || mechanism.equals("OAUTHBEARER")))) {
+  /** A file a flag names, if given, is there and is a file (not a directory). */
+  private void requireFile(String flag, Path file) {
+    if (file == null) {
       return;
     }
-    try (ChannelBuilder ignored =
-        ClientUtils.createChannelBuilder(admin, Time.SYSTEM, new LogContext())) {
-      // built and closed: the stores and the login are usable
-    } catch (KafkaException | IllegalArgumentException e) { // the JAAS lookup throws the latter
-      Throwable cause = e;
-      while (cause.getCause() != null) {
-        cause = cause.getCause();
-      }
-      throw fail(
-          "--kafka-property/--kafka-config",
-          protocol
-              + (sasl ? " with " + mechanism : "")
-              + " cannot be set up: "
-              + withoutValue(cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+    if (Files.isDirectory(file)) {
+      throw fail(flag, file + " is a directory");
     }
-  }
-
-  /**
-   * Kafka's "Invalid value V for configuration K" without V, which may be a password or a JAAS
-   * configuration: error messages go to the terminal and to logs.
-   */
-  static String withoutValue(String message) {
-    return message == null
-        ? null
-        : message.replaceFirst(
-            "(?s)^Invalid value .* for configuration (\\S+)", "Invalid value for configuration $1");
-  }
-
-  /** The characters of a Kafka topic name (Kafka's own rule). */
-  private static final String TOPIC_CHARACTERS = "[a-zA-Z0-9._-]";
-
-  /** What Kafka's property names are made of. */
-  private static final java.util.regex.Pattern KAFKA_PROPERTY_NAME =
-      java.util.regex.Pattern.compile("[A-Za-z0-9._-]+");
-
-  /** Kafka's 249 characters less the longest internal topic suffix, with room to spare. */
-  private static final int MAX_APPLICATION_ID = 200;
-
-  private void checkTopicName(String flag, String name) {
-    if (!name.matches(TOPIC_CHARACTERS + "{1,249}") || name.equals(".") || name.equals("..")) {
-      throw fail(
-          flag,
-          "'" + name + "' is not a Kafka topic name (1..249 letters, digits, '.', '_' or '-')");
+    if (!Files.isRegularFile(file)) {
+      throw fail(flag, file + ": no such file");
     }
-  }
-
-  /**
-   * host:port[,host:port...], checked for form only: a name that does not resolve now may later.
-   */
-  private void checkBrokerAddresses() {
-    for (String address : brokers.split(",")) {
-      String a = address.trim();
-      if (a.isEmpty()) {
-        continue; // "a:9092," is Kafka's own leniency
-      }
-      String host;
-      Integer port;
-      try {
-        host = Utils.getHost(a);
-        port = Utils.getPort(a);
-      } catch (NumberFormatException e) { // a port of more digits than an int has
-        host = null;
-        port = null;
-      }
-      if (host == null || host.isEmpty() || port == null || port < 1 || port > 65535) {
-        throw fail("--brokers", "'" + a + "' is not host:port (e.g. kafka1:9092, [::1]:9092)");
-      }
-    }
-  }
-
-  /** A JAAS configuration that Kafka could not parse, refused now; the message never shows it. */
-  private void checkJaasConfig(String key, String value) {
-    // Blank (a template's unused key) or from a config provider (${file:...}): Kafka resolves or
-    // ignores it later; only a literal configuration can be checked here.
-    if (!key.endsWith(SaslConfigs.SASL_JAAS_CONFIG) || value.isBlank() || value.contains("${")) {
-      return;
-    }
-    try {
-      JaasContext.loadClientContext(Map.of(SaslConfigs.SASL_JAAS_CONFIG, new Password(value)));
-    } catch (IllegalArgumentException e) {
-      throw fail(
-          "--kafka-property/--kafka-config",
-          key
-              + ": not a JAAS configuration such as"
-              + " org.apache.kafka.common.security.plain.PlainLoginModule required"
-              + " username=\"...\" password=\"...\"; (each entry ends with ';')");
-    }
-  }
-
-  private Map<String, String> clientProperties() {
-    Map<String, String> props = new LinkedHashMap<>();
-    if (kafkaConfig != null) {
-      if (!Files.exists(kafkaConfig)) {
-        throw fail("--kafka-config", kafkaConfig + ": no such file");
-      }
-      if (Files.isDirectory(kafkaConfig)) {
-        throw fail("--kafka-config", kafkaConfig + " is a directory");
-      }
-      Properties file = new Properties();
-      try (Reader in = Files.newBufferedReader(kafkaConfig)) {
-        file.load(in);
-      } catch (IOException e) {
-        throw fail("--kafka-config", kafkaConfig + ": " + e.getMessage());
-      }
-      file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k).trim()));
-    }
-    for (String kv : kafkaProperties) {
-      // A JAAS configuration or a password typed without its key (or with ':' for '=') is not
-      // echoed: the error goes to the terminal and the container's log.
-      String got =
-          ExporterConfig.mayBeSecret(kv) ? "(not shown: it may hold a secret)" : "'" + kv + "'";
-      int eq = kv.indexOf('=');
-      if (eq < 1) {
-        throw fail("--kafka-property", "expected KEY=VALUE, got " + got);
-      }
-      String key = kv.substring(0, eq).trim();
-      if (!KAFKA_PROPERTY_NAME.matcher(key).matches()) {
-        throw fail(
-            "--kafka-property",
-            "expected KEY=VALUE with a Kafka property name as KEY (letters, digits, '.', '_',"
-                + " '-'), got "
-                + got);
-      }
-      props.put(key, kv.substring(eq + 1).trim());
-    }
-    return props;
   }
 
   private <E extends Enum<E>> E enumFlag(String flag, String value, Class<E> type) {

@@ -203,6 +203,31 @@ class ExporterCommandTest {
     assertThat(cli.err()).contains("no such file");
   }
 
+  @Test
+  void aDirectoryWhereAFileIsNamedIsABadFlagAlreadyWithCheck(@TempDir Path dir) {
+    for (String flag :
+        List.of(
+            "--asn-db",
+            "--asn-names",
+            "--country-db",
+            "--api-token-file",
+            "--kafka-config",
+            "--flow-log")) {
+      cli.assertBad(flag, checked("k1:9092", "pmacct", flag, dir.toString()));
+      assertThat(cli.err()).as(flag).contains(dir + " is a directory");
+    }
+    cli.assertBad(
+        "--web-tls-cert",
+        checked(
+            "k1:9092",
+            "pmacct",
+            "--web-tls-cert",
+            dir.toString(),
+            "--web-tls-key",
+            dir.toString()));
+    assertThat(cli.err()).contains("is a directory");
+  }
+
   /** --check with these brokers and topic. */
   private static String[] checked(String brokers, String topic, String... more) {
     List<String> args =
