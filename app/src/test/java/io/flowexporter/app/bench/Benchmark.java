@@ -103,13 +103,7 @@ public final class Benchmark {
     opt.put("peers", "5000");
     opt.put("routers", "4");
     opt.put("repeat", "1");
-    // The JVM options the README recommends and the Docker image sets, with a 256 MiB heap.
-    // With the class data archive that bench/run writes as the Docker image does (a JVM that cannot
-    // use it starts without it, silently; -Xlog:cds tells why).
-    opt.put(
-        "exporter-jvm",
-        "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000"
-            + " -XX:SharedArchiveFile=app/target/flow-exporter.jsa");
+    opt.put("exporter-jvm", BenchMachine.RECOMMENDED_JVM);
     opt.put("exporter-args", "");
     opt.put("scrape-series", "100000,1000000");
     opt.put("harness-jvm", "-Xmx6g");
@@ -167,7 +161,7 @@ public final class Benchmark {
             + " MiB RAM; java "
             + System.getProperty("java.version"));
     System.out.println("options: " + opt);
-    loadAtStart = loadAverage();
+    loadAtStart = BenchMachine.loadAverage();
     System.out.println("load average before start: " + loadAtStart);
     broker = EmbeddedKafkaBroker.start();
     try {
@@ -260,21 +254,16 @@ public final class Benchmark {
           "targets ("
               + (repeat > 1 ? "median and range of " + repeat + " runs" : "one run")
               + "; wall time from process start):");
-      target(
-          String.format(
-              Locale.ROOT,
-              "end-to-end rate >= 50%% of plain consumer: %s / %s records/s",
-              rate,
-              plainRate),
-          rate.median() >= 0.5 * plainRate.median());
-      target(
-          String.format(
-              Locale.ROOT,
-              "CPU <= 2.3 CPU-s per million records, cold (from process start): %s "
-                  + "(start-up alone %s)",
-              cold,
-              startupCpu),
-          cold.median() <= 2.3);
+      // Not targets, but what an operator sizes a catch-up by: from process start, start-up and
+      // the JIT compiler's work included.
+      System.out.printf(
+          Locale.ROOT,
+          "  (from process start: %s records/s against the plain consumer's %s; %s CPU-s per"
+              + " million records, start-up alone %s)%n",
+          rate,
+          plainRate,
+          cold,
+          startupCpu);
       target(
           String.format(
               Locale.ROOT,
@@ -333,10 +322,12 @@ public final class Benchmark {
                 m.get("max_ms")),
             Double.parseDouble(m.get("median_ms")) < limit);
       }
+      // Reaching this line means every run counted every record exactly with these options: one
+      // that ran out of memory (-XX:+ExitOnOutOfMemoryError) would have failed above.
       target(
           String.format(
               Locale.ROOT,
-              "passes with %s at %,d series: peak RSS %,d MiB",
+              "memory: every run exact with %s at %,d series: peak RSS %,d MiB",
               opt.get("exporter-jvm"),
               expected.series.size(),
               Stream.concat(quiet.stream(), scraped.stream())
@@ -377,7 +368,7 @@ public final class Benchmark {
                   live.lagAtProducerEnd(),
                   live.percentile(99)),
           loadAtStart,
-          loadAverage());
+          BenchMachine.loadAverage());
     } finally {
       broker.close();
       deleteRecursively(work);
@@ -448,7 +439,7 @@ public final class Benchmark {
   private Row plainConsumer(String topic, String name) throws Exception {
     Row row = new Row();
     row.name = name;
-    row.load = loadAverage();
+    row.load = BenchMachine.loadAverage();
     long launch = System.currentTimeMillis();
     Process p =
         new ProcessBuilder(
@@ -504,7 +495,7 @@ public final class Benchmark {
             + ": a further "
             + String.format(Locale.ROOT, "%,d", records)
             + " records while running";
-    row.load = loadAverage();
+    row.load = BenchMachine.loadAverage();
     CompletableFuture<HttpResponse<InputStream>> tap = null;
     if (!opt.get("tap").isEmpty()) {
       // One tap through the whole phase: it reads every new record, and answers those that match.
@@ -581,7 +572,7 @@ public final class Benchmark {
       throws Exception {
     Row row = new Row();
     row.name = name;
-    row.load = loadAverage();
+    row.load = BenchMachine.loadAverage();
     int port = freePort();
     Path log = work.resolve(appId + ".log");
     long launch = System.currentTimeMillis();
@@ -707,7 +698,7 @@ public final class Benchmark {
   private Row startupOnly(String topic, String suffix, String appId) throws Exception {
     Row row = new Row();
     row.name = "exporter start-up only (empty topic)" + suffix;
-    row.load = loadAverage();
+    row.load = BenchMachine.loadAverage();
     int port = freePort();
     Path log = work.resolve(appId + ".log");
     long launch = System.currentTimeMillis();
@@ -821,7 +812,7 @@ public final class Benchmark {
     cmd.addAll(words(opt.get("harness-jvm")));
     cmd.addAll(List.of("-cp", classpath, InProcessHarness.class.getName()));
     cmd.addAll(List.of(args));
-    String load = loadAverage();
+    String load = BenchMachine.loadAverage();
     Process p =
         new ProcessBuilder(cmd)
             .redirectError(ProcessBuilder.Redirect.appendTo(work.resolve("harness.log").toFile()))
@@ -998,15 +989,6 @@ public final class Benchmark {
 
   private static List<String> words(String s) {
     return s.isBlank() ? List.of() : List.of(s.trim().split("\\s+"));
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "?";
-    }
   }
 
   private static String cpuModel() {

@@ -58,7 +58,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * its highest and its last value, so "keeps up" means a lag that stays bounded.
  *
  * <p>Options: {@code --seconds 60} per run, {@code --instances 1,3}, {@code --background 2000}
- * messages a second, {@code --live 0} records a second, {@code --exporter-args "..."}.
+ * messages a second, {@code --live 0} records a second, {@code --exporter-args "..."}, {@code
+ * --exporter-jvm "..."} (the recommended options and the class data archive by default).
  */
 public final class Freshness {
 
@@ -75,6 +76,7 @@ public final class Freshness {
     int background = 2000;
     int live = 0;
     List<String> exporterArgs = List.of();
+    String exporterJvm = BenchMachine.RECOMMENDED_JVM;
     String jar = "app/target/flow-exporter.jar";
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
@@ -84,6 +86,7 @@ public final class Freshness {
         case "--background" -> background = Integer.parseInt(args[i + 1]);
         case "--live" -> live = Integer.parseInt(args[i + 1]);
         case "--jar" -> jar = args[i + 1];
+        case "--exporter-jvm" -> exporterJvm = args[i + 1];
         case "--exporter-args" ->
             exporterArgs =
                 args[i + 1].isBlank() ? List.of() : List.of(args[i + 1].trim().split("\\s+"));
@@ -91,7 +94,8 @@ public final class Freshness {
           System.err.println(
               "unknown option "
                   + args[i]
-                  + " (--seconds, --instances, --background, --live, --exporter-args, --jar)");
+                  + " (--seconds, --instances, --background, --live, --exporter-args,"
+                  + " --exporter-jvm, --jar)");
           System.exit(2);
         }
       }
@@ -100,13 +104,16 @@ public final class Freshness {
     System.setProperty("flowexporter.jar", jar);
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       System.out.printf(
-          "freshness: %d s per run, probes every 200 ms, %s, %d partitions, exporter defaults %s%n",
+          "freshness: %d s per run, probes every 200 ms, %s, %d partitions, exporter defaults %s,"
+              + " JVM %s; load average %s%n",
           seconds,
           live > 0
               ? String.format(Locale.ROOT, "live: %,d benchmark records/s", live)
               : "background " + background + " messages/s",
           PARTITIONS,
-          exporterArgs);
+          exporterArgs,
+          exporterJvm,
+          BenchMachine.loadAverage());
       for (int n : instanceCounts) {
         measure(
                 broker.bootstrapServers(),
@@ -115,9 +122,10 @@ public final class Freshness {
                 background,
                 live,
                 exporterArgs,
-                Map.of(),
+                Map.of("JDK_JAVA_OPTIONS", exporterJvm),
                 work)
             .print(System.out, commitIntervalMs(exporterArgs));
+        System.out.println("  load average after the run: " + BenchMachine.loadAverage());
       }
     } finally {
       EmbeddedKafkaBroker.deleteRecursively(work);

@@ -220,13 +220,15 @@ public final class Soak {
       System.out.printf(
           Locale.ROOT,
           "soak: %d min, %d records/s, %d peer ASes active, %d new a minute,"
-              + " --series-ttl %s, scrape every 1 s, tap every minute; exporter %s%n",
+              + " --series-ttl %s, scrape every 1 s, tap every minute; exporter %s;"
+              + " load average %s%n",
           options.minutes(),
           options.rate(),
           options.peers(),
           options.churnPerMinute(),
           options.seriesTtl(),
-          options.exporterArgs());
+          options.exporterArgs(),
+          BenchMachine.loadAverage());
       try (ExporterProcess exporter =
           ExporterProcess.start(
               work.resolve("exporter.log"), Map.of(), args.toArray(String[]::new))) {
@@ -239,6 +241,7 @@ public final class Soak {
           List<Sample> samples = watch(exporter, producer, length);
           timers.shutdownNow();
           producer.close();
+          System.out.println("load average at the end: " + BenchMachine.loadAverage());
           return verdict(samples, producer);
         } finally {
           timers.shutdownNow();

@@ -92,13 +92,11 @@ public final class Startup {
       }
     }
     if (variants.isEmpty()) {
-      variants.put(
-          "recommended",
-          "-Xmx256m -XX:+ExitOnOutOfMemoryError -XX:FreqInlineSize=100 -XX:InlineSmallCode=1000");
+      variants.put("recommended", BenchMachine.RECOMMENDED_JVM);
     }
     Path work = Files.createTempDirectory("flow-exporter-startup-");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    System.out.println("load average before start: " + loadAverage());
+    System.out.println("load average before start: " + BenchMachine.loadAverage());
     Map<String, List<Start>> results = new LinkedHashMap<>();
     try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
       BenchData.createTopic(broker.bootstrapServers(), "flows", PARTITIONS);
@@ -156,7 +154,7 @@ public final class Startup {
                 idleSeconds > 0
                     ? String.format(Locale.ROOT, " idle CPU %.1f%%,", m.idleShare() * 100)
                     : "",
-                loadAverage());
+                BenchMachine.loadAverage());
           }
         }
       }
@@ -183,7 +181,7 @@ public final class Startup {
                   .medianAndRange()
               : "-");
     }
-    System.out.println("load average at the end: " + loadAverage());
+    System.out.println("load average at the end: " + BenchMachine.loadAverage());
     System.exit(0);
   }
 
@@ -331,15 +329,6 @@ public final class Startup {
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
-    }
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException e) {
-      return "?";
     }
   }
 }
