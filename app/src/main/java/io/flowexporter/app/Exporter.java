@@ -5,8 +5,6 @@ import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.Durations;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
-import io.flowexporter.app.config.KafkaConfig;
-import io.flowexporter.app.config.ProcessingGuarantee;
 import io.flowexporter.app.console.ConsolePage;
 import io.flowexporter.app.console.RateSampler;
 import io.flowexporter.app.console.TopApi;
@@ -21,19 +19,15 @@ import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.http.WebTls;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
 import io.flowexporter.app.kafka.ConsumerLag;
-import io.flowexporter.app.kafka.DocumentSizeLimit;
-import io.flowexporter.app.kafka.FirstStartOffsets;
 import io.flowexporter.app.kafka.GroupContact;
 import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.KafkaRefusalLog;
 import io.flowexporter.app.kafka.KafkaRefusals;
-import io.flowexporter.app.kafka.OwnerPartitions;
-import io.flowexporter.app.kafka.PreviousFormat;
 import io.flowexporter.app.kafka.RestoreProgressLog;
 import io.flowexporter.app.kafka.RocksDbPreload;
+import io.flowexporter.app.kafka.StreamPreflight;
 import io.flowexporter.app.kafka.StreamsProperties;
 import io.flowexporter.app.kafka.TopicAcls;
-import io.flowexporter.app.kafka.TopicWaiter;
 import io.flowexporter.app.kafka.UnreadableFormats;
 import io.flowexporter.app.kafka.UntilKafkaAnswers;
 import io.flowexporter.app.logging.RepeatingFailureLog;
@@ -50,7 +44,6 @@ import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.document.DocumentLog;
-import io.flowexporter.topology.document.EcsDocuments;
 import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.InvalidReason;
@@ -59,6 +52,7 @@ import io.flowexporter.topology.series.CountryFamily;
 import io.flowexporter.topology.series.PortFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesFamily;
+import io.javalin.Javalin;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -72,6 +66,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -85,9 +80,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
@@ -150,7 +144,10 @@ public final class Exporter implements AutoCloseable {
    */
   private volatile int ownerSubtopology = -1;
 
-  /** Set with {@link #streams}: tells when this instance counts as out of its group. */
+  /**
+   * Set once the stream's clients are built, just before {@link #streams}: tells when this instance
+   * counts as out of its group.
+   */
   private volatile GroupContact groupContact;
 
   /** Kafka's refusals (login, TLS, ACLs) in the exporter's words, for the log and /readyz. */
@@ -222,7 +219,7 @@ public final class Exporter implements AutoCloseable {
     }
     warnAboutUnnamedOwnAses();
     countries = openCountryDatabase(config.countries());
-    java.util.function.Consumer<io.javalin.Javalin> flowApi = flowApi();
+    Consumer<Javalin> flowApi = flowApi();
     WebTls tls = webTls();
     // The stream (finding the brokers and the topic, then joining the consumer group) starts while
     // the HTTP server does, once every flag's file and the port are known to be usable: an
@@ -245,8 +242,7 @@ public final class Exporter implements AutoCloseable {
                 // An Error too (a class that cannot load, out of memory): logged and exiting,
                 // never an instance that waits unready forever.
                 LOG.error("Could not start the stream; exiting", e);
-                failed = true;
-                stopped.countDown();
+                fail();
               }
             },
             "flow-exporter-start");
@@ -276,8 +272,7 @@ public final class Exporter implements AutoCloseable {
    * The HTTP server. {@link ListenAddress#requireFree} found the port free a moment ago; another
    * process taking it since is still a bad {@code --addr} (exit 2), not a failure of the exporter.
    */
-  private MetricsServer startHttp(
-      java.util.function.Consumer<io.javalin.Javalin> flowApi, TopApi top, WebTls tls)
+  private MetricsServer startHttp(Consumer<Javalin> flowApi, TopApi top, WebTls tls)
       throws StartupFlagException {
     try {
       return MetricsServer.start(
@@ -313,7 +308,7 @@ public final class Exporter implements AutoCloseable {
    * The flow API's routes, or none without {@code --api-token-file}. Its scans read the input topic
    * on consumers of their own, on the HTTP server's threads, never on the stream threads.
    */
-  private java.util.function.Consumer<io.javalin.Javalin> flowApi() throws StartupFlagException {
+  private Consumer<Javalin> flowApi() throws StartupFlagException {
     if (!config.api().enabled()) {
       return app -> {};
     }
@@ -333,8 +328,7 @@ public final class Exporter implements AutoCloseable {
             asn,
             FlowScanner.MAX_BYTES);
     FlowApi api =
-        new FlowApi(
-            tokens, scanner, config.api().maxScans(), java.time.Clock.systemUTC(), kafkaRefusals);
+        new FlowApi(tokens, scanner, config.api().maxScans(), Clock.systemUTC(), kafkaRefusals);
     LOG.info(
         "Serving the flow API ({}, {}) to {} token(s) from {}, {} scans at a time",
         FlowApi.TAP,
@@ -506,95 +500,20 @@ public final class Exporter implements AutoCloseable {
     UntilKafkaAnswers kafka =
         new UntilKafkaAnswers(config.kafka().brokers(), closing::get, refusalLog);
     try {
-      if (!TopicWaiter.awaitResolvable(kafka)) {
+      Optional<StreamPreflight.Plan> answered;
+      try {
+        answered = StreamPreflight.run(config, props, kafka);
+      } catch (StreamPreflight.RefusedException e) {
+        LOG.error("{}; exiting", e.getMessage());
+        fail();
         return;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    try (Admin admin = TopicWaiter.admin(props)) {
-      int partitions = TopicWaiter.await(admin, config.topology().inputTopic(), kafka);
-      if (partitions < 0) {
-        return;
+      if (answered.isEmpty()) {
+        return; // stopped while waiting for Kafka
       }
-      int threads = config.kafka().streamThreadsFor(partitions);
-      props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
-      int documentBytes = EcsDocuments.MAX_DOCUMENT_BYTES;
-      if (config.documents().topic().isPresent()) {
-        String flowTopic = config.documents().topic().get();
-        if (config.kafka().processingGuarantee() == ProcessingGuarantee.EXACTLY_ONCE_V2) {
-          LOG.info(
-              "Producing flow documents ({}) to {} inside the counting transactions",
-              config.documents().filter(),
-              flowTopic);
-        } else {
-          LOG.warn(
-              "Producing flow documents ({}) to {} at least once: with --processing-guarantee"
-                  + " at_least_once there are no transactions, so a crash can write a document"
-                  + " twice (same event.id)",
-              config.documents().filter(),
-              flowTopic);
-        }
-        if (TopicWaiter.await(admin, flowTopic, kafka) < 0) {
-          return;
-        }
-        try {
-          DocumentSizeLimit limit =
-              DocumentSizeLimit.of(admin, flowTopic, config.kafka().brokers(), props);
-          documentBytes = limit.documentBytes();
-          limit
-              .producerBatchSize()
-              .ifPresent(
-                  b ->
-                      props.put(
-                          StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG),
-                          Integer.toString(b)));
-        } catch (IllegalStateException e) {
-          LOG.error("{}; exiting", e.getMessage());
-          failed = true;
-          stopped.countDown();
-          return;
-        }
-      }
-      Optional<String> previous =
-          PreviousFormat.check(
-              admin, config.kafka().applicationId(), config.topology().inputTopic(), kafka);
-      if (previous.isPresent()) {
-        LOG.error("{}; exiting", previous.get());
-        failed = true;
-        stopped.countDown();
-        return;
-      }
-      OwnerPartitions.Owners ownership =
-          OwnerPartitions.of(admin, config.kafka().applicationId(), partitions, kafka);
-      if (ownership == null) {
-        return;
-      }
-      int owners = ownership.count();
-      String group = config.kafka().applicationId();
-      String input = config.topology().inputTopic();
-      if (FirstStartOffsets.begin(
-              admin,
-              group,
-              input,
-              partitions,
-              ownership.stored(),
-              config.kafka().fromBeginning(),
-              kafka)
-          == FirstStartOffsets.Outcome.STOPPED) {
-        return;
-      }
-      LOG.info(
-          "Consuming {} ({} partitions) at {} as application {} with {} stream thread(s){}; {} owner partitions{}",
-          config.topology().inputTopic(),
-          partitions,
-          config.kafka().brokers(),
-          config.kafka().applicationId(),
-          threads,
-          config.kafka().streamThreads() == KafkaConfig.AUTO_STREAM_THREADS ? " (auto)" : "",
-          owners,
-          owners == partitions ? "" : " (fixed when the application id first started)");
+      StreamPreflight.Plan plan = answered.get();
+      int owners = plan.owners();
+      int documentBytes = plan.documentBytes();
       FlowDocuments documents =
           new FlowDocuments(
               config.documents().filter(), config.documents().topic(), flowLog, documentBytes);
@@ -666,8 +585,7 @@ public final class Exporter implements AutoCloseable {
           }
           if (now == State.ERROR) {
             LOG.error("The stream stopped for good; exiting");
-            failed = true;
-            stopped.countDown();
+            fail();
           }
         });
     s.setGlobalStateRestoreListener(restores);
@@ -721,8 +639,8 @@ public final class Exporter implements AutoCloseable {
    * active, and when the exporter shuts down.
    */
   TotalsSnapshot trafficSnapshot() {
-    // Its own lock: close() holds the Exporter's monitor while Kafka Streams shuts down, and
-    // scrapes must not wait for that.
+    // Its own lock: close() holds ShutdownOrder's while Kafka Streams shuts down, and scrapes
+    // must not wait for that.
     synchronized (snapshotLock) {
       KafkaStreams s = streams;
       long changes = stateChanges.get();
@@ -813,6 +731,12 @@ public final class Exporter implements AutoCloseable {
   }
 
   /** Blocks until {@link #close()} is called or the stream fails for good. */
+  /** Ends the exporter as failed (exit status 1); the reason is logged by the caller. */
+  private void fail() {
+    failed = true;
+    stopped.countDown();
+  }
+
   public void awaitShutdown() throws InterruptedException {
     stopped.await();
   }

@@ -1,5 +1,7 @@
 package io.flowexporter.app.flows;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.app.kafka.KafkaRefusals;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -243,13 +245,12 @@ public final class FlowApi {
     ctx.status(status).contentType("application/json").result(json.toString());
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static String quote(String s) {
     try {
       return JSON.writeValueAsString(s);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
   }

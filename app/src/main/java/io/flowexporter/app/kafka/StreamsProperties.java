@@ -60,7 +60,7 @@ public final class StreamsProperties {
     p.put(
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(kafka.commitInterval().toMillis()));
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(kafka.standbyReplicas()));
-    // auto: one until the input topic's partitions are known (Exporter.startStreams sets it).
+    // auto: one until the input topic's partitions are known (StreamPreflight sets it).
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(kafka.streamThreadsFor(1)));
     // Always the earliest: a partition without a committed offset is either one added to the topic
     // later, whose records must all count, or one of a group's first start (or first start on a new
