@@ -18,9 +18,7 @@ import io.flowexporter.app.http.ListenAddress;
 import io.flowexporter.app.http.MetricsServer;
 import io.flowexporter.app.http.WebTls;
 import io.flowexporter.app.kafka.CommitAwareClientSupplier;
-import io.flowexporter.app.kafka.ConsumerLag;
 import io.flowexporter.app.kafka.GroupContact;
-import io.flowexporter.app.kafka.KafkaConnections;
 import io.flowexporter.app.kafka.KafkaRefusalLog;
 import io.flowexporter.app.kafka.KafkaRefusals;
 import io.flowexporter.app.kafka.RestoreProgressLog;
@@ -42,7 +40,6 @@ import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.DeltaBatch;
 import io.flowexporter.topology.aggregate.RecordOutcomes;
 import io.flowexporter.topology.aggregate.SeriesLimits;
-import io.flowexporter.topology.aggregate.TotalsSnapshot;
 import io.flowexporter.topology.document.DocumentLog;
 import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.FlowClassifier;
@@ -69,17 +66,14 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -88,8 +82,6 @@ import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TaskMetadata;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.slf4j.Logger;
@@ -125,10 +117,6 @@ public final class Exporter implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-  private volatile KafkaStreams streams;
-  private volatile State state = State.CREATED;
-  private final AtomicLong stateChanges = new AtomicLong();
-  private final Object snapshotLock = new Object();
   private MetricsServer http;
   private AsnLookup asn = AsnLookup.EMPTY;
   private CountryLookup countries = CountryLookup.EMPTY;
@@ -139,16 +127,8 @@ public final class Exporter implements AutoCloseable {
 
   private final SeriesFamilies families;
 
-  /**
-   * The sub-topology of the owner tasks, whose stores /metrics shows; -1 until the stream starts.
-   */
-  private volatile int ownerSubtopology = -1;
-
-  /**
-   * Set once the stream's clients are built, just before {@link #streams}: tells when this instance
-   * counts as out of its group.
-   */
-  private volatile GroupContact groupContact;
+  /** What this instance shows of its stream: readiness, the scraped totals, the lag. */
+  private final StreamView view;
 
   /** Kafka's refusals (login, TLS, ACLs) in the exporter's words, for the log and /readyz. */
   private final KafkaRefusals kafkaRefusals;
@@ -158,6 +138,7 @@ public final class Exporter implements AutoCloseable {
   private Exporter(ExporterConfig config) {
     this.config = config;
     this.families = familiesOf(config);
+    this.view = new StreamView(committed, config.topology().inputTopic(), closing::get);
     this.kafkaRefusals =
         KafkaRefusals.of(
             StreamsProperties.of(config.kafka()),
@@ -213,9 +194,11 @@ public final class Exporter implements AutoCloseable {
     flowLog = openFlowLog(config.documents());
     if (!config.documents().flagsWithoutEffect().isEmpty()) {
       LOG.warn(
-          "{} set, but without effect: flow documents go nowhere without --flow-log or"
-              + " --flow-topic, and the rotation flags are only about --flow-log",
-          String.join(", ", config.documents().flagsWithoutEffect()));
+          "{} set, but without effect: {}",
+          String.join(", ", config.documents().flagsWithoutEffect()),
+          config.documents().enabled()
+              ? "the rotation flags are only about --flow-log"
+              : "flow documents go nowhere without --flow-log or --flow-topic");
     }
     warnAboutUnnamedOwnAses();
     countries = openCountryDatabase(config.countries());
@@ -252,7 +235,7 @@ public final class Exporter implements AutoCloseable {
     // After the stream's start, which waits on the brokers' answers meanwhile: a start is mostly
     // CPU on few cores, and the stream's is the longer path to /readyz.
     bindMeters();
-    RateSampler rates = RateSampler.start(this::trafficSnapshot, families, this::ready);
+    RateSampler rates = RateSampler.start(view::trafficSnapshot, families, view::ready);
     shutdown.add(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
     http = startHttp(flowApi, top, tls);
@@ -279,20 +262,20 @@ public final class Exporter implements AutoCloseable {
           config.http(),
           (out, openMetrics) ->
               FlowMetricsWriter.write(
-                  out, trafficSnapshot(), families, asn, countries, openMetrics),
+                  out, view.trafficSnapshot(), families, asn, countries, openMetrics),
           registry,
-          this::ready,
+          view::ready,
           () ->
               refusalLog
                   .current()
                   .map(KafkaRefusals.Refusal::message)
                   .orElseGet(
                       () ->
-                          streams == null
+                          !view.attached()
                               ? "waiting for Kafka and the topic"
-                              : state == State.RUNNING
+                              : view.state() == State.RUNNING
                                   ? "RUNNING, but no connection to Kafka"
-                                  : state.name()),
+                                  : view.state().name()),
           app -> {
             flowApi.accept(app);
             top.mount(app);
@@ -457,22 +440,17 @@ public final class Exporter implements AutoCloseable {
           .tag("reason", reason.label())
           .register(registry);
     }
-    Gauge.builder("flow.exporter.ready", () -> ready() ? 1 : 0)
+    Gauge.builder("flow.exporter.ready", () -> view.ready() ? 1 : 0)
         .description("1 while the stream is RUNNING and connected to Kafka")
         .register(registry);
-    Gauge.builder(
-            "flow.exporter.consumer.lag.records",
-            () -> {
-              KafkaStreams s = streams;
-              return s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
-            })
+    Gauge.builder("flow.exporter.consumer.lag.records", view::consumerLag)
         .description("Records behind on this instance's input partitions")
         .register(registry);
-    Gauge.builder("flow.exporter.partitions", this, Exporter::exposedPartitions)
+    Gauge.builder("flow.exporter.partitions", view, StreamView::exposedPartitions)
         .description("Owner partitions whose series this instance exposes")
         .register(registry);
     for (SeriesFamily family : families.all()) {
-      Gauge.builder("flow.exporter.series", this, e -> e.exposedSeries(family.id()))
+      Gauge.builder("flow.exporter.series", view, v -> v.exposedSeries(family.id()))
           .description("Series of a family this instance exposes, its overflow series included")
           .tag("family", family.name())
           .register(registry);
@@ -520,7 +498,6 @@ public final class Exporter implements AutoCloseable {
       topology =
           FlowTopology.build(
               config.topology(), owners, asn, countries, families, committed, outcomes, documents);
-      ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
       SeriesLimits limits =
           SeriesLimits.of(config.topology().maxSeries(), owners, config.topology().seriesTtl());
       LOG.info(
@@ -553,16 +530,13 @@ public final class Exporter implements AutoCloseable {
                             .toList()),
                 restores::restoring));
     GroupContact contact = GroupContact.of(props);
-    groupContact = contact;
-    // Heartbeat answers are counted, not timed: sampled twice a second, as well as at each scrape.
+    int ownerSubtopology = subtopologyOf(topology, FlowTopology.OWNER);
     RepeatingFailureLog sampleFailures =
         new RepeatingFailureLog(LOG, "Could not read the consumers' heartbeat metrics");
     background.scheduleWithFixedDelay(
         () -> {
           try {
-            if (!closing.get()) {
-              observeGroupContact(s, contact);
-            }
+            view.sampleGroupContact();
           } catch (RuntimeException e) {
             sampleFailures.failed(e, System.nanoTime());
           }
@@ -576,8 +550,7 @@ public final class Exporter implements AutoCloseable {
     s.setStateListener(
         (now, before) -> {
           threadFailures.stateChanged(now);
-          stateChanges.incrementAndGet();
-          state = now;
+          view.changed(now);
           LOG.info("Stream state {} -> {}", before, now);
           if (now == State.RUNNING) {
             refusalLog.clear();
@@ -609,108 +582,12 @@ public final class Exporter implements AutoCloseable {
                     CloseOptions.groupMembershipOperation(onClose)
                         .withTimeout(Duration.ofSeconds(30))),
             () -> {
-              streams = s;
+              view.attach(s, ownerSubtopology, contact);
               s.start();
             });
     if (!started) {
       s.close(Duration.ofSeconds(5)); // never started: frees its clients and state directory
     }
-  }
-
-  /**
-   * Ready: the stream is RUNNING and every main consumer is connected to Kafka. Kafka Streams stays
-   * RUNNING while all brokers are unreachable (the consumers just fetch nothing), so the state
-   * alone would keep an instance "ready" through a whole outage while its totals stand still.
-   */
-  boolean ready() {
-    KafkaStreams s = streams;
-    return s != null && state == State.RUNNING && KafkaConnections.mainConsumersConnected(s);
-  }
-
-  /**
-   * The totals a scrape shows: those of every owner partition this instance holds.
-   *
-   * <p>A partition's store is restored and activated anew after a crash, when its task is revived,
-   * or when a rebalance recycles it, and meanwhile the partition's series would vanish from scrapes
-   * and come back. So, while the partition stays here, its last published totals are shown ({@link
-   * CommittedTotals#scrape}); they are dropped when the partition leaves (revoked or lost, reported
-   * by {@link CommitAwareClientSupplier} once Kafka Streams closed its task: before another
-   * instance can expose it), when the stream is RUNNING with every assigned partition's store
-   * active, and when the exporter shuts down.
-   */
-  TotalsSnapshot trafficSnapshot() {
-    // Its own lock: close() holds ShutdownOrder's while Kafka Streams shuts down, and scrapes
-    // must not wait for that.
-    synchronized (snapshotLock) {
-      KafkaStreams s = streams;
-      long changes = stateChanges.get();
-      if (closing.get()) {
-        committed.forgetUnregistered();
-      } else if (s != null && state == State.RUNNING) {
-        int assigned = 0;
-        for (ThreadMetadata t : s.metadataForLocalThreads()) {
-          for (TaskMetadata task : t.activeTasks()) {
-            if (task.taskId().subtopology() == ownerSubtopology) {
-              assigned++;
-            }
-          }
-        }
-        if (committed.activeStores() == assigned
-            && state == State.RUNNING
-            && stateChanges.get() == changes) {
-          committed.forgetUnregistered();
-        }
-      }
-      if (s != null && outOfGroup(s)) {
-        return TotalsSnapshot.EMPTY;
-      }
-      return committed.scrape();
-    }
-  }
-
-  /**
-   * Owner partitions whose series scrapes show (those being restored here included): none while out
-   * of the group.
-   */
-  private int exposedPartitions() {
-    GroupContact contact = groupContact;
-    return contact != null && contact.isOut() ? 0 : committed.partitionsShown();
-  }
-
-  /** Series of a family that scrapes show: none while out of the group. */
-  private int exposedSeries(int family) {
-    GroupContact contact = groupContact;
-    return contact != null && contact.isOut() ? 0 : committed.seriesOf(family);
-  }
-
-  /**
-   * Whether this instance has been cut off from Kafka for so long that the group may have given its
-   * partitions to other instances ({@link GroupContact}): their series are then not exposed here,
-   * so that no series is exposed twice. Back in the group, the partitions it still holds show
-   * again; those it lost are forgotten when Kafka Streams closes their tasks.
-   */
-  private boolean outOfGroup(KafkaStreams s) {
-    GroupContact contact = groupContact;
-    return contact != null && observeGroupContact(s, contact);
-  }
-
-  /**
-   * {@link GroupContact#observe} of the live stream threads' main consumers; while the stream is
-   * neither RUNNING nor REBALANCING (it has no thread metadata then), the last answer.
-   */
-  private static boolean observeGroupContact(KafkaStreams s, GroupContact contact) {
-    Set<String> consumers = new HashSet<>();
-    try {
-      if (!s.state().isRunningOrRebalancing()) {
-        return contact.isOut();
-      }
-      for (ThreadMetadata t : s.metadataForLocalThreads()) {
-        consumers.add(t.consumerClientId());
-      }
-    } catch (IllegalStateException e) { // the state changed meanwhile
-      return contact.isOut();
-    }
-    return contact.observe(s.metrics(), consumers, System.nanoTime());
   }
 
   /** The id of the sub-topology holding a processor node. */
@@ -730,13 +607,13 @@ public final class Exporter implements AutoCloseable {
         || props.containsKey(StreamsConfig.mainConsumerPrefix(key));
   }
 
-  /** Blocks until {@link #close()} is called or the stream fails for good. */
   /** Ends the exporter as failed (exit status 1); the reason is logged by the caller. */
   private void fail() {
     failed = true;
     stopped.countDown();
   }
 
+  /** Blocks until {@link #close()} is called or the stream fails for good. */
   public void awaitShutdown() throws InterruptedException {
     stopped.await();
   }
@@ -763,7 +640,7 @@ public final class Exporter implements AutoCloseable {
 
   /** The current Kafka Streams state. */
   public State state() {
-    return state;
+    return view.state();
   }
 
   @Override
@@ -792,16 +669,15 @@ public final class Exporter implements AutoCloseable {
     public void run() {
       long counted = outcomes.countedTotal();
       long invalid = outcomes.invalidTotal();
-      KafkaStreams s = streams;
-      double lag = s == null ? Double.NaN : ConsumerLag.of(s, config.topology().inputTopic());
+      double lag = view.consumerLag();
       LOG.info(
           "Status: {}, {} records counted and {} invalid in the last {}s, {} series from {} partitions, consumer lag {}",
-          state,
+          view.state(),
           counted - lastCounted,
           invalid - lastInvalid,
           STATUS_INTERVAL.toSeconds(),
-          trafficSnapshot().size(),
-          exposedPartitions(),
+          view.trafficSnapshot().size(),
+          view.exposedPartitions(),
           Double.isNaN(lag) ? "unknown" : String.format("%.0f", lag));
       lastCounted = counted;
       lastInvalid = invalid;

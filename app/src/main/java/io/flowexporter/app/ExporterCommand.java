@@ -507,10 +507,10 @@ public final class ExporterCommand implements Callable<Integer> {
       throw fail(
           "--flow-log-max-size",
           "must be "
-              + new FileSize(FlowDocumentsConfig.MIN_MAX_SIZE)
-              + ".."
-              + new FileSize(FlowDocumentsConfig.MAX_MAX_SIZE)
-              + ", got "
+              + FlowDocumentsConfig.MIN_MAX_SIZE / 1024
+              + "KB.."
+              + FlowDocumentsConfig.MAX_MAX_SIZE / (1024 * 1024)
+              + "MB, got "
               + flowLogMaxSize);
     }
     if (flowLogMaxFiles < 1 || flowLogMaxFiles > FlowDocumentsConfig.MAX_MAX_FILES) {
@@ -545,8 +545,11 @@ public final class ExporterCommand implements Callable<Integer> {
     if (Files.isDirectory(file)) {
       throw fail(flag, file + " is a directory");
     }
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw fail(flag, file + ": no such file");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw fail(flag, file + " is not a regular file");
     }
   }
 
