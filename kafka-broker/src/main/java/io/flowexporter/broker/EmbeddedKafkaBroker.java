@@ -273,6 +273,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     p.put("auto.create.topics.enable", "false");
     p.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+    // The log cleaner (for the compacted changelogs and offsets) allocates its dedupe buffer on the
+    // heap when the broker starts: Kafka's 128 MiB made the demo, which runs the broker, the
+    // generator and the exporter in one JVM, run out of a 256 MiB heap now and then. 16 MiB holds
+    // the keys of about 700,000 records per cleaning, more than these topics have.
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
     if (saslSsl != null) {
       secure(p);
     }
