@@ -16,7 +16,8 @@
 # -XX:SharedArchiveFile=ARCHIVE (or -XX:AOTCache=ARCHIVE) loads alike.
 #
 # The exporter must later run with the same JVM, the same jar at the same path (its size and time
-# are checked) and -XX:SharedArchiveFile=ARCHIVE; with anything else the JVM starts without the
+# are checked; a relative EXPORTER_JAR is recorded as given, so give an absolute one unless the
+# exporter starts from this same directory) and -XX:SharedArchiveFile=ARCHIVE; with anything else the JVM starts without the
 # archive, silently (-Xlog:cds tells why). The Dockerfile runs this at image build time. Needs
 # bash only (HTTP over /dev/tcp), as the JRE image has no HTTP client.
 set -euo pipefail
