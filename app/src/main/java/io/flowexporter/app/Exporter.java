@@ -192,10 +192,11 @@ public final class Exporter implements AutoCloseable {
     shutdown.add(registry::close);
     asn = openAsnDatabase(config.asnDb());
     flowLog = openFlowLog(config.documents());
-    if (!config.documents().flagsWithoutEffect().isEmpty()) {
+    List<String> idleFlags = config.documents().flagsWithoutEffect();
+    if (!idleFlags.isEmpty()) {
       LOG.warn(
           "{} set, but without effect: {}",
-          String.join(", ", config.documents().flagsWithoutEffect()),
+          String.join(", ", idleFlags),
           config.documents().enabled()
               ? "the rotation flags are only about --flow-log"
               : "flow documents go nowhere without --flow-log or --flow-topic");
@@ -269,13 +270,7 @@ public final class Exporter implements AutoCloseable {
               refusalLog
                   .current()
                   .map(KafkaRefusals.Refusal::message)
-                  .orElseGet(
-                      () ->
-                          !view.attached()
-                              ? "waiting for Kafka and the topic"
-                              : view.state() == State.RUNNING
-                                  ? "RUNNING, but no connection to Kafka"
-                                  : view.state().name()),
+                  .orElseGet(view::notReadyReason),
           app -> {
             flowApi.accept(app);
             top.mount(app);

@@ -82,6 +82,15 @@ final class StreamView {
     return s != null && state == State.RUNNING && KafkaConnections.mainConsumersConnected(s);
   }
 
+  /** Why the stream is not ready, for {@code /readyz}: what it waits for, or its state. */
+  String notReadyReason() {
+    if (streams == null) {
+      return "waiting for Kafka and the topic";
+    }
+    State now = state;
+    return now == State.RUNNING ? "RUNNING, but no connection to Kafka" : now.name();
+  }
+
   /**
    * The totals a scrape shows: those of every owner partition this instance holds.
    *

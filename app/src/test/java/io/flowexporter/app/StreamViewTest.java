@@ -20,6 +20,7 @@ class StreamViewTest {
     assertThat(view.attached()).isFalse();
     assertThat(view.state()).isEqualTo(State.CREATED);
     assertThat(view.ready()).isFalse();
+    assertThat(view.notReadyReason()).isEqualTo("waiting for Kafka and the topic");
     assertThat(view.consumerLag()).isNaN();
     assertThat(view.exposedPartitions()).isZero();
     assertThat(view.exposedSeries(0)).isZero();
@@ -29,5 +30,6 @@ class StreamViewTest {
     view.changed(State.RUNNING);
     assertThat(view.state()).isEqualTo(State.RUNNING);
     assertThat(view.ready()).as("RUNNING, but no clients to be connected").isFalse();
+    assertThat(view.notReadyReason()).isEqualTo("waiting for Kafka and the topic");
   }
 }

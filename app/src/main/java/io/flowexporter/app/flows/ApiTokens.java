@@ -11,7 +11,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,11 +99,6 @@ public final class ApiTokens {
       }
     }
     return new Verdict(found, false);
-  }
-
-  /** The name of the token presented, if it is one of ours. */
-  public Optional<String> nameOf(String presented) {
-    return Optional.ofNullable(check(presented).name());
   }
 
   private Loaded current() {

@@ -162,16 +162,6 @@ public final class Freshness {
      * freshness target), so that a run says whether it met it.
      */
     void print(java.io.PrintStream out, long commitIntervalMs) {
-      print(out);
-      long p99 = pct(sortedMs, 99);
-      out.printf(
-          Locale.ROOT,
-          "  target: p99 within two commit intervals (%d ms): %s%n",
-          2 * commitIntervalMs,
-          sortedMs.length == 0 ? "no probe seen" : p99 <= 2 * commitIntervalMs ? "met" : "NOT met");
-    }
-
-    void print(java.io.PrintStream out) {
       out.printf(
           Locale.ROOT,
           "instances=%d probes=%d seen=%d p50_ms=%d p90_ms=%d p99_ms=%d max_ms=%d lost=%d background_sent=%d%n",
@@ -197,6 +187,12 @@ public final class Freshness {
             lagLast);
         out.println("  lag every 5 s: " + lagEvery5s);
       }
+      long p99 = pct(sortedMs, 99);
+      out.printf(
+          Locale.ROOT,
+          "  target: p99 within two commit intervals (%d ms): %s%n",
+          2 * commitIntervalMs,
+          sortedMs.length == 0 ? "no probe seen" : p99 <= 2 * commitIntervalMs ? "met" : "NOT met");
     }
   }
 

@@ -21,10 +21,10 @@ class ApiTokensTest {
     Files.writeString(file, "# operators\nalice:aaaaaaaaaaaaaaaa1\n\n  bbbbbbbbbbbbbbbb2  \n");
     ApiTokens tokens = ApiTokens.load(file);
     assertThat(tokens.size()).isEqualTo(2);
-    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).contains("alice");
-    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("line 4");
-    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa")).isEmpty();
-    assertThat(tokens.nameOf("")).isEmpty();
+    assertThat(tokens.check("aaaaaaaaaaaaaaaa1").name()).isEqualTo("alice");
+    assertThat(tokens.check("bbbbbbbbbbbbbbbb2").name()).isEqualTo("line 4");
+    assertThat(tokens.check("aaaaaaaaaaaaaaaa").name()).isNull();
+    assertThat(tokens.check("").name()).isNull();
   }
 
   @Test
@@ -49,26 +49,26 @@ class ApiTokensTest {
     Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(5)));
     Thread.sleep(1100); // checked at most once a second
-    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
-    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).isEmpty();
+    assertThat(tokens.check("bbbbbbbbbbbbbbbb2").name()).isEqualTo("bob");
+    assertThat(tokens.check("aaaaaaaaaaaaaaaa1").name()).isNull();
     assertThat(tokens.check("aaaaaaaaaaaaaaaa1")).isEqualTo(new ApiTokens.Verdict(null, false));
     assertThat(tokens.check("bbbbbbbbbbbbbbbb2").accepted()).isTrue();
     Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\ncarol:short\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
     Thread.sleep(1100);
-    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).as("a bad line refuses everyone").isEmpty();
+    assertThat(tokens.check("bbbbbbbbbbbbbbbb2").name()).as("a bad line refuses everyone").isNull();
     assertThat(tokens.check("bbbbbbbbbbbbbbbb2"))
         .as("refused because no token is valid, not as an unknown token")
         .isEqualTo(new ApiTokens.Verdict(null, true));
     Files.writeString(file, "bob:bbbbbbbbbbbbbbbb2\n");
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(15)));
     Thread.sleep(1100);
-    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2")).contains("bob");
+    assertThat(tokens.check("bbbbbbbbbbbbbbbb2").name()).isEqualTo("bob");
     Files.delete(file);
     Thread.sleep(1100);
-    assertThat(tokens.nameOf("bbbbbbbbbbbbbbbb2"))
+    assertThat(tokens.check("bbbbbbbbbbbbbbbb2").name())
         .as("a deleted file revokes every token")
-        .isEmpty();
+        .isNull();
   }
 
   @Test
@@ -82,8 +82,8 @@ class ApiTokensTest {
     Files.setLastModifiedTime(file, stamp);
     assertThat(Files.size(file)).isEqualTo("alice:aaaaaaaaaaaaaaaa1\n".length());
     Thread.sleep(1100); // checked at most once a second
-    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa1")).as("the revoked token").isEmpty();
-    assertThat(tokens.nameOf("aaaaaaaaaaaaaaaa2")).contains("alice");
+    assertThat(tokens.check("aaaaaaaaaaaaaaaa1").name()).as("the revoked token").isNull();
+    assertThat(tokens.check("aaaaaaaaaaaaaaaa2").name()).isEqualTo("alice");
   }
 
   @Test
@@ -96,10 +96,10 @@ class ApiTokensTest {
     FileTime stamp = FileTime.from(Instant.now().plusSeconds(5));
     Files.setLastModifiedTime(file, stamp);
     Thread.sleep(1100);
-    assertThat(tokens.nameOf("dddddddd dddddddd")).isEmpty();
+    assertThat(tokens.check("dddddddd dddddddd").name()).isNull();
     Files.writeString(file, "dave:ddddddddxdddddddd\n");
     Files.setLastModifiedTime(file, stamp);
     Thread.sleep(1100);
-    assertThat(tokens.nameOf("ddddddddxdddddddd")).contains("dave");
+    assertThat(tokens.check("ddddddddxdddddddd").name()).isEqualTo("dave");
   }
 }
