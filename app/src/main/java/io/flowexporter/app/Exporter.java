@@ -1,7 +1,5 @@
 package io.flowexporter.app;
 
-import io.flowexporter.app.config.AsnDbConfig;
-import io.flowexporter.app.config.CountryConfig;
 import io.flowexporter.app.config.Durations;
 import io.flowexporter.app.config.ExporterConfig;
 import io.flowexporter.app.config.FlowDocumentsConfig;
@@ -29,12 +27,8 @@ import io.flowexporter.app.kafka.TopicAcls;
 import io.flowexporter.app.kafka.UnreadableFormats;
 import io.flowexporter.app.kafka.UntilKafkaAnswers;
 import io.flowexporter.app.logging.RepeatingFailureLog;
-import io.flowexporter.asndb.AsnDatabaseException;
 import io.flowexporter.asndb.AsnLookup;
-import io.flowexporter.asndb.AsnNameOverrides;
 import io.flowexporter.asndb.CountryLookup;
-import io.flowexporter.asndb.ReloadingAsnDatabase;
-import io.flowexporter.asndb.ReloadingCountryDatabase;
 import io.flowexporter.topology.FlowTopology;
 import io.flowexporter.topology.aggregate.CommittedTotals;
 import io.flowexporter.topology.aggregate.DeltaBatch;
@@ -43,23 +37,13 @@ import io.flowexporter.topology.aggregate.SeriesLimits;
 import io.flowexporter.topology.document.DocumentLog;
 import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.FlowClassifier;
-import io.flowexporter.topology.flow.InvalidReason;
 import io.flowexporter.topology.series.AsFamily;
 import io.flowexporter.topology.series.CountryFamily;
 import io.flowexporter.topology.series.PortFamily;
 import io.flowexporter.topology.series.SeriesFamilies;
 import io.flowexporter.topology.series.SeriesFamily;
 import io.javalin.Javalin;
-import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
-import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -190,7 +174,8 @@ public final class Exporter implements AutoCloseable {
     rocksDb = RocksDbPreload.start();
     shutdown.add(background::shutdownNow);
     shutdown.add(registry::close);
-    asn = openAsnDatabase(config.asnDb());
+    LookupDatabases databases = new LookupDatabases(registry, shutdown);
+    asn = databases.openAsn(config.asnDb());
     flowLog = openFlowLog(config.documents());
     List<String> idleFlags = config.documents().flagsWithoutEffect();
     if (!idleFlags.isEmpty()) {
@@ -201,8 +186,8 @@ public final class Exporter implements AutoCloseable {
               ? "the rotation flags are only about --flow-log"
               : "flow documents go nowhere without --flow-log or --flow-topic");
     }
-    warnAboutUnnamedOwnAses();
-    countries = openCountryDatabase(config.countries());
+    LookupDatabases.warnAboutUnnamed(config.topology().ownAsns(), config.asnDb(), asn);
+    countries = databases.openCountry(config.countries());
     Consumer<Javalin> flowApi = flowApi();
     WebTls tls = webTls();
     // The stream (finding the brokers and the topic, then joining the consumer group) starts while
@@ -235,7 +220,7 @@ public final class Exporter implements AutoCloseable {
     starter.start();
     // After the stream's start, which waits on the brokers' answers meanwhile: a start is mostly
     // CPU on few cores, and the stream's is the longer path to /readyz.
-    bindMeters();
+    shutdown.add(ExporterMeters.bind(registry, outcomes, committed, view, families));
     RateSampler rates = RateSampler.start(view::trafficSnapshot, families, view::ready);
     shutdown.add(rates);
     TopApi top = new TopApi(rates, asn, countries, config.api().enabled());
@@ -347,124 +332,6 @@ public final class Exporter implements AutoCloseable {
     } catch (IOException e) {
       throw new StartupFlagException("--flow-log", e.getMessage(), e);
     }
-  }
-
-  private AsnLookup openAsnDatabase(AsnDbConfig db) throws StartupFlagException {
-    AsnLookup lookup = AsnLookup.EMPTY;
-    if (db.database().isPresent()) {
-      try {
-        ReloadingAsnDatabase reloading =
-            ReloadingAsnDatabase.open(
-                db.database().get(), db.reloadCheckInterval(), new AsnDbMetrics(registry));
-        shutdown.add(reloading);
-        lookup = reloading;
-      } catch (AsnDatabaseException e) {
-        throw new StartupFlagException("--asn-db", e.getMessage(), e);
-      }
-    } else {
-      LOG.warn("No --asn-db given: AS name labels will be empty and AS 0 stays AS 0");
-    }
-    if (db.names().isPresent()) {
-      try {
-        AsnNameOverrides names = AsnNameOverrides.load(db.names().get());
-        LOG.info("Loaded {} AS name overrides from {}", names.size(), db.names().get());
-        lookup = names.applyTo(lookup);
-      } catch (AsnDatabaseException e) {
-        throw new StartupFlagException("--asn-names", e.getMessage(), e);
-      }
-    }
-    return lookup;
-  }
-
-  /** The country database, if any; the loader logs what it loaded and from where. */
-  private CountryLookup openCountryDatabase(CountryConfig c) throws StartupFlagException {
-    if (c.database().isEmpty()) {
-      LOG.info(
-          "No --country-db: countries come from pmacct's country_ip_src/country_ip_dst alone;"
-              + " records without them count toward no flow_country_* series");
-      return CountryLookup.EMPTY;
-    }
-    try {
-      ReloadingCountryDatabase reloading =
-          ReloadingCountryDatabase.open(
-              c.database().get(), c.reloadCheckInterval(), AsnDbMetrics.forCountries(registry));
-      shutdown.add(reloading);
-      LOG.info(
-          "Counting countries from {}, reloaded when the file is replaced; pmacct's country_ip_src/country_ip_dst win where records have them",
-          c.database().get());
-      return reloading;
-    } catch (AsnDatabaseException e) {
-      throw new StartupFlagException("--country-db", e.getMessage(), e);
-    }
-  }
-
-  /** Your own ASes are on every series: say once if the database cannot name them. */
-  private void warnAboutUnnamedOwnAses() {
-    if (config.asnDb().database().isEmpty() && config.asnDb().names().isEmpty()) {
-      return;
-    }
-    for (long own : config.topology().ownAsns()) {
-      if (asn.nameOf(own).isEmpty()) {
-        LOG.warn(
-            "AS {} (--asn) has no name in the AS database; its name labels will be empty (name it in --asn-names)",
-            own);
-      }
-    }
-  }
-
-  private void bindMeters() {
-    for (String outcome : new String[] {"counted", "unmatched", "marker", "invalid"}) {
-      FunctionCounter.builder(
-              "flow.exporter.records",
-              outcomes,
-              o ->
-                  switch (outcome) {
-                    case "counted" -> o.countedTotal();
-                    case "unmatched" -> o.unmatchedTotal();
-                    case "marker" -> o.markerTotal();
-                    default -> o.invalidTotal();
-                  })
-          .description("Input records by outcome since this process started")
-          .tag("outcome", outcome)
-          .register(registry);
-    }
-    for (InvalidReason reason : InvalidReason.values()) {
-      FunctionCounter.builder(
-              "flow.exporter.invalid.records", outcomes, o -> o.invalidTotal(reason))
-          .description("Input records skipped as invalid, by reason, since this process started")
-          .tag("reason", reason.label())
-          .register(registry);
-    }
-    Gauge.builder("flow.exporter.ready", () -> view.ready() ? 1 : 0)
-        .description("1 while the stream is RUNNING and connected to Kafka")
-        .register(registry);
-    Gauge.builder("flow.exporter.consumer.lag.records", view::consumerLag)
-        .description("Records behind on this instance's input partitions")
-        .register(registry);
-    Gauge.builder("flow.exporter.partitions", view, StreamView::exposedPartitions)
-        .description("Owner partitions whose series this instance exposes")
-        .register(registry);
-    for (SeriesFamily family : families.all()) {
-      Gauge.builder("flow.exporter.series", view, v -> v.exposedSeries(family.id()))
-          .description("Series of a family this instance exposes, its overflow series included")
-          .tag("family", family.name())
-          .register(registry);
-      FunctionCounter.builder(
-              "flow.exporter.series.overflow", committed, c -> c.overflowedTotal(family.id()))
-          .description(
-              "Updates of label sets beyond --max-series counted into the family's 'other' series, since this process started")
-          .tag("family", family.name())
-          .register(registry);
-    }
-    new ClassLoaderMetrics().bindTo(registry);
-    new JvmMemoryMetrics().bindTo(registry);
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(registry);
-    shutdown.add(gc);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    new FileDescriptorMetrics().bindTo(registry);
   }
 
   private void startStreams() {
