@@ -185,7 +185,8 @@ public final class FlowTopology {
                     documents,
                     asn,
                     toTopic ? DELTAS_CHILD : null,
-                    toTopic ? DOCUMENTS : null),
+                    toTopic ? DOCUMENTS : null,
+                    limits.timeMarkInterval().toMillis()),
             Named.as(PROCESSOR),
             PENDING_STORE)
         .repartition(

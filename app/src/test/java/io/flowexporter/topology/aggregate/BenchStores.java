@@ -92,7 +92,8 @@ public final class BenchStores {
             documents,
             AsnLookup.EMPTY,
             toTopic ? "deltas" : null,
-            toTopic ? "documents" : null);
+            toTopic ? "documents" : null,
+            0);
     processor.init(forwardingInto(pending, owner));
     return new Stage1(processor, pending, owner);
   }

@@ -46,6 +46,13 @@ public final class FlowCountingProcessor
   private SeriesKeyWriter keys;
   private CommitTimeForwarder<byte[], byte[]> forwarder;
   private long newestInputMs = Long.MIN_VALUE;
+
+  /** How often a time mark goes to every owner partition; 0: at every commit that counted. */
+  private final long timeMarkIntervalMs;
+
+  /** When the next time mark is due (the first commit sends one). */
+  private long nextTimeMarkMs = Long.MIN_VALUE;
+
   private boolean firstCommitAsked;
   private ProcessorContext<byte[], byte[]> context;
 
@@ -87,7 +94,8 @@ public final class FlowCountingProcessor
         FlowDocuments.NONE,
         AsnLookup.EMPTY,
         null,
-        null);
+        null,
+        0);
   }
 
   /**
@@ -95,6 +103,8 @@ public final class FlowCountingProcessor
    * @param names AS names for the documents
    * @param deltasChild the child node the deltas go to, when there are several children
    * @param documentsChild the child node (a sink) the documents go to, when they go to a topic
+   * @param timeMarkIntervalMs how often a time mark goes to every owner partition ({@link
+   *     SeriesLimits#timeMarkInterval()}); 0 for at every commit that counted
    */
   public FlowCountingProcessor(
       String storeName,
@@ -107,7 +117,9 @@ public final class FlowCountingProcessor
       FlowDocuments documents,
       AsnLookup names,
       String deltasChild,
-      String documentsChild) {
+      String documentsChild,
+      long timeMarkIntervalMs) {
+    this.timeMarkIntervalMs = timeMarkIntervalMs;
     this.documents = documents.enabled() ? documents : null;
     this.names = names;
     this.deltasChild = deltasChild;
@@ -220,9 +232,9 @@ public final class FlowCountingProcessor
    * carries the time of the newest input record since the last flush (never later than now) in a
    * header, so that owners can tell live traffic from a backlog being caught up ({@link
    * CommitPacer#isLive}). The batch's own timestamp stays the flush time: input times can be days
-   * old, and the repartition topic's retention and the broker's timestamp checks go by it. Then a
-   * {@linkplain DeltaBatch#timeMark() time mark} to every owner partition: how far this input
-   * partition has read, also for owners none of whose series changed here.
+   * old, and the repartition topic's retention and the broker's timestamp checks go by it. Then,
+   * when one is due, a {@linkplain DeltaBatch#timeMark() time mark} to every owner partition: how
+   * far this input partition has read, also for owners none of whose series changed here.
    */
   private void forwardPending() {
     long now = context.currentSystemTimeMs();
@@ -235,13 +247,16 @@ public final class FlowCountingProcessor
                 new Record<>(
                     DeltaBatch.slotKey(slot), value, now, DeltaBatch.inputHeaders(input, newest)),
                 deltasChild));
-    forwarder.forward(
-        new Record<>(
-            DeltaBatch.slotKey(0),
-            DeltaBatch.timeMark(),
-            now,
-            DeltaBatch.inputHeaders(input, newest)),
-        deltasChild);
+    if (now >= nextTimeMarkMs) {
+      forwarder.forward(
+          new Record<>(
+              DeltaBatch.slotKey(0),
+              DeltaBatch.timeMark(),
+              now,
+              DeltaBatch.inputHeaders(input, newest)),
+          deltasChild);
+      nextTimeMarkMs = now + timeMarkIntervalMs;
+    }
   }
 
   @Override

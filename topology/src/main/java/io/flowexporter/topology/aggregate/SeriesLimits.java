@@ -64,4 +64,15 @@ public record SeriesLimits(int maxSeries, int partitions, Duration ttl) {
     long ms = Math.max(1000, Math.min(60_000, ttl.toMillis() / 4));
     return Duration.ofMillis(ms);
   }
+
+  /**
+   * How often an input partition that counts sends every owner partition a {@linkplain
+   * DeltaBatch#timeMark() time mark}: half an expiry check. Owners hold a partition as reporting
+   * lately within two checks (or two commit intervals), so this is soon enough for expiry; and it
+   * keeps the marks, input partitions times owner partitions of them, far below the records even on
+   * a wide topic with little traffic, where a mark at every commit would not be.
+   */
+  public Duration timeMarkInterval() {
+    return expiryCheckInterval().dividedBy(2);
+  }
 }
