@@ -1,7 +1,9 @@
 package io.flowexporter.app.kafka;
 
 import io.flowexporter.app.kafka.KafkaRefusals.Refusal;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -10,13 +12,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place that tells the operator Kafka refuses the exporter: each refusal as one WARN line
- * in the exporter's words ({@link KafkaRefusals}), again at most once a minute while it lasts (a
- * different refusal at once), and the latest one for {@code /readyz} until {@link #clear()} says
- * Kafka accepted the exporter again. A refusal is the same while its kind and subject are ({@link
- * Refusal#sameAs}): the brokers of a cluster refuse by turns, each naming itself or its
- * certificate's date, and the first words stay, in the log and on {@code /readyz}, rather than a
- * line at every retry and a reason that changes. Called from the topic waiter, the stream threads'
- * handler and state listener; thread-safe.
+ * in the exporter's words ({@link KafkaRefusals}), again at most once a minute while it lasts, and
+ * the latest one for {@code /readyz} until {@link #clear()} says Kafka accepted the exporter again.
+ * A refusal is the same while its kind and subject are ({@link Refusal#sameAs}): the brokers of a
+ * cluster refuse by turns, each naming itself or its certificate's date, and the first words stay,
+ * in the log and on {@code /readyz}, rather than a line at every retry and a reason that changes.
+ * Each refusal is said at most once a minute also when it alternates with another (one broker's
+ * certificate refused, another's ACLs) or comes and goes (one broker of three refuses): a refusal
+ * back within the minute is held for {@code /readyz} without a line, and so is the "accepts now"
+ * that would end it. Called from the topic waiter, the stream threads' handler and state listener;
+ * thread-safe.
  */
 public final class KafkaRefusalLog {
 
@@ -26,7 +31,12 @@ public final class KafkaRefusalLog {
   private final KafkaRefusals refusals;
   private final LongSupplier nanoTime;
   private Refusal current;
-  private long lastLogged;
+
+  /** Whether the current refusal's line was said since it became current. */
+  private boolean currentSaid;
+
+  /** When each refusal (by kind and subject) was last said, within the last minute. */
+  private final Map<String, Long> lastSaid = new HashMap<>();
 
   public KafkaRefusalLog(KafkaRefusals refusals) {
     this(refusals, System::nanoTime);
@@ -49,9 +59,8 @@ public final class KafkaRefusalLog {
           if (current != null && current.sameAs(r)) {
             remind();
           } else {
-            LOG.warn(r.message());
-            lastLogged = nanoTime.getAsLong();
             current = r;
+            currentSaid = sayIfDue(r);
           }
         });
     return refusal;
@@ -67,20 +76,18 @@ public final class KafkaRefusalLog {
     if (current == null) {
       return false;
     }
-    long now = nanoTime.getAsLong();
-    if (now - lastLogged >= REPEAT_NANOS) {
-      LOG.warn(current.message());
-      lastLogged = now;
-    }
+    currentSaid |= sayIfDue(current);
     return true;
   }
 
-  /** Kafka accepted the exporter: the refusal is over (said once in the log). */
+  /** Kafka accepted the exporter: the refusal is over (said once in the log, if it was said). */
   public synchronized void clear() {
     if (current != null) {
-      LOG.info(
-          "Kafka accepts the exporter now (it had refused: {})",
-          current.kind().name().toLowerCase(Locale.ROOT));
+      if (currentSaid) {
+        LOG.info(
+            "Kafka accepts the exporter now (it had refused: {})",
+            current.kind().name().toLowerCase(Locale.ROOT));
+      }
       current = null;
     }
   }
@@ -88,5 +95,18 @@ public final class KafkaRefusalLog {
   /** The refusal that lasts, if any: the reason {@code /readyz} gives. */
   public synchronized Optional<Refusal> current() {
     return Optional.ofNullable(current);
+  }
+
+  /** Says {@code r} unless it was said less than a minute ago; whether it was said. */
+  private boolean sayIfDue(Refusal r) {
+    long now = nanoTime.getAsLong();
+    lastSaid.values().removeIf(said -> now - said >= REPEAT_NANOS);
+    String key = r.kind() + " " + r.subject();
+    if (lastSaid.containsKey(key)) {
+      return false;
+    }
+    LOG.warn(r.message());
+    lastSaid.put(key, now);
+    return true;
   }
 }

@@ -1,6 +1,8 @@
 package io.flowexporter.app.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,8 +98,8 @@ public final class UntilKafkaAnswers {
    */
   public <T> Optional<T> ask(Logger log, String topic, String need, Request<T> request)
       throws InterruptedException {
-    String lastProblem = null;
-    long lastLog = 0;
+    // When each problem was last said, within the last minute.
+    Map<String, Long> said = new HashMap<>();
     while (!stopping.getAsBoolean()) {
       String problem;
       try {
@@ -123,7 +125,10 @@ public final class UntilKafkaAnswers {
             "Kafka at "
                 + brokers
                 + (cause instanceof TimeoutException
-                    ? " is not reachable"
+                    // No answer at all: also what a client gets that speaks plain text to a
+                    // TLS listener, or TLS to a plain one.
+                    ? " is not reachable (check the address, and that security.protocol is the"
+                        + " listener's)"
                     : noAnswer(cause)
                         ? " is not answering (" + cause.getMessage() + ")"
                         : " failed the request ("
@@ -136,11 +141,11 @@ public final class UntilKafkaAnswers {
       }
       long now = System.nanoTime();
       // Compared without its numbers: Kafka's timeout messages carry deadlines and attempt counts
-      // that differ at every try, and the same problem is said at most once a minute.
-      if (!sameProblem(problem, lastProblem) || now - lastLog > REPEAT_NANOS) {
+      // that differ at every try. Each problem is said at most once a minute, also when two take
+      // turns (one broker not reachable, another not answering).
+      said.values().removeIf(at -> now - at > REPEAT_NANOS);
+      if (said.putIfAbsent(shapeOf(problem), now) == null) {
         log.warn(problem);
-        lastProblem = problem;
-        lastLog = now;
       }
       Thread.sleep(pause.toMillis());
     }
@@ -156,6 +161,10 @@ public final class UntilKafkaAnswers {
   }
 
   static boolean sameProblem(String a, String b) {
-    return b != null && a.replaceAll("[0-9]+", "#").equals(b.replaceAll("[0-9]+", "#"));
+    return b != null && shapeOf(a).equals(shapeOf(b));
+  }
+
+  private static String shapeOf(String problem) {
+    return problem.replaceAll("[0-9]+", "#");
   }
 }

@@ -141,4 +141,52 @@ class KafkaRefusalLogTest {
     assertThat(log.current()).isEmpty();
     assertThat(lines.list).isEmpty();
   }
+
+  /**
+   * One broker's certificate refused while another denies a topic, by turns: each refusal said once
+   * a minute, not at every retry.
+   */
+  @Test
+  void twoRefusalsByTurnsAreEachSaidOnceAMinute() {
+    List<Throwable> byTurns =
+        List.of(
+            new SaslAuthenticationException("invalid credentials"),
+            new TopicAuthorizationException(Set.of("pmacct.flows")));
+    for (int retry = 0; retry < 75; retry++) { // a retry every 2 s for 2.5 min
+      now.set(TimeUnit.SECONDS.toNanos(2L * retry));
+      log.report(byTurns.get(retry % 2));
+      assertThat(log.current()).isPresent();
+    }
+    assertThat(lines.list).hasSize(6);
+    assertThat(lines.list.stream().filter(e -> e.getFormattedMessage().contains("topic")))
+        .hasSize(3);
+  }
+
+  /**
+   * One broker of three refuses, so the exporter is refused and accepted by turns: the refusal and
+   * its end are each said once a minute, and /readyz always has the truth.
+   */
+  @Test
+  void aRefusalThatComesAndGoesIsSaidOnceAMinute() {
+    for (int retry = 0; retry < 75; retry++) { // a retry every 2 s for 2.5 min
+      now.set(TimeUnit.SECONDS.toNanos(2L * retry));
+      if (retry % 2 == 0) {
+        log.report(new SaslAuthenticationException("invalid credentials"));
+        assertThat(log.current()).isPresent();
+      } else {
+        log.clear();
+        assertThat(log.current()).isEmpty();
+      }
+    }
+    assertThat(lines.list).hasSize(6);
+    assertThat(lines.list.stream().map(ILoggingEvent::getFormattedMessage))
+        .filteredOn(m -> m.startsWith("Kafka accepts the exporter now"))
+        .hasSize(3);
+    // The last refusal, said or not, is what a later reminder says once its minute has passed.
+    log.report(new SaslAuthenticationException("invalid credentials"));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(60));
+    assertThat(log.remind()).isTrue();
+    assertThat(lines.list.get(lines.list.size() - 1).getFormattedMessage())
+        .startsWith("Kafka at k1:9093,k2:9093 refused authentication for user flows");
+  }
 }

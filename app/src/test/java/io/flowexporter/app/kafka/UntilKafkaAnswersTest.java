@@ -100,8 +100,27 @@ class UntilKafkaAnswersTest {
         .containsExactly(
             "Kafka at kafka1:9092 is not answering (Call(callName=listTopics,"
                 + " deadlineMs=1764500000123) timed out); retrying: the start needs the topics",
-            "Kafka at kafka1:9092 is not reachable; retrying: the start needs the topics",
+            "Kafka at kafka1:9092 is not reachable (check the address, and that security.protocol is"
+                + " the listener's); retrying: the start needs the topics",
             "Topic flows does not exist yet");
+  }
+
+  @Test
+  void twoProblemsTakingTurnsAreEachSaidOnce() throws Exception {
+    ExecutionException slow =
+        new ExecutionException(
+            new org.apache.kafka.common.errors.TimeoutException(
+                "Call(callName=listTopics) timed out"));
+    TimeoutException unreachable = new TimeoutException();
+    assertThat(
+            kafka()
+                .ask(
+                    log,
+                    null,
+                    null,
+                    failing(slow, unreachable, slow, unreachable, slow, unreachable)))
+        .contains(42);
+    assertThat(said()).hasSize(2);
   }
 
   @Test
