@@ -39,6 +39,7 @@ public final class FlowApi {
   public static final String AUDIT_LOGGER = "io.flowexporter.app.flows.audit";
 
   private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
+  private static final Logger LOG = LoggerFactory.getLogger(FlowApi.class);
 
   private final ApiTokens tokens;
   private final FlowScanner scanner;
@@ -187,29 +188,33 @@ public final class FlowApi {
           null,
           refusal(e).orElse("Kafka did not answer: " + e.getMessage()));
       return;
+    } catch (RuntimeException e) {
+      // A fault of ours, not of the request or of Kafka: on record with its stack, and still a
+      // JSON answer and an end line like every other scan's.
+      LOG.error("The flow {} could not start", kind, e);
+      AUDIT.info(
+          "{}: ended by error (it could not start: {}): 0 flows returned", scanOf, e.toString());
+      error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, null, "the scan could not start: " + e);
+      return;
     }
     try (scan) {
-      String accept = ctx.header("Accept");
-      ctx.disableCompression();
-      // The raw stream: each flush reaches the client at once, with no compression buffering it.
-      FlowWriter out = FlowWriter.forAccept(accept, ctx.res().getOutputStream());
-      ctx.status(HttpStatus.OK);
-      ctx.res().setContentType(out.contentType());
-      // Proxies such as nginx would otherwise hold the stream back.
-      ctx.header("X-Accel-Buffering", "no");
       ScanEnd end = null;
       String why = "";
-      try (OverdueScans.Watch overdue = OverdueScans.watch(scan.deadline(), () -> cut(ctx))) {
-        end = scan.run(out);
-        if (end.reason().equals("client") && overdue.fired()) {
-          // Its write failed because the connection was cut, not because the client left.
-          end = new ScanEnd("timeout", end.flows(), end.scanned(), end.ms());
-          why = " (the client stopped reading: its connection was closed)";
+      try {
+        FlowWriter out = startAnswer(ctx);
+        try (OverdueScans.Watch overdue = OverdueScans.watch(scan.deadline(), () -> cut(ctx))) {
+          end = scan.run(out);
+          if (end.reason().equals("client") && overdue.fired()) {
+            // Its write failed because the connection was cut, not because the client left.
+            end = new ScanEnd("timeout", end.flows(), end.scanned(), end.ms());
+            why = " (the client stopped reading: its connection was closed)";
+          }
         }
       } catch (FlowScan.ScanFailedException e) {
         why = " (" + explain(e) + ")";
         end = e.end;
       } finally {
+        // Every scan that started has its end line, whatever ended it.
         if (end == null) {
           AUDIT.info("{}: ended by error", scanOf);
         } else {
@@ -224,6 +229,18 @@ public final class FlowApi {
         }
       }
     }
+  }
+
+  /** The 200 answer's head, and the writer of its body in the format the client accepts. */
+  private static FlowWriter startAnswer(Context ctx) throws IOException {
+    ctx.disableCompression();
+    // The raw stream: each flush reaches the client at once, with no compression buffering it.
+    FlowWriter out = FlowWriter.forAccept(ctx.header("Accept"), ctx.res().getOutputStream());
+    ctx.status(HttpStatus.OK);
+    ctx.res().setContentType(out.contentType());
+    // Proxies such as nginx would otherwise hold the stream back.
+    ctx.header("X-Accel-Buffering", "no");
+    return out;
   }
 
   /**

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
@@ -63,17 +65,15 @@ class FlowApiAuditTest {
 
   /** Serves the API on a consumer that refuses with {@code failure}, if not null. */
   private void serve(KafkaException failure) throws Exception {
+    serveOn(() -> new ScriptedConsumer(TOPIC, 2, Duration.ZERO, failure));
+  }
+
+  private void serveOn(Supplier<Consumer<byte[], byte[]>> consumers) throws Exception {
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, "alice:" + TOKEN + "\n");
     FlowClassifier classifier =
         new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY);
-    FlowScanner scanner =
-        new FlowScanner(
-            () -> new ScriptedConsumer(TOPIC, 2, Duration.ZERO, failure),
-            TOPIC,
-            classifier,
-            AsnLookup.EMPTY,
-            1 << 20);
+    FlowScanner scanner = new FlowScanner(consumers, TOPIC, classifier, AsnLookup.EMPTY, 1 << 20);
     FlowApi api =
         new FlowApi(
             ApiTokens.load(tokens),
@@ -129,5 +129,21 @@ class FlowApiAuditTest {
         .startsWith("flow tap #1 by alice from 127.0.0.1: tap port=53")
         .contains("ended by error (it could not start: Kafka at kafka1:9093 denies")
         .endsWith("): 0 flows returned");
+  }
+
+  @Test
+  void aFaultOfOursIsAJson500AndOnRecord() throws Exception {
+    serveOn(
+        () -> {
+          throw new IllegalStateException("no consumer today");
+        });
+    HttpResponse<String> r = get(FlowApi.TAP + "?port=53");
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(new ObjectMapper().readTree(r.body()).path("error").path("message").asText())
+        .isEqualTo("the scan could not start: java.lang.IllegalStateException: no consumer today");
+    assertThat(lines()).hasSize(2);
+    assertThat(lines().get(1))
+        .startsWith(lines().get(0) + ": ended by error (it could not start: ")
+        .contains("no consumer today");
   }
 }
