@@ -61,6 +61,13 @@ public final class ExporterCommand implements Callable<Integer> {
   /** The longest --series-ttl: a century. */
   private static final Duration MAX_SERIES_TTL = Duration.ofDays(36_500);
 
+  /**
+   * The shortest --series-ttl. A series dropped while its traffic merely paused comes back from
+   * zero, which Prometheus takes for a counter reset; below a minute that would be the rule, not a
+   * rare case.
+   */
+  private static final Duration MIN_SERIES_TTL = Duration.ofMinutes(1);
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -407,6 +414,14 @@ public final class ExporterCommand implements Callable<Integer> {
           "--series-ttl",
           "must be at most " + MAX_SERIES_TTL.toDays() + "d (a century), got '" + seriesTtl + "'");
     }
+    if (ttl.compareTo(MIN_SERIES_TTL) < 0) {
+      throw fail(
+          "--series-ttl",
+          "must be at least 1m (a series dropped between two of its flows starts again from zero,"
+              + " a counter reset to Prometheus), got '"
+              + seriesTtl
+              + "'");
+    }
     // Only that each is a file here (also for --check); the loaders say what else is wrong.
     requireFile("--asn-db", asnDb);
     requireFile("--asn-names", asnNames);
@@ -456,8 +471,14 @@ public final class ExporterCommand implements Callable<Integer> {
 
   private ApiConfig api() {
     requireFile("--api-token-file", apiTokenFile);
-    if (apiMaxScans < 1) {
-      throw fail("--api-max-scans", "must be at least 1, got " + apiMaxScans);
+    if (apiMaxScans < 1 || apiMaxScans > ApiConfig.MOST_SCANS) {
+      // Each scan holds a consumer whose fetches take up to 8 MiB of the heap the counting uses.
+      throw fail(
+          "--api-max-scans",
+          "must be 1.."
+              + ApiConfig.MOST_SCANS
+              + " (each scan may hold 8 MiB of fetched records), got "
+              + apiMaxScans);
     }
     return new ApiConfig(Optional.ofNullable(apiTokenFile), apiMaxScans);
   }

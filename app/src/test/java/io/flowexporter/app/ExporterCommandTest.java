@@ -153,6 +153,8 @@ class ExporterCommandTest {
         .doesNotContain("0123456789abcdef");
     cli.assertBad("--api-token-file", with("--api-token-file", dir.resolve("missing").toString()));
     cli.assertBad("--api-max-scans", with("--api-max-scans", "0"));
+    cli.assertBad("--api-max-scans", with("--api-max-scans", "33"));
+    assertThat(cli.err()).contains("1..32");
     assertThat(cli.run(with())).isZero();
     assertThat(cli.out()).contains("web-tls-cert=(none: plain HTTP)");
     cli.assertBad("--web-tls-key", with("--web-tls-cert", tokens.toString()));
@@ -515,6 +517,8 @@ class ExporterCommandTest {
     cli.assertBad("--max-series", with("--max-series", "many"));
     cli.assertBad("--series-ttl", with("--series-ttl", "30"));
     cli.assertBad("--series-ttl", with("--series-ttl", "0d"));
+    cli.assertBad("--series-ttl", with("--series-ttl", "59s"));
+    assertThat(cli.err()).contains("at least 1m");
     cli.assertBad("--series-ttl", with("--series-ttl", "-1h"));
     cli.assertBad("--port", with("--port", "0"));
     cli.assertBad("--port", with("--port", "65536"));
