@@ -48,12 +48,13 @@ import picocli.CommandLine.Spec;
     versionProvider = VersionProvider.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    // One element a paragraph: picocli wraps each to the terminal's width.
     description = {
-      "Counts pmacct flow records from a Kafka topic per source and destination AS (and per",
-      "country with --country-db, per port with --port) and serves them to Prometheus as",
-      "flow_receive_bytes_total, flow_transmit_bytes_total and their kin; can also write every",
-      "flow as an ECS document (--flow-log, --flow-topic) and serve a flow tap and search",
-      "(--api-token-file). A console is served at / on the --addr port.",
+      "Counts pmacct flow records from a Kafka topic per source and destination AS (and per"
+          + " country with --country-db, per port with --port) and serves them to Prometheus as"
+          + " flow_receive_bytes_total, flow_transmit_bytes_total and their kin; can also write"
+          + " every flow as an ECS document (--flow-log, --flow-topic) and serve a flow tap and"
+          + " search (--api-token-file). A console is served at / on the --addr port.",
       "Every option can also be set as an environment variable: --asn-db as FLOW_EXPORTER_ASN_DB."
     })
 public final class ExporterCommand implements Callable<Integer> {
