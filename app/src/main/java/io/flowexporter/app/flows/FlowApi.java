@@ -3,6 +3,7 @@ package io.flowexporter.app.flows;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flowexporter.app.kafka.KafkaRefusals;
+import io.flowexporter.app.logging.RepeatingFailureLog;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -39,11 +40,13 @@ public final class FlowApi {
   public static final String AUDIT_LOGGER = "io.flowexporter.app.flows.audit";
 
   private static final Logger AUDIT = LoggerFactory.getLogger(AUDIT_LOGGER);
-  private static final Logger LOG = LoggerFactory.getLogger(FlowApi.class);
 
   private final ApiTokens tokens;
   private final FlowScanner scanner;
   private final Semaphore scans;
+  private final RepeatingFailureLog startFailures =
+      new RepeatingFailureLog(
+          LoggerFactory.getLogger(FlowApi.class), "A flow scan could not start (a fault of ours)");
   private final AtomicLong scanIds = new AtomicLong();
   private final int maxScans;
   private final Clock clock;
@@ -189,12 +192,17 @@ public final class FlowApi {
           refusal(e).orElse("Kafka did not answer: " + e.getMessage()));
       return;
     } catch (RuntimeException e) {
-      // A fault of ours, not of the request or of Kafka: on record with its stack, and still a
-      // JSON answer and an end line like every other scan's.
-      LOG.error("The flow {} could not start", kind, e);
+      // A fault of ours, not of the request or of Kafka: on record with its stack (at most a line
+      // a minute while it lasts: a dashboard may poll the tap), the cause on the audit line, and
+      // still a JSON answer, which names the scan rather than our internals.
+      startFailures.failed(e, System.nanoTime());
       AUDIT.info(
           "{}: ended by error (it could not start: {}): 0 flows returned", scanOf, e.toString());
-      error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, null, "the scan could not start: " + e);
+      error(
+          ctx,
+          HttpStatus.INTERNAL_SERVER_ERROR,
+          null,
+          "internal error: the scan could not start; the exporter's log has flow " + kind);
       return;
     }
     try (scan) {

@@ -32,8 +32,11 @@ public final class KafkaRefusalLog {
   private final LongSupplier nanoTime;
   private Refusal current;
 
-  /** Whether the current refusal's line was said since it became current. */
-  private boolean currentSaid;
+  /**
+   * Whether a refusal was said since Kafka last accepted the exporter: then the log's last word
+   * would be a refusal, and the end of it must be said.
+   */
+  private boolean saidSinceAccepted;
 
   /** When each refusal (by kind and subject) was last said, within the last minute. */
   private final Map<String, Long> lastSaid = new HashMap<>();
@@ -60,7 +63,7 @@ public final class KafkaRefusalLog {
             remind();
           } else {
             current = r;
-            currentSaid = sayIfDue(r);
+            sayIfDue(r);
           }
         });
     return refusal;
@@ -76,17 +79,21 @@ public final class KafkaRefusalLog {
     if (current == null) {
       return false;
     }
-    currentSaid |= sayIfDue(current);
+    sayIfDue(current);
     return true;
   }
 
-  /** Kafka accepted the exporter: the refusal is over (said once in the log, if it was said). */
+  /**
+   * Kafka accepted the exporter: the refusal is over (said once in the log, if a refusal was said
+   * since the last time).
+   */
   public synchronized void clear() {
     if (current != null) {
-      if (currentSaid) {
+      if (saidSinceAccepted) {
         LOG.info(
             "Kafka accepts the exporter now (it had refused: {})",
             current.kind().name().toLowerCase(Locale.ROOT));
+        saidSinceAccepted = false;
       }
       current = null;
     }
@@ -97,16 +104,13 @@ public final class KafkaRefusalLog {
     return Optional.ofNullable(current);
   }
 
-  /** Says {@code r} unless it was said less than a minute ago; whether it was said. */
-  private boolean sayIfDue(Refusal r) {
+  /** Says {@code r} unless it was said less than a minute ago. */
+  private void sayIfDue(Refusal r) {
     long now = nanoTime.getAsLong();
     lastSaid.values().removeIf(said -> now - said >= REPEAT_NANOS);
-    String key = r.kind() + " " + r.subject();
-    if (lastSaid.containsKey(key)) {
-      return false;
+    if (lastSaid.putIfAbsent(r.kind() + " " + r.subject(), now) == null) {
+      LOG.warn(r.message());
+      saidSinceAccepted = true;
     }
-    LOG.warn(r.message());
-    lastSaid.put(key, now);
-    return true;
   }
 }

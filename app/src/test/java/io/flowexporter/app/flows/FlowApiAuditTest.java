@@ -140,7 +140,7 @@ class FlowApiAuditTest {
     HttpResponse<String> r = get(FlowApi.TAP + "?port=53");
     assertThat(r.statusCode()).isEqualTo(500);
     assertThat(new ObjectMapper().readTree(r.body()).path("error").path("message").asText())
-        .isEqualTo("the scan could not start: java.lang.IllegalStateException: no consumer today");
+        .isEqualTo("internal error: the scan could not start; the exporter's log has flow tap #1");
     assertThat(lines()).hasSize(2);
     assertThat(lines().get(1))
         .startsWith(lines().get(0) + ": ended by error (it could not start: ")

@@ -189,4 +189,22 @@ class KafkaRefusalLogTest {
     assertThat(lines.list.get(lines.list.size() - 1).getFormattedMessage())
         .startsWith("Kafka at k1:9093,k2:9093 refused authentication for user flows");
   }
+
+  /**
+   * A refusal said, then another, then the first back within its minute (not said again), then
+   * Kafka accepts: the log's last word must not stay the second refusal.
+   */
+  @Test
+  void theEndOfARefusalIsSaidWheneverARefusalWasSaidBefore() {
+    log.report(new SaslAuthenticationException("invalid credentials"));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(2));
+    log.report(new TopicAuthorizationException(Set.of("pmacct.flows")));
+    now.addAndGet(TimeUnit.SECONDS.toNanos(2));
+    log.report(new SaslAuthenticationException("invalid credentials"));
+    assertThat(lines.list).hasSize(2);
+    log.clear();
+    assertThat(lines.list).hasSize(3);
+    assertThat(lines.list.get(2).getFormattedMessage())
+        .startsWith("Kafka accepts the exporter now (it had refused: authentication)");
+  }
 }

@@ -27,13 +27,15 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * </ul>
  *
  * <p>One message per changed slot and commit, whatever the number of records: at most {@value
- * #SLOTS} messages per input partition and commit, and a time mark per owner partition.
+ * #SLOTS} messages per input partition and commit, and now and then a time mark per owner
+ * partition.
  *
  * <p>A batch of no entries (the format byte alone) is a <em>time mark</em>: each input partition
- * that counted anything sends one with each commit to every owner partition ({@link
- * DeltaPartitioner} multicasts it), so that every owner knows how far each input partition has
- * read, also one that none of its series came through (see {@link SeriesOwnerProcessor}'s expiry
- * clock). Versions before it read it as a batch that changes nothing.
+ * that counted anything sends one to every owner partition ({@link DeltaPartitioner} multicasts it)
+ * at its first commit and then at most once a {@link SeriesLimits#timeMarkInterval()} (half an
+ * expiry check), so that every owner knows how far each input partition has read, also one that
+ * none of its series came through (see {@link SeriesOwnerProcessor}'s expiry clock). Versions
+ * before it read it as a batch that changes nothing.
  */
 public final class DeltaBatch {
 

@@ -141,6 +141,7 @@ public final class FlowCountingProcessor
     // last commit: what it had read past that is read again, and not yet reported.
     firstCommitAsked = false;
     newestInputMs = Long.MIN_VALUE;
+    nextTimeMarkMs = Long.MIN_VALUE; // a task revived or moved here tells its owners at once
     PendingDeltasStore store = context.getStateStore(storeName);
     pending = store.pending();
     keys = new SeriesKeyWriter(pending);

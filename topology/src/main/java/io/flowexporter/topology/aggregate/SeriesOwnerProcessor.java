@@ -63,11 +63,15 @@ public final class SeriesOwnerProcessor implements Processor<byte[], byte[], Voi
     // Whatever this thread's commit covers needs no early commit of its own any more.
     store.onFlush(pacer::flushed);
     Duration check = limits.expiryCheckInterval();
-    // Reported lately: within two checks or two commit intervals, whichever is longer (an input
-    // partition that counts reports at each of its commits, with a time mark at least; with a
-    // long commit interval, one on another thread may report only that often).
+    // Reported lately: within two checks or two commit intervals, whichever is longer, and a time
+    // mark interval more. An input partition that counts reports at each of its commits, to the
+    // owners of what it counted, and to every owner with a time mark at most every half check
+    // (SeriesLimits.timeMarkInterval): one that counts now and then, its mark not due at one of
+    // its commits, may be heard of only that much later. With a long commit interval, one on
+    // another thread may report only that often.
     long activeMs =
-        2 * Math.min(Math.max(check.toMillis(), commitIntervalMs(context)), MAX_REPORT_INTERVAL);
+        2 * Math.min(Math.max(check.toMillis(), commitIntervalMs(context)), MAX_REPORT_INTERVAL)
+            + limits.timeMarkInterval().toMillis();
     inputs = new InputClocks(activeMs, context.currentSystemTimeMs());
     context.schedule(check, PunctuationType.WALL_CLOCK_TIME, this::expire);
   }
