@@ -3,6 +3,7 @@ package io.flowexporter.topology.aggregate;
 import static io.flowexporter.topology.TestFlows.TOPIC;
 
 import io.flowexporter.asndb.AsnLookup;
+import io.flowexporter.topology.document.FlowDocuments;
 import io.flowexporter.topology.enrich.AsnFromIp;
 import io.flowexporter.topology.enrich.FlowClassifier;
 import io.flowexporter.topology.flow.FlowParser;
@@ -16,6 +17,12 @@ final class FirstStages {
 
   /** A first-stage processor on {@link io.flowexporter.topology.TestFlows#TOPIC}. */
   static FlowCountingProcessor asOnly(String storeName, RecordOutcomes outcomes) {
+    return asOnly(storeName, outcomes, 0);
+  }
+
+  /** The same, sending time marks at most every {@code timeMarkIntervalMs}. */
+  static FlowCountingProcessor asOnly(
+      String storeName, RecordOutcomes outcomes, long timeMarkIntervalMs) {
     return new FlowCountingProcessor(
         storeName,
         TOPIC,
@@ -23,6 +30,11 @@ final class FirstStages {
         new FlowClassifier(List.of(64500L), AsnFromIp.NEVER, 1, AsnLookup.EMPTY),
         SeriesFamilies.asOnly(),
         outcomes,
-        new InvalidRecordLog());
+        new InvalidRecordLog(),
+        FlowDocuments.NONE,
+        AsnLookup.EMPTY,
+        null,
+        null,
+        timeMarkIntervalMs);
   }
 }

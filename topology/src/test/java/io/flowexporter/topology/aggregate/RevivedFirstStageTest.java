@@ -24,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A first-stage task revived (after an aborted transaction) reads on from its last commit: what it
  * had read past that is read again, so the input time it reports next is that of the records read
- * since, not the newest one of the aborted attempt.
+ * since, not the newest one of the aborted attempt; and it reports at its first commit, although
+ * its time mark interval (a minute here, the clock standing still) has not passed: the mark of the
+ * aborted attempt never reached the owners.
  */
 class RevivedFirstStageTest {
 
@@ -72,7 +74,7 @@ class RevivedFirstStageTest {
     builder.addStateStore(new PendingDeltasStore.Builder("pending"));
     builder.stream(TOPIC, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
         .process(
-            () -> new Revivable(FirstStages.asOnly("pending", new RecordOutcomes())),
+            () -> new Revivable(FirstStages.asOnly("pending", new RecordOutcomes(), 60_000)),
             Named.as("count"),
             "pending")
         .process(
