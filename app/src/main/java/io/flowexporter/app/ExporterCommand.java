@@ -472,16 +472,11 @@ public final class ExporterCommand implements Callable<Integer> {
 
   private ApiConfig api() {
     requireFile("--api-token-file", apiTokenFile);
-    if (apiMaxScans < 1 || apiMaxScans > ApiConfig.MOST_SCANS) {
-      // Each scan holds a consumer whose fetches take up to 8 MiB of the heap the counting uses.
-      throw fail(
-          "--api-max-scans",
-          "must be 1.."
-              + ApiConfig.MOST_SCANS
-              + " (each scan may hold 8 MiB of fetched records), got "
-              + apiMaxScans);
+    try {
+      return new ApiConfig(Optional.ofNullable(apiTokenFile), apiMaxScans);
+    } catch (IllegalArgumentException e) {
+      throw fail("--api-max-scans", e.getMessage()); // the one value it checks
     }
-    return new ApiConfig(Optional.ofNullable(apiTokenFile), apiMaxScans);
   }
 
   /**

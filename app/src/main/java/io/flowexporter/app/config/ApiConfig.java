@@ -22,7 +22,11 @@ public record ApiConfig(Optional<Path> tokenFile, int maxScans) {
   public ApiConfig {
     Objects.requireNonNull(tokenFile, "tokenFile");
     if (maxScans < 1 || maxScans > MOST_SCANS) {
-      throw new IllegalArgumentException("1.." + MOST_SCANS + " scans at a time, got " + maxScans);
+      throw new IllegalArgumentException(
+          "must be 1.."
+              + MOST_SCANS
+              + " (each scan may hold 8 MiB of fetched records), got "
+              + maxScans);
     }
   }
 

@@ -1,9 +1,8 @@
 package io.flowexporter.app.kafka;
 
 import io.flowexporter.app.kafka.KafkaRefusals.Refusal;
-import java.util.HashMap;
+import io.flowexporter.app.logging.RecentlySaid;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -38,8 +37,8 @@ public final class KafkaRefusalLog {
    */
   private boolean saidSinceAccepted;
 
-  /** When each refusal (by kind and subject) was last said, within the last minute. */
-  private final Map<String, Long> lastSaid = new HashMap<>();
+  /** The refusals said within the last minute. */
+  private final RecentlySaid<Refusal.Identity> said = new RecentlySaid<>(REPEAT_NANOS);
 
   public KafkaRefusalLog(KafkaRefusals refusals) {
     this(refusals, System::nanoTime);
@@ -106,9 +105,7 @@ public final class KafkaRefusalLog {
 
   /** Says {@code r} unless it was said less than a minute ago. */
   private void sayIfDue(Refusal r) {
-    long now = nanoTime.getAsLong();
-    lastSaid.values().removeIf(said -> now - said >= REPEAT_NANOS);
-    if (lastSaid.putIfAbsent(r.kind() + " " + r.subject(), now) == null) {
+    if (said.due(r.identity(), nanoTime.getAsLong())) {
       LOG.warn(r.message());
       saidSinceAccepted = true;
     }

@@ -55,8 +55,16 @@ public final class KafkaRefusals {
 
     /** Whether {@code other} is this refusal again, perhaps said by another broker. */
     public boolean sameAs(Refusal other) {
-      return kind == other.kind && subject.equals(other.subject);
+      return identity().equals(other.identity());
     }
+
+    /** What makes a refusal the same one, whatever its words: its kind and subject. */
+    public Identity identity() {
+      return new Identity(kind, subject);
+    }
+
+    /** A refusal's kind and subject. */
+    public record Identity(Kind kind, String subject) {}
   }
 
   /**

@@ -1,8 +1,7 @@
 package io.flowexporter.app.kafka;
 
+import io.flowexporter.app.logging.RecentlySaid;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -98,8 +97,7 @@ public final class UntilKafkaAnswers {
    */
   public <T> Optional<T> ask(Logger log, String topic, String need, Request<T> request)
       throws InterruptedException {
-    // When each problem was last said, within the last minute.
-    Map<String, Long> said = new HashMap<>();
+    RecentlySaid<String> said = new RecentlySaid<>(REPEAT_NANOS);
     while (!stopping.getAsBoolean()) {
       String problem;
       try {
@@ -139,12 +137,10 @@ public final class UntilKafkaAnswers {
                 + "; retrying"
                 + (need == null ? "" : ": the start needs " + need);
       }
-      long now = System.nanoTime();
       // Compared without its numbers: Kafka's timeout messages carry deadlines and attempt counts
       // that differ at every try. Each problem is said at most once a minute, also when two take
       // turns (one broker not reachable, another not answering).
-      said.values().removeIf(at -> now - at > REPEAT_NANOS);
-      if (said.putIfAbsent(shapeOf(problem), now) == null) {
+      if (said.due(shapeOf(problem), System.nanoTime())) {
         log.warn(problem);
       }
       Thread.sleep(pause.toMillis());
@@ -160,11 +156,8 @@ public final class UntilKafkaAnswers {
         || cause instanceof NetworkException;
   }
 
-  static boolean sameProblem(String a, String b) {
-    return b != null && shapeOf(a).equals(shapeOf(b));
-  }
-
-  private static String shapeOf(String problem) {
+  /** A problem without its numbers: the same problem whatever deadlines and counts it names. */
+  static String shapeOf(String problem) {
     return problem.replaceAll("[0-9]+", "#");
   }
 }
